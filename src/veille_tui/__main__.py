@@ -1,0 +1,3 @@
+from veille_tui.cli import main
+
+raise SystemExit(main())
