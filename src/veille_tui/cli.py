@@ -1,0 +1,134 @@
+"""Command line: argument parsing and the sub-commands. The only module that wires everything.
+
+Sub-commands never import Textual: only the TUI does, so `index` and `list` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from veille_tui import __version__
+
+EPILOG = """\
+query language (list, and / in the TUI):
+  +tag -tag        has / has not the tag       @7d @2w @2026-08-01  newer than
+  feed:NAME        from a feed named NAME      is:unread is:starred is:archived
+  cve:CVE-2026-1234                            words or "a phrase"  full text (accents ignored)
+
+environment: VEILLE_TUI_CONFIG, VEILLE_TUI_DATA_DIR, VEILLE_TUI_ARCHIVE, TEXTUAL_THEME
+"""
+
+
+def _global_options(parser: argparse.ArgumentParser, top: bool) -> None:
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--config", metavar="PATH", default=default, help="config file (default: platform config folder)")
+    parser.add_argument("--archive", metavar="DIR", default=default, help="the Jekyll _posts folder")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="veille-tui",
+        description="A keyboard-driven terminal reader for security watch: feeds, tags and a Jekyll archive.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"veille-tui {__version__}")
+    _global_options(parser, top=True)
+    parser.add_argument("--theme", metavar="NAME", help="TUI theme (see `veille-tui themes`)")
+    parser.add_argument("--offline", action="store_true", help="TUI without network: cache and archive only")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help: str, json_flag: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        _global_options(p, top=False)
+        if json_flag:
+            p.add_argument("--json", action="store_true", help="one JSON document on stdout")
+        return p
+
+    p = command("fetch", "refresh all feeds, or the named ones")
+    p.add_argument("feeds", nargs="*", metavar="FEED", help="feed title or URL (substring)")
+    command("index", "(re)index the archive")
+    command("tags", "every tag with its count of entries")
+    p = command("list", "entries matching QUERY, newest first")
+    p.add_argument("query", nargs="*", metavar="QUERY", help="query terms (see below)")
+    p.add_argument("--limit", type=int, default=100, help="at most N entries (default 100, 0 = all)")
+    p = command("show", "one entry as plain text")
+    p.add_argument("id", type=int)
+    p = command("archive", "write an archive draft post for item ID")
+    p.add_argument("id", type=int)
+    p.add_argument("--tag", action="append", default=[], help="extra tag (repeatable)")
+    command("themes", "the available themes and where each comes from")
+
+    feeds = command("feeds", "manage subscriptions", json_flag=False)
+    fsub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
+
+    def feeds_command(name: str, help: str, json_flag: bool = False) -> argparse.ArgumentParser:
+        p = fsub.add_parser(name, help=help, description=help)
+        _global_options(p, top=False)
+        if json_flag:
+            p.add_argument("--json", action="store_true", help="one JSON document on stdout")
+        return p
+
+    feeds_command("list", "the subscriptions", json_flag=True)
+    p = feeds_command("add", "subscribe to a feed")
+    p.add_argument("url")
+    p.add_argument("--title", default="")
+    p.add_argument("--tag", action="append", default=[], help="tag given to every item (repeatable)")
+    p = feeds_command("remove", "unsubscribe (by URL or title)")
+    p.add_argument("name", metavar="URL|NAME")
+    p = feeds_command("import", "subscribe to the feeds of an OPML file", json_flag=True)
+    p.add_argument("file", metavar="FILE.opml")
+    p = feeds_command("export", "write the subscriptions as OPML 2.0")
+    p.add_argument("file", nargs="?", metavar="FILE", help="default: standard output")
+
+    state = command("state", "export or import read/starred state", json_flag=False)
+    ssub = state.add_subparsers(dest="state_command", metavar="ACTION", required=True)
+    p = ssub.add_parser("export", help="write read/starred state as JSON")
+    _global_options(p, top=False)
+    p.add_argument("file", nargs="?", help="default: standard output")
+    p = ssub.add_parser("import", help="read read/starred state from JSON")
+    _global_options(p, top=False)
+    p.add_argument("file")
+    return parser
+
+
+def err(message: str) -> None:
+    from veille_tui.core.text import clean
+
+    print(clean(message), file=sys.stderr)
+
+
+def emit_json(data) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from veille_tui.core.config import ConfigError
+    from veille_tui.core.query import QueryError
+    from veille_tui.core.store import StoreError
+
+    try:
+        if args.command is None:
+            from veille_tui.tui import run_tui
+
+            return run_tui(args)
+        from veille_tui import commands
+
+        return commands.dispatch(args)
+    except (ConfigError, StoreError, QueryError) as exc:
+        err(f"veille-tui: {exc}")
+        return 2
+    except KeyboardInterrupt:
+        err("veille-tui: interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

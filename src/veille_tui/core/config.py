@@ -1,0 +1,232 @@
+"""The config file: typed Settings read with tomllib, written back with tomlkit (comments kept)."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from veille_tui.core import paths
+from veille_tui.core.models import Feed
+
+DEFAULT_FEEDS: tuple[Feed, ...] = (
+    Feed("https://www.bleepingcomputer.com/feed/", "BleepingComputer", ("bleepingcomp",)),
+    Feed("https://feeds.feedburner.com/TheHackersNews", "The Hacker News", ("hackernews",)),
+    Feed("https://isc.sans.edu/rssfeed_full.xml", "SANS ISC", ("sans-isc",)),
+    Feed("https://www.schneier.com/feed/atom/", "Schneier on Security", ("schneier",)),
+    Feed("https://krebsonsecurity.com/feed/", "Krebs on Security", ("krebs",)),
+    Feed("https://securelist.com/feed/", "Securelist", ("securelist",)),
+    Feed("https://www.troyhunt.com/rss/", "Troy Hunt", ("troyhunt",)),
+    Feed("https://www.cert.ssi.gouv.fr/feed/", "CERT-FR", ("certfr",)),
+)
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; the message names the file (and line when known)."""
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    timeout: float = 20.0
+    max_bytes: int = 10 * 1024 * 1024
+    concurrency: int = 16
+    per_host: int = 4
+    retention_days: int = 90
+
+
+@dataclass(frozen=True)
+class Settings:
+    path: Path  # the config file (it may not exist)
+    archive: Path | None = None
+    theme: str | None = None
+    feeds: tuple[Feed, ...] = DEFAULT_FEEDS
+    feeds_from_config: bool = False
+    watch: tuple[str, ...] = ()
+    queries: tuple[tuple[str, str], ...] = ()  # saved queries: (name, query)
+    fetch: FetchOptions = field(default_factory=FetchOptions)
+    animations: bool = False
+    keymap: tuple[tuple[str, str], ...] = ()  # binding id -> keys, for App.set_keymap
+    exists: bool = False
+
+
+
+def _str_list(value, where: str, path: Path) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return tuple(value.split())
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path}: {where} must be a list of strings")
+    return tuple(value)
+
+
+def _feeds(raw, path: Path) -> tuple[Feed, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError(f"{path}: [[feeds]] must be an array of tables")
+    feeds = []
+    for n, table in enumerate(raw, 1):
+        if not isinstance(table, dict) or not isinstance(table.get("url"), str) or not table["url"].strip():
+            raise ConfigError(f"{path}: feed #{n} needs a url string")
+        title = table.get("title", "")
+        if not isinstance(title, str):
+            raise ConfigError(f"{path}: feed #{n} ({table['url']}): title must be a string")
+        tags = _str_list(table.get("tags", []), f"feed #{n} ({table['url']}) tags", path)
+        feeds.append(Feed(table["url"].strip(), title.strip(), tuple(t.strip().lower() for t in tags if t.strip())))
+    return tuple(feeds)
+
+
+def load(config_override: str | os.PathLike | None = None) -> Settings:
+    """Read the config file; a missing file gives the built-in defaults."""
+    path = paths.config_file(config_override)
+    try:
+        raw_bytes = path.read_bytes()
+    except FileNotFoundError:
+        if config_override:
+            raise ConfigError(f"{path}: config file not found") from None
+        return Settings(path=path)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(raw_bytes.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    return from_dict(data, path)
+
+
+_KNOWN = {"archive", "theme", "feeds", "watch", "queries", "fetch", "animations", "keymap"}
+
+
+def from_dict(data: dict, path: Path) -> Settings:
+    unknown = sorted(set(data) - _KNOWN)
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting(s): {', '.join(unknown)}")
+    settings = Settings(path=path, exists=True)
+    archive = data.get("archive")
+    if archive is not None:
+        if not isinstance(archive, str):
+            raise ConfigError(f"{path}: archive must be a path string")
+        archive_path = Path(archive).expanduser()
+        if not archive_path.is_absolute():
+            archive_path = path.parent / archive_path
+        settings = replace(settings, archive=archive_path)
+    theme = data.get("theme")
+    if theme is not None and not isinstance(theme, str):
+        raise ConfigError(f"{path}: theme must be a string")
+    if "feeds" in data:
+        settings = replace(settings, feeds=_feeds(data["feeds"], path), feeds_from_config=True)
+    watch = _str_list(data.get("watch", []), "watch", path)
+    queries = data.get("queries", {})
+    if not isinstance(queries, dict) or not all(isinstance(v, str) for v in queries.values()):
+        raise ConfigError(f'{path}: [queries] must map names to query strings (name = "+tag is:unread")')
+    fetch_raw = data.get("fetch", {})
+    if not isinstance(fetch_raw, dict):
+        raise ConfigError(f"{path}: [fetch] must be a table")
+    defaults = FetchOptions()
+    fetch_values = {}
+    for key, value in fetch_raw.items():
+        if not hasattr(defaults, key):
+            raise ConfigError(f"{path}: unknown [fetch] setting: {key}")
+        expected = type(getattr(defaults, key))
+        if expected is float and isinstance(value, int):
+            value = float(value)
+        if not isinstance(value, expected) or isinstance(value, bool) or value <= 0:
+            raise ConfigError(f"{path}: [fetch] {key} must be a positive {expected.__name__}")
+        fetch_values[key] = value
+    animations = data.get("animations", False)
+    if not isinstance(animations, bool):
+        raise ConfigError(f"{path}: animations must be true or false")
+    keymap = data.get("keymap", {})
+    if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
+        raise ConfigError(f'{path}: [keymap] must map binding ids to keys (quit = "ctrl+q")')
+    return replace(
+        settings,
+        theme=theme,
+        watch=tuple(w.strip() for w in watch if w.strip()),
+        queries=tuple(queries.items()),
+        fetch=replace(defaults, **fetch_values),
+        animations=animations,
+        keymap=tuple(keymap.items()),
+    )
+
+
+def resolve_archive(cli_archive: str | None, settings: Settings, cwd: Path | None = None) -> Path | None:
+    """--archive, else VEILLE_TUI_ARCHIVE, else the config, else ./_posts inside a Jekyll site."""
+    if cli_archive:
+        return Path(cli_archive).expanduser()
+    env = os.environ.get("VEILLE_TUI_ARCHIVE")
+    if env:
+        return Path(env).expanduser()
+    if settings.archive:
+        return settings.archive
+    cwd = cwd or Path.cwd()
+    if (cwd / "_posts").is_dir() and any((cwd / name).exists() for name in ("_config.yml", "_config.yaml", "_config.toml")):
+        return cwd / "_posts"
+    return None
+
+
+# --- writing back, comments kept ---------------------------------------------------------------
+
+def _load_document(path: Path):
+    import tomlkit
+
+    if path.exists():
+        try:
+            return tomlkit.parse(path.read_text(encoding="utf-8-sig"))
+        except Exception as exc:  # tomlkit raises its own ParseError with line and column
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    return tomlkit.document()
+
+
+def _save_document(path: Path, doc) -> None:
+    import tomlkit
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(tomlkit.dumps(doc), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write_feeds(path: Path, feeds: list[Feed] | tuple[Feed, ...]) -> None:
+    """Replace the [[feeds]] array, keeping every other line and comment of the file."""
+    import tomlkit
+
+    doc = _load_document(path)
+    array = tomlkit.aot()
+    for feed in feeds:
+        table = tomlkit.table()
+        table["url"] = feed.url
+        if feed.title:
+            table["title"] = feed.title
+        table["tags"] = list(feed.tags)
+        array.append(table)
+    if "feeds" in doc:
+        existing = doc["feeds"]
+        # keep the comments attached to tables of feeds that stay: edit the array in place
+        try:
+            keep_urls = {f.url for f in feeds}
+            for index in range(len(existing) - 1, -1, -1):
+                if existing[index].get("url") not in keep_urls:
+                    del existing[index]
+            present = {t.get("url") for t in existing}
+            for table, feed in zip(array, feeds):
+                if feed.url not in present:
+                    existing.append(table)
+            for table in existing:
+                feed = next(f for f in feeds if f.url == table.get("url"))
+                if feed.title and table.get("title") != feed.title:
+                    table["title"] = feed.title
+                if list(table.get("tags", [])) != list(feed.tags):
+                    table["tags"] = list(feed.tags)
+        except (TypeError, AttributeError, StopIteration):
+            doc["feeds"] = array
+    else:
+        doc.append("feeds", array)
+    _save_document(path, doc)
+
+
+def write_value(path: Path, key: str, value) -> None:
+    """Set one top-level key (theme, archive...) keeping the rest of the file."""
+    doc = _load_document(path)
+    doc[key] = value
+    _save_document(path, doc)

@@ -1,0 +1,139 @@
+"""The small API the CLI and the TUI use: settings + store + archive, wired once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from veille_tui.core import archive as archive_mod
+from veille_tui.core import config as config_mod
+from veille_tui.core import paths
+from veille_tui.core.models import IndexReport
+from veille_tui.core.store import Store
+from veille_tui.core.text import clean_line
+
+
+class DraftError(Exception):
+    pass
+
+
+@dataclass
+class FeedOutcome:
+    """One feed's fetch, as reported to the user."""
+
+    name: str
+    url: str
+    status: str  # ok | unchanged | error
+    new: int = 0
+    error: str | None = None
+    items: int = 0
+
+
+class Library:
+    def __init__(self, settings: config_mod.Settings, archive: Path | None, store: Store) -> None:
+        self.settings = settings
+        self.archive = archive
+        self.store = store
+
+    @classmethod
+    def open(cls, config: str | None = None, archive: str | None = None, db_path: Path | None = None) -> Library:
+        settings = config_mod.load(config)
+        root = config_mod.resolve_archive(archive, settings)
+        store = Store(db_path or paths.database_file(), watch=settings.watch)
+        return cls(settings, root, store)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def reopen_store(self) -> Store:
+        """A second connection on the same database, for a worker thread."""
+        return Store(self.store.path, watch=self.settings.watch)
+
+    # --- archive --------------------------------------------------------------------------------
+
+    def index(self, progress: Callable[[int, int], None] | None = None, store: Store | None = None) -> IndexReport | None:
+        if self.archive is None:
+            return None
+        return (store or self.store).index_archive(self.archive, progress)
+
+    def write_draft(self, entry_id: int, extra_tags: Sequence[str] = (), store: Store | None = None) -> Path:
+        """Write an archive draft for an item and index it, so that it shows as archived."""
+        store = store or self.store
+        if self.archive is None:
+            raise DraftError("no archive: give --archive DIR, VEILLE_TUI_ARCHIVE or archive = ... in the config")
+        found = store.item_for_draft(entry_id)
+        if found is None:
+            raise DraftError(f"no entry with id {entry_id}")
+        entry, feed_tags = found
+        if entry.kind == "post":
+            raise DraftError(f"entry {entry_id} is already archived ({entry.file})")
+        if not entry.link:
+            raise DraftError(f"entry {entry_id} has no link to cite as its source")
+        tags = ["veille-cyber"]
+        for tag in [*feed_tags, *extra_tags]:
+            tag = clean_line(tag).lower().replace(" ", "-")
+            if tag and tag not in tags:
+                tags.append(tag)
+        try:
+            day = datetime.fromisoformat(entry.date).astimezone(timezone.utc).date() if entry.date else date.today()
+        except ValueError:
+            day = date.today()
+        summary = f"### {entry.title}\n\n{entry.body or ''}".strip()
+        try:
+            path = archive_mod.write_draft(self.archive, title=entry.title, day=day, tags=tags, summary=summary, link=entry.link)
+        except archive_mod.DraftExists as exc:
+            raise DraftError(f"{exc}: a post with that name exists already; not overwritten") from None
+        except OSError as exc:
+            raise DraftError(f"{self.archive}: cannot write the draft: {exc.strerror or exc}") from None
+        store.index_archive(self.archive)
+        return path
+
+    # --- feeds ----------------------------------------------------------------------------------
+
+    def fetch(
+        self, names: Sequence[str] = (), on_result: Callable[[FeedOutcome], None] | None = None,
+        store: Store | None = None, on_start: Callable[[int], None] | None = None,
+    ) -> list[FeedOutcome]:
+        """Fetch the feeds (all, or those matching names) and store what they bring."""
+        from veille_tui.core import fetch as fetch_mod
+
+        store = store or self.store
+        store.sync_feeds(self.settings.feeds)
+        states = store.feed_states(names)
+        if on_start:
+            on_start(len(states))
+        by_url = {url: (feed_id, title) for feed_id, url, title, _etag, _lm in states}
+        requests = [fetch_mod.FetchRequest(url=url, etag=etag, last_modified=lm, name=title or url)
+                    for _id, url, title, etag, lm in states]
+        opts = self.settings.fetch
+        fsettings = fetch_mod.FetchSettings(
+            timeout=opts.timeout, max_bytes=opts.max_bytes, concurrency=opts.concurrency, per_host=opts.per_host
+        )
+        outcomes: list[FeedOutcome] = []
+
+        def store_result(result) -> None:
+            feed_id, title = by_url[result.url]
+            new = store.record_fetch(
+                feed_id, status=result.status, items=result.items, error=result.error, etag=result.etag,
+                last_modified=result.last_modified, final_url=result.final_url,
+                site_title=result.title or None, retry_after=result.retry_after,
+            )
+            outcome = FeedOutcome(title or result.url, result.url, result.status, new, result.error, len(result.items))
+            outcomes.append(outcome)
+            if on_result:
+                on_result(outcome)
+
+        fetch_mod.fetch_feeds(requests, fsettings, on_result=store_result)
+        store.prune(opts.retention_days)
+        return outcomes
+
+
+def default_db_path() -> Path:
+    return paths.database_file()
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").lower() in {"1", "true", "yes"}

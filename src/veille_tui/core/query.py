@@ -1,0 +1,160 @@
+"""The query language of SPEC.md: parse a query string, then compile it to an SQL condition.
+
+    +tag  -tag  @7d  @2w  @2026-08-01  feed:NAME  is:unread|read|starred|archived
+    cve:CVE-2026-1234  word  "quoted phrase"
+
+All terms must hold. A malformed query raises QueryError with a message for the user.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+
+class QueryError(ValueError):
+    """A query the user must fix; str(exc) says what is wrong."""
+
+
+@dataclass(frozen=True)
+class Query:
+    tags: tuple[str, ...] = ()
+    not_tags: tuple[str, ...] = ()
+    since: tuple[str, ...] = ()  # the @ terms as written; resolved at compile time
+    feeds: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()  # unread, read, starred, archived (and their "not" forms with a '!')
+    cves: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()  # full-text terms and phrases
+    text: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.tags or self.not_tags or self.since or self.feeds or self.flags or self.cves or self.words)
+
+
+FLAGS = {"unread", "read", "starred", "unstarred", "archived", "new", "item", "post"}
+_TAG_RE = re.compile(r"^[^\s\"()]+$")
+_SINCE_REL = re.compile(r"^(\d{1,5})([hdwmy])$")
+_SINCE_ABS = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_CVE_RE = re.compile(r"^CVE-\d{4}-\d{4,7}$", re.I)
+_UNITS = {"h": 3600, "d": 86400, "w": 7 * 86400, "m": 30 * 86400, "y": 365 * 86400}
+
+
+def _split(text: str) -> list[str]:
+    lexer = shlex.shlex(text, posix=True)
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    lexer.escape = ""  # backslashes are literal: no escape games in a search box
+    lexer.quotes = '"'
+    try:
+        return list(lexer)
+    except ValueError:
+        raise QueryError("unclosed quote: add the closing \"") from None
+
+
+def parse(text: str) -> Query:
+    tags, not_tags, since, feeds, flags, cves, words = [], [], [], [], [], [], []
+    quoted_phrases = set(re.findall(r'"([^"]*)"', text))
+    for token in _split(text or ""):
+        if token in quoted_phrases and token:
+            words.append(token)
+            continue
+        low = token.lower()
+        if token.startswith("+") or (token.startswith("-") and len(token) > 1):
+            tag = low[1:]
+            if not tag or not _TAG_RE.match(tag):
+                raise QueryError(f"'{token}': a tag name must follow {token[0]}")
+            (tags if token[0] == "+" else not_tags).append(tag)
+        elif token.startswith("@"):
+            value = low[1:]
+            if not value:
+                raise QueryError("'@' needs a time: @7d, @2w, @12h or a date like @2026-08-01")
+            _since_ts(value, now=time.time())  # validate now, resolve at compile time
+            since.append(value)
+        elif low.startswith("feed:"):
+            name = token[5:]
+            if not name:
+                raise QueryError("'feed:' needs a feed name: feed:bleeping")
+            feeds.append(name)
+        elif low.startswith("is:") or low.startswith("not:"):
+            prefix, _, flag = low.partition(":")
+            if flag not in FLAGS:
+                raise QueryError(f"'{token}': use is:unread, is:read, is:starred or is:archived")
+            flags.append(flag if prefix == "is" else "!" + flag)
+        elif low.startswith("cve:"):
+            cve = token[4:].upper()
+            if not _CVE_RE.match(cve):
+                raise QueryError(f"'{token}': a CVE id looks like cve:CVE-2026-1234")
+            cves.append(cve)
+        elif token == "":
+            continue
+        else:
+            words.append(token)
+    return Query(
+        tags=tuple(tags), not_tags=tuple(not_tags), since=tuple(since), feeds=tuple(feeds),
+        flags=tuple(flags), cves=tuple(cves), words=tuple(words), text=text,
+    )
+
+
+def _since_ts(value: str, now: float) -> int:
+    m = _SINCE_REL.match(value)
+    if m:
+        return int(now - int(m.group(1)) * _UNITS[m.group(2)])
+    m = _SINCE_ABS.match(value)
+    if m:
+        try:
+            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            raise QueryError(f"'@{value}': not a real date") from None
+        return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())
+    raise QueryError(f"'@{value}': use @7d, @2w, @12h, @3m, @1y or a date like @2026-08-01")
+
+
+def fts_phrase(word: str) -> str:
+    """One full-text term as an FTS5 string: quoted, so that no FTS5 syntax leaks through.
+    A trailing '*' keeps its prefix meaning."""
+    prefix = word.endswith("*") and len(word) > 1
+    body = word[:-1] if prefix else word
+    return '"' + body.replace('"', '""') + '"' + ("*" if prefix else "")
+
+
+def compile_sql(query: Query, now: float | None = None) -> tuple[str, list]:
+    """An SQL condition over `entries e` and its parameters."""
+    now = time.time() if now is None else now
+    where: list[str] = []
+    params: list = []
+    for tag in query.tags:
+        where.append("EXISTS (SELECT 1 FROM entry_tags t WHERE t.tag = ? AND t.entry_id = e.id)")
+        params.append(tag)
+    for tag in query.not_tags:
+        where.append("NOT EXISTS (SELECT 1 FROM entry_tags t WHERE t.tag = ? AND t.entry_id = e.id)")
+        params.append(tag)
+    for value in query.since:
+        where.append("e.ts >= ?")
+        params.append(_since_ts(value, now))
+    for name in query.feeds:
+        where.append(
+            "EXISTS (SELECT 1 FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.entry_id = e.id"
+            " AND (instr(lower(f.title), ?) > 0 OR instr(lower(f.url), ?) > 0))"
+        )
+        params += [name.lower(), name.lower()]
+    flag_sql = {
+        "unread": "e.read = 0", "read": "e.read = 1", "new": "e.read = 0",
+        "starred": "e.starred = 1", "unstarred": "e.starred = 0",
+        "archived": "e.kind = 'post'", "post": "e.kind = 'post'", "item": "e.kind = 'item'",
+    }
+    for flag in query.flags:
+        if flag.startswith("!"):
+            where.append(f"NOT ({flag_sql[flag[1:]]})")
+        else:
+            where.append(flag_sql[flag])
+    for cve in query.cves:
+        where.append("EXISTS (SELECT 1 FROM entry_cves c WHERE c.cve = ? AND c.entry_id = e.id)")
+        params.append(cve)
+    if query.words:
+        where.append("e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)")
+        params.append(" ".join(fts_phrase(w) for w in query.words))
+    return (" AND ".join(where) or "1"), params

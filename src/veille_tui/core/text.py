@@ -1,0 +1,114 @@
+"""Text hygiene for untrusted feed and post text.
+
+Control characters and terminal escape sequences are removed before any text reaches
+the screen; kramdown attribute lists are stripped; CVE ids are found; HTML is turned
+into Markdown for the article view.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# ESC-based sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), other two-byte escapes,
+# plus the 8-bit C1 forms (CSI = \x9b, OSC = \x9d).
+_ESCAPES = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]          # CSI
+    | (?:\x1b\]|\x9d).*?(?:\x07|\x1b\\|\x9c)   # OSC, terminated
+    | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f]).*?(?:\x1b\\|\x9c)  # DCS/SOS/PM/APC strings
+    | \x1b[@-Z\\-_]?                            # other ESC sequences (or a lone ESC)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+# C0 controls except TAB and LF, DEL, C1 controls.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROLS_INLINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Unicode bidi overrides and isolates can reorder what is shown.
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+
+CVE_RE = re.compile(r"\bCVE-(\d{4})-(\d{4,7})\b", re.IGNORECASE)
+_CVE_LOWER = re.compile(r"(?<![\w-])cve-(\d{4})-(\d{4,7})(?![\w])")
+# anything clean() would remove: a quick test that spares the full pass on ordinary text
+_DIRTY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# kramdown inline/block attribute lists: {:target="_blank"}, {: .class}, {:#id}
+_IAL = re.compile(r"\{:[^}\n]*\}")
+_WS = re.compile(r"\s+")
+
+
+def clean(text: str | None) -> str:
+    """Remove escape sequences and control characters, keep tabs and newlines."""
+    if not text:
+        return ""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not _DIRTY.search(text):
+        return text
+    text = _ESCAPES.sub("", text)
+    text = _CONTROLS.sub("", text)
+    return _BIDI.sub("", text)
+
+
+def clean_line(text: str | None) -> str:
+    """A single display line: cleaned, entities decoded, whitespace folded (titles, names)."""
+    if not text:
+        return ""
+    text = html.unescape(text)
+    text = _ESCAPES.sub("", text)
+    text = _CONTROLS_INLINE.sub(" ", text)
+    text = _BIDI.sub("", text)
+    return _WS.sub(" ", text).strip()
+
+
+def strip_attribute_lists(markdown: str) -> str:
+    """Drop kramdown attribute lists such as ``{:target="_blank"}``."""
+    return _IAL.sub("", markdown)
+
+
+def find_cves(text: str) -> list[str]:
+    """Distinct CVE ids in order of first appearance, upper-cased."""
+    lowered = (text or "").lower()
+    if "cve-" not in lowered:
+        return []
+    seen: dict[str, None] = {}
+    for m in _CVE_LOWER.finditer(lowered):
+        seen.setdefault(f"CVE-{m.group(1)}-{m.group(2)}", None)
+    return list(seen)
+
+
+def fold(text: str) -> str:
+    """Accent- and case-insensitive form, for matching watch-list words and names."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """A safe file-name slug: lowercase ASCII letters, digits and hyphens."""
+    ascii_text = fold(clean_line(text)).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+    return slug or "untitled"
+
+
+def html_to_markdown(fragment: str | None) -> str:
+    """Convert feed HTML to Markdown (markdownify, MIT); plain text passes through cleaned."""
+    if not fragment:
+        return ""
+    if "<" not in fragment and "&" not in fragment:
+        return clean(fragment).strip()
+    from markdownify import markdownify  # imported lazily: bs4 costs start-up time
+
+    try:
+        md = markdownify(
+            fragment,
+            heading_style="ATX",
+            bullets="-",
+            strip=["script", "style", "iframe", "object", "embed", "form", "img"],
+        )
+    except Exception:  # a pathological document: fall back to the text alone
+        md = re.sub(r"<[^>]*>", " ", fragment)
+        md = html.unescape(md)
+    md = re.sub(r"\n{3,}", "\n\n", md)
+    return clean(md).strip()
