@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
 __all__ = [
+    "ALLOWED_KEYS",
     "DEFAULT_THEME",
     "FALLBACK_THEME",
     "THEME_VARIABLE_DEFAULTS",
@@ -57,6 +58,7 @@ __all__ = [
     "load_theme_file",
     "register_themes",
     "resolve_theme_name",
+    "theme_from_mapping",
     "shipped_themes_dir",
     "user_themes_dir",
 ]
@@ -512,8 +514,9 @@ def install_themes(
     """Discover, register, choose and apply the theme in one call.
 
     Call it from `App.__init__` after `super().__init__()` (or in `on_mount`), then
-    show `setup.messages` with `App.notify(..., severity="warning")` once the app
-    runs. The app's `get_theme_variable_defaults` should return
+    show `setup.messages` with `App.notify(message, severity="warning",
+    markup=False)` once the app runs (`markup=False`: paths and reasons may hold
+    square brackets). The app's `get_theme_variable_defaults` should return
     `THEME_VARIABLE_DEFAULTS`.
     """
     themes, errors = discover_themes(config_dir)

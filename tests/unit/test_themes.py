@@ -460,11 +460,11 @@ class InstalledApp(App[None]):
 
     def on_mount(self) -> None:
         for message in self.setup.messages:
-            self.notify(message, title="Theme", severity="warning")
+            self.notify(message, title="Theme", severity="warning", markup=False)
 
 
 async def test_install_themes_applies_the_choice_and_reports(tmp_path: Path) -> None:
-    bad = write_user_theme(tmp_path, "broken.toml", "name = \"broken\"\nprimary = \n")
+    bad = write_user_theme(tmp_path, "broken[1].toml", "name = \"broken\"\nprimary = \n")
     app = InstalledApp(tmp_path, "veille-light", "jumphost-16", {})
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -512,6 +512,7 @@ def test_apply_theme_refuses_an_unregistered_name() -> None:
     from textual.app import InvalidThemeError
 
     app = App()
+    before = app.theme
     with pytest.raises(InvalidThemeError):
         apply_theme(app, "nope")
-    assert app.theme == "textual-dark"
+    assert app.theme == before
