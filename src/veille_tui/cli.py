@@ -107,7 +107,14 @@ def emit_json(data) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        # `list +cve -krebs`: a '-tag' term looks like an option to argparse; give it back to the query
+        if args.command == "list" and not any(e.startswith("--") for e in extras):
+            args.query = [*args.query, *extras]
+        else:
+            parser.error("unrecognized arguments: " + " ".join(extras))
     from veille_tui.core.config import ConfigError
     from veille_tui.core.query import QueryError
     from veille_tui.core.store import StoreError

@@ -27,12 +27,13 @@ class Query:
     feeds: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()  # unread, read, starred, archived (and their "not" forms with a '!')
     cves: tuple[str, ...] = ()
-    words: tuple[str, ...] = ()  # full-text terms and phrases
+    words: tuple[str, ...] = ()  # full-text words: prefix match ("vulnerabilit" finds "vulnérabilités")
+    phrases: tuple[str, ...] = ()  # "quoted phrases": exact token sequence
     text: str = ""
 
     @property
     def empty(self) -> bool:
-        return not (self.tags or self.not_tags or self.since or self.feeds or self.flags or self.cves or self.words)
+        return not (self.tags or self.not_tags or self.since or self.feeds or self.flags or self.cves or self.words or self.phrases)
 
 
 FLAGS = {"unread", "read", "starred", "unstarred", "archived", "new", "item", "post"}
@@ -56,11 +57,12 @@ def _split(text: str) -> list[str]:
 
 
 def parse(text: str) -> Query:
-    tags, not_tags, since, feeds, flags, cves, words = [], [], [], [], [], [], []
+    tags, not_tags, since, feeds, flags, cves, words, phrases = [], [], [], [], [], [], [], []
     quoted_phrases = set(re.findall(r'"([^"]*)"', text))
     for token in _split(text or ""):
-        if token in quoted_phrases and token:
-            words.append(token)
+        if token in quoted_phrases:
+            if token.strip():
+                phrases.append(token)
             continue
         low = token.lower()
         if token.startswith("+") or (token.startswith("-") and len(token) > 1):
@@ -95,7 +97,7 @@ def parse(text: str) -> Query:
             words.append(token)
     return Query(
         tags=tuple(tags), not_tags=tuple(not_tags), since=tuple(since), feeds=tuple(feeds),
-        flags=tuple(flags), cves=tuple(cves), words=tuple(words), text=text,
+        flags=tuple(flags), cves=tuple(cves), words=tuple(words), phrases=tuple(phrases), text=text,
     )
 
 
@@ -113,12 +115,12 @@ def _since_ts(value: str, now: float) -> int:
     raise QueryError(f"'@{value}': use @7d, @2w, @12h, @3m, @1y or a date like @2026-08-01")
 
 
-def fts_phrase(word: str) -> str:
+def fts_phrase(word: str, prefix: bool = False) -> str:
     """One full-text term as an FTS5 string: quoted, so that no FTS5 syntax leaks through.
-    A trailing '*' keeps its prefix meaning."""
-    prefix = word.endswith("*") and len(word) > 1
-    body = word[:-1] if prefix else word
-    return '"' + body.replace('"', '""') + '"' + ("*" if prefix else "")
+    With prefix (or a trailing '*'), it also matches longer words."""
+    if word.endswith("*") and len(word) > 1:
+        word, prefix = word[:-1], True
+    return '"' + word.replace('"', '""') + '"' + ("*" if prefix else "")
 
 
 def compile_sql(query: Query, now: float | None = None) -> tuple[str, list]:
@@ -127,18 +129,18 @@ def compile_sql(query: Query, now: float | None = None) -> tuple[str, list]:
     where: list[str] = []
     params: list = []
     for tag in query.tags:
-        where.append("EXISTS (SELECT 1 FROM entry_tags t WHERE t.tag = ? AND t.entry_id = e.id)")
+        where.append("e.id IN (SELECT entry_id FROM entry_tags WHERE tag = ?)")
         params.append(tag)
     for tag in query.not_tags:
-        where.append("NOT EXISTS (SELECT 1 FROM entry_tags t WHERE t.tag = ? AND t.entry_id = e.id)")
+        where.append("e.id NOT IN (SELECT entry_id FROM entry_tags WHERE tag = ?)")
         params.append(tag)
     for value in query.since:
         where.append("e.ts >= ?")
         params.append(_since_ts(value, now))
     for name in query.feeds:
         where.append(
-            "EXISTS (SELECT 1 FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.entry_id = e.id"
-            " AND (instr(lower(f.title), ?) > 0 OR instr(lower(f.url), ?) > 0))"
+            "e.id IN (SELECT i.entry_id FROM items i WHERE i.feed_id IN"
+            " (SELECT f.id FROM feeds f WHERE instr(lower(f.title), ?) > 0 OR instr(lower(f.url), ?) > 0))"
         )
         params += [name.lower(), name.lower()]
     flag_sql = {
@@ -152,9 +154,10 @@ def compile_sql(query: Query, now: float | None = None) -> tuple[str, list]:
         else:
             where.append(flag_sql[flag])
     for cve in query.cves:
-        where.append("EXISTS (SELECT 1 FROM entry_cves c WHERE c.cve = ? AND c.entry_id = e.id)")
+        where.append("e.id IN (SELECT entry_id FROM entry_cves WHERE cve = ?)")
         params.append(cve)
-    if query.words:
+    if query.words or query.phrases:
         where.append("e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)")
-        params.append(" ".join(fts_phrase(w) for w in query.words))
+        terms = [fts_phrase(w, prefix=True) for w in query.words] + [fts_phrase(p) for p in query.phrases]
+        params.append(" AND ".join(terms))
     return (" AND ".join(where) or "1"), params

@@ -45,7 +45,6 @@ CREATE TABLE entries (
     title TEXT NOT NULL, date TEXT NOT NULL, ts INTEGER NOT NULL,
     source TEXT NOT NULL DEFAULT '',
     permalink TEXT,
-    body TEXT NOT NULL DEFAULT '',
     post_tags TEXT NOT NULL DEFAULT '',   -- the post's own tags, space separated
     tags TEXT NOT NULL DEFAULT '',        -- every tag, space separated (display)
     feeds TEXT NOT NULL DEFAULT '',       -- titles of the feeds that brought it, \x1f separated
@@ -56,6 +55,9 @@ CREATE TABLE entries (
 );
 CREATE INDEX entries_order ON entries (ts DESC, id DESC);
 CREATE INDEX entries_link ON entries (link_norm);
+CREATE INDEX entries_unread ON entries (ts DESC, id DESC) WHERE read = 0;
+CREATE INDEX entries_starred ON entries (ts DESC, id DESC) WHERE starred = 1;
+CREATE INDEX entries_kind ON entries (kind, ts DESC, id DESC);
 CREATE TABLE items (
     id INTEGER PRIMARY KEY,
     feed_id INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
@@ -74,21 +76,13 @@ CREATE TABLE entry_tags (tag TEXT NOT NULL, entry_id INTEGER NOT NULL, PRIMARY K
 CREATE INDEX entry_tags_entry ON entry_tags (entry_id);
 CREATE TABLE entry_cves (cve TEXT NOT NULL, entry_id INTEGER NOT NULL, PRIMARY KEY (cve, entry_id)) WITHOUT ROWID;
 CREATE INDEX entry_cves_entry ON entry_cves (entry_id);
-CREATE VIRTUAL TABLE entries_fts USING fts5 (
-    title, body, content = 'entries', content_rowid = 'id',
-    tokenize = 'unicode61 remove_diacritics 2'
-);
-CREATE TRIGGER entries_ai AFTER INSERT ON entries BEGIN
-    INSERT INTO entries_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
-END;
+-- Titles and bodies, searchable; also where bodies are kept, so that scans of `entries` stay small.
+-- rowid = entries.id; written by the store with each entry (Store._set_text).
+CREATE VIRTUAL TABLE entries_fts USING fts5 (title, body, tokenize = 'unicode61 remove_diacritics 2');
 CREATE TRIGGER entries_ad AFTER DELETE ON entries BEGIN
-    INSERT INTO entries_fts (entries_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+    DELETE FROM entries_fts WHERE rowid = old.id;
     DELETE FROM entry_tags WHERE entry_id = old.id;
     DELETE FROM entry_cves WHERE entry_id = old.id;
-END;
-CREATE TRIGGER entries_au AFTER UPDATE OF title, body ON entries BEGIN
-    INSERT INTO entries_fts (entries_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
-    INSERT INTO entries_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
 END;
 """
 
@@ -294,15 +288,19 @@ class Store:
                 tags.append("cve")
             rows.append((
                 entry_id, post.file, post.source_url, normalize_link(post.source_url), post.title, post.date, post.ts,
-                _source_of_post(post.tags, post.source_url), post.permalink, post.body, " ".join(post.tags),
+                _source_of_post(post.tags, post.source_url), post.permalink, " ".join(post.tags),
                 " ".join(tags), " ".join(cves), now,
             ))
             tag_rows += [(t, entry_id) for t in tags]
             cve_rows += [(c, entry_id) for c in cves]
         self.db.executemany(
-            "INSERT INTO entries (id, kind, file, link, link_norm, title, date, ts, source, permalink, body, post_tags,"
-            " tags, cves, read, added) VALUES (?, 'post', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+            "INSERT INTO entries (id, kind, file, link, link_norm, title, date, ts, source, permalink, post_tags,"
+            " tags, cves, read, added) VALUES (?, 'post', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
             rows,
+        )
+        self.db.executemany(
+            "INSERT INTO entries_fts (rowid, title, body) VALUES (?, ?, ?)",
+            [(entry_id, post.title, post.body) for entry_id, post in enumerate(posts, first_id)],
         )
         self.db.executemany("INSERT OR IGNORE INTO entry_tags (tag, entry_id) VALUES (?, ?)", tag_rows)
         self.db.executemany("INSERT OR IGNORE INTO entry_cves (cve, entry_id) VALUES (?, ?)", cve_rows)
@@ -327,7 +325,7 @@ class Store:
         values = dict(
             kind="post", file=post.file, link=post.source_url, link_norm=link_norm, title=post.title,
             date=post.date, ts=post.ts, source=_source_of_post(post.tags, post.source_url),
-            permalink=post.permalink, body=post.body, post_tags=" ".join(post.tags), cves=" ".join(cves),
+            permalink=post.permalink, post_tags=" ".join(post.tags), cves=" ".join(cves),
         )
         row = self.db.execute("SELECT id FROM entries WHERE file = ?", (post.file,)).fetchone()
         if row is None and link_norm and has_items:
@@ -345,6 +343,7 @@ class Store:
             entry_id = row[0]
             sets = ", ".join(f"{k} = ?" for k in values)
             self.db.execute(f"UPDATE entries SET {sets} WHERE id = ?", (*values.values(), entry_id))
+        self._set_text(entry_id, post.title, post.body)
         if has_items:
             if link_norm:
                 self._fold_items_into(entry_id, link_norm)
@@ -380,6 +379,10 @@ class Store:
         else:
             self.db.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
 
+    def _set_text(self, entry_id: int, title: str, body: str) -> None:
+        self.db.execute("DELETE FROM entries_fts WHERE rowid = ?", (entry_id,))
+        self.db.execute("INSERT INTO entries_fts (rowid, title, body) VALUES (?, ?, ?)", (entry_id, title, body))
+
     def _write_tags(self, entry_id: int, tags: list[str], cves: list[str], feeds: list[str]) -> None:
         if cves and "cve" not in tags:
             tags.append("cve")
@@ -400,11 +403,13 @@ class Store:
         """Recompute what an entry derives from its post and items: tags, CVEs, feeds, and for an
         item entry its title, date, link and body."""
         row = self.db.execute(
-            "SELECT kind, post_tags, title, body FROM entries WHERE id = ?", (entry_id,)
+            "SELECT e.kind, e.post_tags, e.title, f.body FROM entries e LEFT JOIN entries_fts f ON f.rowid = e.id"
+            " WHERE e.id = ?", (entry_id,)
         ).fetchone()
         if row is None:
             return
         kind, post_tags, title, body = row
+        body = body or ""
         items = self.db.execute(
             "SELECT i.title, i.date, i.ts, i.link, i.summary, i.categories, f.title, f.tags, f.url, i.fetched, i.link_norm"
             " FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.entry_id = ? ORDER BY i.id",
@@ -434,9 +439,10 @@ class Store:
             ts = when[2] if when else int(first[9])
             title, body = first[0], summary
             self.db.execute(
-                "UPDATE entries SET title = ?, body = ?, date = ?, ts = ?, link = ?, link_norm = ?, source = ? WHERE id = ?",
-                (title, body, date_iso, ts, first[3], first[10], feeds[0], entry_id),
+                "UPDATE entries SET title = ?, date = ?, ts = ?, link = ?, link_norm = ?, source = ? WHERE id = ?",
+                (title, date_iso, ts, first[3], first[10], feeds[0], entry_id),
             )
+            self._set_text(entry_id, title, body)
         cves = find_cves(title + "\n" + body)
         self._write_tags(entry_id, tags, cves, feeds)
 
@@ -521,9 +527,9 @@ class Store:
                 entry_id = row[0] if row else None
             if entry_id is None:
                 entry_id = self.db.execute(
-                    "INSERT INTO entries (kind, link, link_norm, title, date, ts, body, read, added)"
-                    " VALUES ('item', ?, ?, ?, ?, ?, ?, 0, ?)",
-                    (item.link, link_norm, item.title, item.date or "", item.ts or int(now), item.summary, now),
+                    "INSERT INTO entries (kind, link, link_norm, title, date, ts, read, added)"
+                    " VALUES ('item', ?, ?, ?, ?, ?, 0, ?)",
+                    (item.link, link_norm, item.title, item.date or "", item.ts or int(now), now),
                 ).lastrowid
             self.db.execute(
                 "INSERT INTO items (feed_id, guid, link, link_norm, title, date, ts, summary, author, categories, entry_id, fetched)"
@@ -612,7 +618,10 @@ class Store:
         return [found[i] for i in ids if i in found]
 
     def entry(self, entry_id: int) -> Entry | None:
-        row = self.db.execute(f"SELECT {_ENTRY_COLUMNS}, e.body FROM entries e WHERE e.id = ?", (entry_id,)).fetchone()
+        row = self.db.execute(
+            f"SELECT {_ENTRY_COLUMNS}, (SELECT body FROM entries_fts WHERE rowid = e.id) FROM entries e WHERE e.id = ?",
+            (entry_id,),
+        ).fetchone()
         return _row_to_entry(row, body=row[-1]) if row else None
 
     def item_for_draft(self, entry_id: int) -> tuple[Entry, list[str]] | None:
