@@ -453,11 +453,18 @@ def _check_inert(el, fp) -> None:
 def _fix(text: str) -> str:
     """What feedparser does to element text (UTF-8 documents): strip, mojibake repair, cp1252."""
     text = text.strip()
+    if text.isascii():
+        return text
     try:
         text = text.encode("iso-8859-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         pass
+    if _C1.search(text) is None:
+        return text
     return text.translate(_fp()["cp1252"])
+
+
+_C1 = re.compile("[\x80-\x9f]")
 
 
 def _leaf(el) -> str:
