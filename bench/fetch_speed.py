@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Fetch benchmark of core.fetch alone (no database): cold, then all-unchanged (304).
+
+  python bench/fetch_speed.py --dir /tmp/feeds10 [--workers 2] [--rounds 3]
+
+Starts /work/shared/bench/serve_feeds.py (or --serve PATH) on a free port over DIR, fetches every
+feed listed in DIR/index.txt cold (no validators), then again with the ETag/Last-Modified the first
+round returned (every answer a 304). Prints wall time, items, and peak RSS of this process and of
+its children (the parser processes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from veille_tui.core.fetch import FetchRequest, FetchSettings, fetch_feeds  # noqa: E402
+
+
+def start_server(serve: str, directory: str) -> tuple[subprocess.Popen, int]:
+    tmp = tempfile.mkdtemp(prefix="veille-bench-")
+    portfile = os.path.join(tmp, "port")
+    proc = subprocess.Popen(
+        [sys.executable, serve, "--dir", directory, "--port", "0", "--portfile", portfile,
+         "--pidfile", os.path.join(tmp, "pid")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        if os.path.exists(portfile) and Path(portfile).read_text().strip():
+            return proc, int(Path(portfile).read_text().strip())
+        time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("server did not start")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dir", required=True)
+    ap.add_argument("--serve", default="/work/shared/bench/serve_feeds.py")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=3)
+    a = ap.parse_args()
+    names = [n.strip() for n in Path(a.dir, "index.txt").read_text().splitlines() if n.strip()]
+    proc, port = start_server(a.serve, a.dir)
+    try:
+        settings = FetchSettings(parse_workers=a.workers)
+        cold, warm = [], []
+        for _ in range(a.rounds):
+            reqs = [FetchRequest(f"http://127.0.0.1:{port}/{n}") for n in names]
+            t = time.perf_counter()
+            res = fetch_feeds(reqs, settings)
+            cold.append(time.perf_counter() - t)
+            bad = [r for r in res if r.status != "ok"]
+            items = sum(len(r.items) for r in res)
+            reqs2 = [FetchRequest(r.url, r.etag, r.last_modified) for r in res]
+            t = time.perf_counter()
+            res2 = fetch_feeds(reqs2, settings)
+            warm.append(time.perf_counter() - t)
+            unchanged = sum(r.status == "unchanged" for r in res2)
+        self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"{len(names)} feeds, {items} items, errors {len(bad)}, workers {a.workers}")
+        print(f"cold: median {statistics.median(cold):.2f} s  (runs {', '.join(f'{x:.2f}' for x in cold)})")
+        print(f"all unchanged: median {statistics.median(warm):.2f} s  ({unchanged} x 304)")
+        print(f"peak RSS: this process {self_rss:.0f} MB, largest child {child_rss:.0f} MB")
+    finally:
+        proc.terminate()
+        proc.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,395 @@
+"""Fetch feeds over HTTP(S) and parse them into items. No database here.
+
+- httpx.AsyncClient, a global bound and a per-host bound on concurrent requests;
+- conditional GET (If-None-Match / If-Modified-Since): an unchanged feed costs one 304 and is
+  never parsed;
+- gzip/deflate decoded by httpx; the size cap counts *decoded* bytes while streaming;
+- redirects followed here (at most 10, http(s) only); ``final_url`` is set only when every hop
+  was permanent (301/308), so the caller can update the stored URL;
+- a deadline per feed (connect + download), Retry-After read on 429/503;
+- the bytes are parsed in a process pool (2 workers) so parsing uses both cores and overlaps the
+  downloads; with only a few feeds to fetch the pool would cost more than it saves and parsing
+  runs in a thread instead (bench/parse_speed.py and the module notes have the figures).
+
+Never raises for one bad feed: every request gives one FetchResult.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import email.utils
+import logging
+import multiprocessing
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from .. import __version__
+from .feedparse import parse_feed
+from .models import Item
+from .text import clean_line
+
+log = logging.getLogger(__name__)
+
+MAX_REDIRECTS = 10
+# Below this many feeds in one call, parse in a thread: starting worker processes costs more
+# than it saves (see bench/parse_speed.py --pool).
+POOL_MIN_FEEDS = 6
+# Memory cap of a parser process (address space): a pathological document kills the worker,
+# not the machine; the feed gets an error.
+WORKER_MEMORY_LIMIT = 2 * 1024**3
+
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
+)
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    name: str = ""
+
+
+@dataclass
+class FetchResult:
+    url: str  # as requested
+    status: str  # "ok" | "unchanged" | "error"
+    error: str | None = None
+    final_url: str | None = None  # set only when permanent redirects (301/308) moved the feed
+    etag: str | None = None
+    last_modified: str | None = None
+    retry_after: float | None = None  # seconds, from Retry-After on 429/503
+    items: list[Item] = field(default_factory=list)
+    title: str = ""  # the feed's own title
+    elapsed: float = 0.0
+    bytes: int = 0  # decoded body size
+    name: str = ""  # FetchRequest.name, for messages
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "error"
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    timeout: float = 20
+    max_bytes: int = 10 * 1024 * 1024
+    concurrency: int = 16
+    per_host: int = 4
+    user_agent: str = f"veille-tui/{__version__} (+feed reader)"
+    parse_workers: int = 2  # processes for parsing; 0 = parse in a thread of this process
+
+
+class _FeedError(Exception):
+    """One feed failed: the message is what the user sees."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing: a lazily started process pool, or a thread
+
+
+def _worker_init() -> None:  # runs in each parser process
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = WORKER_MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(WORKER_MEMORY_LIMIT, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def _mp_context():
+    # forkserver: forking a process that runs threads (the TUI) is unsafe; spawn re-imports
+    # everything for each worker. The fork server preloads the parser once.
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["veille_tui.core.feedparse"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class _Parser:
+    def __init__(self, workers: int, use_pool: bool):
+        self.workers = workers
+        self.use_pool = use_pool and workers > 0
+        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
+
+    async def parse(self, data: bytes, url: str, content_type: str | None):
+        loop = asyncio.get_running_loop()
+        if not self.use_pool:
+            return await loop.run_in_executor(None, parse_feed, data, url, content_type)
+        if self.pool is None:
+            self.pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=_mp_context(), initializer=_worker_init
+            )
+        pool = self.pool
+        try:
+            return await loop.run_in_executor(pool, parse_feed, data, url, content_type)
+        except BrokenProcessPool:
+            # A worker died (memory cap, crash): this feed fails, the next ones get a new pool.
+            if self.pool is pool:
+                self.pool = None
+                pool.shutdown(wait=False, cancel_futures=True)
+            raise _FeedError("parser process died (document too large or malformed)") from None
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+
+# --------------------------------------------------------------------------------------------
+# Fetching
+
+
+def _host_key(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{(parts.hostname or '').lower()}:{parts.port or ''}"
+
+
+def _check_url(url: str) -> str | None:
+    """An error message when the URL must not be fetched."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "invalid URL"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"refused: only http and https URLs are fetched, not {parts.scheme or 'a relative URL'}:"
+    if not parts.hostname:
+        return "invalid URL: no host"
+    return None
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _short_reason(exc: BaseException) -> str:
+    text = clean_line(str(exc)) or type(exc).__name__
+    return text if len(text) <= 160 else text[:159] + "…"
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):g} MiB"
+    if n >= 1024:
+        return f"{n / 1024:g} KiB"
+    return f"{n} bytes"
+
+
+async def _download(
+    client: httpx.AsyncClient, req: FetchRequest, settings: FetchSettings
+) -> tuple[httpx.Response, str | None, bytes | None]:
+    """GET with redirects followed by hand. Returns (last response, final_url, body or None)."""
+    headers = {}
+    if req.etag:
+        headers["If-None-Match"] = req.etag
+    if req.last_modified:
+        headers["If-Modified-Since"] = req.last_modified
+    url = req.url
+    permanent = True
+    for _hop in range(MAX_REDIRECTS + 1):
+        request = client.build_request("GET", url, headers=headers)
+        resp = await client.send(request, stream=True)
+        try:
+            location = resp.headers.get("location")
+            if resp.status_code in (301, 302, 303, 307, 308) and location:
+                try:
+                    new_url = urljoin(str(resp.url), location.strip())
+                except ValueError:
+                    raise _FeedError(f"HTTP {resp.status_code}: invalid redirect") from None
+                problem = _check_url(new_url)
+                if problem:
+                    raise _FeedError(f"redirect {problem}")
+                if resp.status_code not in (301, 308):
+                    permanent = False
+                url = new_url
+                continue
+            final_url = url if (permanent and url != req.url) else None
+            if not 200 <= resp.status_code < 300:
+                return resp, final_url, None
+            declared = resp.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > settings.max_bytes:
+                raise _FeedError(f"too large: {_size(int(declared))}, the limit is {_size(settings.max_bytes)}")
+            chunks: list[bytes] = []
+            total = 0
+            async for chunk in resp.aiter_bytes():  # decoded (gzip, deflate, br) bytes
+                total += len(chunk)
+                if total > settings.max_bytes:
+                    raise _FeedError(f"too large: more than {_size(settings.max_bytes)} (decoded)")
+                chunks.append(chunk)
+            return resp, final_url, b"".join(chunks)
+        finally:
+            await resp.aclose()
+    raise _FeedError(f"too many redirects (more than {MAX_REDIRECTS})")
+
+
+async def _fetch_one(
+    client: httpx.AsyncClient,
+    req: FetchRequest,
+    settings: FetchSettings,
+    parser: _Parser,
+    global_sem: asyncio.Semaphore,
+    host_sems: dict[str, asyncio.Semaphore],
+) -> FetchResult:
+    start = time.monotonic()
+    result = FetchResult(url=req.url, status="error", name=req.name)
+    problem = _check_url(req.url)
+    if problem:
+        result.error = problem
+        return result
+    host_sem = host_sems.setdefault(_host_key(req.url), asyncio.Semaphore(max(1, settings.per_host)))
+    try:
+        async with host_sem, global_sem:
+            try:
+                async with asyncio.timeout(settings.timeout):
+                    resp, final_url, body = await _download(client, req, settings)
+            except TimeoutError:
+                raise _FeedError(f"timed out after {settings.timeout:g} s") from None
+        result.final_url = final_url
+        status = resp.status_code
+        etag = resp.headers.get("etag")
+        last_modified = resp.headers.get("last-modified")
+        if status == 304:
+            result.status = "unchanged"
+            result.etag = etag or req.etag
+            result.last_modified = last_modified or req.last_modified
+            return result
+        if body is None:
+            reason = clean_line(resp.reason_phrase) or "error"
+            retry = _retry_after(resp.headers.get("retry-after")) if status in (429, 503) else None
+            raise _FeedError(f"HTTP {status} {reason}", retry)
+        result.bytes = len(body)
+        parsed = await parser.parse(body, final_url or str(resp.url), resp.headers.get("content-type"))
+        result.title = parsed.title
+        if parsed.error:
+            result.error = parsed.error
+            return result
+        result.status = "ok"
+        result.items = parsed.items
+        result.etag = etag
+        result.last_modified = last_modified
+        return result
+    except _FeedError as exc:
+        result.error = str(exc)
+        result.retry_after = exc.retry_after
+    except httpx.TimeoutException:
+        result.error = f"timed out after {settings.timeout:g} s"
+    except httpx.ConnectError as exc:
+        result.error = f"connection failed: {_short_reason(exc)}"
+    except httpx.DecodingError as exc:
+        result.error = f"bad content encoding: {_short_reason(exc)}"
+    except (httpx.RemoteProtocolError, httpx.LocalProtocolError) as exc:
+        result.error = f"protocol error: {_short_reason(exc)}"
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+        result.error = f"invalid URL: {_short_reason(exc)}"
+    except httpx.HTTPError as exc:
+        result.error = f"network error: {_short_reason(exc)}"
+    except (OSError, ValueError, UnicodeError) as exc:
+        result.error = f"error: {_short_reason(exc)}"
+    finally:
+        result.elapsed = time.monotonic() - start
+    return result
+
+
+async def fetch_all(
+    requests: Iterable[FetchRequest],
+    settings: FetchSettings | None = None,
+    on_result: Callable[[FetchResult], None] | None = None,
+) -> list[FetchResult]:
+    """Fetch and parse every request concurrently; one result per request, in request order.
+
+    ``on_result`` is called (in the event loop) as each feed finishes, for progress.
+    """
+    settings = settings or FetchSettings()
+    reqs = list(requests)
+    if not reqs:
+        return []
+    parser = _Parser(settings.parse_workers, use_pool=len(reqs) >= POOL_MIN_FEEDS)
+    global_sem = asyncio.Semaphore(max(1, settings.concurrency))
+    host_sems: dict[str, asyncio.Semaphore] = {}
+    limits = httpx.Limits(
+        max_connections=max(1, settings.concurrency), max_keepalive_connections=max(1, settings.concurrency)
+    )
+    timeout = httpx.Timeout(settings.timeout)
+    headers = {"User-Agent": settings.user_agent, "Accept": ACCEPT}
+
+    async def run(req: FetchRequest) -> FetchResult:
+        try:
+            res = await _fetch_one(client, req, settings, parser, global_sem, host_sems)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a bug: still one result, never the whole fetch
+            log.exception("fetch %s", req.url)
+            res = FetchResult(url=req.url, status="error", error=f"error: {_short_reason(exc)}", name=req.name)
+        if on_result is not None:
+            try:
+                on_result(res)
+            except Exception:
+                log.exception("on_result callback failed")
+        return res
+
+    try:
+        async with httpx.AsyncClient(
+            headers=headers, timeout=timeout, limits=limits, follow_redirects=False, trust_env=True
+        ) as client:
+            return list(await asyncio.gather(*(run(r) for r in reqs)))
+    finally:
+        parser.close()
+
+
+def fetch_feeds(
+    requests: Iterable[FetchRequest],
+    settings: FetchSettings | None = None,
+    on_result: Callable[[FetchResult], None] | None = None,
+) -> list[FetchResult]:
+    """Synchronous wrapper: runs fetch_all in its own event loop (a thread if one is running)."""
+    reqs = list(requests)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(fetch_all(reqs, settings, on_result))
+    box: list = []
+
+    def target() -> None:
+        try:
+            box.append(asyncio.run(fetch_all(reqs, settings, on_result)))
+        except BaseException as exc:  # re-raised in the caller's thread
+            box.append(exc)
+
+    t = threading.Thread(target=target, name="veille-fetch")
+    t.start()
+    t.join()
+    if isinstance(box[0], BaseException):
+        raise box[0]
+    return box[0]
+
+
+__all__ = ["FetchRequest", "FetchResult", "FetchSettings", "fetch_all", "fetch_feeds"]
