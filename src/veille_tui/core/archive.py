@@ -169,6 +169,8 @@ def split_front_matter(text: str) -> tuple[dict, str]:
             where = f" at line {mark.line + 2}" if mark else ""
             reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             raise PostProblem(f"bad YAML front matter{where}: {reason}") from None
+        except (ValueError, OverflowError) as exc:  # libyaml builds dates itself: 2026-13-45
+            raise PostProblem(f"invalid date or value in front matter: {exc}") from None
         return _as_dict(meta), text[m.end():]
     m = _TOML_FM.match(text)
     if m:

@@ -56,10 +56,14 @@ def _split(text: str) -> list[str]:
         raise QueryError("unclosed quote: add the closing \"") from None
 
 
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def parse(text: str) -> Query:
+    text = _CONTROLS.sub(" ", text or "")
     tags, not_tags, since, feeds, flags, cves, words, phrases = [], [], [], [], [], [], [], []
     quoted_phrases = set(re.findall(r'"([^"]*)"', text))
-    for token in _split(text or ""):
+    for token in _split(text):
         if token in quoted_phrases:
             if token.strip():
                 phrases.append(token)

@@ -1,0 +1,113 @@
+"""`veille-tui feeds list | add | remove | import | export`: subscriptions in the config file."""
+
+from __future__ import annotations
+
+from argparse import Namespace
+from pathlib import Path
+
+from veille_tui.cli import emit_json, err
+from veille_tui.core import config as config_mod
+from veille_tui.core.models import Feed
+
+
+def run(args: Namespace) -> int:
+    settings = config_mod.load(args.config)
+    action = args.feeds_command
+    if action == "list":
+        return _list(settings, args.json)
+    if action == "add":
+        return _add(settings, args)
+    if action == "remove":
+        return _remove(settings, args.name)
+    if action == "import":
+        return _import(settings, Path(args.file), args.json)
+    return _export(settings, args.file)
+
+
+def _list(settings: config_mod.Settings, as_json: bool) -> int:
+    if as_json:
+        emit_json([{"url": f.url, "title": f.title, "tags": list(f.tags)} for f in settings.feeds])
+        return 0
+    if not settings.feeds_from_config:
+        err(f"(built-in default feeds: no [[feeds]] in {settings.path})")
+    for feed in settings.feeds:
+        tags = " ".join("+" + t for t in feed.tags)
+        print(f"{feed.title or '-':<28} {feed.url}  {tags}")
+    return 0
+
+
+def _valid_url(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _add(settings: config_mod.Settings, args: Namespace) -> int:
+    url = args.url.strip()
+    if not _valid_url(url):
+        err(f"veille-tui: {url}: only http(s) feed URLs can be subscribed")
+        return 2
+    if any(f.url == url for f in settings.feeds):
+        err(f"veille-tui: already subscribed: {url}")
+        return 1
+    tags = tuple(t.strip().lower() for t in args.tag if t.strip())
+    feeds = [*settings.feeds, Feed(url, args.title.strip(), tags)]
+    config_mod.write_feeds(settings.path, feeds)
+    err(f"subscribed to {url} ({len(feeds)} feeds in {settings.path})")
+    return 0
+
+
+def _remove(settings: config_mod.Settings, name: str) -> int:
+    low = name.lower()
+    matches = [f for f in settings.feeds if f.url == name] or [f for f in settings.feeds if f.title.lower() == low]
+    if not matches:
+        matches = [f for f in settings.feeds if low in f.title.lower() or low in f.url.lower()]
+    if not matches:
+        err(f"veille-tui: no subscribed feed matches {name!r}")
+        return 1
+    if len(matches) > 1:
+        err(f"veille-tui: {name!r} matches {len(matches)} feeds; give the URL: " + ", ".join(f.url for f in matches))
+        return 1
+    feeds = [f for f in settings.feeds if f is not matches[0]]
+    config_mod.write_feeds(settings.path, feeds)
+    err(f"unsubscribed from {matches[0].url}")
+    return 0
+
+
+def _import(settings: config_mod.Settings, file: Path, as_json: bool) -> int:
+    from veille_tui.core.opml import OpmlError, parse_opml
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        err(f"veille-tui: {file}: cannot read: {exc.strerror or exc}")
+        return 2
+    try:
+        found, problems = parse_opml(data, str(file))
+    except OpmlError as exc:
+        err(f"veille-tui: {exc}")
+        return 2
+    feeds = list(settings.feeds) if settings.feeds_from_config else []
+    known = {f.url for f in feeds}
+    added = [f for f in found if f.url not in known and not known.add(f.url)]
+    feeds += added
+    config_mod.write_feeds(settings.path, feeds)
+    for problem in problems:
+        err(f"veille-tui: {file}: skipped: {problem}")
+    err(f"{len(added)} feeds imported from {file} ({len(found) - len(added)} already subscribed, {len(problems)} skipped)")
+    if as_json:
+        emit_json({"imported": len(added), "already": len(found) - len(added), "problems": problems})
+    return 0
+
+
+def _export(settings: config_mod.Settings, file: str | None) -> int:
+    from veille_tui.core.opml import write_opml
+
+    text = write_opml(list(settings.feeds))
+    if file:
+        Path(file).write_text(text, encoding="utf-8")
+        err(f"{len(settings.feeds)} feeds written to {file}")
+    else:
+        print(text, end="" if text.endswith("\n") else "\n")
+    return 0

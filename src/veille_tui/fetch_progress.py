@@ -1,0 +1,66 @@
+"""`veille-tui fetch` output: a progress bar on a terminal, one line per feed otherwise."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Sequence
+
+from veille_tui.core.library import FeedOutcome, Library
+from veille_tui.core.text import clean_line
+
+
+def describe(outcome: FeedOutcome) -> str:
+    name = clean_line(outcome.name)
+    if outcome.status == "error":
+        return f"FAILED     {name}: {clean_line(outcome.error or 'failed')}"
+    if outcome.status == "unchanged":
+        return f"unchanged  {name}"
+    return f"ok         {name}: {outcome.items} items, {outcome.new} new"
+
+
+def summary(outcomes: Sequence[FeedOutcome], elapsed: float) -> str:
+    failed = [o for o in outcomes if o.status == "error"]
+    fetched = sum(o.status == "ok" for o in outcomes)
+    unchanged = sum(o.status == "unchanged" for o in outcomes)
+    new = sum(o.new for o in outcomes)
+    text = f"{len(outcomes)} feeds in {elapsed:.1f} s: {fetched} fetched, {unchanged} unchanged, {len(failed)} failed; {new} new items"
+    if failed:
+        text += "\nfailed (their earlier items are kept):" + "".join(
+            f"\n  {clean_line(o.name)} <{clean_line(o.url)}>: {clean_line(o.error or 'failed')}" for o in failed
+        )
+    return text
+
+
+def run_fetch(lib: Library, names: Sequence[str], json_output: bool = False) -> list[FeedOutcome]:
+    started = time.perf_counter()
+    if sys.stderr.isatty() and not json_output:
+        outcomes = _with_bar(lib, names)
+    else:
+        # one line per feed: on stdout, unless stdout carries the JSON document
+        out = sys.stderr if json_output else sys.stdout
+        outcomes = lib.fetch(names, on_result=lambda o: print(describe(o), file=out, flush=True))
+    print(summary(outcomes, time.perf_counter() - started), file=sys.stderr)
+    return outcomes
+
+
+def _with_bar(lib: Library, names: Sequence[str]) -> list[FeedOutcome]:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("fetching"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), console=console, transient=True,
+    ) as progress:
+        task = progress.add_task("", total=None)
+
+        def started(total: int) -> None:
+            progress.update(task, total=total)
+
+        def done(outcome: FeedOutcome) -> None:
+            progress.update(task, advance=1, description=clean_line(outcome.name)[:40])
+            if outcome.status == "error":
+                progress.console.print(describe(outcome), markup=False, highlight=False)
+
+        return lib.fetch(names, on_result=done, on_start=started)

@@ -1,0 +1,45 @@
+"""Shared fixtures: every test runs with its own config and data folders."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_ARCHIVE = ROOT.parent / "shared" / "archive" / "_posts"
+EXAMPLES = ROOT / "examples" / "_posts"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    """No test reads or writes the user's real config or data."""
+    monkeypatch.setenv("VEILLE_TUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("VEILLE_TUI_CONFIG", str(tmp_path / "config" / "config.toml"))
+    monkeypatch.delenv("VEILLE_TUI_ARCHIVE", raising=False)
+    monkeypatch.delenv("TEXTUAL_THEME", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    return tmp_path
+
+
+@pytest.fixture
+def posts_dir(tmp_path):
+    folder = tmp_path / "_posts"
+    folder.mkdir()
+    return folder
+
+
+def write_post(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding=encoding)
+    return path
+
+
+@pytest.fixture
+def real_archive():
+    if not REAL_ARCHIVE.is_dir():
+        pytest.skip("the real archive (../shared/archive/_posts) is not here")
+    return REAL_ARCHIVE

@@ -1,0 +1,224 @@
+"""The store: entries from posts and items, folding, tags, state, migrations, damage."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from tests.conftest import write_post
+from veille_tui.core.models import Feed, Item
+from veille_tui.core.store import SCHEMA_VERSION, Store, StoreError
+
+
+def item(n, link=None, guid=None, title=None, summary="", ts=1_785_000_000, categories=()):
+    return Item(guid=guid if guid is not None else f"g{n}", link=link, title=title or f"Item {n}",
+                date="2026-07-25T00:00:00+00:00", ts=ts + n, summary=summary, categories=categories)
+
+
+@pytest.fixture
+def archive(posts_dir):
+    write_post(posts_dir, "2026-07-01-a.md", """
+        ---
+        title: 'Post A'
+        date: 2026-07-01
+        tags:
+        - veille-cyber
+        - bleepingcomp
+        ---
+        Fortinet vulnérabilité CVE-2026-40001.
+
+        [Source](https://www.Example.com:443/news/a/?utm_source=rss){:target="_blank"}
+        """)
+    write_post(posts_dir, "2026-07-02-b.md", """
+        ---
+        title: 'Post B'
+        date: 2026-07-02
+        tags: [veille-cyber, hackernews]
+        ---
+        Rien.
+
+        [Source](https://example.org/b){:target="_blank"}
+        """)
+    return posts_dir
+
+
+@pytest.fixture
+def store(tmp_path, archive):
+    s = Store(tmp_path / "db.sqlite", watch=["fortinet"])
+    s.index_archive(archive)
+    s.sync_feeds([Feed("https://feeds.example.com/rss", "Example News", ("news",))])
+    return s
+
+
+def feed_id(store):
+    return store.feed_states()[0][0]
+
+
+def test_items_fold_into_posts_by_normalised_link(store):
+    new = store.record_fetch(feed_id(store), status="ok", items=[
+        item(1, link="http://WWW.example.com/news/a"),  # scheme, host case, port, trailing slash, utm differ
+        item(2, link="https://example.com/news/c"),
+    ])
+    assert new == 2
+    assert store.count() == 3
+    post_a = store.entries("+bleepingcomp")[0]
+    assert post_a.kind == "post" and post_a.feeds == ("Example News",)
+    assert "news" in post_a.tags  # the feed's tag is given to what it brings
+    assert store.count("feed:example") == 2
+    assert store.count("feed:example is:archived") == 1
+    assert store.count("is:archived") == 2
+
+
+def test_same_link_from_two_feeds_is_one_entry(store):
+    store.sync_feeds([Feed("https://feeds.example.com/rss", "Example News", ("news",)),
+                      Feed("https://other.example.net/atom", "Other", ("other",))])
+    (id1, *_), (id2, *_) = sorted(store.feed_states(), key=lambda r: r[1])
+    store.record_fetch(id1, status="ok", items=[item(1, link="https://example.com/x")])
+    store.record_fetch(id2, status="ok", items=[item(9, link="https://example.com/x/")])
+    entries = store.entries("is:unread")
+    assert len(entries) == 1
+    assert set(entries[0].feeds) == {"Example News", "Other"}
+    assert {"news", "other"} <= set(entries[0].tags)
+
+
+def test_fragment_is_not_stripped(store):
+    store.record_fetch(feed_id(store), status="ok", items=[item(1, link="https://example.com/news/a#c2")])
+    assert store.count("is:unread") == 1
+    assert store.entries("is:unread")[0].kind == "item"
+
+
+def test_items_without_guid_dedupe_by_link_and_refetch_adds_nothing(store):
+    items = [item(1, link="https://example.com/z", guid=""), item(2, link="https://example.com/y", guid="")]
+    assert store.record_fetch(feed_id(store), status="ok", items=items) == 2
+    assert store.record_fetch(feed_id(store), status="ok", items=items) == 0
+    assert store.count("is:item") == 2
+
+
+def test_derived_tags_cve_and_watch(store):
+    counts = store.tag_counts()
+    assert counts["cve"] == 1 and counts["watch"] == 1
+    store.record_fetch(feed_id(store), status="ok", items=[item(5, link="https://e.com/5", summary="FORTINET patches CVE-2026-1111")])
+    counts = store.tag_counts()
+    assert counts["cve"] == 2 and counts["watch"] == 2
+    assert store.count("cve:CVE-2026-1111") == 1
+
+
+def test_watch_list_change_recomputes(tmp_path, archive):
+    Store(tmp_path / "w.sqlite", watch=["fortinet"]).index_archive(archive)
+    s = Store(tmp_path / "w.sqlite", watch=["rien"])
+    assert s.count("+watch") == 1 and s.entries("+watch")[0].title == "Post B"
+    assert "watch" in s.entries("+watch")[0].tags
+    assert "watch" not in s.entries("+bleepingcomp")[0].tags
+
+
+def test_read_and_starred_survive_reindex(store, archive):
+    store.record_fetch(feed_id(store), status="ok", items=[item(1, link="https://example.com/new")])
+    new = store.entries("is:unread")[0]
+    post = store.entries("+hackernews")[0]
+    store.set_read(new.id)
+    store.set_starred(post.id)
+    write_post(archive, "2026-07-03-c.md", "---\ntitle: C\n---\nx\n")
+    store.index_archive(archive)
+    assert store.entry(new.id).read
+    assert store.entry(post.id).starred
+
+
+def test_archiving_an_item_keeps_its_state_and_folds_it(store, archive):
+    store.record_fetch(feed_id(store), status="ok", items=[item(1, link="https://example.com/new-story")])
+    entry = store.entries("is:item")[0]
+    store.set_starred(entry.id)
+    write_post(archive, "2026-07-25-new-story.md",
+               "---\ntitle: New story\ntags: [veille-cyber, bleepingcomp]\n---\nx\n\n[Source](https://example.com/new-story)\n")
+    store.index_archive(archive)
+    archived = store.entry(entry.id)
+    assert archived.kind == "post" and archived.starred and archived.title == "New story"
+    assert store.count("is:item") == 0
+    # the post removed again: the item is back, not lost
+    (archive / "2026-07-25-new-story.md").unlink()
+    store.index_archive(archive)
+    again = store.entry(entry.id)
+    assert again.kind == "item" and again.title == "Item 1" and again.starred
+
+
+def test_failed_fetch_keeps_items_and_records_error(store):
+    store.record_fetch(feed_id(store), status="ok", items=[item(1, link="https://example.com/k")])
+    store.record_fetch(feed_id(store), status="error", error="HTTP 500 Internal Server Error")
+    status = store.feed_statuses()[0]
+    assert status.last_error == "HTTP 500 Internal Server Error"
+    assert status.total == 1 and status.unread == 1
+
+
+def test_permanent_redirect_updates_url_and_validators_are_kept(store):
+    fid = feed_id(store)
+    store.record_fetch(fid, status="ok", etag='"v1"', last_modified="Mon, 01 Jan 2026 00:00:00 GMT",
+                       final_url="https://feeds.example.com/new-rss")
+    (_id, url, _t, etag, lm), = store.feed_states()
+    assert (url, etag, lm) == ("https://feeds.example.com/new-rss", '"v1"', "Mon, 01 Jan 2026 00:00:00 GMT")
+
+
+def test_retention_never_drops_unread_or_starred(store):
+    fid = feed_id(store)
+    store.record_fetch(fid, status="ok", items=[item(n, link=f"https://e.com/{n}") for n in range(3)])
+    e0, e1, e2 = sorted(store.entries("is:item"), key=lambda e: e.title)
+    store.set_read(e0.id)
+    store.set_read(e1.id)
+    store.set_starred(e1.id)
+    dropped = store.prune(retention_days=1, now=4_000_000_000)
+    assert dropped == 1
+    assert {e.id for e in store.entries("is:item")} == {e1.id, e2.id}
+
+
+def test_schema_version_and_migration_from_empty(tmp_path):
+    s = Store(tmp_path / "m.sqlite")
+    assert s.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "n.sqlite"
+    Store(path).close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    db.close()
+    with pytest.raises(StoreError, match="newer veille-tui"):
+        Store(path)
+
+
+def test_damaged_database_says_how_to_recover(tmp_path):
+    path = tmp_path / "d.sqlite"
+    path.write_bytes(b"this is not a database" * 200)
+    with pytest.raises(StoreError) as info:
+        Store(path)
+    message = str(info.value)
+    assert str(path) in message and "veille-tui index" in message and "state export" in message
+
+
+def test_state_export_import_round_trip(tmp_path, archive, store):
+    store.record_fetch(feed_id(store), status="ok", items=[item(1, link="https://example.com/q")])
+    q = store.entries("is:item")[0]
+    store.set_starred(q.id)
+    store.set_starred(store.entries("+hackernews")[0].id)
+    exported = store.export_state()
+    fresh = Store(tmp_path / "fresh.sqlite")
+    fresh.index_archive(archive)
+    fresh.sync_feeds([Feed("https://feeds.example.com/rss", "Example News", ("news",))])
+    fresh.record_fetch(fresh.feed_states()[0][0], status="ok", items=[item(1, link="https://example.com/q")])
+    assert fresh.import_state(exported) == 2
+    assert fresh.count("is:starred") == 2
+
+
+def test_two_connections_write_at_once(tmp_path, archive):
+    """A cron `fetch` and the TUI: each its own connection, neither fails."""
+    path = tmp_path / "c.sqlite"
+    a, b = Store(path), Store(path)
+    a.index_archive(archive)
+    a.sync_feeds([Feed("https://f.example/rss", "F")])
+    fid = a.feed_states()[0][0]
+    with a.transaction():
+        a.record_fetch(fid, status="ok", items=[item(1, link="https://e.com/1")])
+        # b reads a consistent snapshot while a writes
+        assert b.count() == 2
+    entry = b.entries("is:item")[0]
+    b.set_read(entry.id)
+    assert a.entry(entry.id).read
