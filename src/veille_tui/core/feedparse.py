@@ -82,8 +82,11 @@ def _parse(data: bytes, url: str, content_type: str | None) -> ParsedFeed:
         result = _feedparser_parse(data)
         if isinstance(result, str):
             return ParsedFeed("", [], result)
-        title, entries = result
-        parser = "feedparser"
+        title, entries, bozo = result
+        items = _build_items(entries, url)
+        if bozo and not items:  # broken, and nothing usable came out of it
+            return ParsedFeed(_clip_line(title, MAX_TITLE), [], f"not a feed: {bozo}", "feedparser")
+        return ParsedFeed(_clip_line(title, MAX_TITLE), items, None, "feedparser")
     return ParsedFeed(_clip_line(title, MAX_TITLE), _build_items(entries, url), None, parser)
 
 
@@ -268,7 +271,7 @@ def _fix_md_link(m: re.Match[str], base_url: str) -> str:
 # feedparser path
 
 
-def _feedparser_parse(data: bytes) -> tuple[str, list[RawEntry]] | str:
+def _feedparser_parse(data: bytes) -> tuple[str, list[RawEntry], str | None] | str:
     import feedparser
 
     # BytesIO: feedparser reads a file-like object as the document itself. Sanitising and URI
@@ -284,7 +287,7 @@ def _feedparser_parse(data: bytes) -> tuple[str, list[RawEntry]] | str:
                 guid=e.get("id"),
                 link=e.get("link"),
                 title=e.get("title") or "",
-                date=e.get("published_parsed") or e.get("updated_parsed"),
+                date=dict.get(e, "published_parsed") or dict.get(e, "updated_parsed"),
                 summary=e.get("summary"),
                 summary_type=(e.get("summary_detail") or {}).get("type"),
                 content=first.get("value") if first is not None else None,
@@ -294,13 +297,16 @@ def _feedparser_parse(data: bytes) -> tuple[str, list[RawEntry]] | str:
             )
         )
     title = fp.feed.get("title") or ""
+    bozo = None
+    if fp.get("bozo"):
+        exc = fp.get("bozo_exception")
+        bozo = _short(str(exc) or type(exc).__name__)
     if not entries:
-        if fp.get("bozo"):
-            exc = fp.get("bozo_exception")
-            return f"not a feed: {_short(str(exc) or type(exc).__name__)}"
+        if bozo:
+            return f"not a feed: {bozo}"
         if not fp.get("version"):
             return "not a feed: no RSS, Atom or JSON feed found"
-    return title, entries
+    return title, entries, bozo
 
 
 # --------------------------------------------------------------------------------------------
@@ -797,7 +803,7 @@ def parse_with(data: bytes, url: str, path: str) -> ParsedFeed:
         result = _feedparser_parse(data)
         if isinstance(result, str):
             return ParsedFeed("", [], result, "feedparser")
-        title, entries = result
+        title, entries, _bozo = result
     return ParsedFeed(_clip_line(title, MAX_TITLE), _build_items(entries, url), None, path)
 
 
