@@ -28,7 +28,7 @@ def _open(args: Namespace) -> Library:
 def _quiet_index(lib: Library) -> None:
     """Bring the index up to date before answering (cheap when nothing changed)."""
     try:
-        report = lib.index()
+        report = lib.index(parallel=True)
     except FileNotFoundError as exc:
         err(f"veille-tui: {exc}")
         return
@@ -42,7 +42,7 @@ def cmd_index(args: Namespace) -> int:
         err("veille-tui: no archive: give --archive DIR, set VEILLE_TUI_ARCHIVE, or archive = \"...\" in the config")
         return 2
     try:
-        report = lib.index()
+        report = lib.index(parallel=True)
     except FileNotFoundError as exc:
         err(f"veille-tui: {exc}")
         return 2

@@ -25,9 +25,6 @@ _YAML = YAMLHandler()
 # Jekyll: Document::DATE_FILENAME_MATCHER
 FILENAME_RE = re.compile(r"^(?:.+/)*?(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*)(\.[^.]+)$")
 POST_EXTENSIONS = {".md", ".markdown", ".mkdown", ".mkdn", ".mkd", ".mdown", ".html", ".htm", ".textile"}
-# Jekyll's front matter: '---' on the first line, closed by '---' or '...'
-_YAML_FM = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
-_TOML_FM = re.compile(r"\A\+\+\+[ \t]*\r?\n(.*?)(?:\r?\n)?^\+\+\+[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _SOURCE_RE = re.compile(r"\[Source\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)", re.I)
 # Jekyll date strings: 2026-03-05, 2026-03-05 10:00, 2026-03-05 10:00:00 +0200, ISO with T and -04:00
 _DATE_STR = re.compile(
@@ -156,32 +153,39 @@ def _tags(meta: dict) -> list[str]:
     return tags
 
 
+_OPEN = re.compile(r"(---|\+\+\+)[ \t]*\r?\n")
+_CLOSE = {"---": re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.M), "+++": re.compile(r"^\+\+\+[ \t]*(?:\r?\n|\Z)", re.M)}
+
+
 def split_front_matter(text: str) -> tuple[dict, str]:
     """(front matter as a dict, body); raises PostProblem or Skipped."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    m = _YAML_FM.match(text)
-    if m:
+    opening = _OPEN.match(text)
+    if not opening:
+        if text.startswith(("---", "+++")) and text.strip() in ("---", "+++"):
+            raise PostProblem("front matter is not closed")
+        raise Skipped("no front matter (Jekyll copies it as a static file)")
+    fence = opening.group(1)
+    closing = _CLOSE[fence].search(text, opening.end())
+    if closing is None:
+        raise PostProblem("front matter is not closed")
+    header, body = text[opening.end():closing.start()], text[closing.end():]
+    if fence == "+++":
         try:
-            meta = _YAML.load(m.group(1)) if m.group(1).strip() else {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 2}" if mark else ""
-            reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            raise PostProblem(f"bad YAML front matter{where}: {reason}") from None
-        except (ValueError, OverflowError) as exc:  # libyaml builds dates itself: 2026-13-45
-            raise PostProblem(f"invalid date or value in front matter: {exc}") from None
-        return _as_dict(meta), text[m.end():]
-    m = _TOML_FM.match(text)
-    if m:
-        try:
-            meta = tomllib.loads(m.group(1))
+            return tomllib.loads(header), body
         except tomllib.TOMLDecodeError as exc:
             raise PostProblem(f"bad TOML front matter: {exc}") from None
-        return meta, text[m.end():]
-    if text.startswith(("---", "+++")):
-        raise PostProblem("front matter is not closed")
-    raise Skipped("no front matter (Jekyll copies it as a static file)")
+    try:
+        meta = _YAML.load(header) if header.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise PostProblem(f"bad YAML front matter{where}: {reason}") from None
+    except (ValueError, OverflowError) as exc:  # libyaml builds dates itself: 2026-13-45
+        raise PostProblem(f"invalid date or value in front matter: {exc}") from None
+    return _as_dict(meta), body
 
 
 def _as_dict(meta) -> dict:
@@ -202,7 +206,8 @@ def read_post(root: Path, stat: FileStat, now_ts: int | None = None):
     if stat.size > MAX_POST_BYTES:
         raise PostProblem(f"file too large ({stat.size:,} bytes)")
     try:
-        raw = (root / stat.name).read_bytes()
+        with open(os.path.join(root, stat.name), "rb") as handle:
+            raw = handle.read()
     except OSError as exc:
         raise PostProblem(f"cannot read: {exc.strerror or exc}") from None
     if b"\x00" in raw[:8192]:
@@ -252,6 +257,59 @@ def read_post(root: Path, stat: FileStat, now_ts: int | None = None):
         size=stat.size,
         mtime_ns=stat.mtime_ns,
     )
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    stat: FileStat
+    status: str  # indexed | skipped | problem
+    reason: str | None = None
+    post: object = None  # a Post when indexed
+
+
+def read_one(root: Path, stat: FileStat, now_ts: int) -> ReadResult:
+    """Read a file, turning every failure into a reason: never raises for one file."""
+    try:
+        return ReadResult(stat, "indexed", None, read_post(root, stat, now_ts=now_ts))
+    except Skipped as exc:
+        return ReadResult(stat, "skipped", str(exc))
+    except PostProblem as exc:
+        return ReadResult(stat, "problem", str(exc))
+    except Exception as exc:  # never stop an index for one file
+        return ReadResult(stat, "problem", f"{type(exc).__name__}: {exc}"[:300])
+
+
+def _read_chunk(job: tuple[Path, list[FileStat], int]) -> list[ReadResult]:
+    root, stats, now_ts = job
+    return [read_one(root, stat, now_ts) for stat in stats]
+
+
+CHUNK = 150
+
+
+def read_posts(root: Path, stats: list[FileStat], parallel: bool = False):
+    """Yield lists of ReadResults. With parallel (and enough files), a forked helper process
+    parses while the caller writes what came before; elsewhere, in this process."""
+    import time as _time
+
+    now_ts = int(_time.time())
+    jobs = [(root, stats[i:i + CHUNK], now_ts) for i in range(0, len(stats), CHUNK)]
+    if parallel and len(stats) >= 2 * CHUNK:
+        import multiprocessing
+
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:  # no fork on this platform
+            context = None
+        if context is not None:
+            with context.Pool(1) as pool:
+                # the helper reads two chunks in three; this process reads the third and writes all
+                pending = pool.imap(_read_chunk, [job for index, job in enumerate(jobs) if index % 3])
+                for index, job in enumerate(jobs):
+                    yield next(pending) if index % 3 else _read_chunk(job)
+            return
+    for job in jobs:
+        yield _read_chunk(job)
 
 
 # --- drafts ---------------------------------------------------------------------------------------

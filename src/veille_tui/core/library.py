@@ -54,10 +54,13 @@ class Library:
 
     # --- archive --------------------------------------------------------------------------------
 
-    def index(self, progress: Callable[[int, int], None] | None = None, store: Store | None = None) -> IndexReport | None:
+    def index(
+        self, progress: Callable[[int, int], None] | None = None, store: Store | None = None, parallel: bool = False
+    ) -> IndexReport | None:
+        """Incremental index of the archive. parallel=True only from the main thread of a process."""
         if self.archive is None:
             return None
-        return (store or self.store).index_archive(self.archive, progress)
+        return (store or self.store).index_archive(self.archive, progress, parallel=parallel)
 
     def write_draft(self, entry_id: int, extra_tags: Sequence[str] = (), store: Store | None = None) -> Path:
         """Write an archive draft for an item and index it, so that it shows as archived."""

@@ -120,6 +120,14 @@ class IndexReport:
     unchanged: int = 0  # part of `indexed`: files not re-read because size and mtime held
     removed: int = 0
 
+    def count(self, file: str, status: str, reason: str | None) -> None:
+        if status == "indexed":
+            self.indexed += 1
+        elif status == "skipped":
+            self.skipped += 1
+        else:
+            self.problems.append((file, reason or "unreadable"))
+
     def to_json(self) -> dict:
         return {
             "indexed": self.indexed,

@@ -207,71 +207,63 @@ class Store:
 
     # --- archive --------------------------------------------------------------------------------
 
-    def index_archive(self, root: Path, progress: Callable[[int, int], None] | None = None) -> IndexReport:
+    def index_archive(
+        self, root: Path, progress: Callable[[int, int], None] | None = None, parallel: bool = False
+    ) -> IndexReport:
         """(Re)index the archive: new and changed files are read, unchanged ones skipped,
-        deleted ones leave the index. A file that cannot be read is a problem, never a stop."""
+        deleted ones leave the index. A file that cannot be read is a problem, never a stop.
+
+        parallel: parse in a second process while this one writes (for the CLI: the TUI calls
+        this from a thread, where forking is unsafe)."""
         report = IndexReport()
         if not root.is_dir():
             raise FileNotFoundError(f"{root}: archive folder not found")
         stats = archive_mod.scan(root)
         known = {name: (size, mtime, status, reason) for name, size, mtime, status, reason in
                  self.db.execute("SELECT name, size, mtime_ns, status, reason FROM files")}
-        now_ts = int(time.time())
-        changed: list[tuple[archive_mod.FileStat, Post | None, str, str | None]] = []
-        for n, stat in enumerate(stats):
+        to_read: list[archive_mod.FileStat] = []
+        for stat in stats:
             old = known.get(stat.name)
             if old and old[0] == stat.size and old[1] == stat.mtime_ns and stat.size >= 0 and not (
                 old[2] == "skipped" and old[3] and old[3].startswith("dated in the future")
             ):
-                status, reason = old[2], old[3]
-                report.unchanged += status == "indexed"
+                report.unchanged += old[2] == "indexed"
+                report.count(stat.name, old[2], old[3])
             else:
-                try:
-                    post = archive_mod.read_post(root, stat, now_ts=now_ts)
-                    status, reason = "indexed", None
-                except archive_mod.Skipped as exc:
-                    post, status, reason = None, "skipped", str(exc)
-                except archive_mod.PostProblem as exc:
-                    post, status, reason = None, "problem", str(exc)
-                except Exception as exc:  # never stop an index for one file
-                    post, status, reason = None, "problem", f"{type(exc).__name__}: {exc}"[:300]
-                changed.append((stat, post, status, reason))
-            if status == "indexed":
-                report.indexed += 1
-            elif status == "skipped":
-                report.skipped += 1
-            else:
-                report.problems.append((stat.name, reason or "unreadable"))
-            if progress and n % 200 == 0:
-                progress(n, len(stats))
+                to_read.append(stat)
         present = {s.name for s in stats}
         gone = [name for name in known if name not in present]
         report.removed = len(gone)
-        if changed or gone:
-            with self.transaction():
-                for name in gone:
-                    self.db.execute("DELETE FROM files WHERE name = ?", (name,))
-                    self._remove_post(name)
-                has_items = self.db.execute("SELECT 1 FROM items LIMIT 1").fetchone() is not None
+        if not to_read and not gone:
+            return report
+        with self.transaction():
+            for name in gone:
+                self.db.execute("DELETE FROM files WHERE name = ?", (name,))
+                self._remove_post(name)
+            has_items = self.db.execute("SELECT 1 FROM items LIMIT 1").fetchone() is not None
+            known_posts = {f for (f,) in self.db.execute("SELECT file FROM entries WHERE file IS NOT NULL")}
+            done = len(stats) - len(to_read)
+            for chunk in archive_mod.read_posts(root, to_read, parallel=parallel):
                 self.db.executemany(
                     "INSERT INTO files (name, size, mtime_ns, status, reason) VALUES (?, ?, ?, ?, ?)"
                     " ON CONFLICT (name) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,"
                     " status = excluded.status, reason = excluded.reason",
-                    [(stat.name, stat.size, stat.mtime_ns, status, reason) for stat, _p, status, reason in changed],
+                    [(r.stat.name, r.stat.size, r.stat.mtime_ns, r.status, r.reason) for r in chunk],
                 )
-                known_posts = {f for (f,) in self.db.execute("SELECT file FROM entries WHERE file IS NOT NULL")}
                 fresh: list[Post] = []
-                for stat, post, _status, _reason in changed:
-                    if post is None:
-                        if stat.name in known_posts:
-                            self._remove_post(stat.name)
-                    elif has_items or post.file in known_posts:
-                        self._upsert_post(post, has_items)
+                for r in chunk:
+                    report.count(r.stat.name, r.status, r.reason)
+                    if r.post is None:
+                        if r.stat.name in known_posts:
+                            self._remove_post(r.stat.name)
+                    elif has_items or r.post.file in known_posts:
+                        self._upsert_post(r.post, has_items)
                     else:
-                        fresh.append(post)
+                        fresh.append(r.post)
                 self._insert_new_posts(fresh)
-        if progress:
-            progress(len(stats), len(stats))
+                done += len(chunk)
+                if progress:
+                    progress(done, len(stats))
         return report
 
     def _insert_new_posts(self, posts: list[Post]) -> None:
