@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -283,7 +284,10 @@ async def _fetch_one(
             result.last_modified = last_modified or req.last_modified
             return result
         if body is None:
-            reason = clean_line(resp.reason_phrase) or "error"
+            try:
+                reason = HTTPStatus(status).phrase
+            except ValueError:
+                reason = clean_line(resp.reason_phrase)[:80] or "error"
             retry = _retry_after(resp.headers.get("retry-after")) if status in (429, 503) else None
             raise _FeedError(f"HTTP {status} {reason}", retry)
         result.bytes = len(body)
