@@ -1,0 +1,129 @@
+"""VeilleApp: the CSS, the global keys, the themes, the command palette entries."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
+from textual.screen import Screen
+from textual.theme import Theme
+
+from veille_tui.core.library import Library
+from veille_tui.themes import THEME_VARIABLE_DEFAULTS, install_themes
+
+
+class VeilleApp(App[int]):
+    """veille-tui: feeds, tags and the archive in three panes."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "veille-tui"
+
+    BINDINGS: list[BindingType] = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark,f1", "help", "Help", id="help"),
+        Binding("T", "change_theme", "Theme", show=False, id="theme"),
+    ]
+
+    def __init__(self, lib: Library, offline: bool = False, cli_theme: str | None = None) -> None:
+        super().__init__()
+        self.lib = lib
+        self.settings = lib.settings
+        self.offline = offline
+        if not self.settings.animations:
+            self.animation_level = "none"
+        setup = install_themes(self, self.settings.path.parent, cli_theme, self.settings.theme)
+        self._theme_messages = setup.messages
+        self._theme_saved = self.theme
+        self._theme_timer = None
+        if self.settings.keymap:
+            self.set_keymap(dict(self.settings.keymap))
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(THEME_VARIABLE_DEFAULTS)
+
+    def get_default_screen(self) -> Screen:
+        from veille_tui.screens.main import MainScreen
+
+        return MainScreen(self.lib, offline=self.offline)
+
+    def on_mount(self) -> None:
+        for message in self._theme_messages:
+            self.notify(message, severity="warning", markup=False, timeout=8)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    # --- themes: a choice made at run time is saved to the config ---------------------------
+
+    def _theme_changed(self, theme: Theme) -> None:
+        # The theme picker previews each theme it highlights: save once it is closed.
+        if self._theme_timer is not None:
+            self._theme_timer.stop()
+        self._theme_timer = self.set_timer(0.3, self._save_theme)
+
+    def _save_theme(self) -> None:
+        self._theme_timer = None
+        if any(isinstance(screen, CommandPalette) for screen in self.screen_stack):
+            self._theme_timer = self.set_timer(0.5, self._save_theme)
+            return
+        name = self.theme
+        if name == self._theme_saved:
+            return
+        from veille_tui.core.config import ConfigError, write_value
+
+        try:
+            write_value(Path(self.settings.path), "theme", name)
+        except (ConfigError, OSError) as exc:
+            self.notify(f"Theme {name!r} not saved: {exc}", severity="error", markup=False)
+            return
+        self._theme_saved = name
+        self.notify(f"Theme {name!r} saved to {self.settings.path}", markup=False, timeout=3)
+
+    # --- keys -------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from veille_tui.screens.help import HelpScreen
+        from veille_tui.screens.main import MainScreen
+
+        if any(type(screen).__name__ == "HelpScreen" for screen in self.screen_stack):
+            return
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        sections: list = [("Everywhere", self)]
+        if main is not None:
+            sections += [
+                ("Main screen", main),
+                ("Entry list", main.entries),
+                ("Sidebar", main.sidebar),
+                ("Article", main.article),
+            ]
+        self.push_screen(HelpScreen(sections))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's commands, then every key of the main screen, so that each action can be
+        found by name in the command palette (ctrl+p)."""
+        from veille_tui.screens.help import effective_bindings, keys_text
+        from veille_tui.screens.main import MainScreen
+
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Keys and the query language (?)", self.action_help)
+        if not isinstance(screen, MainScreen):
+            return
+        seen = {"quit", "help", "theme"}
+        for node in (screen, screen.entries, screen.sidebar, screen.article):
+            for keys, binding in effective_bindings(node, self):
+                name = binding.id or binding.action
+                if name in seen or not binding.description or binding.action.startswith(("cursor_", "scroll_", "page_")):
+                    continue
+                if node is not screen and binding.action in {"first", "last"}:
+                    continue
+                seen.add(name)
+                yield SystemCommand(
+                    binding.description,
+                    f"key: {keys_text(self, binding, keys)}",
+                    functools.partial(self._run_on, node, binding.action),
+                )
+
+    async def _run_on(self, node, action: str) -> None:
+        await node.run_action(action)

@@ -1,0 +1,185 @@
+"""Dialogs: the query line (`/`) and the tag picker (`t`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+QUERY_HINT = "+tag  -tag  @7d  @2026-08-01  feed:NAME  is:unread|starred|archived  cve:CVE-…  words  \"a phrase\""
+
+
+class QueryScreen(ModalScreen[str | None]):
+    """A query line at the bottom of the screen. Enter applies it (the `apply` callable returns
+    an error message to show, or None when the query was applied); Escape cancels."""
+
+    DEFAULT_CSS = """
+    QueryScreen {
+        align: left bottom;
+        background: transparent;
+    }
+    QueryScreen > Vertical {
+        height: auto;
+        width: 1fr;
+        background: $panel;
+        border-top: solid $primary;
+        padding: 0 1;
+    }
+    QueryScreen Input { border: none; height: 1; padding: 0; background: $panel; }
+    QueryScreen #query-error { color: $text-error; height: auto; }
+    QueryScreen #query-hint { color: $text-muted; height: auto; }
+    """
+
+    BINDINGS: list[BindingType] = [
+        Binding("escape", "cancel", "Cancel", id="query.cancel"),
+        Binding("ctrl+g", "cancel", "Cancel", show=False, id="query.cancel_alt"),
+        Binding("up", "history(-1)", "Previous query", show=False, id="query.history_previous"),
+        Binding("down", "history(1)", "Next query", show=False, id="query.history_next"),
+    ]
+
+    def __init__(self, initial: str, apply: Callable[[str], str | None], history: list[str] | None = None,
+                 cursor_blink: bool = False) -> None:
+        super().__init__()
+        self.initial = initial
+        self.apply = apply
+        self.history = history if history is not None else []
+        self._history_index = len(self.history)
+        self.cursor_blink = cursor_blink
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Input(
+                value=self.initial, placeholder="query: +tag is:unread words…  (Enter: apply, Esc: cancel)",
+                id="query-input", select_on_focus=False,
+            )
+            yield Static(id="query-error", markup=False)
+            yield Static(Content(QUERY_HINT), id="query-hint", markup=False)
+
+    def on_mount(self) -> None:
+        field = self.query_one(Input)
+        field.cursor_blink = self.cursor_blink
+        field.focus()
+        field.cursor_position = len(field.value)
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        error = self.apply(text)
+        if error:
+            self.query_one("#query-error", Static).update(Content(error))
+            return
+        if text and (not self.history or self.history[-1] != text):
+            self.history.append(text)
+        self.dismiss(text)
+
+    @on(Input.Changed)
+    def changed(self) -> None:
+        self.query_one("#query-error", Static).update("")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_history(self, step: int) -> None:
+        if not self.history:
+            return
+        self._history_index = max(0, min(self._history_index + step, len(self.history)))
+        field = self.query_one(Input)
+        field.value = self.history[self._history_index] if self._history_index < len(self.history) else ""
+        field.cursor_position = len(field.value)
+
+
+class TagPicker(ModalScreen[str | None]):
+    """Type to narrow the tags, Enter to choose, Escape to cancel."""
+
+    DEFAULT_CSS = """
+    TagPicker { align: center middle; }
+    TagPicker > Vertical {
+        width: 48; max-width: 100%; height: 80%; max-height: 30;
+        background: $panel; border: round $primary; padding: 0 1;
+    }
+    TagPicker Input { border: none; height: 1; padding: 0; margin-bottom: 1; }
+    TagPicker OptionList { height: 1fr; border: none; padding: 0; background: $panel; }
+    """
+
+    BINDINGS: list[BindingType] = [
+        Binding("escape", "cancel", "Cancel", id="tags.cancel"),
+        Binding("ctrl+g", "cancel", "Cancel", show=False, id="tags.cancel_alt"),
+        Binding("down", "move(1)", "Down", show=False, id="tags.down"),
+        Binding("up", "move(-1)", "Up", show=False, id="tags.up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="tags.page_down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="tags.page_up"),
+    ]
+
+    def __init__(self, counts: Mapping[str, int], current: str | None = None, cursor_blink: bool = False) -> None:
+        super().__init__()
+        self.counts = dict(counts)
+        self.current = current
+        self.cursor_blink = cursor_blink
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Input(placeholder="tag…", id="tag-filter")
+            yield OptionList(id="tag-options")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).cursor_blink = self.cursor_blink
+        self.query_one(Input).focus()
+        self._fill("")
+        if self.current:
+            options = self.query_one(OptionList)
+            try:
+                options.highlighted = options.get_option_index(self.current)
+            except Exception:
+                pass
+
+    def matches(self, text: str) -> list[str]:
+        needle = text.strip().lower().lstrip("+")
+        tags = list(self.counts)
+        if not needle:
+            return tags
+        starts = [t for t in tags if t.lower().startswith(needle)]
+        inside = [t for t in tags if needle in t.lower() and t not in starts]
+        return starts + inside
+
+    def _fill(self, text: str) -> None:
+        options = self.query_one(OptionList)
+        tags = self.matches(text)
+        width = max((len(t) for t in tags), default=0)
+        options.set_options(
+            Option(Content.assemble(tag.ljust(width), "  ", (str(self.counts[tag]), "$text-muted")), id=tag)
+            for tag in tags
+        )
+        if tags:
+            options.highlighted = 0
+
+    @on(Input.Changed)
+    def changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        options = self.query_one(OptionList)
+        option = options.highlighted_option
+        self.dismiss(option.id if option is not None else None)
+
+    @on(OptionList.OptionSelected)
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        options.action_cursor_down() if step > 0 else options.action_cursor_up()
+
+    def action_page(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        options.action_page_down() if step > 0 else options.action_page_up()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

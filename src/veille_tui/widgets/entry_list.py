@@ -1,0 +1,336 @@
+"""The entry list: a line-API widget over the ids of the matching entries.
+
+Only the ids of the current list live here (a 50,000-entry list is a list of 50,000 ints);
+the rows shown are fetched on demand, a window at a time, through the `fetch_rows` callable the
+screen gives (the widget never touches the store). A cursor move refreshes two lines, a scroll
+the visible ones: nothing else of the screen is repainted.
+
+Titles and sources are untrusted: they become `Segment`s of plain text, never markup.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len, chop_cells
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from veille_tui.core.models import Entry
+
+RowFetcher = Callable[[Sequence[int]], list[Entry]]
+
+# Markers: unread, starred, archived. ASCII on a Linux console, whose font lacks the symbols.
+_GLYPHS = {"unread": "●", "starred": "★", "archived": "◆"}
+_ASCII_GLYPHS = {"unread": "N", "starred": "!", "archived": "A"}
+
+WINDOW = 80  # rows fetched around a missing one
+
+
+def marker_glyphs() -> dict[str, str]:
+    if os.environ.get("TERM", "") in {"linux", "vt100", "vt220", "dumb"} or os.environ.get("VEILLE_TUI_ASCII"):
+        return dict(_ASCII_GLYPHS)
+    return dict(_GLYPHS)
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cut or padded to exactly `width` cells (an ellipsis marks a cut)."""
+    if width <= 0:
+        return ""
+    size = cell_len(text)
+    if size <= width:
+        return text + " " * (width - size)
+    if width == 1:
+        return "…"
+    cut = chop_cells(text, width - 1)[0]
+    cut += "…"
+    return cut + " " * (width - cell_len(cut))
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Cell widths of the columns for one list width."""
+
+    markers: int
+    date: int
+    source: int
+    title: int
+    cve: int
+
+    @classmethod
+    def for_width(cls, width: int) -> Columns:
+        source = 16 if width >= 100 else 12 if width >= 64 else 0
+        date = 10 if width >= 48 else 5
+        cve = 6 if width >= 56 else 0
+        markers = 3
+        title = max(width - markers - 1 - (date + 1) - (source + 1 if source else 0) - cve, 1)
+        return cls(markers, date, source, title, cve)
+
+
+class EntryList(ScrollView, can_focus=True):
+    """Entries, newest first: markers, date, source, title, CVE count."""
+
+    DEFAULT_CSS = """
+    EntryList {
+        overflow-x: hidden;
+        overflow-y: auto;
+        min-width: 20;
+        background: $surface;
+    }
+    """
+
+    COMPONENT_CLASSES = {
+        "entry-list--cursor",
+        "entry-list--unread",
+        "entry-list--starred",
+        "entry-list--archived",
+        "entry-list--date",
+        "entry-list--source",
+        "entry-list--title-unread",
+        "entry-list--cve",
+        "entry-list--empty",
+    }
+
+    BINDINGS: list[BindingType] = [
+        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("home,g", "first", "First", show=False, id="list.first"),
+        Binding("end,G", "last", "Last", show=False, id="list.last"),
+        Binding("enter", "open", "Open", id="list.open"),
+    ]
+
+    cursor: reactive[int] = reactive(0, repaint=False, init=False)
+
+    class Highlighted(Message):
+        """The cursor moved onto an entry (None: the list is empty)."""
+
+        def __init__(self, entry_list: EntryList, entry_id: int | None) -> None:
+            super().__init__()
+            self.entry_list = entry_list
+            self.entry_id = entry_id
+
+        @property
+        def control(self) -> EntryList:
+            return self.entry_list
+
+    class Opened(Message):
+        """Enter (or a click) on an entry."""
+
+        def __init__(self, entry_list: EntryList, entry_id: int) -> None:
+            super().__init__()
+            self.entry_list = entry_list
+            self.entry_id = entry_id
+
+        @property
+        def control(self) -> EntryList:
+            return self.entry_list
+
+    def __init__(self, fetch_rows: RowFetcher, *, empty_text: str = "No entries.", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._fetch_rows = fetch_rows
+        self.ids: list[int] = []
+        self._position: dict[int, int] | None = None
+        self._rows: LRUCache[int, Entry] = LRUCache(4096)
+        self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._glyphs = marker_glyphs()
+        self.empty_text = empty_text
+
+    # --- data -------------------------------------------------------------------------------
+
+    def set_ids(self, ids: list[int], keep: int | None = None, *, scroll_row: int | None = None) -> None:
+        """Show these entries. With `keep`, the cursor stays on that entry if it is still listed
+        (and at the same height on screen); otherwise it goes to the first entry."""
+        old_offset = self.cursor - self.scroll_offset.y
+        self.ids = ids
+        self._position = None
+        index = self.index_of(keep) if keep is not None else None
+        self.virtual_size = Size(0, len(ids))
+        self.set_reactive(EntryList.cursor, index if index is not None else 0)
+        if index is not None:
+            top = index - old_offset if scroll_row is None else scroll_row
+        else:
+            top = 0
+        self.scroll_to(y=max(0, min(top, len(ids) - self._page_height())), animate=False, immediate=True)
+        self._strips.clear()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.current_id))
+
+    def index_of(self, entry_id: int) -> int | None:
+        if self._position is None:
+            self._position = {entry_id: n for n, entry_id in enumerate(self.ids)}
+        return self._position.get(entry_id)
+
+    @property
+    def current_id(self) -> int | None:
+        if 0 <= self.cursor < len(self.ids):
+            return self.ids[self.cursor]
+        return None
+
+    @property
+    def current_entry(self) -> Entry | None:
+        if self.current_id is None:
+            return None
+        return self.row(self.cursor)
+
+    def row(self, index: int) -> Entry | None:
+        """The entry at `index`, fetching a window of rows around it when it is not cached."""
+        if not 0 <= index < len(self.ids):
+            return None
+        entry_id = self.ids[index]
+        entry = self._rows.get(entry_id)
+        if entry is None:
+            start = max(0, index - WINDOW // 4)
+            wanted = [i for i in self.ids[start:start + WINDOW] if i not in self._rows]
+            for found in self._fetch_rows(wanted):
+                self._rows[found.id] = found
+            entry = self._rows.get(entry_id)
+        return entry
+
+    def update_entry(self, entry: Entry) -> None:
+        """A row changed (read, starred, archived): repaint it alone."""
+        self._rows[entry.id] = entry
+        index = self.index_of(entry.id)
+        if index is not None:
+            self.refresh_line(index)
+
+    def forget_rows(self) -> None:
+        """Drop the cached rows (after an index or a fetch changed them)."""
+        self._rows.clear()
+        self._strips.clear()
+        self.refresh()
+
+    # --- cursor -----------------------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.ids) - 1)) if self.ids else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old)
+        self.refresh_line(new)
+        self._scroll_cursor_into_view()
+        self.post_message(self.Highlighted(self, self.current_id))
+
+    def _page_height(self) -> int:
+        return max(self.scrollable_content_region.height, 1)
+
+    def _scroll_cursor_into_view(self) -> None:
+        top = self.scroll_offset.y
+        height = self._page_height()
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._strips.clear()
+        self.call_after_refresh(self._scroll_cursor_into_view)
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_page_down(self) -> None:
+        self.cursor += self._page_height()
+
+    def action_page_up(self) -> None:
+        self.cursor -= self._page_height()
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.ids) - 1
+
+    def action_open(self) -> None:
+        if self.current_id is not None:
+            self.post_message(self.Opened(self, self.current_id))
+
+    def on_click(self, event: events.Click) -> None:
+        index = event.y + self.scroll_offset.y
+        if 0 <= index < len(self.ids):
+            self.cursor = index
+            self.post_message(self.Opened(self, self.ids[index]))
+
+    # --- rendering --------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._strips.clear()
+        super()._on_focus(event)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._strips.clear()
+        super()._on_blur(event)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = y + self.scroll_offset.y
+        base = self.rich_style
+        if not self.ids:
+            if y == 0:
+                style = base + self.get_component_rich_style("entry-list--empty")
+                return Strip([Segment(fit(" " + self.empty_text, width), style)], width)
+            return Strip.blank(width, base)
+        entry = self.row(index)
+        if entry is None:
+            return Strip.blank(width, base)
+        selected = index == self.cursor
+        key = (entry, selected, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._render_row(entry, selected, width, base)
+            self._strips[key] = strip
+        return strip
+
+    def _render_row(self, entry: Entry, selected: bool, width: int, base: Style) -> Strip:
+        cols = Columns.for_width(width)
+        glyphs = self._glyphs
+        markers = (
+            (glyphs["unread"] if not entry.read else " ")
+            + (glyphs["starred"] if entry.starred else " ")
+            + (glyphs["archived"] if entry.archived else " ")
+        )
+        date = (entry.date or "")[:10] if cols.date == 10 else (entry.date or "")[5:10]
+        source = fit(entry.source, cols.source) + " " if cols.source else ""
+        cve = ""
+        if cols.cve:
+            count = len(entry.cves)
+            cve = f"{count:>2} CVE" if count else " " * cols.cve
+            if count > 99:
+                cve = "99+CVE"
+        title = fit(entry.title, cols.title)
+        if selected:
+            style = base + self.get_component_rich_style("entry-list--cursor")
+            text = f"{markers} {fit(date, cols.date)} {source}{title}{cve}"
+            return Strip([Segment(fit(text, width), style)], width)
+        component = self.get_component_rich_style
+        segments = []
+        for glyph, name in zip(markers, ("unread", "starred", "archived")):
+            segments.append(Segment(glyph, base + component(f"entry-list--{name}") if glyph != " " else base))
+        segments.append(Segment(" ", base))
+        segments.append(Segment(fit(date, cols.date) + " ", base + component("entry-list--date")))
+        if source:
+            segments.append(Segment(source, base + component("entry-list--source")))
+        title_style = base + component("entry-list--title-unread") if not entry.read else base
+        segments.append(Segment(title, title_style))
+        if cve:
+            segments.append(Segment(cve, base + component("entry-list--cve") if entry.cves else base))
+        strip = Strip(segments).simplify()
+        return strip.adjust_cell_length(width, base)
