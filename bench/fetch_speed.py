@@ -42,36 +42,86 @@ def start_server(serve: str, directory: str) -> tuple[subprocess.Popen, int]:
     raise SystemExit("server did not start")
 
 
+class PeakRSS:
+    """Peak resident memory of this process's descendants (the parser processes), from /proc."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak_kb = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def descendants(self) -> list[int]:
+        parents: dict[int, int] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as f:
+                        parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    pass
+        me, out, frontier = os.getpid(), [], {os.getpid()}
+        while frontier:
+            frontier = {p for p, pp in parents.items() if pp in frontier and p != me}
+            out += frontier
+        return out
+
+    def run(self) -> None:
+        while not self.stop.wait(0.05):
+            for pid in self.descendants():
+                try:
+                    with open(f"/proc/{pid}/status") as f:
+                        for line in f:
+                            if line.startswith("VmRSS:"):
+                                self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+                except OSError:
+                    pass
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", required=True)
     ap.add_argument("--serve", default="/work/shared/bench/serve_feeds.py")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--per-host", type=int, default=FetchSettings.per_host)
+    ap.add_argument("--drop-items", action="store_true",
+                    help="count items in on_result and drop them, as a caller storing them as they come would")
     a = ap.parse_args()
     names = [n.strip() for n in Path(a.dir, "index.txt").read_text().splitlines() if n.strip()]
     proc, port = start_server(a.serve, a.dir)
+    peak = PeakRSS()
     try:
-        settings = FetchSettings(parse_workers=a.workers)
+        settings = FetchSettings(parse_workers=a.workers, per_host=a.per_host)
+        counted = [0]
+
+        def consume(res) -> None:
+            counted[0] += len(res.items)
+            res.items = []
+
+        on_result = consume if a.drop_items else None
         cold, warm = [], []
         for _ in range(a.rounds):
             reqs = [FetchRequest(f"http://127.0.0.1:{port}/{n}") for n in names]
             t = time.perf_counter()
-            res = fetch_feeds(reqs, settings)
+            counted[0] = 0
+            res = fetch_feeds(reqs, settings, on_result)
             cold.append(time.perf_counter() - t)
             bad = [r for r in res if r.status != "ok"]
-            items = sum(len(r.items) for r in res)
+            items = sum(len(r.items) for r in res) + counted[0]
             reqs2 = [FetchRequest(r.url, r.etag, r.last_modified) for r in res]
             t = time.perf_counter()
-            res2 = fetch_feeds(reqs2, settings)
+            res2 = fetch_feeds(reqs2, settings, on_result)
             warm.append(time.perf_counter() - t)
             unchanged = sum(r.status == "unchanged" for r in res2)
         self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"{len(names)} feeds, {items} items, errors {len(bad)}, workers {a.workers}")
+        child_rss = peak.peak_kb / 1024
+        print(f"{len(names)} feeds, {items} items, errors {len(bad)}, workers {a.workers}, per host {a.per_host}")
         print(f"cold: median {statistics.median(cold):.2f} s  (runs {', '.join(f'{x:.2f}' for x in cold)})")
         print(f"all unchanged: median {statistics.median(warm):.2f} s  ({unchanged} x 304)")
-        print(f"peak RSS: this process {self_rss:.0f} MB, largest child {child_rss:.0f} MB")
+        print(f"peak RSS: this process {self_rss:.0f} MB, largest child process (parser or server) {child_rss:.0f} MB")
     finally:
         proc.terminate()
         proc.wait()
