@@ -87,6 +87,9 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--per-host", type=int, default=FetchSettings.per_host)
+    ap.add_argument("--bump-scale", type=int, default=0,
+                    help="also measure 10%% changed: regenerate DIR with make_feeds.py --scale K --bump 0.1 "
+                         "after the cold round, fetch with validators, then regenerate it as it was")
     ap.add_argument("--drop-items", action="store_true",
                     help="count items in on_result and drop them, as a caller storing them as they come would")
     a = ap.parse_args()
@@ -102,7 +105,8 @@ def main() -> int:
             res.items = []
 
         on_result = consume if a.drop_items else None
-        cold, warm = [], []
+        cold, warm, changed = [], [], []
+        make = str(Path(a.serve).with_name("make_feeds.py"))
         for _ in range(a.rounds):
             reqs = [FetchRequest(f"http://127.0.0.1:{port}/{n}") for n in names]
             t = time.perf_counter()
@@ -112,6 +116,16 @@ def main() -> int:
             bad = [r for r in res if r.status != "ok"]
             items = sum(len(r.items) for r in res) + counted[0]
             reqs2 = [FetchRequest(r.url, r.etag, r.last_modified) for r in res]
+            if a.bump_scale:
+                subprocess.run([sys.executable, make, "--out", a.dir, "--scale", str(a.bump_scale), "--bump", "0.1"],
+                               check=True, capture_output=True)
+                t = time.perf_counter()
+                res3 = fetch_feeds(reqs2, settings, on_result)
+                changed.append(time.perf_counter() - t)
+                n_changed = sum(r.status == "ok" for r in res3)
+                subprocess.run([sys.executable, make, "--out", a.dir, "--scale", str(a.bump_scale)],
+                               check=True, capture_output=True)
+                reqs2 = [FetchRequest(r.url, r.etag, r.last_modified) for r in fetch_feeds(reqs, settings, on_result)]
             t = time.perf_counter()
             res2 = fetch_feeds(reqs2, settings, on_result)
             warm.append(time.perf_counter() - t)
@@ -120,6 +134,8 @@ def main() -> int:
         child_rss = peak.peak_kb / 1024
         print(f"{len(names)} feeds, {items} items, errors {len(bad)}, workers {a.workers}, per host {a.per_host}")
         print(f"cold: median {statistics.median(cold):.2f} s  (runs {', '.join(f'{x:.2f}' for x in cold)})")
+        if changed:
+            print(f"10% changed: median {statistics.median(changed):.2f} s  ({n_changed} fetched and parsed, the rest 304)")
         print(f"all unchanged: median {statistics.median(warm):.2f} s  ({unchanged} x 304)")
         print(f"peak RSS: this process {self_rss:.0f} MB, largest child process (parser or server) {child_rss:.0f} MB")
     finally:
