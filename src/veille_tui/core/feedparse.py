@@ -381,7 +381,10 @@ def _fast_parse(data: bytes) -> tuple[str, list[RawEntry]] | None:
         data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    from lxml import etree
+    try:
+        from lxml import etree
+    except ImportError:  # lxml missing: feedparser reads everything
+        return None
 
     try:
         root = etree.fromstring(data, _fast_parser())
