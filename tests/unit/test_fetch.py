@@ -262,14 +262,19 @@ def test_one_bad_feed_does_not_stop_others_and_order_kept(httpserver):
     assert sorted(r.name for r in got) == ["n0", "n1", "n2", "n3"]
 
 
-def test_callback_errors_do_not_break_fetch(httpserver):
+def test_callback_error_raised_after_every_feed_is_handed_over(httpserver):
     serve_static(httpserver, "/good.xml", RSS)
+    handed = []
 
-    def bad_callback(res):
-        raise RuntimeError("progress bar bug")
+    def callback(res):
+        handed.append(res.url)
+        if res.url.endswith("n=1"):
+            raise RuntimeError("database is locked")
 
-    (res,) = fetch_feeds([FetchRequest(httpserver.url_for("/good.xml"))], FAST, on_result=bad_callback)
-    assert res.status == "ok"
+    reqs = [FetchRequest(httpserver.url_for("/good.xml") + f"?n={i}") for i in range(4)]
+    with pytest.raises(RuntimeError, match="database is locked"):
+        fetch_feeds(reqs, FAST, on_result=callback)
+    assert len(handed) == 4
 
 
 def test_per_host_bound(httpserver):

@@ -356,7 +356,9 @@ async def fetch_all(
 ) -> list[FetchResult]:
     """Fetch and parse every request concurrently; one result per request, in request order.
 
-    ``on_result`` is called (in the event loop) as each feed finishes, for progress.
+    ``on_result`` is called (in the event loop) as each feed finishes, for progress and to store
+    the items as they come (it may then empty ``result.items`` to keep memory low). If it raises,
+    the other feeds are still fetched and handed to it, then its first exception is raised.
     """
     settings = settings or FetchSettings()
     reqs = list(requests)
@@ -370,6 +372,7 @@ async def fetch_all(
     )
     timeout = httpx.Timeout(settings.timeout)
     headers = {"User-Agent": settings.user_agent, "Accept": ACCEPT}
+    callback_errors: list[Exception] = []
 
     async def run(req: FetchRequest) -> FetchResult:
         try:
@@ -382,17 +385,21 @@ async def fetch_all(
         if on_result is not None:
             try:
                 on_result(res)
-            except Exception:
-                log.exception("on_result callback failed")
+            except Exception as exc:  # the other feeds go on; the error is raised at the end
+                log.debug("on_result failed for %s", req.url, exc_info=True)
+                callback_errors.append(exc)
         return res
 
     try:
         async with httpx.AsyncClient(
             headers=headers, timeout=timeout, limits=limits, follow_redirects=False, trust_env=True
         ) as client:
-            return list(await asyncio.gather(*(run(r) for r in reqs)))
+            results = list(await asyncio.gather(*(run(r) for r in reqs)))
     finally:
         parser.close()
+    if callback_errors:
+        raise callback_errors[0]
+    return results
 
 
 def fetch_feeds(
