@@ -25,10 +25,15 @@ def effective_bindings(node: DOMNode, app: App) -> list[tuple[list[str], Binding
     rows: dict[str, tuple[list[str], Binding]] = {}
     for key, binding in bindings:
         group = binding.id or binding.action
-        keys, _ = rows.setdefault(group, ([], binding))
+        keys, stored = rows.setdefault(group, ([], binding))
+        if binding.id and not stored.id:
+            rows[group] = (keys, binding)
         if key not in keys:
             keys.append(key)
-    return list(rows.values())
+    order: dict[str, int] = {}
+    for n, (_key, binding) in enumerate(node._bindings):
+        order.setdefault(binding.id or binding.action, n)
+    return [rows[group] for group in sorted(rows, key=lambda g: order.get(g, len(order)))]
 
 
 def key_display(app: App, binding: Binding, key: str) -> str:
@@ -75,7 +80,9 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(can_focus=True):
             yield Static(Content.styled("veille-tui: keys", "bold"), markup=False)
             for title, node in self.sections:
-                rows = [(keys, b) for keys, b in effective_bindings(node, self.app) if b.description]
+                rows = [(keys, b) for keys, b in effective_bindings(node, self.app) if b.description and b.id]
+                if node is self.app:
+                    rows += [([self.app.COMMAND_PALETTE_BINDING], Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette", "Command palette: every action by name"))]
                 if not rows:
                     continue
                 yield Static(Content(title), classes="help-section", markup=False)

@@ -18,7 +18,7 @@ from dataclasses import replace
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
+from veille_tui.widgets.lru import LRU
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -96,7 +96,7 @@ class MainScreen(Screen):
         self.tag_counts: dict[str, int] = {}
         self.feeds: list[FeedStatus] | None = None
         self._article_timer: Timer | None = None
-        self._articles: LRUCache[int, Entry] = LRUCache(64)
+        self._articles: LRU[int, Entry] = LRU(64)
         self._activity = ""  # index / fetch progress shown in the status line
         self._status_cache: tuple | None = None
         self.timings: dict[str, float] = {}  # last durations in seconds, for the bench and the log
@@ -111,7 +111,7 @@ class MainScreen(Screen):
                 yield ArticleView(id="article")
         with Vertical(id="bottom"):
             yield Static(id="status", markup=False)
-            yield Footer(compact=True)
+            yield Footer(compact=True, show_command_palette=False)
 
     @property
     def sidebar(self) -> Sidebar:

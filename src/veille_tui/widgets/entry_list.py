@@ -19,7 +19,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
+from veille_tui.widgets.lru import LRU
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -69,7 +69,7 @@ class Columns:
 
     @classmethod
     def for_width(cls, width: int) -> Columns:
-        source = 16 if width >= 100 else 12 if width >= 64 else 0
+        source = 16 if width >= 90 else 12 if width >= 56 else 8 if width >= 44 else 0
         date = 10 if width >= 48 else 5
         cve = 6 if width >= 56 else 0
         markers = 3
@@ -142,8 +142,8 @@ class EntryList(ScrollView, can_focus=True):
         self._fetch_rows = fetch_rows
         self.ids: list[int] = []
         self._position: dict[int, int] | None = None
-        self._rows: LRUCache[int, Entry] = LRUCache(4096)
-        self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._rows: LRU[int, Entry] = LRU(4096)
+        self._strips: LRU[tuple, Strip] = LRU(1024)
         self._glyphs = marker_glyphs()
         self.empty_text = empty_text
 
