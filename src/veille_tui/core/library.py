@@ -125,6 +125,7 @@ class Library:
                 site_title=result.title or None, retry_after=result.retry_after,
             )
             outcome = FeedOutcome(title or result.url, result.url, result.status, new, result.error, len(result.items))
+            result.items = []  # stored: let them go (peak memory at 500 feeds)
             outcomes.append(outcome)
             if on_result:
                 on_result(outcome)

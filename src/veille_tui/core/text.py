@@ -35,6 +35,8 @@ _DIRTY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # kramdown inline/block attribute lists: {:target="_blank"}, {: .class}, {:#id}
 _IAL = re.compile(r"\{:[^}\n]*\}")
 _WS = re.compile(r"\s+")
+# elements whose text is never content
+_SCRIPTS = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.I | re.S)
 
 
 def clean(text: str | None) -> str:
@@ -100,6 +102,7 @@ def html_to_markdown(fragment: str | None) -> str:
         return clean(fragment).strip()
     from markdownify import markdownify  # imported lazily: bs4 costs start-up time
 
+    fragment = _SCRIPTS.sub(" ", fragment)
     try:
         md = markdownify(
             fragment,
