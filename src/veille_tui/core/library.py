@@ -130,7 +130,30 @@ class Library:
             if on_result:
                 on_result(outcome)
 
-        fetch_mod.fetch_feeds(requests, fsettings, on_result=store_result)
+        # Results are stored by a writer thread while the event loop goes on downloading and the
+        # parser processes go on parsing: the three overlap instead of taking turns.
+        import queue
+        import threading
+
+        results: queue.Queue = queue.Queue()
+        failures: list[BaseException] = []
+
+        def writer() -> None:
+            while (result := results.get()) is not None:
+                try:
+                    store_result(result)
+                except BaseException as exc:  # reported after the fetch; the other feeds are kept
+                    failures.append(exc)
+
+        thread = threading.Thread(target=writer, name="veille-store-writer", daemon=True)
+        thread.start()
+        try:
+            fetch_mod.fetch_feeds(requests, fsettings, on_result=results.put)
+        finally:
+            results.put(None)
+            thread.join()
+        if failures:
+            raise failures[0]
         store.prune(opts.retention_days)
         return outcomes
 

@@ -294,22 +294,26 @@ class Store:
             "INSERT INTO entries_fts (rowid, title, body) VALUES (?, ?, ?)",
             [(entry_id, post.title, post.body) for entry_id, post in enumerate(posts, first_id)],
         )
+        self._insert_tags(tag_rows, cve_rows, [r[0] for r in rows])
+
+    def _insert_tags(self, tag_rows: list, cve_rows: list, new_ids: list[int]) -> None:
+        """Tags and CVEs of entries just inserted, in bulk, then their derived `watch` tag."""
         self.db.executemany("INSERT OR IGNORE INTO entry_tags (tag, entry_id) VALUES (?, ?)", tag_rows)
         self.db.executemany("INSERT OR IGNORE INTO entry_cves (cve, entry_id) VALUES (?, ?)", cve_rows)
-        if self.watch:
-            ids = [r[0] for r in rows]
-            for chunk in _chunks(ids, 500):
-                marks = ",".join("?" * len(chunk))
-                self.db.execute(
-                    f"INSERT OR IGNORE INTO entry_tags (tag, entry_id) SELECT 'watch', rowid FROM entries_fts"
-                    f" WHERE entries_fts MATCH ? AND rowid IN ({marks})",
-                    (self._watch_match, *chunk),
-                )
-                self.db.execute(
-                    f"UPDATE entries SET tags = tags || ' watch' WHERE id IN ({marks})"
-                    " AND id IN (SELECT entry_id FROM entry_tags WHERE tag = 'watch')",
-                    chunk,
-                )
+        if not self.watch:
+            return
+        for chunk in _chunks(new_ids, 500):
+            marks = ",".join("?" * len(chunk))
+            self.db.execute(
+                f"INSERT OR IGNORE INTO entry_tags (tag, entry_id) SELECT 'watch', rowid FROM entries_fts"
+                f" WHERE entries_fts MATCH ? AND rowid IN ({marks})",
+                (self._watch_match, *chunk),
+            )
+            self.db.execute(
+                f"UPDATE entries SET tags = tags || ' watch' WHERE id IN ({marks})"
+                " AND id IN (SELECT entry_id FROM entry_tags WHERE tag = 'watch')",
+                chunk,
+            )
 
     def _upsert_post(self, post: Post, has_items: bool) -> int:
         link_norm = normalize_link(post.source_url)
@@ -427,7 +431,7 @@ class Store:
             summary = max((it[4] for it in items), key=len)
             dated = [it for it in items if it[2] is not None]
             when = min(dated, key=lambda it: it[2]) if dated else None
-            date_iso = when[1] if when else time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(first[9]))
+            date_iso = when[1] if when else _iso(first[9])
             ts = when[2] if when else int(first[9])
             title, body = first[0], summary
             self.db.execute(
@@ -496,7 +500,13 @@ class Store:
 
     def _add_items(self, feed_id: int, items: Sequence[Item], now: float) -> int:
         new = 0
-        touched: set[int] = set()
+        touched: set[int] = set()  # existing entries that changed: recomputed from their items
+        fresh: dict[int, Item] = {}  # entries made here from one item: written directly, in bulk
+        feed_title, feed_url, feed_tags = self.db.execute("SELECT title, url, tags FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+        feed_name = feed_title or feed_url
+        feed_tags = json.loads(feed_tags)
+        tag_rows: list[tuple[str, int]] = []
+        cve_rows: list[tuple[str, int]] = []
         for item in items:
             guid = item.guid or item.link or f"title:{item.title}"
             link_norm = normalize_link(item.link)
@@ -517,20 +527,36 @@ class Store:
                     "SELECT id FROM entries WHERE link_norm = ? ORDER BY kind = 'post' DESC, id LIMIT 1", (link_norm,)
                 ).fetchone()
                 entry_id = row[0] if row else None
+            categories = [c.lower().replace(" ", "-") for c in item.categories]
             if entry_id is None:
+                cves = find_cves(item.title + "\n" + item.summary)
+                tags = list(dict.fromkeys([*feed_tags, *categories, *(["cve"] if cves else [])]))
                 entry_id = self.db.execute(
-                    "INSERT INTO entries (kind, link, link_norm, title, date, ts, read, added)"
-                    " VALUES ('item', ?, ?, ?, ?, ?, 0, ?)",
-                    (item.link, link_norm, item.title, item.date or "", item.ts or int(now), now),
+                    "INSERT INTO entries (kind, link, link_norm, title, date, ts, source, feeds, tags, cves, read, added)"
+                    " VALUES ('item', ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
+                    (item.link, link_norm, item.title, item.date or _iso(now), item.ts or int(now), feed_name, feed_name,
+                     " ".join(tags), " ".join(cves), now),
                 ).lastrowid
+                fresh[entry_id] = item
+                tag_rows += [(t, entry_id) for t in tags]
+                cve_rows += [(c, entry_id) for c in cves]
+            elif entry_id in fresh:  # a second item for an entry made in this batch: recomputed below
+                touched.add(entry_id)
+            else:
+                touched.add(entry_id)
             self.db.execute(
                 "INSERT INTO items (feed_id, guid, link, link_norm, title, date, ts, summary, author, categories, entry_id, fetched)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (feed_id, guid, item.link, link_norm, item.title, item.date, item.ts, item.summary, item.author,
-                 " ".join(c.lower().replace(" ", "-") for c in item.categories), entry_id, now),
+                 " ".join(categories), entry_id, now),
             )
-            touched.add(entry_id)
             new += 1
+        if fresh:
+            self.db.executemany(
+                "INSERT INTO entries_fts (rowid, title, body) VALUES (?, ?, ?)",
+                [(entry_id, item.title, item.summary) for entry_id, item in fresh.items()],
+            )
+            self._insert_tags(tag_rows, cve_rows, list(fresh))
         for entry_id in touched:
             self._refresh_entry(entry_id)
         return new
@@ -703,6 +729,10 @@ def _statements(script: str) -> list[str]:
                 statements.append(buffer.strip())
             buffer = ""
     return statements
+
+
+def _iso(ts: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(ts))
 
 
 def _chunks(seq: Sequence, size: int):
