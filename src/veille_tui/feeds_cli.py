@@ -11,7 +11,7 @@ from veille_tui.core.models import Feed
 
 
 def run(args: Namespace) -> int:
-    settings = config_mod.load(args.config)
+    settings = config_mod.load(args.config, must_exist=args.feeds_command not in ("add", "import"))
     action = args.feeds_command
     if action == "list":
         return _list(settings, args.json)
@@ -54,7 +54,8 @@ def _add(settings: config_mod.Settings, args: Namespace) -> int:
     tags = tuple(t.strip().lower() for t in args.tag if t.strip())
     feeds = [*settings.feeds, Feed(url, args.title.strip(), tags)]
     config_mod.write_feeds(settings.path, feeds)
-    err(f"subscribed to {url} ({len(feeds)} feeds in {settings.path})")
+    kept = "" if settings.feeds_from_config else f"; the {len(settings.feeds)} built-in feeds are kept there too"
+    err(f"subscribed to {url} ({len(feeds)} feeds in {settings.path}{kept})")
     return 0
 
 
@@ -96,6 +97,8 @@ def _import(settings: config_mod.Settings, file: Path, as_json: bool) -> int:
     for problem in problems:
         err(f"veille-tui: {file}: skipped: {problem}")
     err(f"{len(added)} feeds imported from {file} ({len(found) - len(added)} already subscribed, {len(problems)} skipped)")
+    if not settings.feeds_from_config:
+        err("(they replace the built-in default feeds; `veille-tui feeds add URL` brings one back)")
     if as_json:
         emit_json({"imported": len(added), "already": len(found) - len(added), "problems": problems})
     return 0

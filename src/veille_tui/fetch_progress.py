@@ -16,6 +16,8 @@ def describe(outcome: FeedOutcome) -> str:
         return f"FAILED     {name}: {clean_line(outcome.error or 'failed')}"
     if outcome.status == "unchanged":
         return f"unchanged  {name}"
+    if outcome.status == "deferred":
+        return f"deferred   {name}: {clean_line(outcome.error or '')}"
     return f"ok         {name}: {outcome.items} items, {outcome.new} new"
 
 
@@ -23,8 +25,11 @@ def summary(outcomes: Sequence[FeedOutcome], elapsed: float) -> str:
     failed = [o for o in outcomes if o.status == "error"]
     fetched = sum(o.status == "ok" for o in outcomes)
     unchanged = sum(o.status == "unchanged" for o in outcomes)
+    deferred = sum(o.status == "deferred" for o in outcomes)
     new = sum(o.new for o in outcomes)
-    text = f"{len(outcomes)} feeds in {elapsed:.1f} s: {fetched} fetched, {unchanged} unchanged, {len(failed)} failed; {new} new items"
+    text = f"{len(outcomes)} feeds in {elapsed:.1f} s: {fetched} fetched, {unchanged} unchanged, {len(failed)} failed"
+    text += f", {deferred} deferred (Retry-After)" if deferred else ""
+    text += f"; {new} new items"
     if failed:
         text += "\nfailed (their earlier items are kept):" + "".join(
             f"\n  {clean_line(o.name)} <{clean_line(o.url)}>: {clean_line(o.error or 'failed')}" for o in failed

@@ -74,13 +74,14 @@ def _feeds(raw, path: Path) -> tuple[Feed, ...]:
     return tuple(feeds)
 
 
-def load(config_override: str | os.PathLike | None = None) -> Settings:
-    """Read the config file; a missing file gives the built-in defaults."""
+def load(config_override: str | os.PathLike | None = None, must_exist: bool = True) -> Settings:
+    """Read the config file; a missing file gives the built-in defaults (a missing --config file
+    is an error, unless the caller is about to write it: must_exist=False)."""
     path = paths.config_file(config_override)
     try:
         raw_bytes = path.read_bytes()
     except FileNotFoundError:
-        if config_override:
+        if config_override and must_exist:
             raise ConfigError(f"{path}: config file not found") from None
         return Settings(path=path)
     except OSError as exc:

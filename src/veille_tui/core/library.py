@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -26,7 +27,7 @@ class FeedOutcome:
 
     name: str
     url: str
-    status: str  # ok | unchanged | error
+    status: str  # ok | unchanged | error | deferred (Retry-After not yet passed)
     new: int = 0
     error: str | None = None
     items: int = 0
@@ -106,8 +107,12 @@ class Library:
         store = store or self.store
         store.sync_feeds(self.settings.feeds)
         states = store.feed_states(names)
+        # Retry-After honoured: a feed whose server asked us to wait is left alone until then
+        waiting = store.deferred_feeds()
+        deferred = [s for s in states if s[1] in waiting]
+        states = [s for s in states if s[1] not in waiting]
         if on_start:
-            on_start(len(states))
+            on_start(len(states) + len(deferred))
         by_url = {url: (feed_id, title) for feed_id, url, title, _etag, _lm in states}
         requests = [fetch_mod.FetchRequest(url=url, etag=etag, last_modified=lm, name=title or url)
                     for _id, url, title, etag, lm in states]
@@ -116,6 +121,12 @@ class Library:
             timeout=opts.timeout, max_bytes=opts.max_bytes, concurrency=opts.concurrency, per_host=opts.per_host
         )
         outcomes: list[FeedOutcome] = []
+        for _id, url, title, _etag, _lm in deferred:
+            until = time.strftime("%H:%M", time.localtime(waiting[url]))
+            outcome = FeedOutcome(title or url, url, "deferred", error=f"the server asked to wait (Retry-After) until {until}")
+            outcomes.append(outcome)
+            if on_result:
+                on_result(outcome)
 
         def store_result(result) -> None:
             feed_id, title = by_url[result.url]

@@ -469,6 +469,12 @@ class Store:
             rows = [r for r in rows if any(w == r[1].lower() or w in (r[2] or "").lower() or w in r[1].lower() for w in wanted)]
         return rows
 
+    def deferred_feeds(self, now: float | None = None) -> dict[str, float]:
+        """Feeds whose server asked (Retry-After) not to be fetched before a time: url -> time."""
+        return dict(self.db.execute(
+            "SELECT url, retry_after FROM feeds WHERE active = 1 AND retry_after > ?", (now or time.time(),)
+        ))
+
     def record_fetch(
         self, feed_id: int, *, status: str, items: Sequence[Item] = (), error: str | None = None,
         etag: str | None = None, last_modified: str | None = None, final_url: str | None = None,
@@ -481,7 +487,7 @@ class Store:
             if status == "error":
                 self.db.execute(
                     "UPDATE feeds SET last_fetch = ?, last_error = ?, retry_after = ? WHERE id = ?",
-                    (now, error or "failed", retry_after, feed_id),
+                    (now, error or "failed", now + retry_after if retry_after else None, feed_id),
                 )
                 return 0
             self.db.execute(

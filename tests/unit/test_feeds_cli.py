@@ -1,0 +1,101 @@
+"""Subscriptions through the CLI, and fetching through the library against a local server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from veille_tui.cli import main
+from veille_tui.core.library import Library
+
+RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title>
+<item><title>First \x1b[31mstory</title><link>https://news.example.org/1</link><guid>1</guid>
+<description>&lt;p&gt;About &lt;b&gt;CVE-2026-7777&lt;/b&gt;&lt;/p&gt;</description></item>
+<item><title>Second story</title><link>https://news.example.org/2</link><guid>2</guid></item>
+</channel></rss>"""
+
+
+def cli(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_add_list_remove_keep_comments(tmp_path, capsys, monkeypatch):
+    config = tmp_path / "config" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("# my own notes\nwatch = ['fortinet']\n")
+    assert cli(capsys, "feeds", "add", "https://a.example/rss", "--title", "A", "--tag", "News", "--tag", "vendor")[0] == 0
+    assert cli(capsys, "feeds", "add", "https://b.example/atom")[0] == 0
+    code, _out, err = cli(capsys, "feeds", "add", "https://a.example/rss")
+    assert code == 1 and "already" in err
+    code, _out, err = cli(capsys, "feeds", "add", "file:///etc/passwd")
+    assert code == 2 and "http" in err
+    code, out, _ = cli(capsys, "feeds", "list", "--json")
+    feeds = json.loads(out)
+    # the built-in feeds the user was following stay, now written in the config
+    assert len(feeds) == 8 + 2 and feeds[0]["title"] == "BleepingComputer"
+    assert feeds[-2:] == [
+        {"url": "https://a.example/rss", "title": "A", "tags": ["news", "vendor"]},
+        {"url": "https://b.example/atom", "title": "", "tags": []},
+    ]
+    assert cli(capsys, "feeds", "remove", "A")[0] == 0
+    code, _out, err = cli(capsys, "feeds", "remove", "example")
+    assert code == 0 and "b.example" in err  # a single match: removed by a part of its URL
+    urls = [f["url"] for f in json.loads(cli(capsys, "feeds", "list", "--json")[1])]
+    assert "https://a.example/rss" not in urls and "https://b.example/atom" not in urls and len(urls) == 8
+    assert "# my own notes" in config.read_text()
+
+
+def test_default_feeds_listed_when_config_has_none(capsys):
+    code, out, _ = cli(capsys, "feeds", "list", "--json")
+    feeds = json.loads(out)
+    assert code == 0 and len(feeds) == 8
+    assert {"url": "https://www.cert.ssi.gouv.fr/feed/", "title": "CERT-FR", "tags": ["certfr"]} in feeds
+
+
+def test_opml_export_import_round_trip(tmp_path, capsys):
+    cli(capsys, "feeds", "add", "https://a.example/rss", "--title", "A & B <news>", "--tag", "vendor")
+    cli(capsys, "feeds", "add", "https://b.example/atom", "--title", "B")
+    opml = tmp_path / "subs.opml"
+    assert cli(capsys, "feeds", "export", str(opml))[0] == 0
+    other = tmp_path / "other.toml"
+    code, _out, err = cli(capsys, "--config", str(other), "feeds", "import", str(opml))
+    assert code == 0 and "10 feeds imported" in err
+    assert json.loads(cli(capsys, "feeds", "list", "--json", "--config", str(other))[1]) == json.loads(
+        cli(capsys, "feeds", "list", "--json")[1])
+
+
+def test_bad_opml_is_a_message(tmp_path, capsys):
+    bad = tmp_path / "bad.opml"
+    bad.write_text("<opml><body><outline xmlUrl='https://x/rss'")
+    code, _out, err = cli(capsys, "feeds", "import", str(bad))
+    assert code == 2 and "bad.opml" in err
+
+
+@pytest.fixture
+def library(tmp_path, httpserver: HTTPServer):
+    config = tmp_path / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(
+        f'[[feeds]]\nurl = "{httpserver.url_for("/ok.xml")}"\ntitle = "Local"\ntags = ["local"]\n'
+        f'[[feeds]]\nurl = "{httpserver.url_for("/busy.xml")}"\ntitle = "Busy"\n'
+    )
+    return Library.open()
+
+
+def test_fetch_stores_items_and_honours_retry_after(library, httpserver: HTTPServer):
+    httpserver.expect_request("/ok.xml").respond_with_data(RSS, content_type="application/rss+xml")
+    httpserver.expect_ordered_request("/busy.xml").respond_with_data("slow down", status=429, headers={"Retry-After": "3600"})
+    outcomes = {o.name: o for o in library.fetch()}
+    assert outcomes["Local"].status == "ok" and outcomes["Local"].new == 2
+    assert outcomes["Busy"].status == "error" and "429" in outcomes["Busy"].error
+    entries = library.store.entries("+local")
+    assert [e.title for e in entries] and "First story" in [e.title for e in entries]
+    assert library.store.count("cve:CVE-2026-7777") == 1
+    requests_before = len(httpserver.log)
+    outcomes = {o.name: o for o in library.fetch()}
+    assert outcomes["Busy"].status == "deferred" and "Retry-After" in outcomes["Busy"].error
+    assert all("/busy.xml" not in str(req.url) for req, _resp in httpserver.log[requests_before:])
