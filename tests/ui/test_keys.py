@@ -495,12 +495,11 @@ async def test_article_hides_attribute_lists_and_highlights_cves(make_app, lib):
         screen = main(app)
         screen.apply("webinar")
         await settle(pilot)
-        body = screen.article.query_one("#article-body")
-        strips = body.render_lines(body.region.reset_offset)
-        text = "\n".join(s.text for s in strips)
+        strips = screen.article.lines
+        text = screen.article.text
         assert "{:target" not in text
         assert "CVE-2026-3333" in text
-        cve_style = screen.article.get_component_rich_style("article--cve")
+        cve_style = screen.article.get_component_rich_style("article--cve", partial=True)
         styled = [seg for s in strips for seg in s if "CVE-2026-3333" in seg.text]
         assert styled and all(seg.style.color == cve_style.color for seg in styled)
 
@@ -591,3 +590,26 @@ async def test_the_list_stays_consistent_on_an_empty_result(make_app):
         await pilot.press("j", "k", "enter", "u", "s", "o", "y", "a")
         assert app.is_running
         assert "No entry matches" in header_plain(screen.article) or screen.article.entry is None
+
+
+async def test_article_scrolls_with_keys(make_app, lib):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        screen.apply("+certfr")
+        await pilot.press("enter")
+        await settle(pilot)
+        article = screen.article
+        assert len(article.lines) > article.scrollable_content_region.height
+        await pilot.press("tab")
+        assert app.focused is article
+        await pilot.press("j", "j")
+        assert article.scroll_offset.y == 2
+        await pilot.press("G")
+        await pilot.pause()
+        assert article.scroll_offset.y == len(article.lines) - article.scrollable_content_region.height
+        assert "Source" in article.render_line(article.scrollable_content_region.height - 1).text or \
+            "Source" in article.text.splitlines()[-1]
+        await pilot.press("g")
+        assert article.scroll_offset.y == 0

@@ -12,6 +12,7 @@ import os
 import sys
 import time
 import webbrowser
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -99,7 +100,9 @@ class MainScreen(Screen):
         self._articles: LRU[int, Entry] = LRU(64)
         self._activity = ""  # index / fetch progress shown in the status line
         self._status_cache: tuple | None = None
-        self.timings: dict[str, float] = {}  # last durations in seconds, for the bench and the log
+        # recent durations in seconds, by name (bench/tui_bench.py reads them)
+        self.timings: dict[str, deque[float]] = {}
+        self._last_move = 0.0
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -108,6 +111,9 @@ class MainScreen(Screen):
             yield Sidebar(id="sidebar")
             with Vertical(id="reading"):
                 yield EntryList(self.fetch_rows, id="entries")
+                # the line between list and article is a widget of its own: it is not repainted
+                # with each article
+                yield Widget(id="rule")
                 yield ArticleView(id="article")
         with Vertical(id="bottom"):
             yield Static(id="status", markup=False)
@@ -133,11 +139,14 @@ class MainScreen(Screen):
         self.entries.set_ids(ids)
         self.entries.focus()
         self.update_status()
-        self.timings["startup_load"] = time.perf_counter() - started
+        self._record("startup_load", time.perf_counter() - started)
+        # the workers start once the first frame is out, so that they do not slow it down
+        self.call_after_refresh(self._start_background)
+
+    def _start_background(self) -> None:
         self.load_feeds()
         if self.lib.archive is not None:
-            self._activity = "indexing the archive…"
-            self.update_status()
+            self.set_activity("indexing the archive…")
             self.index_archive()
 
     # --- data -------------------------------------------------------------------------------
@@ -181,16 +190,16 @@ class MainScreen(Screen):
         if self.focused is not entries:
             entries.focus()
         self.update_status()
-        self.timings["apply"] = time.perf_counter() - started
-        self._timing_mark("apply", started)
+        self._record("apply", time.perf_counter() - started)
+        self._record_painted("apply_painted", started)
         return None
 
-    def _timing_mark(self, name: str, started: float) -> None:
-        """Record how long `name` took to reach the screen (for bench/tui_bench.py)."""
-        def painted() -> None:
-            self.timings[f"{name}_painted"] = time.perf_counter() - started
+    def _record(self, name: str, seconds: float) -> None:
+        self.timings.setdefault(name, deque(maxlen=200)).append(seconds)
 
-        self.call_after_refresh(painted)
+    def _record_painted(self, name: str, started: float) -> None:
+        """Record how long it took from `started` until the screen was refreshed."""
+        self.call_after_refresh(lambda: self._record(name, time.perf_counter() - started))
 
     def apply_choice(self, choice_id: str) -> None:
         choice = self.sidebar.choices.get(choice_id)
@@ -240,6 +249,7 @@ class MainScreen(Screen):
             message = "No entries here." if not self.query_text else "No entry matches this query (esc: all entries)."
             self.article.show_message(message)
             return
+        self._last_move = time.perf_counter()
         if event.entry_id == self.article.entry_id:
             return
         self._article_timer = self.set_timer(ARTICLE_DELAY, self._show_current)
@@ -249,6 +259,7 @@ class MainScreen(Screen):
         entry_id = self.entries.current_id
         if entry_id is not None and entry_id != self.article.entry_id:
             self.show_article(entry_id)
+            self._record_painted("article_after_rest", self._last_move)
 
     def load_entry(self, entry_id: int) -> Entry | None:
         entry = self._articles.get(entry_id)
@@ -265,7 +276,8 @@ class MainScreen(Screen):
             self.article.show_message("This entry is gone (the archive or a fetch removed it).")
             return None
         self.article.show(entry)
-        self._timing_mark("article", started)
+        self._record("article_render", time.perf_counter() - started)
+        self._record_painted("article_painted", started)
         return entry
 
     @on(EntryList.Opened)
@@ -435,6 +447,12 @@ class MainScreen(Screen):
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         if event.widget is self.sidebar:
             self.remove_class("-drawer")
+        elif event.widget is self.article:
+            self.query_one("#rule").remove_class("-focus")
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if event.widget is self.article:
+            self.query_one("#rule").add_class("-focus")
 
     # --- archive draft ----------------------------------------------------------------------
 

@@ -1,9 +1,11 @@
 """The article view: a header (title, date, source, tags, link) and the Markdown body.
 
-The body is rendered by `rich.markdown.Markdown` in a `Static` (about 50 ms for a 2 KB post, where
-Textual's `Markdown` widget takes 220-390 ms), wrapped so that CVE ids are highlighted. Kramdown
-attribute lists (`{:target="_blank"}`) are removed first. Everything shown comes from the entry
-given: the widget never touches the store, and no text of it is parsed as markup.
+A line-API widget: the entry is rendered once into strips (`rich.markdown.Markdown`, about 50 ms
+for a 2 KB post where Textual's `Markdown` widget takes 220-390 ms), kept, and painted line by
+line. Showing another entry repaints the pane once, nothing else of the screen (no layout pass,
+no second paint). CVE ids are highlighted; kramdown attribute lists (`{:target="_blank"}`) are
+removed first. Everything shown comes from the entry given: the widget never touches the store,
+and no text of it is parsed as markup.
 """
 
 from __future__ import annotations
@@ -11,46 +13,54 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
-from textual.app import ComposeResult
+from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
-from textual.content import Content
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widget import Widget
 
 from veille_tui.core.models import Entry
 from veille_tui.core.text import CVE_RE, clean, clean_line, strip_attribute_lists
+from veille_tui.widgets.lru import LRU
 
 
-class RegexHighlight:
-    """A Rich renderable that adds a style to what a regex matches, line by line, in the
-    output of another renderable (matches are expected not to span a line break)."""
+class Body:
+    """A Rich renderable for the article body: another renderable (the Markdown) with a margin
+    of one cell each side, the matches of a regex (CVE ids) styled, and as few segments per
+    line as it can (margins and trailing spaces join their neighbours: every segment costs an
+    SGR sequence on a slow link). Matches are expected not to span a line break."""
 
-    def __init__(self, renderable: RenderableType, pattern: re.Pattern[str], style: Style) -> None:
+    def __init__(self, renderable: RenderableType, pattern: re.Pattern[str] | None, style: Style, margin: int = 1) -> None:
         self.renderable = renderable
         self.pattern = pattern
         self.style = style
+        self.margin = margin
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement.get(console, options, self.renderable)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        lines = console.render_lines(self.renderable, options, pad=False, new_lines=False)
+        width = options.max_width
+        inner = max(width - 2 * self.margin, 1)
+        lines = console.render_lines(self.renderable, options.update_width(inner), pad=False, new_lines=False)
         new_line = Segment.line()
         for line in lines:
             text = "".join(segment.text for segment in line)
-            if self.pattern.search(text):
-                yield from _restyle(line, text, self.pattern, self.style)
-            else:
-                yield from line
+            if self.pattern is not None and self.pattern.search(text):
+                line = list(_restyle(line, text, self.pattern, self.style))
+            yield from _tidy(line, width, self.margin)
             yield new_line
 
 
 def _restyle(line: list[Segment], text: str, pattern: re.Pattern[str], style: Style) -> Iterable[Segment]:
-    # character offsets of every segment boundary and match boundary
+    """The segments of `line`, cut at the matches of `pattern` in `text`, matches styled."""
     spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
     position = 0
     for segment in line:
@@ -66,24 +76,68 @@ def _restyle(line: list[Segment], text: str, pattern: re.Pattern[str], style: St
             yield Segment(piece, (segment.style + style) if inside and segment.style else style if inside else segment.style)
 
 
+_VISIBLE_ON_SPACES = ("underline", "strike", "reverse", "overline", "underline2")
+
+
+def _blank_safe(style: Style | None) -> bool:
+    """Spaces in this style look like plain spaces (same background, no lines)."""
+    if style is None:
+        return True
+    return style.bgcolor is None and not any(getattr(style, attr, False) for attr in _VISIBLE_ON_SPACES)
+
+
+def _tidy(line: list[Segment], width: int, margin: int) -> list[Segment]:
+    segments = [s for s in line if s.text or s.control]
+    segments = list(Segment.simplify(segments))
+    length = sum(cell_len(s.text) for s in segments if not s.control)
+    left, right = " " * margin, " " * max(width - length - margin, 0)
+    if segments and _blank_safe(segments[0].style) and not segments[0].control:
+        segments[0] = Segment(left + segments[0].text, segments[0].style)
+    else:
+        segments.insert(0, Segment(left))
+    if segments and _blank_safe(segments[-1].style) and not segments[-1].control:
+        segments[-1] = Segment(segments[-1].text + right, segments[-1].style)
+    elif right:
+        segments.append(Segment(right))
+    # a space between two segments can go to either: give it to the one before
+    merged: list[Segment] = []
+    for segment in segments:
+        if merged and segment.text.isspace() and _blank_safe(segment.style) and _blank_safe(merged[-1].style) \
+                and not merged[-1].control:
+            merged[-1] = Segment(merged[-1].text + segment.text, merged[-1].style)
+        else:
+            merged.append(segment)
+    return merged
+
+
 def body_markdown(entry: Entry) -> str:
     """The Markdown to show for an entry: cleaned, attribute lists removed."""
     return strip_attribute_lists(clean(entry.body or "")).strip()
 
 
-class ArticleView(VerticalScroll, can_focus=True):
+class ArticleView(ScrollView, can_focus=True):
     """The selected entry, rendered."""
 
     DEFAULT_CSS = """
     ArticleView {
         min-width: 20;
-        padding: 0 1;
-        #article-header { width: 1fr; height: auto; padding-bottom: 1; }
-        #article-body { width: 1fr; height: auto; }
+        overflow-x: hidden;
+        overflow-y: scroll;
     }
     """
 
-    COMPONENT_CLASSES = {"article--cve"}
+    COMPONENT_CLASSES = {
+        "article--title",
+        "article--date",
+        "article--source",
+        "article--archived",
+        "article--unread",
+        "article--starred",
+        "article--tag",
+        "article--cve",
+        "article--link",
+        "article--muted",
+    }
 
     BINDINGS: list[BindingType] = [
         Binding("down,j", "scroll_down", "Scroll down", show=False, id="article.down"),
@@ -97,68 +151,164 @@ class ArticleView(VerticalScroll, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.entry: Entry | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="article-header", markup=False)
-        yield Static(id="article-body", markup=False)
+        self.message: str | None = None
+        self.lines: list[Strip] = []
+        self._key: tuple | None = None
+        self._header_height = 0
+        self._bodies: LRU[tuple, list[Strip]] = LRU(32)
 
     @property
     def entry_id(self) -> int | None:
         return self.entry.id if self.entry else None
 
+    # --- what to show -----------------------------------------------------------------------
+
     def show(self, entry: Entry, *, keep_scroll: bool = False) -> None:
         """Render `entry` (which must carry its body)."""
         same = self.entry is not None and self.entry.id == entry.id
         self.entry = entry
-        self.query_one("#article-header", Static).update(self.header(entry))
-        markdown = body_markdown(entry)
-        body: RenderableType | Content
-        if markdown:
-            from rich.markdown import Markdown  # imported on first use: not needed for the first paint
-
-            body = RegexHighlight(Markdown(markdown, hyperlinks=True), CVE_RE, self.get_component_rich_style("article--cve"))
-        else:
-            body = Content.styled("(no text in this entry: o opens its link)", "$text-muted italic")
-        self.query_one("#article-body", Static).update(body)
+        self.message = None
+        self._render_lines()
         if not (same and keep_scroll):
-            self.scroll_home(animate=False, immediate=True)
+            self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
 
     def update_header(self, entry: Entry) -> None:
         """The entry's state changed (read, starred, archived): redraw the header alone."""
-        if self.entry is not None and self.entry.id == entry.id:
-            self.entry = entry if entry.body is not None else _with_body(entry, self.entry.body)
-            self.query_one("#article-header", Static).update(self.header(self.entry))
+        if self.entry is None or self.entry.id != entry.id:
+            return
+        if entry.body is None:
+            from dataclasses import replace
+
+            entry = replace(entry, body=self.entry.body)
+        old = len(self.lines)
+        self.entry = entry
+        self._render_lines()
+        if len(self.lines) == old:
+            self.refresh_lines(0, self._header_height)
+        else:
+            self.refresh()
 
     def show_message(self, text: str) -> None:
         self.entry = None
-        self.query_one("#article-header", Static).update(Content.styled(text, "$text-muted"))
-        self.query_one("#article-body", Static).update("")
+        self.message = text
+        self._render_lines()
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
 
-    def header(self, entry: Entry) -> Content:
-        parts: list[Content] = [Content.styled(clean_line(entry.title) or "(untitled)", "bold")]
-        meta = [Content.styled((entry.date or "")[:16].replace("T", " "), "$veille-date")]
+    # --- rendering --------------------------------------------------------------------------
+
+    def _styles(self) -> tuple[Style, ...]:
+        return tuple(self.get_component_rich_style(name, partial=True) for name in sorted(self.COMPONENT_CLASSES))
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"article--{name}", partial=True)
+
+    def _render_lines(self) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            self.lines = []
+            self._key = None
+            return
+        styles = self._styles()
+        console = self.app.console
+        options = console.options.update(width=width, highlight=False, markup=False)
+        if self.entry is None:
+            text = Text(" " + (self.message or ""), style=self._style("muted"), no_wrap=False)
+            lines = [Strip(line) for line in console.render_lines(text, options, pad=False)]
+            self.lines, self._key = lines, None
+            self._set_height()
+            return
+        entry = self.entry
+        header = Body(self.header(entry), None, Style(), margin=1)
+        lines = [Strip(line) for line in console.render_lines(header, options, pad=False)]
+        self._header_height = len(lines) + 1
+        lines.append(Strip([]))
+        key = (entry.id, hash(entry.body), width, styles)
+        body = self._bodies.get(key)
+        if body is None:
+            body = self._render_body(entry, console, options)
+            self._bodies[key] = body
+        self.lines = lines + body
+        self._key = key
+        self._set_height()
+
+    def _render_body(self, entry: Entry, console: Console, options: ConsoleOptions) -> list[Strip]:
+        markdown = body_markdown(entry)
+        if not markdown:
+            text = Text(" (no text in this entry: o opens its link)", style=self._style("muted"))
+            return [Strip(line) for line in console.render_lines(text, options, pad=False)]
+        from rich.markdown import Markdown  # imported on first use: not needed for the first paint
+
+        body = Body(Markdown(markdown, hyperlinks=True), CVE_RE, self._style("cve"))
+        return [Strip(line) for line in console.render_lines(body, options, pad=False)]
+
+    def _set_height(self) -> None:
+        size = Size(0, len(self.lines))
+        if size == self.virtual_size:
+            return
+        if not self.is_mounted or not self.container_size:
+            self.virtual_size = size
+            return
+        # The scrollbar is always there (overflow-y: scroll), so a new height needs no layout
+        # pass: a layout would repaint every scrollbar of the screen, twice (bytes on the wire).
+        self.set_reactive(Widget.virtual_size, size)
+        self._scroll_update(size)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = y + self.scroll_offset.y
+        base = self.rich_style
+        if 0 <= index < len(self.lines):
+            return self.lines[index].apply_style(base).adjust_cell_length(width, base)
+        return Strip.blank(width, base)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.entry is not None or self.message is not None:
+            self._render_lines()
+            self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        # a theme change restyles the text; a focus change (also a style update) does not
+        if (self.entry is not None or self.message is not None) and self.is_mounted:
+            styles = self._styles()
+            if self._key is not None and self._key[3] == styles:
+                return
+            self.call_later(self._rerender)
+
+    def _rerender(self) -> None:
+        self._render_lines()
+        self.refresh()
+
+    def header(self, entry: Entry) -> Text:
+        """Title, then date · source · state, tags, CVE ids, link, feeds, file. Separators take
+        the style of the part before them (fewer segments to send)."""
+        style = self._style
+        lines: list[Text] = [Text(clean_line(entry.title) or "(untitled)", style=style("title"))]
+        meta = [((entry.date or "")[:16].replace("T", " "), style("date"))]
         if entry.source:
-            meta.append(Content.styled(clean_line(entry.source), "$veille-source"))
-        meta.append(Content.styled("archived", "$veille-archived") if entry.archived else Content.styled("not archived", "$text-muted"))
+            meta.append((clean_line(entry.source), style("source")))
+        meta.append(("archived", style("archived")) if entry.archived else ("not archived", style("muted")))
         if not entry.read:
-            meta.append(Content.styled("unread", "$veille-unread"))
+            meta.append(("unread", style("unread")))
         if entry.starred:
-            meta.append(Content.styled("starred", "$veille-starred"))
-        parts.append(Content(" · ").join(meta))
+            meta.append(("starred", style("starred")))
+        lines.append(Text.assemble(*[(text + (" · " if n < len(meta) - 1 else ""), st)
+                                     for n, (text, st) in enumerate(meta)]))
         if entry.tags:
-            parts.append(Content(" ").join(Content.styled("#" + tag, "$veille-tag") for tag in entry.tags))
+            lines.append(Text(" ".join("#" + tag for tag in entry.tags), style=style("tag")))
         if entry.cves:
-            parts.append(Content(" ").join(Content.styled(cve, "bold $veille-cve") for cve in entry.cves))
+            lines.append(Text(" ".join(entry.cves), style=style("cve")))
         if entry.link:
-            parts.append(Content.styled(clean_line(entry.link), "underline $text-accent"))
+            lines.append(Text(clean_line(entry.link), style=style("link")))
         if entry.feeds:
-            parts.append(Content.styled("via " + ", ".join(clean_line(f) for f in entry.feeds), "$text-muted"))
+            lines.append(Text("via " + ", ".join(clean_line(f) for f in entry.feeds), style=style("muted")))
         if entry.file:
-            parts.append(Content.styled(clean_line(entry.file), "$text-muted"))
-        return Content("\n").join(parts)
+            lines.append(Text(clean_line(entry.file), style=style("muted")))
+        return Text("\n").join(lines)
 
-
-def _with_body(entry: Entry, body: str | None) -> Entry:
-    from dataclasses import replace
-
-    return replace(entry, body=body)
+    @property
+    def text(self) -> str:
+        """What the pane shows, as plain text (for tests and the log)."""
+        return "\n".join(line.text.rstrip() for line in self.lines)

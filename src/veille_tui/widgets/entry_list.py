@@ -20,7 +20,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from veille_tui.widgets.lru import LRU
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -213,6 +213,12 @@ class EntryList(ScrollView, can_focus=True):
 
     # --- cursor -----------------------------------------------------------------------------
 
+    def refresh_line(self, y: int) -> None:
+        """Repaint one row: the text area alone, not the scrollbar beside it."""
+        top = self.scroll_offset.y
+        if top <= y < top + self._page_height():
+            self.refresh(Region(0, y - top, self.scrollable_content_region.width, 1))
+
     def validate_cursor(self, value: int) -> int:
         return max(0, min(value, len(self.ids) - 1)) if self.ids else 0
 
@@ -226,12 +232,16 @@ class EntryList(ScrollView, can_focus=True):
         return max(self.scrollable_content_region.height, 1)
 
     def _scroll_cursor_into_view(self) -> None:
+        """When the cursor leaves the window, the list jumps by half a page, the cursor in the
+        middle: one repaint of the list every half page, not one per move (bytes on a slow
+        link), and the rows around the cursor stay in view."""
         top = self.scroll_offset.y
         height = self._page_height()
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+        if top <= self.cursor < top + height:
+            return
+        target = self.cursor - height // 2
+        target = max(0, min(target, len(self.ids) - height))
+        self.scroll_to(y=target, animate=False, immediate=True)
 
     def on_resize(self, event: events.Resize) -> None:
         self._strips.clear()
@@ -320,17 +330,27 @@ class EntryList(ScrollView, can_focus=True):
             style = base + self.get_component_rich_style("entry-list--cursor")
             text = f"{markers} {fit(date, cols.date)} {source}{title}{cve}"
             return Strip([Segment(fit(text, width), style)], width)
+        # Few segments per row: each one costs an SGR sequence on the wire. Spaces carry the
+        # style of a neighbour (their colour does not show), so that neighbours merge.
         component = self.get_component_rich_style
         segments = []
         for glyph, name in zip(markers, ("unread", "starred", "archived")):
-            segments.append(Segment(glyph, base + component(f"entry-list--{name}") if glyph != " " else base))
-        segments.append(Segment(" ", base))
-        segments.append(Segment(fit(date, cols.date) + " ", base + component("entry-list--date")))
+            if glyph != " ":
+                segments.append(Segment(glyph, base + component(f"entry-list--{name}")))
+            elif segments:
+                segments.append(Segment(" ", segments[-1].style))
+            else:
+                segments.append(Segment(" ", base + component("entry-list--date")))
+        date_style = base + component("entry-list--date")
+        segments.append(Segment(" ", segments[-1].style))
+        segments.append(Segment(fit(date, cols.date) + " ", date_style))
         if source:
             segments.append(Segment(source, base + component("entry-list--source")))
         title_style = base + component("entry-list--title-unread") if not entry.read else base
-        segments.append(Segment(title, title_style))
-        if cve:
-            segments.append(Segment(cve, base + component("entry-list--cve") if entry.cves else base))
+        if entry.cves and cve:
+            segments.append(Segment(title, title_style))
+            segments.append(Segment(cve, base + component("entry-list--cve")))
+        else:
+            segments.append(Segment(title + cve, title_style))
         strip = Strip(segments).simplify()
         return strip.adjust_cell_length(width, base)
