@@ -353,8 +353,12 @@ async def fetch_all(
     requests: Iterable[FetchRequest],
     settings: FetchSettings | None = None,
     on_result: Callable[[FetchResult], None] | None = None,
+    hold: Callable[[], bool] | None = None,
 ) -> list[FetchResult]:
     """Fetch and parse every request concurrently; one result per request, in request order.
+
+    ``hold``: while it returns True no new download starts (backpressure from a consumer that
+    stores results more slowly than they come; waiting happens before a feed's timeout starts).
 
     ``on_result`` is called (in the event loop) as each feed finishes, for progress and to store
     the items as they come (it may then empty ``result.items`` to keep memory low). If it raises,
@@ -375,6 +379,8 @@ async def fetch_all(
     callback_errors: list[Exception] = []
 
     async def run(req: FetchRequest) -> FetchResult:
+        while hold is not None and hold():
+            await asyncio.sleep(0.02)
         try:
             res = await _fetch_one(client, req, settings, parser, global_sem, host_sems)
         except asyncio.CancelledError:
@@ -406,18 +412,19 @@ def fetch_feeds(
     requests: Iterable[FetchRequest],
     settings: FetchSettings | None = None,
     on_result: Callable[[FetchResult], None] | None = None,
+    hold: Callable[[], bool] | None = None,
 ) -> list[FetchResult]:
     """Synchronous wrapper: runs fetch_all in its own event loop (a thread if one is running)."""
     reqs = list(requests)
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(fetch_all(reqs, settings, on_result))
+        return asyncio.run(fetch_all(reqs, settings, on_result, hold))
     box: list = []
 
     def target() -> None:
         try:
-            box.append(asyncio.run(fetch_all(reqs, settings, on_result)))
+            box.append(asyncio.run(fetch_all(reqs, settings, on_result, hold)))
         except BaseException as exc:  # re-raised in the caller's thread
             box.append(exc)
 

@@ -147,6 +147,7 @@ class Library:
         import threading
 
         results: queue.Queue = queue.Queue()
+        backlog = 8  # feeds parsed but not stored yet: beyond it, downloads wait (bounds memory)
         failures: list[BaseException] = []
 
         def writer() -> None:
@@ -159,7 +160,7 @@ class Library:
         thread = threading.Thread(target=writer, name="veille-store-writer", daemon=True)
         thread.start()
         try:
-            fetch_mod.fetch_feeds(requests, fsettings, on_result=results.put)
+            fetch_mod.fetch_feeds(requests, fsettings, on_result=results.put, hold=lambda: results.qsize() > backlog)
         finally:
             results.put(None)
             thread.join()
