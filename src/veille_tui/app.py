@@ -28,9 +28,10 @@ class VeilleApp(App[int]):
         Binding("T", "change_theme", "Theme", show=False, id="theme"),
     ]
 
-    def __init__(self, lib: Library, offline: bool = False, cli_theme: str | None = None) -> None:
+    def __init__(self, lib: Library, offline: bool = False, cli_theme: str | None = None, preload=None) -> None:
         super().__init__()
         self.lib = lib
+        self.preload = preload
         self.settings = lib.settings
         self.offline = offline
         if not self.settings.animations:
@@ -48,7 +49,7 @@ class VeilleApp(App[int]):
     def get_default_screen(self) -> Screen:
         from veille_tui.screens.main import MainScreen
 
-        return MainScreen(self.lib, offline=self.offline)
+        return MainScreen(self.lib, offline=self.offline, preload=self.preload)
 
     def on_mount(self) -> None:
         for message in self._theme_messages:

@@ -2,7 +2,39 @@
 
 from __future__ import annotations
 
+import threading
 from argparse import Namespace
+
+
+class Preload:
+    """What the first screen shows (the ids of all entries, the tag counts), read by a thread
+    while the main thread imports Textual: SQLite does this work without holding the GIL."""
+
+    def __init__(self, lib) -> None:
+        self.lib = lib
+        self.ids: list[int] | None = None
+        self.tag_counts: dict[str, int] | None = None
+        self._thread = threading.Thread(target=self._run, name="veille-preload", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            store = self.lib.reopen_store()
+        except Exception:
+            return
+        try:
+            self.ids = store.entry_id_list("")
+            self.tag_counts = store.tag_counts()
+        except Exception:  # the screen reads them itself then
+            self.ids = self.tag_counts = None
+        finally:
+            store.close()
+
+    def get(self, timeout: float = 5.0) -> tuple[list[int], dict[str, int]] | None:
+        self._thread.join(timeout)
+        if self.ids is None or self.tag_counts is None:
+            return None
+        return self.ids, self.tag_counts
 
 
 def run_tui(args: Namespace) -> int:
@@ -10,9 +42,11 @@ def run_tui(args: Namespace) -> int:
 
     lib = Library.open(config=getattr(args, "config", None), archive=getattr(args, "archive", None))
     try:
+        preload = Preload(lib)
         from veille_tui.app import VeilleApp
 
-        app = VeilleApp(lib, offline=bool(getattr(args, "offline", False)), cli_theme=getattr(args, "theme", None))
+        app = VeilleApp(lib, offline=bool(getattr(args, "offline", False)), cli_theme=getattr(args, "theme", None),
+                        preload=preload)
         app.run()
     finally:
         lib.close()

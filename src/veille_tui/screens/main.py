@@ -25,7 +25,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from veille_tui.core.library import DraftError, FeedOutcome, Library
@@ -43,6 +43,7 @@ from veille_tui.messages import (
 )
 from veille_tui.widgets.article import ArticleView
 from veille_tui.widgets.entry_list import EntryList
+from veille_tui.widgets.keybar import KeyBar, KeyItem
 from veille_tui.widgets.sidebar import VIEWS, Choice, Sidebar
 
 ARTICLE_DELAY = 0.08  # seconds the cursor must rest before the article follows it
@@ -86,9 +87,11 @@ class MainScreen(Screen):
         Binding("R", "refresh_all", "Refresh all", id="refresh_all"),
     ]
 
-    def __init__(self, lib: Library, offline: bool = False) -> None:
+    def __init__(self, lib: Library, offline: bool = False, preload=None) -> None:
         super().__init__()
         self.lib = lib
+        self.preload = preload
+        self.total = 0  # entries in the store
         self.store = lib.store
         self.offline = offline
         self.choice: Choice = Choice("view:all", VIEWS[0][1], "")
@@ -117,7 +120,7 @@ class MainScreen(Screen):
                 yield ArticleView(id="article")
         with Vertical(id="bottom"):
             yield Static(id="status", markup=False)
-            yield Footer(compact=True, show_command_palette=False)
+            yield KeyBar(id="keys")
 
     @property
     def sidebar(self) -> Sidebar:
@@ -133,12 +136,16 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         started = time.perf_counter()
-        self.tag_counts = self.store.tag_counts()
+        loaded = self.preload.get() if self.preload is not None else None
+        if loaded is None:
+            loaded = self.store.entry_id_list(""), self.store.tag_counts()
+        ids, self.tag_counts = loaded
+        self.total = len(ids)
         self._fill_sidebar()
-        ids = self.store.entry_ids(self.query_text)
         self.entries.set_ids(ids)
         self.entries.focus()
         self.update_status()
+        self._fill_keys()
         self._record("startup_load", time.perf_counter() - started)
         # the workers start once the first frame is out, so that they do not slow it down
         self.call_after_refresh(self._start_background)
@@ -155,19 +162,20 @@ class MainScreen(Screen):
         return self.store.entries_by_ids(ids)
 
     def _fill_sidebar(self) -> None:
-        counts = {"all": self.store.count(None)}
+        counts = {"all": self.total}
         self.sidebar.fill(self.tag_counts, self.feeds, self.lib.settings.queries, view_counts=counts,
                           active=self.choice.id)
 
     def reload(self) -> None:
         """The store changed under us (index, fetch, draft): counts, sidebar, list, article."""
         self.tag_counts = self.store.tag_counts()
+        self.total = self.store.count(None)
         self._fill_sidebar()
         keep = self.entries.current_id
         try:
-            ids = self.store.entry_ids(self.query_text)
+            ids = self.store.entry_id_list(self.query_text)
         except QueryError:
-            ids = self.store.entry_ids("")
+            ids = self.store.entry_id_list("")
         self._articles.clear()
         self.entries.forget_rows()
         self.entries.set_ids(ids, keep=keep)
@@ -178,13 +186,12 @@ class MainScreen(Screen):
         selected. Returns an error message for a malformed query (nothing changes then)."""
         started = time.perf_counter()
         try:
-            ids = self.store.entry_ids(query)
+            ids = self.store.entry_id_list(query)
         except QueryError as exc:
             return str(exc)
         self.query_text = query
         self.choice = choice or Choice("query", query or "All entries", query)
-        if choice is not None:
-            self.sidebar.highlight_id(choice.id)
+        self.sidebar.set_active(choice.id if choice is not None else None)
         entries = self.entries
         entries.set_ids(ids)
         if self.focused is not entries:
@@ -208,6 +215,21 @@ class MainScreen(Screen):
         error = self.apply(choice.query, choice)
         if error:
             self.notify(f"{choice.label}: {error}", severity="error", markup=False)
+
+    def _fill_keys(self) -> None:
+        """The key bar: Enter, the main screen's shown keys, then the app's (help, quit)."""
+        from veille_tui.screens.help import effective_bindings, key_display
+
+        items: list[KeyItem] = []
+        for node in (self.entries, self, self.app):
+            for keys, binding in effective_bindings(node, self.app):
+                if not binding.show or not binding.description:
+                    continue
+                if node is self.entries and binding.action != "open":
+                    continue
+                shown = min((key_display(self.app, binding, key) for key in keys), key=len)
+                items.append(KeyItem(shown, binding.description, node, binding.action))
+        self.query_one("#keys", KeyBar).set_items(items)
 
     # --- status line ------------------------------------------------------------------------
 
@@ -364,10 +386,9 @@ class MainScreen(Screen):
 
     # --- filters ----------------------------------------------------------------------------
 
-    @on(Sidebar.OptionSelected, "#sidebar")
-    def sidebar_selected(self, event: Sidebar.OptionSelected) -> None:
-        if event.option.id:
-            self.apply_choice(event.option.id)
+    @on(Sidebar.Selected, "#sidebar")
+    def sidebar_selected(self, event: Sidebar.Selected) -> None:
+        self.apply_choice(event.choice_id)
 
     def _step_tag(self, step: int) -> None:
         current = self.choice.id if self.choice.id.startswith("tag:") else None

@@ -255,10 +255,17 @@ class ArticleView(ScrollView, can_focus=True):
         self.set_reactive(Widget.virtual_size, size)
         self._scroll_update(size)
 
+    def _base_style(self) -> Style:
+        """The widget's own style, computed once per style change (not once per line)."""
+        base = self.__dict__.get("_cached_base")
+        if base is None:
+            base = self.__dict__["_cached_base"] = self.rich_style
+        return base
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = y + self.scroll_offset.y
-        base = self.rich_style
+        base = self._base_style()
         if 0 <= index < len(self.lines):
             return self.lines[index].apply_style(base).adjust_cell_length(width, base)
         return Strip.blank(width, base)
@@ -270,6 +277,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self.__dict__.pop("_cached_base", None)
         # a theme change restyles the text; a focus change (also a style update) does not
         if (self.entry is not None or self.message is not None) and self.is_mounted:
             styles = self._styles()

@@ -279,6 +279,7 @@ class EntryList(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self.__dict__.pop("_cached_base", None)
         self._strips.clear()
 
     def _on_focus(self, event: events.Focus) -> None:
@@ -289,10 +290,17 @@ class EntryList(ScrollView, can_focus=True):
         self._strips.clear()
         super()._on_blur(event)
 
+    def _base_style(self) -> Style:
+        """The widget's own style, computed once per style change (not once per line)."""
+        base = self.__dict__.get("_cached_base")
+        if base is None:
+            base = self.__dict__["_cached_base"] = self.rich_style
+        return base
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = y + self.scroll_offset.y
-        base = self.rich_style
+        base = self._base_style()
         if not self.ids:
             if y == 0:
                 style = base + self.get_component_rich_style("entry-list--empty")

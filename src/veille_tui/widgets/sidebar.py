@@ -1,23 +1,29 @@
 """The sidebar: views, tags with their counts, feeds with their unread counts, saved queries.
 
-Each choice is an `OptionList` option whose id says what it selects (`view:all`, `tag:NAME`,
-`feed:ID`, `query:N`); section titles are disabled options the cursor skips. Prompts are `Content`
-built from plain text (feed titles are untrusted).
+A line-API widget (like the entry list): rows are painted from plain data, a cursor move
+repaints two lines. Each choice has an id saying what it selects (`view:all`, `tag:NAME`,
+`feed:ID`, `query:N`); section titles are rows the cursor skips. Labels are plain text (feed
+titles are untrusted), never markup.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
 from textual.binding import Binding, BindingType
-from textual.content import Content
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from veille_tui.core.models import FeedStatus
 from veille_tui.core.text import clean_line
+from veille_tui.widgets.entry_list import fit
 
 VIEWS: tuple[tuple[str, str, str], ...] = (
     # id, label, query
@@ -29,7 +35,7 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
 
 @dataclass(frozen=True)
 class Choice:
-    """What a sidebar option selects: a query, and how to name it."""
+    """What a sidebar row selects: a query, and how to name it."""
 
     id: str
     label: str
@@ -40,33 +46,69 @@ class Choice:
         return self.id.partition(":")[0]
 
 
+@dataclass(frozen=True)
+class Row:
+    id: str  # choice id, or "head:..." for a section title
+    label: str
+    count: int | None = None
+    error: bool = False
+
+    @property
+    def selectable(self) -> bool:
+        return not self.id.startswith("head:")
+
+
 def _quote(value: str) -> str:
     return '"' + value.replace('"', "") + '"' if any(c.isspace() for c in value) else value
 
 
-class Sidebar(OptionList):
+class Sidebar(ScrollView, can_focus=True):
     """Views, tags, feeds and saved queries. Enter (or a click) selects one."""
 
     DEFAULT_CSS = """
     Sidebar {
         min-width: 16;
-        & > .option-list--option-disabled { color: $text-muted; text-style: bold; }
+        overflow-x: hidden;
+        overflow-y: auto;
     }
     """
+
+    COMPONENT_CLASSES = {"sidebar--head", "sidebar--count", "sidebar--cursor", "sidebar--active", "sidebar--error"}
 
     BINDINGS: list[BindingType] = [
         Binding("down,j", "cursor_down", "Down", show=False, id="sidebar.down"),
         Binding("up,k", "cursor_up", "Up", show=False, id="sidebar.up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="sidebar.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="sidebar.page_up"),
         Binding("home,g", "first", "First", show=False, id="sidebar.first"),
         Binding("end,G", "last", "Last", show=False, id="sidebar.last"),
+        Binding("enter", "select", "Open", show=False, id="sidebar.select"),
     ]
+
+    cursor: reactive[int] = reactive(0, repaint=False, init=False)
+
+    class Selected(Message):
+        """Enter or a click on a choice."""
+
+        def __init__(self, sidebar: Sidebar, choice_id: str) -> None:
+            super().__init__()
+            self.sidebar = sidebar
+            self.choice_id = choice_id
+
+        @property
+        def control(self) -> Sidebar:
+            return self.sidebar
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
+        self.rows: list[Row] = []
         self.choices: dict[str, Choice] = {}
         self.tag_ids: list[str] = []
-        self._counts: dict[str, int] = {}
+        self.active: str | None = None  # the choice shown in the list
         self._feeds: dict[str, FeedStatus] = {}
+        self._index: dict[str, int] = {}
+
+    # --- data -------------------------------------------------------------------------------
 
     def fill(
         self,
@@ -76,73 +118,75 @@ class Sidebar(OptionList):
         view_counts: Mapping[str, int] | None = None,
         active: str | None = None,
     ) -> None:
-        """(Re)build the options; the highlight stays on `active` (or the current one)."""
-        keep = active or self.highlighted_id
+        """(Re)build the rows; the cursor stays on `active` (or the row it is on)."""
+        keep = self.highlighted_id
         if feeds is None:  # not loaded yet: keep those shown
             feeds = list(self._feeds.values())
         choices: dict[str, Choice] = {}
-        options: list[Option] = []
-        width = max(self.scrollable_content_region.width, 14)
+        rows: list[Row] = [Row("head:views", "Views")]
         view_counts = view_counts or {}
-        options.append(Option(Content("Views"), id="head:views", disabled=True))
         for view_id, label, query in VIEWS:
             choice = Choice(f"view:{view_id}", label, query)
             choices[choice.id] = choice
-            options.append(Option(self._prompt(label, view_counts.get(view_id), width), id=choice.id))
+            rows.append(Row(choice.id, label, view_counts.get(view_id)))
         self.tag_ids = []
         if tag_counts:
-            options.append(Option(Content("Tags"), id="head:tags", disabled=True))
+            rows.append(Row("head:tags", "Tags"))
             for tag, count in tag_counts.items():
                 choice = Choice(f"tag:{tag}", tag, "+" + tag)
                 choices[choice.id] = choice
                 self.tag_ids.append(choice.id)
-                options.append(Option(self._prompt(tag, count, width), id=choice.id))
+                rows.append(Row(choice.id, tag, count))
         self._feeds = {}
         if feeds:
-            options.append(Option(Content("Feeds"), id="head:feeds", disabled=True))
+            rows.append(Row("head:feeds", "Feeds"))
             for feed in feeds:
                 title = clean_line(feed.title) or clean_line(feed.url)
                 choice = Choice(f"feed:{feed.id}", title, "feed:" + _quote(feed.url))
                 choices[choice.id] = choice
                 self._feeds[choice.id] = feed
-                options.append(Option(self._feed_prompt(feed, width), id=choice.id))
+                rows.append(self._feed_row(choice.id, feed))
         queries = list(queries)
         if queries:
-            options.append(Option(Content("Queries"), id="head:queries", disabled=True))
+            rows.append(Row("head:queries", "Queries"))
             for n, (name, query) in enumerate(queries):
                 choice = Choice(f"query:{n}", clean_line(name), query)
                 choices[choice.id] = choice
-                options.append(Option(self._prompt(clean_line(name), None, width), id=choice.id))
+                rows.append(Row(choice.id, choice.label))
+        self.rows = rows
         self.choices = choices
-        self._counts = dict(tag_counts)
-        self.set_options(options)
-        self.highlight_id(keep if keep in choices else "view:all")
+        self._index = {row.id: n for n, row in enumerate(rows)}
+        if active is not None:
+            self.active = active
+        self.virtual_size = Size(0, len(rows))
+        target = keep if keep in choices else self.active if self.active in choices else "view:all"
+        self.set_reactive(Sidebar.cursor, self._index.get(target, 1))
+        self.refresh()
 
-    def _prompt(self, label: str, count: int | None, width: int) -> Content:
-        if count is None:
-            return Content(label)
-        number = f"{count:,}".replace(",", "\u202f") if count >= 10_000 else str(count)
-        room = max(width - cell_len(number) - 1, 1)
-        label = label if cell_len(label) <= room else label[: max(room - 1, 1)] + "…"
-        return Content.assemble(label, " " * max(width - cell_len(label) - cell_len(number), 1), (number, "$text-muted"))
-
-    def _feed_prompt(self, feed: FeedStatus, width: int) -> Content:
+    def _feed_row(self, choice_id: str, feed: FeedStatus) -> Row:
         title = clean_line(feed.title) or clean_line(feed.url)
-        prompt = self._prompt(title, feed.unread if feed.unread else None, width)
-        if feed.last_error:
-            prompt = Content.assemble(("! ", "$text-error"), prompt)
-        return prompt
+        return Row(choice_id, title, feed.unread or None, error=bool(feed.last_error))
 
     @property
     def highlighted_id(self) -> str | None:
-        option = self.highlighted_option
-        return option.id if option is not None else None
+        if 0 <= self.cursor < len(self.rows) and self.rows[self.cursor].selectable:
+            return self.rows[self.cursor].id
+        return None
 
     def highlight_id(self, choice_id: str) -> None:
-        try:
-            self.highlighted = self.get_option_index(choice_id)
-        except Exception:  # OptionDoesNotExist
-            pass
+        index = self._index.get(choice_id)
+        if index is not None:
+            self.cursor = index
+
+    def set_active(self, choice_id: str | None) -> None:
+        """Mark the choice the list shows (and put the cursor on it)."""
+        old = self._index.get(self.active or "")
+        self.active = choice_id
+        if old is not None:
+            self.refresh_line(old)
+        if choice_id in self._index:
+            self.highlight_id(choice_id)
+            self.refresh_line(self._index[choice_id])
 
     def feed(self, choice_id: str) -> FeedStatus | None:
         return self._feeds.get(choice_id)
@@ -155,15 +199,14 @@ class Sidebar(OptionList):
 
     def adjust_unread(self, feed_titles: Iterable[str], delta: int) -> None:
         """An entry of these feeds was read (-1) or marked unread (+1): update their counts."""
-        width = max(self.scrollable_content_region.width, 14)
         for title in feed_titles:
             for choice_id, feed in self._feeds.items():
                 if feed.title == title:
-                    from dataclasses import replace
-
                     feed = replace(feed, unread=max(feed.unread + delta, 0))
                     self._feeds[choice_id] = feed
-                    self.replace_option_prompt(choice_id, self._feed_prompt(feed, width))
+                    index = self._index[choice_id]
+                    self.rows[index] = self._feed_row(choice_id, feed)
+                    self.refresh_line(index)
 
     def next_tag(self, current: str | None, step: int) -> str | None:
         """The tag after (step=1) or before (step=-1) `current`, wrapping around."""
@@ -173,3 +216,99 @@ class Sidebar(OptionList):
             return self.tag_ids[0] if step > 0 else self.tag_ids[-1]
         index = (self.tag_ids.index(current) + step) % len(self.tag_ids)
         return self.tag_ids[index]
+
+    # --- cursor -----------------------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old)
+        self.refresh_line(new)
+        top, height = self.scroll_offset.y, max(self.scrollable_content_region.height, 1)
+        if new < top:
+            self.scroll_to(y=new - 1 if new and not self.rows[new - 1].selectable else new, animate=False, immediate=True)
+        elif new >= top + height:
+            self.scroll_to(y=new - height + 1, animate=False, immediate=True)
+
+    def _move(self, step: int, start: int | None = None) -> None:
+        index = self.cursor if start is None else start
+        while True:
+            index += step
+            if not 0 <= index < len(self.rows):
+                return
+            if self.rows[index].selectable:
+                self.cursor = index
+                return
+
+    def refresh_line(self, y: int) -> None:
+        top = self.scroll_offset.y
+        if top <= y < top + max(self.scrollable_content_region.height, 1):
+            self.refresh(Region(0, y - top, self.scrollable_content_region.width, 1))
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_page_down(self) -> None:
+        self._move(1, min(self.cursor + self.scrollable_content_region.height, len(self.rows)) - 1)
+
+    def action_page_up(self) -> None:
+        self._move(-1, max(self.cursor - self.scrollable_content_region.height, 0) + 1)
+
+    def action_first(self) -> None:
+        self._move(1, -1)
+
+    def action_last(self) -> None:
+        self._move(-1, len(self.rows))
+
+    def action_select(self) -> None:
+        choice_id = self.highlighted_id
+        if choice_id is not None:
+            self.post_message(self.Selected(self, choice_id))
+
+    def on_click(self, event: events.Click) -> None:
+        index = event.y + self.scroll_offset.y
+        if 0 <= index < len(self.rows) and self.rows[index].selectable:
+            self.cursor = index
+            self.post_message(self.Selected(self, self.rows[index].id))
+
+    # --- rendering --------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.__dict__.pop("_cached_base", None)
+
+    def _base_style(self) -> Style:
+        """The widget's own style, computed once per style change (not once per line)."""
+        base = self.__dict__.get("_cached_base")
+        if base is None:
+            base = self.__dict__["_cached_base"] = self.rich_style
+        return base
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = y + self.scroll_offset.y
+        base = self._base_style()
+        if not 0 <= index < len(self.rows):
+            return Strip.blank(width, base)
+        row = self.rows[index]
+        component = self.get_component_rich_style
+        if not row.selectable:
+            return Strip([Segment(fit(row.label, width), base + component("sidebar--head"))], width)
+        count = "" if row.count is None else str(row.count)
+        mark = "! " if row.error else ""
+        label = fit(mark + row.label, max(width - len(count) - 2, 1))
+        gap = " " * max(width - 1 - len(label) - len(count), 1) if count else ""
+        if index == self.cursor:
+            style = base + component("sidebar--cursor")
+            return Strip([Segment(fit(" " + label + gap + count, width), style)], width)
+        label_style = base + component("sidebar--active") if row.id == self.active else base
+        if row.error:
+            label_style += component("sidebar--error")
+        segments = [Segment(" " + label + gap, label_style)]
+        if count:
+            segments.append(Segment(count, base + component("sidebar--count")))
+        return Strip(segments).adjust_cell_length(width, base)
