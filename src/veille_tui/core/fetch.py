@@ -378,16 +378,21 @@ async def fetch_all(
     headers = {"User-Agent": settings.user_agent, "Accept": ACCEPT}
     callback_errors: list[Exception] = []
 
+    # at most `concurrency` feeds between "started" and "handed to on_result" (download + parse),
+    # so that `hold` bounds what waits in memory
+    in_flight = asyncio.Semaphore(2 * max(1, settings.concurrency))
+
     async def run(req: FetchRequest) -> FetchResult:
-        while hold is not None and hold():
-            await asyncio.sleep(0.02)
-        try:
-            res = await _fetch_one(client, req, settings, parser, global_sem, host_sems)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # a bug: still one result, never the whole fetch
-            log.exception("fetch %s", req.url)
-            res = FetchResult(url=req.url, status="error", error=f"error: {_short_reason(exc)}", name=req.name)
+        async with in_flight:
+            while hold is not None and hold():
+                await asyncio.sleep(0.02)
+            try:
+                res = await _fetch_one(client, req, settings, parser, global_sem, host_sems)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # a bug: still one result, never the whole fetch
+                log.exception("fetch %s", req.url)
+                res = FetchResult(url=req.url, status="error", error=f"error: {_short_reason(exc)}", name=req.name)
         if on_result is not None:
             try:
                 on_result(res)
