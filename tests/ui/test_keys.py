@@ -499,7 +499,7 @@ async def test_article_hides_attribute_lists_and_highlights_cves(make_app, lib):
         text = screen.article.text
         assert "{:target" not in text
         assert "CVE-2026-3333" in text
-        cve_style = screen.article.get_component_rich_style("article--cve", partial=True)
+        cve_style = screen.article.get_component_rich_style("article--cve")
         styled = [seg for s in strips for seg in s if "CVE-2026-3333" in seg.text]
         assert styled and all(seg.style.color == cve_style.color for seg in styled)
 

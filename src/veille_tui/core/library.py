@@ -128,34 +128,60 @@ class Library:
             if on_result:
                 on_result(outcome)
 
-        def store_result(result) -> None:
+        def record(result) -> FeedOutcome:
             feed_id, title = by_url[result.url]
             new = store.record_fetch(
                 feed_id, status=result.status, items=result.items, error=result.error, etag=result.etag,
                 last_modified=result.last_modified, final_url=result.final_url,
                 site_title=result.title or None, retry_after=result.retry_after,
             )
-            outcome = FeedOutcome(title or result.url, result.url, result.status, new, result.error, len(result.items))
+            return FeedOutcome(title or result.url, result.url, result.status, new, result.error, len(result.items))
+
+        def report(result, outcome: FeedOutcome) -> None:
             result.items = []  # stored: let them go (peak memory at 500 feeds)
             outcomes.append(outcome)
             if on_result:
                 on_result(outcome)
 
+        def store_one(result) -> None:
+            try:
+                outcome = record(result)
+            except Exception as exc:  # this feed is reported as failed; the others are kept
+                title = by_url[result.url][1]
+                outcome = FeedOutcome(title or result.url, result.url, "error", error=f"could not store: {exc}")
+            report(result, outcome)
+
         # Results are stored by a writer thread while the event loop goes on downloading and the
-        # parser processes go on parsing: the three overlap instead of taking turns.
+        # parser processes go on parsing. What waits when the writer comes back is stored in one
+        # transaction (fewer commits); if that fails, feed by feed.
         import queue
         import threading
 
         results: queue.Queue = queue.Queue()
         backlog = 8  # feeds parsed but not stored yet: beyond it, downloads wait (bounds memory)
-        failures: list[BaseException] = []
 
         def writer() -> None:
-            while (result := results.get()) is not None:
+            finished = False
+            while not finished:
+                batch = [results.get()]
+                while batch[-1] is not None and not results.empty() and len(batch) < 32:
+                    batch.append(results.get_nowait())
+                if batch[-1] is None:
+                    finished = True
+                    batch.pop()
+                if len(batch) < 2:
+                    for result in batch:
+                        store_one(result)
+                    continue
                 try:
-                    store_result(result)
-                except BaseException as exc:  # reported after the fetch; the other feeds are kept
-                    failures.append(exc)
+                    with store.transaction():
+                        stored = [record(result) for result in batch]
+                except Exception:
+                    for result in batch:
+                        store_one(result)
+                else:
+                    for result, outcome in zip(batch, stored):
+                        report(result, outcome)
 
         thread = threading.Thread(target=writer, name="veille-store-writer", daemon=True)
         thread.start()
@@ -164,8 +190,6 @@ class Library:
         finally:
             results.put(None)
             thread.join()
-        if failures:
-            raise failures[0]
         store.prune(opts.retention_days)
         return outcomes
 

@@ -433,12 +433,13 @@ class Store:
             when = min(dated, key=lambda it: it[2]) if dated else None
             date_iso = when[1] if when else _iso(first[9])
             ts = when[2] if when else int(first[9])
-            title, body = first[0], summary
             self.db.execute(
                 "UPDATE entries SET title = ?, date = ?, ts = ?, link = ?, link_norm = ?, source = ? WHERE id = ?",
-                (title, date_iso, ts, first[3], first[10], feeds[0], entry_id),
+                (first[0], date_iso, ts, first[3], first[10], feeds[0], entry_id),
             )
-            self._set_text(entry_id, title, body)
+            if (first[0], summary) != (title, body):  # re-indexing text is the costly part: only on change
+                title, body = first[0], summary
+                self._set_text(entry_id, title, body)
         cves = find_cves(title + "\n" + body)
         self._write_tags(entry_id, tags, cves, feeds)
 

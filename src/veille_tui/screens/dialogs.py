@@ -7,13 +7,13 @@ from collections.abc import Callable, Mapping
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-QUERY_HINT = "+tag  -tag  @7d  @2026-08-01  feed:NAME  is:unread|starred|archived  cve:CVE-…  words  \"a phrase\""
+QUERY_HINT = "+tag -tag @7d feed:NAME is:unread|starred|archived cve:ID words \"phrase\""
 
 
 class QueryScreen(ModalScreen[str | None]):
@@ -32,7 +32,9 @@ class QueryScreen(ModalScreen[str | None]):
         border-top: solid $primary;
         padding: 0 1;
     }
-    QueryScreen Input { border: none; height: 1; padding: 0; background: $panel; }
+    QueryScreen #query-row { height: 1; }
+    QueryScreen #query-prompt { width: auto; color: $text-accent; text-style: bold; }
+    #query-input, #query-input:focus { border: none; height: 1; padding: 0; background: $panel; width: 1fr; }
     QueryScreen #query-error { color: $text-error; height: auto; }
     QueryScreen #query-hint { color: $text-muted; height: auto; }
     """
@@ -55,10 +57,12 @@ class QueryScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Input(
-                value=self.initial, placeholder="query: +tag is:unread words…  (Enter: apply, Esc: cancel)",
-                id="query-input", select_on_focus=False,
-            )
+            with Horizontal(id="query-row"):
+                yield Static("/ ", id="query-prompt", markup=False)
+                yield Input(
+                    value=self.initial, placeholder="+tag is:unread words…  (enter: apply, esc: cancel)",
+                    id="query-input", select_on_focus=False,
+                )
             yield Static(id="query-error", markup=False)
             yield Static(Content(QUERY_HINT), id="query-hint", markup=False)
 
@@ -104,7 +108,7 @@ class TagPicker(ModalScreen[str | None]):
         width: 48; max-width: 100%; height: 80%; max-height: 30;
         background: $panel; border: round $primary; padding: 0 1;
     }
-    TagPicker Input { border: none; height: 1; padding: 0; margin-bottom: 1; }
+    #tag-filter, #tag-filter:focus { border: none; height: 1; padding: 0; margin-bottom: 1; background: $panel; }
     TagPicker OptionList { height: 1fr; border: none; padding: 0; background: $panel; }
     """
 

@@ -221,7 +221,7 @@ class MainScreen(Screen):
         from veille_tui.screens.help import effective_bindings, key_display
 
         items: list[KeyItem] = []
-        for node in (self.entries, self, self.app):
+        for node in (self.entries, self.app, self):
             for keys, binding in effective_bindings(node, self.app):
                 if not binding.show or not binding.description:
                     continue

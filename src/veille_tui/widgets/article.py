@@ -199,10 +199,11 @@ class ArticleView(ScrollView, can_focus=True):
     # --- rendering --------------------------------------------------------------------------
 
     def _styles(self) -> tuple[Style, ...]:
-        return tuple(self.get_component_rich_style(name, partial=True) for name in sorted(self.COMPONENT_CLASSES))
+        return tuple(self.get_component_rich_style(name) for name in sorted(self.COMPONENT_CLASSES))
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"article--{name}", partial=True)
+        # not partial: colours with an alpha ($text-muted) are blended with the background here
+        return self.get_component_rich_style(f"article--{name}")
 
     def _render_lines(self) -> None:
         width = self.scrollable_content_region.width
