@@ -41,8 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--offline", action="store_true", help="TUI without network: cache and archive only")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, help: str, json_flag: bool = True) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help, description=help)
+    def command(name: str, help: str, json_flag: bool = True, within=sub) -> argparse.ArgumentParser:
+        p = within.add_parser(name, help=help, description=help)
         _global_options(p, top=False)
         if json_flag:
             p.add_argument("--json", action="store_true", help="one JSON document on stdout")
@@ -64,33 +64,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     feeds = command("feeds", "manage subscriptions", json_flag=False)
     fsub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
-
-    def feeds_command(name: str, help: str, json_flag: bool = False) -> argparse.ArgumentParser:
-        p = fsub.add_parser(name, help=help, description=help)
-        _global_options(p, top=False)
-        if json_flag:
-            p.add_argument("--json", action="store_true", help="one JSON document on stdout")
-        return p
-
-    feeds_command("list", "the subscriptions", json_flag=True)
-    p = feeds_command("add", "subscribe to a feed")
+    command("list", "the subscriptions", within=fsub)
+    p = command("add", "subscribe to a feed", json_flag=False, within=fsub)
     p.add_argument("url")
     p.add_argument("--title", default="")
     p.add_argument("--tag", action="append", default=[], help="tag given to every item (repeatable)")
-    p = feeds_command("remove", "unsubscribe (by URL or title)")
+    p = command("remove", "unsubscribe (by URL or title)", json_flag=False, within=fsub)
     p.add_argument("name", metavar="URL|NAME")
-    p = feeds_command("import", "subscribe to the feeds of an OPML file", json_flag=True)
+    p = command("import", "subscribe to the feeds of an OPML file", within=fsub)
     p.add_argument("file", metavar="FILE.opml")
-    p = feeds_command("export", "write the subscriptions as OPML 2.0")
+    p = command("export", "write the subscriptions as OPML 2.0", json_flag=False, within=fsub)
     p.add_argument("file", nargs="?", metavar="FILE", help="default: standard output")
 
     state = command("state", "export or import read/starred state", json_flag=False)
     ssub = state.add_subparsers(dest="state_command", metavar="ACTION", required=True)
-    p = ssub.add_parser("export", help="write read/starred state as JSON")
-    _global_options(p, top=False)
+    p = command("export", "write read/starred state as JSON", json_flag=False, within=ssub)
     p.add_argument("file", nargs="?", help="default: standard output")
-    p = ssub.add_parser("import", help="read read/starred state from JSON")
-    _global_options(p, top=False)
+    p = command("import", "read read/starred state from JSON", json_flag=False, within=ssub)
     p.add_argument("file")
     return parser
 
