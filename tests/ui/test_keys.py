@@ -613,3 +613,12 @@ async def test_article_scrolls_with_keys(make_app, lib):
             "Source" in article.text.splitlines()[-1]
         await pilot.press("g")
         assert article.scroll_offset.y == 0
+
+
+def test_fit_keeps_one_line_and_cell_width():
+    from veille_tui.widgets.entry_list import fit
+
+    assert fit("a\nb\tc", 8) == "a b c   "
+    assert cell_len(fit("日本語のタイトル", 7)) == 7
+    assert fit("日本語のタイトル", 7).endswith("…") or fit("日本語のタイトル", 7).endswith("… ")
+    assert fit("abc", 0) == ""

@@ -9,6 +9,7 @@ statuses, fetching and draft writing run in thread workers, each with its own co
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import time
 import webbrowser
@@ -189,6 +190,8 @@ class MainScreen(Screen):
             ids = self.store.entry_id_list(query)
         except QueryError as exc:
             return str(exc)
+        except sqlite3.DatabaseError as exc:  # locked for too long, or damaged: say so, go on
+            return f"the database did not answer: {exc}"
         self.query_text = query
         self.choice = choice or Choice("query", query or "All entries", query)
         self.sidebar.set_active(choice.id if choice is not None else None)

@@ -44,9 +44,11 @@ def marker_glyphs() -> dict[str, str]:
 
 
 def fit(text: str, width: int) -> str:
-    """`text` cut or padded to exactly `width` cells (an ellipsis marks a cut)."""
+    """`text` on one line, cut or padded to exactly `width` cells (an ellipsis marks a cut)."""
     if width <= 0:
         return ""
+    if "\n" in text or "\t" in text or "\r" in text:
+        text = " ".join(text.split())
     size = cell_len(text)
     if size <= width:
         return text + " " * (width - size)
