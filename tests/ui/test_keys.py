@@ -622,3 +622,26 @@ def test_fit_keeps_one_line_and_cell_width():
     assert cell_len(fit("日本語のタイトル", 7)) == 7
     assert fit("日本語のタイトル", 7).endswith("…") or fit("日本語のタイトル", 7).endswith("… ")
     assert fit("abc", 0) == ""
+
+
+async def test_theme_switch_restyles_list_and_article(make_app, lib):
+    from rich.color import Color as RichColor
+    from textual.color import Color
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        screen.apply("webinar")
+        await settle(pilot)
+
+        def cve_colours() -> set:
+            return {seg.style.color for s in screen.article.lines for seg in s if "CVE-2026-3333" in seg.text}
+
+        before = cve_colours()
+        app.theme = "veille-light"
+        await settle(pilot)
+        after = cve_colours()
+        expected = Color.parse(app.theme_variables["veille-cve"]).rich_color
+        assert after != before
+        assert all(isinstance(c, RichColor) and c.get_truecolor() == expected.get_truecolor() for c in after)
