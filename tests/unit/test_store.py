@@ -222,3 +222,24 @@ def test_two_connections_write_at_once(tmp_path, archive):
     entry = b.entries("is:item")[0]
     b.set_read(entry.id)
     assert a.entry(entry.id).read
+
+
+def test_migration_from_version_1_keeps_data(tmp_path):
+    from veille_tui.core.store import MIGRATIONS, _statements
+
+    path = tmp_path / "v1.sqlite"
+    db = sqlite3.connect(path)
+    for statement in _statements(MIGRATIONS[0]):
+        db.execute(statement)
+    db.execute("PRAGMA user_version = 1")
+    db.execute("INSERT INTO feeds (url, title) VALUES ('https://f.example/rss', 'F')")
+    db.execute("INSERT INTO entries (id, kind, title, date, ts, read, starred, added) VALUES (7, 'item', 'Kept', '2026-07-01', 1, 1, 1, 0)")
+    db.execute("INSERT INTO items (feed_id, guid, title, entry_id, fetched) VALUES (1, 'g', 'Kept', 7, 0)")
+    db.commit()
+    db.close()
+    store = Store(path)
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == len(MIGRATIONS)
+    assert "items_feed_entry" in {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    kept = store.entry(7)
+    assert kept.title == "Kept" and kept.read and kept.starred
+    assert store.feed_statuses()[0].total == 1

@@ -13,14 +13,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 
-import yaml
-from frontmatter.default_handlers import YAMLHandler
+from functools import cache
 
 from veille_tui.core.text import clean, clean_line, slugify, strip_attribute_lists
 
-# python-frontmatter's YAML handler (libyaml's CSafeLoader when present). We split the front
-# matter ourselves so that a '---' line closes it as Jekyll does, and to accept '...' and '+++'.
-_YAML = YAMLHandler()
+
+@cache
+def _yaml():
+    """python-frontmatter's YAML handler (libyaml's CSafeLoader when present), imported on first
+    use: the TUI's first paint does not pay for it. We split the front matter ourselves so that a
+    '---' line closes it as Jekyll does, and to accept '...' and '+++'."""
+    import yaml
+    from frontmatter.default_handlers import YAMLHandler
+
+    return YAMLHandler(), yaml.YAMLError
 
 # Jekyll: Document::DATE_FILENAME_MATCHER
 FILENAME_RE = re.compile(r"^(?:.+/)*?(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*)(\.[^.]+)$")
@@ -176,9 +182,10 @@ def split_front_matter(text: str) -> tuple[dict, str]:
             return tomllib.loads(header), body
         except tomllib.TOMLDecodeError as exc:
             raise PostProblem(f"bad TOML front matter: {exc}") from None
+    handler, yaml_error = _yaml()
     try:
-        meta = _YAML.load(header) if header.strip() else {}
-    except yaml.YAMLError as exc:
+        meta = handler.load(header) if header.strip() else {}
+    except yaml_error as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]

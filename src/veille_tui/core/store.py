@@ -18,7 +18,6 @@ from veille_tui.core.models import Entry, Feed, FeedStatus, IndexReport, Item, P
 from veille_tui.core.query import Query, QueryError, compile_sql, fts_phrase, parse
 from veille_tui.core.text import find_cves, fold
 
-SCHEMA_VERSION = 1
 
 _SCHEMA_V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -86,8 +85,15 @@ CREATE TRIGGER entries_ad AFTER DELETE ON entries BEGIN
 END;
 """
 
+_V2_FEED_COUNTS = """
+-- feed counts (sidebar, `feeds`) from an index-only scan
+CREATE INDEX items_feed_entry ON items (feed_id, entry_id);
+"""
+
 # Each migration takes the schema from version N to N+1; append, never edit.
-MIGRATIONS: list[str] = [_SCHEMA_V1]
+MIGRATIONS: list[str] = [_SCHEMA_V1, _V2_FEED_COUNTS]
+
+SCHEMA_VERSION = len(MIGRATIONS)
 
 _ENTRY_COLUMNS = "e.id, e.kind, e.title, e.date, e.ts, e.source, e.link, e.tags, e.read, e.starred, e.cves, e.feeds, e.permalink, e.file"
 _SEP = "\x1f"
@@ -584,15 +590,17 @@ class Store:
         return len(doomed)
 
     def feed_statuses(self) -> list[FeedStatus]:
+        totals = dict(self.db.execute("SELECT feed_id, count(DISTINCT entry_id) FROM items GROUP BY feed_id"))
+        unread = dict(self.db.execute(
+            "SELECT i.feed_id, count(DISTINCT i.entry_id) FROM entries e JOIN items i ON i.entry_id = e.id"
+            " WHERE e.read = 0 GROUP BY i.feed_id"
+        ))
         rows = self.db.execute(
-            "SELECT f.id, f.url, f.title, f.tags, f.last_fetch, f.last_error,"
-            " (SELECT count(DISTINCT i.entry_id) FROM items i JOIN entries e ON e.id = i.entry_id"
-            "   WHERE i.feed_id = f.id AND e.read = 0),"
-            " (SELECT count(DISTINCT i.entry_id) FROM items i WHERE i.feed_id = f.id)"
-            " FROM feeds f WHERE f.active = 1 ORDER BY lower(f.title), f.url"
+            "SELECT id, url, title, tags, last_fetch, last_error FROM feeds WHERE active = 1 ORDER BY lower(title), url"
         ).fetchall()
         return [
-            FeedStatus(id=r[0], url=r[1], title=r[2] or r[1], tags=tuple(json.loads(r[3])), unread=r[6], total=r[7],
+            FeedStatus(id=r[0], url=r[1], title=r[2] or r[1], tags=tuple(json.loads(r[3])), unread=unread.get(r[0], 0),
+                       total=totals.get(r[0], 0),
                        last_fetch=time.strftime("%Y-%m-%d %H:%M", time.localtime(r[4])) if r[4] else None, last_error=r[5])
             for r in rows
         ]
