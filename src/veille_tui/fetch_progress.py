@@ -63,9 +63,7 @@ def _with_bar(lib: Library, names: Sequence[str]) -> list[FeedOutcome]:
         def started(total: int) -> None:
             progress.update(task, total=total)
 
-        def done(outcome: FeedOutcome) -> None:
+        def done(outcome: FeedOutcome) -> None:  # failures are listed in the summary
             progress.update(task, advance=1, description=clean_line(outcome.name)[:40])
-            if outcome.status == "error":
-                progress.console.print(describe(outcome), markup=False, highlight=False)
 
         return lib.fetch(names, on_result=done, on_start=started)
