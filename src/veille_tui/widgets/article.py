@@ -22,12 +22,12 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
 from veille_tui.core.models import Entry
 from veille_tui.core.text import CVE_RE, clean, clean_line, strip_attribute_lists
+from veille_tui.widgets.lines import LineView
 from veille_tui.widgets.lru import LRU
 
 
@@ -115,7 +115,7 @@ def body_markdown(entry: Entry) -> str:
     return strip_attribute_lists(clean(entry.body or "")).strip()
 
 
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(LineView, can_focus=True):
     """The selected entry, rendered."""
 
     DEFAULT_CSS = """
@@ -256,13 +256,6 @@ class ArticleView(ScrollView, can_focus=True):
         self.set_reactive(Widget.virtual_size, size)
         self._scroll_update(size)
 
-    def _base_style(self) -> Style:
-        """The widget's own style, computed once per style change (not once per line)."""
-        base = self.__dict__.get("_cached_base")
-        if base is None:
-            base = self.__dict__["_cached_base"] = self.rich_style
-        return base
-
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = y + self.scroll_offset.y
@@ -278,7 +271,6 @@ class ArticleView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self.__dict__.pop("_cached_base", None)
         # a theme change restyles the text; a focus change (also a style update) does not
         if (self.entry is not None or self.message is not None) and self.is_mounted:
             styles = self._styles()

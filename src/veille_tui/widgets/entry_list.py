@@ -20,13 +20,13 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from veille_tui.widgets.lru import LRU
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from veille_tui.core.models import Entry
+from veille_tui.widgets.lines import LineView
 
 RowFetcher = Callable[[Sequence[int]], list[Entry]]
 
@@ -79,7 +79,7 @@ class Columns:
         return cls(markers, date, source, title, cve)
 
 
-class EntryList(ScrollView, can_focus=True):
+class EntryList(LineView, can_focus=True):
     """Entries, newest first: markers, date, source, title, CVE count."""
 
     DEFAULT_CSS = """
@@ -215,12 +215,6 @@ class EntryList(ScrollView, can_focus=True):
 
     # --- cursor -----------------------------------------------------------------------------
 
-    def refresh_line(self, y: int) -> None:
-        """Repaint one row: the text area alone, not the scrollbar beside it."""
-        top = self.scroll_offset.y
-        if top <= y < top + self._page_height():
-            self.refresh(Region(0, y - top, self.scrollable_content_region.width, 1))
-
     def validate_cursor(self, value: int) -> int:
         return max(0, min(value, len(self.ids) - 1)) if self.ids else 0
 
@@ -229,9 +223,6 @@ class EntryList(ScrollView, can_focus=True):
         self.refresh_line(new)
         self._scroll_cursor_into_view()
         self.post_message(self.Highlighted(self, self.current_id))
-
-    def _page_height(self) -> int:
-        return max(self.scrollable_content_region.height, 1)
 
     def _scroll_cursor_into_view(self) -> None:
         """When the cursor leaves the window, the list jumps by half a page, the cursor in the
@@ -281,7 +272,6 @@ class EntryList(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self.__dict__.pop("_cached_base", None)
         self._strips.clear()
 
     def _on_focus(self, event: events.Focus) -> None:
@@ -291,13 +281,6 @@ class EntryList(ScrollView, can_focus=True):
     def _on_blur(self, event: events.Blur) -> None:
         self._strips.clear()
         super()._on_blur(event)
-
-    def _base_style(self) -> Style:
-        """The widget's own style, computed once per style change (not once per line)."""
-        base = self.__dict__.get("_cached_base")
-        if base is None:
-            base = self.__dict__["_cached_base"] = self.rich_style
-        return base
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

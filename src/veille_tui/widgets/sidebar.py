@@ -12,18 +12,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from veille_tui.core.models import FeedStatus
 from veille_tui.core.text import clean_line
 from veille_tui.widgets.entry_list import fit
+from veille_tui.widgets.lines import LineView
 
 VIEWS: tuple[tuple[str, str, str], ...] = (
     # id, label, query
@@ -62,7 +61,7 @@ def _quote(value: str) -> str:
     return '"' + value.replace('"', "") + '"' if any(c.isspace() for c in value) else value
 
 
-class Sidebar(ScrollView, can_focus=True):
+class Sidebar(LineView, can_focus=True):
     """Views, tags, feeds and saved queries. Enter (or a click) selects one."""
 
     DEFAULT_CSS = """
@@ -225,7 +224,7 @@ class Sidebar(ScrollView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh_line(old)
         self.refresh_line(new)
-        top, height = self.scroll_offset.y, max(self.scrollable_content_region.height, 1)
+        top, height = self.scroll_offset.y, self._page_height()
         if new < top:
             self.scroll_to(y=new - 1 if new and not self.rows[new - 1].selectable else new, animate=False, immediate=True)
         elif new >= top + height:
@@ -240,11 +239,6 @@ class Sidebar(ScrollView, can_focus=True):
             if self.rows[index].selectable:
                 self.cursor = index
                 return
-
-    def refresh_line(self, y: int) -> None:
-        top = self.scroll_offset.y
-        if top <= y < top + max(self.scrollable_content_region.height, 1):
-            self.refresh(Region(0, y - top, self.scrollable_content_region.width, 1))
 
     def action_cursor_down(self) -> None:
         self._move(1)
@@ -276,17 +270,6 @@ class Sidebar(ScrollView, can_focus=True):
             self.post_message(self.Selected(self, self.rows[index].id))
 
     # --- rendering --------------------------------------------------------------------------
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self.__dict__.pop("_cached_base", None)
-
-    def _base_style(self) -> Style:
-        """The widget's own style, computed once per style change (not once per line)."""
-        base = self.__dict__.get("_cached_base")
-        if base is None:
-            base = self.__dict__["_cached_base"] = self.rich_style
-        return base
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
