@@ -21,12 +21,12 @@ from textual import events
 from textual.binding import Binding, BindingType
 from veille_tui.widgets.lru import LRU
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
 from veille_tui.core.models import Entry
 from veille_tui.widgets.lines import LineView
+from veille_tui.widgets.messages import WidgetMessage
 
 RowFetcher = Callable[[Sequence[int]], list[Entry]]
 
@@ -115,29 +115,19 @@ class EntryList(LineView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, repaint=False, init=False)
 
-    class Highlighted(Message):
+    class Highlighted(WidgetMessage["EntryList"]):
         """The cursor moved onto an entry (None: the list is empty)."""
 
         def __init__(self, entry_list: EntryList, entry_id: int | None) -> None:
-            super().__init__()
-            self.entry_list = entry_list
+            super().__init__(entry_list)
             self.entry_id = entry_id
 
-        @property
-        def control(self) -> EntryList:
-            return self.entry_list
-
-    class Opened(Message):
+    class Opened(WidgetMessage["EntryList"]):
         """Enter (or a click) on an entry."""
 
         def __init__(self, entry_list: EntryList, entry_id: int) -> None:
-            super().__init__()
-            self.entry_list = entry_list
+            super().__init__(entry_list)
             self.entry_id = entry_id
-
-        @property
-        def control(self) -> EntryList:
-            return self.entry_list
 
     def __init__(self, fetch_rows: RowFetcher, *, empty_text: str = "No entries.", **kwargs) -> None:
         super().__init__(**kwargs)

@@ -15,7 +15,6 @@ from rich.segment import Segment
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
@@ -23,6 +22,7 @@ from veille_tui.core.models import FeedStatus
 from veille_tui.core.text import clean_line
 from veille_tui.widgets.entry_list import fit
 from veille_tui.widgets.lines import LineView
+from veille_tui.widgets.messages import WidgetMessage
 
 VIEWS: tuple[tuple[str, str, str], ...] = (
     # id, label, query
@@ -86,17 +86,12 @@ class Sidebar(LineView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, repaint=False, init=False)
 
-    class Selected(Message):
+    class Selected(WidgetMessage["Sidebar"]):
         """Enter or a click on a choice."""
 
         def __init__(self, sidebar: Sidebar, choice_id: str) -> None:
-            super().__init__()
-            self.sidebar = sidebar
+            super().__init__(sidebar)
             self.choice_id = choice_id
-
-        @property
-        def control(self) -> Sidebar:
-            return self.sidebar
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
