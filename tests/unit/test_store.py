@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 
 import pytest
 
@@ -243,3 +244,24 @@ def test_migration_from_version_1_keeps_data(tmp_path):
     kept = store.entry(7)
     assert kept.title == "Kept" and kept.read and kept.starred
     assert store.feed_statuses()[0].total == 1
+
+
+def test_permanent_redirect_keeps_the_subscription(store):
+    fid = feed_id(store)
+    store.record_fetch(fid, status="ok", items=[item(1, link="https://e.com/r")], final_url="https://moved.example.com/rss")
+    store.sync_feeds([Feed("https://feeds.example.com/rss", "Example News", ("news",))])  # the config is unchanged
+    (new_id, url, *_), = store.feed_states()
+    assert new_id == fid and url == "https://moved.example.com/rss"
+    assert store.feed_statuses()[0].total == 1
+
+
+def test_per_feed_retention(store):
+    store.sync_feeds([Feed("https://feeds.example.com/rss", "Example News", ("news",), retention_days=2),
+                      Feed("https://keep.example.net/rss", "Keep", ())])
+    states = {url: fid for fid, url, *_ in store.feed_states()}
+    store.record_fetch(states["https://feeds.example.com/rss"], status="ok", items=[item(1, link="https://e.com/short")])
+    store.record_fetch(states["https://keep.example.net/rss"], status="ok", items=[item(2, link="https://e.com/long")])
+    store.mark_all_read(store.entry_ids("is:item"))
+    three_days_later = time.time() + 3 * 86400
+    assert store.prune(retention_days=30, now=three_days_later) == 1
+    assert [e.link for e in store.entries("is:item")] == ["https://e.com/long"]

@@ -70,7 +70,13 @@ def _feeds(raw, path: Path) -> tuple[Feed, ...]:
         if not isinstance(title, str):
             raise ConfigError(f"{path}: feed #{n} ({table['url']}): title must be a string")
         tags = _str_list(table.get("tags", []), f"feed #{n} ({table['url']}) tags", path)
-        feeds.append(Feed(table["url"].strip(), title.strip(), tuple(t.strip().lower() for t in tags if t.strip())))
+        retention = table.get("retention_days")
+        if retention is not None and (not isinstance(retention, int) or isinstance(retention, bool) or retention <= 0):
+            raise ConfigError(f"{path}: feed #{n} ({table['url']}): retention_days must be a positive whole number")
+        unknown = sorted(set(table) - {"url", "title", "tags", "retention_days"})
+        if unknown:
+            raise ConfigError(f"{path}: feed #{n} ({table['url']}): unknown setting(s): {', '.join(unknown)}")
+        feeds.append(Feed(table["url"].strip(), title.strip(), tuple(t.strip().lower() for t in tags if t.strip()), retention))
     return tuple(feeds)
 
 
@@ -200,6 +206,8 @@ def write_feeds(path: Path, feeds: list[Feed] | tuple[Feed, ...]) -> None:
         if feed.title:
             table["title"] = feed.title
         table["tags"] = list(feed.tags)
+        if feed.retention_days:
+            table["retention_days"] = feed.retention_days
         array.append(table)
     if "feeds" in doc:
         existing = doc["feeds"]

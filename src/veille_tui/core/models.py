@@ -12,6 +12,7 @@ class Feed:
     url: str
     title: str = ""
     tags: tuple[str, ...] = ()
+    retention_days: int | None = None  # None: the [fetch] retention_days of the config
 
     @property
     def name(self) -> str:

@@ -90,8 +90,17 @@ _V2_FEED_COUNTS = """
 CREATE INDEX items_feed_entry ON items (feed_id, entry_id);
 """
 
+_V3_FEED_IDENTITY = """
+-- a feed is known by the URL of its subscription; `url` is where it is fetched from now
+-- (a permanent redirect changes it, not the subscription); per-feed retention
+ALTER TABLE feeds ADD COLUMN config_url TEXT;
+UPDATE feeds SET config_url = url;
+CREATE UNIQUE INDEX feeds_config_url ON feeds (config_url);
+ALTER TABLE feeds ADD COLUMN retention_days INTEGER;
+"""
+
 # Each migration takes the schema from version N to N+1; append, never edit.
-MIGRATIONS: list[str] = [_SCHEMA_V1, _V2_FEED_COUNTS]
+MIGRATIONS: list[str] = [_SCHEMA_V1, _V2_FEED_COUNTS, _V3_FEED_IDENTITY]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -452,19 +461,29 @@ class Store:
     # --- feeds ----------------------------------------------------------------------------------
 
     def sync_feeds(self, feeds: Sequence[Feed]) -> None:
-        """Make the feeds table follow the subscriptions; an unsubscribed feed's items go,
-        except those of starred entries, whose entries stay."""
+        """Make the feeds table follow the subscriptions (matched by the URL in the config, even
+        after a permanent redirect moved the fetch URL). An unsubscribed feed becomes inactive:
+        no longer fetched nor listed; the entries it brought stay, with their state."""
         with self.transaction():
             urls = []
             for feed in feeds:
                 urls.append(feed.url)
-                self.db.execute(
-                    "INSERT INTO feeds (url, title, tags, active) VALUES (?, ?, ?, 1) ON CONFLICT (url) DO UPDATE SET"
-                    " title = excluded.title, tags = excluded.tags, active = 1",
-                    (feed.url, feed.title, json.dumps(list(feed.tags))),
-                )
+                values = (feed.title, json.dumps(list(feed.tags)), feed.retention_days)
+                row = self.db.execute("SELECT id FROM feeds WHERE config_url = ?", (feed.url,)).fetchone()
+                if row is None:
+                    row = self.db.execute("SELECT id FROM feeds WHERE url = ?", (feed.url,)).fetchone()
+                if row:
+                    self.db.execute(
+                        "UPDATE feeds SET title = ?, tags = ?, retention_days = ?, config_url = ?, active = 1 WHERE id = ?",
+                        (*values, feed.url, row[0]),
+                    )
+                else:
+                    self.db.execute(
+                        "INSERT INTO feeds (url, config_url, title, tags, retention_days, active) VALUES (?, ?, ?, ?, ?, 1)",
+                        (feed.url, feed.url, *values),
+                    )
             marks = ",".join("?" * len(urls)) or "NULL"
-            self.db.execute(f"UPDATE feeds SET active = 0 WHERE url NOT IN ({marks})", urls)
+            self.db.execute(f"UPDATE feeds SET active = 0 WHERE config_url NOT IN ({marks})", urls)
 
     def feed_states(self, names: Sequence[str] = ()) -> list[tuple[int, str, str, str | None, str | None]]:
         """(id, url, title, etag, last_modified) of the active feeds, or those matching names."""
@@ -575,13 +594,15 @@ class Store:
         return new
 
     def prune(self, retention_days: int, now: float | None = None) -> int:
-        """Drop items older than the retention, never those of unread, starred or archived entries."""
-        cutoff = (now or time.time()) - retention_days * 86400
+        """Drop items older than their feed's retention (its own retention_days, else this one),
+        never those of unread, starred or archived entries."""
+        now = now or time.time()
         with self.transaction():
             doomed = [r[0] for r in self.db.execute(
-                "SELECT e.id FROM entries e WHERE e.kind = 'item' AND e.read = 1 AND e.starred = 0 AND e.added < ?"
-                " AND NOT EXISTS (SELECT 1 FROM items i WHERE i.entry_id = e.id AND i.fetched >= ?)",
-                (cutoff, cutoff),
+                "SELECT e.id FROM entries e WHERE e.kind = 'item' AND e.read = 1 AND e.starred = 0"
+                " AND NOT EXISTS (SELECT 1 FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.entry_id = e.id"
+                "   AND i.fetched >= ? - COALESCE(f.retention_days, ?) * 86400)",
+                (now, retention_days),
             )]
             for chunk in _chunks(doomed, 500):
                 marks = ",".join("?" * len(chunk))
