@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import email.utils
 import logging
 import multiprocessing
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -126,6 +129,27 @@ def _mp_context():
     return multiprocessing.get_context("spawn")
 
 
+@contextlib.contextmanager
+def _stderr_with_fileno():
+    """multiprocessing hands sys.stderr's file descriptor to the helper processes it starts (the
+    resource tracker, the fork server). Under a TUI, sys.stderr is a capture object whose fileno()
+    is -1 (Textual) and starting them fails: lend them the real standard error meanwhile."""
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if usable:
+        yield
+        return
+    saved = sys.stderr
+    with open(os.devnull, "w") as devnull:
+        sys.stderr = sys.__stderr__ if sys.__stderr__ is not None else devnull
+        try:
+            yield
+        finally:
+            sys.stderr = saved
+
+
 class _Parser:
     def __init__(self, workers: int, use_pool: bool):
         self.workers = workers
@@ -136,13 +160,14 @@ class _Parser:
         loop = asyncio.get_running_loop()
         if not self.use_pool:
             return await loop.run_in_executor(None, parse_feed, data, url, content_type)
-        if self.pool is None:
-            self.pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=_mp_context(), initializer=_worker_init
-            )
-        pool = self.pool
         try:
-            future = loop.run_in_executor(pool, parse_feed, data, url, content_type)
+            with _stderr_with_fileno():
+                if self.pool is None:
+                    self.pool = concurrent.futures.ProcessPoolExecutor(
+                        max_workers=self.workers, mp_context=_mp_context(), initializer=_worker_init
+                    )
+                pool = self.pool
+                future = loop.run_in_executor(pool, parse_feed, data, url, content_type)
         except Exception:  # workers cannot start here (e.g. a __main__ without the main guard)
             log.warning("parser processes unavailable, parsing in this process", exc_info=True)
             self.use_pool = False
