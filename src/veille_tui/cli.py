@@ -28,6 +28,16 @@ def _global_options(parser: argparse.ArgumentParser, top: bool) -> None:
     parser.add_argument("--archive", metavar="DIR", default=default, help="the Jekyll _posts folder")
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 (all) or more")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="veille-tui",
@@ -54,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     command("tags", "every tag with its count of entries")
     p = command("list", "entries matching QUERY, newest first")
     p.add_argument("query", nargs="*", metavar="QUERY", help="query terms (see below)")
-    p.add_argument("--limit", type=int, default=100, help="at most N entries (default 100, 0 = all)")
+    p.add_argument("--limit", type=_count, default=100, help="at most N entries (default 100, 0 = all)")
     p = command("show", "one entry as plain text")
     p.add_argument("id", type=int)
     p = command("archive", "write an archive draft post for item ID")
@@ -78,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     state = command("state", "export or import read/starred state", json_flag=False)
     ssub = state.add_subparsers(dest="state_command", metavar="ACTION", required=True)
-    p = command("export", "write read/starred state as JSON", json_flag=False, within=ssub)
+    p = command("export", "write read/starred state as JSON (--json is accepted: it is JSON anyway)", within=ssub)
     p.add_argument("file", nargs="?", help="default: standard output")
     p = command("import", "read read/starred state from JSON", json_flag=False, within=ssub)
     p.add_argument("file")

@@ -51,7 +51,11 @@ def _add(settings: config_mod.Settings, args: Namespace) -> int:
     if any(f.url == url for f in settings.feeds):
         err(f"veille-tui: already subscribed: {url}")
         return 1
-    tags = tuple(t.strip().lower() for t in args.tag if t.strip())
+    from veille_tui.core.text import normalize_tag
+
+    tags = tuple(dict.fromkeys(t for t in map(normalize_tag, args.tag) if t))
+    if len(tags) < len([t for t in args.tag if t.strip()]) or any(normalize_tag(t) != t.strip().lower() for t in args.tag):
+        err(f"(tags written as: {' '.join(tags) or 'none'})")
     feeds = [*settings.feeds, Feed(url, args.title.strip(), tags)]
     config_mod.write_feeds(settings.path, feeds)
     kept = "" if settings.feeds_from_config else f"; the {len(settings.feeds)} built-in feeds are kept there too"

@@ -203,3 +203,21 @@ def test_draft_is_written_once_in_archive_format(posts_dir):
                             tags=[], summary="other", link="https://example.com/b")
     assert path.read_text() == text
     assert [p.name for p in posts_dir.iterdir()] == [path.name]  # no temporary file left
+
+
+def test_draft_tags_are_always_valid_yaml(posts_dir):
+    import frontmatter
+
+    nasty = ["veille-cyber", "!important", "*alias", "#hash", "[x]", "has space", "sécurité", "yes", "a: b"]
+    path = archive.write_draft(posts_dir, title="Tags", day=date(2026, 8, 2), tags=nasty, summary="x", link="https://e.com/t")
+    assert frontmatter.load(path)["tags"] == nasty
+    stat = next(s for s in archive.scan(posts_dir) if s.name == path.name)
+    assert archive.read_post(posts_dir, stat).tags == ("veille-cyber", "important", "alias", "hash", "x", "has-space", "sécurité", "yes", "a-b")
+
+
+def test_tags_are_normalised_so_queries_find_them(posts_dir, tmp_path):
+    write_post(posts_dir, "2026-07-01-t.md", "---\ntitle: T\ntags: ['Has Space', '*Star', 'Zero-Day']\n---\nx\n")
+    store = Store(tmp_path / "db.sqlite")
+    store.index_archive(posts_dir)
+    assert set(store.tag_counts()) == {"has-space", "star", "zero-day"}
+    assert store.count("+has-space") == store.count("+zero-day") == 1

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from functools import cache
 
-from veille_tui.core.text import clean, clean_line, slugify, strip_attribute_lists
+from veille_tui.core.text import clean, clean_line, normalize_tag, slugify, strip_attribute_lists
 
 
 @cache
@@ -153,7 +153,7 @@ def _tags(meta: dict) -> list[str]:
         else:
             raise PostProblem(f"{key} must be a list or a space-separated string")
         for tag in values:
-            tag = clean_line(tag).lower()
+            tag = normalize_tag(tag)
             if tag and tag not in tags:
                 tags.append(tag)
     return tags
@@ -329,6 +329,14 @@ def _yaml_single_quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+_PLAIN_TAG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+def _yaml_tag(tag: str) -> str:
+    """A tag as a YAML list item: plain when that is safe, else single-quoted."""
+    return tag if _PLAIN_TAG.match(tag) and tag not in ("null", "true", "false", "yes", "no", "on", "off") else _yaml_single_quoted(tag)
+
+
 def write_draft(root: Path, *, title: str, day: date, tags: list[str], summary: str, link: str) -> Path:
     """Write `_posts/YYYY-MM-DD-slug.md` atomically; never overwrite an existing file."""
     slug = slugify(title)
@@ -342,7 +350,7 @@ def write_draft(root: Path, *, title: str, day: date, tags: list[str], summary: 
         f"date: {day.isoformat()}",
         f"permalink: {permalink}",
         "tags:",
-        *[f"- {t}" for t in tags],
+        *[f"- {_yaml_tag(t)}" for t in tags],
         "---",
         clean(summary).strip() or f"### {clean_title}",
         "",

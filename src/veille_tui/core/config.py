@@ -9,6 +9,7 @@ from pathlib import Path
 
 from veille_tui.core import paths
 from veille_tui.core.models import Feed
+from veille_tui.core.text import normalize_tag
 
 DEFAULT_FEEDS: tuple[Feed, ...] = (
     Feed("https://www.bleepingcomputer.com/feed/", "BleepingComputer", ("bleepingcomp",)),
@@ -76,7 +77,8 @@ def _feeds(raw, path: Path) -> tuple[Feed, ...]:
         unknown = sorted(set(table) - {"url", "title", "tags", "retention_days"})
         if unknown:
             raise ConfigError(f"{path}: feed #{n} ({table['url']}): unknown setting(s): {', '.join(unknown)}")
-        feeds.append(Feed(table["url"].strip(), title.strip(), tuple(t.strip().lower() for t in tags if t.strip()), retention))
+        clean_tags = tuple(dict.fromkeys(t for t in map(normalize_tag, tags) if t))
+        feeds.append(Feed(table["url"].strip(), title.strip(), clean_tags, retention))
     return tuple(feeds)
 
 

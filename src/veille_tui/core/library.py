@@ -14,7 +14,7 @@ from veille_tui.core import config as config_mod
 from veille_tui.core import paths
 from veille_tui.core.models import IndexReport
 from veille_tui.core.store import Store
-from veille_tui.core.text import clean_line
+from veille_tui.core.text import normalize_tag
 
 
 class DraftError(Exception):
@@ -78,7 +78,7 @@ class Library:
             raise DraftError(f"entry {entry_id} has no link to cite as its source")
         tags = ["veille-cyber"]
         for tag in [*feed_tags, *extra_tags]:
-            tag = clean_line(tag).lower().replace(" ", "-")
+            tag = normalize_tag(tag)
             if tag and tag not in tags:
                 tags.append(tag)
         try:

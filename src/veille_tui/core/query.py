@@ -37,10 +37,11 @@ class Query:
 
 
 FLAGS = {"unread", "read", "starred", "unstarred", "archived", "new", "item", "post"}
-_TAG_RE = re.compile(r"^[^\s\"()]+$")
+_TAG_RE = re.compile(r"^[\w.-]+$")
 _SINCE_REL = re.compile(r"^(\d{1,5})([hdwmy])$")
 _SINCE_ABS = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _CVE_RE = re.compile(r"^CVE-\d{4}-\d{4,7}$", re.I)
+_PREFIX = re.compile(r"^[a-z]+:")
 _UNITS = {"h": 3600, "d": 86400, "w": 7 * 86400, "m": 30 * 86400, "y": 365 * 86400}
 
 
@@ -69,10 +70,12 @@ def parse(text: str) -> Query:
                 phrases.append(token)
             continue
         low = token.lower()
-        if token.startswith("+") or (token.startswith("-") and len(token) > 1):
+        if token.startswith(("+", "-")):
             tag = low[1:]
-            if not tag or not _TAG_RE.match(tag):
+            if not tag:
                 raise QueryError(f"'{token}': a tag name must follow {token[0]}")
+            if not _TAG_RE.match(tag):
+                raise QueryError(f"'{token}': a tag has only letters, digits, '-', '_' and '.' (one term per tag: +a +b)")
             (tags if token[0] == "+" else not_tags).append(tag)
         elif token.startswith("@"):
             value = low[1:]
@@ -88,7 +91,7 @@ def parse(text: str) -> Query:
         elif low.startswith("is:") or low.startswith("not:"):
             prefix, _, flag = low.partition(":")
             if flag not in FLAGS:
-                raise QueryError(f"'{token}': use is:unread, is:read, is:starred or is:archived")
+                raise QueryError(f"'{token}': use is:unread, is:read, is:starred, is:archived or is:item")
             flags.append(flag if prefix == "is" else "!" + flag)
         elif low.startswith("cve:"):
             cve = token[4:].upper()
@@ -97,6 +100,8 @@ def parse(text: str) -> Query:
             cves.append(cve)
         elif token == "":
             continue
+        elif _PREFIX.match(low) and not low.startswith(("http:", "https:")):
+            raise QueryError(f"'{token}': unknown term; known: +tag -tag @7d feed: is: not: cve:, or \"quote\" it to search the text")
         else:
             words.append(token)
     return Query(

@@ -16,7 +16,7 @@ from veille_tui.core import archive as archive_mod
 from veille_tui.core.links import normalize_link
 from veille_tui.core.models import Entry, Feed, FeedStatus, IndexReport, Item, Post
 from veille_tui.core.query import Query, QueryError, compile_sql, fts_phrase, parse
-from veille_tui.core.text import find_cves, fold
+from veille_tui.core.text import find_cves, fold, normalize_tag
 
 
 _SCHEMA_V1 = """
@@ -559,7 +559,7 @@ class Store:
                     "SELECT id FROM entries WHERE link_norm = ? ORDER BY kind = 'post' DESC, id LIMIT 1", (link_norm,)
                 ).fetchone()
                 entry_id = row[0] if row else None
-            categories = [c.lower().replace(" ", "-") for c in item.categories]
+            categories = [t for t in map(normalize_tag, item.categories) if t]
             if entry_id is None:
                 cves = find_cves(item.title + "\n" + item.summary)
                 tags = list(dict.fromkeys([*feed_tags, *categories, *(["cve"] if cves else [])]))

@@ -85,6 +85,16 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+_TAG_JUNK = re.compile(r"[^\w.-]+")
+
+
+def normalize_tag(text: str | None) -> str:
+    """A tag as stored and queried: lower case, spaces as hyphens, only letters, digits, '-',
+    '_' and '.' (so that `+tag` finds it and it is safe in YAML). May return ''."""
+    tag = re.sub(r"\s+", "-", clean_line(text).lower())
+    return _TAG_JUNK.sub("", tag).strip("-.")
+
+
 def slugify(text: str, max_length: int = 80) -> str:
     """A safe file-name slug: lowercase ASCII letters, digits and hyphens."""
     ascii_text = fold(clean_line(text)).encode("ascii", "ignore").decode("ascii")
