@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -129,6 +130,12 @@ def main(argv: list[str] | None = None) -> int:
         return commands.dispatch(args)
     except (ConfigError, StoreError, QueryError) as exc:
         err(f"veille-tui: {exc}")
+        return 2
+    except sqlite3.DatabaseError as exc:  # damaged after it was opened, or busy past the timeout
+        from veille_tui.core.paths import database_file
+        from veille_tui.core.store import explain_database_error
+
+        err(f"veille-tui: {explain_database_error(database_file(), exc)}")
         return 2
     except KeyboardInterrupt:
         err("veille-tui: interrupted")

@@ -141,3 +141,17 @@ def test_real_archive_facts():
     assert links == 10
     guest = [e for e in store.entries("diary", limit=0) if "Guest Diary" in e.title]
     assert guest and all("&#x" not in e.title for e in guest)
+
+
+def test_damaged_database_is_a_message_with_recovery(tmp_path):
+    from veille_tui.core.paths import database_file
+
+    run("--archive", str(EXAMPLES), "index")
+    path = database_file()
+    with open(path, "r+b") as handle:
+        handle.seek(4096 * 3)
+        handle.write(b"\xde\xad" * 3072)
+    result = run("--archive", str(EXAMPLES), "tags", check=False)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert str(path) in result.stderr and "damaged" in result.stderr and "state import" in result.stderr

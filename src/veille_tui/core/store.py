@@ -112,6 +112,19 @@ class StoreError(Exception):
     """The database cannot be used; the message says how to recover."""
 
 
+def explain_database_error(path: Path, exc: BaseException) -> str:
+    """What to tell the user about an SQLite error: busy, or damaged and how to recover."""
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
+        return f"{path}: the database is busy (another veille-tui is writing to it); try again in a moment"
+    return (
+        f"{path}: the database is damaged or not a veille-tui database ({exc}).\n"
+        f"To recover: keep your read/starred state (`veille-tui state export state.json` may still work), "
+        f"move the file aside (mv '{path}' '{path}.broken'), then run `veille-tui index` and "
+        "`veille-tui fetch` to rebuild it and `veille-tui state import state.json` to restore the state "
+        "(`sqlite3 FILE .recover` can also salvage a damaged file)."
+    )
+
+
 def _row_to_entry(row, body: str | None = None) -> Entry:
     return Entry(
         id=row[0], kind=row[1], title=row[2], date=row[3], ts=row[4], source=row[5], link=row[6],
@@ -149,13 +162,7 @@ class Store:
             self._migrate()
             self._sync_watch()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"{self.path}: the database is damaged or not a veille-tui database ({exc}).\n"
-                f"To recover: move it aside (mv '{self.path}' '{self.path}.broken'), then run "
-                "`veille-tui index` and `veille-tui fetch` to rebuild it. Posts and feed items come back; "
-                "read/starred state can be exported from a copy with `veille-tui state export` "
-                "(or `sqlite3 FILE .recover`) and loaded with `veille-tui state import`."
-            ) from None
+            raise StoreError(explain_database_error(self.path, exc)) from None
 
     def close(self) -> None:
         self.db.close()
