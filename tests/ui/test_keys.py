@@ -212,6 +212,41 @@ async def test_slash_query_and_escape(make_app, lib):
         assert screen.query_text == "" and screen.entries.ids == lib.store.entry_ids(None)
 
 
+async def test_slash_opens_an_empty_line_whatever_the_view(make_app, lib):
+    """`/ +certfr enter` lists the certfr entries from any view: the line does not start with
+    the view's query (which `up` brings back)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("right_square_bracket")
+        tag = screen.choice.id.removeprefix("tag:")
+        assert tag != "certfr" and screen.query_text == f"+{tag}"
+        await pilot.press("slash")
+        field = app.screen.query_one("#query-input")
+        assert field.value == ""
+        await pilot.press(*"+certfr", "enter")
+        assert app.screen is screen
+        expected = lib.store.entry_ids("+certfr")
+        assert expected and screen.entries.ids == expected
+        assert screen.query_text == "+certfr" and screen.choice.id == "tag:certfr"
+        status = str(screen.query_one("#status").render())
+        assert f"certfr · {len(expected)} entries" in status
+        # the history holds the earlier queries, the view's one included
+        await pilot.press("slash")
+        field = app.screen.query_one("#query-input")
+        assert field.value == ""
+        await pilot.press("up")
+        assert field.value == "+certfr"
+        await pilot.press("up")
+        assert field.value == f"+{tag}"
+        await pilot.press("down", "down")
+        assert field.value == ""
+        await pilot.press("up", "up", *" cve", "enter")
+        assert screen.query_text == f"+{tag} cve"
+        assert screen.entries.ids == lib.store.entry_ids(f"+{tag} cve")
+
+
 async def test_query_full_text_is_accent_insensitive(make_app, lib):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -60,7 +60,7 @@ class QueryScreen(ModalScreen[str | None]):
             with Horizontal(id="query-row"):
                 yield Static("/ ", id="query-prompt", markup=False)
                 yield Input(
-                    value=self.initial, placeholder="+tag is:unread words…  (enter: apply, esc: cancel)",
+                    value=self.initial, placeholder="+tag is:unread words…  (up: earlier queries, enter: apply, esc: cancel)",
                     id="query-input", select_on_focus=False,
                 )
             yield Static(id="query-error", markup=False)

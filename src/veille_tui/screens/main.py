@@ -426,9 +426,14 @@ class MainScreen(Screen):
         def done(result: str | None) -> None:
             self.entries.focus()
 
+        # The line opens empty, so that what is typed is the whole query whatever the view; the
+        # view's own query is the last of the history (`up` brings it back, to refine it).
+        history = self.query_history
+        if self.query_text and (not history or history[-1] != self.query_text):
+            history.append(self.query_text)
+            del history[:-100]
         self.app.push_screen(
-            QueryScreen(self.query_text, self._apply_typed, self.query_history,
-                        cursor_blink=self.app.animation_level != "none"),
+            QueryScreen("", self._apply_typed, history, cursor_blink=self.app.animation_level != "none"),
             done,
         )
 
