@@ -265,3 +265,12 @@ def test_per_feed_retention(store):
     three_days_later = time.time() + 3 * 86400
     assert store.prune(retention_days=30, now=three_days_later) == 1
     assert [e.link for e in store.entries("is:item")] == ["https://e.com/long"]
+
+
+def test_a_feed_without_a_title_takes_its_own(store):
+    store.sync_feeds([Feed("https://untitled.example.net/rss")])
+    fid = store.feed_states()[0][0]
+    store.record_fetch(fid, status="ok", site_title="Untitled Weekly", items=[item(1, link="https://e.com/u")])
+    assert store.feed_statuses()[0].title == "Untitled Weekly"
+    assert store.entries("is:item")[0].source == "Untitled Weekly"
+    assert store.count("feed:weekly") == 1

@@ -149,9 +149,10 @@ def compile_sql(query: Query, now: float | None = None) -> tuple[str, list]:
     for name in query.feeds:
         where.append(
             "e.id IN (SELECT i.entry_id FROM items i WHERE i.feed_id IN"
-            " (SELECT f.id FROM feeds f WHERE instr(lower(f.title), ?) > 0 OR instr(lower(f.url), ?) > 0))"
+            " (SELECT f.id FROM feeds f WHERE instr(lower(f.title), ?) > 0 OR instr(lower(f.url), ?) > 0"
+            " OR instr(lower(COALESCE(f.site_title, '')), ?) > 0))"
         )
-        params += [name.lower(), name.lower()]
+        params += [name.lower()] * 3
     flag_sql = {
         "unread": "e.read = 0", "read": "e.read = 1", "new": "e.read = 0",
         "starred": "e.starred = 1", "unstarred": "e.starred = 0",

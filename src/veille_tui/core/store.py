@@ -104,6 +104,8 @@ MIGRATIONS: list[str] = [_SCHEMA_V1, _V2_FEED_COUNTS, _V3_FEED_IDENTITY]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
+# a feed as the user sees it: its title in the config, else the feed's own title, else its URL
+_FEED_NAME = "COALESCE(NULLIF(f.title, ''), f.site_title, f.url)"
 _ENTRY_COLUMNS = "e.id, e.kind, e.title, e.date, e.ts, e.source, e.link, e.tags, e.read, e.starred, e.cves, e.feeds, e.permalink, e.file"
 _SEP = "\x1f"
 
@@ -429,7 +431,7 @@ class Store:
         kind, post_tags, title, body = row
         body = body or ""
         items = self.db.execute(
-            "SELECT i.title, i.date, i.ts, i.link, i.summary, i.categories, f.title, f.tags, f.url, i.fetched, i.link_norm"
+            "SELECT i.title, i.date, i.ts, i.link, i.summary, i.categories, COALESCE(NULLIF(f.title, ''), f.site_title, f.url), f.tags, f.url, i.fetched, i.link_norm"
             " FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.entry_id = ? ORDER BY i.id",
             (entry_id,),
         ).fetchall()
@@ -495,7 +497,7 @@ class Store:
     def feed_states(self, names: Sequence[str] = ()) -> list[tuple[int, str, str, str | None, str | None]]:
         """(id, url, title, etag, last_modified) of the active feeds, or those matching names."""
         rows = self.db.execute(
-            "SELECT id, url, title, etag, last_modified FROM feeds WHERE active = 1 ORDER BY title, url"
+            f"SELECT f.id, f.url, {_FEED_NAME}, f.etag, f.last_modified FROM feeds f WHERE f.active = 1 ORDER BY 3, f.url"
         ).fetchall()
         if names:
             wanted = [n.lower() for n in names]
@@ -541,8 +543,9 @@ class Store:
         new = 0
         touched: set[int] = set()  # existing entries that changed: recomputed from their items
         fresh: dict[int, Item] = {}  # entries made here from one item: written directly, in bulk
-        feed_title, feed_url, feed_tags = self.db.execute("SELECT title, url, tags FROM feeds WHERE id = ?", (feed_id,)).fetchone()
-        feed_name = feed_title or feed_url
+        feed_name, feed_tags = self.db.execute(
+            f"SELECT {_FEED_NAME}, f.tags FROM feeds f WHERE f.id = ?", (feed_id,)
+        ).fetchone()
         feed_tags = json.loads(feed_tags)
         tag_rows: list[tuple[str, int]] = []
         cve_rows: list[tuple[str, int]] = []
@@ -624,7 +627,8 @@ class Store:
             " WHERE e.read = 0 GROUP BY i.feed_id"
         ))
         rows = self.db.execute(
-            "SELECT id, url, title, tags, last_fetch, last_error FROM feeds WHERE active = 1 ORDER BY lower(title), url"
+            f"SELECT f.id, f.url, {_FEED_NAME}, f.tags, f.last_fetch, f.last_error FROM feeds f WHERE f.active = 1"
+            f" ORDER BY lower({_FEED_NAME}), f.url"
         ).fetchall()
         return [
             FeedStatus(id=r[0], url=r[1], title=r[2] or r[1], tags=tuple(json.loads(r[3])), unread=unread.get(r[0], 0),
