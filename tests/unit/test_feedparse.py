@@ -445,3 +445,11 @@ def test_peak_memory_is_bounded_for_big_feed():
     assert len(r.items) == 3000
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mb < 200
+
+
+def test_links_with_parentheses_leave_no_stray_bracket():
+    from veille_tui.core.feedparse import body_to_markdown
+
+    md = body_to_markdown("<p>para <a href='javascript:alert(1)'>js link</a> and <a href='/wiki/Foo_(bar)'>wiki</a></p>",
+                          "text/html", "https://e.org/x")
+    assert md == "para js link and [wiki](https://e.org/wiki/Foo_(bar))"

@@ -201,7 +201,8 @@ def normalize_link(link: str | None, base_url: str) -> str | None:
 
 _DROP_OPEN = re.compile(r"<(script|style|noscript|template|head|title)\b", re.IGNORECASE)
 _CLOSE_RE: dict[str, re.Pattern[str]] = {}
-_MD_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?((?:\s+\"[^\"\n]*\")?)\s*\)")
+# a Markdown link; its URL may hold balanced parentheses: javascript:alert(1), /wiki/Foo_(bar)
+_MD_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?((?:\s+\"[^\"\n]*\")?)\s*\)")
 _SAFE_LINK_SCHEMES = ("http", "https", "mailto")
 
 
