@@ -18,7 +18,8 @@ def describe(outcome: FeedOutcome) -> str:
         return f"unchanged  {name}"
     if outcome.status == "deferred":
         return f"deferred   {name}: {clean_line(outcome.error or '')}"
-    return f"ok         {name}: {outcome.items} items, {outcome.new} new"
+    text = f"ok         {name}: {outcome.items} items, {outcome.new} new"
+    return text + (f" ({clean_line(outcome.warning)})" if outcome.warning else "")
 
 
 def summary(outcomes: Sequence[FeedOutcome], elapsed: float) -> str:

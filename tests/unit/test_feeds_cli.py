@@ -13,7 +13,7 @@ from veille_tui.core.library import Library
 RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title>
 <item><title>First \x1b[31mstory</title><link>https://news.example.org/1</link><guid>1</guid>
 <description>&lt;p&gt;About &lt;b&gt;CVE-2026-7777&lt;/b&gt;&lt;/p&gt;</description></item>
-<item><title>Second story</title><link>https://news.example.org/2</link><guid>2</guid></item>
+<item><title>Second story</title><link>https://news.example.org/2</link><guid>2</guid><pubDate>not a date</pubDate></item>
 </channel></rss>"""
 
 
@@ -91,6 +91,7 @@ def test_fetch_stores_items_and_honours_retry_after(library, httpserver: HTTPSer
     httpserver.expect_request("/busy.xml").respond_with_data("slow down", status=429, headers={"Retry-After": "3600"})
     outcomes = {o.name: o for o in library.fetch()}
     assert outcomes["Local"].status == "ok" and outcomes["Local"].new == 2, outcomes["Local"]
+    assert outcomes["Local"].warning == "2 item(s) without a usable date: dated when fetched"
     assert outcomes["Busy"].status == "error" and "429" in outcomes["Busy"].error
     entries = library.store.entries("+local")
     assert [e.title for e in entries] and "First story" in [e.title for e in entries]

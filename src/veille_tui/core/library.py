@@ -31,6 +31,7 @@ class FeedOutcome:
     new: int = 0
     error: str | None = None
     items: int = 0
+    warning: str | None = None  # e.g. items whose date could not be read
 
 
 class Library:
@@ -135,7 +136,9 @@ class Library:
                 last_modified=result.last_modified, final_url=result.final_url,
                 site_title=result.title or None, retry_after=result.retry_after,
             )
-            return FeedOutcome(title or result.url, result.url, result.status, new, result.error, len(result.items))
+            undated = sum(1 for item in result.items if item.ts is None)
+            warning = f"{undated} item(s) without a usable date: dated when fetched" if undated else None
+            return FeedOutcome(title or result.url, result.url, result.status, new, result.error, len(result.items), warning)
 
         def report(result, outcome: FeedOutcome) -> None:
             result.items = []  # stored: let them go (peak memory at 500 feeds)
