@@ -1,0 +1,102 @@
+"""The database schema: one script per version, applied in order (PRAGMA user_version)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+_SCHEMA_V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE files (
+    name TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,
+    status TEXT NOT NULL,          -- indexed | skipped | problem
+    reason TEXT
+);
+CREATE TABLE feeds (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL DEFAULT '',
+    tags TEXT NOT NULL DEFAULT '[]',
+    site_title TEXT,
+    etag TEXT, last_modified TEXT,
+    last_fetch REAL, last_ok REAL, last_error TEXT, retry_after REAL,
+    active INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE entries (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,            -- post | item
+    file TEXT UNIQUE,              -- posts: file name in the archive
+    link TEXT, link_norm TEXT,
+    title TEXT NOT NULL, date TEXT NOT NULL, ts INTEGER NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    permalink TEXT,
+    post_tags TEXT NOT NULL DEFAULT '',   -- the post's own tags, space separated
+    tags TEXT NOT NULL DEFAULT '',        -- every tag, space separated (display)
+    feeds TEXT NOT NULL DEFAULT '',       -- titles of the feeds that brought it, \x1f separated
+    cves TEXT NOT NULL DEFAULT '',
+    read INTEGER NOT NULL DEFAULT 0,
+    starred INTEGER NOT NULL DEFAULT 0,
+    added REAL NOT NULL
+);
+CREATE INDEX entries_order ON entries (ts DESC, id DESC);
+CREATE INDEX entries_link ON entries (link_norm);
+CREATE INDEX entries_unread ON entries (ts DESC, id DESC) WHERE read = 0;
+CREATE INDEX entries_starred ON entries (ts DESC, id DESC) WHERE starred = 1;
+CREATE INDEX entries_kind ON entries (kind, ts DESC, id DESC);
+CREATE TABLE items (
+    id INTEGER PRIMARY KEY,
+    feed_id INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+    guid TEXT NOT NULL,
+    link TEXT, link_norm TEXT,
+    title TEXT NOT NULL, date TEXT, ts INTEGER,
+    summary TEXT NOT NULL DEFAULT '', author TEXT NOT NULL DEFAULT '',
+    categories TEXT NOT NULL DEFAULT '',
+    entry_id INTEGER NOT NULL,
+    fetched REAL NOT NULL,
+    UNIQUE (feed_id, guid)
+);
+CREATE INDEX items_entry ON items (entry_id);
+CREATE INDEX items_link ON items (link_norm);
+CREATE TABLE entry_tags (tag TEXT NOT NULL, entry_id INTEGER NOT NULL, PRIMARY KEY (tag, entry_id)) WITHOUT ROWID;
+CREATE INDEX entry_tags_entry ON entry_tags (entry_id);
+CREATE TABLE entry_cves (cve TEXT NOT NULL, entry_id INTEGER NOT NULL, PRIMARY KEY (cve, entry_id)) WITHOUT ROWID;
+CREATE INDEX entry_cves_entry ON entry_cves (entry_id);
+-- Titles and bodies, searchable; also where bodies are kept, so that scans of `entries` stay small.
+-- rowid = entries.id; written by the store with each entry (Store._set_text).
+CREATE VIRTUAL TABLE entries_fts USING fts5 (title, body, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TRIGGER entries_ad AFTER DELETE ON entries BEGIN
+    DELETE FROM entries_fts WHERE rowid = old.id;
+    DELETE FROM entry_tags WHERE entry_id = old.id;
+    DELETE FROM entry_cves WHERE entry_id = old.id;
+END;
+"""
+
+_V2_FEED_COUNTS = """
+-- feed counts (sidebar, `feeds`) from an index-only scan
+CREATE INDEX items_feed_entry ON items (feed_id, entry_id);
+"""
+
+_V3_FEED_IDENTITY = """
+-- a feed is known by the URL of its subscription; `url` is where it is fetched from now
+-- (a permanent redirect changes it, not the subscription); per-feed retention
+ALTER TABLE feeds ADD COLUMN config_url TEXT;
+UPDATE feeds SET config_url = url;
+CREATE UNIQUE INDEX feeds_config_url ON feeds (config_url);
+ALTER TABLE feeds ADD COLUMN retention_days INTEGER;
+"""
+
+# Each migration takes the schema from version N to N+1; append, never edit.
+MIGRATIONS: list[str] = [_SCHEMA_V1, _V2_FEED_COUNTS, _V3_FEED_IDENTITY]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def statements(script: str) -> list[str]:
+    """Split a schema script into statements (trigger bodies hold semicolons)."""
+    found, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                found.append(buffer.strip())
+            buffer = ""
+    return found
