@@ -48,6 +48,27 @@ from veille_tui.widgets.keybar import KeyBar, KeyItem
 from veille_tui.widgets.sidebar import VIEWS, Choice, Sidebar
 
 ARTICLE_DELAY = 0.08  # seconds the cursor must rest before the article follows it
+
+# The key bar, most useful first: (binding id, its short name in the bar). The bar shows as many
+# as its width holds, from the first, and always `help` (the help screen lists every key).
+KEY_BAR: tuple[tuple[str, str], ...] = (
+    ("list.open", "Open"),
+    ("query", "Query"),
+    ("next_tag", "Next tag"),
+    ("pick_tag", "Tags"),
+    ("toggle_read", "Read"),
+    ("toggle_starred", "Star"),
+    ("open_link", "Link"),
+    ("archive", "Archive"),
+    ("refresh_all", "Refresh"),
+    ("quit", "Quit"),
+    ("copy_link", "Copy link"),
+    ("previous_tag", "Prev tag"),
+    ("next_pane", "Pane"),
+    ("theme", "Theme"),
+    ("command_palette", "Commands"),
+)
+KEY_BAR_PINNED = "help"
 TEXT_BROWSERS = {"www-browser", "lynx", "links", "links2", "elinks", "w3m", "browsh"}
 
 
@@ -220,18 +241,22 @@ class MainScreen(Screen):
             self.notify(f"{choice.label}: {error}", severity="error", markup=False)
 
     def _fill_keys(self) -> None:
-        """The key bar: Enter, the main screen's shown keys, then the app's (help, quit)."""
+        """The key bar, from the live bindings (the user's keymap applied), in KEY_BAR's order."""
         from veille_tui.screens.help import effective_bindings, key_display
 
-        items: list[KeyItem] = []
+        found: dict[str, KeyItem] = {}
         for node in (self.entries, self.app, self):
             for keys, binding in effective_bindings(node, self.app):
-                if not binding.show or not binding.description:
-                    continue
-                if node is self.entries and binding.action != "open":
+                name = binding.id or binding.action
+                if name in found or not keys:
                     continue
                 shown = min((key_display(self.app, binding, key) for key in keys), key=len)
-                items.append(KeyItem(shown, binding.description, node, binding.action))
+                found[name] = KeyItem(shown, binding.description, node, binding.action, pinned=name == KEY_BAR_PINNED)
+        skip = {"refresh_all"} if self.offline else set()
+        items = [replace(found[name], description=label) for name, label in KEY_BAR
+                 if name in found and name not in skip]
+        if KEY_BAR_PINNED in found:
+            items.append(found[KEY_BAR_PINNED])
         self.query_one("#keys", KeyBar).set_items(items)
 
     # --- status line ------------------------------------------------------------------------
