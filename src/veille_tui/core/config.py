@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from veille_tui.core import paths
-from veille_tui.core.models import Feed
+from veille_tui.core.models import Feed, FetchSettings
 from veille_tui.core.text import normalize_tag
 
 DEFAULT_FEEDS: tuple[Feed, ...] = (
@@ -28,15 +28,6 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
-class FetchOptions:
-    timeout: float = 20.0
-    max_bytes: int = 10 * 1024 * 1024
-    concurrency: int = 16
-    per_host: int = 4
-    retention_days: int = 90
-
-
-@dataclass(frozen=True)
 class Settings:
     path: Path  # the config file (it may not exist)
     archive: Path | None = None
@@ -45,7 +36,7 @@ class Settings:
     feeds_from_config: bool = False
     watch: tuple[str, ...] = ()
     queries: tuple[tuple[str, str], ...] = ()  # saved queries: (name, query)
-    fetch: FetchOptions = field(default_factory=FetchOptions)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
     animations: bool = False
     keymap: tuple[tuple[str, str], ...] = ()  # binding id -> keys, for App.set_keymap
     exists: bool = False
@@ -131,15 +122,15 @@ def from_dict(data: dict, path: Path) -> Settings:
     fetch_raw = data.get("fetch", {})
     if not isinstance(fetch_raw, dict):
         raise ConfigError(f"{path}: [fetch] must be a table")
-    defaults = FetchOptions()
+    defaults = FetchSettings()
     fetch_values = {}
     for key, value in fetch_raw.items():
-        if not hasattr(defaults, key):
-            raise ConfigError(f"{path}: unknown [fetch] setting: {key}")
+        if key not in FetchSettings.CONFIGURABLE:
+            raise ConfigError(f"{path}: unknown [fetch] setting: {key} (known: {', '.join(FetchSettings.CONFIGURABLE)})")
         expected = type(getattr(defaults, key))
         if expected is float and isinstance(value, int):
             value = float(value)
-        if not isinstance(value, expected) or isinstance(value, bool) or value <= 0:
+        if not isinstance(value, expected) or isinstance(value, bool) or value < (0 if key == "parse_workers" else 1):
             raise ConfigError(f"{path}: [fetch] {key} must be a positive {expected.__name__}")
         fetch_values[key] = value
     animations = data.get("animations", False)

@@ -34,9 +34,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from .. import __version__
 from .feedparse import parse_feed
-from .models import Item
+from .models import FetchSettings, Item
 from .text import clean_line
 
 log = logging.getLogger(__name__)
@@ -84,16 +83,6 @@ class FetchResult:
     @property
     def ok(self) -> bool:
         return self.status != "error"
-
-
-@dataclass(frozen=True)
-class FetchSettings:
-    timeout: float = 20
-    max_bytes: int = 10 * 1024 * 1024
-    concurrency: int = 16
-    per_host: int = 4
-    user_agent: str = f"veille-tui/{__version__} (+feed reader)"
-    parse_workers: int = 2  # processes for parsing; 0 = parse in a thread of this process
 
 
 class _FeedError(Exception):

@@ -117,10 +117,6 @@ class Library:
         by_url = {url: (feed_id, title) for feed_id, url, title, _etag, _lm in states}
         requests = [fetch_mod.FetchRequest(url=url, etag=etag, last_modified=lm, name=title or url)
                     for _id, url, title, etag, lm in states]
-        opts = self.settings.fetch
-        fsettings = fetch_mod.FetchSettings(
-            timeout=opts.timeout, max_bytes=opts.max_bytes, concurrency=opts.concurrency, per_host=opts.per_host
-        )
         outcomes: list[FeedOutcome] = []
         for _id, url, title, _etag, _lm in deferred:
             until = time.strftime("%H:%M", time.localtime(waiting[url]))
@@ -189,11 +185,11 @@ class Library:
         thread = threading.Thread(target=writer, name="veille-store-writer", daemon=True)
         thread.start()
         try:
-            fetch_mod.fetch_feeds(requests, fsettings, on_result=results.put, hold=lambda: results.qsize() > backlog)
+            fetch_mod.fetch_feeds(requests, self.settings.fetch, on_result=results.put, hold=lambda: results.qsize() > backlog)
         finally:
             results.put(None)
             thread.join()
-        store.prune(opts.retention_days)
+        store.prune(self.settings.fetch.retention_days)
         return outcomes
 
 

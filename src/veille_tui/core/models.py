@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from veille_tui import __version__
+
 
 @dataclass(frozen=True)
 class Feed:
@@ -17,6 +19,21 @@ class Feed:
     @property
     def name(self) -> str:
         return self.title or self.url
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """How feeds are fetched: the [fetch] table of the config (CONFIGURABLE keys) and defaults."""
+
+    timeout: float = 20.0  # seconds per response
+    max_bytes: int = 10 * 1024 * 1024  # size cap per response, decoded
+    concurrency: int = 16  # requests at once
+    per_host: int = 4  # requests at once to one host
+    retention_days: int = 90  # read, unstarred, unarchived items older than this are dropped
+    user_agent: str = f"veille-tui/{__version__} (+feed reader)"
+    parse_workers: int = 2  # processes for parsing; 0 = parse in a thread of this process
+
+    CONFIGURABLE = ("timeout", "max_bytes", "concurrency", "per_host", "retention_days", "parse_workers")
 
 
 @dataclass(frozen=True)
