@@ -2,7 +2,8 @@
 
 Every test gets its own VEILLE_TUI_DATA_DIR and VEILLE_TUI_CONFIG (tmp_path), a copy of
 examples/_posts already indexed, two subscribed feeds with fixed items (dates fixed, so that
-snapshots do not move), and no browser (DISPLAY unset).
+snapshots do not move; the current year is 2026 for the list's dates), and no browser (DISPLAY
+unset).
 """
 
 from __future__ import annotations
@@ -56,6 +57,15 @@ ITEMS_CERT = [
          date="2026-08-25T10:00:00+00:00", ts=1787652000, summary="Une vulnérabilité Fortinet (CVE-2026-4444).",
          categories=("avis",)),
 ]
+
+
+THIS_YEAR = 2026  # the list shows dates of this year as MM-DD: fixed, so that snapshots do not move
+
+
+@pytest.fixture(autouse=True)
+def fixed_year(monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.setattr("veille_tui.widgets.entry_list.this_year", lambda: THIS_YEAR)
+    return THIS_YEAR
 
 
 @pytest.fixture

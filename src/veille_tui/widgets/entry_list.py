@@ -11,6 +11,7 @@ Titles and sources are untrusted: they become `Segment`s of plain text, never ma
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -59,6 +60,19 @@ def fit(text: str, width: int) -> str:
     return cut + " " * (width - cell_len(cut))
 
 
+def this_year() -> int:
+    return time.localtime().tm_year
+
+
+def short_date(date: str | None, year: int) -> str:
+    """A list date in 5 cells: `MM-DD` in `year` (the current one), the year alone otherwise
+    (the article shows the full date)."""
+    date = date or ""
+    if len(date) < 10:
+        return date[:5]
+    return date[5:10] if date[:4] == str(year) else date[:4]
+
+
 @dataclass(frozen=True)
 class Columns:
     """Cell widths of the columns for one list width."""
@@ -67,13 +81,13 @@ class Columns:
     date: int
     source: int
     title: int
-    cve: int
+    cve: int  # a space, then ` 3 CVE`: never touching the title
 
     @classmethod
     def for_width(cls, width: int) -> Columns:
         source = 16 if width >= 90 else 12 if width >= 56 else 8 if width >= 44 else 0
-        date = 10 if width >= 48 else 5
-        cve = 6 if width >= 56 else 0
+        date = 5
+        cve = 7 if width >= 56 else 0
         markers = 3
         title = max(width - markers - 1 - (date + 1) - (source + 1 if source else 0) - cve, 1)
         return cls(markers, date, source, title, cve)
@@ -137,6 +151,7 @@ class EntryList(LineView, can_focus=True):
         self._rows: LRU[int, Entry] = LRU(4096)
         self._strips: LRU[tuple, Strip] = LRU(1024)
         self._glyphs = marker_glyphs()
+        self._year = this_year()  # dates of this year show as MM-DD
         self.empty_text = empty_text
 
     # --- data -------------------------------------------------------------------------------
@@ -146,6 +161,7 @@ class EntryList(LineView, can_focus=True):
         (and at the same height on screen); otherwise it goes to the first entry."""
         old_offset = self.cursor - self.scroll_offset.y
         self.ids = ids
+        self._year = this_year()
         self._position = None
         index = self.index_of(keep) if keep is not None else None
         self.virtual_size = Size(0, len(ids))
@@ -300,14 +316,14 @@ class EntryList(LineView, can_focus=True):
             + (glyphs["starred"] if entry.starred else " ")
             + (glyphs["archived"] if entry.archived else " ")
         )
-        date = (entry.date or "")[:10] if cols.date == 10 else (entry.date or "")[5:10]
+        date = short_date(entry.date, self._year)
         source = fit(entry.source, cols.source) + " " if cols.source else ""
         cve = ""
         if cols.cve:
             count = len(entry.cves)
-            cve = f"{count:>2} CVE" if count else " " * cols.cve
-            if count > 99:
-                cve = "99+CVE"
+            cve = f" {count:>2} CVE" if count < 100 else " 99+CVE"
+            if not count:
+                cve = " " * cols.cve
         title = fit(entry.title, cols.title)
         if selected:
             style = base + self.get_component_rich_style("entry-list--cursor")
