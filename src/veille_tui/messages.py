@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from veille_tui.core.library import FeedOutcome
-from veille_tui.core.models import FeedStatus, IndexReport
+from veille_tui.core.models import Entry, FeedStatus, IndexReport
 
 
 @dataclass
@@ -60,3 +60,17 @@ class DraftDone(Message):
     entry_id: int
     path: str | None = None
     error: str | None = None
+
+
+@dataclass
+class StoreChanged(Message):
+    """Another connection committed (a `veille-tui fetch` from cron, another TUI): the store as it
+    now is, for the filter in force, read by a worker (see screens/changes.py)."""
+
+    query: str
+    ids: list[int] | None  # the list for `query` (None: the query failed)
+    tag_counts: dict[str, int]
+    total: int
+    feeds: list[FeedStatus]
+    rows: list[Entry]  # fresh copies of the rows the list had cached
+    article: Entry | None  # the entry the article shows, with its body (None: gone, or none shown)

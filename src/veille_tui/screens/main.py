@@ -41,7 +41,9 @@ from veille_tui.messages import (
     FetchStarted,
     IndexDone,
     IndexProgress,
+    StoreChanged,
 )
+from veille_tui.screens.changes import POLL_SECONDS, data_version, read_changes
 from veille_tui.widgets.article import ArticleView
 from veille_tui.widgets.entry_list import EntryList
 from veille_tui.widgets.keybar import KeyBar, KeyItem
@@ -128,6 +130,10 @@ class MainScreen(Screen):
         # recent durations in seconds, by name (bench/tui_bench.py reads them)
         self.timings: dict[str, deque[float]] = {}
         self._last_move = 0.0
+        # what another process commits (a fetch from cron) shows without a key: see changes.py
+        self._data_version = data_version(self.store)
+        self._edits = 0  # read/starred changes made here (a reload read before one is stale)
+        self._poll_state: tuple[str, int] | None = None
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -173,6 +179,7 @@ class MainScreen(Screen):
         self.call_after_refresh(self._start_background)
 
     def _start_background(self) -> None:
+        self.set_interval(POLL_SECONDS, self.poll_store)
         self.load_feeds()
         if self.lib.archive is not None:
             self.set_activity("indexing the archive…")
@@ -190,6 +197,7 @@ class MainScreen(Screen):
 
     def reload(self) -> None:
         """The store changed under us (index, fetch, draft): counts, sidebar, list, article."""
+        self._data_version = data_version(self.store)
         self.tag_counts = self.store.tag_counts()
         self.total = self.store.count(None)
         self._fill_sidebar()
@@ -343,6 +351,7 @@ class MainScreen(Screen):
 
     def _changed(self, entry: Entry) -> None:
         """Show a changed entry everywhere it appears (list row, article header, cache)."""
+        self._edits += 1
         cached = self._articles.get(entry.id)
         if cached is not None:
             self._articles[entry.id] = replace(entry, body=cached.body)
@@ -552,6 +561,62 @@ class MainScreen(Screen):
             self._changed(entry)
             if self.article.entry_id == entry.id:
                 self.article.show(entry, keep_scroll=True)
+
+    # --- changes made by another process ----------------------------------------------------
+
+    def poll_store(self) -> None:
+        """Every few seconds: has another connection committed? (a few microseconds when not;
+        nothing is repainted then). Our own workers reload when they finish: not while they run."""
+        if any(w.is_running and w.group in {"index", "fetch", "draft", "changes"} for w in self.app.workers):
+            return
+        version = data_version(self.store)
+        if version is None or version == self._data_version:
+            return
+        self._data_version = version
+        self._poll_state = (self.query_text, self._edits)
+        self.read_changes(self.query_text, self.entries.cached_ids(), self.article.entry_id)
+
+    @work(thread=True, group="changes", exclusive=True, exit_on_error=False)
+    def read_changes(self, query: str, cached: list[int], article_id: int | None) -> None:
+        worker = get_current_worker()
+        try:
+            store = self.lib.reopen_store()
+        except Exception:
+            return
+        try:
+            message = read_changes(store, query, cached, article_id)
+        except Exception:  # locked for too long, or damaged: the next poll tries again
+            self.app.call_from_thread(self._forget_version)
+            return
+        finally:
+            store.close()
+        if not worker.is_cancelled:
+            self.post_message(message)
+
+    def _forget_version(self) -> None:
+        self._data_version = None
+
+    @on(StoreChanged)
+    def store_changed(self, message: StoreChanged) -> None:
+        """Show what changed in place: counts, sidebar, list (the cursor on the same entry),
+        article; what did not change is not repainted."""
+        if self._poll_state != (message.query, self._edits) or message.query != self.query_text:
+            self._data_version = None  # the view or an entry changed meanwhile: read again
+            return
+        if (message.tag_counts, message.total, message.feeds) != (self.tag_counts, self.total, self.feeds):
+            self.tag_counts, self.total, self.feeds = message.tag_counts, message.total, message.feeds
+            self._fill_sidebar()
+        entries = self.entries
+        entries.replace_rows(message.rows)
+        if message.ids is not None and message.ids != entries.ids:
+            entries.set_ids(message.ids, keep=entries.current_id)
+        article = message.article
+        self._articles.clear()
+        if article is not None and article.id == self.article.entry_id:
+            self._articles[article.id] = article
+            if article != self.article.entry:
+                self.article.show(article, keep_scroll=True)
+        self.update_status()
 
     # --- background: index, feeds, fetch ----------------------------------------------------
 

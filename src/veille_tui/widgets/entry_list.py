@@ -213,6 +213,25 @@ class EntryList(LineView, can_focus=True):
         if index is not None:
             self.refresh_line(index)
 
+    def cached_ids(self) -> list[int]:
+        """The ids of the rows held (to read them again when the store changed elsewhere)."""
+        return self._rows.keys()
+
+    def replace_rows(self, rows: Sequence[Entry]) -> int:
+        """Fresh copies of the rows held (another process changed the store): those not given are
+        dropped (fetched again when shown), those that changed are repainted, alone. Returns how
+        many changed."""
+        old, self._rows = self._rows, LRU(self._rows.maxsize)
+        changed = 0
+        for entry in rows:
+            self._rows[entry.id] = entry
+            if old.get(entry.id) != entry:
+                changed += 1
+                index = self.index_of(entry.id)
+                if index is not None:
+                    self.refresh_line(index)
+        return changed
+
     def forget_rows(self) -> None:
         """Drop the cached rows (after an index or a fetch changed them)."""
         self._rows.clear()

@@ -34,6 +34,10 @@ class LRU(Generic[K, V]):
     def __len__(self) -> int:
         return len(self._data)
 
+    def keys(self) -> list[K]:
+        """The keys, least recently used first."""
+        return list(self._data)
+
     def discard(self, key: K) -> None:
         self._data.pop(key, None)
 
