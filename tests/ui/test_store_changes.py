@@ -79,6 +79,7 @@ async def test_a_fetch_from_another_process_shows_in_place(make_app, lib, archiv
         cert = next(r for r in sidebar.rows if r.label == "Fixture CERT")
         assert cert.count == 6
         assert screen.entries.row(0).title == "Avis du cron 4"  # newest first
+        assert any("5 new entries" in str(n.message) for n in app._notifications)
 
 
 async def test_state_changed_elsewhere_repaints_that_row(make_app, lib, archive):

@@ -603,9 +603,13 @@ class MainScreen(Screen):
         if self._poll_state != (message.query, self._edits) or message.query != self.query_text:
             self._data_version = None  # the view or an entry changed meanwhile: read again
             return
+        added = message.total - self.total
         if (message.tag_counts, message.total, message.feeds) != (self.tag_counts, self.total, self.feeds):
             self.tag_counts, self.total, self.feeds = message.tag_counts, message.total, message.feeds
             self._fill_sidebar()
+        if added > 0:
+            self.notify(f"{added} new {'entry' if added == 1 else 'entries'} in the store (g: top of the list)",
+                        markup=False, timeout=5)
         entries = self.entries
         entries.replace_rows(message.rows)
         if message.ids is not None and message.ids != entries.ids:
