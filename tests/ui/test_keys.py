@@ -680,3 +680,19 @@ async def test_theme_switch_restyles_list_and_article(make_app, lib):
         expected = Color.parse(app.theme_variables["veille-cve"]).rich_color
         assert after != before
         assert all(isinstance(c, RichColor) and c.get_truecolor() == expected.get_truecolor() for c in after)
+
+
+async def test_a_damaged_database_during_a_refresh_says_how_to_recover(make_app, monkeypatch):
+    import sqlite3
+
+    def broken_fetch(self, names=(), on_result=None, store=None, on_start=None):
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(Library, "fetch", broken_fetch)
+    app = make_app(offline=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("malformed" in m and "To recover" in m and "state export" in m for m in messages), messages

@@ -20,7 +20,6 @@ from dataclasses import replace
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from veille_tui.widgets.lru import LRU
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -32,6 +31,7 @@ from textual.worker import get_current_worker
 from veille_tui.core.library import DraftError, FeedOutcome, Library
 from veille_tui.core.models import Entry, FeedStatus
 from veille_tui.core.query import QueryError
+from veille_tui.core.store import explain_database_error
 from veille_tui.core.text import clean_line
 from veille_tui.messages import (
     DraftDone,
@@ -47,6 +47,7 @@ from veille_tui.screens.changes import POLL_SECONDS, data_version, read_changes
 from veille_tui.widgets.article import ArticleView
 from veille_tui.widgets.entry_list import EntryList
 from veille_tui.widgets.keybar import KeyBar, KeyItem
+from veille_tui.widgets.lru import LRU
 from veille_tui.widgets.sidebar import VIEWS, Choice, Sidebar
 
 ARTICLE_DELAY = 0.08  # seconds the cursor must rest before the article follows it
@@ -211,6 +212,12 @@ class MainScreen(Screen):
         self.entries.set_ids(ids, keep=keep)
         self.update_status()
 
+    def failure(self, exc: BaseException) -> str:
+        """A worker's error as the user should read it: a database error says how to recover."""
+        if isinstance(exc, sqlite3.DatabaseError):
+            return explain_database_error(self.store.path, exc)
+        return f"{type(exc).__name__}: {exc}"
+
     def apply(self, query: str, choice: Choice | None = None) -> str | None:
         """Show the entries matching `query`; the list takes the focus with its first entry
         selected. Returns an error message for a malformed query (nothing changes then)."""
@@ -220,7 +227,7 @@ class MainScreen(Screen):
         except QueryError as exc:
             return str(exc)
         except sqlite3.DatabaseError as exc:  # locked for too long, or damaged: say so, go on
-            return f"the database did not answer: {exc}"
+            return self.failure(exc)
         self.query_text = query
         self.choice = choice or Choice("query", query or "All entries", query)
         self.sidebar.set_active(choice.id if choice is not None else None)
@@ -541,7 +548,7 @@ class MainScreen(Screen):
         except DraftError as exc:
             self.post_message(DraftDone(entry_id, error=str(exc)))
         except Exception as exc:  # never let a worker kill the app
-            self.post_message(DraftDone(entry_id, error=f"{type(exc).__name__}: {exc}"))
+            self.post_message(DraftDone(entry_id, error=self.failure(exc)))
         else:
             self.post_message(DraftDone(entry_id, path=str(path)))
         finally:
@@ -639,7 +646,7 @@ class MainScreen(Screen):
         try:
             report = self.lib.index(progress=progress, store=store)
         except Exception as exc:
-            self.post_message(IndexDone(None, error=str(exc)))
+            self.post_message(IndexDone(None, error=self.failure(exc)))
         else:
             self.post_message(IndexDone(report))
         finally:
@@ -737,7 +744,7 @@ class MainScreen(Screen):
         try:
             outcomes = self.lib.fetch(names, on_result=on_result, store=store, on_start=on_start)
         except Exception as exc:
-            self.post_message(FetchDone(error=f"{type(exc).__name__}: {exc}"))
+            self.post_message(FetchDone(error=self.failure(exc)))
         else:
             self.post_message(FetchDone(outcomes))
         finally:
