@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import os
+import queue
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -153,9 +154,6 @@ class Library:
         # Results are stored by a writer thread while the event loop goes on downloading and the
         # parser processes go on parsing. What waits when the writer comes back is stored in one
         # transaction (fewer commits); if that fails, feed by feed.
-        import queue
-        import threading
-
         results: queue.Queue = queue.Queue()
         backlog = 8  # feeds parsed but not stored yet: beyond it, downloads wait (bounds memory)
 
@@ -163,7 +161,7 @@ class Library:
             finished = False
             while not finished:
                 batch = [results.get()]
-                while batch[-1] is not None and not results.empty() and len(batch) < 32:
+                while batch[-1] is not None and not results.empty() and len(batch) < 8:
                     batch.append(results.get_nowait())
                 if batch[-1] is None:
                     finished = True
@@ -191,11 +189,3 @@ class Library:
             thread.join()
         store.prune(self.settings.fetch.retention_days)
         return outcomes
-
-
-def default_db_path() -> Path:
-    return paths.database_file()
-
-
-def env_flag(name: str) -> bool:
-    return os.environ.get(name, "").lower() in {"1", "true", "yes"}
