@@ -696,3 +696,15 @@ async def test_a_damaged_database_during_a_refresh_says_how_to_recover(make_app,
         await settle(pilot)
         messages = [str(n.message) for n in app._notifications]
         assert any("malformed" in m and "To recover" in m and "state export" in m for m in messages), messages
+
+
+async def test_a_first_start_says_how_to_get_something_to_read(env, monkeypatch):
+    from veille_tui.app import VeilleApp
+
+    library = Library.open()  # no archive, empty database
+    app = VeilleApp(library, offline=True, cli_theme=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        message = app.screen.query_one(ArticleView).message
+        assert "--archive DIR" in message and "press R" in message
+    library.close()

@@ -311,7 +311,13 @@ class MainScreen(Screen):
             self._article_timer.stop()
             self._article_timer = None
         if event.entry_id is None:
-            message = "No entries here." if not self.query_text else "No entry matches this query (esc: all entries)."
+            if self.query_text:
+                message = "No entry matches this query (esc: all entries)."
+            elif self.total == 0:  # a first start: say how to get something to read
+                message = ("Nothing here yet. Start veille-tui with --archive DIR (a Jekyll _posts folder), "
+                           + ("or without --offline and press R to fetch the feeds." if self.offline else "or press R to fetch the feeds."))
+            else:
+                message = "No entries here."
             self.article.show_message(message)
             return
         self._last_move = time.perf_counter()
