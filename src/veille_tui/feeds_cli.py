@@ -24,13 +24,31 @@ def run(args: Namespace) -> int:
     return _export(settings, args.file)
 
 
+def _with_feed_titles(feeds) -> list[Feed]:
+    """Feeds subscribed without a title take the title the feed itself gave on its last fetch."""
+    from dataclasses import replace
+
+    from veille_tui.core import paths
+    from veille_tui.core.store import Store, StoreError
+
+    if all(f.title for f in feeds) or not paths.database_file().exists():
+        return list(feeds)
+    try:
+        with Store(paths.database_file()) as store:
+            titles = store.site_titles()
+    except StoreError:
+        return list(feeds)
+    return [f if f.title else replace(f, title=titles.get(f.url, "")) for f in feeds]
+
+
 def _list(settings: config_mod.Settings, as_json: bool) -> int:
+    feeds = _with_feed_titles(settings.feeds)
     if as_json:
-        emit_json([{"url": f.url, "title": f.title, "tags": list(f.tags)} for f in settings.feeds])
+        emit_json([{"url": f.url, "title": f.title, "tags": list(f.tags)} for f in feeds])
         return 0
     if not settings.feeds_from_config:
         err(f"(built-in default feeds: no [[feeds]] in {settings.path})")
-    for feed in settings.feeds:
+    for feed in feeds:
         tags = " ".join("+" + t for t in feed.tags)
         print(f"{feed.title or '-':<28} {feed.url}  {tags}")
     return 0
@@ -111,7 +129,7 @@ def _import(settings: config_mod.Settings, file: Path, as_json: bool) -> int:
 def _export(settings: config_mod.Settings, file: str | None) -> int:
     from veille_tui.core.opml import write_opml
 
-    text = write_opml(list(settings.feeds))
+    text = write_opml(_with_feed_titles(settings.feeds))
     if file:
         Path(file).write_text(text, encoding="utf-8")
         err(f"{len(settings.feeds)} feeds written to {file}")

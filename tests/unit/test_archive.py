@@ -190,10 +190,10 @@ def test_draft_is_written_once_in_archive_format(posts_dir):
         posts_dir, title="Vendor's VPN \x1b[31mflaw\x1b[0m: 0-day exploited!", day=date(2026, 8, 1),
         tags=["veille-cyber", "bleepingcomp", "vpn"], summary="Résumé.", link="https://example.com/a",
     )
-    assert path.name == "2026-08-01-vendor-s-vpn-flaw-0-day-exploited.md"
+    assert path.name == "2026-08-01-vendors-vpn-flaw-0-day-exploited.md"
     text = path.read_text()
     assert text.startswith("---\ntitle: 'Vendor''s VPN flaw: 0-day exploited!'\ndate: 2026-08-01\n")
-    assert "permalink: /posts/2026/08/01/vendor-s-vpn-flaw-0-day-exploited/\n" in text
+    assert "permalink: /posts/2026/08/01/vendors-vpn-flaw-0-day-exploited/\n" in text
     assert "tags:\n- veille-cyber\n- bleepingcomp\n- vpn\n---\n" in text
     assert text.rstrip().endswith('[Source](https://example.com/a){:target="_blank"}')
     post = read(posts_dir, path.name)
@@ -221,3 +221,24 @@ def test_tags_are_normalised_so_queries_find_them(posts_dir, tmp_path):
     store.index_archive(posts_dir)
     assert set(store.tag_counts()) == {"has-space", "star", "zero-day"}
     assert store.count("+has-space") == store.count("+zero-day") == 1
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Vendor's C.E.O. says the 9.8 flaw is fixed", "vendors-ceo-says-the-98-flaw-is-fixed"),
+        ("Multiples vulnérabilités dans Produit X (3 août 2026)", "multiples-vulnerabilites-dans-produit-x-3-aout-2026"),
+        ("Patch now: $1M bug -- in   the wild!", "patch-now-1m-bug-in-the-wild"),
+        ("日本語", "untitled"),
+    ],
+)
+def test_slugs_follow_the_archive_convention(title, slug):
+    from veille_tui.core.text import slugify
+
+    assert slugify(title) == slug
+
+
+def test_draft_into_a_missing_archive_folder_is_refused(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        archive.write_draft(tmp_path / "typo", title="T", day=date(2026, 8, 1), tags=[], summary="x", link="https://e.com/")
+    assert not (tmp_path / "typo").exists()

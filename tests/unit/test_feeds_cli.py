@@ -8,6 +8,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from veille_tui.cli import main
+from veille_tui.core import config as config_mod
 from veille_tui.core.library import Library
 
 RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title>
@@ -100,3 +101,18 @@ def test_fetch_stores_items_and_honours_retry_after(library, httpserver: HTTPSer
     outcomes = {o.name: o for o in library.fetch()}
     assert outcomes["Busy"].status == "deferred" and "Retry-After" in outcomes["Busy"].error
     assert all("/busy.xml" not in str(req.url) for req, _resp in httpserver.log[requests_before:])
+
+
+def test_untitled_feed_is_listed_and_exported_with_its_own_title(library, httpserver: HTTPServer, capsys, tmp_path):
+    httpserver.expect_request("/ok.xml").respond_with_data(RSS, content_type="application/rss+xml")
+    httpserver.expect_request("/busy.xml").respond_with_data(RSS.replace("<title>Local</title>", "<title>Busy Weekly</title>"),
+                                                             content_type="application/rss+xml")
+    config = library.settings.path
+    config.write_text(config.read_text().replace('title = "Busy"\n', ""))
+    library.settings = config_mod.load()
+    library.fetch()
+    listed = {f["url"]: f["title"] for f in json.loads(cli(capsys, "feeds", "list", "--json")[1])}
+    assert listed[httpserver.url_for("/busy.xml")] == "Busy Weekly"
+    out = tmp_path / "o.opml"
+    cli(capsys, "feeds", "export", str(out))
+    assert 'text="Busy Weekly"' in out.read_text()

@@ -274,3 +274,18 @@ def test_a_feed_without_a_title_takes_its_own(store):
     assert store.feed_statuses()[0].title == "Untitled Weekly"
     assert store.entries("is:item")[0].source == "Untitled Weekly"
     assert store.count("feed:weekly") == 1
+
+
+def test_state_survives_indexing_another_archive_and_coming_back(store, archive, tmp_path):
+    post = store.entries("+hackernews")[0]
+    store.set_starred(post.id)
+    store.set_read(store.entries("+bleepingcomp")[0].id, False)
+    other = tmp_path / "other"
+    other.mkdir()
+    write_post(other, "2026-07-09-other.md", "---\ntitle: Other\n---\nx\n")
+    store.index_archive(other)  # the first archive's posts leave the index
+    assert store.count() == 1 and store.count("is:starred") == 0
+    store.index_archive(archive)  # and come back with their state
+    assert [e.title for e in store.entries("is:starred")] == ["Post B"]
+    assert [e.title for e in store.entries("is:unread")] == ["Post A"]
+    assert store.db.execute("SELECT count(*) FROM kept_state").fetchone()[0] == 0

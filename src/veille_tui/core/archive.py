@@ -359,7 +359,8 @@ def write_draft(root: Path, *, title: str, day: date, tags: list[str], summary: 
         "",
     ]
     content = "\n".join(lines)
-    root.mkdir(parents=True, exist_ok=True)
+    if not root.is_dir():
+        raise FileNotFoundError(f"{root}: archive folder not found")
     tmp = root / f".{name}.{os.getpid()}.tmp"
     tmp.write_text(content, encoding="utf-8")
     try:

@@ -87,9 +87,13 @@ class Library:
             day = datetime.fromisoformat(entry.date).astimezone(timezone.utc).date() if entry.date else date.today()
         except ValueError:
             day = date.today()
-        summary = f"### {entry.title}\n\n{entry.body or ''}".strip()
+        body = (entry.body or "").strip()
+        # the archive's posts open with a heading: the item's own, else its title
+        summary = body if body.startswith("#") else f"### {entry.title}\n\n{body}".strip()
         try:
             path = archive_mod.write_draft(self.archive, title=entry.title, day=day, tags=tags, summary=summary, link=entry.link)
+        except FileNotFoundError as exc:
+            raise DraftError(str(exc)) from None
         except archive_mod.DraftExists as exc:
             raise DraftError(f"{exc}: a post with that name exists already; not overwritten") from None
         except OSError as exc:

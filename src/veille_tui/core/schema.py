@@ -84,8 +84,14 @@ CREATE UNIQUE INDEX feeds_config_url ON feeds (config_url);
 ALTER TABLE feeds ADD COLUMN retention_days INTEGER;
 """
 
+_V4_KEPT_STATE = """
+-- read/starred state of posts that left the index (file moved away, another archive indexed):
+-- given back when a post of that name is indexed again
+CREATE TABLE kept_state (file TEXT PRIMARY KEY, read INTEGER NOT NULL, starred INTEGER NOT NULL, kept REAL NOT NULL);
+"""
+
 # Each migration takes the schema from version N to N+1; append, never edit.
-MIGRATIONS: list[str] = [_SCHEMA_V1, _V2_FEED_COUNTS, _V3_FEED_IDENTITY]
+MIGRATIONS: list[str] = [_SCHEMA_V1, _V2_FEED_COUNTS, _V3_FEED_IDENTITY, _V4_KEPT_STATE]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -235,6 +235,7 @@ class Store:
             "INSERT INTO entries_fts (rowid, title, body) VALUES (?, ?, ?)",
             [(entry_id, post.title, post.body) for entry_id, post in enumerate(posts, first_id)],
         )
+        self._restore_kept_state(first_id, first_id + len(posts) - 1)
         self._insert_tags(tag_rows, cve_rows, [r[0] for r in rows])
 
     def _insert_tags(self, tag_rows: list, cve_rows: list, new_ids: list[int]) -> None:
@@ -276,6 +277,7 @@ class Store:
                 f"INSERT INTO entries ({cols}, read, added) VALUES ({', '.join('?' * len(values))}, 1, ?)",
                 (*values.values(), time.time()),
             ).lastrowid
+            self._restore_kept_state(entry_id, entry_id)
         else:
             entry_id = row[0]
             sets = ", ".join(f"{k} = ?" for k in values)
@@ -314,7 +316,27 @@ class Store:
             )
             self._refresh_entry(entry_id)
         else:
+            # state is user data: kept for when a post of this name comes back
+            self.db.execute(
+                "INSERT OR REPLACE INTO kept_state (file, read, starred, kept)"
+                " SELECT file, read, starred, ? FROM entries WHERE id = ? AND (read = 0 OR starred = 1)",
+                (time.time(), entry_id),
+            )
             self.db.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
+
+    def _restore_kept_state(self, first_id: int, last_id: int) -> None:
+        """Posts just inserted (ids first..last) take back the state kept under their file name."""
+        if self.db.execute("SELECT 1 FROM kept_state LIMIT 1").fetchone() is None:
+            return
+        self.db.execute(
+            "UPDATE entries SET read = (SELECT k.read FROM kept_state k WHERE k.file = entries.file),"
+            " starred = (SELECT k.starred FROM kept_state k WHERE k.file = entries.file)"
+            " WHERE id BETWEEN ? AND ? AND file IN (SELECT file FROM kept_state)",
+            (first_id, last_id),
+        )
+        self.db.execute(
+            "DELETE FROM kept_state WHERE file IN (SELECT file FROM entries WHERE id BETWEEN ? AND ?)", (first_id, last_id)
+        )
 
     def _set_text(self, entry_id: int, title: str, body: str) -> None:
         self.db.execute("DELETE FROM entries_fts WHERE rowid = ?", (entry_id,))
@@ -420,6 +442,10 @@ class Store:
             wanted = [n.lower() for n in names]
             rows = [r for r in rows if any(w == r[1].lower() or w in (r[2] or "").lower() or w in r[1].lower() for w in wanted)]
         return rows
+
+    def site_titles(self) -> dict[str, str]:
+        """The feeds' own titles (learnt on fetch), by subscription URL."""
+        return dict(self.db.execute("SELECT config_url, site_title FROM feeds WHERE site_title IS NOT NULL AND site_title != ''"))
 
     def deferred_feeds(self, now: float | None = None) -> dict[str, float]:
         """Feeds whose server asked (Retry-After) not to be fetched before a time: url -> time."""

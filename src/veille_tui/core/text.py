@@ -96,9 +96,12 @@ def normalize_tag(text: str | None) -> str:
 
 
 def slugify(text: str, max_length: int = 80) -> str:
-    """A safe file-name slug: lowercase ASCII letters, digits and hyphens."""
-    ascii_text = fold(clean_line(text)).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    """A safe file-name slug, as the archive makes them: lowercase ASCII letters, digits and
+    hyphens; spaces become hyphens, other characters go ("U.S." -> "us", "9.8" -> "98",
+    "Microsoft's" -> "microsofts", accents folded)."""
+    ascii_text = fold(clean_line(text)).encode("ascii", "ignore").decode("ascii").lower()
+    ascii_text = re.sub(r"[^a-z0-9\s-]+", "", ascii_text)
+    slug = re.sub(r"[\s-]+", "-", ascii_text).strip("-")
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
     return slug or "untitled"

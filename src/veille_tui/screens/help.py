@@ -70,6 +70,8 @@ class HelpScreen(ModalScreen[None]):
         Binding("up,k", "scroll(-1)", "Up", show=False, id="help.up"),
         Binding("pagedown,space", "page(1)", "Page down", show=False, id="help.page_down"),
         Binding("pageup,b", "page(-1)", "Page up", show=False, id="help.page_up"),
+        Binding("home,g", "edge(0)", "Top", show=False, id="help.top"),
+        Binding("end,G", "edge(1)", "Bottom", show=False, id="help.bottom"),
     ]
 
     def __init__(self, sections: list[tuple[str, DOMNode]]) -> None:
@@ -104,10 +106,16 @@ class HelpScreen(ModalScreen[None]):
     def action_close(self) -> None:
         self.dismiss(None)
 
+    # immediate=True: keys that arrive in a burst (a slow SSH link) each move from where the
+    # previous one left the view, none is lost
     def action_scroll(self, step: int) -> None:
         scroller = self.query_one(VerticalScroll)
-        scroller.scroll_relative(y=step, animate=False)
+        scroller.scroll_relative(y=step, animate=False, immediate=True)
 
     def action_page(self, step: int) -> None:
         scroller = self.query_one(VerticalScroll)
-        scroller.scroll_relative(y=step * max(scroller.size.height - 2, 1), animate=False)
+        scroller.scroll_relative(y=step * max(scroller.size.height - 2, 1), animate=False, immediate=True)
+
+    def action_edge(self, bottom: int) -> None:
+        scroller = self.query_one(VerticalScroll)
+        scroller.scroll_to(y=scroller.max_scroll_y if bottom else 0, animate=False, immediate=True)
