@@ -9,7 +9,6 @@ import argparse
 import json
 import sqlite3
 import sys
-from pathlib import Path
 
 from veille_tui import __version__
 

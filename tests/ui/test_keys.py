@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from rich.cells import cell_len
 
-from veille_tui.core.library import DraftError, FeedOutcome, Library
+from veille_tui.core.library import FeedOutcome, Library
 from veille_tui.screens.dialogs import QueryScreen, TagPicker
 from veille_tui.screens.help import HelpScreen
 from veille_tui.screens.main import MainScreen
 from veille_tui.widgets.article import ArticleView
 from veille_tui.widgets.entry_list import EntryList
-from veille_tui.widgets.sidebar import Sidebar
 
 from .conftest import CJK_TITLE, MARKUP_TITLE
 

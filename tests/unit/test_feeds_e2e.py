@@ -4,7 +4,6 @@ served on loopback by ../shared/bench (skips when ../shared is absent)."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
