@@ -8,7 +8,7 @@ from argparse import Namespace
 from pathlib import Path
 
 from veille_tui.cli import emit_json, err
-from veille_tui.core.library import DraftError, Library
+from veille_tui.core.library import NO_ARCHIVE, DraftError, Library
 from veille_tui.core.models import Entry
 from veille_tui.core.text import clean, clean_line
 
@@ -39,7 +39,7 @@ def _quiet_index(lib: Library) -> None:
 def cmd_index(args: Namespace) -> int:
     lib = _open(args)
     if lib.archive is None:
-        err("veille-tui: no archive: give --archive DIR, set VEILLE_TUI_ARCHIVE, or archive = \"...\" in the config")
+        err(f"veille-tui: {NO_ARCHIVE}")
         return 2
     try:
         report = lib.index(parallel=True)

@@ -18,6 +18,9 @@ from veille_tui.core.store import Store
 from veille_tui.core.text import normalize_tag
 
 
+NO_ARCHIVE = 'no archive: give --archive DIR, set VEILLE_TUI_ARCHIVE, or archive = "..." in the config'
+
+
 class DraftError(Exception):
     pass
 
@@ -69,7 +72,7 @@ class Library:
         """Write an archive draft for an item and index it, so that it shows as archived."""
         store = store or self.store
         if self.archive is None:
-            raise DraftError("no archive: give --archive DIR, VEILLE_TUI_ARCHIVE or archive = ... in the config")
+            raise DraftError(NO_ARCHIVE)
         found = store.item_for_draft(entry_id)
         if found is None:
             raise DraftError(f"no entry with id {entry_id}")

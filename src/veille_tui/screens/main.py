@@ -28,7 +28,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from veille_tui.core.library import DraftError, FeedOutcome, Library
+from veille_tui.core.library import NO_ARCHIVE, DraftError, FeedOutcome, Library
 from veille_tui.core.models import Entry, FeedStatus
 from veille_tui.core.query import QueryError
 from veille_tui.core.store import explain_database_error
@@ -540,8 +540,7 @@ class MainScreen(Screen):
             self.notify(f"Already archived: {entry.file}", markup=False)
             return
         if self.lib.archive is None:
-            self.notify("No archive: start with --archive DIR (or archive = \"...\" in the config).",
-                        severity="warning", markup=False)
+            self.notify(NO_ARCHIVE[0].upper() + NO_ARCHIVE[1:], severity="warning", markup=False)
             return
         self.set_activity("writing the draft…")
         self.write_draft(entry.id)
