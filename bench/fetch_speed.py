@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from veille_tui.core.fetch import FetchRequest, FetchSettings, fetch_feeds  # noqa: E402
+from veille_tui.core.feeds.http import FetchRequest, FetchSettings, fetch_feeds  # noqa: E402
 
 
 def start_server(serve: str, directory: str) -> tuple[subprocess.Popen, int]:

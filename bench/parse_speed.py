@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from veille_tui.core import feedparse  # noqa: E402
-from veille_tui.core.fetch import _Parser  # noqa: E402
+from veille_tui.core.feeds import parse as feedparse  # noqa: E402
+from veille_tui.core.feeds.http import _Parser  # noqa: E402
 
 
 def timed(fn, datas):

@@ -70,7 +70,7 @@ BARE_APP = textwrap.dedent('''
 # The child that runs the app with its timings dumped at exit (the app itself records them).
 TIMING_CHILD = textwrap.dedent('''
     import json, sys
-    from veille_tui.app import VeilleApp
+    from veille_tui.tui.app import VeilleApp
     from veille_tui.core.library import Library
 
     out, archive = sys.argv[1], sys.argv[2]

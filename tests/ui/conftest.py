@@ -64,7 +64,7 @@ THIS_YEAR = 2026  # the list shows dates of this year as MM-DD: fixed, so that s
 
 @pytest.fixture(autouse=True)
 def fixed_year(monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setattr("veille_tui.widgets.entry_list.this_year", lambda: THIS_YEAR)
+    monkeypatch.setattr("veille_tui.tui.widgets.entry_list.this_year", lambda: THIS_YEAR)
     return THIS_YEAR
 
 
@@ -110,7 +110,7 @@ def lib(env: Path, archive: Path):
 
 @pytest.fixture
 def make_app(lib):
-    from veille_tui.app import VeilleApp
+    from veille_tui.tui.app import VeilleApp
 
     def make(offline: bool = True, theme: str | None = None, library: Library | None = None) -> VeilleApp:
         return VeilleApp(library or lib, offline=offline, cli_theme=theme)

@@ -14,8 +14,8 @@ pytest.importorskip("pytest_httpserver")
 
 
 async def test_R_fetches_a_served_feed_and_the_list_follows(env, archive, httpserver):
-    from veille_tui.app import VeilleApp
-    from veille_tui.screens.main import MainScreen
+    from veille_tui.tui.app import VeilleApp
+    from veille_tui.tui.screens.main import MainScreen
 
     httpserver.expect_request("/rss.xml").respond_with_data(
         (DATA / "rss20.xml").read_bytes(), content_type="application/rss+xml")

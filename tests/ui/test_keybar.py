@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len
 
-from veille_tui.screens.main import KEY_BAR, MainScreen
-from veille_tui.widgets.keybar import KeyBar
+from veille_tui.tui.screens.main import KEY_BAR, MainScreen
+from veille_tui.tui.widgets.keybar import KeyBar
 
 
 async def settle(pilot) -> None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from veille_tui.core.library import Library
-from veille_tui.screens.main import MainScreen
+from veille_tui.tui.screens.main import MainScreen
 
 
 async def test_keymap_from_the_config(env, archive, lib):
     config = env / "config" / "config.toml"
     config.write_text(config.read_text() + '\n[keymap]\nnext_tag = "n"\ntoggle_starred = "x"\n', encoding="utf-8")
     library = Library.open(archive=str(archive))
-    from veille_tui.app import VeilleApp
+    from veille_tui.tui.app import VeilleApp
 
     app = VeilleApp(library, offline=True, cli_theme=None)
     async with app.run_test(size=(160, 48)) as pilot:

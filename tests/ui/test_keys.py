@@ -7,11 +7,11 @@ import re
 from rich.cells import cell_len
 
 from veille_tui.core.library import FeedOutcome, Library
-from veille_tui.screens.dialogs import QueryScreen, TagPicker
-from veille_tui.screens.help import HelpScreen
-from veille_tui.screens.main import MainScreen
-from veille_tui.widgets.article import ArticleView
-from veille_tui.widgets.entry_list import EntryList
+from veille_tui.tui.screens.dialogs import QueryScreen, TagPicker
+from veille_tui.tui.screens.help import HelpScreen
+from veille_tui.tui.screens.main import MainScreen
+from veille_tui.tui.widgets.article import ArticleView
+from veille_tui.tui.widgets.entry_list import EntryList
 
 from .conftest import CJK_TITLE, MARKUP_TITLE
 
@@ -324,7 +324,7 @@ async def test_o_with_a_gui_browser_opens_it(make_app, monkeypatch):
 async def test_a_text_browser_is_never_used(monkeypatch):
     import webbrowser
 
-    from veille_tui.screens.main import gui_browser
+    from veille_tui.tui.screens.main import gui_browser
 
     monkeypatch.setenv("DISPLAY", ":0")
     monkeypatch.setattr(webbrowser, "get", lambda using=None: webbrowser.GenericBrowser("lynx"))
@@ -393,8 +393,9 @@ async def test_r_and_R_offline_say_so(make_app):
 async def test_R_fetches_in_a_worker_with_progress(make_app, lib, monkeypatch):
     calls = []
 
-    def fake_fetch(self, names=(), on_result=None, store=None, on_start=None):
-        calls.append((tuple(names), store is not self.store))
+    def fake_fetch(self, names=(), on_result=None, on_start=None):
+        # a worker thread fetches on a library of its own (its own connection), not the screen's
+        calls.append((tuple(names), self is not app.screen.lib))
         if on_start:
             on_start(2)
         outcomes = [FeedOutcome("Fixture News", "https://news.example.org/feed.xml", "ok", 0),
@@ -573,7 +574,7 @@ async def test_archive_index_runs_at_start_and_new_posts_appear(make_app, lib, a
 
 
 async def test_bad_config_theme_is_a_notification(env, archive, monkeypatch):
-    from veille_tui.app import VeilleApp
+    from veille_tui.tui.app import VeilleApp
 
     config = env / "config" / "config.toml"
     config.write_text('theme = "no-such-theme"\n', encoding="utf-8")
@@ -649,7 +650,7 @@ async def test_article_scrolls_with_keys(make_app, lib):
 
 
 def test_fit_keeps_one_line_and_cell_width():
-    from veille_tui.widgets.entry_list import fit
+    from veille_tui.tui.widgets.entry_list import fit
 
     assert fit("a\nb\tc", 8) == "a b c   "
     assert cell_len(fit("日本語のタイトル", 7)) == 7
@@ -683,7 +684,7 @@ async def test_theme_switch_restyles_list_and_article(make_app, lib):
 async def test_a_damaged_database_during_a_refresh_says_how_to_recover(make_app, monkeypatch):
     import sqlite3
 
-    def broken_fetch(self, names=(), on_result=None, store=None, on_start=None):
+    def broken_fetch(self, names=(), on_result=None, on_start=None):
         raise sqlite3.DatabaseError("database disk image is malformed")
 
     monkeypatch.setattr(Library, "fetch", broken_fetch)
@@ -697,7 +698,7 @@ async def test_a_damaged_database_during_a_refresh_says_how_to_recover(make_app,
 
 
 async def test_a_first_start_says_how_to_get_something_to_read(env, monkeypatch):
-    from veille_tui.app import VeilleApp
+    from veille_tui.tui.app import VeilleApp
 
     library = Library.open()  # no archive, empty database
     app = VeilleApp(library, offline=True, cli_theme=None)

@@ -12,8 +12,8 @@ pytestmark = pytest.mark.skipif(not REAL_ARCHIVE.is_dir(), reason="the real arch
 
 
 async def test_real_archive_certfr_and_article(env):
-    from veille_tui.app import VeilleApp
-    from veille_tui.screens.main import MainScreen
+    from veille_tui.tui.app import VeilleApp
+    from veille_tui.tui.screens.main import MainScreen
 
     lib = Library.open(archive=str(REAL_ARCHIVE))
     try:

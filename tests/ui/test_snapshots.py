@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from veille_tui.themes import discover_themes
+from veille_tui.tui.themes import discover_themes
 
 SHIPPED_THEMES = sorted(discover_themes(None)[0])
 

@@ -8,14 +8,14 @@ import pytest
 
 from veille_tui.core.library import Library
 from veille_tui.core.models import Item
-from veille_tui.screens.main import MainScreen
+from veille_tui.tui.screens.main import MainScreen
 
 POLL = 0.1
 
 
 @pytest.fixture(autouse=True)
 def fast_poll(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("veille_tui.screens.main.POLL_SECONDS", POLL)
+    monkeypatch.setattr("veille_tui.tui.screens.main.POLL_SECONDS", POLL)
 
 
 def new_items(n: int) -> list[Item]:
@@ -121,15 +121,13 @@ async def test_a_query_view_follows_too(make_app, lib, archive):
 
 async def test_nothing_is_repainted_while_nothing_changes(make_app, lib, archive, monkeypatch):
     calls: list[str] = []
-    import veille_tui.screens.main as main_module
+    real = Library.data_version
 
-    real = main_module.data_version
-
-    def counting(store):
+    def counting(self):
         calls.append("poll")
-        return real(store)
+        return real(self)
 
-    monkeypatch.setattr(main_module, "data_version", counting)
+    monkeypatch.setattr(Library, "data_version", counting)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, 4 * POLL)  # the feeds' sync at start is a commit: read once, same data

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from tests.conftest import write_post
-from veille_tui.core import archive
+from veille_tui.core.archive import drafts
+from veille_tui.core.archive import reader as archive
 from veille_tui.core.store import Store
 
 
@@ -186,7 +187,7 @@ def test_incremental_reindex(posts_dir, tmp_path, monkeypatch):
 
 
 def test_draft_is_written_once_in_archive_format(posts_dir):
-    path = archive.write_draft(
+    path = drafts.write_draft(
         posts_dir, title="Vendor's VPN \x1b[31mflaw\x1b[0m: 0-day exploited!", day=date(2026, 8, 1),
         tags=["veille-cyber", "bleepingcomp", "vpn"], summary="Résumé.", link="https://example.com/a",
     )
@@ -198,8 +199,8 @@ def test_draft_is_written_once_in_archive_format(posts_dir):
     assert text.rstrip().endswith('[Source](https://example.com/a){:target="_blank"}')
     post = read(posts_dir, path.name)
     assert post.title == "Vendor's VPN flaw: 0-day exploited!"
-    with pytest.raises(archive.DraftExists):
-        archive.write_draft(posts_dir, title="Vendor's VPN flaw: 0-day exploited!", day=date(2026, 8, 1),
+    with pytest.raises(drafts.DraftExists):
+        drafts.write_draft(posts_dir, title="Vendor's VPN flaw: 0-day exploited!", day=date(2026, 8, 1),
                             tags=[], summary="other", link="https://example.com/b")
     assert path.read_text() == text
     assert [p.name for p in posts_dir.iterdir()] == [path.name]  # no temporary file left
@@ -209,7 +210,7 @@ def test_draft_tags_are_always_valid_yaml(posts_dir):
     import frontmatter
 
     nasty = ["veille-cyber", "!important", "*alias", "#hash", "[x]", "has space", "sécurité", "yes", "a: b"]
-    path = archive.write_draft(posts_dir, title="Tags", day=date(2026, 8, 2), tags=nasty, summary="x", link="https://e.com/t")
+    path = drafts.write_draft(posts_dir, title="Tags", day=date(2026, 8, 2), tags=nasty, summary="x", link="https://e.com/t")
     assert frontmatter.load(path)["tags"] == nasty
     stat = next(s for s in archive.scan(posts_dir) if s.name == path.name)
     assert archive.read_post(posts_dir, stat).tags == ("veille-cyber", "important", "alias", "hash", "x", "has-space", "sécurité", "yes", "a-b")
@@ -240,5 +241,5 @@ def test_slugs_follow_the_archive_convention(title, slug):
 
 def test_draft_into_a_missing_archive_folder_is_refused(tmp_path):
     with pytest.raises(FileNotFoundError):
-        archive.write_draft(tmp_path / "typo", title="T", day=date(2026, 8, 1), tags=[], summary="x", link="https://e.com/")
+        drafts.write_draft(tmp_path / "typo", title="T", day=date(2026, 8, 1), tags=[], summary="x", link="https://e.com/")
     assert not (tmp_path / "typo").exists()

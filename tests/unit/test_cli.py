@@ -82,15 +82,6 @@ def test_archive_from_environment_and_config(tmp_path):
     assert (data / "veille.db").exists()
 
 
-def test_subcommands_do_not_import_textual():
-    code = (
-        "import sys; from veille_tui.cli import main; "
-        f"main(['--archive', {str(EXAMPLES)!r}, 'list', '--json']); "
-        "assert 'textual' not in sys.modules, 'textual imported'"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, timeout=60)
-
-
 def test_archive_command_writes_a_draft_for_an_item(posts_dir, tmp_path):
     from veille_tui.core.library import Library
     from veille_tui.core.models import Feed, Item

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from veille_tui.core import feedparse
-from veille_tui.core.feedparse import parse_feed, parse_with
+from veille_tui.core.feeds import parse as feedparse
+from veille_tui.core.feeds.parse import parse_feed, parse_with
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "feeds"
 SHARED_BENCH = Path(__file__).resolve().parents[3] / "shared" / "bench"
@@ -194,7 +194,7 @@ def test_entity_bomb(tmp_path):
     """Billion laughs (10^9 'lol'): no expansion, bounded time and memory, in a fresh process."""
     code = (
         "import resource, sys, time\n"
-        "from veille_tui.core.feedparse import parse_feed\n"
+        "from veille_tui.core.feeds.parse import parse_feed\n"
         f"data = open({str(DATA / 'bomb.xml')!r}, 'rb').read()\n"
         "t = time.perf_counter(); r = parse_feed(data, 'https://x/')\n"
         "dt = time.perf_counter() - t\n"
@@ -448,7 +448,7 @@ def test_peak_memory_is_bounded_for_big_feed():
 
 
 def test_links_with_parentheses_leave_no_stray_bracket():
-    from veille_tui.core.feedparse import body_to_markdown
+    from veille_tui.core.feeds.parse import body_to_markdown
 
     md = body_to_markdown("<p>para <a href='javascript:alert(1)'>js link</a> and <a href='/wiki/Foo_(bar)'>wiki</a></p>",
                           "text/html", "https://e.org/x")

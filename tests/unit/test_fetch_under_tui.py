@@ -10,7 +10,7 @@ import textwrap
 def test_pool_starts_when_stderr_is_a_capture_object(tmp_path):
     script = textwrap.dedent("""
         import http.server, sys, threading
-        from veille_tui.core.fetch import FetchRequest, FetchSettings, fetch_feeds
+        from veille_tui.core.feeds.http import FetchRequest, FetchSettings, fetch_feeds
 
         RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>' + b''.join(
             b'<item><title>Story %d</title><link>https://e.org/%d</link><guid>%d</guid></item>' % (n, n, n) for n in range(5)

@@ -226,7 +226,7 @@ def test_two_connections_write_at_once(tmp_path, archive):
 
 
 def test_migration_from_version_1_keeps_data(tmp_path):
-    from veille_tui.core.schema import MIGRATIONS, statements as _statements
+    from veille_tui.core.store.schema import MIGRATIONS, statements as _statements
 
     path = tmp_path / "v1.sqlite"
     db = sqlite3.connect(path)

@@ -11,7 +11,7 @@ from textual.color import Color
 from textual.theme import BUILTIN_THEMES, Theme
 from textual.widgets import Checkbox, DataTable, Footer, Input, Markdown, OptionList, Static, Tree
 
-from veille_tui.themes import (
+from veille_tui.tui.themes import (
     ALLOWED_KEYS,
     apply_theme,
     install_themes,
@@ -117,13 +117,14 @@ def test_allowed_keys_are_theme_fields() -> None:
 def test_shipped_themes_dir_in_an_installed_package(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import veille_tui.themes as themes_module
-
     package = tmp_path / "lib" / "site-packages" / "veille_tui"
-    package.mkdir(parents=True)
+    (package / "themes_data").mkdir(parents=True)
     (tmp_path / "lib" / "themes").mkdir()  # a stray "themes" two levels up is not a checkout
-    monkeypatch.setattr(themes_module, "__file__", str(package / "themes.py"))
-    assert shipped_themes_dir() == package / "themes_data"
+    assert shipped_themes_dir(package) == package / "themes_data"
+
+
+def test_shipped_themes_dir_in_a_source_checkout() -> None:
+    assert shipped_themes_dir() == Path(__file__).resolve().parents[2] / "themes"
 
 
 def test_user_themes_dir(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from veille_tui.core import paths
 from veille_tui.core.models import Feed, FetchSettings
 from veille_tui.core.text import normalize_tag
+from veille_tui.core.errors import ConfigError
 
 DEFAULT_FEEDS: tuple[Feed, ...] = (
     Feed("https://www.bleepingcomputer.com/feed/", "BleepingComputer", ("bleepingcomp",)),
@@ -23,8 +24,6 @@ DEFAULT_FEEDS: tuple[Feed, ...] = (
 )
 
 
-class ConfigError(Exception):
-    """A config file that cannot be used; the message names the file (and line when known)."""
 
 
 @dataclass(frozen=True)

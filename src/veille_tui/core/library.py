@@ -1,79 +1,169 @@
-"""The small API the CLI and the TUI use: settings + store + archive, wired once."""
+"""THE API of veille-tui: the CLI and the TUI talk to the data through `Library` only.
+
+A `Library` holds the settings, the archive folder and one database connection. sqlite3
+connections belong to the thread that uses them: a worker thread takes its own with
+`with lib.for_thread() as wlib: ...`, closed when the block ends.
+"""
 
 from __future__ import annotations
 
-import queue
-import threading
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Any
 
-from veille_tui.core import archive as archive_mod
 from veille_tui.core import config as config_mod
 from veille_tui.core import paths
-from veille_tui.core.models import IndexReport
+from veille_tui.core.archive import drafts
+from veille_tui.core.errors import DraftError, DraftExists, StoreError, explain_database_error
+from veille_tui.core.models import Entry, Feed, FeedOutcome, FeedStatus, IndexReport
+from veille_tui.core.query import Query
 from veille_tui.core.store import Store
 from veille_tui.core.text import normalize_tag
+from veille_tui.core.update import update_feeds
 
+__all__ = ["NO_ARCHIVE", "DraftError", "FeedOutcome", "Library"]
 
 NO_ARCHIVE = 'no archive: give --archive DIR, set VEILLE_TUI_ARCHIVE, or archive = "..." in the config'
 
-
-class DraftError(Exception):
-    pass
-
-
-@dataclass
-class FeedOutcome:
-    """One feed's fetch, as reported to the user."""
-
-    name: str
-    url: str
-    status: str  # ok | unchanged | error | deferred (Retry-After not yet passed)
-    new: int = 0
-    error: str | None = None
-    items: int = 0
-    warning: str | None = None  # e.g. items whose date could not be read
+QueryLike = Query | str | None
 
 
 class Library:
-    def __init__(self, settings: config_mod.Settings, archive: Path | None, store: Store) -> None:
+    def __init__(self, settings: config_mod.Settings, archive: Path | None, store: Store | None = None,
+                 db_path: Path | None = None) -> None:
         self.settings = settings
         self.archive = archive
-        self.store = store
+        self._store = store
+        self.db_path = Path(store.path) if store is not None else (db_path or paths.database_file())
 
     @classmethod
-    def open(cls, config: str | None = None, archive: str | None = None, db_path: Path | None = None) -> Library:
-        settings = config_mod.load(config)
+    def open(
+        cls, config: str | None = None, archive: str | None = None, db_path: Path | None = None,
+        config_must_exist: bool = True,
+    ) -> Library:
+        """Settings and archive now; the database when it is first needed (`themes` and `feeds
+        export` never open it). A --config file that does not exist is an error unless the caller
+        is about to write it (config_must_exist=False)."""
+        settings = config_mod.load(config, must_exist=config_must_exist)
         root = config_mod.resolve_archive(archive, settings)
-        store = Store(db_path or paths.database_file(), watch=settings.watch)
-        return cls(settings, root, store)
+        return cls(settings, root, db_path=db_path)
+
+    @property
+    def store(self) -> Store:
+        """The database connection of this thread (for core code and tests; the front ends use the
+        methods below)."""
+        if self._store is None:
+            self._store = Store(self.db_path, watch=self.settings.watch)
+        return self._store
 
     def close(self) -> None:
-        self.store.close()
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
-    def reopen_store(self) -> Store:
-        """A second connection on the same database, for a worker thread."""
-        return Store(self.store.path, watch=self.settings.watch)
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def for_thread(self) -> Iterator[Library]:
+        """The same library on a connection of its own, for a worker thread; closed at the end."""
+        lib = Library(self.settings, self.archive, db_path=self.db_path)
+        try:
+            yield lib
+        finally:
+            lib.close()
+
+    def explain(self, exc: BaseException) -> str:
+        """What to tell the user about a database error met while reading or writing."""
+        return explain_database_error(self.db_path, exc)
+
+    def database_exists(self) -> bool:
+        return self._store is not None or self.db_path.exists()
+
+    # --- reads ----------------------------------------------------------------------------------
+
+    def entry_ids(self, query: QueryLike = None) -> list[int]:
+        """Ids of the matching entries, newest first, in one SQLite step."""
+        return self.store.entry_id_list(query)
+
+    def entries(self, query: QueryLike = None, limit: int = 100, offset: int = 0) -> list[Entry]:
+        return self.store.entries(query, limit=limit, offset=offset)
+
+    def entries_by_ids(self, ids: Sequence[int]) -> list[Entry]:
+        return self.store.entries_by_ids(ids)
+
+    def entry(self, entry_id: int) -> Entry | None:
+        return self.store.entry(entry_id)
+
+    def count(self, query: QueryLike = None) -> int:
+        return self.store.count(query)
+
+    def tag_counts(self) -> dict[str, int]:
+        return self.store.tag_counts()
+
+    def feed_statuses(self, sync: bool = True) -> list[FeedStatus]:
+        """Every subscribed feed with its health (sync: the config's feeds written to the database
+        first; a read-only poll passes False)."""
+        if sync:
+            self.store.sync_feeds(self.settings.feeds)
+        return self.store.feed_statuses()
+
+    def feeds_with_titles(self, feeds: Iterable[Feed]) -> list[Feed]:
+        """Feeds subscribed without a title take the title the feed gave on its last fetch."""
+        from dataclasses import replace
+
+        feeds = list(feeds)
+        if all(f.title for f in feeds) or not self.database_exists():
+            return feeds
+        try:
+            titles = self.store.site_titles()
+        except StoreError:
+            return feeds
+        return [f if f.title else replace(f, title=titles.get(f.url, "")) for f in feeds]
+
+    def data_version(self) -> int | None:
+        """SQLite's counter of commits by other connections (None when it cannot be read)."""
+        try:
+            return int(self.store.db.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error:
+            return None
+
+    # --- state ----------------------------------------------------------------------------------
+
+    def set_read(self, entry_id: int, read: bool = True) -> None:
+        self.store.set_read(entry_id, read)
+
+    def set_starred(self, entry_id: int, starred: bool = True) -> None:
+        self.store.set_starred(entry_id, starred)
+
+    def mark_all_read(self, ids: Sequence[int]) -> None:
+        self.store.mark_all_read(ids)
+
+    def export_state(self) -> list[dict[str, Any]]:
+        return self.store.export_state()
+
+    def import_state(self, records: Iterable[dict[str, Any]]) -> int:
+        return self.store.import_state(records)
 
     # --- archive --------------------------------------------------------------------------------
 
-    def index(
-        self, progress: Callable[[int, int], None] | None = None, store: Store | None = None, parallel: bool = False
-    ) -> IndexReport | None:
+    def index(self, progress: Callable[[int, int], None] | None = None, parallel: bool = False) -> IndexReport | None:
         """Incremental index of the archive. parallel=True only from the main thread of a process."""
         if self.archive is None:
             return None
-        return (store or self.store).index_archive(self.archive, progress, parallel=parallel)
+        return self.store.index_archive(self.archive, progress, parallel=parallel)
 
-    def write_draft(self, entry_id: int, extra_tags: Sequence[str] = (), store: Store | None = None) -> Path:
+    def write_draft(self, entry_id: int, extra_tags: Sequence[str] = ()) -> Path:
         """Write an archive draft for an item and index it, so that it shows as archived."""
-        store = store or self.store
         if self.archive is None:
             raise DraftError(NO_ARCHIVE)
-        found = store.item_for_draft(entry_id)
+        found = self.store.item_for_draft(entry_id)
         if found is None:
             raise DraftError(f"no entry with id {entry_id}")
         entry, feed_tags = found
@@ -94,105 +184,24 @@ class Library:
         # the archive's posts open with a heading: the item's own, else its title
         summary = body if body.startswith("#") else f"### {entry.title}\n\n{body}".strip()
         try:
-            path = archive_mod.write_draft(self.archive, title=entry.title, day=day, tags=tags, summary=summary, link=entry.link)
+            path = drafts.write_draft(self.archive, title=entry.title, day=day, tags=tags, summary=summary,
+                                      link=entry.link)
         except FileNotFoundError as exc:
             raise DraftError(str(exc)) from None
-        except archive_mod.DraftExists as exc:
+        except DraftExists as exc:
             raise DraftError(f"{exc}: a post with that name exists already; not overwritten") from None
         except OSError as exc:
             raise DraftError(f"{self.archive}: cannot write the draft: {exc.strerror or exc}") from None
-        store.index_archive(self.archive)
+        self.store.index_archive(self.archive)
         return path
 
     # --- feeds ----------------------------------------------------------------------------------
 
     def fetch(
-        self, names: Sequence[str] = (), on_result: Callable[[FeedOutcome], None] | None = None,
-        store: Store | None = None, on_start: Callable[[int], None] | None = None,
+        self,
+        names: Sequence[str] = (),
+        on_result: Callable[[FeedOutcome], None] | None = None,
+        on_start: Callable[[int], None] | None = None,
     ) -> list[FeedOutcome]:
         """Fetch the feeds (all, or those matching names) and store what they bring."""
-        from veille_tui.core import fetch as fetch_mod
-
-        store = store or self.store
-        store.sync_feeds(self.settings.feeds)
-        states = store.feed_states(names)
-        # Retry-After honoured: a feed whose server asked us to wait is left alone until then
-        waiting = store.deferred_feeds()
-        deferred = [s for s in states if s[1] in waiting]
-        states = [s for s in states if s[1] not in waiting]
-        if on_start:
-            on_start(len(states) + len(deferred))
-        by_url = {url: (feed_id, title) for feed_id, url, title, _etag, _lm in states}
-        requests = [fetch_mod.FetchRequest(url=url, etag=etag, last_modified=lm, name=title or url)
-                    for _id, url, title, etag, lm in states]
-        outcomes: list[FeedOutcome] = []
-        for _id, url, title, _etag, _lm in deferred:
-            until = time.strftime("%H:%M", time.localtime(waiting[url]))
-            outcome = FeedOutcome(title or url, url, "deferred", error=f"the server asked to wait (Retry-After) until {until}")
-            outcomes.append(outcome)
-            if on_result:
-                on_result(outcome)
-
-        def record(result) -> FeedOutcome:
-            feed_id, title = by_url[result.url]
-            new = store.record_fetch(
-                feed_id, status=result.status, items=result.items, error=result.error, etag=result.etag,
-                last_modified=result.last_modified, final_url=result.final_url,
-                site_title=result.title or None, retry_after=result.retry_after,
-            )
-            undated = sum(1 for item in result.items if item.ts is None)
-            warning = f"{undated} item(s) without a usable date: dated when fetched" if undated else None
-            return FeedOutcome(title or result.url, result.url, result.status, new, result.error, len(result.items), warning)
-
-        def report(result, outcome: FeedOutcome) -> None:
-            result.items = []  # stored: let them go (peak memory at 500 feeds)
-            outcomes.append(outcome)
-            if on_result:
-                on_result(outcome)
-
-        def store_one(result) -> None:
-            try:
-                outcome = record(result)
-            except Exception as exc:  # this feed is reported as failed; the others are kept
-                title = by_url[result.url][1]
-                outcome = FeedOutcome(title or result.url, result.url, "error", error=f"could not store: {exc}")
-            report(result, outcome)
-
-        # Results are stored by a writer thread while the event loop goes on downloading and the
-        # parser processes go on parsing. What waits when the writer comes back is stored in one
-        # transaction (fewer commits); if that fails, feed by feed.
-        results: queue.Queue = queue.Queue()
-        backlog = 8  # feeds parsed but not stored yet: beyond it, downloads wait (bounds memory)
-
-        def writer() -> None:
-            finished = False
-            while not finished:
-                batch = [results.get()]
-                while batch[-1] is not None and not results.empty() and len(batch) < 8:
-                    batch.append(results.get_nowait())
-                if batch[-1] is None:
-                    finished = True
-                    batch.pop()
-                if len(batch) < 2:
-                    for result in batch:
-                        store_one(result)
-                    continue
-                try:
-                    with store.transaction():
-                        stored = [record(result) for result in batch]
-                except Exception:
-                    for result in batch:
-                        store_one(result)
-                else:
-                    for result, outcome in zip(batch, stored):
-                        report(result, outcome)
-
-        thread = threading.Thread(target=writer, name="veille-store-writer", daemon=True)
-        thread.start()
-        try:
-            fetch_mod.fetch_feeds(requests, self.settings.fetch, on_result=results.put, hold=lambda: results.qsize() > backlog)
-        finally:
-            results.put(None)
-            thread.join()
-        store.prune(self.settings.fetch.retention_days)
-        return outcomes
+        return update_feeds(self.store, self.settings.feeds, self.settings.fetch, names, on_result, on_start)

@@ -152,3 +152,16 @@ class IndexReport:
             "skipped": self.skipped,
             "problems": [{"file": f, "reason": r} for f, r in self.problems],
         }
+
+
+@dataclass
+class FeedOutcome:
+    """One feed's fetch, as reported to the user."""
+
+    name: str
+    url: str
+    status: str  # ok | unchanged | error | deferred (Retry-After not yet passed)
+    new: int = 0
+    error: str | None = None
+    items: int = 0
+    warning: str | None = None  # e.g. items whose date could not be read

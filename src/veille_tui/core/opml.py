@@ -13,12 +13,11 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import quoteattr
 
-from .models import Feed
-from .text import clean_line, slugify
+from veille_tui.core.models import Feed
+from veille_tui.core.text import clean_line, slugify
+from veille_tui.core.errors import OpmlError
 
 
-class OpmlError(ValueError):
-    """The OPML file cannot be read: names the file and the reason."""
 
 
 def _parse_xml(data: bytes, source_name: str) -> ET.Element:

@@ -13,10 +13,9 @@ import shlex
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from veille_tui.core.errors import QueryError
 
 
-class QueryError(ValueError):
-    """A query the user must fix; str(exc) says what is wrong."""
 
 
 @dataclass(frozen=True)

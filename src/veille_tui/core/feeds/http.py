@@ -34,9 +34,9 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from .feedparse import parse_feed
-from .models import FetchSettings, Item
-from .text import clean_line
+from veille_tui.core.feeds.parse import parse_feed
+from veille_tui.core.models import FetchSettings, Item
+from veille_tui.core.text import clean_line
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def _mp_context():
     # everything for each worker. The fork server preloads the parser once.
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["veille_tui.core.feedparse"])
+        ctx.set_forkserver_preload(["veille_tui.core.feeds.parse"])
         return ctx
     return multiprocessing.get_context("spawn")
 

@@ -1,14 +1,8 @@
-"""Command line: argument parsing and the sub-commands. The only module that wires everything.
-
-Sub-commands never import Textual: only the TUI does, so `index` and `list` start fast.
-"""
+"""The command line's grammar: global options, sub-commands and their arguments."""
 
 from __future__ import annotations
 
 import argparse
-import json
-import sqlite3
-import sys
 
 from veille_tui import __version__
 
@@ -93,55 +87,3 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("import", "read read/starred state from JSON", json_flag=False, within=ssub)
     p.add_argument("file")
     return parser
-
-
-def err(message: str) -> None:
-    from veille_tui.core.text import clean
-
-    print(clean(message), file=sys.stderr)
-
-
-def emit_json(data) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
-    sys.stdout.write("\n")
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args, extras = parser.parse_known_args(argv)
-    if extras:
-        # `list +cve -krebs`: a '-tag' term looks like an option to argparse; give it back to the query
-        if args.command == "list" and not any(e.startswith("--") for e in extras):
-            args.query = [*args.query, *extras]
-        else:
-            parser.error("unrecognized arguments: " + " ".join(extras))
-    from veille_tui.core.config import ConfigError
-    from veille_tui.core.query import QueryError
-    from veille_tui.core.store import StoreError
-
-    try:
-        if args.command is None:
-            from veille_tui.tui import run_tui
-
-            return run_tui(args)
-        from veille_tui import commands
-
-        return commands.dispatch(args)
-    except (ConfigError, StoreError, QueryError) as exc:
-        err(f"veille-tui: {exc}")
-        return 2
-    except sqlite3.DatabaseError as exc:  # damaged after it was opened, or busy past the timeout
-        from veille_tui.core.paths import database_file
-        from veille_tui.core.store import explain_database_error
-
-        err(f"veille-tui: {explain_database_error(database_file(), exc)}")
-        return 2
-    except KeyboardInterrupt:
-        err("veille-tui: interrupted")
-        return 130
-    except BrokenPipeError:
-        return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())

@@ -9,37 +9,28 @@ store again on a connection of its own.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 
+from veille_tui.core.library import Library
 from veille_tui.core.query import QueryError
-from veille_tui.core.store import Store
-from veille_tui.messages import StoreChanged
+from veille_tui.tui.messages import StoreChanged
 
 POLL_SECONDS = 2.5
 
 
-def data_version(store: Store) -> int | None:
-    """The connection's data version (None if the database does not answer)."""
-    try:
-        return store.db.execute("PRAGMA data_version").fetchone()[0]
-    except sqlite3.Error:
-        return None
-
-
-def read_changes(store: Store, query: str, cached: Sequence[int], article_id: int | None) -> StoreChanged:
+def read_changes(lib: Library, query: str, cached: Sequence[int], article_id: int | None) -> StoreChanged:
     """What the main screen shows, read again: counts, feeds, the list for `query`, the rows it
     had cached and the entry of the article."""
     try:
-        ids: list[int] | None = store.entry_id_list(query)
+        ids: list[int] | None = lib.entry_ids(query)
     except QueryError:
         ids = None
     return StoreChanged(
         query=query,
         ids=ids,
-        tag_counts=store.tag_counts(),
-        total=store.count(None),
-        feeds=store.feed_statuses(),
-        rows=store.entries_by_ids(cached),
-        article=store.entry(article_id) if article_id is not None else None,
+        tag_counts=lib.tag_counts(),
+        total=lib.count(None),
+        feeds=lib.feed_statuses(sync=False),
+        rows=lib.entries_by_ids(cached),
+        article=lib.entry(article_id) if article_id is not None else None,
     )

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
-from .models import Item
-from .text import clean, clean_line, html_to_markdown
+from veille_tui.core.models import Item
+from veille_tui.core.text import clean, clean_line, html_to_markdown
 
 MAX_TITLE = 500
 MAX_BODY = 200_000  # characters of Markdown kept per item

@@ -1,5 +1,5 @@
 """The `?` screen: every key, read from the live bindings (with the user's keymap applied),
-then the short guide shipped in `veille_tui/help.md`."""
+then the short guide shipped in `veille_tui/tui/help.md`."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def keys_text(app: App, binding: Binding, keys: list[str]) -> str:
 
 def help_markdown() -> str:
     try:
-        return resources.files("veille_tui").joinpath("help.md").read_text(encoding="utf-8")
+        return resources.files("veille_tui.tui").joinpath("help.md").read_text(encoding="utf-8")
     except OSError:
         return ""
 

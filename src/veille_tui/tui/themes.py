@@ -29,6 +29,7 @@ later applies the theme.
 from __future__ import annotations
 
 import difflib
+from importlib import resources
 import os
 import re
 import tomllib
@@ -37,6 +38,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from textual.color import Color, ColorParseError
+
+from veille_tui.core.errors import VeilleError
 from textual.css.constants import VALID_STYLE_FLAGS
 from textual.theme import Theme
 
@@ -113,7 +116,7 @@ _MAX_THEME_FILE_BYTES = 256 * 1024
 Origin = Literal["shipped", "user"]
 
 
-class ThemeError(Exception):
+class ThemeError(VeilleError):
     """A theme file that cannot be used: `path` names it, `reason` says why.
 
     `theme_name` is the name the file gives, when it could be read.
@@ -163,18 +166,18 @@ class ThemeSetup(NamedTuple):
 # --------------------------------------------------------------------------- places
 
 
-def shipped_themes_dir() -> Path:
-    """The folder of the themes shipped with veille-tui.
+def shipped_themes_dir(package: Path | None = None) -> Path:
+    """The folder of the themes shipped with veille-tui, found from the `veille_tui` package.
 
-    From a source checkout (or an editable install) that is the top-level `themes/`
-    folder beside `src/`; from a wheel, the packaged copy `veille_tui/themes_data`
-    (pyproject force-includes `themes` there).
+    Installed from a wheel, the packaged copy `veille_tui/themes_data` (pyproject force-includes
+    the top-level `themes/` there); run from a source checkout or an editable install (where the
+    package is `src/veille_tui`), the top-level `themes/` folder itself.
     """
-    package = Path(__file__).resolve().parent
-    checkout = package.parent.parent / "themes"
-    if package.parent.name == "src" and checkout.is_dir():
-        return checkout
-    return package / "themes_data"
+    package = package or Path(str(resources.files("veille_tui")))
+    packaged = package / "themes_data"
+    if packaged.is_dir():
+        return packaged
+    return package.parent.parent / "themes"
 
 
 def user_themes_dir(config_dir: Path) -> Path:

@@ -27,8 +27,8 @@ from textual.widget import Widget
 
 from veille_tui.core.models import Entry
 from veille_tui.core.text import CVE_RE, clean, clean_line, strip_attribute_lists
-from veille_tui.widgets.lines import LineView
-from veille_tui.widgets.lru import LRU
+from veille_tui.tui.widgets.lines import LineView
+from veille_tui.tui.lru import LRU
 
 
 class Body:

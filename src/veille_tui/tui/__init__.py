@@ -19,16 +19,11 @@ class Preload:
 
     def _run(self) -> None:
         try:
-            store = self.lib.reopen_store()
-        except Exception:
-            return
-        try:
-            self.ids = store.entry_id_list("")
-            self.tag_counts = store.tag_counts()
+            with self.lib.for_thread() as lib:
+                self.ids = lib.entry_ids("")
+                self.tag_counts = lib.tag_counts()
         except Exception:  # the screen reads them itself then
             self.ids = self.tag_counts = None
-        finally:
-            store.close()
 
     def get(self, timeout: float = 5.0) -> tuple[list[int], dict[str, int]] | None:
         self._thread.join(timeout)
@@ -43,7 +38,7 @@ def run_tui(args: Namespace) -> int:
     lib = Library.open(config=getattr(args, "config", None), archive=getattr(args, "archive", None))
     try:
         preload = Preload(lib)
-        from veille_tui.app import VeilleApp
+        from veille_tui.tui.app import VeilleApp
 
         app = VeilleApp(lib, offline=bool(getattr(args, "offline", False)), cli_theme=getattr(args, "theme", None),
                         preload=preload)

@@ -12,12 +12,13 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from veille_tui.core import archive as archive_mod
+from veille_tui.core.archive import reader as archive_mod
 from veille_tui.core.links import normalize_link
 from veille_tui.core.models import Entry, Feed, FeedStatus, IndexReport, Item, Post
 from veille_tui.core.query import Query, QueryError, compile_sql, fts_phrase, parse
-from veille_tui.core.schema import MIGRATIONS, SCHEMA_VERSION, statements  # noqa: F401 (SCHEMA_VERSION re-exported)
+from veille_tui.core.store.schema import MIGRATIONS, SCHEMA_VERSION, statements  # noqa: F401 (SCHEMA_VERSION re-exported)
 from veille_tui.core.text import find_cves, fold, normalize_tag
+from veille_tui.core.errors import StoreError, explain_database_error
 
 
 
@@ -27,21 +28,6 @@ _ENTRY_COLUMNS = "e.id, e.kind, e.title, e.date, e.ts, e.source, e.link, e.tags,
 _SEP = "\x1f"
 
 
-class StoreError(Exception):
-    """The database cannot be used; the message says how to recover."""
-
-
-def explain_database_error(path: Path, exc: BaseException) -> str:
-    """What to tell the user about an SQLite error: busy, or damaged and how to recover."""
-    if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
-        return f"{path}: the database is busy (another veille-tui is writing to it); try again in a moment"
-    return (
-        f"{path}: the database is damaged or not a veille-tui database ({exc}).\n"
-        f"To recover: keep your read/starred state (`veille-tui state export state.json` may still work), "
-        f"move the file aside (mv '{path}' '{path}.broken'), then run `veille-tui index` and "
-        "`veille-tui fetch` to rebuild it and `veille-tui state import state.json` to restore the state "
-        "(`sqlite3 FILE .recover` can also salvage a damaged file)."
-    )
 
 
 def _row_to_entry(row, body: str | None = None) -> Entry:

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from veille_tui.core.library import Library
-from veille_tui.themes import THEME_VARIABLE_DEFAULTS, install_themes
+from veille_tui.tui.themes import THEME_VARIABLE_DEFAULTS, install_themes
 
 
 class VeilleApp(App[int]):
@@ -47,7 +47,7 @@ class VeilleApp(App[int]):
         return dict(THEME_VARIABLE_DEFAULTS)
 
     def get_default_screen(self) -> Screen:
-        from veille_tui.screens.main import MainScreen
+        from veille_tui.tui.screens.main import MainScreen
 
         return MainScreen(self.lib, offline=self.offline, preload=self.preload)
 
@@ -85,8 +85,8 @@ class VeilleApp(App[int]):
     # --- keys -------------------------------------------------------------------------------
 
     def action_help(self) -> None:
-        from veille_tui.screens.help import HelpScreen
-        from veille_tui.screens.main import MainScreen
+        from veille_tui.tui.screens.help import HelpScreen
+        from veille_tui.tui.screens.main import MainScreen
 
         if any(type(screen).__name__ == "HelpScreen" for screen in self.screen_stack):
             return
@@ -104,8 +104,8 @@ class VeilleApp(App[int]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's commands, then every key of the main screen, so that each action can be
         found by name in the command palette (ctrl+p)."""
-        from veille_tui.screens.help import effective_bindings, keys_text
-        from veille_tui.screens.main import MainScreen
+        from veille_tui.tui.screens.help import effective_bindings, keys_text
+        from veille_tui.tui.screens.main import MainScreen
 
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Keys and the query language (?)", self.action_help)

@@ -20,9 +20,9 @@ from textual.strip import Strip
 
 from veille_tui.core.models import FeedStatus
 from veille_tui.core.text import clean_line
-from veille_tui.widgets.entry_list import fit
-from veille_tui.widgets.lines import LineView
-from veille_tui.widgets.messages import WidgetMessage
+from veille_tui.tui.widgets.entry_list import fit
+from veille_tui.tui.widgets.lines import LineView
+from veille_tui.tui.widgets.messages import WidgetMessage
 
 VIEWS: tuple[tuple[str, str, str], ...] = (
     # id, label, query

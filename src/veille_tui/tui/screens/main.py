@@ -31,9 +31,8 @@ from textual.worker import get_current_worker
 from veille_tui.core.library import NO_ARCHIVE, DraftError, FeedOutcome, Library
 from veille_tui.core.models import Entry, FeedStatus
 from veille_tui.core.query import QueryError
-from veille_tui.core.store import explain_database_error
 from veille_tui.core.text import clean_line
-from veille_tui.messages import (
+from veille_tui.tui.messages import (
     DraftDone,
     FeedsLoaded,
     FetchDone,
@@ -43,12 +42,12 @@ from veille_tui.messages import (
     IndexProgress,
     StoreChanged,
 )
-from veille_tui.screens.changes import POLL_SECONDS, data_version, read_changes
-from veille_tui.widgets.article import ArticleView
-from veille_tui.widgets.entry_list import EntryList
-from veille_tui.widgets.keybar import KeyBar, KeyItem
-from veille_tui.widgets.lru import LRU
-from veille_tui.widgets.sidebar import VIEWS, Choice, Sidebar
+from veille_tui.tui.watcher import POLL_SECONDS, read_changes
+from veille_tui.tui.widgets.article import ArticleView
+from veille_tui.tui.widgets.entry_list import EntryList
+from veille_tui.tui.widgets.keybar import KeyBar, KeyItem
+from veille_tui.tui.lru import LRU
+from veille_tui.tui.widgets.sidebar import VIEWS, Choice, Sidebar
 
 ARTICLE_DELAY = 0.08  # seconds the cursor must rest before the article follows it
 
@@ -117,7 +116,6 @@ class MainScreen(Screen):
         self.lib = lib
         self.preload = preload
         self.total = 0  # entries in the store
-        self.store = lib.store
         self.offline = offline
         self.choice: Choice = Choice("view:all", VIEWS[0][1], "")
         self.query_text = ""  # the filter in force (a query string)
@@ -132,7 +130,7 @@ class MainScreen(Screen):
         self.timings: dict[str, deque[float]] = {}
         self._last_move = 0.0
         # what another process commits (a fetch from cron) shows without a key: see changes.py
-        self._data_version = data_version(self.store)
+        self._data_version = self.lib.data_version()
         self._edits = 0  # read/starred changes made here (a reload read before one is stale)
         self._poll_state: tuple[str, int] | None = None
 
@@ -167,7 +165,7 @@ class MainScreen(Screen):
         started = time.perf_counter()
         loaded = self.preload.get() if self.preload is not None else None
         if loaded is None:
-            loaded = self.store.entry_id_list(""), self.store.tag_counts()
+            loaded = self.lib.entry_ids(""), self.lib.tag_counts()
         ids, self.tag_counts = loaded
         self.total = len(ids)
         self._fill_sidebar()
@@ -189,7 +187,7 @@ class MainScreen(Screen):
     # --- data -------------------------------------------------------------------------------
 
     def fetch_rows(self, ids: Sequence[int]) -> list[Entry]:
-        return self.store.entries_by_ids(ids)
+        return self.lib.entries_by_ids(ids)
 
     def _fill_sidebar(self) -> None:
         counts = {"all": self.total}
@@ -198,15 +196,15 @@ class MainScreen(Screen):
 
     def reload(self) -> None:
         """The store changed under us (index, fetch, draft): counts, sidebar, list, article."""
-        self._data_version = data_version(self.store)
-        self.tag_counts = self.store.tag_counts()
-        self.total = self.store.count(None)
+        self._data_version = self.lib.data_version()
+        self.tag_counts = self.lib.tag_counts()
+        self.total = self.lib.count(None)
         self._fill_sidebar()
         keep = self.entries.current_id
         try:
-            ids = self.store.entry_id_list(self.query_text)
+            ids = self.lib.entry_ids(self.query_text)
         except QueryError:
-            ids = self.store.entry_id_list("")
+            ids = self.lib.entry_ids("")
         self._articles.clear()
         self.entries.forget_rows()
         self.entries.set_ids(ids, keep=keep)
@@ -215,7 +213,7 @@ class MainScreen(Screen):
     def failure(self, exc: BaseException) -> str:
         """A worker's error as the user should read it: a database error says how to recover."""
         if isinstance(exc, sqlite3.DatabaseError):
-            return explain_database_error(self.store.path, exc)
+            return self.lib.explain(exc)
         return f"{type(exc).__name__}: {exc}"
 
     def apply(self, query: str, choice: Choice | None = None) -> str | None:
@@ -223,7 +221,7 @@ class MainScreen(Screen):
         selected. Returns an error message for a malformed query (nothing changes then)."""
         started = time.perf_counter()
         try:
-            ids = self.store.entry_id_list(query)
+            ids = self.lib.entry_ids(query)
         except QueryError as exc:
             return str(exc)
         except sqlite3.DatabaseError as exc:  # locked for too long, or damaged: say so, go on
@@ -257,7 +255,7 @@ class MainScreen(Screen):
 
     def _fill_keys(self) -> None:
         """The key bar, from the live bindings (the user's keymap applied), in KEY_BAR's order."""
-        from veille_tui.screens.help import effective_bindings, key_display
+        from veille_tui.tui.screens.help import effective_bindings, key_display
 
         found: dict[str, KeyItem] = {}
         for node in (self.entries, self.app, self):
@@ -335,7 +333,7 @@ class MainScreen(Screen):
     def load_entry(self, entry_id: int) -> Entry | None:
         entry = self._articles.get(entry_id)
         if entry is None:
-            entry = self.store.entry(entry_id)
+            entry = self.lib.entry(entry_id)
             if entry is not None:
                 self._articles[entry_id] = entry
         return entry
@@ -378,7 +376,7 @@ class MainScreen(Screen):
         return entry
 
     def set_read(self, entry: Entry, read: bool) -> None:
-        self.store.set_read(entry.id, read)
+        self.lib.set_read(entry.id, read)
         self._changed(replace(entry, read=read))
         if entry.feeds:
             self.sidebar.adjust_unread(entry.feeds, -1 if read else 1)
@@ -391,7 +389,7 @@ class MainScreen(Screen):
     def action_toggle_starred(self) -> None:
         entry = self._target()
         if entry is not None:
-            self.store.set_starred(entry.id, not entry.starred)
+            self.lib.set_starred(entry.id, not entry.starred)
             self._changed(replace(entry, starred=not entry.starred))
 
     # --- links ------------------------------------------------------------------------------
@@ -455,7 +453,7 @@ class MainScreen(Screen):
         self._step_tag(-1)
 
     def action_pick_tag(self) -> None:
-        from veille_tui.screens.dialogs import TagPicker
+        from veille_tui.tui.screens.dialogs import TagPicker
 
         current = self.choice.id.removeprefix("tag:") if self.choice.id.startswith("tag:") else None
 
@@ -468,7 +466,7 @@ class MainScreen(Screen):
         self.app.push_screen(TagPicker(self.tag_counts, current, cursor_blink=self.app.animation_level != "none"), chosen)
 
     def action_query(self) -> None:
-        from veille_tui.screens.dialogs import QueryScreen
+        from veille_tui.tui.screens.dialogs import QueryScreen
 
         def done(result: str | None) -> None:
             self.entries.focus()
@@ -547,17 +545,15 @@ class MainScreen(Screen):
 
     @work(thread=True, group="draft", exit_on_error=False)
     def write_draft(self, entry_id: int) -> None:
-        store = self.lib.reopen_store()
         try:
-            path = self.lib.write_draft(entry_id, store=store)
+            with self.lib.for_thread() as lib:
+                path = lib.write_draft(entry_id)
         except DraftError as exc:
             self.post_message(DraftDone(entry_id, error=str(exc)))
         except Exception as exc:  # never let a worker kill the app
             self.post_message(DraftDone(entry_id, error=self.failure(exc)))
         else:
             self.post_message(DraftDone(entry_id, path=str(path)))
-        finally:
-            store.close()
 
     @on(DraftDone)
     def draft_done(self, message: DraftDone) -> None:
@@ -567,7 +563,7 @@ class MainScreen(Screen):
             return
         self.notify(f"Draft written: {message.path}", markup=False, timeout=6)
         self.reload()
-        entry = self.store.entry(message.entry_id)
+        entry = self.lib.entry(message.entry_id)
         if entry is not None:
             self._articles[entry.id] = entry
             self._changed(entry)
@@ -581,7 +577,7 @@ class MainScreen(Screen):
         nothing is repainted then). Our own workers reload when they finish: not while they run."""
         if any(w.is_running and w.group in {"index", "fetch", "draft", "changes"} for w in self.app.workers):
             return
-        version = data_version(self.store)
+        version = self.lib.data_version()
         if version is None or version == self._data_version:
             return
         self._data_version = version
@@ -592,16 +588,11 @@ class MainScreen(Screen):
     def read_changes(self, query: str, cached: list[int], article_id: int | None) -> None:
         worker = get_current_worker()
         try:
-            store = self.lib.reopen_store()
-        except Exception:
-            return
-        try:
-            message = read_changes(store, query, cached, article_id)
+            with self.lib.for_thread() as lib:
+                message = read_changes(lib, query, cached, article_id)
         except Exception:  # locked for too long, or damaged: the next poll tries again
             self.app.call_from_thread(self._forget_version)
             return
-        finally:
-            store.close()
         if not worker.is_cancelled:
             self.post_message(message)
 
@@ -639,7 +630,6 @@ class MainScreen(Screen):
     @work(thread=True, group="index", exclusive=True, exit_on_error=False)
     def index_archive(self) -> None:
         worker = get_current_worker()
-        store = self.lib.reopen_store()
         last = [0.0]
 
         def progress(done: int, total: int) -> None:
@@ -649,13 +639,12 @@ class MainScreen(Screen):
                 self.post_message(IndexProgress(done, total))
 
         try:
-            report = self.lib.index(progress=progress, store=store)
+            with self.lib.for_thread() as lib:
+                report = lib.index(progress=progress)
         except Exception as exc:
             self.post_message(IndexDone(None, error=self.failure(exc)))
         else:
             self.post_message(IndexDone(report))
-        finally:
-            store.close()
 
     @on(IndexProgress)
     def index_progress(self, message: IndexProgress) -> None:
@@ -682,14 +671,11 @@ class MainScreen(Screen):
 
     @work(thread=True, group="feeds", exclusive=True, exit_on_error=False)
     def load_feeds(self) -> None:
-        store = self.lib.reopen_store()
         try:
-            store.sync_feeds(self.lib.settings.feeds)
-            feeds = store.feed_statuses()
+            with self.lib.for_thread() as lib:
+                feeds = lib.feed_statuses()
         except Exception:
             feeds = []
-        finally:
-            store.close()
         self.post_message(FeedsLoaded(feeds))
 
     @on(FeedsLoaded)
@@ -735,7 +721,6 @@ class MainScreen(Screen):
 
     @work(thread=True, group="fetch", exclusive=True, exit_on_error=False)
     def fetch(self, names: list[str]) -> None:
-        store = self.lib.reopen_store()
         state = {"done": 0, "total": 0}
 
         def on_start(total: int) -> None:
@@ -747,13 +732,12 @@ class MainScreen(Screen):
             self.post_message(FetchProgress(outcome, state["done"], state["total"]))
 
         try:
-            outcomes = self.lib.fetch(names, on_result=on_result, store=store, on_start=on_start)
+            with self.lib.for_thread() as lib:
+                outcomes = lib.fetch(names, on_result=on_result, on_start=on_start)
         except Exception as exc:
             self.post_message(FetchDone(error=self.failure(exc)))
         else:
             self.post_message(FetchDone(outcomes))
-        finally:
-            store.close()
 
     @on(FetchStarted)
     def fetch_started(self, message: FetchStarted) -> None:

@@ -20,14 +20,14 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from veille_tui.widgets.lru import LRU
+from veille_tui.tui.lru import LRU
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.strip import Strip
 
 from veille_tui.core.models import Entry
-from veille_tui.widgets.lines import LineView
-from veille_tui.widgets.messages import WidgetMessage
+from veille_tui.tui.widgets.lines import LineView
+from veille_tui.tui.widgets.messages import WidgetMessage
 
 RowFetcher = Callable[[Sequence[int]], list[Entry]]
 

@@ -5,44 +5,33 @@ from __future__ import annotations
 from argparse import Namespace
 from pathlib import Path
 
-from veille_tui.cli import emit_json, err
+from veille_tui.cli.output import emit_json, err
 from veille_tui.core import config as config_mod
+from veille_tui.core.library import Library
 from veille_tui.core.models import Feed
 
 
-def run(args: Namespace) -> int:
-    settings = config_mod.load(args.config, must_exist=args.feeds_command not in ("add", "import"))
+def config_required(args: Namespace) -> bool:
+    """`add` and `import` write the config file: it need not exist yet."""
+    return args.feeds_command not in ("add", "import")
+
+
+def run(args: Namespace, lib: Library) -> int:
+    settings = lib.settings
     action = args.feeds_command
     if action == "list":
-        return _list(settings, args.json)
+        return _list(lib, settings, args.json)
     if action == "add":
         return _add(settings, args)
     if action == "remove":
         return _remove(settings, args.name)
     if action == "import":
         return _import(settings, Path(args.file), args.json)
-    return _export(settings, args.file)
+    return _export(lib, settings, args.file)
 
 
-def _with_feed_titles(feeds) -> list[Feed]:
-    """Feeds subscribed without a title take the title the feed itself gave on its last fetch."""
-    from dataclasses import replace
-
-    from veille_tui.core import paths
-    from veille_tui.core.store import Store, StoreError
-
-    if all(f.title for f in feeds) or not paths.database_file().exists():
-        return list(feeds)
-    try:
-        with Store(paths.database_file()) as store:
-            titles = store.site_titles()
-    except StoreError:
-        return list(feeds)
-    return [f if f.title else replace(f, title=titles.get(f.url, "")) for f in feeds]
-
-
-def _list(settings: config_mod.Settings, as_json: bool) -> int:
-    feeds = _with_feed_titles(settings.feeds)
+def _list(lib: Library, settings: config_mod.Settings, as_json: bool) -> int:
+    feeds = lib.feeds_with_titles(settings.feeds)
     if as_json:
         emit_json([{"url": f.url, "title": f.title, "tags": list(f.tags)} for f in feeds])
         return 0
@@ -126,10 +115,10 @@ def _import(settings: config_mod.Settings, file: Path, as_json: bool) -> int:
     return 0
 
 
-def _export(settings: config_mod.Settings, file: str | None) -> int:
+def _export(lib: Library, settings: config_mod.Settings, file: str | None) -> int:
     from veille_tui.core.opml import write_opml
 
-    text = write_opml(_with_feed_titles(settings.feeds))
+    text = write_opml(lib.feeds_with_titles(settings.feeds))
     if file:
         Path(file).write_text(text, encoding="utf-8")
         err(f"{len(settings.feeds)} feeds written to {file}")

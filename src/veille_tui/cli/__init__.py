@@ -1,0 +1,57 @@
+"""Command line: parse, open the library, dispatch to the sub-command, turn errors into exit codes.
+
+The command line never imports Textual, except through the lazy TUI entry below (and `themes`,
+which validates themes with Textual's own classes): `index` and `list` start fast.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from veille_tui.cli.output import err
+from veille_tui.cli.parser import build_parser
+from veille_tui.core.errors import VeilleError, explain_database_error
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        # `list +cve -krebs`: a '-tag' term looks like an option to argparse; give it back to the query
+        if args.command == "list" and not any(e.startswith("--") for e in extras):
+            args.query = [*args.query, *extras]
+        else:
+            parser.error("unrecognized arguments: " + " ".join(extras))
+    from veille_tui.core.library import Library
+
+    lib: Library | None = None
+    try:
+        if args.command is None:
+            # the lazy TUI entry: Textual is imported only here
+            from veille_tui.tui import run_tui
+
+            return run_tui(args)
+        from veille_tui.cli.commands import dispatch, open_library
+
+        lib = open_library(args)
+        return dispatch(args, lib)
+    except VeilleError as exc:
+        err(f"veille-tui: {exc}")
+        return exc.exit_code
+    except sqlite3.DatabaseError as exc:  # damaged after it was opened, or busy past the timeout
+        from veille_tui.core.paths import database_file
+
+        err(f"veille-tui: {explain_database_error(lib.db_path if lib else database_file(), exc)}")
+        return 2
+    except KeyboardInterrupt:
+        err("veille-tui: interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0
+    finally:
+        if lib is not None:
+            lib.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,30 @@
+"""`veille-tui index`: (re)index the archive."""
+
+from __future__ import annotations
+
+from argparse import Namespace
+
+from veille_tui.cli.output import emit_json, err
+from veille_tui.core.library import NO_ARCHIVE, Library
+
+
+def run(args: Namespace, lib: Library) -> int:
+    if lib.archive is None:
+        err(f"veille-tui: {NO_ARCHIVE}")
+        return 2
+    try:
+        report = lib.index(parallel=True)
+    except FileNotFoundError as exc:
+        err(f"veille-tui: {exc}")
+        return 2
+    assert report is not None  # an archive is set
+    if args.json:
+        emit_json(report.to_json())
+    else:
+        print(
+            f"{report.indexed} posts indexed ({report.unchanged} unchanged), {report.skipped} skipped, "
+            f"{len(report.problems)} problems — {lib.archive}"
+        )
+        for file, reason in report.problems:
+            print(f"  problem: {file}: {reason}")
+    return 0

@@ -1,0 +1,54 @@
+"""Every error veille-tui reports to the user derives from `VeilleError`: the front ends catch it
+in one place (`cli.main`, the TUI's worker error path) and show its message, which names the file,
+feed or entry at fault. Internal control-flow exceptions (a parser falling back, a post skipped)
+stay private to their modules."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+
+class VeilleError(Exception):
+    """An error with a message fit for the user."""
+
+    exit_code = 2
+
+
+class ConfigError(VeilleError):
+    """The config file (or a value in it) cannot be used."""
+
+
+class QueryError(VeilleError, ValueError):
+    """A malformed query."""
+
+
+class StoreError(VeilleError):
+    """The database cannot be opened or used (damaged, locked, too new)."""
+
+
+class DraftError(VeilleError):
+    """An archive draft cannot be written."""
+
+    exit_code = 1
+
+
+class DraftExists(DraftError):
+    """A post or draft with that name exists already: never overwritten."""
+
+
+class OpmlError(VeilleError, ValueError):
+    """An OPML file cannot be read."""
+
+
+def explain_database_error(path: Path, exc: BaseException) -> str:
+    """What to tell the user about an SQLite error: busy, or damaged and how to recover."""
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
+        return f"{path}: the database is busy (another veille-tui is writing to it); try again in a moment"
+    return (
+        f"{path}: the database is damaged or not a veille-tui database ({exc}).\n"
+        f"To recover: keep your read/starred state (`veille-tui state export state.json` may still work), "
+        f"move the file aside (mv '{path}' '{path}.broken'), then run `veille-tui index` and "
+        "`veille-tui fetch` to rebuild it and `veille-tui state import state.json` to restore the state "
+        "(`sqlite3 FILE .recover` can also salvage a damaged file)."
+    )

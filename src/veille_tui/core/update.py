@@ -1,0 +1,118 @@
+"""The fetch pipeline: which feeds to ask, the downloads, and a writer thread that stores what they
+bring while the downloads go on (batched commits, bounded backlog, Retry-After honoured)."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from veille_tui.core.feeds import http as fetch_mod
+from veille_tui.core.models import Feed, FeedOutcome, FetchSettings
+from veille_tui.core.store import Store
+
+
+BACKLOG = 8  # feeds parsed but not stored yet: beyond it, downloads wait (bounds memory)
+BATCH = 8  # feeds stored in one transaction at most
+
+
+def update_feeds(
+    store: Store,
+    feeds: Sequence[Feed],
+    settings: FetchSettings,
+    names: Sequence[str] = (),
+    on_result: Callable[[FeedOutcome], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> list[FeedOutcome]:
+    """Fetch the feeds (all, or those matching names) and store what they bring."""
+    store.sync_feeds(feeds)
+    states = store.feed_states(names)
+    # Retry-After honoured: a feed whose server asked us to wait is left alone until then
+    waiting = store.deferred_feeds()
+    deferred = [s for s in states if s[1] in waiting]
+    states = [s for s in states if s[1] not in waiting]
+    if on_start:
+        on_start(len(states) + len(deferred))
+    by_url = {url: (feed_id, title) for feed_id, url, title, _etag, _lm in states}
+    requests = [
+        fetch_mod.FetchRequest(url=url, etag=etag, last_modified=lm, name=title or url)
+        for _id, url, title, etag, lm in states
+    ]
+    outcomes: list[FeedOutcome] = []
+    for _id, url, title, _etag, _lm in deferred:
+        until = time.strftime("%H:%M", time.localtime(waiting[url]))
+        outcome = FeedOutcome(title or url, url, "deferred", error=f"the server asked to wait (Retry-After) until {until}")
+        outcomes.append(outcome)
+        if on_result:
+            on_result(outcome)
+
+    def record(result: Any) -> FeedOutcome:
+        feed_id, title = by_url[result.url]
+        new = store.record_fetch(
+            feed_id,
+            status=result.status,
+            items=result.items,
+            error=result.error,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            final_url=result.final_url,
+            site_title=result.title or None,
+            retry_after=result.retry_after,
+        )
+        undated = sum(1 for item in result.items if item.ts is None)
+        warning = f"{undated} item(s) without a usable date: dated when fetched" if undated else None
+        return FeedOutcome(title or result.url, result.url, result.status, new, result.error, len(result.items), warning)
+
+    def report(result: Any, outcome: FeedOutcome) -> None:
+        result.items = []  # stored: let them go (peak memory at 500 feeds)
+        outcomes.append(outcome)
+        if on_result:
+            on_result(outcome)
+
+    def store_one(result: Any) -> None:
+        try:
+            outcome = record(result)
+        except Exception as exc:  # this feed is reported as failed; the others are kept
+            title = by_url[result.url][1]
+            outcome = FeedOutcome(title or result.url, result.url, "error", error=f"could not store: {exc}")
+        report(result, outcome)
+
+    # Results are stored by a writer thread while the event loop goes on downloading and the
+    # parser processes go on parsing. What waits when the writer comes back is stored in one
+    # transaction (fewer commits); if that fails, feed by feed.
+    results: queue.Queue[Any] = queue.Queue()
+
+    def writer() -> None:
+        finished = False
+        while not finished:
+            batch = [results.get()]
+            while batch[-1] is not None and not results.empty() and len(batch) < BATCH:
+                batch.append(results.get_nowait())
+            if batch[-1] is None:
+                finished = True
+                batch.pop()
+            if len(batch) < 2:
+                for result in batch:
+                    store_one(result)
+                continue
+            try:
+                with store.transaction():
+                    stored = [record(result) for result in batch]
+            except Exception:
+                for result in batch:
+                    store_one(result)
+            else:
+                for result, outcome in zip(batch, stored, strict=True):
+                    report(result, outcome)
+
+    thread = threading.Thread(target=writer, name="veille-store-writer", daemon=True)
+    thread.start()
+    try:
+        fetch_mod.fetch_feeds(requests, settings, on_result=results.put, hold=lambda: results.qsize() > BACKLOG)
+    finally:
+        results.put(None)
+        thread.join()
+    store.prune(settings.retention_days)
+    return outcomes
