@@ -39,9 +39,20 @@ def run(cmd: list[str], env: dict | None = None) -> tuple[float, float, int]:
 def serve(directory: Path, tmp: Path) -> tuple[subprocess.Popen, int]:
     portfile = tmp / "port"
     proc = subprocess.Popen(
-        [sys.executable, str(SHARED / "bench" / "serve_feeds.py"), "--dir", str(directory), "--port", "0",
-         "--portfile", str(portfile), "--pidfile", str(tmp / "serve.pid")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            str(SHARED / "bench" / "serve_feeds.py"),
+            "--dir",
+            str(directory),
+            "--port",
+            "0",
+            "--portfile",
+            str(portfile),
+            "--pidfile",
+            str(tmp / "serve.pid"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     for _ in range(200):
         if portfile.exists() and portfile.read_text().strip():
@@ -78,8 +89,21 @@ def main() -> int:
             ours = [sys.executable, "-m", "veille_tui", "fetch"]
             (tmp / "urls").write_text("\n".join(urls) + "\n")
             (tmp / "newsboat.conf").write_text("reload-threads 8\nshow-read-feeds yes\n")
-            theirs = [newsboat, "-x", "reload", "-u", str(tmp / "urls"), "-c", str(tmp / "cache.db"),
-                      "-C", str(tmp / "newsboat.conf")] if newsboat else None
+            theirs = (
+                [
+                    newsboat,
+                    "-x",
+                    "reload",
+                    "-u",
+                    str(tmp / "urls"),
+                    "-c",
+                    str(tmp / "cache.db"),
+                    "-C",
+                    str(tmp / "newsboat.conf"),
+                ]
+                if newsboat
+                else None
+            )
             results = {}
             results["cold"] = (run(ours, env), run(theirs) if theirs else None)
             make_feeds(feeds_dir, scale, bump=0.1)

@@ -30,9 +30,20 @@ def start_server(serve: str, directory: str) -> tuple[subprocess.Popen, int]:
     tmp = tempfile.mkdtemp(prefix="veille-bench-")
     portfile = os.path.join(tmp, "port")
     proc = subprocess.Popen(
-        [sys.executable, serve, "--dir", directory, "--port", "0", "--portfile", portfile,
-         "--pidfile", os.path.join(tmp, "pid")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            serve,
+            "--dir",
+            directory,
+            "--port",
+            "0",
+            "--portfile",
+            portfile,
+            "--pidfile",
+            os.path.join(tmp, "pid"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     for _ in range(100):
         if os.path.exists(portfile) and Path(portfile).read_text().strip():
@@ -87,11 +98,18 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--per-host", type=int, default=FetchSettings.per_host)
-    ap.add_argument("--bump-scale", type=int, default=0,
-                    help="also measure 10%% changed: regenerate DIR with make_feeds.py --scale K --bump 0.1 "
-                         "after the cold round, fetch with validators, then regenerate it as it was")
-    ap.add_argument("--drop-items", action="store_true",
-                    help="count items in on_result and drop them, as a caller storing them as they come would")
+    ap.add_argument(
+        "--bump-scale",
+        type=int,
+        default=0,
+        help="also measure 10%% changed: regenerate DIR with make_feeds.py --scale K --bump 0.1 "
+        "after the cold round, fetch with validators, then regenerate it as it was",
+    )
+    ap.add_argument(
+        "--drop-items",
+        action="store_true",
+        help="count items in on_result and drop them, as a caller storing them as they come would",
+    )
     a = ap.parse_args()
     names = [n.strip() for n in Path(a.dir, "index.txt").read_text().splitlines() if n.strip()]
     proc, port = start_server(a.serve, a.dir)
@@ -117,14 +135,20 @@ def main() -> int:
             items = sum(len(r.items) for r in res) + counted[0]
             reqs2 = [FetchRequest(r.url, r.etag, r.last_modified) for r in res]
             if a.bump_scale:
-                subprocess.run([sys.executable, make, "--out", a.dir, "--scale", str(a.bump_scale), "--bump", "0.1"],
-                               check=True, capture_output=True)
+                subprocess.run(
+                    [sys.executable, make, "--out", a.dir, "--scale", str(a.bump_scale), "--bump", "0.1"],
+                    check=True,
+                    capture_output=True,
+                )
                 t = time.perf_counter()
                 res3 = fetch_feeds(reqs2, settings, on_result)
                 changed.append(time.perf_counter() - t)
                 n_changed = sum(r.status == "ok" for r in res3)
-                subprocess.run([sys.executable, make, "--out", a.dir, "--scale", str(a.bump_scale)],
-                               check=True, capture_output=True)
+                subprocess.run(
+                    [sys.executable, make, "--out", a.dir, "--scale", str(a.bump_scale)],
+                    check=True,
+                    capture_output=True,
+                )
                 reqs2 = [FetchRequest(r.url, r.etag, r.last_modified) for r in fetch_feeds(reqs, settings, on_result)]
             t = time.perf_counter()
             res2 = fetch_feeds(reqs2, settings, on_result)
@@ -135,7 +159,9 @@ def main() -> int:
         print(f"{len(names)} feeds, {items} items, errors {len(bad)}, workers {a.workers}, per host {a.per_host}")
         print(f"cold: median {statistics.median(cold):.2f} s  (runs {', '.join(f'{x:.2f}' for x in cold)})")
         if changed:
-            print(f"10% changed: median {statistics.median(changed):.2f} s  ({n_changed} fetched and parsed, the rest 304)")
+            print(
+                f"10% changed: median {statistics.median(changed):.2f} s  ({n_changed} fetched and parsed, the rest 304)"
+            )
         print(f"all unchanged: median {statistics.median(warm):.2f} s  ({unchanged} x 304)")
         print(f"peak RSS: this process {self_rss:.0f} MB, largest child process (parser or server) {child_rss:.0f} MB")
     finally:

@@ -23,8 +23,20 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_ARCHIVE = HERE.parent.parent / "shared" / "archive" / "_posts"
-QUERIES = ["", "+certfr", "+ransomware", "-cve is:unread", "fortinet", "vulnerabilite", "@7d", "feed:042",
-           "cve:CVE-2026-33825", "+cve ransomware @30d", "is:starred", '"supply chain"']
+QUERIES = [
+    "",
+    "+certfr",
+    "+ransomware",
+    "-cve is:unread",
+    "fortinet",
+    "vulnerabilite",
+    "@7d",
+    "feed:042",
+    "cve:CVE-2026-33825",
+    "+cve ransomware @30d",
+    "is:starred",
+    '"supply chain"',
+]
 
 
 def wall(cmd: list[str], env: dict) -> float:
@@ -46,9 +58,19 @@ def main() -> int:
     env = {**os.environ, "VEILLE_TUI_DATA_DIR": str(tmp / "data"), "VEILLE_TUI_CONFIG": str(tmp / "none.toml")}
     n_files = len(list(args.archive.glob("*.md")))
 
-    baseline = [wall([sys.executable, "-c", "import frontmatter, pathlib, sys; "
-                      "[frontmatter.load(p) for p in pathlib.Path(sys.argv[1]).glob('*.md')]", str(args.archive)], env)
-                for _ in range(args.runs)]
+    baseline = [
+        wall(
+            [
+                sys.executable,
+                "-c",
+                "import frontmatter, pathlib, sys; "
+                "[frontmatter.load(p) for p in pathlib.Path(sys.argv[1]).glob('*.md')]",
+                str(args.archive),
+            ],
+            env,
+        )
+        for _ in range(args.runs)
+    ]
     index_cmd = [sys.executable, "-m", "veille_tui", "--archive", str(args.archive), "index"]
     cold = []
     for _ in range(args.runs):
@@ -81,7 +103,9 @@ def main() -> int:
         print(f"{query!r:28} {store.count(query):>8} {ms:>21.1f} ms")
     print(f"slowest list query: {worst:.1f} ms (target <= 50 ms)")
     list_cmd = [sys.executable, "-m", "veille_tui", "--archive", str(args.archive), "list", "+certfr", "--json"]
-    print(f"`veille-tui list +certfr --json` whole process (warm): {statistics.median(wall(list_cmd, env) for _ in range(args.runs)):.2f} s")
+    print(
+        f"`veille-tui list +certfr --json` whole process (warm): {statistics.median(wall(list_cmd, env) for _ in range(args.runs)):.2f} s"
+    )
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from veille_tui.core.models import Feed, Item
@@ -30,7 +30,10 @@ def make(db: Path, n_items: int, archive: Path | None, seed: int = 7) -> Store:
     store = Store(db)
     if archive:
         store.index_archive(archive)
-    feeds = [Feed(f"https://feeds.example.net/{i}/rss.xml", f"Bench feed {i:03d}", (TAGS[i % len(TAGS)],)) for i in range(100)]
+    feeds = [
+        Feed(f"https://feeds.example.net/{i}/rss.xml", f"Bench feed {i:03d}", (TAGS[i % len(TAGS)],))
+        for i in range(100)
+    ]
     store.sync_feeds(feeds)
     ids = {url: fid for fid, url, *_ in store.feed_states()}
     now = time.time()
@@ -42,11 +45,17 @@ def make(db: Path, n_items: int, archive: Path | None, seed: int = 7) -> Store:
             words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(40, 120)))
             cve = f" CVE-2026-{rng.randint(1000, 99999)}" if rng.random() < 0.25 else ""
             title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 11))).capitalize()
-            items.append(Item(
-                guid=f"bench-{f_index}-{k}", link=f"https://news.example.net/{f_index}/{k}.html", title=title,
-                date=datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds"), ts=ts,
-                summary=f"{title}.\n\n{words}{cve}", categories=(rng.choice(TAGS),),
-            ))
+            items.append(
+                Item(
+                    guid=f"bench-{f_index}-{k}",
+                    link=f"https://news.example.net/{f_index}/{k}.html",
+                    title=title,
+                    date=datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds"),
+                    ts=ts,
+                    summary=f"{title}.\n\n{words}{cve}",
+                    categories=(rng.choice(TAGS),),
+                )
+            )
         store.record_fetch(ids[feed.url], status="ok", items=items)
     return store
 

@@ -72,6 +72,7 @@ def main() -> int:
         for n in (1, 2, 4, 6, 8, 16, 32):
             sub = (datas * ((n // len(datas)) + 1))[:n]
             for label, use_pool in (("thread", False), ("pool", True)):
+
                 async def run(use_pool=use_pool, sub=sub):
                     p = _Parser(2, use_pool)
                     try:

@@ -47,7 +47,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 DEFAULT_ARCHIVE = REPO.parent / "shared" / "archive" / "_posts"
 
-BARE_APP = textwrap.dedent('''
+BARE_APP = textwrap.dedent("""
     from textual.app import App
     from textual.containers import Horizontal
     from textual.widgets import Footer, Static
@@ -65,10 +65,10 @@ BARE_APP = textwrap.dedent('''
             yield Footer()
 
     Bare().run()
-''')
+""")
 
 # The child that runs the app with its timings dumped at exit (the app itself records them).
-TIMING_CHILD = textwrap.dedent('''
+TIMING_CHILD = textwrap.dedent("""
     import json, sys
     from veille_tui.tui.app import VeilleApp
     from veille_tui.core.library import Library
@@ -86,7 +86,7 @@ TIMING_CHILD = textwrap.dedent('''
     app.run()
     with open(out, "w") as f:
         json.dump({k: list(v) for k, v in screens[0].timings.items()}, f)
-''')
+""")
 
 
 class Term:
@@ -99,8 +99,14 @@ class Term:
         self.chunks: list[tuple[float, bytes]] = []
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(
-            argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
-            preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0), close_fds=True,
+            argv,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            start_new_session=True,
+            preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),
+            close_fds=True,
         )
         os.close(slave)
 
@@ -175,12 +181,22 @@ def prepare(work: Path, archive: Path, items: int) -> dict[str, str]:
         make_store.make(db, items, archive).close()
     lines = []
     for i in range(100):
-        lines += ["[[feeds]]", f'url = "https://feeds.example.net/{i}/rss.xml"', f'title = "Bench feed {i:03d}"',
-                  f'tags = ["{make_store.TAGS[i % len(make_store.TAGS)]}"]', ""]
+        lines += [
+            "[[feeds]]",
+            f'url = "https://feeds.example.net/{i}/rss.xml"',
+            f'title = "Bench feed {i:03d}"',
+            f'tags = ["{make_store.TAGS[i % len(make_store.TAGS)]}"]',
+            "",
+        ]
     config.write_text("\n".join(lines), encoding="utf-8")
     env = dict(os.environ)
-    env.update(VEILLE_TUI_DATA_DIR=str(data), VEILLE_TUI_CONFIG=str(config), TERM="xterm-256color",
-               COLORTERM="truecolor", PYTHONDONTWRITEBYTECODE="1")
+    env.update(
+        VEILLE_TUI_DATA_DIR=str(data),
+        VEILLE_TUI_CONFIG=str(config),
+        TERM="xterm-256color",
+        COLORTERM="truecolor",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
     for name in ("TEXTUAL_THEME", "VEILLE_TUI_ARCHIVE", "DISPLAY", "WAYLAND_DISPLAY", "TMUX"):
         env.pop(name, None)
     return env
@@ -210,8 +226,13 @@ def first_paint(env: dict[str, str], archive: Path, runs: int, bare_script: Path
         for kind in ("veille", "bare"):
             results[kind].append(one(kind))
     veille, bare = statistics.median(results["veille"]), statistics.median(results["bare"])
-    return {"veille_s": veille, "bare_s": bare, "ratio": veille / bare,
-            "veille_all": results["veille"], "bare_all": results["bare"]}
+    return {
+        "veille_s": veille,
+        "bare_s": bare,
+        "ratio": veille / bare,
+        "veille_all": results["veille"],
+        "bare_all": results["bare"],
+    }
 
 
 def timings(env: dict[str, str], archive: Path, work: Path) -> dict:
@@ -224,8 +245,15 @@ def timings(env: dict[str, str], archive: Path, work: Path) -> dict:
     for _ in range(12):  # tag switches
         term.send("]")
         term.settle(0.4)
-    queries = ["+ransomware is:unread", "fortinet", "+cve @30d", "vulnérabilité patch", "feed:bench -cloud",
-               "is:starred", "+certfr"]
+    queries = [
+        "+ransomware is:unread",
+        "fortinet",
+        "+cve @30d",
+        "vulnérabilité patch",
+        "feed:bench -cloud",
+        "is:starred",
+        "+certfr",
+    ]
     for query in queries:
         term.send("/")
         term.settle(0.3)
@@ -243,10 +271,10 @@ def timings(env: dict[str, str], archive: Path, work: Path) -> dict:
     painted = data.get("apply_painted", [])
     n_tags = 12
     summary = {
-        "tag_switch_ms": _stats(apply[1:n_tags + 1]),  # the first ] of a session includes warm-up
-        "tag_switch_painted_ms": _stats(painted[1:n_tags + 1]),
-        "query_ms": _stats(apply[n_tags + 1:n_tags + 1 + len(queries)]),
-        "query_painted_ms": _stats(painted[n_tags + 1:n_tags + 1 + len(queries)]),
+        "tag_switch_ms": _stats(apply[1 : n_tags + 1]),  # the first ] of a session includes warm-up
+        "tag_switch_painted_ms": _stats(painted[1 : n_tags + 1]),
+        "query_ms": _stats(apply[n_tags + 1 : n_tags + 1 + len(queries)]),
+        "query_painted_ms": _stats(painted[n_tags + 1 : n_tags + 1 + len(queries)]),
         "article_render_ms": _stats(data.get("article_render", [])),
         "article_after_rest_ms": _stats(data.get("article_after_rest", [])),
         "startup_load_ms": _stats(data.get("startup_load", [])),
@@ -280,8 +308,14 @@ def bytes_per_move(env: dict[str, str], archive: Path, cols: int, rows: int, mov
     rss = term.peak_rss_mb()
     term.quit()
     del first
-    return {"size": f"{cols}x{rows}", "bytes_per_move": round(total / moves), "during_moves": during,
-            "after_rest": total - during, "total": total, "peak_rss_mb": round(rss, 1)}
+    return {
+        "size": f"{cols}x{rows}",
+        "bytes_per_move": round(total / moves),
+        "during_moves": during,
+        "after_rest": total - during,
+        "total": total,
+        "peak_rss_mb": round(rss, 1),
+    }
 
 
 def main() -> int:
@@ -317,8 +351,10 @@ def main() -> int:
     if "bytes" in only:
         report["bytes"] = [bytes_per_move(env, args.archive, 80, 24), bytes_per_move(env, args.archive, 200, 50)]
         for row in report["bytes"]:
-            print(f"bytes per move at {row['size']}: {row['bytes_per_move']} B "
-                  f"(moves {row['during_moves']} B, article at rest {row['after_rest']} B), peak RSS {row['peak_rss_mb']} MB")
+            print(
+                f"bytes per move at {row['size']}: {row['bytes_per_move']} B "
+                f"(moves {row['during_moves']} B, article at rest {row['after_rest']} B), peak RSS {row['peak_rss_mb']} MB"
+            )
     (args.work / "report.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
     return 0
 

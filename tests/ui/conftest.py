@@ -44,18 +44,44 @@ CJK_TITLE = "日本語のセキュリティ速報：脆弱性 CVE-2026-1111 に�
 FOLDED_LINK = "https://www.bleepingcomputer.com/news/security/europol-disrupts-riverloft-bulletproof-hosting-used-by-ransomware-gangs/"
 
 ITEMS_NEWS = [
-    Item(guid="n1", link="https://news.example.org/a/1", title=MARKUP_TITLE, date="2026-08-24T09:00:00+00:00",
-         ts=1787562000, summary="A webinar about **CVE-2026-2222** and CVE-2026-3333.\n\nSee [the page](https://news.example.org/a/1){:target=\"_blank\"}.",
-         categories=("webinar",)),
-    Item(guid="n2", link="https://news.example.org/a/2", title=CJK_TITLE, date="2026-08-23T09:00:00+00:00",
-         ts=1787475600, summary="日本語の本文。CVE-2026-1111", categories=()),
-    Item(guid="n3", link=FOLDED_LINK, title="Europol disrupts Riverloft (feed copy)", date="2026-06-01T08:00:00+00:00",
-         ts=1780300800, summary="Feed summary of an archived story.", categories=()),
+    Item(
+        guid="n1",
+        link="https://news.example.org/a/1",
+        title=MARKUP_TITLE,
+        date="2026-08-24T09:00:00+00:00",
+        ts=1787562000,
+        summary='A webinar about **CVE-2026-2222** and CVE-2026-3333.\n\nSee [the page](https://news.example.org/a/1){:target="_blank"}.',
+        categories=("webinar",),
+    ),
+    Item(
+        guid="n2",
+        link="https://news.example.org/a/2",
+        title=CJK_TITLE,
+        date="2026-08-23T09:00:00+00:00",
+        ts=1787475600,
+        summary="日本語の本文。CVE-2026-1111",
+        categories=(),
+    ),
+    Item(
+        guid="n3",
+        link=FOLDED_LINK,
+        title="Europol disrupts Riverloft (feed copy)",
+        date="2026-06-01T08:00:00+00:00",
+        ts=1780300800,
+        summary="Feed summary of an archived story.",
+        categories=(),
+    ),
 ]
 ITEMS_CERT = [
-    Item(guid="c1", link="https://cert.example.org/avis/1", title="Vulnérabilité dans Fortinet FortiOS",
-         date="2026-08-25T10:00:00+00:00", ts=1787652000, summary="Une vulnérabilité Fortinet (CVE-2026-4444).",
-         categories=("avis",)),
+    Item(
+        guid="c1",
+        link="https://cert.example.org/avis/1",
+        title="Vulnérabilité dans Fortinet FortiOS",
+        date="2026-08-25T10:00:00+00:00",
+        ts=1787652000,
+        summary="Une vulnérabilité Fortinet (CVE-2026-4444).",
+        categories=("avis",),
+    ),
 ]
 
 

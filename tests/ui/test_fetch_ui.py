@@ -18,10 +18,12 @@ async def test_R_fetches_a_served_feed_and_the_list_follows(env, archive, httpse
     from veille_tui.tui.screens.main import MainScreen
 
     httpserver.expect_request("/rss.xml").respond_with_data(
-        (DATA / "rss20.xml").read_bytes(), content_type="application/rss+xml")
+        (DATA / "rss20.xml").read_bytes(), content_type="application/rss+xml"
+    )
     config = env / "config" / "config.toml"
-    config.write_text(f'[[feeds]]\nurl = "{httpserver.url_for("/rss.xml")}"\ntitle = "Loopback"\ntags = ["loop"]\n',
-                      encoding="utf-8")
+    config.write_text(
+        f'[[feeds]]\nurl = "{httpserver.url_for("/rss.xml")}"\ntitle = "Loopback"\ntags = ["loop"]\n', encoding="utf-8"
+    )
     lib = Library.open(archive=str(archive))
     try:
         lib.index()

@@ -358,7 +358,7 @@ async def test_a_writes_a_draft_and_the_entry_shows_archived(make_app, lib, arch
         written = set(archive.iterdir()) - before
         assert len(written) == 1
         text = next(iter(written)).read_text(encoding="utf-8")
-        assert "{:target=\"_blank\"}" in text and "veille-cyber" in text
+        assert '{:target="_blank"}' in text and "veille-cyber" in text
         assert lib.store.entry(entry.id).archived
         assert screen.entries.current_entry.archived
         assert "◆" in rows(screen.entries)[screen.entries.cursor][:3]
@@ -398,8 +398,10 @@ async def test_R_fetches_in_a_worker_with_progress(make_app, lib, monkeypatch):
         calls.append((tuple(names), self is not app.screen.lib))
         if on_start:
             on_start(2)
-        outcomes = [FeedOutcome("Fixture News", "https://news.example.org/feed.xml", "ok", 0),
-                    FeedOutcome("Fixture CERT", "https://cert.example.org/rss", "error", error="HTTP 503")]
+        outcomes = [
+            FeedOutcome("Fixture News", "https://news.example.org/feed.xml", "ok", 0),
+            FeedOutcome("Fixture CERT", "https://cert.example.org/rss", "error", error="HTTP 503"),
+        ]
         for outcome in outcomes:
             on_result(outcome)
         return outcomes
@@ -451,9 +453,27 @@ async def test_question_mark_shows_help_from_live_bindings(make_app, lib):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = "\n".join(str(w.render()) for w in app.screen.query("Static"))
-        for description in ("Next tag", "Previous tag", "Tags", "Query", "Clear query", "Read/unread", "Star",
-                            "Open link", "Copy link", "Archive", "Refresh feed", "Refresh all", "Help", "Quit",
-                            "Next pane", "Previous pane", "Open", "Theme", "Command palette"):
+        for description in (
+            "Next tag",
+            "Previous tag",
+            "Tags",
+            "Query",
+            "Clear query",
+            "Read/unread",
+            "Star",
+            "Open link",
+            "Copy link",
+            "Archive",
+            "Refresh feed",
+            "Refresh all",
+            "Help",
+            "Quit",
+            "Next pane",
+            "Previous pane",
+            "Open",
+            "Theme",
+            "Command palette",
+        ):
             assert description in text, description
         assert re.search(r"^n +Next tag$", text, re.M)  # the keymap applies
         await pilot.press("escape")
@@ -476,9 +496,26 @@ async def test_every_action_is_in_the_command_palette(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         titles = {command.title for command in app.get_system_commands(main(app))}
-        for title in ("Next tag", "Previous tag", "Tags", "Query", "Clear query", "Read/unread", "Star", "Open link",
-                      "Copy link", "Archive", "Refresh feed", "Refresh all", "Help", "Quit", "Next pane",
-                      "Previous pane", "Open", "Theme"):
+        for title in (
+            "Next tag",
+            "Previous tag",
+            "Tags",
+            "Query",
+            "Clear query",
+            "Read/unread",
+            "Star",
+            "Open link",
+            "Copy link",
+            "Archive",
+            "Refresh feed",
+            "Refresh all",
+            "Help",
+            "Quit",
+            "Next pane",
+            "Previous pane",
+            "Open",
+            "Theme",
+        ):
             assert title in titles, title
 
 
@@ -561,7 +598,7 @@ async def test_archive_index_runs_at_start_and_new_posts_appear(make_app, lib, a
     extra = archive / "2026-08-30-a-new-post-written-meanwhile.md"
     extra.write_text(
         "---\ntitle: 'A new post written meanwhile'\ndate: 2026-08-30\npermalink: /posts/2026/08/30/x/\n"
-        "tags:\n- veille-cyber\n- krebs\n---\nBody.\n\n[Source](https://krebs.example.org/x){:target=\"_blank\"}\n",
+        'tags:\n- veille-cyber\n- krebs\n---\nBody.\n\n[Source](https://krebs.example.org/x){:target="_blank"}\n',
         encoding="utf-8",
     )
     app = make_app()
@@ -643,8 +680,10 @@ async def test_article_scrolls_with_keys(make_app, lib):
         await pilot.press("G")
         await pilot.pause()
         assert article.scroll_offset.y == len(article.lines) - article.scrollable_content_region.height
-        assert "Source" in article.render_line(article.scrollable_content_region.height - 1).text or \
-            "Source" in article.text.splitlines()[-1]
+        assert (
+            "Source" in article.render_line(article.scrollable_content_region.height - 1).text
+            or "Source" in article.text.splitlines()[-1]
+        )
         await pilot.press("g")
         assert article.scroll_offset.y == 0
 

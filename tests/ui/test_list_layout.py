@@ -13,10 +13,21 @@ def add_old_item(lib) -> None:
     """An item of last year with 13 CVE ids and a title longer than any list column."""
     store = lib.store
     feed_id = next(feed_id for feed_id, url, *_ in store.feed_states() if "news.example.org" in url)
-    store.record_fetch(feed_id, status="ok", items=[
-        Item(guid="old", link="https://news.example.org/a/old", title=LONG_TITLE, date="2025-12-30T09:00:00+00:00",
-             ts=1767085200, summary=f"Advisory: {MANY_CVES}.", categories=()),
-    ])
+    store.record_fetch(
+        feed_id,
+        status="ok",
+        items=[
+            Item(
+                guid="old",
+                link="https://news.example.org/a/old",
+                title=LONG_TITLE,
+                date="2025-12-30T09:00:00+00:00",
+                ts=1767085200,
+                summary=f"Advisory: {MANY_CVES}.",
+                categories=(),
+            ),
+        ],
+    )
 
 
 async def settle(pilot) -> None:
@@ -39,7 +50,9 @@ def test_short_dates():
 def test_columns_leave_a_space_before_the_cve_count():
     for width in (56, 79, 100, 160):
         cols = Columns.for_width(width)
-        assert cols.markers + 1 + cols.date + 1 + (cols.source + 1 if cols.source else 0) + cols.title + cols.cve == width
+        assert (
+            cols.markers + 1 + cols.date + 1 + (cols.source + 1 if cols.source else 0) + cols.title + cols.cve == width
+        )
 
 
 async def test_at_160x48_the_list_is_wider_than_the_article(make_app, lib):

@@ -20,8 +20,15 @@ def fast_poll(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def new_items(n: int) -> list[Item]:
     return [
-        Item(guid=f"cron{k}", link=f"https://cert.example.org/avis/cron{k}", title=f"Avis du cron {k}",
-             date="2026-08-26T08:00:00+00:00", ts=1787731200 + k, summary=f"Bulletin {k}.", categories=("cron",))
+        Item(
+            guid=f"cron{k}",
+            link=f"https://cert.example.org/avis/cron{k}",
+            title=f"Avis du cron {k}",
+            date="2026-08-26T08:00:00+00:00",
+            ts=1787731200 + k,
+            summary=f"Bulletin {k}.",
+            categories=("cron",),
+        )
         for k in range(n)
     ]
 
@@ -133,8 +140,13 @@ async def test_nothing_is_repainted_while_nothing_changes(make_app, lib, archive
         await settle(pilot, 4 * POLL)  # the feeds' sync at start is a commit: read once, same data
         screen = app.screen
         repaints: list[str] = []
-        for widget in (screen.entries, screen.sidebar, screen.article, screen.query_one("#status"),
-                       screen.query_one("#keys")):
+        for widget in (
+            screen.entries,
+            screen.sidebar,
+            screen.article,
+            screen.query_one("#status"),
+            screen.query_one("#keys"),
+        ):
             original = widget.refresh
 
             def spy(*args, _name=widget.id, _original=original, **kwargs):

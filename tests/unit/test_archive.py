@@ -6,8 +6,8 @@ import os
 from datetime import date
 
 import pytest
-
 from tests.conftest import write_post
+
 from veille_tui.core.archive import drafts
 from veille_tui.core.archive import reader as archive
 from veille_tui.core.store import Store
@@ -19,7 +19,10 @@ def read(folder, name):
 
 
 def test_archive_format_post(posts_dir):
-    write_post(posts_dir, "2026-07-01-firewall-flaw-exploited.md", """
+    write_post(
+        posts_dir,
+        "2026-07-01-firewall-flaw-exploited.md",
+        """
         ---
         title: 'Firewall flaw &#x5b;exploited&#x5d; in the wild, vendor''s patch out'
         date: 2026-07-01
@@ -34,7 +37,8 @@ def test_archive_format_post(posts_dir):
 
         ---
         [Source](https://www.example.com/news/firewall-flaw/){:target="_blank"}
-        """)
+        """,
+    )
     post = read(posts_dir, "2026-07-01-firewall-flaw-exploited.md")
     assert post.title == "Firewall flaw [exploited] in the wild, vendor's patch out"
     assert post.date == "2026-07-01"
@@ -84,20 +88,28 @@ def test_title_from_file_name_when_missing(posts_dir):
 
 
 def test_tags_as_string_plus_categories(posts_dir):
-    write_post(posts_dir, "2026-07-04-tags.md", "---\ntitle: T\ntags: veille-cyber Krebs\ncategories: [news]\ncategory: ics\n---\nb\n")
+    write_post(
+        posts_dir,
+        "2026-07-04-tags.md",
+        "---\ntitle: T\ntags: veille-cyber Krebs\ncategories: [news]\ncategory: ics\n---\nb\n",
+    )
     post = read(posts_dir, "2026-07-04-tags.md")
     assert post.tags == ("veille-cyber", "krebs", "news", "ics")
 
 
 def test_toml_front_matter(posts_dir):
-    write_post(posts_dir, "2026-07-05-toml.md", """
+    write_post(
+        posts_dir,
+        "2026-07-05-toml.md",
+        """
         +++
         title = "TOML post"
         date = 2026-07-05T09:00:00+02:00
         tags = ["veille-cyber", "certfr"]
         +++
         Corps du billet.
-        """)
+        """,
+    )
     post = read(posts_dir, "2026-07-05-toml.md")
     assert post.title == "TOML post"
     assert post.date == "2026-07-05T09:00:00+02:00"
@@ -112,7 +124,11 @@ def test_utf8_bom(posts_dir):
 
 
 def test_terminal_escapes_removed_from_title_and_body(posts_dir):
-    write_post(posts_dir, "2026-07-06-esc.md", '---\ntitle: "Evil \\e]0;pwned\\a title \\e[31mred"\n---\nbody \x1b[2J cleared\n')
+    write_post(
+        posts_dir,
+        "2026-07-06-esc.md",
+        '---\ntitle: "Evil \\e]0;pwned\\a title \\e[31mred"\n---\nbody \x1b[2J cleared\n',
+    )
     post = read(posts_dir, "2026-07-06-esc.md")
     assert "\x1b" not in post.title and "\x07" not in post.title
     assert post.title == "Evil title red"
@@ -135,8 +151,12 @@ def test_bad_files_are_problems_and_others_are_kept(posts_dir, tmp_path):
     problems = dict(report.problems)
     assert report.indexed == 1
     assert set(problems) == {
-        "2026-07-02-bad-yaml.md", "2026-07-03-bad-date.md", "2026-07-04-not-closed.md",
-        "2026-07-05-latin1.md", "2026-07-06-binary.md", "2026-07-07-list.md",
+        "2026-07-02-bad-yaml.md",
+        "2026-07-03-bad-date.md",
+        "2026-07-04-not-closed.md",
+        "2026-07-05-latin1.md",
+        "2026-07-06-binary.md",
+        "2026-07-07-list.md",
     }
     assert "YAML" in problems["2026-07-02-bad-yaml.md"]
     assert "date" in problems["2026-07-03-bad-date.md"]
@@ -163,12 +183,18 @@ def test_skipped_files_as_jekyll_would(posts_dir, tmp_path):
 
 def test_incremental_reindex(posts_dir, tmp_path, monkeypatch):
     for n in range(1, 6):
-        write_post(posts_dir, f"2026-07-0{n}-post-{n}.md", f"---\ntitle: Post {n}\ntags: [veille-cyber, krebs]\n---\nbody {n}\n")
+        write_post(
+            posts_dir,
+            f"2026-07-0{n}-post-{n}.md",
+            f"---\ntitle: Post {n}\ntags: [veille-cyber, krebs]\n---\nbody {n}\n",
+        )
     store = Store(tmp_path / "db.sqlite")
     assert store.index_archive(posts_dir).indexed == 5
     reads = []
     original = archive.read_post
-    monkeypatch.setattr(archive, "read_post", lambda root, stat, now_ts=None: reads.append(stat.name) or original(root, stat, now_ts))
+    monkeypatch.setattr(
+        archive, "read_post", lambda root, stat, now_ts=None: reads.append(stat.name) or original(root, stat, now_ts)
+    )
     report = store.index_archive(posts_dir)
     assert (report.indexed, report.unchanged, reads) == (5, 5, [])
     # change one, delete one, add one
@@ -188,8 +214,12 @@ def test_incremental_reindex(posts_dir, tmp_path, monkeypatch):
 
 def test_draft_is_written_once_in_archive_format(posts_dir):
     path = drafts.write_draft(
-        posts_dir, title="Vendor's VPN \x1b[31mflaw\x1b[0m: 0-day exploited!", day=date(2026, 8, 1),
-        tags=["veille-cyber", "bleepingcomp", "vpn"], summary="Résumé.", link="https://example.com/a",
+        posts_dir,
+        title="Vendor's VPN \x1b[31mflaw\x1b[0m: 0-day exploited!",
+        day=date(2026, 8, 1),
+        tags=["veille-cyber", "bleepingcomp", "vpn"],
+        summary="Résumé.",
+        link="https://example.com/a",
     )
     assert path.name == "2026-08-01-vendors-vpn-flaw-0-day-exploited.md"
     text = path.read_text()
@@ -200,8 +230,14 @@ def test_draft_is_written_once_in_archive_format(posts_dir):
     post = read(posts_dir, path.name)
     assert post.title == "Vendor's VPN flaw: 0-day exploited!"
     with pytest.raises(drafts.DraftExists):
-        drafts.write_draft(posts_dir, title="Vendor's VPN flaw: 0-day exploited!", day=date(2026, 8, 1),
-                            tags=[], summary="other", link="https://example.com/b")
+        drafts.write_draft(
+            posts_dir,
+            title="Vendor's VPN flaw: 0-day exploited!",
+            day=date(2026, 8, 1),
+            tags=[],
+            summary="other",
+            link="https://example.com/b",
+        )
     assert path.read_text() == text
     assert [p.name for p in posts_dir.iterdir()] == [path.name]  # no temporary file left
 
@@ -210,10 +246,22 @@ def test_draft_tags_are_always_valid_yaml(posts_dir):
     import frontmatter
 
     nasty = ["veille-cyber", "!important", "*alias", "#hash", "[x]", "has space", "sécurité", "yes", "a: b"]
-    path = drafts.write_draft(posts_dir, title="Tags", day=date(2026, 8, 2), tags=nasty, summary="x", link="https://e.com/t")
+    path = drafts.write_draft(
+        posts_dir, title="Tags", day=date(2026, 8, 2), tags=nasty, summary="x", link="https://e.com/t"
+    )
     assert frontmatter.load(path)["tags"] == nasty
     stat = next(s for s in archive.scan(posts_dir) if s.name == path.name)
-    assert archive.read_post(posts_dir, stat).tags == ("veille-cyber", "important", "alias", "hash", "x", "has-space", "sécurité", "yes", "a-b")
+    assert archive.read_post(posts_dir, stat).tags == (
+        "veille-cyber",
+        "important",
+        "alias",
+        "hash",
+        "x",
+        "has-space",
+        "sécurité",
+        "yes",
+        "a-b",
+    )
 
 
 def test_tags_are_normalised_so_queries_find_them(posts_dir, tmp_path):
@@ -228,7 +276,10 @@ def test_tags_are_normalised_so_queries_find_them(posts_dir, tmp_path):
     ("title", "slug"),
     [
         ("Vendor's C.E.O. says the 9.8 flaw is fixed", "vendors-ceo-says-the-98-flaw-is-fixed"),
-        ("Multiples vulnérabilités dans Produit X (3 août 2026)", "multiples-vulnerabilites-dans-produit-x-3-aout-2026"),
+        (
+            "Multiples vulnérabilités dans Produit X (3 août 2026)",
+            "multiples-vulnerabilites-dans-produit-x-3-aout-2026",
+        ),
         ("Patch now: $1M bug -- in   the wild!", "patch-now-1m-bug-in-the-wild"),
         ("日本語", "untitled"),
     ],
@@ -241,5 +292,7 @@ def test_slugs_follow_the_archive_convention(title, slug):
 
 def test_draft_into_a_missing_archive_folder_is_refused(tmp_path):
     with pytest.raises(FileNotFoundError):
-        drafts.write_draft(tmp_path / "typo", title="T", day=date(2026, 8, 1), tags=[], summary="x", link="https://e.com/")
+        drafts.write_draft(
+            tmp_path / "typo", title="T", day=date(2026, 8, 1), tags=[], summary="x", link="https://e.com/"
+        )
     assert not (tmp_path / "typo").exists()

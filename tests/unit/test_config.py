@@ -60,7 +60,9 @@ def test_bad_config_names_the_file(tmp_path, text, needle):
 
 def test_write_feeds_keeps_comments(tmp_path):
     path = tmp_path / "c.toml"
-    path.write_text('# my settings\ntheme = "veille-dark"  # dark is best\n\n[[feeds]]\n# the big one\nurl = "https://a.example/rss"\ntags = ["a"]\n')
+    path.write_text(
+        '# my settings\ntheme = "veille-dark"  # dark is best\n\n[[feeds]]\n# the big one\nurl = "https://a.example/rss"\ntags = ["a"]\n'
+    )
     settings = config.load(path)
     config.write_feeds(path, [*settings.feeds, Feed("https://b.example/rss", "B", ("b",))])
     text = path.read_text()

@@ -37,7 +37,11 @@ def test_rss20():
     assert r.error is None and r.parser == "fast"
     assert r.title == "Example Security & News"
     # the duplicate guid and the item with neither guid, link nor title are gone
-    assert [i.guid for i in r.items] == ["https://news.example.com/?p=101", "https://news.example.com/2026/08/patch-tuesday/", "plain-1"]
+    assert [i.guid for i in r.items] == [
+        "https://news.example.com/?p=101",
+        "https://news.example.com/2026/08/patch-tuesday/",
+        "plain-1",
+    ]
     first = r.items[0]
     assert first.title == "Critical flaw in Fortinet FortiOS (CVE-2026-1234)"
     assert first.link == "https://news.example.com/2026/08/fortios-flaw/"
@@ -97,7 +101,7 @@ def test_atom():
 
 def test_atom_without_xhtml_takes_fast_path():
     data = load("atom.xml")
-    start = data.index(b"<entry>\n  <title type=\"xhtml\">")
+    start = data.index(b'<entry>\n  <title type="xhtml">')
     end = data.index(b"</entry>", start) + len(b"</entry>")
     r = parse_feed(data[:start] + data[end:], URL)
     assert r.parser == "fast" and len(r.items) == 2
@@ -202,7 +206,10 @@ def test_entity_bomb(tmp_path):
         "print(dt, rss, r.error, max((len(i.title) + len(i.summary) for i in r.items), default=0))\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={"PYTHONPATH": str(Path(feedparse.__file__).parents[2]), "PATH": "/usr/bin:/bin"},
     )
     assert out.returncode == 0, out.stderr
@@ -213,7 +220,8 @@ def test_entity_bomb(tmp_path):
 def test_quadratic_blowup_entity():
     doc = (
         '<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY a "' + "A" * 50_000 + '">]>\n'
-        '<rss version="2.0"><channel><title>q</title><item><title>' + "&a;" * 50_000
+        '<rss version="2.0"><channel><title>q</title><item><title>'
+        + "&a;" * 50_000
         + "</title><link>https://q.example.com/1</link></item></channel></rss>"
     ).encode()
     t = time.perf_counter()
@@ -295,8 +303,22 @@ def test_fast_path_declines_what_it_does_not_reproduce():
 @pytest.mark.skipif(not (SHARED_BENCH / "make_feeds.py").exists(), reason="shared/bench not here")
 def test_fast_path_equals_feedparser_on_generated_feeds(tmp_path):
     out = tmp_path / "feeds"
-    subprocess.run([sys.executable, str(SHARED_BENCH / "make_feeds.py"), "--out", str(out), "--scale", "2",
-                    "--min-items", "20", "--max-items", "40"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(SHARED_BENCH / "make_feeds.py"),
+            "--out",
+            str(out),
+            "--scale",
+            "2",
+            "--min-items",
+            "20",
+            "--max-items",
+            "40",
+        ],
+        check=True,
+        capture_output=True,
+    )
     files = sorted(out.glob("*.xml"))
     assert len(files) >= 20
     for f in files:
@@ -308,19 +330,54 @@ def test_fast_path_equals_feedparser_on_generated_feeds(tmp_path):
 # Random feeds: text with markup characters, entities, CDATA, non-ASCII, odd whitespace, dates in
 # many shapes, optional and misplaced elements. Both paths must agree on every one.
 _text = st.lists(
-    st.sampled_from(list("abcXYZ 019<>&\"'/;:=#?-_\t\n") + ["é", "€", "ü", "中", "Ã©", "â€™", "&amp;", "&lt;b&gt;", "\u00a0", "\x85", "\x9b"]),
+    st.sampled_from(
+        list("abcXYZ 019<>&\"'/;:=#?-_\t\n")
+        + ["é", "€", "ü", "中", "Ã©", "â€™", "&amp;", "&lt;b&gt;", "\u00a0", "\x85", "\x9b"]
+    ),
     max_size=30,
 ).map("".join)
 _html = st.lists(
-    st.sampled_from(["<p>", "</p>", "<b>bold</b>", "<a href=\"/rel\">rel</a>", "<a href=\"https://x.example/a?b=1&amp;c=2\">abs</a>",
-                     "<script>evil()</script>", "<ul><li>one</li></ul>", "text ", "é ", "<br/>", "&amp;", "&lt;", "<h2>H</h2>",
-                     "<a href=\"javascript:alert(1)\">js</a>", "<img src=x>", "<pre><code>x = 1</code></pre>"]),
+    st.sampled_from(
+        [
+            "<p>",
+            "</p>",
+            "<b>bold</b>",
+            '<a href="/rel">rel</a>',
+            '<a href="https://x.example/a?b=1&amp;c=2">abs</a>',
+            "<script>evil()</script>",
+            "<ul><li>one</li></ul>",
+            "text ",
+            "é ",
+            "<br/>",
+            "&amp;",
+            "&lt;",
+            "<h2>H</h2>",
+            '<a href="javascript:alert(1)">js</a>',
+            "<img src=x>",
+            "<pre><code>x = 1</code></pre>",
+        ]
+    ),
     max_size=12,
 ).map("".join)
 _date = st.one_of(
-    st.sampled_from(["Mon, 03 Aug 2026 14:05:00 +0200", "Tue, 11 Aug 2026 18:30:00 GMT", "2026-08-01T10:00:00Z",
-                     "2026-08-01T10:00:00+02:00", "2026-08-01", "yesterday", "Tuesday", "", "  Wed, 12 Aug 2026 08:00:00 EST  ",
-                     "2026-13-45", "32 Foo 2026", "Sun, 31 Dec 1899 23:59:59 +0000", "12345", "2026-08-01 10:00:00"]),
+    st.sampled_from(
+        [
+            "Mon, 03 Aug 2026 14:05:00 +0200",
+            "Tue, 11 Aug 2026 18:30:00 GMT",
+            "2026-08-01T10:00:00Z",
+            "2026-08-01T10:00:00+02:00",
+            "2026-08-01",
+            "yesterday",
+            "Tuesday",
+            "",
+            "  Wed, 12 Aug 2026 08:00:00 EST  ",
+            "2026-13-45",
+            "32 Foo 2026",
+            "Sun, 31 Dec 1899 23:59:59 +0000",
+            "12345",
+            "2026-08-01 10:00:00",
+        ]
+    ),
     st.datetimes().map(lambda d: d.strftime("%a, %d %b %Y %H:%M:%S +0000")),
 )
 
@@ -338,10 +395,30 @@ def rss_item(draw):
     if draw(st.booleans()):
         parts.append(_el("title", draw(_text), cdata))
     if draw(st.booleans()):
-        parts.append(_el("link", draw(st.sampled_from(["https://a.example/1", "https://a.example/2", "/rel/3", "  https://a.example/sp  ", "javascript:x()", "https://a.example/?a=1&b=2", ""])), False))
+        parts.append(
+            _el(
+                "link",
+                draw(
+                    st.sampled_from(
+                        [
+                            "https://a.example/1",
+                            "https://a.example/2",
+                            "/rel/3",
+                            "  https://a.example/sp  ",
+                            "javascript:x()",
+                            "https://a.example/?a=1&b=2",
+                            "",
+                        ]
+                    )
+                ),
+                False,
+            )
+        )
     if draw(st.booleans()):
         perma = draw(st.sampled_from(["", ' isPermaLink="false"', ' isPermaLink="true"']))
-        parts.append(f"<guid{perma}>{html.escape(draw(st.sampled_from(['g1', 'g2', 'https://a.example/1', 'https://a.example/g', ' spaced ', 'tag:x,2026:1'])))}</guid>")
+        parts.append(
+            f"<guid{perma}>{html.escape(draw(st.sampled_from(['g1', 'g2', 'https://a.example/1', 'https://a.example/g', ' spaced ', 'tag:x,2026:1'])))}</guid>"
+        )
     if draw(st.booleans()):
         parts.append(_el("pubDate", draw(_date), False))
     if draw(st.booleans()):
@@ -351,11 +428,19 @@ def rss_item(draw):
     if draw(st.booleans()):
         parts.append(_el("content:encoded", draw(_html), cdata))
     if draw(st.booleans()):
-        parts.append(_el(draw(st.sampled_from(["author", "dc:creator"])), draw(st.sampled_from(["Jane Doe", "jane@example.com (Jane Doe)", "jane@example.com", " Bob ", "é<>"])), False))
+        parts.append(
+            _el(
+                draw(st.sampled_from(["author", "dc:creator"])),
+                draw(st.sampled_from(["Jane Doe", "jane@example.com (Jane Doe)", "jane@example.com", " Bob ", "é<>"])),
+                False,
+            )
+        )
     for _ in range(draw(st.integers(0, 3))):
         parts.append(_el(draw(st.sampled_from(["category", "dc:subject"])), draw(_text), False))
     if draw(st.booleans()):
-        parts.append('<enclosure url="https://a.example/x.mp3" type="audio/mpeg" length="1"/><comments>https://a.example/c</comments><slash:comments>3</slash:comments>')
+        parts.append(
+            '<enclosure url="https://a.example/x.mp3" type="audio/mpeg" length="1"/><comments>https://a.example/c</comments><slash:comments>3</slash:comments>'
+        )
     parts = draw(st.permutations(parts))
     return "<item>" + "".join(parts) + "</item>"
 
@@ -367,10 +452,18 @@ def atom_entry(draw):
         t = draw(st.sampled_from(["", ' type="text"', ' type="html"']))
         parts.append(f"<title{t}>{html.escape(draw(_text), quote=False)}</title>")
     for _ in range(draw(st.integers(0, 2))):
-        rel = draw(st.sampled_from(["", ' rel="alternate"', ' rel="self"', ' rel="related"', ' rel="alternate" type="application/pdf"']))
-        parts.append(f'<link{rel} href="{draw(st.sampled_from(["https://b.example/1", "https://b.example/2", "/rel"]))}"/>')
+        rel = draw(
+            st.sampled_from(
+                ["", ' rel="alternate"', ' rel="self"', ' rel="related"', ' rel="alternate" type="application/pdf"']
+            )
+        )
+        parts.append(
+            f'<link{rel} href="{draw(st.sampled_from(["https://b.example/1", "https://b.example/2", "/rel"]))}"/>'
+        )
     if draw(st.booleans()):
-        parts.append(f"<id>{draw(st.sampled_from(['tag:b,2026:1', 'tag:b,2026:2', 'https://b.example/1', 'urn:uuid:1']))}</id>")
+        parts.append(
+            f"<id>{draw(st.sampled_from(['tag:b,2026:1', 'tag:b,2026:2', 'https://b.example/1', 'urn:uuid:1']))}</id>"
+        )
     if draw(st.booleans()):
         parts.append(_el("published", draw(_date), False))
     if draw(st.booleans()):
@@ -382,7 +475,11 @@ def atom_entry(draw):
         t = draw(st.sampled_from(["", ' type="text"', ' type="html"']))
         parts.append(f"<content{t}>{html.escape(draw(_html), quote=False)}</content>")
     if draw(st.booleans()):
-        parts.append(f"<author><name>{html.escape(draw(_text), quote=False)}</name>" + draw(st.sampled_from(["", "<email>a@b.example</email>"])) + "</author>")
+        parts.append(
+            f"<author><name>{html.escape(draw(_text), quote=False)}</name>"
+            + draw(st.sampled_from(["", "<email>a@b.example</email>"]))
+            + "</author>"
+        )
     for _ in range(draw(st.integers(0, 2))):
         parts.append(f'<category term="{html.escape(draw(_text))}"/>')
     parts = draw(st.permutations(parts))
@@ -395,7 +492,9 @@ def test_differential_random_rss(items, title):
     doc = (
         '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:slash="http://purl.org/rss/1.0/modules/slash/"><channel>'
-        f"<title>{html.escape(title, quote=False)}</title><link>https://a.example/</link>" + "".join(items) + "</channel></rss>"
+        f"<title>{html.escape(title, quote=False)}</title><link>https://a.example/</link>"
+        + "".join(items)
+        + "</channel></rss>"
     ).encode()
     try:
         parse_with(doc, URL, "fast")
@@ -409,7 +508,8 @@ def test_differential_random_rss(items, title):
 def test_differential_random_atom(entries):
     doc = (
         '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><id>tag:b,2026:feed</id>'
-        + "".join(entries) + "</feed>"
+        + "".join(entries)
+        + "</feed>"
     ).encode()
     try:
         parse_with(doc, URL, "fast")
@@ -450,6 +550,9 @@ def test_peak_memory_is_bounded_for_big_feed():
 def test_links_with_parentheses_leave_no_stray_bracket():
     from veille_tui.core.feeds.parse import body_to_markdown
 
-    md = body_to_markdown("<p>para <a href='javascript:alert(1)'>js link</a> and <a href='/wiki/Foo_(bar)'>wiki</a></p>",
-                          "text/html", "https://e.org/x")
+    md = body_to_markdown(
+        "<p>para <a href='javascript:alert(1)'>js link</a> and <a href='/wiki/Foo_(bar)'>wiki</a></p>",
+        "text/html",
+        "https://e.org/x",
+    )
     assert md == "para js link and [wiki](https://e.org/wiki/Foo_(bar))"

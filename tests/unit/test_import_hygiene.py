@@ -20,14 +20,8 @@ IMPORT_ALL_OF_CORE = (
     "for m in pkgutil.walk_packages(core.__path__, 'veille_tui.core.'):\n"
     "    importlib.import_module(m.name)\n"
 )
-RUN_LIST = (
-    "from veille_tui.cli import main\n"
-    f"main(['--archive', {str(EXAMPLES)!r}, 'list', '--json'])\n"
-)
-RUN_HELP = (
-    "from veille_tui.cli import main\n"
-    "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-)
+RUN_LIST = f"from veille_tui.cli import main\nmain(['--archive', {str(EXAMPLES)!r}, 'list', '--json'])\n"
+RUN_HELP = "from veille_tui.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
 
 
 @pytest.mark.parametrize(
@@ -47,7 +41,10 @@ def test_import_hygiene(what: str, code: str, forbidden: tuple[str, ...], tmp_pa
         "print('FORBIDDEN', bad, file=sys.stderr)\n"
         "sys.exit(1 if bad else 0)\n"
     )
-    env = {"VEILLE_TUI_DATA_DIR": str(tmp_path / "data"), "VEILLE_TUI_CONFIG": str(tmp_path / "none.toml"),
-           "PATH": "/usr/bin:/bin"}
+    env = {
+        "VEILLE_TUI_DATA_DIR": str(tmp_path / "data"),
+        "VEILLE_TUI_CONFIG": str(tmp_path / "none.toml"),
+        "PATH": "/usr/bin:/bin",
+    }
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=env)
     assert out.returncode == 0, f"{what}: {out.stderr[-2000:]}"

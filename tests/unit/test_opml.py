@@ -87,7 +87,7 @@ def test_round_trip():
         Feed("https://www.bleepingcomputer.com/feed/", "BleepingComputer", ("bleepingcomp", "news")),
         Feed("https://feeds.feedburner.com/TheHackersNews", "The Hacker News & co <x>", ("hackernews",)),
         Feed("https://isc.sans.edu/rssfeed_full.xml?a=1&b=2", "", ()),
-        Feed("https://example.com/q\"uote", "Quote \" and ' apostrophe", ("a",)),
+        Feed('https://example.com/q"uote', "Quote \" and ' apostrophe", ("a",)),
     ]
     text = write_opml(feeds)
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">')

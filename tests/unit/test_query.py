@@ -24,9 +24,7 @@ def test_parse_terms():
     assert q.phrases == ("guest diary",)
 
 
-@pytest.mark.parametrize(
-    "bad", ['"unclosed', "+", "@", "@tomorrow", "@2026-02-30", "is:sleepy", "cve:1234", "feed:"]
-)
+@pytest.mark.parametrize("bad", ['"unclosed', "+", "@", "@tomorrow", "@2026-02-30", "is:sleepy", "cve:1234", "feed:"])
 def test_malformed_queries_are_errors_with_a_message(bad):
     with pytest.raises(QueryError) as info:
         parse(bad)
@@ -62,7 +60,14 @@ def test_no_input_crashes_the_parser_or_the_database(store, text):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(['+', '-', '@', '"', 'is:', 'feed:', 'cve:', 'NEAR(', '*', 'OR', 'AND', '(', ')', ':', '^', 'a', 'é', ' ']), max_size=12))
+@given(
+    st.lists(
+        st.sampled_from(
+            ["+", "-", "@", '"', "is:", "feed:", "cve:", "NEAR(", "*", "OR", "AND", "(", ")", ":", "^", "a", "é", " "]
+        ),
+        max_size=12,
+    )
+)
 def test_fts_syntax_never_leaks(store, parts):
     text = "".join(parts)
     try:

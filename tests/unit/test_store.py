@@ -6,20 +6,30 @@ import sqlite3
 import time
 
 import pytest
-
 from tests.conftest import write_post
+
 from veille_tui.core.models import Feed, Item
 from veille_tui.core.store import SCHEMA_VERSION, Store, StoreError
 
 
 def item(n, link=None, guid=None, title=None, summary="", ts=1_785_000_000, categories=()):
-    return Item(guid=guid if guid is not None else f"g{n}", link=link, title=title or f"Item {n}",
-                date="2026-07-25T00:00:00+00:00", ts=ts + n, summary=summary, categories=categories)
+    return Item(
+        guid=guid if guid is not None else f"g{n}",
+        link=link,
+        title=title or f"Item {n}",
+        date="2026-07-25T00:00:00+00:00",
+        ts=ts + n,
+        summary=summary,
+        categories=categories,
+    )
 
 
 @pytest.fixture
 def archive(posts_dir):
-    write_post(posts_dir, "2026-07-01-a.md", """
+    write_post(
+        posts_dir,
+        "2026-07-01-a.md",
+        """
         ---
         title: 'Post A'
         date: 2026-07-01
@@ -30,8 +40,12 @@ def archive(posts_dir):
         Fortinet vulnérabilité CVE-2026-40001.
 
         [Source](https://www.Example.com:443/news/a/?utm_source=rss){:target="_blank"}
-        """)
-    write_post(posts_dir, "2026-07-02-b.md", """
+        """,
+    )
+    write_post(
+        posts_dir,
+        "2026-07-02-b.md",
+        """
         ---
         title: 'Post B'
         date: 2026-07-02
@@ -40,7 +54,8 @@ def archive(posts_dir):
         Rien.
 
         [Source](https://example.org/b){:target="_blank"}
-        """)
+        """,
+    )
     return posts_dir
 
 
@@ -57,10 +72,14 @@ def feed_id(store):
 
 
 def test_items_fold_into_posts_by_normalised_link(store):
-    new = store.record_fetch(feed_id(store), status="ok", items=[
-        item(1, link="http://WWW.example.com/news/a"),  # scheme, host case, port, trailing slash, utm differ
-        item(2, link="https://example.com/news/c"),
-    ])
+    new = store.record_fetch(
+        feed_id(store),
+        status="ok",
+        items=[
+            item(1, link="http://WWW.example.com/news/a"),  # scheme, host case, port, trailing slash, utm differ
+            item(2, link="https://example.com/news/c"),
+        ],
+    )
     assert new == 2
     assert store.count() == 3
     post_a = store.entries("+bleepingcomp")[0]
@@ -72,8 +91,12 @@ def test_items_fold_into_posts_by_normalised_link(store):
 
 
 def test_same_link_from_two_feeds_is_one_entry(store):
-    store.sync_feeds([Feed("https://feeds.example.com/rss", "Example News", ("news",)),
-                      Feed("https://other.example.net/atom", "Other", ("other",))])
+    store.sync_feeds(
+        [
+            Feed("https://feeds.example.com/rss", "Example News", ("news",)),
+            Feed("https://other.example.net/atom", "Other", ("other",)),
+        ]
+    )
     (id1, *_), (id2, *_) = sorted(store.feed_states(), key=lambda r: r[1])
     store.record_fetch(id1, status="ok", items=[item(1, link="https://example.com/x")])
     store.record_fetch(id2, status="ok", items=[item(9, link="https://example.com/x/")])
@@ -99,7 +122,9 @@ def test_items_without_guid_dedupe_by_link_and_refetch_adds_nothing(store):
 def test_derived_tags_cve_and_watch(store):
     counts = store.tag_counts()
     assert counts["cve"] == 1 and counts["watch"] == 1
-    store.record_fetch(feed_id(store), status="ok", items=[item(5, link="https://e.com/5", summary="FORTINET patches CVE-2026-1111")])
+    store.record_fetch(
+        feed_id(store), status="ok", items=[item(5, link="https://e.com/5", summary="FORTINET patches CVE-2026-1111")]
+    )
     counts = store.tag_counts()
     assert counts["cve"] == 2 and counts["watch"] == 2
     assert store.count("cve:CVE-2026-1111") == 1
@@ -129,8 +154,11 @@ def test_archiving_an_item_keeps_its_state_and_folds_it(store, archive):
     store.record_fetch(feed_id(store), status="ok", items=[item(1, link="https://example.com/new-story")])
     entry = store.entries("is:item")[0]
     store.set_starred(entry.id)
-    write_post(archive, "2026-07-25-new-story.md",
-               "---\ntitle: New story\ntags: [veille-cyber, bleepingcomp]\n---\nx\n\n[Source](https://example.com/new-story)\n")
+    write_post(
+        archive,
+        "2026-07-25-new-story.md",
+        "---\ntitle: New story\ntags: [veille-cyber, bleepingcomp]\n---\nx\n\n[Source](https://example.com/new-story)\n",
+    )
     store.index_archive(archive)
     archived = store.entry(entry.id)
     assert archived.kind == "post" and archived.starred and archived.title == "New story"
@@ -152,9 +180,14 @@ def test_failed_fetch_keeps_items_and_records_error(store):
 
 def test_permanent_redirect_updates_url_and_validators_are_kept(store):
     fid = feed_id(store)
-    store.record_fetch(fid, status="ok", etag='"v1"', last_modified="Mon, 01 Jan 2026 00:00:00 GMT",
-                       final_url="https://feeds.example.com/new-rss")
-    (_id, url, _t, etag, lm), = store.feed_states()
+    store.record_fetch(
+        fid,
+        status="ok",
+        etag='"v1"',
+        last_modified="Mon, 01 Jan 2026 00:00:00 GMT",
+        final_url="https://feeds.example.com/new-rss",
+    )
+    ((_id, url, _t, etag, lm),) = store.feed_states()
     assert (url, etag, lm) == ("https://feeds.example.com/new-rss", '"v1"', "Mon, 01 Jan 2026 00:00:00 GMT")
 
 
@@ -226,7 +259,8 @@ def test_two_connections_write_at_once(tmp_path, archive):
 
 
 def test_migration_from_version_1_keeps_data(tmp_path):
-    from veille_tui.core.store.schema import MIGRATIONS, statements as _statements
+    from veille_tui.core.store.schema import MIGRATIONS
+    from veille_tui.core.store.schema import statements as _statements
 
     path = tmp_path / "v1.sqlite"
     db = sqlite3.connect(path)
@@ -234,7 +268,9 @@ def test_migration_from_version_1_keeps_data(tmp_path):
         db.execute(statement)
     db.execute("PRAGMA user_version = 1")
     db.execute("INSERT INTO feeds (url, title) VALUES ('https://f.example/rss', 'F')")
-    db.execute("INSERT INTO entries (id, kind, title, date, ts, read, starred, added) VALUES (7, 'item', 'Kept', '2026-07-01', 1, 1, 1, 0)")
+    db.execute(
+        "INSERT INTO entries (id, kind, title, date, ts, read, starred, added) VALUES (7, 'item', 'Kept', '2026-07-01', 1, 1, 1, 0)"
+    )
     db.execute("INSERT INTO items (feed_id, guid, title, entry_id, fetched) VALUES (1, 'g', 'Kept', 7, 0)")
     db.commit()
     db.close()
@@ -248,18 +284,26 @@ def test_migration_from_version_1_keeps_data(tmp_path):
 
 def test_permanent_redirect_keeps_the_subscription(store):
     fid = feed_id(store)
-    store.record_fetch(fid, status="ok", items=[item(1, link="https://e.com/r")], final_url="https://moved.example.com/rss")
+    store.record_fetch(
+        fid, status="ok", items=[item(1, link="https://e.com/r")], final_url="https://moved.example.com/rss"
+    )
     store.sync_feeds([Feed("https://feeds.example.com/rss", "Example News", ("news",))])  # the config is unchanged
-    (new_id, url, *_), = store.feed_states()
+    ((new_id, url, *_),) = store.feed_states()
     assert new_id == fid and url == "https://moved.example.com/rss"
     assert store.feed_statuses()[0].total == 1
 
 
 def test_per_feed_retention(store):
-    store.sync_feeds([Feed("https://feeds.example.com/rss", "Example News", ("news",), retention_days=2),
-                      Feed("https://keep.example.net/rss", "Keep", ())])
+    store.sync_feeds(
+        [
+            Feed("https://feeds.example.com/rss", "Example News", ("news",), retention_days=2),
+            Feed("https://keep.example.net/rss", "Keep", ()),
+        ]
+    )
     states = {url: fid for fid, url, *_ in store.feed_states()}
-    store.record_fetch(states["https://feeds.example.com/rss"], status="ok", items=[item(1, link="https://e.com/short")])
+    store.record_fetch(
+        states["https://feeds.example.com/rss"], status="ok", items=[item(1, link="https://e.com/short")]
+    )
     store.record_fetch(states["https://keep.example.net/rss"], status="ok", items=[item(2, link="https://e.com/long")])
     store.mark_all_read(store.entry_ids("is:item"))
     three_days_later = time.time() + 3 * 86400

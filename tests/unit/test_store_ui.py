@@ -19,15 +19,28 @@ def store(tmp_path: Path):
     s.index_archive(EXAMPLES)
     s.sync_feeds([Feed("https://f.example.org/rss", "F", ("ftag",))])
     feed_id = s.feed_states()[0][0]
-    s.record_fetch(feed_id, status="ok", items=[
-        Item(guid=f"g{n}", link=f"https://f.example.org/{n}", title=f"Item {n} vulnérabilité", date=None, ts=None,
-             summary="text") for n in range(5)
-    ])
+    s.record_fetch(
+        feed_id,
+        status="ok",
+        items=[
+            Item(
+                guid=f"g{n}",
+                link=f"https://f.example.org/{n}",
+                title=f"Item {n} vulnérabilité",
+                date=None,
+                ts=None,
+                summary="text",
+            )
+            for n in range(5)
+        ],
+    )
     yield s
     s.close()
 
 
-@pytest.mark.parametrize("query", ["", "+certfr", "-veille-cyber", "vulnerabilite", "is:unread", "feed:F", "+nosuchtag"])
+@pytest.mark.parametrize(
+    "query", ["", "+certfr", "-veille-cyber", "vulnerabilite", "is:unread", "feed:F", "+nosuchtag"]
+)
 def test_entry_id_list_equals_entry_ids(store: Store, query: str) -> None:
     assert store.entry_id_list(query) == store.entry_ids(query)
 

@@ -13,13 +13,13 @@ from textual.widgets import Checkbox, DataTable, Footer, Input, Markdown, Option
 
 from veille_tui.tui.themes import (
     ALLOWED_KEYS,
-    apply_theme,
-    install_themes,
     DEFAULT_THEME,
     FALLBACK_THEME,
     THEME_VARIABLE_DEFAULTS,
     ThemeError,
+    apply_theme,
     discover_themes,
+    install_themes,
     load_theme_file,
     register_themes,
     resolve_theme_name,
@@ -74,8 +74,19 @@ def test_jumphost_16_uses_only_ansi_colours() -> None:
     assert theme.ansi is True
     colours = [
         getattr(theme, field)
-        for field in ("primary", "secondary", "accent", "warning", "error", "success",
-                      "foreground", "background", "surface", "panel", "boost")
+        for field in (
+            "primary",
+            "secondary",
+            "accent",
+            "warning",
+            "error",
+            "success",
+            "foreground",
+            "background",
+            "surface",
+            "panel",
+            "boost",
+        )
     ]
     colours += [value for key, value in theme.variables.items() if "style" not in key.split("-")]
     for colour in colours:
@@ -100,8 +111,13 @@ def test_default_theme_is_shipped() -> None:
 
 def test_theme_variable_defaults_are_colours() -> None:
     assert set(THEME_VARIABLE_DEFAULTS) == {
-        "veille-unread", "veille-starred", "veille-archived", "veille-cve",
-        "veille-tag", "veille-date", "veille-source",
+        "veille-unread",
+        "veille-starred",
+        "veille-archived",
+        "veille-cve",
+        "veille-tag",
+        "veille-date",
+        "veille-source",
     }
     for value in THEME_VARIABLE_DEFAULTS.values():
         Color.parse(value)
@@ -114,9 +130,7 @@ def test_allowed_keys_are_theme_fields() -> None:
 # --------------------------------------------------------------------- user themes
 
 
-def test_shipped_themes_dir_in_an_installed_package(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_shipped_themes_dir_in_an_installed_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     package = tmp_path / "lib" / "site-packages" / "veille_tui"
     (package / "themes_data").mkdir(parents=True)
     (tmp_path / "lib" / "themes").mkdir()  # a stray "themes" two levels up is not a checkout
@@ -340,8 +354,7 @@ def test_unknown_theme_falls_back_to_default(cli, env, config, source) -> None:
 def test_unknown_theme_message_suggests_a_name() -> None:
     choice = resolve_theme_name("veille-ligth", None, AVAILABLE, {})
     assert choice.message == (
-        "Unknown theme 'veille-ligth' (from --theme); using 'veille-dark'. "
-        "Did you mean 'veille-light'?"
+        "Unknown theme 'veille-ligth' (from --theme); using 'veille-dark'. Did you mean 'veille-light'?"
     )
 
 
@@ -448,8 +461,7 @@ class InstalledApp(App[None]):
 
     CSS = "#cve { color: $veille-cve; }"
 
-    def __init__(self, config_dir: Path | None, cli: str | None, config: str | None,
-                 environ: dict[str, str]) -> None:
+    def __init__(self, config_dir: Path | None, cli: str | None, config: str | None, environ: dict[str, str]) -> None:
         super().__init__()
         self.setup = install_themes(self, config_dir, cli, config, environ)
 
@@ -465,7 +477,7 @@ class InstalledApp(App[None]):
 
 
 async def test_install_themes_applies_the_choice_and_reports(tmp_path: Path) -> None:
-    bad = write_user_theme(tmp_path, "broken[1].toml", "name = \"broken\"\nprimary = \n")
+    bad = write_user_theme(tmp_path, "broken[1].toml", 'name = "broken"\nprimary = \n')
     app = InstalledApp(tmp_path, "veille-light", "jumphost-16", {})
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -483,16 +495,13 @@ async def test_install_themes_falls_back_with_a_notification(tmp_path: Path) -> 
         await pilot.pause()
         assert app.theme == DEFAULT_THEME
         assert app.setup.messages == [
-            "Unknown theme 'solarized-typo' (from the config); using 'veille-dark'."
-            " Did you mean 'solarized-light'?"
+            "Unknown theme 'solarized-typo' (from the config); using 'veille-dark'. Did you mean 'solarized-light'?"
         ]
         assert app.theme_variables["veille-cve"] == "#ff6b6b"
 
 
 @pytest.mark.parametrize("name", ["veille-light", "jumphost-16"])
-async def test_theme_named_by_textual_theme_is_really_applied(
-    name: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_theme_named_by_textual_theme_is_really_applied(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # TEXTUAL_THEME=<our theme> makes it App.theme's value before our themes are
     # registered: Textual then builds its CSS variables from textual-dark, and
     # `app.theme = name` is no change. apply_theme must still apply it.

@@ -18,7 +18,9 @@ environment: VEILLE_TUI_CONFIG, VEILLE_TUI_DATA_DIR, VEILLE_TUI_ARCHIVE, TEXTUAL
 
 def _global_options(parser: argparse.ArgumentParser, top: bool) -> None:
     default = None if top else argparse.SUPPRESS
-    parser.add_argument("--config", metavar="PATH", default=default, help="config file (default: platform config folder)")
+    parser.add_argument(
+        "--config", metavar="PATH", default=default, help="config file (default: platform config folder)"
+    )
     parser.add_argument("--archive", metavar="DIR", default=default, help="the Jekyll _posts folder")
 
 

@@ -56,8 +56,13 @@ def _with_bar(lib: Library, names: Sequence[str]) -> list[FeedOutcome]:
 
     console = Console(stderr=True)
     with Progress(
-        TextColumn("fetching"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.description}"), console=console, transient=True,
+        TextColumn("fetching"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
     ) as progress:
         task = progress.add_task("", total=None)
 

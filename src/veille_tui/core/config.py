@@ -8,9 +8,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from veille_tui.core import paths
+from veille_tui.core.errors import ConfigError
 from veille_tui.core.models import Feed, FetchSettings
 from veille_tui.core.text import normalize_tag
-from veille_tui.core.errors import ConfigError
 
 DEFAULT_FEEDS: tuple[Feed, ...] = (
     Feed("https://www.bleepingcomputer.com/feed/", "BleepingComputer", ("bleepingcomp",)),
@@ -22,8 +22,6 @@ DEFAULT_FEEDS: tuple[Feed, ...] = (
     Feed("https://www.troyhunt.com/rss/", "Troy Hunt", ("troyhunt",)),
     Feed("https://www.cert.ssi.gouv.fr/feed/", "CERT-FR", ("certfr",)),
 )
-
-
 
 
 @dataclass(frozen=True)
@@ -39,7 +37,6 @@ class Settings:
     animations: bool = False
     keymap: tuple[tuple[str, str], ...] = ()  # binding id -> keys, for App.set_keymap
     exists: bool = False
-
 
 
 def _str_list(value, where: str, path: Path) -> tuple[str, ...]:
@@ -125,7 +122,9 @@ def from_dict(data: dict, path: Path) -> Settings:
     fetch_values = {}
     for key, value in fetch_raw.items():
         if key not in FetchSettings.CONFIGURABLE:
-            raise ConfigError(f"{path}: unknown [fetch] setting: {key} (known: {', '.join(FetchSettings.CONFIGURABLE)})")
+            raise ConfigError(
+                f"{path}: unknown [fetch] setting: {key} (known: {', '.join(FetchSettings.CONFIGURABLE)})"
+            )
         expected = type(getattr(defaults, key))
         if expected is float and isinstance(value, int):
             value = float(value)
@@ -159,12 +158,15 @@ def resolve_archive(cli_archive: str | None, settings: Settings, cwd: Path | Non
     if settings.archive:
         return settings.archive
     cwd = cwd or Path.cwd()
-    if (cwd / "_posts").is_dir() and any((cwd / name).exists() for name in ("_config.yml", "_config.yaml", "_config.toml")):
+    if (cwd / "_posts").is_dir() and any(
+        (cwd / name).exists() for name in ("_config.yml", "_config.yaml", "_config.toml")
+    ):
         return cwd / "_posts"
     return None
 
 
 # --- writing back, comments kept ---------------------------------------------------------------
+
 
 def _load_document(path: Path):
     import tomlkit

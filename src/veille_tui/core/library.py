@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,13 @@ QueryLike = Query | str | None
 
 
 class Library:
-    def __init__(self, settings: config_mod.Settings, archive: Path | None, store: Store | None = None,
-                 db_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        settings: config_mod.Settings,
+        archive: Path | None,
+        store: Store | None = None,
+        db_path: Path | None = None,
+    ) -> None:
         self.settings = settings
         self.archive = archive
         self._store = store
@@ -41,7 +46,10 @@ class Library:
 
     @classmethod
     def open(
-        cls, config: str | None = None, archive: str | None = None, db_path: Path | None = None,
+        cls,
+        config: str | None = None,
+        archive: str | None = None,
+        db_path: Path | None = None,
         config_must_exist: bool = True,
     ) -> Library:
         """Settings and archive now; the database when it is first needed (`themes` and `feeds
@@ -177,15 +185,16 @@ class Library:
             if tag and tag not in tags:
                 tags.append(tag)
         try:
-            day = datetime.fromisoformat(entry.date).astimezone(timezone.utc).date() if entry.date else date.today()
+            day = datetime.fromisoformat(entry.date).astimezone(UTC).date() if entry.date else date.today()
         except ValueError:
             day = date.today()
         body = (entry.body or "").strip()
         # the archive's posts open with a heading: the item's own, else its title
         summary = body if body.startswith("#") else f"### {entry.title}\n\n{body}".strip()
         try:
-            path = drafts.write_draft(self.archive, title=entry.title, day=day, tags=tags, summary=summary,
-                                      link=entry.link)
+            path = drafts.write_draft(
+                self.archive, title=entry.title, day=day, tags=tags, summary=summary, link=entry.link
+            )
         except FileNotFoundError as exc:
             raise DraftError(str(exc)) from None
         except DraftExists as exc:

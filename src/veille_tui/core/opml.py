@@ -13,11 +13,9 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import quoteattr
 
+from veille_tui.core.errors import OpmlError
 from veille_tui.core.models import Feed
 from veille_tui.core.text import clean_line, slugify
-from veille_tui.core.errors import OpmlError
-
-
 
 
 def _parse_xml(data: bytes, source_name: str) -> ET.Element:
@@ -97,7 +95,9 @@ def parse_opml(data: bytes, source_name: str) -> tuple[list[Feed], list[str]]:
             except ValueError:
                 ok = False
             if not ok:
-                problems.append(f"outline {text or url!r}: xmlUrl {clean_line(url)[:200]!r} is not an http(s) URL, skipped")
+                problems.append(
+                    f"outline {text or url!r}: xmlUrl {clean_line(url)[:200]!r} is not an http(s) URL, skipped"
+                )
                 continue
             title = clean_line(attrs.get("title") or attrs.get("text") or "")[:500]
             tag_tuple = tuple(dict.fromkeys(tags))

@@ -12,10 +12,9 @@ import re
 import shlex
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+
 from veille_tui.core.errors import QueryError
-
-
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,16 @@ class Query:
 
     @property
     def empty(self) -> bool:
-        return not (self.tags or self.not_tags or self.since or self.feeds or self.flags or self.cves or self.words or self.phrases)
+        return not (
+            self.tags
+            or self.not_tags
+            or self.since
+            or self.feeds
+            or self.flags
+            or self.cves
+            or self.words
+            or self.phrases
+        )
 
 
 FLAGS = {"unread", "read", "starred", "unstarred", "archived", "new", "item", "post"}
@@ -53,7 +61,7 @@ def _split(text: str) -> list[str]:
     try:
         return list(lexer)
     except ValueError:
-        raise QueryError("unclosed quote: add the closing \"") from None
+        raise QueryError('unclosed quote: add the closing "') from None
 
 
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -74,7 +82,9 @@ def parse(text: str) -> Query:
             if not tag:
                 raise QueryError(f"'{token}': a tag name must follow {token[0]}")
             if not _TAG_RE.match(tag):
-                raise QueryError(f"'{token}': a tag has only letters, digits, '-', '_' and '.' (one term per tag: +a +b)")
+                raise QueryError(
+                    f"'{token}': a tag has only letters, digits, '-', '_' and '.' (one term per tag: +a +b)"
+                )
             (tags if token[0] == "+" else not_tags).append(tag)
         elif token.startswith("@"):
             value = low[1:]
@@ -100,12 +110,21 @@ def parse(text: str) -> Query:
         elif token == "":
             continue
         elif _PREFIX.match(low) and not low.startswith(("http:", "https:")):
-            raise QueryError(f"'{token}': unknown term; known: +tag -tag @7d feed: is: not: cve:, or \"quote\" it to search the text")
+            raise QueryError(
+                f"'{token}': unknown term; known: +tag -tag @7d feed: is: not: cve:, or \"quote\" it to search the text"
+            )
         else:
             words.append(token)
     return Query(
-        tags=tuple(tags), not_tags=tuple(not_tags), since=tuple(since), feeds=tuple(feeds),
-        flags=tuple(flags), cves=tuple(cves), words=tuple(words), phrases=tuple(phrases), text=text,
+        tags=tuple(tags),
+        not_tags=tuple(not_tags),
+        since=tuple(since),
+        feeds=tuple(feeds),
+        flags=tuple(flags),
+        cves=tuple(cves),
+        words=tuple(words),
+        phrases=tuple(phrases),
+        text=text,
     )
 
 
@@ -119,7 +138,7 @@ def _since_ts(value: str, now: float) -> int:
             day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             raise QueryError(f"'@{value}': not a real date") from None
-        return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())
+        return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
     raise QueryError(f"'@{value}': use @7d, @2w, @12h, @3m, @1y or a date like @2026-08-01")
 
 
@@ -153,9 +172,14 @@ def compile_sql(query: Query, now: float | None = None) -> tuple[str, list]:
         )
         params += [name.lower()] * 3
     flag_sql = {
-        "unread": "e.read = 0", "read": "e.read = 1", "new": "e.read = 0",
-        "starred": "e.starred = 1", "unstarred": "e.starred = 0",
-        "archived": "e.kind = 'post'", "post": "e.kind = 'post'", "item": "e.kind = 'item'",
+        "unread": "e.read = 0",
+        "read": "e.read = 1",
+        "new": "e.read = 0",
+        "starred": "e.starred = 1",
+        "unstarred": "e.starred = 0",
+        "archived": "e.kind = 'post'",
+        "post": "e.kind = 'post'",
+        "item": "e.kind = 'item'",
     }
     for flag in query.flags:
         if flag.startswith("!"):

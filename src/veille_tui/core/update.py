@@ -13,7 +13,6 @@ from veille_tui.core.feeds import http as fetch_mod
 from veille_tui.core.models import Feed, FeedOutcome, FetchSettings
 from veille_tui.core.store import Store
 
-
 BACKLOG = 8  # feeds parsed but not stored yet: beyond it, downloads wait (bounds memory)
 BATCH = 8  # feeds stored in one transaction at most
 
@@ -43,7 +42,9 @@ def update_feeds(
     outcomes: list[FeedOutcome] = []
     for _id, url, title, _etag, _lm in deferred:
         until = time.strftime("%H:%M", time.localtime(waiting[url]))
-        outcome = FeedOutcome(title or url, url, "deferred", error=f"the server asked to wait (Retry-After) until {until}")
+        outcome = FeedOutcome(
+            title or url, url, "deferred", error=f"the server asked to wait (Retry-After) until {until}"
+        )
         outcomes.append(outcome)
         if on_result:
             on_result(outcome)
@@ -63,7 +64,9 @@ def update_feeds(
         )
         undated = sum(1 for item in result.items if item.ts is None)
         warning = f"{undated} item(s) without a usable date: dated when fetched" if undated else None
-        return FeedOutcome(title or result.url, result.url, result.status, new, result.error, len(result.items), warning)
+        return FeedOutcome(
+            title or result.url, result.url, result.status, new, result.error, len(result.items), warning
+        )
 
     def report(result: Any, outcome: FeedOutcome) -> None:
         result.items = []  # stored: let them go (peak memory at 500 feeds)

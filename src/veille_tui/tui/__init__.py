@@ -40,8 +40,9 @@ def run_tui(args: Namespace) -> int:
         preload = Preload(lib)
         from veille_tui.tui.app import VeilleApp
 
-        app = VeilleApp(lib, offline=bool(getattr(args, "offline", False)), cli_theme=getattr(args, "theme", None),
-                        preload=preload)
+        app = VeilleApp(
+            lib, offline=bool(getattr(args, "offline", False)), cli_theme=getattr(args, "theme", None), preload=preload
+        )
         app.run()
     finally:
         lib.close()

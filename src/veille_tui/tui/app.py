@@ -115,7 +115,11 @@ class VeilleApp(App[int]):
         for node in (screen, screen.entries, screen.sidebar, screen.article):
             for keys, binding in effective_bindings(node, self):
                 name = binding.id or binding.action
-                if name in seen or not binding.description or binding.action.startswith(("cursor_", "scroll_", "page_")):
+                if (
+                    name in seen
+                    or not binding.description
+                    or binding.action.startswith(("cursor_", "scroll_", "page_"))
+                ):
                     continue
                 if node is not screen and binding.action in {"first", "last"}:
                     continue

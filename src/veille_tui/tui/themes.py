@@ -29,19 +29,19 @@ later applies the theme.
 from __future__ import annotations
 
 import difflib
-from importlib import resources
 import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from textual.color import Color, ColorParseError
-
-from veille_tui.core.errors import VeilleError
 from textual.css.constants import VALID_STYLE_FLAGS
 from textual.theme import Theme
+
+from veille_tui.core.errors import VeilleError
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -102,9 +102,7 @@ _COLOUR_KEYS = (
 )
 _BOOL_KEYS = ("dark", "ansi")
 _FRACTION_KEYS = ("luminosity_spread", "text_alpha")
-ALLOWED_KEYS: frozenset[str] = frozenset(
-    ("name", *_COLOUR_KEYS, *_BOOL_KEYS, *_FRACTION_KEYS, "variables")
-)
+ALLOWED_KEYS: frozenset[str] = frozenset(("name", *_COLOUR_KEYS, *_BOOL_KEYS, *_FRACTION_KEYS, "variables"))
 """Keys a theme file may hold (a subset of textual.theme.Theme's fields)."""
 
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
@@ -220,8 +218,7 @@ def theme_from_mapping(data: Mapping[str, Any], path: Path | str = "<theme>") ->
         key = unknown[0]
         raise ThemeError(
             path,
-            f"unknown key {key!r}{_suggest(key, ALLOWED_KEYS)}; "
-            f"allowed keys: {', '.join(sorted(ALLOWED_KEYS))}",
+            f"unknown key {key!r}{_suggest(key, ALLOWED_KEYS)}; allowed keys: {', '.join(sorted(ALLOWED_KEYS))}",
         )
 
     if "name" not in data:
@@ -230,8 +227,7 @@ def theme_from_mapping(data: Mapping[str, Any], path: Path | str = "<theme>") ->
     if not isinstance(name, str) or not _NAME_RE.match(name):
         raise ThemeError(
             path,
-            f"invalid name {name!r}: use letters, digits, '-' and '_' "
-            "(starting with a letter or digit)",
+            f"invalid name {name!r}: use letters, digits, '-' and '_' (starting with a letter or digit)",
         )
     if "primary" not in data:
         raise ThemeError(path, "missing 'primary' (the main colour, e.g. primary = \"#3d8fd1\")")
@@ -245,11 +241,7 @@ def theme_from_mapping(data: Mapping[str, Any], path: Path | str = "<theme>") ->
     for key in _FRACTION_KEYS:
         if key in data:
             value = data[key]
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, (int, float))
-                or not 0 <= value <= 1
-            ):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
                 raise ThemeError(path, f"{key!r} must be a number from 0 to 1, not {value!r}")
 
     variables = _check_variables(path, data.get("variables", {}))
@@ -338,8 +330,7 @@ def _check_variables(path: Path | str, variables: object) -> dict[str, str]:
             if not flags or bad:
                 raise ThemeError(
                     path,
-                    f"invalid text style for {what}: {value!r} "
-                    f"(use: {', '.join(sorted(VALID_STYLE_FLAGS))})",
+                    f"invalid text style for {what}: {value!r} (use: {', '.join(sorted(VALID_STYLE_FLAGS))})",
                 )
         else:
             # Other Textual variables hold a colour, optionally with an alpha
@@ -418,9 +409,7 @@ def _theme_files(folder: Path, origin: Origin, errors: list[ThemeError]) -> list
         errors.append(ThemeError(folder, f"cannot list the folder: {error.strerror or error}"))
         return []
     return sorted(
-        path
-        for path in entries
-        if path.suffix.lower() == ".toml" and not path.name.startswith(".") and path.is_file()
+        path for path in entries if path.suffix.lower() == ".toml" and not path.name.startswith(".") and path.is_file()
     )
 
 
@@ -466,14 +455,11 @@ def resolve_theme_name(
             if wanted in candidates:
                 return ThemeChoice(
                     default,
-                    f"Theme {wanted!r} (from {source}) could not be loaded: {error}; "
-                    f"using {default!r}.",
+                    f"Theme {wanted!r} (from {source}) could not be loaded: {error}; using {default!r}.",
                 )
         close = _closest(candidates[0], names) if candidates else None
         hint = f" Did you mean {close!r}?" if close else ""
-        return ThemeChoice(
-            default, f"Unknown theme {value.strip()!r} (from {source}); using {default!r}.{hint}"
-        )
+        return ThemeChoice(default, f"Unknown theme {value.strip()!r} (from {source}); using {default!r}.{hint}")
     if default != DEFAULT_THEME:
         return ThemeChoice(
             default,

@@ -61,7 +61,9 @@ def _add(settings: config_mod.Settings, args: Namespace) -> int:
     from veille_tui.core.text import normalize_tag
 
     tags = tuple(dict.fromkeys(t for t in map(normalize_tag, args.tag) if t))
-    if len(tags) < len([t for t in args.tag if t.strip()]) or any(normalize_tag(t) != t.strip().lower() for t in args.tag):
+    if len(tags) < len([t for t in args.tag if t.strip()]) or any(
+        normalize_tag(t) != t.strip().lower() for t in args.tag
+    ):
         err(f"(tags written as: {' '.join(tags) or 'none'})")
     feeds = [*settings.feeds, Feed(url, args.title.strip(), tags)]
     config_mod.write_feeds(settings.path, feeds)
@@ -107,7 +109,9 @@ def _import(settings: config_mod.Settings, file: Path, as_json: bool) -> int:
     config_mod.write_feeds(settings.path, feeds)
     for problem in problems:
         err(f"veille-tui: {file}: skipped: {problem}")
-    err(f"{len(added)} feeds imported from {file} ({len(found) - len(added)} already subscribed, {len(problems)} skipped)")
+    err(
+        f"{len(added)} feeds imported from {file} ({len(found) - len(added)} already subscribed, {len(problems)} skipped)"
+    )
     if not settings.feeds_from_config:
         err("(they replace the built-in default feeds; `veille-tui feeds add URL` brings one back)")
     if as_json:

@@ -20,7 +20,11 @@ _PLAIN_TAG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 def _yaml_tag(tag: str) -> str:
     """A tag as a YAML list item: plain when that is safe, else single-quoted."""
-    return tag if _PLAIN_TAG.match(tag) and tag not in ("null", "true", "false", "yes", "no", "on", "off") else _yaml_single_quoted(tag)
+    return (
+        tag
+        if _PLAIN_TAG.match(tag) and tag not in ("null", "true", "false", "yes", "no", "on", "off")
+        else _yaml_single_quoted(tag)
+    )
 
 
 def write_draft(root: Path, *, title: str, day: date, tags: list[str], summary: str, link: str) -> Path:
@@ -41,7 +45,7 @@ def write_draft(root: Path, *, title: str, day: date, tags: list[str], summary: 
         clean(summary).strip() or f"### {clean_title}",
         "",
         "---",
-        f"[Source]({link}){{:target=\"_blank\"}}",
+        f'[Source]({link}){{:target="_blank"}}',
         "",
     ]
     content = "\n".join(lines)

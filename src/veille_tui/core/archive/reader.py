@@ -10,12 +10,11 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time, timezone
+from functools import cache
 from pathlib import Path
 
-from functools import cache
-
-from veille_tui.core.text import clean, clean_line, normalize_tag, slugify, strip_attribute_lists
+from veille_tui.core.text import clean, clean_line, normalize_tag, strip_attribute_lists
 
 
 @cache
@@ -27,6 +26,7 @@ def _yaml():
     from frontmatter.default_handlers import YAMLHandler
 
     return YAMLHandler(), yaml.YAMLError
+
 
 # Jekyll: Document::DATE_FILENAME_MATCHER
 FILENAME_RE = re.compile(r"^(?:.+/)*?(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*)(\.[^.]+)$")
@@ -98,14 +98,18 @@ def jekyll_ignores(name: str) -> str | None:
 
 def _utc_ts(value: datetime) -> int:
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return int(value.timestamp())
 
 
 def parse_date(value) -> tuple[str, int]:
     """A front-matter date in any form Jekyll accepts -> (ISO 8601 text, UTC timestamp)."""
     if isinstance(value, datetime):
-        iso = value.isoformat(timespec="seconds") if (value.hour or value.minute or value.second or value.tzinfo) else value.date().isoformat()
+        iso = (
+            value.isoformat(timespec="seconds")
+            if (value.hour or value.minute or value.second or value.tzinfo)
+            else value.date().isoformat()
+        )
         return iso, _utc_ts(value)
     if isinstance(value, date):
         return value.isoformat(), _utc_ts(datetime.combine(value, time()))
@@ -124,7 +128,7 @@ def parse_date(value) -> tuple[str, int]:
         tzinfo = None
         if tz:
             if tz == "Z":
-                tzinfo = timezone.utc
+                tzinfo = UTC
             else:
                 sign = -1 if tz[0] == "-" else 1
                 digits = tz[1:].replace(":", "")
@@ -160,7 +164,10 @@ def _tags(meta: dict) -> list[str]:
 
 
 _OPEN = re.compile(r"(---|\+\+\+)[ \t]*\r?\n")
-_CLOSE = {"---": re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.M), "+++": re.compile(r"^\+\+\+[ \t]*(?:\r?\n|\Z)", re.M)}
+_CLOSE = {
+    "---": re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.M),
+    "+++": re.compile(r"^\+\+\+[ \t]*(?:\r?\n|\Z)", re.M),
+}
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:
@@ -176,7 +183,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     closing = _CLOSE[fence].search(text, opening.end())
     if closing is None:
         raise PostProblem("front matter is not closed")
-    header, body = text[opening.end():closing.start()], text[closing.end():]
+    header, body = text[opening.end() : closing.start()], text[closing.end() :]
     if fence == "+++":
         try:
             return tomllib.loads(header), body
@@ -300,7 +307,7 @@ def read_posts(root: Path, stats: list[FileStat], parallel: bool = False):
     import time as _time
 
     now_ts = int(_time.time())
-    jobs = [(root, stats[i:i + CHUNK], now_ts) for i in range(0, len(stats), CHUNK)]
+    jobs = [(root, stats[i : i + CHUNK], now_ts) for i in range(0, len(stats), CHUNK)]
     if parallel and len(stats) >= 2 * CHUNK:
         import multiprocessing
 

@@ -26,7 +26,7 @@ import re
 import time
 import xml.parsers.expat
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 from veille_tui.core.models import Item
@@ -176,7 +176,7 @@ def _date(st: time.struct_time | None) -> tuple[str | None, int | None]:
         return None, None
     try:
         ts = calendar.timegm(st)
-        iso = datetime.fromtimestamp(ts, timezone.utc).isoformat()
+        iso = datetime.fromtimestamp(ts, UTC).isoformat()
     except (OverflowError, ValueError, OSError, TypeError):
         return None, None
     return iso, ts
@@ -485,7 +485,9 @@ def _leaf(el) -> str:
 
 def _map_type(t: str) -> str:
     t = t.lower()
-    return {"text": "text/plain", "plain": "text/plain", "html": "text/html", "xhtml": "application/xhtml+xml"}.get(t, t)
+    return {"text": "text/plain", "plain": "text/plain", "html": "text/html", "xhtml": "application/xhtml+xml"}.get(
+        t, t
+    )
 
 
 def _attrs(el) -> dict[str, str]:
@@ -606,8 +608,20 @@ def _rss_entry(item, fp) -> RawEntry:
 
 
 _ONCE = {
-    "title", "link", "guid", "pubdate", "dc_date", "description", "content_encoded",
-    "id", "published", "updated", "summary", "content", "author", "dc_creator",
+    "title",
+    "link",
+    "guid",
+    "pubdate",
+    "dc_date",
+    "description",
+    "content_encoded",
+    "id",
+    "published",
+    "updated",
+    "summary",
+    "content",
+    "author",
+    "dc_creator",
 }
 
 

@@ -13,14 +13,12 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from veille_tui.core.archive import reader as archive_mod
+from veille_tui.core.errors import StoreError, explain_database_error
 from veille_tui.core.links import normalize_link
 from veille_tui.core.models import Entry, Feed, FeedStatus, IndexReport, Item, Post
 from veille_tui.core.query import Query, QueryError, compile_sql, fts_phrase, parse
 from veille_tui.core.store.schema import MIGRATIONS, SCHEMA_VERSION, statements  # noqa: F401 (SCHEMA_VERSION re-exported)
 from veille_tui.core.text import find_cves, fold, normalize_tag
-from veille_tui.core.errors import StoreError, explain_database_error
-
-
 
 # a feed as the user sees it: its title in the config, else the feed's own title, else its URL
 _FEED_NAME = "COALESCE(NULLIF(f.title, ''), f.site_title, f.url)"
@@ -28,14 +26,23 @@ _ENTRY_COLUMNS = "e.id, e.kind, e.title, e.date, e.ts, e.source, e.link, e.tags,
 _SEP = "\x1f"
 
 
-
-
 def _row_to_entry(row, body: str | None = None) -> Entry:
     return Entry(
-        id=row[0], kind=row[1], title=row[2], date=row[3], ts=row[4], source=row[5], link=row[6],
-        tags=tuple(row[7].split()), read=bool(row[8]), starred=bool(row[9]),
-        cves=tuple(row[10].split()), feeds=tuple(f for f in row[11].split(_SEP) if f),
-        permalink=row[12], file=row[13], body=body,
+        id=row[0],
+        kind=row[1],
+        title=row[2],
+        date=row[3],
+        ts=row[4],
+        source=row[5],
+        link=row[6],
+        tags=tuple(row[7].split()),
+        read=bool(row[8]),
+        starred=bool(row[9]),
+        cves=tuple(row[10].split()),
+        feeds=tuple(f for f in row[11].split(_SEP) if f),
+        permalink=row[12],
+        file=row[13],
+        body=body,
     )
 
 
@@ -103,7 +110,10 @@ class Store:
         return row[0] if row else None
 
     def _set_meta(self, key: str, value: str) -> None:
-        self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+        self.db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
 
     def _sync_watch(self) -> None:
         wanted = json.dumps(sorted(fold(w) for w in self.watch))
@@ -146,13 +156,21 @@ class Store:
         if not root.is_dir():
             raise FileNotFoundError(f"{root}: archive folder not found")
         stats = archive_mod.scan(root)
-        known = {name: (size, mtime, status, reason) for name, size, mtime, status, reason in
-                 self.db.execute("SELECT name, size, mtime_ns, status, reason FROM files")}
+        known = {
+            name: (size, mtime, status, reason)
+            for name, size, mtime, status, reason in self.db.execute(
+                "SELECT name, size, mtime_ns, status, reason FROM files"
+            )
+        }
         to_read: list[archive_mod.FileStat] = []
         for stat in stats:
             old = known.get(stat.name)
-            if old and old[0] == stat.size and old[1] == stat.mtime_ns and stat.size >= 0 and not (
-                old[2] == "skipped" and old[3] and old[3].startswith("dated in the future")
+            if (
+                old
+                and old[0] == stat.size
+                and old[1] == stat.mtime_ns
+                and stat.size >= 0
+                and not (old[2] == "skipped" and old[3] and old[3].startswith("dated in the future"))
             ):
                 report.unchanged += old[2] == "indexed"
                 report.count(stat.name, old[2], old[3])
@@ -205,11 +223,23 @@ class Store:
             tags = list(post.tags)
             if cves and "cve" not in tags:
                 tags.append("cve")
-            rows.append((
-                entry_id, post.file, post.source_url, normalize_link(post.source_url), post.title, post.date, post.ts,
-                _source_of_post(post.tags, post.source_url), post.permalink, " ".join(post.tags),
-                " ".join(tags), " ".join(cves), now,
-            ))
+            rows.append(
+                (
+                    entry_id,
+                    post.file,
+                    post.source_url,
+                    normalize_link(post.source_url),
+                    post.title,
+                    post.date,
+                    post.ts,
+                    _source_of_post(post.tags, post.source_url),
+                    post.permalink,
+                    " ".join(post.tags),
+                    " ".join(tags),
+                    " ".join(cves),
+                    now,
+                )
+            )
             tag_rows += [(t, entry_id) for t in tags]
             cve_rows += [(c, entry_id) for c in cves]
         self.db.executemany(
@@ -247,9 +277,17 @@ class Store:
         link_norm = normalize_link(post.source_url)
         cves = find_cves(post.title + "\n" + post.body)
         values = dict(
-            kind="post", file=post.file, link=post.source_url, link_norm=link_norm, title=post.title,
-            date=post.date, ts=post.ts, source=_source_of_post(post.tags, post.source_url),
-            permalink=post.permalink, post_tags=" ".join(post.tags), cves=" ".join(cves),
+            kind="post",
+            file=post.file,
+            link=post.source_url,
+            link_norm=link_norm,
+            title=post.title,
+            date=post.date,
+            ts=post.ts,
+            source=_source_of_post(post.tags, post.source_url),
+            permalink=post.permalink,
+            post_tags=" ".join(post.tags),
+            cves=" ".join(cves),
         )
         row = self.db.execute("SELECT id FROM entries WHERE file = ?", (post.file,)).fetchone()
         if row is None and link_norm and has_items:
@@ -298,7 +336,8 @@ class Store:
         if self.db.execute("SELECT 1 FROM items WHERE entry_id = ? LIMIT 1", (entry_id,)).fetchone():
             # its feed items stay: the entry goes back to being a (not archived) item
             self.db.execute(
-                "UPDATE entries SET kind = 'item', file = NULL, permalink = NULL, post_tags = '' WHERE id = ?", (entry_id,)
+                "UPDATE entries SET kind = 'item', file = NULL, permalink = NULL, post_tags = '' WHERE id = ?",
+                (entry_id,),
             )
             self._refresh_entry(entry_id)
         else:
@@ -321,7 +360,8 @@ class Store:
             (first_id, last_id),
         )
         self.db.execute(
-            "DELETE FROM kept_state WHERE file IN (SELECT file FROM entries WHERE id BETWEEN ? AND ?)", (first_id, last_id)
+            "DELETE FROM kept_state WHERE file IN (SELECT file FROM entries WHERE id BETWEEN ? AND ?)",
+            (first_id, last_id),
         )
 
     def _set_text(self, entry_id: int, title: str, body: str) -> None:
@@ -331,14 +371,22 @@ class Store:
     def _write_tags(self, entry_id: int, tags: list[str], cves: list[str], feeds: list[str]) -> None:
         if cves and "cve" not in tags:
             tags.append("cve")
-        if self.watch and "watch" not in tags and self.db.execute(
-            "SELECT 1 FROM entries_fts WHERE entries_fts MATCH ? AND rowid = ?", (self._watch_match, entry_id)
-        ).fetchone():
+        if (
+            self.watch
+            and "watch" not in tags
+            and self.db.execute(
+                "SELECT 1 FROM entries_fts WHERE entries_fts MATCH ? AND rowid = ?", (self._watch_match, entry_id)
+            ).fetchone()
+        ):
             tags.append("watch")
         self.db.execute("DELETE FROM entry_tags WHERE entry_id = ?", (entry_id,))
-        self.db.executemany("INSERT OR IGNORE INTO entry_tags (tag, entry_id) VALUES (?, ?)", [(t, entry_id) for t in tags])
+        self.db.executemany(
+            "INSERT OR IGNORE INTO entry_tags (tag, entry_id) VALUES (?, ?)", [(t, entry_id) for t in tags]
+        )
         self.db.execute("DELETE FROM entry_cves WHERE entry_id = ?", (entry_id,))
-        self.db.executemany("INSERT OR IGNORE INTO entry_cves (cve, entry_id) VALUES (?, ?)", [(c, entry_id) for c in cves])
+        self.db.executemany(
+            "INSERT OR IGNORE INTO entry_cves (cve, entry_id) VALUES (?, ?)", [(c, entry_id) for c in cves]
+        )
         self.db.execute(
             "UPDATE entries SET tags = ?, cves = ?, feeds = ? WHERE id = ?",
             (" ".join(tags), " ".join(cves), _SEP.join(feeds), entry_id),
@@ -349,7 +397,8 @@ class Store:
         item entry its title, date, link and body."""
         row = self.db.execute(
             "SELECT e.kind, e.post_tags, e.title, f.body FROM entries e LEFT JOIN entries_fts f ON f.rowid = e.id"
-            " WHERE e.id = ?", (entry_id,)
+            " WHERE e.id = ?",
+            (entry_id,),
         ).fetchone()
         if row is None:
             return
@@ -426,23 +475,41 @@ class Store:
         ).fetchall()
         if names:
             wanted = [n.lower() for n in names]
-            rows = [r for r in rows if any(w == r[1].lower() or w in (r[2] or "").lower() or w in r[1].lower() for w in wanted)]
+            rows = [
+                r
+                for r in rows
+                if any(w == r[1].lower() or w in (r[2] or "").lower() or w in r[1].lower() for w in wanted)
+            ]
         return rows
 
     def site_titles(self) -> dict[str, str]:
         """The feeds' own titles (learnt on fetch), by subscription URL."""
-        return dict(self.db.execute("SELECT config_url, site_title FROM feeds WHERE site_title IS NOT NULL AND site_title != ''"))
+        return dict(
+            self.db.execute(
+                "SELECT config_url, site_title FROM feeds WHERE site_title IS NOT NULL AND site_title != ''"
+            )
+        )
 
     def deferred_feeds(self, now: float | None = None) -> dict[str, float]:
         """Feeds whose server asked (Retry-After) not to be fetched before a time: url -> time."""
-        return dict(self.db.execute(
-            "SELECT url, retry_after FROM feeds WHERE active = 1 AND retry_after > ?", (now or time.time(),)
-        ))
+        return dict(
+            self.db.execute(
+                "SELECT url, retry_after FROM feeds WHERE active = 1 AND retry_after > ?", (now or time.time(),)
+            )
+        )
 
     def record_fetch(
-        self, feed_id: int, *, status: str, items: Sequence[Item] = (), error: str | None = None,
-        etag: str | None = None, last_modified: str | None = None, final_url: str | None = None,
-        site_title: str | None = None, retry_after: float | None = None,
+        self,
+        feed_id: int,
+        *,
+        status: str,
+        items: Sequence[Item] = (),
+        error: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        final_url: str | None = None,
+        site_title: str | None = None,
+        retry_after: float | None = None,
     ) -> int:
         """Store one feed's fetch outcome; returns how many new items it brought.
         A failed feed keeps its items and shows its error."""
@@ -461,7 +528,9 @@ class Store:
                 (now, now, etag, last_modified, site_title, feed_id),
             )
             if final_url:
-                clash = self.db.execute("SELECT id FROM feeds WHERE url = ? AND id != ?", (final_url, feed_id)).fetchone()
+                clash = self.db.execute(
+                    "SELECT id FROM feeds WHERE url = ? AND id != ?", (final_url, feed_id)
+                ).fetchone()
                 if clash is None:
                     self.db.execute("UPDATE feeds SET url = ? WHERE id = ?", (final_url, feed_id))
             if status != "ok":
@@ -505,8 +574,18 @@ class Store:
                 entry_id = self.db.execute(
                     "INSERT INTO entries (kind, link, link_norm, title, date, ts, source, feeds, tags, cves, read, added)"
                     " VALUES ('item', ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
-                    (item.link, link_norm, item.title, item.date or _iso(now), item.ts or int(now), feed_name, feed_name,
-                     " ".join(tags), " ".join(cves), now),
+                    (
+                        item.link,
+                        link_norm,
+                        item.title,
+                        item.date or _iso(now),
+                        item.ts or int(now),
+                        feed_name,
+                        feed_name,
+                        " ".join(tags),
+                        " ".join(cves),
+                        now,
+                    ),
                 ).lastrowid
                 fresh[entry_id] = item
                 tag_rows += [(t, entry_id) for t in tags]
@@ -518,8 +597,20 @@ class Store:
             self.db.execute(
                 "INSERT INTO items (feed_id, guid, link, link_norm, title, date, ts, summary, author, categories, entry_id, fetched)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (feed_id, guid, item.link, link_norm, item.title, item.date, item.ts, item.summary, item.author,
-                 " ".join(categories), entry_id, now),
+                (
+                    feed_id,
+                    guid,
+                    item.link,
+                    link_norm,
+                    item.title,
+                    item.date,
+                    item.ts,
+                    item.summary,
+                    item.author,
+                    " ".join(categories),
+                    entry_id,
+                    now,
+                ),
             )
             new += 1
         if fresh:
@@ -537,12 +628,15 @@ class Store:
         never those of unread, starred or archived entries."""
         now = now or time.time()
         with self.transaction():
-            doomed = [r[0] for r in self.db.execute(
-                "SELECT e.id FROM entries e WHERE e.kind = 'item' AND e.read = 1 AND e.starred = 0"
-                " AND NOT EXISTS (SELECT 1 FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.entry_id = e.id"
-                "   AND i.fetched >= ? - COALESCE(f.retention_days, ?) * 86400)",
-                (now, retention_days),
-            )]
+            doomed = [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT e.id FROM entries e WHERE e.kind = 'item' AND e.read = 1 AND e.starred = 0"
+                    " AND NOT EXISTS (SELECT 1 FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.entry_id = e.id"
+                    "   AND i.fetched >= ? - COALESCE(f.retention_days, ?) * 86400)",
+                    (now, retention_days),
+                )
+            ]
             for chunk in _chunks(doomed, 500):
                 marks = ",".join("?" * len(chunk))
                 self.db.execute(f"DELETE FROM items WHERE entry_id IN ({marks})", chunk)
@@ -551,18 +645,27 @@ class Store:
 
     def feed_statuses(self) -> list[FeedStatus]:
         totals = dict(self.db.execute("SELECT feed_id, count(DISTINCT entry_id) FROM items GROUP BY feed_id"))
-        unread = dict(self.db.execute(
-            "SELECT i.feed_id, count(DISTINCT i.entry_id) FROM entries e JOIN items i ON i.entry_id = e.id"
-            " WHERE e.read = 0 GROUP BY i.feed_id"
-        ))
+        unread = dict(
+            self.db.execute(
+                "SELECT i.feed_id, count(DISTINCT i.entry_id) FROM entries e JOIN items i ON i.entry_id = e.id"
+                " WHERE e.read = 0 GROUP BY i.feed_id"
+            )
+        )
         rows = self.db.execute(
             f"SELECT f.id, f.url, {_FEED_NAME}, f.tags, f.last_fetch, f.last_error FROM feeds f WHERE f.active = 1"
             f" ORDER BY lower({_FEED_NAME}), f.url"
         ).fetchall()
         return [
-            FeedStatus(id=r[0], url=r[1], title=r[2] or r[1], tags=tuple(json.loads(r[3])), unread=unread.get(r[0], 0),
-                       total=totals.get(r[0], 0),
-                       last_fetch=time.strftime("%Y-%m-%d %H:%M", time.localtime(r[4])) if r[4] else None, last_error=r[5])
+            FeedStatus(
+                id=r[0],
+                url=r[1],
+                title=r[2] or r[1],
+                tags=tuple(json.loads(r[3])),
+                unread=unread.get(r[0], 0),
+                total=totals.get(r[0], 0),
+                last_fetch=time.strftime("%Y-%m-%d %H:%M", time.localtime(r[4])) if r[4] else None,
+                last_error=r[5],
+            )
             for r in rows
         ]
 
@@ -600,8 +703,9 @@ class Store:
         entries, and SQLite does the work without holding the GIL, so that a thread can run it
         while the UI starts (the TUI's list and tag switches use it)."""
         where, params = self._where(query)
-        sql = (f"SELECT json_group_array(id) FROM (SELECT e.id FROM entries e WHERE {where}"
-               " ORDER BY e.ts DESC, e.id DESC)")
+        sql = (
+            f"SELECT json_group_array(id) FROM (SELECT e.id FROM entries e WHERE {where} ORDER BY e.ts DESC, e.id DESC)"
+        )
         return json.loads(self._run(sql, params)[0][0])
 
     def entries(self, query: Query | str | None = None, limit: int = 100, offset: int = 0) -> list[Entry]:
@@ -661,7 +765,10 @@ class Store:
             "SELECT kind, file, link, title, read, starred FROM entries WHERE read = 1 AND kind = 'item' OR starred = 1"
             " OR (kind = 'post' AND read = 0) ORDER BY id"
         )
-        return [{"kind": k, "file": f, "link": l, "title": t, "read": bool(r), "starred": bool(s)} for k, f, l, t, r, s in rows]
+        return [
+            {"kind": k, "file": f, "link": l, "title": t, "read": bool(r), "starred": bool(s)}
+            for k, f, l, t, r, s in rows
+        ]
 
     def import_state(self, records: Iterable[dict]) -> int:
         changed = 0
@@ -672,7 +779,9 @@ class Store:
                 if rec.get("file"):
                     row = self.db.execute("SELECT id FROM entries WHERE file = ?", (rec["file"],)).fetchone()
                 else:
-                    row = self.db.execute("SELECT id FROM entries WHERE link_norm = ?", (normalize_link(rec.get("link")),)).fetchone()
+                    row = self.db.execute(
+                        "SELECT id FROM entries WHERE link_norm = ?", (normalize_link(rec.get("link")),)
+                    ).fetchone()
                 if row:
                     self.db.execute(
                         "UPDATE entries SET read = ?, starred = ? WHERE id = ?",
@@ -710,4 +819,4 @@ def _iso(ts: float) -> str:
 
 def _chunks(seq: Sequence, size: int):
     for start in range(0, len(seq), size):
-        yield seq[start:start + size]
+        yield seq[start : start + size]

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-QUERY_HINT = "+tag -tag @7d feed:NAME is:unread|starred|archived cve:ID words \"phrase\""
+QUERY_HINT = '+tag -tag @7d feed:NAME is:unread|starred|archived cve:ID words "phrase"'
 
 
 class QueryScreen(ModalScreen[str | None]):
@@ -46,8 +46,13 @@ class QueryScreen(ModalScreen[str | None]):
         Binding("down", "history(1)", "Next query", show=False, id="query.history_next"),
     ]
 
-    def __init__(self, initial: str, apply: Callable[[str], str | None], history: list[str] | None = None,
-                 cursor_blink: bool = False) -> None:
+    def __init__(
+        self,
+        initial: str,
+        apply: Callable[[str], str | None],
+        history: list[str] | None = None,
+        cursor_blink: bool = False,
+    ) -> None:
         super().__init__()
         self.initial = initial
         self.apply = apply
@@ -60,8 +65,10 @@ class QueryScreen(ModalScreen[str | None]):
             with Horizontal(id="query-row"):
                 yield Static("/ ", id="query-prompt", markup=False)
                 yield Input(
-                    value=self.initial, placeholder="+tag is:unread words…  (up: earlier queries, enter: apply, esc: cancel)",
-                    id="query-input", select_on_focus=False,
+                    value=self.initial,
+                    placeholder="+tag is:unread words…  (up: earlier queries, enter: apply, esc: cancel)",
+                    id="query-input",
+                    select_on_focus=False,
                 )
             yield Static(id="query-error", markup=False)
             yield Static(Content(QUERY_HINT), id="query-hint", markup=False)

@@ -84,7 +84,16 @@ class HelpScreen(ModalScreen[None]):
             for title, node in self.sections:
                 rows = [(keys, b) for keys, b in effective_bindings(node, self.app) if b.description and b.id]
                 if node is self.app:
-                    rows += [([self.app.COMMAND_PALETTE_BINDING], Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette", "Command palette: every action by name"))]
+                    rows += [
+                        (
+                            [self.app.COMMAND_PALETTE_BINDING],
+                            Binding(
+                                self.app.COMMAND_PALETTE_BINDING,
+                                "command_palette",
+                                "Command palette: every action by name",
+                            ),
+                        )
+                    ]
                 if not rows:
                     continue
                 yield Static(Content(title), classes="help-section", markup=False)

@@ -32,6 +32,7 @@ from veille_tui.core.library import NO_ARCHIVE, DraftError, FeedOutcome, Library
 from veille_tui.core.models import Entry, FeedStatus
 from veille_tui.core.query import QueryError
 from veille_tui.core.text import clean_line
+from veille_tui.tui.lru import LRU
 from veille_tui.tui.messages import (
     DraftDone,
     FeedsLoaded,
@@ -46,7 +47,6 @@ from veille_tui.tui.watcher import POLL_SECONDS, read_changes
 from veille_tui.tui.widgets.article import ArticleView
 from veille_tui.tui.widgets.entry_list import EntryList
 from veille_tui.tui.widgets.keybar import KeyBar, KeyItem
-from veille_tui.tui.lru import LRU
 from veille_tui.tui.widgets.sidebar import VIEWS, Choice, Sidebar
 
 ARTICLE_DELAY = 0.08  # seconds the cursor must rest before the article follows it
@@ -191,8 +191,9 @@ class MainScreen(Screen):
 
     def _fill_sidebar(self) -> None:
         counts = {"all": self.total}
-        self.sidebar.fill(self.tag_counts, self.feeds, self.lib.settings.queries, view_counts=counts,
-                          active=self.choice.id)
+        self.sidebar.fill(
+            self.tag_counts, self.feeds, self.lib.settings.queries, view_counts=counts, active=self.choice.id
+        )
 
     def reload(self) -> None:
         """The store changed under us (index, fetch, draft): counts, sidebar, list, article."""
@@ -266,8 +267,9 @@ class MainScreen(Screen):
                 shown = min((key_display(self.app, binding, key) for key in keys), key=len)
                 found[name] = KeyItem(shown, binding.description, node, binding.action, pinned=name == KEY_BAR_PINNED)
         skip = {"refresh_all"} if self.offline else set()
-        items = [replace(found[name], description=label) for name, label in KEY_BAR
-                 if name in found and name not in skip]
+        items = [
+            replace(found[name], description=label) for name, label in KEY_BAR if name in found and name not in skip
+        ]
         if KEY_BAR_PINNED in found:
             items.append(found[KEY_BAR_PINNED])
         self.query_one("#keys", KeyBar).set_items(items)
@@ -312,8 +314,11 @@ class MainScreen(Screen):
             if self.query_text:
                 message = "No entry matches this query (esc: all entries)."
             elif self.total == 0:  # a first start: say how to get something to read
-                message = ("Nothing here yet. Start veille-tui with --archive DIR (a Jekyll _posts folder), "
-                           + ("or without --offline and press R to fetch the feeds." if self.offline else "or press R to fetch the feeds."))
+                message = "Nothing here yet. Start veille-tui with --archive DIR (a Jekyll _posts folder), " + (
+                    "or without --offline and press R to fetch the feeds."
+                    if self.offline
+                    else "or press R to fetch the feeds."
+                )
             else:
                 message = "No entries here."
             self.article.show_message(message)
@@ -354,7 +359,11 @@ class MainScreen(Screen):
         if self._article_timer is not None:
             self._article_timer.stop()
             self._article_timer = None
-        entry = self.load_entry(event.entry_id) if event.entry_id == self.article.entry_id else self.show_article(event.entry_id)
+        entry = (
+            self.load_entry(event.entry_id)
+            if event.entry_id == self.article.entry_id
+            else self.show_article(event.entry_id)
+        )
         if entry is not None and not entry.read:
             self.set_read(entry, True)
 
@@ -463,7 +472,9 @@ class MainScreen(Screen):
             else:
                 self.entries.focus()
 
-        self.app.push_screen(TagPicker(self.tag_counts, current, cursor_blink=self.app.animation_level != "none"), chosen)
+        self.app.push_screen(
+            TagPicker(self.tag_counts, current, cursor_blink=self.app.animation_level != "none"), chosen
+        )
 
     def action_query(self) -> None:
         from veille_tui.tui.screens.dialogs import QueryScreen
@@ -611,8 +622,11 @@ class MainScreen(Screen):
             self.tag_counts, self.total, self.feeds = message.tag_counts, message.total, message.feeds
             self._fill_sidebar()
         if added > 0:
-            self.notify(f"{added} new {'entry' if added == 1 else 'entries'} in the store (g: top of the list)",
-                        markup=False, timeout=5)
+            self.notify(
+                f"{added} new {'entry' if added == 1 else 'entries'} in the store (g: top of the list)",
+                markup=False,
+                timeout=5,
+            )
         entries = self.entries
         entries.replace_rows(message.rows)
         if message.ids is not None and message.ids != entries.ids:
@@ -666,7 +680,8 @@ class MainScreen(Screen):
         if report.problems:
             self.notify(
                 f"{len(report.problems)} archive file(s) could not be read; `veille-tui index` lists them.",
-                severity="warning", markup=False,
+                severity="warning",
+                markup=False,
             )
 
     @work(thread=True, group="feeds", exclusive=True, exit_on_error=False)
@@ -705,8 +720,9 @@ class MainScreen(Screen):
             urls = [feed.url for title in entry.feeds if (feed := sidebar.feed_by_title(title))]
             if urls:
                 return urls
-        self.notify("No feed here (this entry comes from the archive): R refreshes all feeds.",
-                    severity="warning", markup=False)
+        self.notify(
+            "No feed here (this entry comes from the archive): R refreshes all feeds.", severity="warning", markup=False
+        )
         return None
 
     def _start_fetch(self, names: list[str]) -> None:
@@ -758,7 +774,9 @@ class MainScreen(Screen):
         failed = [o for o in outcomes if o.status == "error"]
         text = f"{len(outcomes)} feed(s) refreshed: {new} new item(s)"
         if failed:
-            text += f"; {len(failed)} failed: " + "; ".join(f"{clean_line(o.name)}: {clean_line(o.error or '')}" for o in failed[:3])
+            text += f"; {len(failed)} failed: " + "; ".join(
+                f"{clean_line(o.name)}: {clean_line(o.error or '')}" for o in failed[:3]
+            )
         self.notify(text, severity="warning" if failed else "information", markup=False)
         self.reload()
         self.load_feeds()

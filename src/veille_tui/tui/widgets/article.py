@@ -27,8 +27,8 @@ from textual.widget import Widget
 
 from veille_tui.core.models import Entry
 from veille_tui.core.text import CVE_RE, clean, clean_line, strip_attribute_lists
-from veille_tui.tui.widgets.lines import LineView
 from veille_tui.tui.lru import LRU
+from veille_tui.tui.widgets.lines import LineView
 
 
 class Body:
@@ -37,7 +37,9 @@ class Body:
     line as it can (margins and trailing spaces join their neighbours: every segment costs an
     SGR sequence on a slow link). Matches are expected not to span a line break."""
 
-    def __init__(self, renderable: RenderableType, pattern: re.Pattern[str] | None, style: Style, margin: int = 1) -> None:
+    def __init__(
+        self, renderable: RenderableType, pattern: re.Pattern[str] | None, style: Style, margin: int = 1
+    ) -> None:
         self.renderable = renderable
         self.pattern = pattern
         self.style = style
@@ -71,9 +73,11 @@ def _restyle(line: list[Segment], text: str, pattern: re.Pattern[str], style: St
         position = end
         cuts = sorted({start, end, *(p for s, e in spans for p in (s, e) if start < p < end)})
         for a, b in zip(cuts, cuts[1:]):
-            piece = segment.text[a - start:b - start]
+            piece = segment.text[a - start : b - start]
             inside = any(s <= a and b <= e for s, e in spans)
-            yield Segment(piece, (segment.style + style) if inside and segment.style else style if inside else segment.style)
+            yield Segment(
+                piece, (segment.style + style) if inside and segment.style else style if inside else segment.style
+            )
 
 
 _VISIBLE_ON_SPACES = ("underline", "strike", "reverse", "overline", "underline2")
@@ -102,8 +106,13 @@ def _tidy(line: list[Segment], width: int, margin: int) -> list[Segment]:
     # a space between two segments can go to either: give it to the one before
     merged: list[Segment] = []
     for segment in segments:
-        if merged and segment.text.isspace() and _blank_safe(segment.style) and _blank_safe(merged[-1].style) \
-                and not merged[-1].control:
+        if (
+            merged
+            and segment.text.isspace()
+            and _blank_safe(segment.style)
+            and _blank_safe(merged[-1].style)
+            and not merged[-1].control
+        ):
             merged[-1] = Segment(merged[-1].text + segment.text, merged[-1].style)
         else:
             merged.append(segment)
@@ -295,8 +304,9 @@ class ArticleView(LineView, can_focus=True):
             meta.append(("unread", style("unread")))
         if entry.starred:
             meta.append(("starred", style("starred")))
-        lines.append(Text.assemble(*[(text + (" · " if n < len(meta) - 1 else ""), st)
-                                     for n, (text, st) in enumerate(meta)]))
+        lines.append(
+            Text.assemble(*[(text + (" · " if n < len(meta) - 1 else ""), st) for n, (text, st) in enumerate(meta)])
+        )
         if entry.tags:
             lines.append(Text(" ".join("#" + tag for tag in entry.tags), style=style("tag")))
         if entry.cves:

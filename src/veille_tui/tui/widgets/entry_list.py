@@ -20,12 +20,12 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from veille_tui.tui.lru import LRU
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.strip import Strip
 
 from veille_tui.core.models import Entry
+from veille_tui.tui.lru import LRU
 from veille_tui.tui.widgets.lines import LineView
 from veille_tui.tui.widgets.messages import WidgetMessage
 
@@ -200,7 +200,7 @@ class EntryList(LineView, can_focus=True):
         entry = self._rows.get(entry_id)
         if entry is None:
             start = max(0, index - WINDOW // 4)
-            wanted = [i for i in self.ids[start:start + WINDOW] if i not in self._rows]
+            wanted = [i for i in self.ids[start : start + WINDOW] if i not in self._rows]
             for found in self._fetch_rows(wanted):
                 self._rows[found.id] = found
             entry = self._rows.get(entry_id)

@@ -221,7 +221,9 @@ class Sidebar(LineView, can_focus=True):
         self.refresh_line(new)
         top, height = self.scroll_offset.y, self._page_height()
         if new < top:
-            self.scroll_to(y=new - 1 if new and not self.rows[new - 1].selectable else new, animate=False, immediate=True)
+            self.scroll_to(
+                y=new - 1 if new and not self.rows[new - 1].selectable else new, animate=False, immediate=True
+            )
         elif new >= top + height:
             self.scroll_to(y=new - height + 1, animate=False, immediate=True)
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -26,8 +24,14 @@ def one(url: str, settings: FetchSettings = FAST, **kw) -> FetchResult:
     return res
 
 
-def serve_static(httpserver, path: str, body: bytes, etag: str | None = None, last_modified: str | None = None,
-                 content_type: str = "application/rss+xml"):
+def serve_static(
+    httpserver,
+    path: str,
+    body: bytes,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    content_type: str = "application/rss+xml",
+):
     """A handler that answers 304 to a matching validator, like a real server."""
     seen: list[dict] = []
 
@@ -131,6 +135,7 @@ def test_oversized_streamed_without_length(httpserver):
         def gen():
             for _ in range(64):
                 yield b"y" * 65536
+
         return Response(gen(), content_type="application/xml")  # chunked, no Content-Length
 
     httpserver.expect_request("/stream.xml").respond_with_handler(handler)
@@ -152,11 +157,13 @@ def test_timeout(httpserver):
 
 def test_slow_drip_hits_the_deadline(httpserver):
     """Bytes trickling in under the read timeout still stop at the per-feed deadline."""
+
     def drip(request):
         def gen():
             for _ in range(40):
                 yield b" "
                 time.sleep(0.1)
+
         return Response(gen(), content_type="application/xml")
 
     httpserver.expect_request("/drip.xml").respond_with_handler(drip)
@@ -169,7 +176,9 @@ def test_slow_drip_hits_the_deadline(httpserver):
 def test_broken_xml_and_not_a_feed(httpserver):
     httpserver.expect_request("/html").respond_with_data("<html><body>hello</body></html>", content_type="text/html")
     httpserver.expect_request("/broken").respond_with_data((DATA / "broken.xml").read_bytes())
-    httpserver.expect_request("/binary").respond_with_data(bytes(range(256)) * 100, content_type="application/octet-stream")
+    httpserver.expect_request("/binary").respond_with_data(
+        bytes(range(256)) * 100, content_type="application/octet-stream"
+    )
     html, broken, binary = fetch_feeds(
         [FetchRequest(httpserver.url_for(p)) for p in ("/html", "/broken", "/binary")], FAST
     )
@@ -183,7 +192,9 @@ def test_http_errors(httpserver):
     httpserver.expect_request("/missing").respond_with_data("nope", status=404)
     httpserver.expect_request("/boom").respond_with_data("oops", status=500)
     httpserver.expect_request("/gone").respond_with_data("", status=410)
-    missing, boom, gone = fetch_feeds([FetchRequest(httpserver.url_for(p)) for p in ("/missing", "/boom", "/gone")], FAST)
+    missing, boom, gone = fetch_feeds(
+        [FetchRequest(httpserver.url_for(p)) for p in ("/missing", "/boom", "/gone")], FAST
+    )
     assert missing.status == "error" and missing.error == "HTTP 404 Not Found"
     assert boom.error == "HTTP 500 Internal Server Error"
     assert gone.error == "HTTP 410 Gone"
@@ -228,8 +239,12 @@ def test_json_feed_over_http(httpserver):
 
 
 def test_atom_and_rss10_over_http(httpserver):
-    httpserver.expect_request("/atom").respond_with_data((DATA / "atom.xml").read_bytes(), content_type="application/atom+xml")
-    httpserver.expect_request("/rdf").respond_with_data((DATA / "rss10.xml").read_bytes(), content_type="application/rdf+xml")
+    httpserver.expect_request("/atom").respond_with_data(
+        (DATA / "atom.xml").read_bytes(), content_type="application/atom+xml"
+    )
+    httpserver.expect_request("/rdf").respond_with_data(
+        (DATA / "rss10.xml").read_bytes(), content_type="application/rdf+xml"
+    )
     atom, rdf = fetch_feeds([FetchRequest(httpserver.url_for("/atom")), FetchRequest(httpserver.url_for("/rdf"))], FAST)
     assert atom.status == rdf.status == "ok"
     assert len(atom.items) == 3 and len(rdf.items) == 2
@@ -253,7 +268,12 @@ def test_escapes_and_bomb_over_http(httpserver):
 def test_one_bad_feed_does_not_stop_others_and_order_kept(httpserver):
     serve_static(httpserver, "/good.xml", RSS)
     httpserver.expect_request("/bad").respond_with_data("", status=404)
-    urls = [httpserver.url_for("/good.xml"), httpserver.url_for("/bad"), "file:///etc/passwd", httpserver.url_for("/good.xml")]
+    urls = [
+        httpserver.url_for("/good.xml"),
+        httpserver.url_for("/bad"),
+        "file:///etc/passwd",
+        httpserver.url_for("/good.xml"),
+    ]
     got: list[FetchResult] = []
     results = fetch_feeds([FetchRequest(u, name=f"n{i}") for i, u in enumerate(urls)], FAST, on_result=got.append)
     assert [r.url for r in results] == urls

@@ -28,7 +28,9 @@ def test_add_list_remove_keep_comments(tmp_path, capsys, monkeypatch):
     config = tmp_path / "config" / "config.toml"
     config.parent.mkdir(parents=True)
     config.write_text("# my own notes\nwatch = ['fortinet']\n")
-    assert cli(capsys, "feeds", "add", "https://a.example/rss", "--title", "A", "--tag", "News", "--tag", "vendor")[0] == 0
+    assert (
+        cli(capsys, "feeds", "add", "https://a.example/rss", "--title", "A", "--tag", "News", "--tag", "vendor")[0] == 0
+    )
     assert cli(capsys, "feeds", "add", "https://b.example/atom")[0] == 0
     code, _out, err = cli(capsys, "feeds", "add", "https://a.example/rss")
     assert code == 1 and "already" in err
@@ -66,7 +68,8 @@ def test_opml_export_import_round_trip(tmp_path, capsys):
     code, _out, err = cli(capsys, "--config", str(other), "feeds", "import", str(opml))
     assert code == 0 and "10 feeds imported" in err
     assert json.loads(cli(capsys, "feeds", "list", "--json", "--config", str(other))[1]) == json.loads(
-        cli(capsys, "feeds", "list", "--json")[1])
+        cli(capsys, "feeds", "list", "--json")[1]
+    )
 
 
 def test_bad_opml_is_a_message(tmp_path, capsys):
@@ -105,8 +108,9 @@ def test_fetch_stores_items_and_honours_retry_after(library, httpserver: HTTPSer
 
 def test_untitled_feed_is_listed_and_exported_with_its_own_title(library, httpserver: HTTPServer, capsys, tmp_path):
     httpserver.expect_request("/ok.xml").respond_with_data(RSS, content_type="application/rss+xml")
-    httpserver.expect_request("/busy.xml").respond_with_data(RSS.replace("<title>Local</title>", "<title>Busy Weekly</title>"),
-                                                             content_type="application/rss+xml")
+    httpserver.expect_request("/busy.xml").respond_with_data(
+        RSS.replace("<title>Local</title>", "<title>Busy Weekly</title>"), content_type="application/rss+xml"
+    )
     config = library.settings.path
     config.write_text(config.read_text().replace('title = "Busy"\n', ""))
     library.settings = config_mod.load()

@@ -8,13 +8,15 @@ import subprocess
 import sys
 
 import pytest
-
 from tests.conftest import EXAMPLES, REAL_ARCHIVE, write_post
 
 
 def run(*args, env=None, check=True):
     result = subprocess.run(
-        [sys.executable, "-m", "veille_tui", *args], capture_output=True, text=True, env={**os.environ, **(env or {})},
+        [sys.executable, "-m", "veille_tui", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
         timeout=120,
     )
     if check and result.returncode != 0:
@@ -91,8 +93,20 @@ def test_archive_command_writes_a_draft_for_an_item(posts_dir, tmp_path):
     lib.index()
     lib.store.sync_feeds([Feed("https://feeds.example.com/rss", "Example", ("bleepingcomp",))])
     fid = lib.store.feed_states()[0][0]
-    lib.store.record_fetch(fid, status="ok", items=[Item("g1", "https://example.com/story", "Big breach: what we know",
-                                                         "2026-07-20T10:00:00+00:00", 1784541600, "Summary **text**.")])
+    lib.store.record_fetch(
+        fid,
+        status="ok",
+        items=[
+            Item(
+                "g1",
+                "https://example.com/story",
+                "Big breach: what we know",
+                "2026-07-20T10:00:00+00:00",
+                1784541600,
+                "Summary **text**.",
+            )
+        ],
+    )
     entry_id = lib.store.entries("is:item")[0].id
     lib.close()
     out = run("--archive", str(posts_dir), "archive", str(entry_id), "--tag", "breach").stdout.strip()
@@ -112,16 +126,27 @@ def test_real_archive_facts():
     index = json.loads(run(*a, "index", "--json").stdout)
     assert index == {"indexed": 2772, "skipped": 0, "problems": []}
     tags = json.loads(run(*a, "tags", "--json").stdout)
-    expected = {"veille-cyber": 2772, "bleepingcomp": 1168, "hackernews": 1008, "sans-isc": 238, "schneier": 165,
-                "zerodaysfans": 60, "securelist": 53, "troyhunt": 32, "krebs": 29, "philvenables": 13, "certfr": 6,
-                "cve": 731}
+    expected = {
+        "veille-cyber": 2772,
+        "bleepingcomp": 1168,
+        "hackernews": 1008,
+        "sans-isc": 238,
+        "schneier": 165,
+        "zerodaysfans": 60,
+        "securelist": 53,
+        "troyhunt": 32,
+        "krebs": 29,
+        "philvenables": 13,
+        "certfr": 6,
+        "cve": 731,
+    }
     assert tags == expected
     assert len(json.loads(run(*a, "list", "+certfr", "--json").stdout)) == 6
     assert len(json.loads(run(*a, "list", "cve:CVE-2026-33825", "--json").stdout)) == 13
     accents = json.loads(run(*a, "list", "vulnerabilite", "--json", "--limit", "0").stdout)
     assert len(accents) > 1000
-    from veille_tui.core.store import Store
     from veille_tui.core.paths import database_file
+    from veille_tui.core.store import Store
 
     store = Store(database_file())
     distinct = store.db.execute("SELECT count(DISTINCT cve) FROM entry_cves").fetchone()[0]

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import REAL_ARCHIVE, ROOT
 
 BENCH = ROOT.parent / "shared" / "bench"
@@ -28,8 +27,11 @@ def cli(*args, check=True):
 
 def make_feeds(feeds: Path, *extra: str) -> None:
     """The 10 source feeds (make_feeds.py removes other files), plus a broken one and a fresh one of ours."""
-    subprocess.run([sys.executable, str(BENCH / "make_feeds.py"), "--out", str(feeds), "--archive", str(REAL_ARCHIVE), *extra],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(BENCH / "make_feeds.py"), "--out", str(feeds), "--archive", str(REAL_ARCHIVE), *extra],
+        check=True,
+        capture_output=True,
+    )
     (feeds / "broken.xml").write_text("<rss><channel><title>Broken</title><item><title>never closed")
     items = "".join(
         f"<item><title>Fresh story {n}</title><link>https://news.example.org/fresh-{n}</link>"
@@ -37,7 +39,9 @@ def make_feeds(feeds: Path, *extra: str) -> None:
         f"<description>&lt;p&gt;Story {n} about CVE-2026-5000{n}.&lt;/p&gt;</description></item>"
         for n in range(1, 4)
     )
-    (feeds / "fresh.xml").write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>Fresh</title>{items}</channel></rss>')
+    (feeds / "fresh.xml").write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Fresh</title>{items}</channel></rss>'
+    )
 
 
 @pytest.fixture
@@ -45,9 +49,24 @@ def server(tmp_path):
     feeds = tmp_path / "feeds"
     make_feeds(feeds)
     portfile, log = tmp_path / "port", tmp_path / "access.log"
-    proc = subprocess.Popen([sys.executable, str(BENCH / "serve_feeds.py"), "--dir", str(feeds), "--port", "0",
-                             "--portfile", str(portfile), "--log", str(log), "--pidfile", str(tmp_path / "pid")],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(BENCH / "serve_feeds.py"),
+            "--dir",
+            str(feeds),
+            "--port",
+            "0",
+            "--portfile",
+            str(portfile),
+            "--log",
+            str(log),
+            "--pidfile",
+            str(tmp_path / "pid"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(100):
         if portfile.exists() and portfile.read_text().strip():
             break
@@ -67,7 +86,9 @@ def test_import_fetch_fold_refetch_and_failures(server, tmp_path):
     outlines += f'<outline text="Broken" xmlUrl="{base}/broken.xml"/><outline text="Gone" xmlUrl="{base}/gone.xml"/>'
     outlines += f'<outline text="Fresh" xmlUrl="{base}/fresh.xml" category="fresh"/>'
     outlines += '<outline text="Local file" xmlUrl="file:///etc/passwd"/>'
-    opml.write_text(f'<?xml version="1.0"?><opml version="2.0"><head/><body><outline text="veille">{outlines}</outline></body></opml>')
+    opml.write_text(
+        f'<?xml version="1.0"?><opml version="2.0"><head/><body><outline text="veille">{outlines}</outline></body></opml>'
+    )
     archive = ("--archive", str(REAL_ARCHIVE))
 
     imported = cli("feeds", "import", str(opml))

@@ -37,11 +37,15 @@ def test_kill_9_during_fetch_leaves_a_consistent_database(tmp_path, httpserver: 
         httpserver.expect_request(f"/{n}.xml").respond_with_handler(slow)
     config = tmp_path / "config" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text("".join(f'[[feeds]]\nurl = "{httpserver.url_for(f"/{n}.xml")}"\ntitle = "Feed {n}"\n' for n in range(40)))
+    config.write_text(
+        "".join(f'[[feeds]]\nurl = "{httpserver.url_for(f"/{n}.xml")}"\ntitle = "Feed {n}"\n' for n in range(40))
+    )
     db_path = tmp_path / "data" / "veille.db"
 
     # a first fetch of the quick feeds, then state the user saw saved
-    subprocess.run([sys.executable, "-m", "veille_tui", "fetch", "Feed 1"], check=False, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "veille_tui", "fetch", "Feed 1"], check=False, capture_output=True, timeout=120
+    )
     store = Store(db_path)
     first = store.entries("is:unread", limit=3)
     assert first
@@ -49,7 +53,9 @@ def test_kill_9_during_fetch_leaves_a_consistent_database(tmp_path, httpserver: 
     store.set_starred(first[1].id)
     store.close()
 
-    proc = subprocess.Popen([sys.executable, "-m", "veille_tui", "fetch"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "veille_tui", "fetch"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.time() + 60
     stored = 0
     while time.time() < deadline and stored < 20 * 40:  # wait until some, not all, feeds are in
@@ -67,9 +73,12 @@ def test_kill_9_during_fetch_leaves_a_consistent_database(tmp_path, httpserver: 
     assert db.execute("INSERT INTO entries_fts(entries_fts) VALUES('integrity-check')") is not None
     # every item belongs to an entry, every entry of kind item has its items, each feed all or nothing
     assert db.execute("SELECT count(*) FROM items WHERE entry_id NOT IN (SELECT id FROM entries)").fetchone()[0] == 0
-    assert db.execute(
-        "SELECT count(*) FROM entries e WHERE kind = 'item' AND NOT EXISTS (SELECT 1 FROM items i WHERE i.entry_id = e.id)"
-    ).fetchone()[0] == 0
+    assert (
+        db.execute(
+            "SELECT count(*) FROM entries e WHERE kind = 'item' AND NOT EXISTS (SELECT 1 FROM items i WHERE i.entry_id = e.id)"
+        ).fetchone()[0]
+        == 0
+    )
     per_feed = {n for (n,) in db.execute("SELECT count(*) FROM items GROUP BY feed_id")}
     assert per_feed <= {40}
     assert 0 < db.execute("SELECT count(*) FROM items").fetchone()[0] < 40 * 40  # killed mid-fetch
