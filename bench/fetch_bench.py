@@ -84,7 +84,8 @@ def main() -> int:
         try:
             urls = [f"http://127.0.0.1:{port}/{n}" for n in names]
             config = tmp / "config.toml"
-            config.write_text("".join(f'[[feeds]]\nurl = "{u}"\ntitle = "{n[:-4]}"\n\n' for u, n in zip(urls, names)))
+            tables = (f'[[feeds]]\nurl = "{u}"\ntitle = "{n[:-4]}"\n\n' for u, n in zip(urls, names, strict=True))
+            config.write_text("".join(tables))
             env = {**os.environ, "VEILLE_TUI_CONFIG": str(config), "VEILLE_TUI_DATA_DIR": str(tmp / "data")}
             ours = [sys.executable, "-m", "veille_tui", "fetch"]
             (tmp / "urls").write_text("\n".join(urls) + "\n")

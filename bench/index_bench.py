@@ -104,7 +104,8 @@ def main() -> int:
     print(f"slowest list query: {worst:.1f} ms (target <= 50 ms)")
     list_cmd = [sys.executable, "-m", "veille_tui", "--archive", str(args.archive), "list", "+certfr", "--json"]
     print(
-        f"`veille-tui list +certfr --json` whole process (warm): {statistics.median(wall(list_cmd, env) for _ in range(args.runs)):.2f} s"
+        "`veille-tui list +certfr --json` whole process (warm): "
+        f"{statistics.median(wall(list_cmd, env) for _ in range(args.runs)):.2f} s"
     )
     shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -131,6 +131,6 @@ def test_import_fetch_fold_refetch_and_failures(server, tmp_path):
     unchanged = [o["url"] for o in outcomes.values() if o["status"] == "unchanged"]
     log.write_text("")
     third = cli(*archive, "fetch", *unchanged)
-    requests = [l for l in log.read_text().splitlines() if l.strip()]
-    assert requests and all(" 304" in l for l in requests)
+    requests = [line for line in log.read_text().splitlines() if line.strip()]
+    assert requests and all(" 304" in line for line in requests)
     assert "0 new items" in third.stderr

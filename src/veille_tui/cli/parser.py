@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from veille_tui import __version__
 
@@ -47,8 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--offline", action="store_true", help="TUI without network: cache and archive only")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, help: str, json_flag: bool = True, within=sub) -> argparse.ArgumentParser:
-        p = within.add_parser(name, help=help, description=help)
+    def command(name: str, help: str, json_flag: bool = True, within: Any = sub) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = within.add_parser(name, help=help, description=help)
         _global_options(p, top=False)
         if json_flag:
             p.add_argument("--json", action="store_true", help="one JSON document on stdout")

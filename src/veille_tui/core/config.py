@@ -6,6 +6,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from veille_tui.core import paths
 from veille_tui.core.errors import ConfigError
@@ -39,7 +40,7 @@ class Settings:
     exists: bool = False
 
 
-def _str_list(value, where: str, path: Path) -> tuple[str, ...]:
+def _str_list(value: Any, where: str, path: Path) -> tuple[str, ...]:
     if isinstance(value, str):
         return tuple(value.split())
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -47,7 +48,7 @@ def _str_list(value, where: str, path: Path) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _feeds(raw, path: Path) -> tuple[Feed, ...]:
+def _feeds(raw: Any, path: Path) -> tuple[Feed, ...]:
     if not isinstance(raw, list):
         raise ConfigError(f"{path}: [[feeds]] must be an array of tables")
     feeds = []
@@ -69,7 +70,7 @@ def _feeds(raw, path: Path) -> tuple[Feed, ...]:
     return tuple(feeds)
 
 
-def load(config_override: str | os.PathLike | None = None, must_exist: bool = True) -> Settings:
+def load(config_override: str | os.PathLike[str] | None = None, must_exist: bool = True) -> Settings:
     """Read the config file; a missing file gives the built-in defaults (a missing --config file
     is an error, unless the caller is about to write it: must_exist=False)."""
     path = paths.config_file(config_override)
@@ -93,7 +94,7 @@ def load(config_override: str | os.PathLike | None = None, must_exist: bool = Tr
 _KNOWN = {"archive", "theme", "feeds", "watch", "queries", "fetch", "animations", "keymap"}
 
 
-def from_dict(data: dict, path: Path) -> Settings:
+def from_dict(data: dict[str, Any], path: Path) -> Settings:
     unknown = sorted(set(data) - _KNOWN)
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s): {', '.join(unknown)}")
@@ -168,7 +169,7 @@ def resolve_archive(cli_archive: str | None, settings: Settings, cwd: Path | Non
 # --- writing back, comments kept ---------------------------------------------------------------
 
 
-def _load_document(path: Path):
+def _load_document(path: Path) -> Any:
     import tomlkit
 
     if path.exists():
@@ -179,7 +180,7 @@ def _load_document(path: Path):
     return tomlkit.document()
 
 
-def _save_document(path: Path, doc) -> None:
+def _save_document(path: Path, doc: Any) -> None:
     import tomlkit
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -212,7 +213,7 @@ def write_feeds(path: Path, feeds: list[Feed] | tuple[Feed, ...]) -> None:
                 if existing[index].get("url") not in keep_urls:
                     del existing[index]
             present = {t.get("url") for t in existing}
-            for table, feed in zip(array, feeds):
+            for table, feed in zip(array, feeds, strict=True):
                 if feed.url not in present:
                     existing.append(table)
             for table in existing:
@@ -228,7 +229,7 @@ def write_feeds(path: Path, feeds: list[Feed] | tuple[Feed, ...]) -> None:
     _save_document(path, doc)
 
 
-def write_value(path: Path, key: str, value) -> None:
+def write_value(path: Path, key: str, value: Any) -> None:
     """Set one top-level key (theme, archive...) keeping the rest of the file."""
     doc = _load_document(path)
     doc[key] = value

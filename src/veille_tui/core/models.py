@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from veille_tui import __version__
 
@@ -104,7 +105,7 @@ class Entry:
     def archived(self) -> bool:
         return self.kind == "post"
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         data = {
             "id": self.id,
             "kind": self.kind,
@@ -146,7 +147,7 @@ class IndexReport:
         else:
             self.problems.append((file, reason or "unreadable"))
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "indexed": self.indexed,
             "skipped": self.skipped,

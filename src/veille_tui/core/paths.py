@@ -14,7 +14,7 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME))
 
 
-def config_file(override: str | os.PathLike | None = None) -> Path:
+def config_file(override: str | os.PathLike[str] | None = None) -> Path:
     """--config, else VEILLE_TUI_CONFIG, else config.toml in the platform config folder."""
     if override:
         return Path(override).expanduser()

@@ -13,6 +13,7 @@ import shlex
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from veille_tui.core.errors import QueryError
 
@@ -69,7 +70,9 @@ _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 def parse(text: str) -> Query:
     text = _CONTROLS.sub(" ", text or "")
-    tags, not_tags, since, feeds, flags, cves, words, phrases = [], [], [], [], [], [], [], []
+    tags: list[str] = []
+    not_tags: list[str] = []
+    since, feeds, flags, cves, words, phrases = [], [], [], [], [], []
     quoted_phrases = set(re.findall(r'"([^"]*)"', text))
     for token in _split(text):
         if token in quoted_phrases:
@@ -150,11 +153,11 @@ def fts_phrase(word: str, prefix: bool = False) -> str:
     return '"' + word.replace('"', '""') + '"' + ("*" if prefix else "")
 
 
-def compile_sql(query: Query, now: float | None = None) -> tuple[str, list]:
+def compile_sql(query: Query, now: float | None = None) -> tuple[str, list[Any]]:
     """An SQL condition over `entries e` and its parameters."""
     now = time.time() if now is None else now
     where: list[str] = []
-    params: list = []
+    params: list[Any] = []
     for tag in query.tags:
         where.append("e.id IN (SELECT entry_id FROM entry_tags WHERE tag = ?)")
         params.append(tag)

@@ -90,7 +90,8 @@ def _remove(settings: config_mod.Settings, name: str) -> int:
 
 
 def _import(settings: config_mod.Settings, file: Path, as_json: bool) -> int:
-    from veille_tui.core.opml import OpmlError, parse_opml
+    from veille_tui.core.errors import OpmlError
+    from veille_tui.core.opml import parse_opml
 
     try:
         data = file.read_bytes()
@@ -104,13 +105,18 @@ def _import(settings: config_mod.Settings, file: Path, as_json: bool) -> int:
         return 2
     feeds = list(settings.feeds) if settings.feeds_from_config else []
     known = {f.url for f in feeds}
-    added = [f for f in found if f.url not in known and not known.add(f.url)]
+    added = []
+    for feed in found:
+        if feed.url not in known:
+            known.add(feed.url)
+            added.append(feed)
     feeds += added
     config_mod.write_feeds(settings.path, feeds)
     for problem in problems:
         err(f"veille-tui: {file}: skipped: {problem}")
     err(
-        f"{len(added)} feeds imported from {file} ({len(found) - len(added)} already subscribed, {len(problems)} skipped)"
+        f"{len(added)} feeds imported from {file} "
+        f"({len(found) - len(added)} already subscribed, {len(problems)} skipped)"
     )
     if not settings.feeds_from_config:
         err("(they replace the built-in default feeds; `veille-tui feeds add URL` brings one back)")

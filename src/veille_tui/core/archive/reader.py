@@ -9,16 +9,19 @@ import html
 import os
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timezone
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+from veille_tui.core.models import Post
 from veille_tui.core.text import clean, clean_line, normalize_tag, strip_attribute_lists
 
 
 @cache
-def _yaml():
+def _yaml() -> Any:
     """python-frontmatter's YAML handler (libyaml's CSafeLoader when present), imported on first
     use: the TUI's first paint does not pay for it. We split the front matter ourselves so that a
     '---' line closes it as Jekyll does, and to accept '...' and '+++'."""
@@ -102,7 +105,7 @@ def _utc_ts(value: datetime) -> int:
     return int(value.timestamp())
 
 
-def parse_date(value) -> tuple[str, int]:
+def parse_date(value: Any) -> tuple[str, int]:
     """A front-matter date in any form Jekyll accepts -> (ISO 8601 text, UTC timestamp)."""
     if isinstance(value, datetime):
         iso = (
@@ -142,7 +145,7 @@ def parse_date(value) -> tuple[str, int]:
     return moment.isoformat(timespec="seconds"), _utc_ts(moment)
 
 
-def _tags(meta: dict) -> list[str]:
+def _tags(meta: dict[str, Any]) -> list[str]:
     tags: list[str] = []
     for key in ("tags", "tag", "categories", "category"):
         value = meta.get(key)
@@ -170,7 +173,7 @@ _CLOSE = {
 }
 
 
-def split_front_matter(text: str) -> tuple[dict, str]:
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     """(front matter as a dict, body); raises PostProblem or Skipped."""
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -202,7 +205,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     return _as_dict(meta), body
 
 
-def _as_dict(meta) -> dict:
+def _as_dict(meta: Any) -> dict[str, Any]:
     if meta is None:
         return {}
     if not isinstance(meta, dict):
@@ -210,9 +213,8 @@ def _as_dict(meta) -> dict:
     return meta
 
 
-def read_post(root: Path, stat: FileStat, now_ts: int | None = None):
+def read_post(root: Path, stat: FileStat, now_ts: int | None = None) -> Post:
     """Read one file; returns a Post, or raises Skipped / PostProblem."""
-    from veille_tui.core.models import Post
 
     reason = jekyll_ignores(stat.name)
     if reason:
@@ -301,7 +303,7 @@ def _read_chunk(job: tuple[Path, list[FileStat], int]) -> list[ReadResult]:
 CHUNK = 150
 
 
-def read_posts(root: Path, stats: list[FileStat], parallel: bool = False):
+def read_posts(root: Path, stats: list[FileStat], parallel: bool = False) -> Iterator[list[ReadResult]]:
     """Yield lists of ReadResults. With parallel (and enough files), a forked helper process
     parses while the caller writes what came before; elsewhere, in this process."""
     import time as _time
@@ -324,6 +326,3 @@ def read_posts(root: Path, stats: list[FileStat], parallel: bool = False):
             return
     for job in jobs:
         yield _read_chunk(job)
-
-
-# --- drafts ---------------------------------------------------------------------------------------
