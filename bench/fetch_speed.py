@@ -160,7 +160,8 @@ def main() -> int:
         print(f"cold: median {statistics.median(cold):.2f} s  (runs {', '.join(f'{x:.2f}' for x in cold)})")
         if changed:
             print(
-                f"10% changed: median {statistics.median(changed):.2f} s  ({n_changed} fetched and parsed, the rest 304)"
+                f"10% changed: median {statistics.median(changed):.2f} s  "
+                f"({n_changed} fetched and parsed, the rest 304)"
             )
         print(f"all unchanged: median {statistics.median(warm):.2f} s  ({unchanged} x 304)")
         print(f"peak RSS: this process {self_rss:.0f} MB, largest child process (parser or server) {child_rss:.0f} MB")

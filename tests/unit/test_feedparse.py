@@ -210,7 +210,7 @@ def test_entity_bomb(tmp_path):
         capture_output=True,
         text=True,
         timeout=60,
-        env={"PYTHONPATH": str(Path(feedparse.__file__).parents[2]), "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": str(Path(feedparse.__file__).parents[3]), "PATH": "/usr/bin:/bin"},
     )
     assert out.returncode == 0, out.stderr
     dt, rss, *_rest, longest = out.stdout.split()
@@ -548,7 +548,7 @@ def test_peak_memory_is_bounded_for_big_feed():
 
 
 def test_links_with_parentheses_leave_no_stray_bracket():
-    from veille_tui.core.feeds.parse import body_to_markdown
+    from veille_tui.core.feeds.html import body_to_markdown
 
     md = body_to_markdown(
         "<p>para <a href='javascript:alert(1)'>js link</a> and <a href='/wiki/Foo_(bar)'>wiki</a></p>",

@@ -1,10 +1,38 @@
-"""Link normalisation: how an item's link is matched with a post's source URL."""
+"""Links: an item's link made absolute, and the key that matches it with a post's source URL.
+
+- ``absolute_link``: what a feed gives as an item's link → an absolute http(s) URL (relative links
+  resolved against the feed URL), cleaned and bounded, or None. This is the link stored and shown.
+- ``normalize_link``: a link → its matching key (``link_norm`` in the store): scheme and host case
+  (http counted as https), default port, trailing slash, utm_* parameters; the fragment is kept.
+  Compared, never shown.
+"""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from veille_tui.core.text import clean
+
+MAX_LINK = 2_048
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def absolute_link(link: str | None, base_url: str) -> str | None:
+    """An absolute http(s) link, or None (relative links are resolved against the feed URL)."""
+    if not link:
+        return None
+    link = clean(link).strip()
+    if not link or len(link) > MAX_LINK:
+        return None
+    try:
+        absolute = urljoin(base_url, link) if base_url else link
+        parts = urlsplit(absolute)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return absolute
 
 
 def normalize_link(url: str | None) -> str | None:

@@ -9,6 +9,7 @@ does the ``category`` attribute (comma-separated, each slash path split into its
 from __future__ import annotations
 
 import xml.parsers.expat
+from typing import NoReturn
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import quoteattr
@@ -22,10 +23,10 @@ def _parse_xml(data: bytes, source_name: str) -> ET.Element:
     builder = ET.TreeBuilder()
     parser = xml.parsers.expat.ParserCreate()
 
-    def refuse_doctype(*_args):
+    def refuse_doctype(*_args: object) -> NoReturn:
         raise OpmlError(f"{source_name}: DOCTYPE declarations are not allowed in OPML")
 
-    def refuse_entity(*_args):
+    def refuse_entity(*_args: object) -> NoReturn:
         raise OpmlError(f"{source_name}: entity declarations are not allowed in OPML")
 
     parser.StartDoctypeDeclHandler = refuse_doctype

@@ -1,8 +1,8 @@
 """Text hygiene for untrusted feed and post text.
 
 Control characters and terminal escape sequences are removed before any text reaches
-the screen; kramdown attribute lists are stripped; CVE ids are found; HTML is turned
-into Markdown for the article view.
+the screen; kramdown attribute lists are stripped; CVE ids are found; tags and slugs are made.
+(Feed HTML is turned into Markdown in feeds/html.py.)
 """
 
 from __future__ import annotations
@@ -35,8 +35,6 @@ _DIRTY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # kramdown inline/block attribute lists: {:target="_blank"}, {: .class}, {:#id}
 _IAL = re.compile(r"\{:[^}\n]*\}")
 _WS = re.compile(r"\s+")
-# elements whose text is never content
-_SCRIPTS = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.I | re.S)
 
 
 def clean(text: str | None) -> str:
@@ -61,6 +59,12 @@ def clean_line(text: str | None) -> str:
     text = _CONTROLS_INLINE.sub(" ", text)
     text = _BIDI.sub("", text)
     return _WS.sub(" ", text).strip()
+
+
+def shorten(text: str, limit: int = 200) -> str:
+    """A single display line of at most ``limit`` characters, an ellipsis marking the cut (messages)."""
+    text = clean_line(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def strip_attribute_lists(markdown: str) -> str:
@@ -105,26 +109,3 @@ def slugify(text: str, max_length: int = 80) -> str:
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
     return slug or "untitled"
-
-
-def html_to_markdown(fragment: str | None) -> str:
-    """Convert feed HTML to Markdown (markdownify, MIT); plain text passes through cleaned."""
-    if not fragment:
-        return ""
-    if "<" not in fragment and "&" not in fragment:
-        return clean(fragment).strip()
-    from markdownify import markdownify  # imported lazily: bs4 costs start-up time
-
-    fragment = _SCRIPTS.sub(" ", fragment)
-    try:
-        md = markdownify(
-            fragment,
-            heading_style="ATX",
-            bullets="-",
-            strip=["script", "style", "iframe", "object", "embed", "form", "img"],
-        )
-    except Exception:  # a pathological document: fall back to the text alone
-        md = re.sub(r"<[^>]*>", " ", fragment)
-        md = html.unescape(md)
-    md = re.sub(r"\n{3,}", "\n\n", md)
-    return clean(md).strip()

@@ -26,7 +26,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -34,7 +34,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from veille_tui.core.feeds.parse import parse_feed
+from veille_tui.core.feeds.parse import ParsedFeed, parse_feed
 from veille_tui.core.models import FetchSettings, Item
 from veille_tui.core.text import clean_line
 
@@ -108,7 +108,7 @@ def _worker_init() -> None:  # runs in each parser process
         pass
 
 
-def _mp_context():
+def _mp_context() -> multiprocessing.context.BaseContext:
     # forkserver: forking a process that runs threads (the TUI) is unsafe; spawn re-imports
     # everything for each worker. The fork server preloads the parser once.
     if "forkserver" in multiprocessing.get_all_start_methods():
@@ -119,7 +119,7 @@ def _mp_context():
 
 
 @contextlib.contextmanager
-def _stderr_with_fileno():
+def _stderr_with_fileno() -> Iterator[None]:
     """multiprocessing hands sys.stderr's file descriptor to the helper processes it starts (the
     resource tracker, the fork server). Under a TUI, sys.stderr is a capture object whose fileno()
     is -1 (Textual) and starting them fails: lend them the real standard error meanwhile."""
@@ -145,7 +145,7 @@ class _Parser:
         self.use_pool = use_pool and workers > 0
         self.pool: concurrent.futures.ProcessPoolExecutor | None = None
 
-    async def parse(self, data: bytes, url: str, content_type: str | None):
+    async def parse(self, data: bytes, url: str, content_type: str | None) -> ParsedFeed:
         loop = asyncio.get_running_loop()
         if not self.use_pool:
             return await loop.run_in_executor(None, parse_feed, data, url, content_type)
@@ -439,7 +439,7 @@ def fetch_feeds(
         asyncio.get_running_loop()
     except RuntimeError:
         return asyncio.run(fetch_all(reqs, settings, on_result, hold))
-    box: list = []
+    box: list[list[FetchResult] | BaseException] = []
 
     def target() -> None:
         try:

@@ -1,0 +1,112 @@
+"""Feed HTML → Markdown for the article view: bounded, cleaned, links made absolute and safe.
+
+Script, style and similar elements go with their content before the conversion (markdownify,
+MIT); images keep their text only; a link survives only as http(s) or mailto, relative links
+resolved against the item's own link (or the feed URL).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urljoin, urlsplit
+
+from veille_tui.core.text import clean
+
+MAX_BODY = 200_000  # characters of Markdown kept per item
+MAX_RAW_BODY = 400_000  # characters of HTML handed to the converter
+
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
+
+_DROP_OPEN = re.compile(r"<(script|style|noscript|template|head|title)\b", re.IGNORECASE)
+_CLOSE_RE: dict[str, re.Pattern[str]] = {}
+# a Markdown link; its URL may hold balanced parentheses: javascript:alert(1), /wiki/Foo_(bar)
+_MD_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?((?:\s+\"[^\"\n]*\")?)\s*\)")
+_SAFE_LINK_SCHEMES = ("http", "https", "mailto")
+# elements whose text is never content
+_SCRIPTS = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.I | re.S)
+
+
+def body_to_markdown(body: str, content_type: str, base_url: str) -> str:
+    """Item body (HTML or text) → Markdown, bounded, cleaned, links made absolute and safe."""
+    if not body:
+        return ""
+    body = body[:MAX_RAW_BODY]
+    if content_type in HTML_TYPES:
+        md = html_to_markdown(_drop_elements(body))
+        if "](" in md:
+            md = _MD_LINK.sub(lambda m: _fix_md_link(m, base_url), md)
+    else:
+        md = clean(body).strip()
+    if len(md) > MAX_BODY:
+        md = md[: MAX_BODY - 1].rstrip() + "…"
+    return md
+
+
+def html_to_markdown(fragment: str | None) -> str:
+    """Convert feed HTML to Markdown (markdownify, MIT); plain text passes through cleaned."""
+    if not fragment:
+        return ""
+    if "<" not in fragment and "&" not in fragment:
+        return clean(fragment).strip()
+    from markdownify import markdownify  # imported lazily: bs4 costs start-up time
+
+    fragment = _SCRIPTS.sub(" ", fragment)
+    try:
+        md = markdownify(
+            fragment,
+            heading_style="ATX",
+            bullets="-",
+            strip=["script", "style", "iframe", "object", "embed", "form", "img"],
+        )
+    except Exception:  # a pathological document: fall back to the text alone
+        md = re.sub(r"<[^>]*>", " ", fragment)
+        md = html.unescape(md)
+    md = re.sub(r"\n{3,}", "\n\n", md)
+    return clean(md).strip()
+
+
+def _drop_elements(fragment: str) -> str:
+    """Remove script/style/... elements with their content (linear time, no backtracking)."""
+    if "<" not in fragment:
+        return fragment
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _DROP_OPEN.search(fragment, pos)
+        if m is None:
+            out.append(fragment[pos:])
+            break
+        out.append(fragment[pos : m.start()])
+        name = m.group(1).lower()
+        close = _CLOSE_RE.get(name)
+        if close is None:
+            close = _CLOSE_RE[name] = re.compile(rf"</{name}\s*>", re.IGNORECASE)
+        c = close.search(fragment, m.end())
+        if c is None:  # unclosed: drop the rest
+            break
+        pos = c.end()
+    return "".join(out)
+
+
+def _fix_md_link(m: re.Match[str], base_url: str) -> str:
+    bang, text, url, title = m.groups()
+    if bang:  # an image that got through: keep its text only
+        return text
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return text
+    if scheme in _SAFE_LINK_SCHEMES:
+        return m.group(0)
+    if scheme or not url or not base_url:  # javascript:, data:, file:... or nothing to join with
+        return text
+    if url.startswith("#"):
+        return text
+    try:
+        absolute = urljoin(base_url, url)
+    except ValueError:
+        return text
+    if urlsplit(absolute).scheme not in ("http", "https"):
+        return text
+    return f"[{text}]({absolute}{title})"
