@@ -30,20 +30,20 @@ def update_feeds(
     states = store.feed_states(names)
     # Retry-After honoured: a feed whose server asked us to wait is left alone until then
     waiting = store.deferred_feeds()
-    deferred = [s for s in states if s[1] in waiting]
-    states = [s for s in states if s[1] not in waiting]
+    deferred = [s for s in states if s.url in waiting]
+    states = [s for s in states if s.url not in waiting]
     if on_start:
         on_start(len(states) + len(deferred))
-    by_url = {url: (feed_id, title) for feed_id, url, title, _etag, _lm in states}
+    by_url = {s.url: (s.id, s.title) for s in states}
     requests = [
-        fetch_mod.FetchRequest(url=url, etag=etag, last_modified=lm, name=title or url)
-        for _id, url, title, etag, lm in states
+        fetch_mod.FetchRequest(url=s.url, etag=s.etag, last_modified=s.last_modified, name=s.title or s.url)
+        for s in states
     ]
     outcomes: list[FeedOutcome] = []
-    for _id, url, title, _etag, _lm in deferred:
-        until = time.strftime("%H:%M", time.localtime(waiting[url]))
+    for s in deferred:
+        until = time.strftime("%H:%M", time.localtime(waiting[s.url]))
         outcome = FeedOutcome(
-            title or url, url, "deferred", error=f"the server asked to wait (Retry-After) until {until}"
+            s.title or s.url, s.url, "deferred", error=f"the server asked to wait (Retry-After) until {until}"
         )
         outcomes.append(outcome)
         if on_result:

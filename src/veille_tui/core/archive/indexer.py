@@ -1,0 +1,85 @@
+"""Indexing the archive: which files changed since the last index, reading them (in a forked
+helper while this process writes, when allowed) and handing them to the store in batches.
+
+The store's side (its SQL) is the `IndexTarget` below; Store implements it (store/posts.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import NamedTuple, Protocol
+
+from veille_tui.core.archive import reader
+from veille_tui.core.models import IndexReport, Post
+
+
+class FileRecord(NamedTuple):
+    """A file of the archive as an index saw it (the `files` table)."""
+
+    name: str
+    size: int
+    mtime_ns: int
+    status: str  # indexed | skipped | problem
+    reason: str | None
+
+
+class IndexTarget(Protocol):
+    def transaction(self) -> AbstractContextManager[object]: ...
+
+    def known_files(self) -> Mapping[str, FileRecord]: ...
+
+    def forget_files(self, names: Sequence[str]) -> None: ...
+
+    def write_files(self, files: Sequence[FileRecord], posts: Mapping[str, Post]) -> None: ...
+
+
+def index_archive(
+    store: IndexTarget, root: Path, progress: Callable[[int, int], None] | None = None, parallel: bool = False
+) -> IndexReport:
+    """(Re)index the archive at root into store; see Store.index_archive."""
+    report = IndexReport()
+    if not root.is_dir():
+        raise FileNotFoundError(f"{root}: archive folder not found")
+    stats = reader.scan(root)
+    known = store.known_files()
+    to_read: list[reader.FileStat] = []
+    for stat in stats:
+        old = known.get(stat.name)
+        if old is not None and _unchanged(old, stat):
+            report.unchanged += old.status == "indexed"
+            report.count(stat.name, old.status, old.reason)
+        else:
+            to_read.append(stat)
+    present = {s.name for s in stats}
+    gone = [name for name in known if name not in present]
+    report.removed = len(gone)
+    if not to_read and not gone:
+        return report
+    with store.transaction():
+        store.forget_files(gone)
+        done = len(stats) - len(to_read)
+        for chunk in reader.read_posts(root, to_read, parallel=parallel):
+            posts: dict[str, Post] = {}
+            for r in chunk:
+                report.count(r.stat.name, r.status, r.reason)
+                if isinstance(r.post, Post):
+                    posts[r.stat.name] = r.post
+            store.write_files(
+                [FileRecord(r.stat.name, r.stat.size, r.stat.mtime_ns, r.status, r.reason) for r in chunk], posts
+            )
+            done += len(chunk)
+            if progress:
+                progress(done, len(stats))
+    return report
+
+
+def _unchanged(old: FileRecord, stat: reader.FileStat) -> bool:
+    """Same size and time as last seen (and readable); a post skipped for being dated in the future
+    is read again, as its day may have come."""
+    return (
+        old.size == stat.size
+        and old.mtime_ns == stat.mtime_ns
+        and stat.size >= 0
+        and not (old.status == "skipped" and old.reason is not None and old.reason.startswith("dated in the future"))
+    )

@@ -1,0 +1,51 @@
+"""What is derived from an entry once it is written: its CVE ids and the `cve` tag, the `watch` tag.
+
+The store calls `enrich` once per write batch (an archive chunk, a feed's fetch) with the ids of
+the entries it made or changed, inside the batch's transaction, after it wrote their text and their
+own tags; `refresh_watch` when the watch list changed. The pass is a list of steps, each a module
+here (`cves`, `watch`; rules and clusters to come), run in order; a step writes its own tables and
+returns the tags it derives, which join the entries' tags after their own, in the steps' order.
+Takes the sqlite3 connection and plain values: this package does not know the Store.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+
+from veille_tui.core.enrich import cves as _cves
+from veille_tui.core.enrich import watch as _watch
+from veille_tui.core.enrich.batch import Batch, Step, Text, add_tags, chunks, marks
+
+__all__ = ["STEPS", "Batch", "Step", "Text", "enrich", "refresh_watch"]
+
+STEPS: tuple[Step, ...] = (_cves.step, _watch.step)
+
+
+def enrich(
+    db: sqlite3.Connection,
+    entry_ids: Iterable[int],
+    *,
+    watch: Sequence[str] = (),
+    texts: Mapping[int, Text] | None = None,
+    steps: Sequence[Step] = STEPS,
+) -> None:
+    """One pass over the entries of a write batch. texts: the (title, body) the writer has at hand,
+    by id; the others are read back from entries_fts."""
+    wanted = list(dict.fromkeys(entry_ids))
+    ids: list[int] = []  # those still there (a batch may delete what it made: folds, prunes)
+    for chunk in chunks(wanted):
+        ids += [entry_id for (entry_id,) in db.execute(f"SELECT id FROM entries WHERE id IN ({marks(chunk)})", chunk)]
+    if not ids:
+        return
+    batch = Batch(db, ids, tuple(watch), texts or {})
+    derived: dict[int, list[str]] = {}
+    for step in steps:
+        for entry_id, tags in step(batch).items():
+            derived.setdefault(entry_id, []).extend(tags)
+    add_tags(db, derived)
+
+
+def refresh_watch(db: sqlite3.Connection, terms: Sequence[str]) -> None:
+    """The watch list changed: its tag recomputed over every entry."""
+    _watch.refresh_all(db, terms)

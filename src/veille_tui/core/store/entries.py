@@ -1,0 +1,98 @@
+"""Reading entries: a query's matches (ids, rows, counts), one entry with its body, an item as a
+draft needs it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from veille_tui.core.errors import QueryError
+from veille_tui.core.models import Entry
+from veille_tui.core.query import Query, compile_sql, parse
+from veille_tui.core.store.base import StoreBase, chunks, marks
+from veille_tui.core.store.rows import ENTRY_COLUMNS, EntryRow
+
+_ORDER = "ORDER BY e.ts DESC, e.id DESC"
+
+
+class EntriesMixin(StoreBase):
+    def _where(self, query: Query | str | None) -> tuple[str, list[Any]]:
+        if query is None:
+            return "1", []
+        if isinstance(query, str):
+            query = parse(query)
+        return compile_sql(query)
+
+    def _run(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        try:
+            return self.db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "fts5" in str(exc).lower() or "match" in str(exc).lower():
+                raise QueryError(f"cannot search for that text: {exc}") from None
+            raise
+
+    def count(self, query: Query | str | None = None) -> int:
+        where, params = self._where(query)
+        ((count,),) = self._run(f"SELECT count(*) FROM entries e WHERE {where}", params)
+        return int(count)
+
+    def entry_ids(self, query: Query | str | None = None, limit: int = 0) -> list[int]:
+        """Ids of the matching entries, newest first (the TUI fetches rows for the visible window)."""
+        where, params = self._where(query)
+        sql = f"SELECT e.id FROM entries e WHERE {where} {_ORDER}"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [entry_id for (entry_id,) in self._run(sql, params)]
+
+    def entry_id_list(self, query: Query | str | None = None) -> list[int]:
+        """Like entry_ids, in one SQLite step (json_group_array): about half the time at 50,000
+        entries, and SQLite does the work without holding the GIL, so that a thread can run it
+        while the UI starts (the TUI's list and tag switches use it)."""
+        where, params = self._where(query)
+        sql = f"SELECT json_group_array(id) FROM (SELECT e.id FROM entries e WHERE {where} {_ORDER})"
+        ((ids,),) = self._run(sql, params)
+        found: list[int] = json.loads(ids)
+        return found
+
+    def entries(self, query: Query | str | None = None, limit: int = 100, offset: int = 0) -> list[Entry]:
+        where, params = self._where(query)
+        sql = f"SELECT {ENTRY_COLUMNS} FROM entries e WHERE {where} {_ORDER}"
+        if limit:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        return [EntryRow._make(r).to_entry() for r in self._run(sql, params)]
+
+    def entries_by_ids(self, ids: Sequence[int]) -> list[Entry]:
+        """Rows for these ids, in the order given (missing ids are left out)."""
+        found: dict[int, Entry] = {}
+        for chunk in chunks(list(ids)):
+            for r in self.db.execute(f"SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.id IN ({marks(chunk)})", chunk):
+                row = EntryRow._make(r)
+                found[row.id] = row.to_entry()
+        return [found[i] for i in ids if i in found]
+
+    def entry(self, entry_id: int) -> Entry | None:
+        """One entry, with its body."""
+        r = self.db.execute(
+            f"SELECT {ENTRY_COLUMNS}, (SELECT body FROM entries_fts WHERE rowid = e.id) FROM entries e WHERE e.id = ?",
+            (entry_id,),
+        ).fetchone()
+        if r is None:
+            return None
+        *columns, body = r
+        return EntryRow._make(columns).to_entry(body=body)
+
+    def item_for_draft(self, entry_id: int) -> tuple[Entry, list[str]] | None:
+        """The entry with its body, and the tags of the feeds that brought it (for an archive draft)."""
+        entry = self.entry(entry_id)
+        if entry is None:
+            return None
+        tags: list[str] = []
+        for (raw,) in self.db.execute(
+            "SELECT DISTINCT f.tags FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.entry_id = ?", (entry_id,)
+        ):
+            for tag in json.loads(raw):
+                if tag not in tags:
+                    tags.append(tag)
+        return entry, tags

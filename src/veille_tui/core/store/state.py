@@ -1,0 +1,65 @@
+"""Read/starred state: user data, written at once, exported and imported keyed by what survives a
+rebuild (the post's file, else the link)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from veille_tui.core.links import normalize_link
+from veille_tui.core.store.base import StoreBase, chunks, marks
+from veille_tui.core.store.rows import StateRow
+
+
+class StateMixin(StoreBase):
+    def set_read(self, entry_id: int, read: bool = True) -> None:
+        self.db.execute("UPDATE entries SET read = ? WHERE id = ?", (int(read), entry_id))
+
+    def set_starred(self, entry_id: int, starred: bool = True) -> None:
+        self.db.execute("UPDATE entries SET starred = ? WHERE id = ?", (int(starred), entry_id))
+
+    def mark_all_read(self, ids: Sequence[int]) -> None:
+        with self.transaction():
+            for chunk in chunks(list(ids)):
+                self.db.execute(f"UPDATE entries SET read = 1 WHERE id IN ({marks(chunk)})", chunk)
+
+    def export_state(self) -> list[dict[str, Any]]:
+        """Read/starred state keyed by what survives a rebuild: the post file or the link."""
+        rows = [
+            StateRow._make(r)
+            for r in self.db.execute(
+                "SELECT kind, file, link, title, read, starred FROM entries"
+                " WHERE read = 1 AND kind = 'item' OR starred = 1 OR (kind = 'post' AND read = 0) ORDER BY id"
+            )
+        ]
+        return [
+            {
+                "kind": r.kind,
+                "file": r.file,
+                "link": r.link,
+                "title": r.title,
+                "read": bool(r.read),
+                "starred": bool(r.starred),
+            }
+            for r in rows
+        ]
+
+    def import_state(self, records: Iterable[dict[str, Any]]) -> int:
+        changed = 0
+        with self.transaction():
+            for rec in records:
+                if not isinstance(rec, dict):
+                    continue
+                if rec.get("file"):
+                    row = self.db.execute("SELECT id FROM entries WHERE file = ?", (rec["file"],)).fetchone()
+                else:
+                    row = self.db.execute(
+                        "SELECT id FROM entries WHERE link_norm = ?", (normalize_link(rec.get("link")),)
+                    ).fetchone()
+                if row:
+                    self.db.execute(
+                        "UPDATE entries SET read = ?, starred = ? WHERE id = ?",
+                        (int(bool(rec.get("read"))), int(bool(rec.get("starred"))), row[0]),
+                    )
+                    changed += 1
+        return changed

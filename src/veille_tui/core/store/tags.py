@@ -1,0 +1,97 @@
+"""Tags: their counts, an entry's own tags (its post's, its feeds', its items' categories) and what
+the enrich pass derives on top of them (CVE ids, `cve`, `watch`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Mapping
+
+from veille_tui.core import enrich
+from veille_tui.core.enrich import Text
+from veille_tui.core.store.base import FEED_NAME, StoreBase, iso
+from veille_tui.core.store.rows import SEP, EntryItem, EntryText
+from veille_tui.core.text import fold
+
+
+class TagsMixin(StoreBase):
+    def tag_counts(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT tag, count(*) FROM entry_tags GROUP BY tag ORDER BY count(*) DESC, tag"))
+
+    def _enrich(self, entry_ids: Collection[int], texts: Mapping[int, Text] | None = None) -> None:
+        """The derived data of the entries a write batch made or changed (their own tags written)."""
+        enrich.enrich(self.db, entry_ids, watch=self.watch, texts=texts)
+
+    def _sync_watch(self) -> None:
+        wanted = json.dumps(sorted(fold(w) for w in self.watch))
+        if self._meta("watch") != wanted:
+            with self.transaction():
+                self._set_meta("watch", wanted)
+                enrich.refresh_watch(self.db, self.watch)
+
+    def _write_tags(self, entry_id: int, tags: list[str], feeds: list[str]) -> None:
+        """An entry's own tags and feeds, replacing what it had (derived tags included: the enrich
+        pass that follows adds them back)."""
+        self.db.execute("DELETE FROM entry_tags WHERE entry_id = ?", (entry_id,))
+        self.db.executemany(
+            "INSERT OR IGNORE INTO entry_tags (tag, entry_id) VALUES (?, ?)", [(t, entry_id) for t in tags]
+        )
+        self.db.execute(
+            "UPDATE entries SET tags = ?, feeds = ? WHERE id = ?", (" ".join(tags), SEP.join(feeds), entry_id)
+        )
+
+    def _refresh_entry(self, entry_id: int) -> Text | None:
+        """Recompute what an entry takes from its post and items: its own tags, its feeds, and for
+        an item entry its title, date, link and body. Returns its text for the enrich pass, or None
+        when it is gone (an item entry left without items)."""
+        row = self.db.execute(
+            "SELECT e.kind, e.post_tags, e.title, f.body FROM entries e LEFT JOIN entries_fts f ON f.rowid = e.id"
+            " WHERE e.id = ?",
+            (entry_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        entry = EntryText._make(row)
+        title, body = entry.title, entry.body or ""
+        items = [
+            EntryItem._make(r)
+            for r in self.db.execute(
+                f"SELECT i.title, i.date, i.ts, i.link, i.summary, i.categories, {FEED_NAME}, f.tags, f.url,"
+                " i.fetched, i.link_norm FROM items i JOIN feeds f ON f.id = i.feed_id"
+                " WHERE i.entry_id = ? ORDER BY i.id",
+                (entry_id,),
+            )
+        ]
+        if entry.kind != "post" and not items:
+            self.db.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
+            return None
+        tags = entry.post_tags.split()
+        feeds: list[str] = []
+        for it in items:
+            for tag in json.loads(it.feed_tags) + it.categories.split():
+                if tag not in tags:
+                    tags.append(tag)
+            name = it.feed_name or it.feed_url
+            if name not in feeds:
+                feeds.append(name)
+        if entry.kind == "item":
+            first = items[0]
+            summary = max((it.summary for it in items), key=len)
+            dated = [it for it in items if it.ts is not None]
+            when = min(dated, key=lambda it: it.ts or 0) if dated else None
+            self.db.execute(
+                "UPDATE entries SET title = ?, date = ?, ts = ?, link = ?, link_norm = ?, source = ? WHERE id = ?",
+                (
+                    first.title,
+                    when.date if when else iso(first.fetched),
+                    when.ts if when else int(first.fetched),
+                    first.link,
+                    first.link_norm,
+                    feeds[0],
+                    entry_id,
+                ),
+            )
+            if (first.title, summary) != (title, body):  # re-indexing text is the costly part: only on change
+                title, body = first.title, summary
+                self._set_text(entry_id, title, body)
+        self._write_tags(entry_id, tags, feeds)
+        return Text(title, body)
