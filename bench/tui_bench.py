@@ -20,10 +20,10 @@ Measured here (2 cores, Textual 8.2.8, real archive + 50,000 generated items = 5
 first paint 0.33 s vs 0.20 s for the bare app (1.6x; target 1.3x, not met: of the 0.13 s, about
 60 ms are imports of our own (the command line, core: yaml and python-frontmatter are imported at
 start though only the index needs them; the widgets), 30 ms the first layout and render of a full
-screen of rows, the rest CSS and mounting); tag switch 12 ms of work, 30 ms until painted (median; max 18 / 63 ms); query
-9-11 ms of work, 28-35 ms painted; article on screen 85 ms after the cursor rests (median, the
-80 ms debounce included; max 123 ms); peak RSS 60 MB; bytes per move 848 B at 80x24 and 879 B
-at 200x50 in truecolor, 668 B and 731 B in 256 colours.
+screen of rows, the rest CSS and mounting); tag switch 12 ms of work, 30 ms until painted
+(median; max 18 / 63 ms); query 9-11 ms of work, 28-35 ms painted; article on screen 85 ms after
+the cursor rests (median, the 80 ms debounce included; max 123 ms); peak RSS 60 MB; bytes per move
+848 B at 80x24 and 879 B at 200x50 in truecolor, 668 B and 731 B in 256 colours.
 """
 
 from __future__ import annotations
@@ -353,7 +353,8 @@ def main() -> int:
         for row in report["bytes"]:
             print(
                 f"bytes per move at {row['size']}: {row['bytes_per_move']} B "
-                f"(moves {row['during_moves']} B, article at rest {row['after_rest']} B), peak RSS {row['peak_rss_mb']} MB"
+                f"(moves {row['during_moves']} B, article at rest {row['after_rest']} B), "
+                f"peak RSS {row['peak_rss_mb']} MB"
             )
     (args.work / "report.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
     return 0

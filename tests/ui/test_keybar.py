@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len
 
-from veille_tui.tui.screens.main import KEY_BAR, MainScreen
+from veille_tui.tui.bindings import KEY_BAR
+from veille_tui.tui.screens.main import MainScreen
 from veille_tui.tui.widgets.keybar import KeyBar
 
 

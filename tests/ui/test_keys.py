@@ -324,7 +324,7 @@ async def test_o_with_a_gui_browser_opens_it(make_app, monkeypatch):
 async def test_a_text_browser_is_never_used(monkeypatch):
     import webbrowser
 
-    from veille_tui.tui.screens.main import gui_browser
+    from veille_tui.tui.browser import gui_browser
 
     monkeypatch.setenv("DISPLAY", ":0")
     monkeypatch.setattr(webbrowser, "get", lambda using=None: webbrowser.GenericBrowser("lynx"))
@@ -689,7 +689,7 @@ async def test_article_scrolls_with_keys(make_app, lib):
 
 
 def test_fit_keeps_one_line_and_cell_width():
-    from veille_tui.tui.widgets.entry_list import fit
+    from veille_tui.tui.widgets.lines import fit
 
     assert fit("a\nb\tc", 8) == "a b c   "
     assert cell_len(fit("日本語のタイトル", 7)) == 7

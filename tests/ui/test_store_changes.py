@@ -15,7 +15,7 @@ POLL = 0.1
 
 @pytest.fixture(autouse=True)
 def fast_poll(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("veille_tui.tui.screens.main.POLL_SECONDS", POLL)
+    monkeypatch.setattr("veille_tui.tui.watcher.POLL_SECONDS", POLL)
 
 
 def new_items(n: int) -> list[Item]:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import threading
 from argparse import Namespace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from veille_tui.core.library import Library
 
 
 class Preload:
     """What the first screen shows (the ids of all entries, the tag counts), read by a thread
     while the main thread imports Textual: SQLite does this work without holding the GIL."""
 
-    def __init__(self, lib) -> None:
+    def __init__(self, lib: Library) -> None:
         self.lib = lib
         self.ids: list[int] | None = None
         self.tag_counts: dict[str, int] | None = None

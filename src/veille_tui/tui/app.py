@@ -5,15 +5,24 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.timer import Timer
+from textual.widget import Widget
 
+from veille_tui.core.errors import ConfigError
 from veille_tui.core.library import Library
+from veille_tui.tui.bindings import effective_bindings, keys_text
 from veille_tui.tui.themes import THEME_VARIABLE_DEFAULTS, install_themes
+
+if TYPE_CHECKING:
+    from veille_tui.tui.screens.reading import Preloaded
 
 
 class VeilleApp(App[int]):
@@ -22,13 +31,15 @@ class VeilleApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "veille-tui"
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark,f1", "help", "Help", id="help"),
         Binding("T", "change_theme", "Theme", show=False, id="theme"),
     ]
 
-    def __init__(self, lib: Library, offline: bool = False, cli_theme: str | None = None, preload=None) -> None:
+    def __init__(
+        self, lib: Library, offline: bool = False, cli_theme: str | None = None, preload: Preloaded | None = None
+    ) -> None:
         super().__init__()
         self.lib = lib
         self.preload = preload
@@ -39,14 +50,14 @@ class VeilleApp(App[int]):
         setup = install_themes(self, self.settings.path.parent, cli_theme, self.settings.theme)
         self._theme_messages = setup.messages
         self._theme_saved = self.theme
-        self._theme_timer = None
+        self._theme_timer: Timer | None = None
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(THEME_VARIABLE_DEFAULTS)
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         from veille_tui.tui.screens.main import MainScreen
 
         return MainScreen(self.lib, offline=self.offline, preload=self.preload)
@@ -72,7 +83,7 @@ class VeilleApp(App[int]):
         name = self.theme
         if name == self._theme_saved:
             return
-        from veille_tui.core.config import ConfigError, write_value
+        from veille_tui.core.config import write_value
 
         try:
             write_value(Path(self.settings.path), "theme", name)
@@ -91,7 +102,7 @@ class VeilleApp(App[int]):
         if any(type(screen).__name__ == "HelpScreen" for screen in self.screen_stack):
             return
         main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
-        sections: list = [("Everywhere", self)]
+        sections: list[tuple[str, DOMNode]] = [("Everywhere", self)]
         if main is not None:
             sections += [
                 ("Main screen", main),
@@ -101,10 +112,9 @@ class VeilleApp(App[int]):
             ]
         self.push_screen(HelpScreen(sections))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's commands, then every key of the main screen, so that each action can be
         found by name in the command palette (ctrl+p)."""
-        from veille_tui.tui.screens.help import effective_bindings, keys_text
         from veille_tui.tui.screens.main import MainScreen
 
         yield from super().get_system_commands(screen)
@@ -130,5 +140,5 @@ class VeilleApp(App[int]):
                     functools.partial(self._run_on, node, binding.action),
                 )
 
-    async def _run_on(self, node, action: str) -> None:
+    async def _run_on(self, node: Widget | App[Any], action: str) -> None:
         await node.run_action(action)

@@ -1,4 +1,6 @@
-"""Messages the background workers send to the main screen (posted from their threads)."""
+"""Messages the background workers send to the main screen (posted from their threads). A worker
+that fails sends none of these: it raises, and the screen's one `Worker.StateChanged` handler
+reports it (`veille_tui/tui/workers.py`)."""
 
 from __future__ import annotations
 
@@ -6,24 +8,25 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from veille_tui.core.library import FeedOutcome
-from veille_tui.core.models import Entry, FeedStatus, IndexReport
+from veille_tui.core.models import Entry, FeedOutcome, FeedStatus, IndexReport
 
 
 @dataclass
 class IndexProgress(Message):
-    """The archive index read `done` of `total` files."""
+    """The archive index read `done` of `total` files (a newer one replaces it in the queue)."""
 
     done: int
     total: int
 
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, IndexProgress)
+
 
 @dataclass
 class IndexDone(Message):
-    """The start-up archive index finished (report None: no archive; error: it failed)."""
+    """The start-up archive index finished (report None: no archive)."""
 
     report: IndexReport | None
-    error: str | None = None
 
 
 @dataclass
@@ -40,32 +43,33 @@ class FetchStarted(Message):
 
 @dataclass
 class FetchProgress(Message):
-    """One feed fetched."""
+    """One feed fetched (a newer one replaces it in the queue)."""
 
     outcome: FeedOutcome
     done: int
     total: int
 
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, FetchProgress)
+
 
 @dataclass
 class FetchDone(Message):
     outcomes: list[FeedOutcome] = field(default_factory=list)
-    error: str | None = None
 
 
 @dataclass
 class DraftDone(Message):
-    """`a`: the draft was written (path) or not (error)."""
+    """`a`: the draft of `entry_id` was written at `path`."""
 
     entry_id: int
-    path: str | None = None
-    error: str | None = None
+    path: str
 
 
 @dataclass
 class StoreChanged(Message):
     """Another connection committed (a `veille-tui fetch` from cron, another TUI): the store as it
-    now is, for the filter in force, read by a worker (see screens/changes.py)."""
+    now is, for the filter in force, read by a worker (see tui/watcher.py)."""
 
     query: str
     ids: list[int] | None  # the list for `query` (None: the query failed)

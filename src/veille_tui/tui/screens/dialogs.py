@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 QUERY_HINT = '+tag -tag @7d feed:NAME is:unread|starred|archived cve:ID words "phrase"'
 
@@ -39,7 +40,7 @@ class QueryScreen(ModalScreen[str | None]):
     QueryScreen #query-hint { color: $text-muted; height: auto; }
     """
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="query.cancel"),
         Binding("ctrl+g", "cancel", "Cancel", show=False, id="query.cancel_alt"),
         Binding("up", "history(-1)", "Previous query", show=False, id="query.history_previous"),
@@ -119,7 +120,7 @@ class TagPicker(ModalScreen[str | None]):
     TagPicker OptionList { height: 1fr; border: none; padding: 0; background: $panel; }
     """
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="tags.cancel"),
         Binding("ctrl+g", "cancel", "Cancel", show=False, id="tags.cancel_alt"),
         Binding("down", "move(1)", "Down", show=False, id="tags.down"),
@@ -147,7 +148,7 @@ class TagPicker(ModalScreen[str | None]):
             options = self.query_one(OptionList)
             try:
                 options.highlighted = options.get_option_index(self.current)
-            except Exception:
+            except OptionDoesNotExist:  # the current tag has no entries left
                 pass
 
     def matches(self, text: str) -> list[str]:
@@ -188,9 +189,8 @@ class TagPicker(ModalScreen[str | None]):
         options = self.query_one(OptionList)
         options.action_cursor_down() if step > 0 else options.action_cursor_up()
 
-    def action_page(self, step: int) -> None:
-        options = self.query_one(OptionList)
-        options.action_page_down() if step > 0 else options.action_page_up()
+    async def action_page(self, step: int) -> None:
+        await self.query_one(OptionList).run_action("page_down" if step > 0 else "page_up")
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -3,10 +3,10 @@ then the short guide shipped in `veille_tui/tui/help.md`."""
 
 from __future__ import annotations
 
-import dataclasses
 from importlib import resources
+from typing import ClassVar
 
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -14,34 +14,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-
-def effective_bindings(node: DOMNode, app: App) -> list[tuple[list[str], Binding]]:
-    """The bindings of `node` as the user has them: (keys, binding), keymap applied, in the
-    order they are declared, one row per binding id (or action)."""
-    bindings = node._bindings.copy()
-    keymap = getattr(app, "_keymap", None)
-    if keymap:
-        bindings.apply_keymap(keymap)
-    rows: dict[str, tuple[list[str], Binding]] = {}
-    for key, binding in bindings:
-        group = binding.id or binding.action
-        keys, stored = rows.setdefault(group, ([], binding))
-        if binding.id and not stored.id:
-            rows[group] = (keys, binding)
-        if key not in keys:
-            keys.append(key)
-    order: dict[str, int] = {}
-    for n, (_key, binding) in enumerate(node._bindings):
-        order.setdefault(binding.id or binding.action, n)
-    return [rows[group] for group in sorted(rows, key=lambda g: order.get(g, len(order)))]
-
-
-def key_display(app: App, binding: Binding, key: str) -> str:
-    return app.get_key_display(dataclasses.replace(binding, key=key, key_display=None))
-
-
-def keys_text(app: App, binding: Binding, keys: list[str]) -> str:
-    return " ".join(key_display(app, binding, key) for key in keys)
+from veille_tui.tui.bindings import effective_bindings, keys_text
 
 
 def help_markdown() -> str:
@@ -64,7 +37,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen #help-guide { margin-top: 1; }
     """
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark,f1", "close", "Close", id="help.close"),
         Binding("down,j", "scroll(1)", "Down", show=False, id="help.down"),
         Binding("up,k", "scroll(-1)", "Up", show=False, id="help.up"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -23,10 +24,10 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.strip import Strip
-from textual.widget import Widget
 
 from veille_tui.core.models import Entry
 from veille_tui.core.text import CVE_RE, clean, clean_line, strip_attribute_lists
+from veille_tui.tui.bindings import set_virtual_height
 from veille_tui.tui.lru import LRU
 from veille_tui.tui.widgets.lines import LineView
 
@@ -72,13 +73,16 @@ def _restyle(line: list[Segment], text: str, pattern: re.Pattern[str], style: St
         start, end = position, position + len(segment.text)
         position = end
         cuts = sorted({start, end, *(p for s, e in spans for p in (s, e) if start < p < end)})
-        for a, b in zip(cuts, cuts[1:]):
+        for a, b in zip(cuts, cuts[1:], strict=False):
             piece = segment.text[a - start : b - start]
             inside = any(s <= a and b <= e for s, e in spans)
             yield Segment(
                 piece, (segment.style + style) if inside and segment.style else style if inside else segment.style
             )
 
+
+# what a rendered body is kept under: (entry id, hash of its body, width, the component styles)
+BodyKey = tuple[int, int, int, tuple[Style, ...]]
 
 _VISIBLE_ON_SPACES = ("underline", "strike", "reverse", "overline", "underline2")
 
@@ -148,7 +152,7 @@ class ArticleView(LineView, can_focus=True):
         "article--muted",
     }
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "scroll_down", "Scroll down", show=False, id="article.down"),
         Binding("up,k", "scroll_up", "Scroll up", show=False, id="article.up"),
         Binding("space,pagedown", "page_down", "Page down", show=False, id="article.page_down"),
@@ -157,14 +161,14 @@ class ArticleView(LineView, can_focus=True):
         Binding("end,G", "scroll_end", "Bottom", show=False, id="article.bottom"),
     ]
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.entry: Entry | None = None
         self.message: str | None = None
         self.lines: list[Strip] = []
-        self._key: tuple | None = None
+        self._key: BodyKey | None = None
         self._header_height = 0
-        self._bodies: LRU[tuple, list[Strip]] = LRU(32)
+        self._bodies: LRU[BodyKey, list[Strip]] = LRU(32)
 
     @property
     def entry_id(self) -> int | None:
@@ -260,10 +264,7 @@ class ArticleView(LineView, can_focus=True):
         if not self.is_mounted or not self.container_size:
             self.virtual_size = size
             return
-        # The scrollbar is always there (overflow-y: scroll), so a new height needs no layout
-        # pass: a layout would repaint every scrollbar of the screen, twice (bytes on the wire).
-        self.set_reactive(Widget.virtual_size, size)
-        self._scroll_update(size)
+        set_virtual_height(self, size.height)  # the scrollbar is always there: no layout pass
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

@@ -14,8 +14,8 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
-from rich.cells import cell_len, chop_cells
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -26,8 +26,7 @@ from textual.strip import Strip
 
 from veille_tui.core.models import Entry
 from veille_tui.tui.lru import LRU
-from veille_tui.tui.widgets.lines import LineView
-from veille_tui.tui.widgets.messages import WidgetMessage
+from veille_tui.tui.widgets.lines import LineView, WidgetMessage, fit
 
 RowFetcher = Callable[[Sequence[int]], list[Entry]]
 
@@ -42,22 +41,6 @@ def marker_glyphs() -> dict[str, str]:
     if os.environ.get("TERM", "") in {"linux", "vt100", "vt220", "dumb"} or os.environ.get("VEILLE_TUI_ASCII"):
         return dict(_ASCII_GLYPHS)
     return dict(_GLYPHS)
-
-
-def fit(text: str, width: int) -> str:
-    """`text` on one line, cut or padded to exactly `width` cells (an ellipsis marks a cut)."""
-    if width <= 0:
-        return ""
-    if "\n" in text or "\t" in text or "\r" in text:
-        text = " ".join(text.split())
-    size = cell_len(text)
-    if size <= width:
-        return text + " " * (width - size)
-    if width == 1:
-        return "…"
-    cut = chop_cells(text, width - 1)[0]
-    cut += "…"
-    return cut + " " * (width - cell_len(cut))
 
 
 def this_year() -> int:
@@ -117,7 +100,7 @@ class EntryList(LineView, can_focus=True):
         "entry-list--empty",
     }
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
         Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
         Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="list.page_down"),
@@ -143,13 +126,13 @@ class EntryList(LineView, can_focus=True):
             super().__init__(entry_list)
             self.entry_id = entry_id
 
-    def __init__(self, fetch_rows: RowFetcher, *, empty_text: str = "No entries.", **kwargs) -> None:
+    def __init__(self, fetch_rows: RowFetcher, *, empty_text: str = "No entries.", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._fetch_rows = fetch_rows
         self.ids: list[int] = []
         self._position: dict[int, int] | None = None
         self._rows: LRU[int, Entry] = LRU(4096)
-        self._strips: LRU[tuple, Strip] = LRU(1024)
+        self._strips: LRU[tuple[Entry, bool, int], Strip] = LRU(1024)  # (entry, selected, width)
         self._glyphs = marker_glyphs()
         self._year = this_year()  # dates of this year show as MM-DD
         self.empty_text = empty_text
@@ -299,13 +282,13 @@ class EntryList(LineView, can_focus=True):
         super().notify_style_update()
         self._strips.clear()
 
-    def _on_focus(self, event: events.Focus) -> None:
+    # the cursor row is drawn in the focused or the blurred style: drawn again at a focus change
+    # (Textual runs Widget's own focus handling after these)
+    def on_focus(self, event: events.Focus) -> None:
         self._strips.clear()
-        super()._on_focus(event)
 
-    def _on_blur(self, event: events.Blur) -> None:
+    def on_blur(self, event: events.Blur) -> None:
         self._strips.clear()
-        super()._on_blur(event)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -352,7 +335,7 @@ class EntryList(LineView, can_focus=True):
         # style of a neighbour (their colour does not show), so that neighbours merge.
         component = self.get_component_rich_style
         segments = []
-        for glyph, name in zip(markers, ("unread", "starred", "archived")):
+        for glyph, name in zip(markers, ("unread", "starred", "archived"), strict=True):
             if glyph != " ":
                 segments.append(Segment(glyph, base + component(f"entry-list--{name}")))
             elif segments:

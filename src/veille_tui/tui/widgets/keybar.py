@@ -1,4 +1,5 @@
-"""The key bar: one line of the main keys, built from the live bindings (keymap applied).
+"""The key bar: one line of the main keys, built from the live bindings (keymap applied:
+`veille_tui.tui.bindings.key_bar_items`).
 
 Textual's Footer is a widget per key and rebuilds itself at every focus change (measured here:
 half of the 100-200 ms a focus change costs); this is one line of text, built once per width.
@@ -10,26 +11,13 @@ its action.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import Any
 
-from rich.cells import cell_len
 from textual import events
 from textual.content import Content
-from textual.dom import DOMNode
 from textual.widgets import Static
 
-
-@dataclass(frozen=True)
-class KeyItem:
-    keys: str  # as shown
-    description: str
-    node: DOMNode  # where the action runs
-    action: str
-    pinned: bool = False  # shown whatever the width
-
-    @property
-    def width(self) -> int:
-        return cell_len(f" {self.keys} {self.description} ")
+from veille_tui.tui.bindings import KeyItem
 
 
 def fit_items(items: Sequence[KeyItem], width: int) -> list[KeyItem]:
@@ -62,7 +50,7 @@ class KeyBar(Static):
     }
     """
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(markup=False, **kwargs)
         self.items: list[KeyItem] = []
         self.shown: list[KeyItem] = []

@@ -1,11 +1,50 @@
-"""What the line-API widgets (sidebar, entry list, article view) share: a `ScrollView` painted by
-`render_line`, its base style computed once per style change, rows repainted one at a time."""
+"""What the widgets share: `LineView`, a `ScrollView` painted by `render_line` (sidebar, entry list,
+article view), its base style computed once per style change and its rows repainted one at a time;
+`fit`, a plain string cut to a number of cells; `WidgetMessage`, the base of the widgets' own
+messages (those nested in a widget class, such as `EntryList.Opened`; the workers' messages to the
+main screen are in `veille_tui/tui/messages.py`)."""
 
 from __future__ import annotations
 
+from typing import Generic, TypeVar
+
+from rich.cells import cell_len, chop_cells
 from rich.style import Style
 from textual.geometry import Region
+from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.widget import Widget
+
+WidgetType = TypeVar("WidgetType", bound=Widget)
+
+
+def fit(text: str, width: int) -> str:
+    """`text` on one line, cut or padded to exactly `width` cells (an ellipsis marks a cut)."""
+    if width <= 0:
+        return ""
+    if "\n" in text or "\t" in text or "\r" in text:
+        text = " ".join(text.split())
+    size = cell_len(text)
+    if size <= width:
+        return text + " " * (width - size)
+    if width == 1:
+        return "…"
+    cut = chop_cells(text, width - 1)[0]
+    cut += "…"
+    return cut + " " * (width - cell_len(cut))
+
+
+class WidgetMessage(Generic[WidgetType], Message):
+    """A message about the widget that posts it: that widget is its `control`, so that a handler
+    `@on(Widget.Message, "#id")` can pick the sender by selector."""
+
+    def __init__(self, widget: WidgetType) -> None:
+        super().__init__()
+        self.widget = widget
+
+    @property
+    def control(self) -> WidgetType:
+        return self.widget
 
 
 class LineView(ScrollView):

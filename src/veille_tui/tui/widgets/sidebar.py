@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any, ClassVar
 
 from rich.segment import Segment
 from textual import events
@@ -20,9 +21,7 @@ from textual.strip import Strip
 
 from veille_tui.core.models import FeedStatus
 from veille_tui.core.text import clean_line
-from veille_tui.tui.widgets.entry_list import fit
-from veille_tui.tui.widgets.lines import LineView
-from veille_tui.tui.widgets.messages import WidgetMessage
+from veille_tui.tui.widgets.lines import LineView, WidgetMessage, fit
 
 VIEWS: tuple[tuple[str, str, str], ...] = (
     # id, label, query
@@ -74,7 +73,7 @@ class Sidebar(LineView, can_focus=True):
 
     COMPONENT_CLASSES = {"sidebar--head", "sidebar--count", "sidebar--cursor", "sidebar--active", "sidebar--error"}
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "cursor_down", "Down", show=False, id="sidebar.down"),
         Binding("up,k", "cursor_up", "Up", show=False, id="sidebar.up"),
         Binding("pagedown", "page_down", "Page down", show=False, id="sidebar.page_down"),
@@ -93,7 +92,7 @@ class Sidebar(LineView, can_focus=True):
             super().__init__(sidebar)
             self.choice_id = choice_id
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.rows: list[Row] = []
         self.choices: dict[str, Choice] = {}

@@ -1,0 +1,375 @@
+"""What the main screen reads and writes, kept in step with the store, and its background work.
+
+`ReadingScreen` owns the library calls and hands models to the widgets. Quick reads (a window of
+rows, one entry, the ids of a query) run here, in the UI thread, because SQLite answers them in
+milliseconds; the archive index, the feed statuses, fetching, draft writing, opening a browser and
+reading what another process committed run in thread workers, each on a connection of its own.
+A worker sends its result as a message and raises when it fails: one `Worker.StateChanged` handler
+reports every failure (tui/workers.py). `MainScreen` (main.py) lays the widgets out and routes the
+keys.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import webbrowser
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Protocol
+
+from textual import on, work
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from veille_tui.core.errors import QueryError
+from veille_tui.core.library import Library
+from veille_tui.core.models import Entry, FeedStatus
+from veille_tui.tui.browser import LinkNotOpened, open_link
+from veille_tui.tui.lru import LRU
+from veille_tui.tui.messages import (
+    DraftDone,
+    FeedsLoaded,
+    FetchDone,
+    FetchProgress,
+    FetchStarted,
+    IndexDone,
+    IndexProgress,
+    StoreChanged,
+)
+from veille_tui.tui.timings import Timings
+from veille_tui.tui.watcher import StoreWatcher, read_changes
+from veille_tui.tui.widgets.article import ArticleView
+from veille_tui.tui.widgets.entry_list import EntryList
+from veille_tui.tui.widgets.sidebar import VIEWS, Choice, Sidebar
+from veille_tui.tui.widgets.status import StatusLine
+from veille_tui.tui.workers import (
+    ACTIVITY_GROUPS,
+    WRITER_GROUPS,
+    Notice,
+    failure_notice,
+    fetch_notice,
+    index_changed,
+    index_notice,
+    run_fetch,
+    run_index,
+)
+
+
+class Preloaded(Protocol):
+    """What the first screen shows, read while Textual was being imported (tui/__init__.py)."""
+
+    def get(self) -> tuple[list[int], dict[str, int]] | None: ...
+
+
+class ReadingScreen(Screen[None]):
+    """The state of the main screen and the work behind it; its subclass composes the widgets
+    `#sidebar`, `#entries`, `#article` and `#status`."""
+
+    def __init__(self, lib: Library, offline: bool = False, preload: Preloaded | None = None) -> None:
+        super().__init__()
+        self.lib = lib
+        self.preload = preload
+        self.offline = offline
+        self.total = 0  # entries in the store
+        self.choice: Choice = Choice("view:all", VIEWS[0][1], "")
+        self.query_text = ""  # the filter in force (a query string)
+        self.tag_counts: dict[str, int] = {}
+        self.feeds: list[FeedStatus] | None = None
+        self._articles: LRU[int, Entry] = LRU(64)
+        self._activity = ""  # index / fetch progress shown in the status line
+        self.timings = Timings()  # bench/tui_bench.py reads them
+        # what another process commits (a fetch from cron) shows without a key: see tui/watcher.py
+        self.watcher = StoreWatcher(lib)
+
+    @property
+    def sidebar(self) -> Sidebar:
+        return self.query_one("#sidebar", Sidebar)
+
+    @property
+    def entries(self) -> EntryList:
+        return self.query_one("#entries", EntryList)
+
+    @property
+    def article(self) -> ArticleView:
+        return self.query_one("#article", ArticleView)
+
+    def tell(self, notice: Notice, timeout: float | None = None) -> None:
+        self.notify(notice.text, severity=notice.severity, markup=False, timeout=timeout)
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def load_first(self) -> list[int]:
+        """The ids of every entry and the sidebar, for the first frame (read by the preload
+        thread when there is one)."""
+        loaded = self.preload.get() if self.preload is not None else None
+        if loaded is None:
+            loaded = self.lib.entry_ids(""), self.lib.tag_counts()
+        ids, self.tag_counts = loaded
+        self.total = len(ids)
+        self._fill_sidebar()
+        return ids
+
+    def start_background(self) -> None:
+        """Once the first frame is out, so that they do not slow it down: the poll, the feeds'
+        statuses, the archive index."""
+        self.watcher.start(self, self.poll_store)
+        self.load_feeds()
+        if self.lib.archive is not None:
+            self.set_activity("indexing the archive…")
+            self.index_archive()
+
+    def fetch_rows(self, ids: Sequence[int]) -> list[Entry]:
+        return self.lib.entries_by_ids(ids)
+
+    def _fill_sidebar(self) -> None:
+        counts = {"all": self.total}
+        self.sidebar.fill(
+            self.tag_counts, self.feeds, self.lib.settings.queries, view_counts=counts, active=self.choice.id
+        )
+
+    def reload(self) -> None:
+        """The store changed under us (index, fetch, draft): counts, sidebar, list, article."""
+        self.watcher.caught_up()
+        self.tag_counts = self.lib.tag_counts()
+        self.total = self.lib.count(None)
+        self._fill_sidebar()
+        keep = self.entries.current_id
+        try:
+            ids = self.lib.entry_ids(self.query_text)
+        except QueryError:
+            ids = self.lib.entry_ids("")
+        self._articles.clear()
+        self.entries.forget_rows()
+        self.entries.set_ids(ids, keep=keep)
+        self.update_status()
+
+    def apply(self, query: str, choice: Choice | None = None) -> str | None:
+        """Show the entries matching `query`; the list takes the focus with its first entry
+        selected. Returns an error message for a malformed query (nothing changes then)."""
+        started = time.perf_counter()
+        try:
+            ids = self.lib.entry_ids(query)
+        except QueryError as exc:
+            return str(exc)
+        except sqlite3.DatabaseError as exc:  # locked for too long, or damaged: say so, go on
+            return self.lib.explain(exc)
+        self.query_text = query
+        self.choice = choice or Choice("query", query or "All entries", query)
+        self.sidebar.set_active(choice.id if choice is not None else None)
+        entries = self.entries
+        entries.set_ids(ids)
+        if self.focused is not entries:
+            entries.focus()
+        self.update_status()
+        self.timings.since("apply", started)
+        self.timings.until_painted(self, "apply_painted", started)
+        return None
+
+    def apply_choice(self, choice_id: str) -> None:
+        choice = self.sidebar.choices.get(choice_id)
+        if choice is None:
+            return
+        error = self.apply(choice.query, choice)
+        if error:
+            self.notify(f"{choice.label}: {error}", severity="error", markup=False)
+
+    def update_status(self) -> None:
+        query = self.choice.id == "query"
+        label = (self.query_text or "All entries") if query else self.choice.label
+        self.query_one("#status", StatusLine).show(
+            label,
+            len(self.entries.ids),
+            query=query and bool(self.query_text),
+            activity=self._activity,
+            offline=self.offline,
+        )
+
+    def set_activity(self, text: str) -> None:
+        self._activity = text
+        self.update_status()
+
+    def load_entry(self, entry_id: int) -> Entry | None:
+        """An entry with its body (the last ones read are kept)."""
+        entry = self._articles.get(entry_id)
+        if entry is None:
+            entry = self.lib.entry(entry_id)
+            if entry is not None:
+                self._articles[entry_id] = entry
+        return entry
+
+    def show_article(self, entry_id: int) -> Entry | None:
+        started = time.perf_counter()
+        entry = self.load_entry(entry_id)
+        if entry is None:
+            self.article.show_message("This entry is gone (the archive or a fetch removed it).")
+            return None
+        self.article.show(entry)
+        self.timings.since("article_render", started)
+        self.timings.until_painted(self, "article_painted", started)
+        return entry
+
+    # --- entry state ------------------------------------------------------------------------
+
+    def _changed(self, entry: Entry) -> None:
+        """Show a changed entry everywhere it appears (list row, article header, cache)."""
+        self.watcher.edited()
+        cached = self._articles.get(entry.id)
+        if cached is not None:
+            self._articles[entry.id] = replace(entry, body=cached.body)
+        self.entries.update_entry(replace(entry, body=None))
+        self.article.update_header(self._articles.get(entry.id) or entry)
+
+    def set_read(self, entry: Entry, read: bool) -> None:
+        self.lib.set_read(entry.id, read)
+        self._changed(replace(entry, read=read))
+        if entry.feeds:
+            self.sidebar.adjust_unread(entry.feeds, -1 if read else 1)
+
+    def set_starred(self, entry: Entry, starred: bool) -> None:
+        self.lib.set_starred(entry.id, starred)
+        self._changed(replace(entry, starred=starred))
+
+    # --- workers: each raises when it fails (see worker_state_changed) ---------------------
+
+    @work(thread=True, group="draft", exit_on_error=False)
+    def write_draft(self, entry_id: int) -> None:
+        with self.lib.for_thread() as lib:
+            path = lib.write_draft(entry_id)
+        self.post_message(DraftDone(entry_id, str(path)))
+
+    @work(thread=True, group="index", exclusive=True, exit_on_error=False)
+    def index_archive(self) -> None:
+        with self.lib.for_thread() as lib:
+            self.post_message(run_index(lib, self.post_message, get_current_worker()))
+
+    @work(thread=True, group="feeds", exclusive=True, exit_on_error=False)
+    def load_feeds(self) -> None:
+        with self.lib.for_thread() as lib:
+            self.post_message(FeedsLoaded(lib.feed_statuses()))
+
+    @work(thread=True, group="fetch", exclusive=True, exit_on_error=False)
+    def fetch(self, names: list[str]) -> None:
+        with self.lib.for_thread() as lib:
+            self.post_message(run_fetch(lib, names, self.post_message))
+
+    @work(thread=True, group="changes", exclusive=True, exit_on_error=False)
+    def read_store_changes(self, query: str, cached: list[int], article_id: int | None) -> None:
+        worker = get_current_worker()
+        with self.lib.for_thread() as lib:
+            message = read_changes(lib, query, cached, article_id)
+        if not worker.is_cancelled:
+            self.post_message(message)
+
+    @work(thread=True, group="browser", exit_on_error=False)
+    def open_in_browser(self, browser: webbrowser.BaseBrowser, link: str) -> None:
+        open_link(browser, link)
+        self.app.call_from_thread(self.notify, f"Opened in the browser: {link}", markup=False, timeout=3)
+
+    @on(Worker.StateChanged)
+    def worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one error path of the workers: tidy what a failed one leaves, then tell it."""
+        worker, error = event.worker, event.worker.error
+        if event.state != WorkerState.ERROR or error is None:
+            return
+        if worker.group in ACTIVITY_GROUPS:
+            self.set_activity("")
+        elif worker.group == "changes":  # locked for too long, or damaged: the next poll reads again
+            self.watcher.forget()
+        elif worker.group == "feeds":  # the sidebar shows no feeds
+            self.feeds = []
+            self._fill_sidebar()
+        if isinstance(error, LinkNotOpened):
+            self.app.copy_to_clipboard(error.link)
+        notice = failure_notice(worker.group, error, self.lib.explain)
+        if notice is not None:
+            self.tell(notice)
+
+    # --- what the workers send --------------------------------------------------------------
+
+    @on(DraftDone)
+    def draft_done(self, message: DraftDone) -> None:
+        self.set_activity("")
+        self.notify(f"Draft written: {message.path}", markup=False, timeout=6)
+        self.reload()
+        entry = self.lib.entry(message.entry_id)
+        if entry is not None:
+            self._articles[entry.id] = entry
+            self._changed(entry)
+            if self.article.entry_id == entry.id:
+                self.article.show(entry, keep_scroll=True)
+
+    @on(IndexProgress)
+    def index_progress(self, message: IndexProgress) -> None:
+        self.set_activity(f"indexing the archive {message.done}/{message.total}…")
+
+    @on(IndexDone)
+    def index_done(self, message: IndexDone) -> None:
+        self.set_activity("")
+        report = message.report
+        if report is None:
+            return
+        if index_changed(report):
+            self.reload()
+            self.load_feeds()
+        notice = index_notice(report)
+        if notice is not None:
+            self.tell(notice)
+
+    @on(FeedsLoaded)
+    def feeds_loaded(self, message: FeedsLoaded) -> None:
+        self.feeds = message.feeds
+        self._fill_sidebar()
+
+    @on(FetchStarted)
+    def fetch_started(self, message: FetchStarted) -> None:
+        self.set_activity(f"refreshing 0/{message.total} feeds…")
+
+    @on(FetchProgress)
+    def fetch_progress(self, message: FetchProgress) -> None:
+        self.set_activity(f"refreshing {message.done}/{message.total} feeds…")
+
+    @on(FetchDone)
+    def fetch_done(self, message: FetchDone) -> None:
+        self.set_activity("")
+        self.tell(fetch_notice(message.outcomes))
+        self.reload()
+        self.load_feeds()
+
+    # --- changes made by another process ----------------------------------------------------
+
+    def poll_store(self) -> None:
+        """Every few seconds: has another connection committed? (a few microseconds when not;
+        nothing is repainted then). Our own workers reload when they finish: not while they run."""
+        if any(w.is_running and w.group in WRITER_GROUPS for w in self.app.workers):
+            return
+        if self.watcher.moved(self.query_text):
+            self.read_store_changes(self.query_text, self.entries.cached_ids(), self.article.entry_id)
+
+    @on(StoreChanged)
+    def store_changed(self, message: StoreChanged) -> None:
+        """Show what changed in place: counts, sidebar, list (the cursor on the same entry),
+        article; what did not change is not repainted."""
+        if not self.watcher.still_wanted(message, self.query_text):
+            return
+        added = message.total - self.total
+        if (message.tag_counts, message.total, message.feeds) != (self.tag_counts, self.total, self.feeds):
+            self.tag_counts, self.total, self.feeds = message.tag_counts, message.total, message.feeds
+            self._fill_sidebar()
+        if added > 0:
+            self.notify(
+                f"{added} new {'entry' if added == 1 else 'entries'} in the store (g: top of the list)",
+                markup=False,
+                timeout=5,
+            )
+        entries = self.entries
+        entries.replace_rows(message.rows)
+        if message.ids is not None and message.ids != entries.ids:
+            entries.set_ids(message.ids, keep=entries.current_id)
+        article = message.article
+        self._articles.clear()
+        if article is not None and article.id == self.article.entry_id:
+            self._articles[article.id] = article
+            if article != self.article.entry:
+                self.article.show(article, keep_scroll=True)
+        self.update_status()

@@ -1,0 +1,47 @@
+"""The status line: what the list shows and how many entries, and on the right what runs in the
+background and whether the app is offline.
+
+Given plain values, it draws them as `Content` (labels are tag names, feed titles and typed
+queries: untrusted text, never parsed as markup), and only when one of them changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.content import Content
+from textual.widgets import Static
+
+OFFLINE = "offline: cache and archive only"
+MIN_WIDTH = 40  # the right part is placed as if the line had at least this many cells
+
+
+class StatusLine(Static):
+    """` label · N entries  (esc: all)           activity  offline`"""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(markup=False, **kwargs)
+        self._shown: tuple[str, int, bool, str, bool] | None = None
+
+    def show(self, label: str, count: int, *, query: bool = False, activity: str = "", offline: bool = False) -> None:
+        """`query`: the list is a typed query (escape clears it); `activity`: index or fetch
+        progress (empty: none)."""
+        state = (label, count, query, activity, offline)
+        if state == self._shown:
+            return
+        self._shown = state
+        parts = [Content.styled(f" {label}", "bold"), Content(f" · {count} {'entry' if count == 1 else 'entries'}")]
+        if query:
+            parts.append(Content.styled("  (esc: all)", "$text-muted"))
+        right = []
+        if activity:
+            right.append(Content.styled(activity, "$text-warning"))
+        if offline:
+            right.append(Content.styled(OFFLINE, "$text-muted"))
+        status = Content.assemble(*parts)
+        if right:
+            tail = Content("  ").join(right)
+            width = max(self.size.width, MIN_WIDTH)
+            gap = max(width - status.cell_length - tail.cell_length - 1, 2)
+            status = Content.assemble(status, " " * gap, tail)
+        self.update(status)

@@ -1,0 +1,132 @@
+"""The main screen's background work, as the worker threads run it, and its one error path.
+
+A worker runs in a thread on a database connection of its own (`with lib.for_thread() as wlib:`),
+sends its result as a message (tui/messages.py) and never catches: when it raises, Textual marks
+it failed and the screen's one `@on(Worker.StateChanged)` handler turns it into a notification
+(`failure_notice`) after tidying what the work left (the status line's activity, the poll's data
+version). A database error says how to recover (`Library.explain`), a `VeilleError` is shown as
+its message, anything else with its type.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+from textual.notifications import SeverityLevel
+from textual.worker import Worker
+
+from veille_tui.core.errors import VeilleError
+from veille_tui.core.library import Library
+from veille_tui.core.models import FeedOutcome, IndexReport
+from veille_tui.core.text import clean_line
+from veille_tui.tui.browser import LinkNotOpened
+from veille_tui.tui.messages import FetchDone, FetchProgress, FetchStarted, IndexDone, IndexProgress
+
+Post = Callable[[Message], object]
+
+PROGRESS_SECONDS = 0.2  # the index posts its progress at most this often
+
+# What a failure of each group of workers is called in its notification ("" : the error alone).
+FAILURE_TITLES: dict[str, str] = {"index": "Archive", "fetch": "Refresh failed", "draft": ""}
+# Groups whose failure is not told: "changes" (the next poll reads again), "feeds" (the sidebar
+# shows no feeds; the next index or fetch loads them again).
+QUIET_GROUPS = frozenset({"changes", "feeds"})
+# Groups that show their progress in the status line (cleared when they fail).
+ACTIVITY_GROUPS = frozenset({"index", "fetch", "draft"})
+# Groups that write to the store: the poll for other processes' commits waits for them.
+WRITER_GROUPS = frozenset({"index", "fetch", "draft", "changes"})
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notification: `App.notify(notice.text, severity=notice.severity, markup=False)`."""
+
+    text: str
+    severity: SeverityLevel = "error"
+
+
+def describe(error: BaseException, explain: Callable[[BaseException], str]) -> str:
+    """An error as the user should read it; `explain` is `Library.explain`."""
+    if isinstance(error, sqlite3.DatabaseError):  # locked for too long, or damaged
+        return explain(error)
+    if isinstance(error, VeilleError):  # its message names the file or entry at fault
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+def failure_notice(group: str, error: BaseException, explain: Callable[[BaseException], str]) -> Notice | None:
+    """What to tell of a failed worker of `group` (None: nothing)."""
+    if isinstance(error, LinkNotOpened):
+        return Notice(f"The browser did not open: link copied.\n{error.link}", "information")
+    if group in QUIET_GROUPS:
+        return None
+    title = FAILURE_TITLES.get(group, "")
+    text = describe(error, explain)
+    return Notice(f"{title}: {text}" if title else text)
+
+
+# --- in the worker thread ------------------------------------------------------------------
+
+
+def run_index(lib: Library, post: Post, worker: Worker[Any]) -> IndexDone:
+    """Index the archive, posting its progress now and then."""
+    last = 0.0
+
+    def progress(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last > PROGRESS_SECONDS and not worker.is_cancelled:
+            last = now
+            post(IndexProgress(done, total))
+
+    return IndexDone(lib.index(progress=progress))
+
+
+def run_fetch(lib: Library, names: Sequence[str], post: Post) -> FetchDone:
+    """Fetch the feeds named (all: none named), posting a progress message per feed."""
+    done = total = 0
+
+    def on_start(count: int) -> None:
+        nonlocal total
+        total = count
+        post(FetchStarted(count))
+
+    def on_result(outcome: FeedOutcome) -> None:
+        nonlocal done
+        done += 1
+        post(FetchProgress(outcome, done, total))
+
+    return FetchDone(lib.fetch(names, on_result=on_result, on_start=on_start))
+
+
+# --- what the results say --------------------------------------------------------------------
+
+
+def fetch_notice(outcomes: Sequence[FeedOutcome]) -> Notice:
+    """How many feeds were refreshed, how many new items, and the first failures."""
+    new = sum(o.new for o in outcomes)
+    failed = [o for o in outcomes if o.status == "error"]
+    text = f"{len(outcomes)} feed(s) refreshed: {new} new item(s)"
+    if failed:
+        text += f"; {len(failed)} failed: " + "; ".join(
+            f"{clean_line(o.name)}: {clean_line(o.error or '')}" for o in failed[:3]
+        )
+    return Notice(text, "warning" if failed else "information")
+
+
+def index_changed(report: IndexReport) -> bool:
+    """Did the index add, change or remove posts?"""
+    return bool((report.indexed - report.unchanged) + report.removed)
+
+
+def index_notice(report: IndexReport) -> Notice | None:
+    if not report.problems:
+        return None
+    return Notice(
+        f"{len(report.problems)} archive file(s) could not be read; `veille-tui index` lists them.", "warning"
+    )
