@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fetch benchmark of core.fetch alone (no database): cold, then all-unchanged (304).
+"""Fetch benchmark of core.feeds.http alone (no database): cold, then all-unchanged (304).
 
   python bench/fetch_speed.py --dir /tmp/feeds10 [--workers 2] [--rounds 3]
 

@@ -1,16 +1,16 @@
 #!/usr/bin/env python3
-"""Parse speed: feedparser vs fastfeedparser vs veille-tui's path (core.feedparse).
+"""Parse speed: feedparser vs fastfeedparser vs veille-tui's path (core.feeds.parse).
 
   python bench/parse_speed.py --dir /tmp/feeds10 [--limit 100] [--pool]
 
 Feeds from /work/shared/bench/make_feeds.py. Prints items/s of
 - feedparser.parse alone (the raw dicts),
-- fastfeedparser.parse alone (raw dicts; not used, see core/feedparse.py),
-- core.feedparse on each path, as Items (cleaned titles, dates, Markdown bodies): "fast"
+- fastfeedparser.parse alone (raw dicts; not used, see core/feeds/fast.py),
+- core.feeds.parse on each path, as Items (cleaned titles, dates, Markdown bodies): "fast"
   (lxml with feedparser's rules) and "feedparser" (feedparser + the same item building),
   and parse_feed (the path actually chosen per feed).
 With --pool: N feeds parsed in a thread vs in a fresh 2-process pool (start-up included), to set
-core.fetch.POOL_MIN_FEEDS.
+core.feeds.http.POOL_MIN_FEEDS.
 """
 
 from __future__ import annotations
@@ -58,9 +58,9 @@ def main() -> int:
         pass
     url = "http://127.0.0.1/feed.xml"
     rows += [
-        ("core.feedparse, feedparser path → Items", lambda d: len(feedparse.parse_with(d, url, "feedparser").items)),
-        ("core.feedparse, fast path → Items", lambda d: len(feedparse.parse_with(d, url, "fast").items)),
-        ("core.feedparse.parse_feed → Items", lambda d: len(feedparse.parse_feed(d, url).items)),
+        ("core.feeds.parse, feedparser path → Items", lambda d: len(feedparse.parse_with(d, url, "feedparser").items)),
+        ("core.feeds.parse, fast path → Items", lambda d: len(feedparse.parse_with(d, url, "fast").items)),
+        ("core.feeds.parse.parse_feed → Items", lambda d: len(feedparse.parse_feed(d, url).items)),
     ]
     feedparse.parse_feed(datas[0], url)  # warm imports
     for name, fn in rows:

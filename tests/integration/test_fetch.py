@@ -1,4 +1,4 @@
-"""core.fetch against a local HTTP server (pytest-httpserver)."""
+"""core.feeds.http against a local HTTP server (pytest-httpserver)."""
 
 from __future__ import annotations
 
