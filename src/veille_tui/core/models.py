@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from veille_tui import __version__
+
+
+FetchStatus = Literal["ok", "unchanged", "error", "deferred"]
+"""What became of one feed's fetch: stored, 304, failed, or not asked (its Retry-After is not over)."""
 
 
 @dataclass(frozen=True)
@@ -161,7 +165,7 @@ class FeedOutcome:
 
     name: str
     url: str
-    status: str  # ok | unchanged | error | deferred (Retry-After not yet passed)
+    status: FetchStatus
     new: int = 0
     error: str | None = None
     items: int = 0

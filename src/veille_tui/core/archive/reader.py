@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timezone
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from veille_tui.core.models import Post
 from veille_tui.core.text import clean, clean_line, normalize_tag, strip_attribute_lists
@@ -278,9 +278,9 @@ def read_post(root: Path, stat: FileStat, now_ts: int | None = None) -> Post:
 @dataclass(frozen=True)
 class ReadResult:
     stat: FileStat
-    status: str  # indexed | skipped | problem
+    status: Literal["indexed", "skipped", "problem"]
     reason: str | None = None
-    post: object = None  # a Post when indexed
+    post: Post | None = None  # when indexed
 
 
 def read_one(root: Path, stat: FileStat, now_ts: int) -> ReadResult:

@@ -35,7 +35,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from veille_tui.core.feeds.parse import ParsedFeed, parse_feed
-from veille_tui.core.models import FetchSettings, Item
+from veille_tui.core.models import FetchSettings, FetchStatus, Item
 from veille_tui.core.text import clean_line
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ class FetchRequest:
 @dataclass
 class FetchResult:
     url: str  # as requested
-    status: str  # "ok" | "unchanged" | "error"
+    status: FetchStatus  # "ok" | "unchanged" | "error"
     error: str | None = None
     final_url: str | None = None  # set only when permanent redirects (301/308) moved the feed
     etag: str | None = None

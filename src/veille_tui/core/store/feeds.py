@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from veille_tui.core.enrich import Text
 from veille_tui.core.links import normalize_link
-from veille_tui.core.models import Feed, FeedStatus, Item
+from veille_tui.core.models import Feed, FeedStatus, FetchStatus, Item
 from veille_tui.core.store.base import FEED_NAME, chunks, iso, marks
 from veille_tui.core.store.rows import FeedRow, FeedState, StoredItem
 from veille_tui.core.store.tags import TagsMixin
@@ -81,7 +81,7 @@ class FeedsMixin(TagsMixin):
         self,
         feed_id: int,
         *,
-        status: str,
+        status: FetchStatus,
         items: Sequence[Item] = (),
         error: str | None = None,
         etag: str | None = None,
