@@ -1,0 +1,85 @@
+"""The enrich pass: the steps run once per write batch over the ids written, their tags join the
+entries' own after them, a changed entry is enriched again, and a new step needs no store code."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+
+from veille_tui.core import enrich
+from veille_tui.core.models import Feed, Item
+from veille_tui.core.store import Store
+
+
+def _item(n: int, summary: str, title: str | None = None) -> Item:
+    return Item(
+        guid=f"g{n}",
+        link=f"https://news.example.net/{n}",
+        title=title or f"Story {n}",
+        date="2026-07-25T00:00:00+00:00",
+        ts=1_785_000_000 + n,
+        summary=summary,
+    )
+
+
+def _store(tmp_path, watch: Sequence[str] = ()) -> tuple[Store, int]:
+    store = Store(tmp_path / "db.sqlite", watch=watch)
+    store.sync_feeds([Feed("https://feeds.example.net/rss", "Example", ("news",))])
+    return store, store.feed_states()[0].id
+
+
+def test_derived_tags_follow_the_entry_own_in_step_order(tmp_path) -> None:
+    store, feed = _store(tmp_path, watch=["ivanti"])
+    store.record_fetch(feed, status="ok", items=[_item(1, "Ivanti fixes CVE-2026-1001 and cve-2026-1002")])
+    (entry,) = store.entries("", limit=0)
+    assert entry.cves == ("CVE-2026-1001", "CVE-2026-1002")
+    assert entry.tags == ("news", "cve", "watch")
+
+
+def test_a_step_sees_only_the_ids_of_its_batch(tmp_path) -> None:
+    store, feed = _store(tmp_path)
+    store.record_fetch(feed, status="ok", items=[_item(1, "one"), _item(2, "two"), _item(3, "three")])
+    ids = store.entry_ids("")
+    seen: list[list[int]] = []
+
+    def spy(batch: enrich.Batch) -> Mapping[int, Sequence[str]]:
+        seen.append(list(batch.ids))
+        return {}
+
+    with store.transaction():
+        enrich.enrich(store.db, ids[:2], steps=(spy,))
+    assert len(seen) == 1 and sorted(seen[0]) == sorted(ids[:2])
+
+
+def test_a_custom_step_through_the_pass(tmp_path) -> None:
+    store, feed = _store(tmp_path)
+    store.record_fetch(feed, status="ok", items=[_item(1, "CVE-2026-2001 exploited"), _item(2, "quiet")])
+    ids = store.entry_ids("")
+    db: sqlite3.Connection = store.db
+
+    def loud(batch: enrich.Batch) -> Mapping[int, Sequence[str]]:
+        return {i: ("exploited",) for i, text in batch.texts().items() if "exploited" in text.body}
+
+    with store.transaction():
+        enrich.enrich(db, ids, steps=(*enrich.STEPS, loud))
+    assert store.count("+exploited") == 1
+    assert store.entries("+exploited")[0].tags == ("news", "cve", "exploited")
+    assert store.count("+cve") == 1  # the CVE step ran again without doubling anything
+    assert db.execute("SELECT count(*) FROM entry_cves").fetchone()[0] == 1
+
+
+def test_an_entry_that_loses_its_cve_loses_the_tag(tmp_path) -> None:
+    store, feed = _store(tmp_path)
+    store.record_fetch(feed, status="ok", items=[_item(1, "CVE-2026-3001")])
+    assert store.count("cve:CVE-2026-3001") == 1
+    store.record_fetch(feed, status="ok", items=[_item(1, "the advisory was withdrawn")])
+    assert store.count("cve:CVE-2026-3001") == 0
+    assert store.count("+cve") == 0
+
+
+def test_ids_gone_within_the_batch_are_skipped(tmp_path) -> None:
+    store, feed = _store(tmp_path)
+    store.record_fetch(feed, status="ok", items=[_item(1, "CVE-2026-4001")])
+    with store.transaction():
+        enrich.enrich(store.db, [*store.entry_ids(""), 999_999])  # no such entry: no error, no row
+    assert store.db.execute("SELECT count(*) FROM entry_tags WHERE entry_id = 999999").fetchone()[0] == 0
