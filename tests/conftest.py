@@ -19,6 +19,8 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("VEILLE_TUI_CONFIG", str(tmp_path / "config" / "config.toml"))
     monkeypatch.delenv("VEILLE_TUI_ARCHIVE", raising=False)
     monkeypatch.delenv("TEXTUAL_THEME", raising=False)
+    # no KEV/EPSS download from the internet at fetch time (the intel tests serve their own)
+    monkeypatch.setenv("VEILLE_TUI_INTEL", "off")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     return tmp_path

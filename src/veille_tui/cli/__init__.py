@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     args, extras = parser.parse_known_args(argv)
     if extras:
         # `list +cve -krebs`: a '-tag' term looks like an option to argparse; give it back to the query
-        if args.command == "list" and not any(e.startswith("--") for e in extras):
+        if args.command in ("list", "cves") and not any(e.startswith("--") for e in extras):
             args.query = [*args.query, *extras]
         else:
             parser.error("unrecognized arguments: " + " ".join(extras))

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
+import time
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from veille_tui.core.library import CveIntel, CveSummary, IntelStatus
 from veille_tui.core.models import Entry
 from veille_tui.core.text import clean, clean_line, strip_attribute_lists
 
@@ -23,12 +27,26 @@ def emit_json(data: Any) -> None:
 def entry_row(entry: Entry) -> str:
     """One line of `list`: id, state marks, date, source, title, CVE count."""
     marks = ("N" if not entry.read else " ") + ("*" if entry.starred else " ") + ("A" if entry.archived else " ")
-    cves = f" [{len(entry.cves)} CVE]" if entry.cves else ""
+    kev = ", KEV" if "kev" in entry.tags else ""  # names a CVE of the KEV catalogue
+    cves = f" [{len(entry.cves)} CVE{kev}]" if entry.cves else ""
     return f"{entry.id:>6} {marks} {entry.date[:10]}  {entry.source[:14]:<14} {entry.title}{cves}"
 
 
-def render_plain(entry: Entry) -> str:
-    """One entry as plain text, for `show`."""
+def cve_lines(cves: Sequence[str], intel: Mapping[str, CveIntel]) -> list[str]:
+    """Each CVE id with its KEV record and EPSS score, and its NVD page (`show`)."""
+    lines = ["CVEs:"]
+    for cve in cves:
+        known = intel.get(cve) or CveIntel(cve)
+        facts = [text for text in (known.kev.summary() if known.kev else None, known.epss_text()) if text]
+        lines.append(f"  {cve}" + (f"  {'  '.join(facts)}" if facts else ""))
+        if known.kev and known.kev.name:
+            lines.append(f"      {clean_line(known.kev.name)}")
+        lines.append(f"      {known.nvd}")
+    return lines
+
+
+def render_plain(entry: Entry, intel: Mapping[str, CveIntel] | None = None) -> str:
+    """One entry as plain text, for `show` (with the KEV and EPSS data of its CVEs)."""
     lines = [
         clean_line(entry.title),
         f"{entry.date}  {entry.source}  {'archived' if entry.archived else 'not archived'}",
@@ -39,6 +57,59 @@ def render_plain(entry: Entry) -> str:
     if entry.feeds:
         lines.append("feeds: " + ", ".join(entry.feeds))
     if entry.cves:
-        lines.append("CVEs: " + " ".join(entry.cves))
+        lines += cve_lines(entry.cves, intel or {})
     lines += ["", clean(strip_attribute_lists(entry.body or "")).strip()]
     return "\n".join(lines)
+
+
+def cves_header() -> str:
+    head = f"{'CVE':<16} {'entries':>7}  {'first':<10}  {'last':<10}  {'KEV':<5} {'EPSS':>5} {'pct':>5}"
+    return head + "  trend         sources"
+
+
+def cve_row(c: CveSummary) -> str:
+    """One line of `cves`: id, entries, first and last seen, KEV (R: known ransomware use), EPSS
+    and percentile, trend (weighted mentions in the window, and the change from the one before)."""
+    kev = ("KEV R" if c.kev.known_ransomware else "KEV") if c.kev else "-"
+    epss = f"{c.epss:.3f}" if c.epss is not None else "-"
+    pct = f"{math.floor(c.percentile * 100)}%" if c.percentile is not None else "-"
+    change = f"{c.change:+.2f}" if c.change else ""
+    sources = ", ".join(clean_line(s) for s in c.sources)
+    return (
+        f"{c.cve:<16} {c.entries:>7}  {c.first_seen[:10]:<10}  {c.last_seen[:10]:<10}  {kev:<5} {epss:>5} {pct:>5}"
+        f"  {c.trend:>5.2f} {change:<7} {sources}"
+    )
+
+
+def _age(seconds: float) -> str:
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.0f} h"
+    return f"{seconds / 86400:.0f} days"
+
+
+def _when(ts: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts))
+
+
+def intel_status_lines(statuses: Sequence[IntelStatus], enabled: bool) -> list[str]:
+    """`intel status`: per source what is loaded, from where, how old, the last download."""
+    lines = []
+    for s in statuses:
+        age = s.age()
+        if age is None or not s.count:
+            lines.append(f"{s.label}: not loaded (`veille-tui intel update`, or `veille-tui intel import FILE`)")
+        else:
+            version = f", version {s.version}" if s.version else ""
+            released = f", released {s.released[:10]}" if s.released else ""
+            lines.append(f"{s.label}: {s.count:,} records{version}{released}; loaded {_age(age)} ago from {s.origin}")
+        if s.last_check is not None and s.url:
+            outcome = f"failed: {s.last_error}" if s.last_error else "ok"
+            lines.append(f"  last download {_when(s.last_check)} from {s.url}: {outcome}")
+    lines.append(
+        "downloads: on (`fetch` refreshes each source at most once a day)"
+        if enabled
+        else "downloads: off ([intel] enabled = false, or VEILLE_TUI_INTEL=off): imported files only"
+    )
+    return lines

@@ -11,9 +11,11 @@ EPILOG = """\
 query language (list, and / in the TUI):
   +tag -tag        has / has not the tag       @7d @2w @2026-08-01  newer than
   feed:NAME        from a feed named NAME      is:unread is:starred is:archived
-  cve:CVE-2026-1234                            words or "a phrase"  full text (accents ignored)
+  cve:CVE-2026-1234 (or cve:2026-1234)         words or "a phrase"  full text (accents ignored)
+  epss:0.5         names a CVE whose EPSS score is at least 0.5 (loaded by `veille-tui intel`)
 
-environment: VEILLE_TUI_CONFIG, VEILLE_TUI_DATA_DIR, VEILLE_TUI_ARCHIVE, TEXTUAL_THEME
+environment: VEILLE_TUI_CONFIG, VEILLE_TUI_DATA_DIR, VEILLE_TUI_ARCHIVE, TEXTUAL_THEME,
+  VEILLE_TUI_INTEL=off (no KEV/EPSS download)
 """
 
 
@@ -68,6 +70,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=int)
     p.add_argument("--tag", action="append", default=[], help="extra tag (repeatable)")
     command("themes", "the available themes and where each comes from")
+    p = command("cves", "the CVE ids named by the entries matching QUERY: entries, KEV, EPSS, trend")
+    p.add_argument("query", nargs="*", metavar="QUERY", help="query terms (see below)")
+    p.add_argument(
+        "--since", default="7d", metavar="WINDOW", help="the trend window: 7d, 2w, 12h or a date (default 7d)"
+    )
+    p.add_argument("--sort", choices=("trend", "count", "recent", "epss"), default="trend", help="default: trend")
+    p.add_argument("--limit", type=_count, default=0, help="at most N CVE ids (default 0 = all)")
+
+    intel = command("intel", "CVE intelligence: CISA's KEV catalogue and FIRST's EPSS scores", json_flag=False)
+    isub = intel.add_subparsers(dest="intel_command", metavar="ACTION", required=True)
+    command("update", "download the KEV catalogue and the EPSS scores from the [intel] URLs", within=isub)
+    p = command("import", "load a KEV JSON or EPSS CSV / CSV.gz file copied by hand", within=isub)
+    p.add_argument("file", metavar="FILE")
+    command("status", "what is loaded: versions, dates, counts, age", within=isub)
 
     feeds = command("feeds", "manage subscriptions", json_flag=False)
     fsub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)

@@ -6,7 +6,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from veille_tui.core.library import FeedOutcome, Library
+from veille_tui.core.library import FeedOutcome, IntelOutcome, Library
 from veille_tui.core.text import clean_line
 
 
@@ -45,7 +45,11 @@ def run_fetch(lib: Library, names: Sequence[str], json_output: bool = False) -> 
     else:
         # one line per feed: on stdout, unless stdout carries the JSON document
         out = sys.stderr if json_output else sys.stdout
-        outcomes = lib.fetch(names, on_result=lambda o: print(describe(o), file=out, flush=True))
+        outcomes = lib.fetch(
+            names,
+            on_result=lambda o: print(describe(o), file=out, flush=True),
+            on_intel=lambda o: print(f"intel      {o.describe()}", file=out, flush=True),
+        )
     print(summary(outcomes, time.perf_counter() - started), file=sys.stderr)
     return outcomes
 
@@ -65,6 +69,7 @@ def _with_bar(lib: Library, names: Sequence[str]) -> list[FeedOutcome]:
         transient=True,
     ) as progress:
         task = progress.add_task("", total=None)
+        intel: list[IntelOutcome] = []
 
         def started(total: int) -> None:
             progress.update(task, total=total)
@@ -72,4 +77,7 @@ def _with_bar(lib: Library, names: Sequence[str]) -> list[FeedOutcome]:
         def done(outcome: FeedOutcome) -> None:  # failures are listed in the summary
             progress.update(task, advance=1, description=clean_line(outcome.name)[:40])
 
-        return lib.fetch(names, on_result=done, on_start=started)
+        outcomes = lib.fetch(names, on_result=done, on_start=started, on_intel=intel.append)
+    for outcome in intel:
+        print(f"intel: {outcome.describe()}", file=sys.stderr)
+    return outcomes

@@ -25,6 +25,22 @@ DEFAULT_FEEDS: tuple[Feed, ...] = (
 )
 
 
+KEV_URL = "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json"
+EPSS_URL = "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz"  # FIRST's current scores
+
+
+@dataclass(frozen=True)
+class IntelSettings:
+    """The [intel] table: where the KEV catalogue and the EPSS scores come from. enabled = false
+    (or VEILLE_TUI_INTEL=off in the environment): never downloaded, imported files only."""
+
+    kev_url: str = KEV_URL
+    epss_url: str = EPSS_URL
+    enabled: bool = True
+
+    KEYS = ("kev_url", "epss_url", "enabled")
+
+
 @dataclass(frozen=True)
 class Settings:
     path: Path  # the config file (it may not exist)
@@ -35,6 +51,7 @@ class Settings:
     watch: tuple[str, ...] = ()
     queries: tuple[tuple[str, str], ...] = ()  # saved queries: (name, query)
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    intel: IntelSettings = field(default_factory=IntelSettings)
     animations: bool = False
     keymap: tuple[tuple[str, str], ...] = ()  # binding id -> keys, for App.set_keymap
     exists: bool = False
@@ -79,7 +96,7 @@ def load(config_override: str | os.PathLike[str] | None = None, must_exist: bool
     except FileNotFoundError:
         if config_override and must_exist:
             raise ConfigError(f"{path}: config file not found") from None
-        return Settings(path=path)
+        return Settings(path=path, intel=_intel_from_environment(IntelSettings()))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file: {exc.strerror or exc}") from None
     try:
@@ -88,10 +105,39 @@ def load(config_override: str | os.PathLike[str] | None = None, must_exist: bool
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    return from_dict(data, path)
+    settings = from_dict(data, path)
+    return replace(settings, intel=_intel_from_environment(settings.intel))
 
 
-_KNOWN = {"archive", "theme", "feeds", "watch", "queries", "fetch", "animations", "keymap"}
+_KNOWN = {"archive", "theme", "feeds", "watch", "queries", "fetch", "intel", "animations", "keymap"}
+
+
+def _intel(raw: Any, path: Path) -> IntelSettings:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: [intel] must be a table")
+    unknown = sorted(set(raw) - set(IntelSettings.KEYS))
+    if unknown:
+        known = ", ".join(IntelSettings.KEYS)
+        raise ConfigError(f"{path}: unknown [intel] setting(s): {', '.join(unknown)} (known: {known})")
+    values: dict[str, Any] = {}
+    for key in ("kev_url", "epss_url"):
+        if key in raw:
+            url = raw[key]
+            if not isinstance(url, str) or not url.strip().lower().startswith(("http://", "https://")):
+                raise ConfigError(f"{path}: [intel] {key} must be an http(s) URL")
+            values[key] = url.strip()
+    if "enabled" in raw:
+        if not isinstance(raw["enabled"], bool):
+            raise ConfigError(f"{path}: [intel] enabled must be true or false")
+        values["enabled"] = raw["enabled"]
+    return IntelSettings(**values)
+
+
+def _intel_from_environment(intel: IntelSettings) -> IntelSettings:
+    """VEILLE_TUI_INTEL=off: no intel download, whatever the config says (a metered link, tests)."""
+    if os.environ.get("VEILLE_TUI_INTEL", "").strip().lower() in ("off", "0", "false", "no"):
+        return replace(intel, enabled=False)
+    return intel
 
 
 def from_dict(data: dict[str, Any], path: Path) -> Settings:
@@ -144,6 +190,7 @@ def from_dict(data: dict[str, Any], path: Path) -> Settings:
         watch=tuple(w.strip() for w in watch if w.strip()),
         queries=tuple(queries.items()),
         fetch=replace(defaults, **fetch_values),
+        intel=_intel(data.get("intel", {}), path),
         animations=animations,
         keymap=tuple(keymap.items()),
     )

@@ -41,6 +41,12 @@ class OpmlError(VeilleError, ValueError):
     """An OPML file cannot be read."""
 
 
+class IntelError(VeilleError):
+    """A KEV or EPSS file (or download) cannot be used; the data loaded before stays."""
+
+    exit_code = 1
+
+
 def explain_database_error(path: Path, exc: BaseException) -> str:
     """What to tell the user about an SQLite error: busy, or damaged and how to recover."""
     if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):

@@ -8,6 +8,7 @@ connections belong to the thread that uses them: a worker thread takes its own w
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -15,16 +16,29 @@ from pathlib import Path
 from typing import Any
 
 from veille_tui.core import config as config_mod
+from veille_tui.core import intel as intel_mod
 from veille_tui.core import paths
 from veille_tui.core.archive import drafts
-from veille_tui.core.errors import DraftError, DraftExists, StoreError, explain_database_error
+from veille_tui.core.errors import DraftError, DraftExists, IntelError, StoreError, explain_database_error
+from veille_tui.core.intel import CveIntel, CveSummary, IntelOutcome, IntelStatus, KevRecord
 from veille_tui.core.models import Entry, Feed, FeedOutcome, FeedStatus, IndexReport
-from veille_tui.core.query import Query
+from veille_tui.core.query import Query, compile_sql, parse
 from veille_tui.core.store import Store
 from veille_tui.core.text import normalize_tag
 from veille_tui.core.update import update_feeds
 
-__all__ = ["NO_ARCHIVE", "DraftError", "FeedOutcome", "Library"]
+__all__ = [
+    "NO_ARCHIVE",
+    "CveIntel",
+    "CveSummary",
+    "DraftError",
+    "FeedOutcome",
+    "IntelError",
+    "IntelOutcome",
+    "IntelStatus",
+    "KevRecord",
+    "Library",
+]
 
 NO_ARCHIVE = 'no archive: give --archive DIR, set VEILLE_TUI_ARCHIVE, or archive = "..." in the config'
 
@@ -211,6 +225,52 @@ class Library:
         names: Sequence[str] = (),
         on_result: Callable[[FeedOutcome], None] | None = None,
         on_start: Callable[[int], None] | None = None,
+        on_intel: Callable[[IntelOutcome], None] | None = None,
     ) -> list[FeedOutcome]:
-        """Fetch the feeds (all, or those matching names) and store what they bring."""
-        return update_feeds(self.store, self.settings.feeds, self.settings.fetch, names, on_result, on_start)
+        """Fetch the feeds (all, or those matching names) and store what they bring; fetching all
+        of them also refreshes the intel data that is due (at most once a day, [intel] enabled).
+        An intel source that fails keeps its data and is reported through on_intel."""
+        outcomes = update_feeds(self.store, self.settings.feeds, self.settings.fetch, names, on_result, on_start)
+        if not names and self.settings.intel.enabled:
+            for outcome in self.update_intel(due_only=True):
+                if on_intel is not None:
+                    on_intel(outcome)
+        return outcomes
+
+    # --- CVE intelligence -----------------------------------------------------------------------
+
+    def cves(
+        self, query: QueryLike = None, since: str | None = None, sort: str = "trend", limit: int = 0
+    ) -> list[CveSummary]:
+        """The CVE ids named by the entries matching query: per CVE its entries, first and last
+        seen, sources, KEV record, EPSS score and trend over the window `since` (default 7 days)."""
+        now = time.time()
+        window = intel_mod.window_seconds(since, now)
+        parsed = parse(query) if isinstance(query, str) else query
+        where, params = compile_sql(parsed, now) if parsed is not None else ("1", [])
+        store = self.store
+        found = intel_mod.summarize(store.mentions(where, params), store.kev_rows(), now=now, window=window, sort=sort)
+        return found[:limit] if limit else found
+
+    def cve_intel(self, cves: Sequence[str]) -> dict[str, CveIntel]:
+        """KEV and EPSS of these CVE ids (the article header, `show`): every id is in the answer."""
+        return intel_mod.cve_intel(self.store, cves)
+
+    def intel_status(self) -> list[IntelStatus]:
+        """What is loaded of the KEV catalogue and the EPSS scores, from where, how old."""
+        return intel_mod.status(self.store)
+
+    def import_intel(self, path: Path) -> IntelOutcome:
+        """Load a KEV catalogue (JSON) or EPSS scores (CSV, CSV.gz) from a file, told by content.
+        A bad file raises IntelError and the data loaded before stays."""
+        return intel_mod.import_file(self.store, Path(path))
+
+    def update_intel(self, due_only: bool = False) -> list[IntelOutcome]:
+        """Download the KEV catalogue and the EPSS scores from the [intel] URLs (conditional GET);
+        due_only: only those not refreshed for a day. Raises IntelError when [intel] is disabled."""
+        if not self.settings.intel.enabled:
+            raise IntelError(
+                f"intel downloads are off ([intel] enabled = false in {self.settings.path}, or VEILLE_TUI_INTEL=off):"
+                " `veille-tui intel import FILE` loads a file"
+            )
+        return intel_mod.update(self.store, self.settings.intel, self.settings.fetch, due_only=due_only)

@@ -1,7 +1,7 @@
 """The query language of SPEC.md: parse a query string, then compile it to an SQL condition.
 
     +tag  -tag  @7d  @2w  @2026-08-01  feed:NAME  is:unread|read|starred|archived
-    cve:CVE-2026-1234  word  "quoted phrase"
+    cve:CVE-2026-1234 (or cve:2026-1234)  epss:0.5  word  "quoted phrase"
 
 All terms must hold. A malformed query raises QueryError with a message for the user.
 """
@@ -26,6 +26,7 @@ class Query:
     feeds: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()  # unread, read, starred, archived (and their "not" forms with a '!')
     cves: tuple[str, ...] = ()
+    epss: tuple[float, ...] = ()  # names a CVE whose EPSS score is at least this
     words: tuple[str, ...] = ()  # full-text words: prefix match ("vulnerabilit" finds "vulnérabilités")
     phrases: tuple[str, ...] = ()  # "quoted phrases": exact token sequence
     text: str = ""
@@ -39,6 +40,7 @@ class Query:
             or self.feeds
             or self.flags
             or self.cves
+            or self.epss
             or self.words
             or self.phrases
         )
@@ -49,8 +51,29 @@ _TAG_RE = re.compile(r"^[\w.-]+$")
 _SINCE_REL = re.compile(r"^(\d{1,5})([hdwmy])$")
 _SINCE_ABS = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _CVE_RE = re.compile(r"^CVE-\d{4}-\d{4,7}$", re.I)
+_CVE_BARE = re.compile(r"^\d{4}-\d{4,7}$")
 _PREFIX = re.compile(r"^[a-z]+:")
 _UNITS = {"h": 3600, "d": 86400, "w": 7 * 86400, "m": 30 * 86400, "y": 365 * 86400}
+
+
+def normalize_cve(text: str) -> str | None:
+    """A CVE id as stored (`CVE-2026-1234`), from any case, with or without the `CVE-` prefix;
+    None when it is not one."""
+    value = text.strip().upper()
+    if _CVE_BARE.match(value):
+        value = "CVE-" + value
+    return value if _CVE_RE.match(value) else None
+
+
+def _epss_threshold(token: str) -> float:
+    value = token[5:].strip()
+    try:
+        threshold = float(value[:-1]) / 100 if value.endswith("%") else float(value)
+    except ValueError:
+        threshold = -1.0
+    if not 0.0 <= threshold <= 1.0:  # NaN fails too
+        raise QueryError(f"'{token}': an EPSS score is between 0 and 1: epss:0.5 (or epss:50%)")
+    return threshold
 
 
 def _split(text: str) -> list[str]:
@@ -73,6 +96,7 @@ def parse(text: str) -> Query:
     tags: list[str] = []
     not_tags: list[str] = []
     since, feeds, flags, cves, words, phrases = [], [], [], [], [], []
+    epss: list[float] = []
     quoted_phrases = set(re.findall(r'"([^"]*)"', text))
     for token in _split(text):
         if token in quoted_phrases:
@@ -106,15 +130,18 @@ def parse(text: str) -> Query:
                 raise QueryError(f"'{token}': use is:unread, is:read, is:starred, is:archived or is:item")
             flags.append(flag if prefix == "is" else "!" + flag)
         elif low.startswith("cve:"):
-            cve = token[4:].upper()
-            if not _CVE_RE.match(cve):
-                raise QueryError(f"'{token}': a CVE id looks like cve:CVE-2026-1234")
+            cve = normalize_cve(token[4:])
+            if cve is None:
+                raise QueryError(f"'{token}': a CVE id looks like cve:CVE-2026-1234 (or cve:2026-1234)")
             cves.append(cve)
+        elif low.startswith("epss:"):
+            epss.append(_epss_threshold(token))
         elif token == "":
             continue
         elif _PREFIX.match(low) and not low.startswith(("http:", "https:")):
             raise QueryError(
-                f"'{token}': unknown term; known: +tag -tag @7d feed: is: not: cve:, or \"quote\" it to search the text"
+                f"'{token}': unknown term; known: +tag -tag @7d feed: is: not: cve: epss:,"
+                ' or "quote" it to search the text'
             )
         else:
             words.append(token)
@@ -125,6 +152,7 @@ def parse(text: str) -> Query:
         feeds=tuple(feeds),
         flags=tuple(flags),
         cves=tuple(cves),
+        epss=tuple(epss),
         words=tuple(words),
         phrases=tuple(phrases),
         text=text,
@@ -143,6 +171,11 @@ def _since_ts(value: str, now: float) -> int:
             raise QueryError(f"'@{value}': not a real date") from None
         return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
     raise QueryError(f"'@{value}': use @7d, @2w, @12h, @3m, @1y or a date like @2026-08-01")
+
+
+def since_timestamp(value: str, now: float | None = None) -> int:
+    """The time a `@` value (`7d`, `2w`, `12h`, `2026-08-01`; the `@` optional) stands for."""
+    return _since_ts(value.strip().lower().removeprefix("@"), time.time() if now is None else now)
 
 
 def fts_phrase(word: str, prefix: bool = False) -> str:
@@ -192,6 +225,9 @@ def compile_sql(query: Query, now: float | None = None) -> tuple[str, list[Any]]
     for cve in query.cves:
         where.append("e.id IN (SELECT entry_id FROM entry_cves WHERE cve = ?)")
         params.append(cve)
+    for threshold in query.epss:
+        where.append("e.id IN (SELECT ec.entry_id FROM entry_cves ec JOIN epss s ON s.cve = ec.cve WHERE s.score >= ?)")
+        params.append(threshold)
     if query.words or query.phrases:
         where.append("e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)")
         terms = [fts_phrase(w, prefix=True) for w in query.words] + [fts_phrase(p) for p in query.phrases]

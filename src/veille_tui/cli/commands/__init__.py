@@ -12,7 +12,7 @@ from types import ModuleType
 
 from veille_tui.core.library import Library
 
-COMMANDS = ("index", "tags", "list", "show", "archive", "fetch", "feeds", "themes", "state")
+COMMANDS = ("index", "tags", "list", "show", "archive", "fetch", "feeds", "themes", "state", "cves", "intel")
 
 
 def _module(args: Namespace) -> ModuleType:

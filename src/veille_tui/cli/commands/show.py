@@ -13,8 +13,9 @@ def run(args: Namespace, lib: Library) -> int:
     if entry is None:
         err(f"veille-tui: no entry with id {args.id} (ids are in `veille-tui list`)")
         return 1
+    intel = lib.cve_intel(entry.cves)
     if args.json:
-        emit_json(entry.to_json())
+        emit_json({**entry.to_json(), "cve_intel": [intel[cve].to_json() for cve in entry.cves]})
     else:
-        print(render_plain(entry))
+        print(render_plain(entry, intel))
     return 0

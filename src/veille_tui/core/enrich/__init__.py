@@ -1,10 +1,12 @@
-"""What is derived from an entry once it is written: its CVE ids and the `cve` tag, the `watch` tag.
+"""What is derived from an entry once it is written: its CVE ids and the `cve` tag, the `watch` tag,
+the `kev` tag.
 
 The store calls `enrich` once per write batch (an archive chunk, a feed's fetch) with the ids of
 the entries it made or changed, inside the batch's transaction, after it wrote their text and their
-own tags; `refresh_watch` when the watch list changed. The pass is a list of steps, each a module
-here (`cves`, `watch`; rules and clusters to come), run in order; a step writes its own tables and
-returns the tags it derives, which join the entries' tags after their own, in the steps' order.
+own tags; `refresh_watch` when the watch list changed, `refresh_kev` when the KEV catalogue did.
+The pass is a list of steps, each a module here (`cves`, `watch`, `kev`; rules and clusters to
+come), run in order; a step writes its own tables and returns the tags it derives, which join the
+entries' tags after their own, in the steps' order.
 Takes the sqlite3 connection and plain values: this package does not know the Store.
 """
 
@@ -14,12 +16,13 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 
 from veille_tui.core.enrich import cves as _cves
+from veille_tui.core.enrich import kev as _kev
 from veille_tui.core.enrich import watch as _watch
 from veille_tui.core.enrich.batch import Batch, Step, Text, add_tags, chunks, marks
 
-__all__ = ["STEPS", "Batch", "Step", "Text", "enrich", "refresh_watch"]
+__all__ = ["STEPS", "Batch", "Step", "Text", "enrich", "refresh_kev", "refresh_watch"]
 
-STEPS: tuple[Step, ...] = (_cves.step, _watch.step)
+STEPS: tuple[Step, ...] = (_cves.step, _watch.step, _kev.step)  # kev reads what cves wrote
 
 
 def enrich(
@@ -49,3 +52,8 @@ def enrich(
 def refresh_watch(db: sqlite3.Connection, terms: Sequence[str]) -> None:
     """The watch list changed: its tag recomputed over every entry."""
     _watch.refresh_all(db, terms)
+
+
+def refresh_kev(db: sqlite3.Connection) -> None:
+    """The KEV catalogue changed: its tag recomputed over every entry."""
+    _kev.refresh_all(db)

@@ -90,8 +90,28 @@ _V4_KEPT_STATE = """
 CREATE TABLE kept_state (file TEXT PRIMARY KEY, read INTEGER NOT NULL, starred INTEGER NOT NULL, kept REAL NOT NULL);
 """
 
+_V5_INTEL = """
+-- CVE intelligence (core/intel.py): CISA's KEV catalogue and FIRST's EPSS scores, each replaced
+-- whole by an import; intel_sources says where each came from, its version, and the conditional
+-- GET state of its URL
+CREATE TABLE kev (
+    cve TEXT PRIMARY KEY,
+    vendor TEXT NOT NULL DEFAULT '', product TEXT NOT NULL DEFAULT '', name TEXT NOT NULL DEFAULT '',
+    date_added TEXT NOT NULL, due_date TEXT,
+    ransomware TEXT NOT NULL DEFAULT '',   -- knownRansomwareCampaignUse: Known | Unknown
+    description TEXT NOT NULL DEFAULT '', action TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '',
+    cwes TEXT NOT NULL DEFAULT ''          -- space separated
+) WITHOUT ROWID;
+CREATE TABLE epss (cve TEXT PRIMARY KEY, score REAL NOT NULL, percentile REAL NOT NULL) WITHOUT ROWID;
+CREATE TABLE intel_sources (
+    name TEXT PRIMARY KEY,                 -- kev | epss
+    origin TEXT, version TEXT, released TEXT, records INTEGER, loaded REAL,
+    url TEXT, etag TEXT, last_modified TEXT, last_check REAL, last_error TEXT
+);
+"""
+
 # Each migration takes the schema from version N to N+1; append, never edit.
-MIGRATIONS: list[str] = [_SCHEMA_V1, _V2_FEED_COUNTS, _V3_FEED_IDENTITY, _V4_KEPT_STATE]
+MIGRATIONS: list[str] = [_SCHEMA_V1, _V2_FEED_COUNTS, _V3_FEED_IDENTITY, _V4_KEPT_STATE, _V5_INTEL]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

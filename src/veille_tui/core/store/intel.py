@@ -1,0 +1,170 @@
+"""CVE intelligence: the KEV catalogue and the EPSS scores (each replaced whole by an import, in
+one transaction, so that a failed import leaves what was there), where each came from, and the
+reads of `cves`, `show` and the article header.
+
+Parsing and downloading are core/intel.py's; this is its SQL. Rows as named tuples."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+from veille_tui.core import enrich
+from veille_tui.core.errors import QueryError
+from veille_tui.core.store.base import StoreBase, chunks, marks
+
+
+class KevRow(NamedTuple):
+    """One vulnerability of the KEV catalogue, as stored (the columns of `kev`)."""
+
+    cve: str
+    vendor: str
+    product: str
+    name: str
+    date_added: str
+    due_date: str | None
+    ransomware: str  # knownRansomwareCampaignUse: "Known" | "Unknown" | ""
+    description: str
+    action: str
+    notes: str
+    cwes: str  # space separated
+
+
+KEV_COLUMNS = ", ".join(KevRow._fields)
+
+
+class EpssRow(NamedTuple):
+    cve: str
+    score: float
+    percentile: float
+
+
+class SourceRow(NamedTuple):
+    """Where the KEV or EPSS data came from (the columns of `intel_sources`)."""
+
+    name: str  # kev | epss
+    origin: str | None  # the URL or file it was loaded from
+    version: str | None  # catalogVersion | model_version
+    released: str | None  # dateReleased | score_date
+    records: int | None
+    loaded: float | None
+    url: str | None  # the URL of the conditional GET state below
+    etag: str | None
+    last_modified: str | None
+    last_check: float | None
+    last_error: str | None
+
+
+SOURCE_COLUMNS = ", ".join(SourceRow._fields)
+
+
+class Mention(NamedTuple):
+    """One CVE id named by one entry, with what `cves` aggregates."""
+
+    cve: str
+    entry_id: int
+    ts: int
+    date: str
+    source: str
+    score: float | None
+    percentile: float | None
+
+
+class IntelMixin(StoreBase):
+    # --- loading --------------------------------------------------------------------------------
+
+    def replace_kev(self, rows: Sequence[KevRow], source: SourceRow) -> None:
+        """The catalogue replaced, its source recorded and the `kev` tag recomputed over every
+        entry, in one transaction."""
+        with self.transaction():
+            self.db.execute("DELETE FROM kev")
+            self.db.executemany(f"INSERT OR REPLACE INTO kev ({KEV_COLUMNS}) VALUES ({marks(KevRow._fields)})", rows)
+            self._write_source(source)
+            enrich.refresh_kev(self.db)
+
+    def replace_epss(self, rows: Iterable[EpssRow | tuple[str, float, float]], source: SourceRow) -> None:
+        """The scores replaced and their source recorded, in one transaction."""
+        with self.transaction():
+            self.db.execute("DELETE FROM epss")
+            self.db.executemany("INSERT OR REPLACE INTO epss (cve, score, percentile) VALUES (?, ?, ?)", rows)
+            self._write_source(source)
+
+    def _write_source(self, source: SourceRow) -> None:
+        self.db.execute(
+            f"INSERT OR REPLACE INTO intel_sources ({SOURCE_COLUMNS}) VALUES ({marks(SourceRow._fields)})", source
+        )
+
+    def record_intel_check(
+        self,
+        name: str,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        error: str | None = None,
+        now: float | None = None,
+    ) -> None:
+        """A download of a source's URL that loaded nothing: unchanged (304: its validators kept,
+        or refreshed) or failed (error: the data loaded before stays)."""
+        now = time.time() if now is None else now
+        with self.transaction():
+            self.db.execute("INSERT OR IGNORE INTO intel_sources (name) VALUES (?)", (name,))
+            if error is None:
+                self.db.execute(
+                    "UPDATE intel_sources SET url = ?, etag = COALESCE(?, etag),"
+                    " last_modified = COALESCE(?, last_modified), last_check = ?, last_error = NULL WHERE name = ?",
+                    (url, etag, last_modified, now, name),
+                )
+            else:  # the validators belong to the URL they came from
+                self.db.execute(
+                    "UPDATE intel_sources SET etag = CASE WHEN url IS ? THEN etag END,"
+                    " last_modified = CASE WHEN url IS ? THEN last_modified END,"
+                    " url = ?, last_check = ?, last_error = ? WHERE name = ?",
+                    (url, url, url, now, error, name),
+                )
+
+    # --- reads ----------------------------------------------------------------------------------
+
+    def intel_sources(self) -> dict[str, SourceRow]:
+        rows = (SourceRow._make(r) for r in self.db.execute(f"SELECT {SOURCE_COLUMNS} FROM intel_sources"))
+        return {row.name: row for row in rows}
+
+    def intel_counts(self) -> dict[str, int]:
+        """Rows held now: {"kev": N, "epss": N}."""
+        ((kev,),) = self.db.execute("SELECT count(*) FROM kev")
+        ((epss,),) = self.db.execute("SELECT count(*) FROM epss")
+        return {"kev": int(kev), "epss": int(epss)}
+
+    def mentions(self, where: str, params: Sequence[Any]) -> list[Mention]:
+        """Every (CVE, entry) pair of the entries matching `where` (a condition over `entries e`),
+        with the entry's date and source and the CVE's EPSS score."""
+        sql = (
+            "SELECT ec.cve, e.id, e.ts, e.date, e.source, s.score, s.percentile"
+            " FROM entries e JOIN entry_cves ec ON ec.entry_id = e.id LEFT JOIN epss s ON s.cve = ec.cve"
+            f" WHERE {where}"
+        )
+        try:
+            return [Mention._make(r) for r in self.db.execute(sql, params)]
+        except sqlite3.OperationalError as exc:
+            if "fts5" in str(exc).lower() or "match" in str(exc).lower():
+                raise QueryError(f"cannot search for that text: {exc}") from None
+            raise
+
+    def kev_rows(self, cves: Sequence[str] | None = None) -> dict[str, KevRow]:
+        """KEV records by CVE id: of these ids, or the whole catalogue (about 1,500 rows)."""
+        if cves is None:
+            return {r[0]: KevRow._make(r) for r in self.db.execute(f"SELECT {KEV_COLUMNS} FROM kev")}
+        found: dict[str, KevRow] = {}
+        for chunk in chunks(list(cves)):
+            for r in self.db.execute(f"SELECT {KEV_COLUMNS} FROM kev WHERE cve IN ({marks(chunk)})", chunk):
+                found[r[0]] = KevRow._make(r)
+        return found
+
+    def epss_rows(self, cves: Sequence[str]) -> dict[str, EpssRow]:
+        found: dict[str, EpssRow] = {}
+        for chunk in chunks(list(cves)):
+            for r in self.db.execute(f"SELECT cve, score, percentile FROM epss WHERE cve IN ({marks(chunk)})", chunk):
+                found[r[0]] = EpssRow._make(r)
+        return found
