@@ -10,7 +10,7 @@ Feeds from /work/shared/bench/make_feeds.py. Prints items/s of
   (lxml with feedparser's rules) and "feedparser" (feedparser + the same item building),
   and parse_feed (the path actually chosen per feed).
 With --pool: N feeds parsed in a thread vs in a fresh 2-process pool (start-up included), to set
-core.feeds.http.POOL_MIN_FEEDS.
+core.feeds.pool.POOL_MIN_FEEDS.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from veille_tui.core.feeds import parse as feedparse  # noqa: E402
-from veille_tui.core.feeds.http import _Parser  # noqa: E402
+from veille_tui.core.feeds.pool import Parser as _Parser  # noqa: E402
 
 
 def timed(fn, datas):

@@ -171,3 +171,59 @@ def test_damaged_database_is_a_message_with_recovery(tmp_path):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert str(path) in result.stderr and "damaged" in result.stderr and "state import" in result.stderr
+
+
+def test_unexpected_error_is_one_line_with_the_details_in_a_log(monkeypatch, capsys, isolated):
+    """A bug in a command: one line naming it, exit 1; the traceback goes to the data folder."""
+    from veille_tui import cli
+    from veille_tui.cli.commands import tags
+
+    def broken(args, lib):
+        raise RuntimeError("something nobody foresaw")
+
+    monkeypatch.setattr(tags, "run", broken)
+    code = cli.main(["tags"])
+    _out, err = capsys.readouterr()
+    log = isolated / "data" / "veille-tui.log"
+    assert code == 1
+    assert err.splitlines() == [f"veille-tui: tags failed: RuntimeError: something nobody foresaw (details in {log})"]
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in text and "something nobody foresaw" in text and "in broken" in text
+
+    def interrupted(args, lib):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(tags, "run", interrupted)
+    assert cli.main(["tags"]) == 130
+    assert capsys.readouterr().err.splitlines() == ["veille-tui: interrupted"]
+
+
+def test_unexpected_error_without_a_writable_data_folder(monkeypatch, capsys, isolated):
+    from veille_tui import cli
+    from veille_tui.cli.commands import tags
+
+    def broken(args, lib):
+        raise OSError(5, "I/O error")
+
+    (isolated / "data").write_text("a file where the data folder should be")
+    monkeypatch.setattr(tags, "run", broken)
+    assert cli.main(["tags"]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("veille-tui: tags failed: OSError: [Errno 5] I/O error (no details: ")
+
+
+def test_warnings_logged_by_the_library_go_to_the_log_not_stderr(tmp_path, isolated):
+    """Without a handler, logging prints a logged exception's traceback on stderr."""
+    code = (
+        "import logging, sys\n"
+        "from veille_tui import cli\n"
+        "cli.log_to_file()\n"
+        "try:\n"
+        "    1 / 0\n"
+        "except ZeroDivisionError:\n"
+        "    logging.getLogger('veille_tui.core.feeds.http').exception('fetch %s', 'http://x')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stderr == ""
+    text = (isolated / "data" / "veille-tui.log").read_text()
+    assert "fetch http://x" in text and "ZeroDivisionError" in text

@@ -120,3 +120,40 @@ def test_untitled_feed_is_listed_and_exported_with_its_own_title(library, httpse
     out = tmp_path / "o.opml"
     cli(capsys, "feeds", "export", str(out))
     assert 'text="Busy Weekly"' in out.read_text()
+
+
+def test_error_in_the_writer_thread_is_raised_in_the_caller(library, httpserver: HTTPServer, monkeypatch):
+    """on_result runs in the writer thread: its error reaches Library.fetch's caller (then the
+    CLI's one line), not stderr as a thread's traceback, and the fetch does not wait for it."""
+    import threading
+
+    httpserver.expect_request("/ok.xml").respond_with_data(RSS, content_type="application/rss+xml")
+    httpserver.expect_request("/busy.xml").respond_with_data(RSS, content_type="application/rss+xml")
+    uncaught = []
+    monkeypatch.setattr(threading, "excepthook", uncaught.append)
+
+    def on_result(outcome):
+        raise RuntimeError("the progress display broke")
+
+    with pytest.raises(RuntimeError, match="progress display"):
+        library.fetch(on_result=on_result)
+    assert uncaught == []
+
+
+def test_unexpected_error_in_fetch_is_one_line_and_a_log(library, httpserver: HTTPServer, capsys, monkeypatch):
+    from veille_tui.cli import progress as fetch_progress
+    from veille_tui.core import paths
+
+    httpserver.expect_request("/ok.xml").respond_with_data(RSS, content_type="application/rss+xml")
+    httpserver.expect_request("/busy.xml").respond_with_data(RSS, content_type="application/rss+xml")
+
+    def describe(outcome):
+        raise ValueError("cannot describe")
+
+    monkeypatch.setattr(fetch_progress, "describe", describe)
+    code, _out, err = cli(capsys, "fetch")
+    log = paths.log_file()
+    assert code == 1
+    assert err.splitlines() == [f"veille-tui: fetch failed: ValueError: cannot describe (details in {log})"]
+    text = log.read_text()
+    assert "Traceback" in text and "cannot describe" in text and "fetch failed" in text

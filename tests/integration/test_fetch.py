@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from werkzeug import Request, Response
 
-from veille_tui.core.feeds import http as fetch_mod
+from veille_tui.core.feeds import pool as pool_mod
 from veille_tui.core.feeds.http import FetchRequest, FetchResult, FetchSettings, fetch_all, fetch_feeds
+from veille_tui.core.feeds.pool import POOL_MIN_FEEDS
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "feeds"
 RSS = (DATA / "rss20.xml").read_bytes()
@@ -321,7 +322,7 @@ def test_per_host_bound(httpserver):
 def test_process_pool_parses(httpserver):
     """Enough feeds for the pool: parsing happens in worker processes and gives the same items."""
     serve_static(httpserver, "/p.xml", RSS)
-    reqs = [FetchRequest(httpserver.url_for("/p.xml") + f"?n={i}") for i in range(fetch_mod.POOL_MIN_FEEDS + 2)]
+    reqs = [FetchRequest(httpserver.url_for("/p.xml") + f"?n={i}") for i in range(POOL_MIN_FEEDS + 2)]
     pooled = fetch_feeds(reqs, FetchSettings(timeout=20, parse_workers=2))
     threaded = fetch_feeds(reqs, FetchSettings(timeout=20, parse_workers=0))
     assert all(r.status == "ok" for r in pooled)
@@ -342,3 +343,101 @@ def test_fetch_all_inside_running_loop(httpserver):
 
 def test_empty_request_list():
     assert fetch_feeds([], FAST) == []
+
+
+# --- the parser pool's life (issue 16) -------------------------------------------------------
+
+
+def _pool_leftovers() -> list:
+    """Pool machinery still alive in this process: manager threads and worker processes."""
+    import concurrent.futures.process as cfp
+    import multiprocessing
+
+    threads = [t for t in threading.enumerate() if isinstance(t, cfp._ExecutorManagerThread) and t.is_alive()]
+    return threads + multiprocessing.active_children()
+
+
+def test_pool_is_gone_when_fetch_returns(httpserver):
+    """Closed and waited for, not left to the interpreter's exit (whose hook then raced the
+    pool's thread: "Bad file descriptor" traceback after the output)."""
+    serve_static(httpserver, "/p.xml", RSS)
+    httpserver.expect_request("/gone.xml").respond_with_data("no", status=500)
+    reqs = [FetchRequest(httpserver.url_for("/p.xml") + f"?n={i}") for i in range(POOL_MIN_FEEDS)]
+    results = fetch_feeds(
+        [*reqs, FetchRequest(httpserver.url_for("/gone.xml"))], FetchSettings(timeout=20, parse_workers=2)
+    )
+    assert [r.status for r in results] == ["ok"] * len(reqs) + ["error"]
+    assert _pool_leftovers() == []
+
+
+def test_pool_not_started_when_nothing_needs_parsing(httpserver, monkeypatch):
+    started = []
+    real = pool_mod._mp_context
+    monkeypatch.setattr(pool_mod, "_mp_context", lambda: started.append(1) or real())
+    seen = serve_static(httpserver, "/e.xml", RSS, etag='"v1"')
+    httpserver.expect_request("/gone.xml").respond_with_data("no", status=500)
+    reqs = [FetchRequest(httpserver.url_for("/e.xml") + f"?n={i}", etag='"v1"') for i in range(POOL_MIN_FEEDS)]
+    results = fetch_feeds(
+        [*reqs, FetchRequest(httpserver.url_for("/gone.xml"))], FetchSettings(timeout=20, parse_workers=2)
+    )
+    assert [r.status for r in results] == ["unchanged"] * len(reqs) + ["error"]
+    assert len(seen) == len(reqs) and started == [] and _pool_leftovers() == []
+
+
+def test_interrupted_fetch_stops_the_pool(httpserver):
+    """Ctrl-C cancels fetch_all's task: the pool is stopped before the cancellation goes on."""
+    import socket
+
+    serve_static(httpserver, "/p.xml", RSS)
+    silent = socket.socket()  # accepts connections (the backlog) and never answers
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    reqs = [FetchRequest(httpserver.url_for("/p.xml") + f"?n={i}") for i in range(POOL_MIN_FEEDS)]
+    reqs.append(FetchRequest(f"http://127.0.0.1:{silent.getsockname()[1]}/never.xml"))
+
+    async def main():
+        parsed = asyncio.Event()
+        done: list[FetchResult] = []
+
+        def on_result(res: FetchResult) -> None:
+            done.append(res)
+            if len(done) == len(reqs) - 1:
+                parsed.set()
+
+        task = asyncio.create_task(fetch_all(reqs, FetchSettings(timeout=30, parse_workers=2), on_result=on_result))
+        await asyncio.wait_for(parsed.wait(), 20)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        return done
+
+    try:
+        done = asyncio.run(main())
+    finally:
+        silent.close()
+    assert [r.status for r in done] == ["ok"] * (len(reqs) - 1)
+    assert _pool_leftovers() == []
+
+
+def crash_on_marker(data: bytes, url: str, content_type: str | None):
+    """parse_feed, except that a URL with "crash" kills the parser process (as the memory cap does)."""
+    import os
+
+    from veille_tui.core.feeds.parse import parse_feed
+
+    if "crash" in url:
+        os._exit(1)
+    return parse_feed(data, url, content_type)
+
+
+def test_broken_pool_is_waited_for(httpserver, monkeypatch):
+    """A worker that dies fails its feed; the broken pool is stopped and waited for too."""
+    serve_static(httpserver, "/p.xml", RSS)
+    monkeypatch.setattr(pool_mod, "parse_feed", crash_on_marker)  # looked up by name in the worker
+    reqs = [FetchRequest(httpserver.url_for("/p.xml") + f"?n={i}") for i in range(POOL_MIN_FEEDS)]
+    reqs.insert(1, FetchRequest(httpserver.url_for("/p.xml") + "?crash"))
+    results = fetch_feeds(reqs, FetchSettings(timeout=20, parse_workers=2))
+    assert "parser process died" in (results[1].error or "")
+    # the parses under way in the same pool fail with it; the others get a new pool
+    assert all(r.status == "ok" or "parser process died" in (r.error or "") for r in results)
+    assert _pool_leftovers() == []

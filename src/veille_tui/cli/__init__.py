@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import sqlite3
 
+from veille_tui.cli.logfile import log_to_file, unexpected
 from veille_tui.cli.output import err
 from veille_tui.cli.parser import build_parser
 from veille_tui.core.errors import VeilleError, explain_database_error
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # outside a command (starting, parsing the arguments)
+        err("veille-tui: interrupted")
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args, extras = parser.parse_known_args(argv)
     if extras:
@@ -24,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("unrecognized arguments: " + " ".join(extras))
     from veille_tui.core.library import Library
 
+    log_to_file()
     lib: Library | None = None
     try:
         if args.command is None:
@@ -48,6 +58,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug, or a failure nobody foresaw: one line, the rest in the log
+        what = args.command or "the TUI"
+        if args.command in ("feeds", "state"):
+            what = f"{args.command} {getattr(args, f'{args.command}_command', '')}".strip()
+        err(unexpected(what, exc))
+        return 1
     finally:
         if lib is not None:
             lib.close()

@@ -35,6 +35,11 @@ def database_file() -> Path:
     return data_dir() / "veille.db"
 
 
+def log_file() -> Path:
+    """Where unexpected errors are told in full (the terminal gets one line)."""
+    return data_dir() / "veille-tui.log"
+
+
 def user_themes_dir(config_path: Path | None = None) -> Path:
     """User themes live beside the config file in use."""
     base = config_path.parent if config_path else config_dir()

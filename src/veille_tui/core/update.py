@@ -87,8 +87,11 @@ def update_feeds(
     # transaction (fewer commits); if that fails, feed by feed.
     results: queue.Queue[Any] = queue.Queue()
 
-    def writer() -> None:
-        finished = False
+    failure: list[BaseException] = []  # what stopped the writer: raised in this thread
+    finished = False
+
+    def write_batches() -> None:
+        nonlocal finished
         while not finished:
             batch = [results.get()]
             while batch[-1] is not None and not results.empty() and len(batch) < BATCH:
@@ -110,6 +113,18 @@ def update_feeds(
                 for result, outcome in zip(batch, stored, strict=True):
                     report(result, outcome)
 
+    def writer() -> None:
+        # An error here (in on_result, say) must neither end the thread with a traceback on
+        # stderr nor leave the downloads waiting for it (hold): keep taking the results until
+        # the end, drop them, and let the caller raise the error.
+        try:
+            write_batches()
+        except BaseException as exc:
+            failure.append(exc)
+            if not finished:  # the end (None) not taken yet
+                while results.get() is not None:
+                    pass
+
     thread = threading.Thread(target=writer, name="veille-store-writer", daemon=True)
     thread.start()
     try:
@@ -117,5 +132,7 @@ def update_feeds(
     finally:
         results.put(None)
         thread.join()
+    if failure:
+        raise failure[0]
     store.prune(settings.retention_days)
     return outcomes

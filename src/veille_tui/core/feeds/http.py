@@ -18,17 +18,11 @@ Never raises for one bad feed: every request gives one FetchResult.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
-import contextlib
 import email.utils
 import logging
-import multiprocessing
-import os
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
@@ -36,23 +30,13 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from veille_tui.core.feeds import decode
-from veille_tui.core.feeds.parse import ParsedFeed, parse_feed
+from veille_tui.core.feeds.pool import POOL_MIN_FEEDS, Parser, ParserDied
 from veille_tui.core.models import FetchSettings, FetchStatus, Item
 from veille_tui.core.text import clean_line
 
 log = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 10
-# Below this many feeds in one call, parse in a thread: starting worker processes costs more
-# than it saves. bench/parse_speed.py --pool, 2 cores: a fresh pool costs ~0.15 s; feeds with
-# real HTML bodies (Markdown conversion ~4 ms/item) gain from 2 feeds on (8 feeds: 1.69 s in a
-# thread, 0.89 s in the pool); light text-only feeds (~10 ms each) only from ~32 on, losing at
-# most ~0.1 s below. The pool is started lazily: an all-304 refresh never starts it.
-POOL_MIN_FEEDS = 3
-# Memory cap of a parser process (address space): a pathological document kills the worker,
-# not the machine; the feed gets an error.
-WORKER_MEMORY_LIMIT = 2 * 1024**3
-
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, "
     "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
@@ -93,90 +77,6 @@ class _FeedError(Exception):
     def __init__(self, message: str, retry_after: float | None = None):
         super().__init__(message)
         self.retry_after = retry_after
-
-
-# --------------------------------------------------------------------------------------------
-# Parsing: a lazily started process pool, or a thread
-
-
-def _worker_init() -> None:  # runs in each parser process
-    try:
-        import resource
-
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = WORKER_MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(WORKER_MEMORY_LIMIT, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (ImportError, ValueError, OSError):
-        pass
-
-
-def _mp_context() -> multiprocessing.context.BaseContext:
-    # forkserver: forking a process that runs threads (the TUI) is unsafe; spawn re-imports
-    # everything for each worker. The fork server preloads the parser once.
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["veille_tui.core.feeds.parse"])
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
-@contextlib.contextmanager
-def _stderr_with_fileno() -> Iterator[None]:
-    """multiprocessing hands sys.stderr's file descriptor to the helper processes it starts (the
-    resource tracker, the fork server). Under a TUI, sys.stderr is a capture object whose fileno()
-    is -1 (Textual) and starting them fails: lend them the real standard error meanwhile."""
-    try:
-        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
-    except (AttributeError, OSError, ValueError):
-        usable = False
-    if usable:
-        yield
-        return
-    saved = sys.stderr
-    with open(os.devnull, "w") as devnull:
-        sys.stderr = sys.__stderr__ if sys.__stderr__ is not None else devnull
-        try:
-            yield
-        finally:
-            sys.stderr = saved
-
-
-class _Parser:
-    def __init__(self, workers: int, use_pool: bool):
-        self.workers = workers
-        self.use_pool = use_pool and workers > 0
-        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
-
-    async def parse(self, data: bytes, url: str, content_type: str | None) -> ParsedFeed:
-        loop = asyncio.get_running_loop()
-        if not self.use_pool:
-            return await loop.run_in_executor(None, parse_feed, data, url, content_type)
-        try:
-            with _stderr_with_fileno():
-                if self.pool is None:
-                    self.pool = concurrent.futures.ProcessPoolExecutor(
-                        max_workers=self.workers, mp_context=_mp_context(), initializer=_worker_init
-                    )
-                pool = self.pool
-                future = loop.run_in_executor(pool, parse_feed, data, url, content_type)
-        except Exception:  # workers cannot start here (e.g. a __main__ without the main guard)
-            log.warning("parser processes unavailable, parsing in this process", exc_info=True)
-            self.use_pool = False
-            self.close()
-            return await loop.run_in_executor(None, parse_feed, data, url, content_type)
-        try:
-            return await future
-        except BrokenProcessPool:
-            # A worker died (memory cap, crash): this feed fails, the next ones get a new pool.
-            if self.pool is pool:
-                self.pool = None
-                pool.shutdown(wait=False, cancel_futures=True)
-            raise _FeedError("parser process died (document too large or malformed)") from None
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -287,7 +187,7 @@ async def _fetch_one(
     client: httpx.AsyncClient,
     req: FetchRequest,
     settings: FetchSettings,
-    parser: _Parser,
+    parser: Parser,
     global_sem: asyncio.Semaphore,
     host_sems: dict[str, asyncio.Semaphore],
 ) -> FetchResult:
@@ -322,7 +222,10 @@ async def _fetch_one(
             retry = _retry_after(resp.headers.get("retry-after")) if status in (429, 503) else None
             raise _FeedError(f"HTTP {status} {reason}", retry)
         result.bytes = len(body)
-        parsed = await parser.parse(body, final_url or str(resp.url), resp.headers.get("content-type"))
+        try:
+            parsed = await parser.parse(body, final_url or str(resp.url), resp.headers.get("content-type"))
+        except ParserDied as exc:
+            raise _FeedError(str(exc)) from None
         result.title = parsed.title
         if parsed.error:
             result.error = parsed.error
@@ -373,7 +276,7 @@ async def fetch_all(
     reqs = list(requests)
     if not reqs:
         return []
-    parser = _Parser(settings.parse_workers, use_pool=len(reqs) >= POOL_MIN_FEEDS)
+    parser = Parser(settings.parse_workers, use_pool=len(reqs) >= POOL_MIN_FEEDS)
     global_sem = asyncio.Semaphore(max(1, settings.concurrency))
     host_sems: dict[str, asyncio.Semaphore] = {}
     limits = httpx.Limits(
@@ -406,13 +309,17 @@ async def fetch_all(
                 callback_errors.append(exc)
         return res
 
+    completed = False
     try:
         async with httpx.AsyncClient(
             headers=headers, timeout=timeout, limits=limits, follow_redirects=False, trust_env=True
         ) as client:
             results = list(await asyncio.gather(*(run(r) for r in reqs)))
+        completed = True
     finally:
-        parser.close()
+        # success, all failed, nothing parsed, Ctrl-C (the task is cancelled) or an error: the
+        # parser processes are gone when fetch_all returns or raises
+        parser.close(abort=not completed)
     if callback_errors:
         raise callback_errors[0]
     return results
