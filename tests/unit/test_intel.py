@@ -17,7 +17,6 @@ from veille_tui.core.errors import ConfigError, IntelError, QueryError
 from veille_tui.core.library import Library
 from veille_tui.core.models import Item
 from veille_tui.core.query import parse
-from veille_tui.core.store.intel import Mention
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "intel"
 KEV_IDS = {"CVE-2026-40876", "CVE-2026-41001", "CVE-2026-41117", "CVE-2025-99001"}  # kev.json
@@ -259,54 +258,63 @@ def test_cve_ids_are_normalised_in_queries(lib):
 # --- cves: aggregation and trend -----------------------------------------------------------------
 
 
-def mention(cve, entry_id, ts, source="src", score=None):
-    return Mention(cve, entry_id, int(ts), time.strftime("%Y-%m-%d", time.gmtime(ts)), source, score, None)
+def store_items(lib, stories):
+    """Feed items naming CVE ids: (age in days from now, [ids]); returns the `now` they are dated from."""
+    from veille_tui.core.models import Feed
+
+    store = lib.store
+    store.sync_feeds([Feed("https://feed.example.org/rss", "Feed")])
+    (state,) = store.feed_states()
+    now = time.time()
+
+    def item(n, age, ids):
+        ts = int(now - age * 86400)
+        date = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(ts))
+        return Item(f"t{n}", f"https://feed.example.org/t{n}", f"Story {n}", date, ts, " ".join(ids))
+
+    items = [item(n, age, ids) for n, (age, ids) in enumerate(stories)]
+    store.record_fetch(state.id, status="ok", items=items)
+    return now
 
 
-def test_trend_weighs_each_entry_by_one_over_sqrt_of_its_cve_count():
-    now, day = 2_000_000_000.0, 86400
-    rows = [
-        mention("CVE-2026-0001", 1, now - 1 * day),  # alone: weight 1
-        *(mention(f"CVE-2026-000{n}", 2, now - 2 * day) for n in (1, 2, 3, 4)),  # a roundup of 4: 1/2 each
-        mention("CVE-2026-0001", 3, now - 10 * day),  # the previous window
-        mention("CVE-2026-0002", 4, now - 9 * day),
-        mention("CVE-2026-0003", 4, now - 9 * day),  # two CVEs: 1/sqrt(2) each
-        mention("CVE-2026-0001", 5, now - 30 * day),  # before both windows: counted, not trending
-    ]
-    found = {c.cve: c for c in intel.summarize(rows, {}, now=now, window=7 * day)}
+def test_trend_weighs_each_entry_by_one_over_sqrt_of_its_cve_count(lib):
+    day = 86400
+    now = store_items(
+        lib,
+        [
+            (1, ["CVE-2026-0001"]),  # alone: weight 1
+            (2, ["CVE-2026-0001", "CVE-2026-0002", "CVE-2026-0003", "CVE-2026-0004"]),  # a roundup of 4: 1/2 each
+            (10, ["CVE-2026-0001"]),  # the previous window
+            (9, ["CVE-2026-0002", "CVE-2026-0003"]),  # two CVEs: 1/sqrt(2) each
+            (30, ["CVE-2026-0001"]),  # before both windows: counted, not trending
+        ],
+    )
+    where = ("e.kind = 'item'", [])
+    found = {c.cve: c for c in intel.cves(lib.store, *where, now=now, window=7 * day)}
     one = found["CVE-2026-0001"]
     assert one.entries == 4 and one.trend == pytest.approx(1.5) and one.previous == pytest.approx(1.0)
     two = found["CVE-2026-0002"]
     assert two.trend == pytest.approx(0.5) and two.previous == pytest.approx(1 / math.sqrt(2))
     assert found["CVE-2026-0004"].trend == pytest.approx(0.5) and found["CVE-2026-0004"].previous == 0
-    assert one.first_seen == time.strftime("%Y-%m-%d", time.gmtime(now - 30 * day))
-    order = [c.cve for c in intel.summarize(rows, {}, now=now, window=7 * day)]
+    assert one.first_seen == time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(int(now - 30 * day)))
+    assert one.sources == ("Feed",)
+    order = [c.cve for c in intel.cves(lib.store, *where, now=now, window=7 * day)]
     # by trend, then by its change from the window before: 0004 (+0.5) before 0002 and 0003 (-0.21)
     assert order == ["CVE-2026-0001", "CVE-2026-0004", "CVE-2026-0002", "CVE-2026-0003"]
+    # a window of 30 days: everything but the oldest story; nothing before it
+    month = {c.cve: c for c in intel.cves(lib.store, *where, now=now, window=30 * day + 60)}
+    assert month["CVE-2026-0001"].trend == pytest.approx(3.5) and month["CVE-2026-0001"].previous == 0
 
 
 def test_trend_over_stored_entries_and_the_window_length(lib):
-    store = lib.store
-    from veille_tui.core.models import Feed
-
-    store.sync_feeds([Feed("https://feed.example.org/rss", "Feed")])
-    (state,) = store.feed_states()
-    now = time.time()
-    day = 86400
-
-    def at(n, age_days, cves):
-        ts = int(now - age_days * day)
-        return Item(f"t{n}", f"https://feed.example.org/t{n}", f"Story {n}", None, ts, " ".join(cves))
-
     roundup = [f"CVE-2026-9{n:03d}" for n in range(16)]  # 16 ids: 1/4 each
-    store.record_fetch(
-        state.id,
-        status="ok",
-        items=[
-            at(1, 1, ["CVE-2026-9000"]),
-            at(2, 2, roundup),
-            at(3, 12, ["CVE-2026-9001"]),
-            at(4, 3, ["CVE-2026-9001", "CVE-2026-9002", "CVE-2026-9003", "CVE-2026-9004"]),
+    store_items(
+        lib,
+        [
+            (1, ["CVE-2026-9000"]),
+            (2, roundup),
+            (12, ["CVE-2026-9001"]),
+            (3, ["CVE-2026-9001", "CVE-2026-9002", "CVE-2026-9003", "CVE-2026-9004"]),
         ],
     )
     week = {c.cve: c for c in lib.cves("is:item")}

@@ -28,7 +28,7 @@ import re
 import threading
 import time
 import zlib
-from collections.abc import Callable, Coroutine, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -38,7 +38,7 @@ from veille_tui.core.config import IntelSettings
 from veille_tui.core.errors import IntelError
 from veille_tui.core.models import FetchSettings
 from veille_tui.core.query import normalize_cve
-from veille_tui.core.store.intel import KevRow, Mention, SourceRow
+from veille_tui.core.store.intel import KevRow, SourceRow
 
 if TYPE_CHECKING:
     from veille_tui.core.store import Store
@@ -756,78 +756,42 @@ def window_seconds(since: str | None, now: float) -> float:
     return max(1.0, now - start)
 
 
-@dataclass
-class _Acc:
-    """One CVE's figures while `summarize` goes through the mentions."""
-
-    entries: int = 0
-    first: Mention | None = None
-    last: Mention | None = None
-    trend: float = 0.0
-    previous: float = 0.0
-    score: float | None = None
-    percentile: float | None = None
+def _sources(joined: str | None) -> tuple[str, ...]:
+    """CveRow.sources as a tuple, in alphabetical order."""
+    if not joined:
+        return ()
+    names = [name.replace("\x1f", ",") for name in joined.split(",") if name]
+    return tuple(sorted(names, key=str.lower)) if len(names) > 1 else tuple(names)
 
 
-def summarize(
-    mentions: Iterable[Mention],
-    kev: dict[str, KevRow],
+def cves(
+    store: Store,
+    where: str,
+    params: Sequence[Any],
     *,
     now: float,
     window: float,
     sort: str = "trend",
 ) -> list[CveSummary]:
-    """Mentions (one per CVE named by an entry) into one summary per CVE, sorted."""
+    """One summary per CVE id named by the entries matching `where`, sorted (SORTS): trend is
+    the weighted mentions from now - window, previous the same over the window before it."""
     if sort not in SORTS:
         raise IntelError(f"unknown sort {sort!r}: use {', '.join(SORTS)}")
-    rows = list(mentions)
-    named: dict[int, int] = {}
-    for m in rows:
-        named[m.entry_id] = named.get(m.entry_id, 0) + 1
-    start, before = now - window, now - 2 * window
-    accs: dict[str, _Acc] = {}
-    sources: dict[str, dict[str, None]] = {}
-    for m in rows:
-        acc = accs.get(m.cve)
-        if acc is None:
-            acc = accs[m.cve] = _Acc(score=m.score, percentile=m.percentile)
-            sources[m.cve] = {}
-        acc.entries += 1
-        if acc.first is None or (m.ts, m.entry_id) < (acc.first.ts, acc.first.entry_id):
-            acc.first = m
-        if acc.last is None or (m.ts, m.entry_id) > (acc.last.ts, acc.last.entry_id):
-            acc.last = m
-        if m.ts >= before:
-            weight = 1.0 / math.sqrt(named[m.entry_id])
-            if m.ts >= start:
-                acc.trend += weight
-            else:
-                acc.previous += weight
-        if m.source:
-            sources[m.cve][m.source] = None
-    found = []
-    for cve, acc in accs.items():
-        assert acc.first is not None and acc.last is not None
-        found.append(
-            CveSummary(
-                cve=cve,
-                entries=acc.entries,
-                first_seen=acc.first.date,
-                last_seen=acc.last.date,
-                last_ts=acc.last.ts,
-                sources=tuple(sorted(sources[cve], key=str.lower)),
-                kev=KevRecord.from_row(kev[cve]) if cve in kev else None,
-                epss=acc.score,
-                percentile=acc.percentile,
-                trend=acc.trend,
-                previous=acc.previous,
-            )
+    rows = store.cve_rows(where, params, start=now - window, before=now - 2 * window, sort=sort)
+    kev = store.kev_rows()
+    return [
+        CveSummary(
+            cve=r.cve,
+            entries=r.entries,
+            first_seen=r.first_seen,
+            last_seen=r.last_seen,
+            last_ts=r.last_ts,
+            sources=_sources(r.sources),
+            kev=KevRecord.from_row(kev[r.cve]) if r.cve in kev else None,
+            epss=r.score,
+            percentile=r.percentile,
+            trend=r.trend,
+            previous=r.previous,
         )
-    keys: dict[str, Callable[[CveSummary], tuple[Any, ...]]] = {
-        "trend": lambda c: (-round(c.trend, 9), -round(c.change, 9), -c.last_ts, -c.entries, c.cve),
-        "count": lambda c: (-c.entries, -c.last_ts, c.cve),
-        "recent": lambda c: (-c.last_ts, -c.entries, c.cve),
-        "epss": lambda c: (-(c.epss if c.epss is not None else -1.0), -c.entries, c.cve),
-    }
-    found.sort(key=keys[sort])
-    return found
+        for r in rows
+    ]

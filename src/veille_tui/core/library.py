@@ -248,8 +248,7 @@ class Library:
         window = intel_mod.window_seconds(since, now)
         parsed = parse(query) if isinstance(query, str) else query
         where, params = compile_sql(parsed, now) if parsed is not None else ("1", [])
-        store = self.store
-        found = intel_mod.summarize(store.mentions(where, params), store.kev_rows(), now=now, window=window, sort=sort)
+        found = intel_mod.cves(self.store, where, params, now=now, window=window, sort=sort)
         return found[:limit] if limit else found
 
     def cve_intel(self, cves: Sequence[str]) -> dict[str, CveIntel]:

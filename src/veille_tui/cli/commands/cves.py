@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from argparse import Namespace
 
 from veille_tui.cli.commands.common import refresh_index
@@ -19,9 +20,7 @@ def run(args: Namespace, lib: Library) -> int:
     if not found:
         err("(no CVE id in these entries)" if query else "(no entry names a CVE id)")
         return 0
-    print(cves_header())
-    for summary in found:
-        print(cve_row(summary))
+    sys.stdout.write("\n".join([cves_header(), *(cve_row(summary) for summary in found)]) + "\n")
     if not any(s.kev or s.epss is not None for s in found):
         err("(no KEV or EPSS data for these: `veille-tui intel update`, or `intel import FILE`)")
     return 0

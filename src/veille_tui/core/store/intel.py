@@ -6,6 +6,7 @@ Parsing and downloading are core/intel.py's; this is its SQL. Rows as named tupl
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
@@ -60,16 +61,33 @@ class SourceRow(NamedTuple):
 SOURCE_COLUMNS = ", ".join(SourceRow._fields)
 
 
-class Mention(NamedTuple):
-    """One CVE id named by one entry, with what `cves` aggregates."""
+class CveRow(NamedTuple):
+    """One CVE id as `cves` lists it: figures over the entries of a query (cve_rows)."""
 
     cve: str
-    entry_id: int
-    ts: int
-    date: str
-    source: str
+    entries: int
+    first_seen: str  # the date of the first entry naming it (as the entry gives it)
+    last_seen: str
+    last_ts: int
+    sources: str | None  # distinct, ',' between them (a ',' of a source's own is \x1f here)
+    trend: float  # weighted mentions in the window
+    previous: float  # the same in the window before it
     score: float | None
     percentile: float | None
+
+
+# the orders of `cves --sort`; ties end on the id, so that the order is stable
+CVE_ORDERS = {
+    "trend": "round(c.trend, 9) DESC, round(c.trend - c.previous, 9) DESC, c.last_ts DESC, c.entries DESC, c.cve",
+    "count": "c.entries DESC, c.last_ts DESC, c.cve",
+    "recent": "c.last_ts DESC, c.entries DESC, c.cve",
+    "epss": "COALESCE(s.score, -1) DESC, c.entries DESC, c.cve",
+}
+
+
+def _weight(named: int) -> float:
+    """An entry naming n CVE ids counts 1/sqrt(n) towards each (a roundup of 40 counts less)."""
+    return 1.0 / math.sqrt(named)
 
 
 class IntelMixin(StoreBase):
@@ -137,16 +155,33 @@ class IntelMixin(StoreBase):
         ((epss,),) = self.db.execute("SELECT count(*) FROM epss")
         return {"kev": int(kev), "epss": int(epss)}
 
-    def mentions(self, where: str, params: Sequence[Any]) -> list[Mention]:
-        """Every (CVE, entry) pair of the entries matching `where` (a condition over `entries e`),
-        with the entry's date and source and the CVE's EPSS score."""
+    def cve_rows(
+        self, where: str, params: Sequence[Any], *, start: float, before: float, sort: str = "trend"
+    ) -> list[CveRow]:
+        """Per CVE id named by the entries matching `where` (a condition over `entries e`): its
+        entries, first and last seen, distinct sources, EPSS, and its trend: the entries naming it
+        dated from `start`, each weighted 1/sqrt(number of CVE ids it names), and `previous` the
+        same from `before` to `start`. One statement, sorted by CVE_ORDERS[sort]."""
+        self.db.create_function("veille_cve_weight", 1, _weight, deterministic=True)
+        # an entry's weight from its own list of CVE ids (entries.cves, space separated)
+        weight = "veille_cve_weight(length(e.cves) - length(replace(e.cves, ' ', '')) + 1)"
         sql = (
-            "SELECT ec.cve, e.id, e.ts, e.date, e.source, s.score, s.percentile"
-            " FROM entries e JOIN entry_cves ec ON ec.entry_id = e.id LEFT JOIN epss s ON s.cve = ec.cve"
-            f" WHERE {where}"
+            "WITH c AS (SELECT ec.cve AS cve, count(*) AS entries,"
+            "  substr(min(printf('%020d ', e.ts) || e.date), 22) AS first_seen,"
+            "  substr(max(printf('%020d ', e.ts) || e.date), 22) AS last_seen,"
+            "  max(e.ts) AS last_ts,"
+            "  group_concat(DISTINCT replace(e.source, ',', char(31))) AS sources,"
+            f"  total(CASE WHEN e.ts >= ? THEN {weight} END) AS trend,"
+            f"  total(CASE WHEN e.ts >= ? AND e.ts < ? THEN {weight} END) AS previous"
+            "  FROM entry_cves ec JOIN entries e ON e.id = ec.entry_id"
+            f"  WHERE {where} GROUP BY ec.cve)"
+            " SELECT c.cve, c.entries, c.first_seen, c.last_seen, c.last_ts, c.sources, c.trend, c.previous,"
+            "  s.score, s.percentile FROM c LEFT JOIN epss s ON s.cve = c.cve"
+            f" ORDER BY {CVE_ORDERS[sort]}"
         )
+        values = [start, before, start, *params]  # in the order of the `?` above
         try:
-            return [Mention._make(r) for r in self.db.execute(sql, params)]
+            return [CveRow._make(r) for r in self.db.execute(sql, values)]
         except sqlite3.OperationalError as exc:
             if "fts5" in str(exc).lower() or "match" in str(exc).lower():
                 raise QueryError(f"cannot search for that text: {exc}") from None
