@@ -52,6 +52,8 @@ def render_plain(entry: Entry, intel: Mapping[str, CveIntel] | None = None) -> s
         f"{entry.date}  {entry.source}  {'archived' if entry.archived else 'not archived'}",
         "tags: " + " ".join(entry.tags),
     ]
+    if entry.feed_date:
+        lines.append(f"dated {clean_line(entry.feed_date)} by its feed: in the future, listed at its fetch time")
     if entry.link:
         lines.append(f"link: {clean_line(entry.link)}")
     if entry.feeds:

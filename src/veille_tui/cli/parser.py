@@ -105,4 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", help="default: standard output")
     p = command("import", "read read/starred state from JSON", json_flag=False, within=ssub)
     p.add_argument("file")
+
+    p = command("doctor", "check config, database, archive, feeds, intel, backups, terminal and clipboard")
+    p.add_argument(
+        "--repair",
+        action="store_true",
+        help="a damaged database: move it aside, rebuild it from the archive, restore read/starred state from the"
+        " newest daily backup",
+    )
     return parser

@@ -35,6 +35,11 @@ def summary(outcomes: Sequence[FeedOutcome], elapsed: float) -> str:
         text += "\nfailed (their earlier items are kept):" + "".join(
             f"\n  {clean_line(o.name)} <{clean_line(o.url)}>: {clean_line(o.error or 'failed')}" for o in failed
         )
+    warned = [o for o in outcomes if o.status == "ok" and o.warning]
+    if warned:
+        text += "\nread with warnings (what could be read is kept):" + "".join(
+            f"\n  {clean_line(o.name)} <{clean_line(o.url)}>: {clean_line(o.warning)}" for o in warned
+        )
     return text
 
 

@@ -45,6 +45,7 @@ class IntelSettings:
 class Settings:
     path: Path  # the config file (it may not exist)
     archive: Path | None = None
+    archive_format: str = "auto"  # one of ARCHIVE_FORMATS: the rules the archive is read with
     theme: str | None = None
     feeds: tuple[Feed, ...] = DEFAULT_FEEDS
     feeds_from_config: bool = False
@@ -140,8 +141,12 @@ def _intel_from_environment(intel: IntelSettings) -> IntelSettings:
     return intel
 
 
+# auto: the archive's layout says (a Hugo site, a Jekyll _posts folder); see core/archive/hugo.py
+ARCHIVE_FORMATS = ("auto", "jekyll", "hugo")
+
+
 def from_dict(data: dict[str, Any], path: Path) -> Settings:
-    unknown = sorted(set(data) - _KNOWN)
+    unknown = sorted(set(data) - _KNOWN - {"archive_format"})
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s): {', '.join(unknown)}")
     settings = Settings(path=path, exists=True)
@@ -153,6 +158,10 @@ def from_dict(data: dict[str, Any], path: Path) -> Settings:
         if not archive_path.is_absolute():
             archive_path = path.parent / archive_path
         settings = replace(settings, archive=archive_path)
+    archive_format = data.get("archive_format", "auto")
+    if archive_format not in ARCHIVE_FORMATS:
+        raise ConfigError(f"{path}: archive_format must be one of {', '.join(ARCHIVE_FORMATS)}")
+    settings = replace(settings, archive_format=archive_format)
     theme = data.get("theme")
     if theme is not None and not isinstance(theme, str):
         raise ConfigError(f"{path}: theme must be a string")

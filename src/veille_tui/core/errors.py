@@ -53,8 +53,8 @@ def explain_database_error(path: Path, exc: BaseException) -> str:
         return f"{path}: the database is busy (another veille-tui is writing to it); try again in a moment"
     return (
         f"{path}: the database is damaged or not a veille-tui database ({exc}).\n"
-        f"To recover: keep your read/starred state (`veille-tui state export state.json` may still work), "
-        f"move the file aside (mv '{path}' '{path}.broken'), then run `veille-tui index` and "
-        "`veille-tui fetch` to rebuild it and `veille-tui state import state.json` to restore the state "
-        "(`sqlite3 FILE .recover` can also salvage a damaged file)."
+        "To recover: `veille-tui doctor --repair` moves it aside, rebuilds it from the archive and restores "
+        "read/starred state from the newest daily backup. By hand: `veille-tui state export state.json` (it may "
+        f"still work), mv '{path}' '{path}.broken', `veille-tui index` and `veille-tui fetch`, then "
+        "`veille-tui state import state.json` (`sqlite3 FILE .recover` can salvage what the file holds)."
     )

@@ -19,6 +19,8 @@ from veille_tui.core import config as config_mod
 from veille_tui.core import intel as intel_mod
 from veille_tui.core import paths
 from veille_tui.core.archive import drafts
+from veille_tui.core.backup import daily as daily_backup
+from veille_tui.core.doctor import Check, Repair, repair, run_checks
 from veille_tui.core.errors import DraftError, DraftExists, IntelError, StoreError, explain_database_error
 from veille_tui.core.intel import CveIntel, CveSummary, IntelOutcome, IntelStatus, KevRecord
 from veille_tui.core.models import Entry, Feed, FeedOutcome, FeedStatus, IndexReport
@@ -29,6 +31,7 @@ from veille_tui.core.update import update_feeds
 
 __all__ = [
     "NO_ARCHIVE",
+    "Check",
     "CveIntel",
     "CveSummary",
     "DraftError",
@@ -38,6 +41,7 @@ __all__ = [
     "IntelStatus",
     "KevRecord",
     "Library",
+    "Repair",
 ]
 
 NO_ARCHIVE = 'no archive: give --archive DIR, set VEILLE_TUI_ARCHIVE, or archive = "..." in the config'
@@ -79,7 +83,19 @@ class Library:
         methods below)."""
         if self._store is None:
             self._store = Store(self.db_path, watch=self.settings.watch)
+            self._backup_once_a_day(self._store)
         return self._store
+
+    _backed_up: dict[Path, date] = {}  # per process: the day each database was last looked at
+
+    def _backup_once_a_day(self, store: Store) -> None:
+        """The first command (or TUI start) of the day that opens the database writes the day's
+        state backup beside it (core/backup.py)."""
+        today = date.today()
+        if Library._backed_up.get(self.db_path) == today:
+            return
+        Library._backed_up[self.db_path] = today
+        daily_backup(self.db_path.parent, store.export_state, today)
 
     def close(self) -> None:
         if self._store is not None:
@@ -107,6 +123,19 @@ class Library:
 
     def database_exists(self) -> bool:
         return self._store is not None or self.db_path.exists()
+
+    # --- doctor ---------------------------------------------------------------------------------
+
+    def doctor(self, config_error: str | None = None) -> list[Check]:
+        """Checks of config, database, archive, feeds, intel, backups, terminal, clipboard (the
+        database is read on a connection of its own: a damaged one is a finding, not an error)."""
+        return run_checks(self.settings, self.archive, self.db_path, config_error)
+
+    def repair_database(self) -> Repair:
+        """A damaged database moved aside, rebuilt from the archive, read/starred state restored
+        from the newest backup (nothing is done to a healthy one)."""
+        self.close()
+        return repair(self.settings, self.archive, self.db_path)
 
     # --- reads ----------------------------------------------------------------------------------
 
@@ -179,7 +208,9 @@ class Library:
         """Incremental index of the archive. parallel=True only from the main thread of a process."""
         if self.archive is None:
             return None
-        return self.store.index_archive(self.archive, progress, parallel=parallel)
+        return self.store.index_archive(
+            self.archive, progress, parallel=parallel, archive_format=self.settings.archive_format
+        )
 
     def write_draft(self, entry_id: int, extra_tags: Sequence[str] = ()) -> Path:
         """Write an archive draft for an item and index it, so that it shows as archived."""
@@ -215,7 +246,7 @@ class Library:
             raise DraftError(f"{exc}: a post with that name exists already; not overwritten") from None
         except OSError as exc:
             raise DraftError(f"{self.archive}: cannot write the draft: {exc.strerror or exc}") from None
-        self.store.index_archive(self.archive)
+        self.store.index_archive(self.archive, archive_format=self.settings.archive_format)
         return path
 
     # --- feeds ----------------------------------------------------------------------------------

@@ -104,6 +104,7 @@ class Entry:
     body: str | None = None  # only filled by Store.entry()
     permalink: str | None = None
     file: str | None = None
+    feed_date: str | None = None  # only from Store.entry(): its feed's date, when too far ahead to list it by
 
     @property
     def archived(self) -> bool:
@@ -126,6 +127,8 @@ class Entry:
         }
         if self.file:
             data["file"] = self.file
+        if self.feed_date:
+            data["feed_date"] = self.feed_date
         if self.permalink:
             data["permalink"] = self.permalink
         if self.body is not None:
@@ -142,6 +145,7 @@ class IndexReport:
     problems: list[tuple[str, str]] = field(default_factory=list)
     unchanged: int = 0  # part of `indexed`: files not re-read because size and mtime held
     removed: int = 0
+    format: str = ""  # the rules the archive was read with: jekyll | hugo
 
     def count(self, file: str, status: str, reason: str | None) -> None:
         if status == "indexed":

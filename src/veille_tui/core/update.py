@@ -10,8 +10,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from veille_tui.core.feeds import http as fetch_mod
-from veille_tui.core.models import Feed, FeedOutcome, FetchSettings
+from veille_tui.core.models import Feed, FeedOutcome, FetchSettings, Item
 from veille_tui.core.store import Store
+from veille_tui.core.store.base import FUTURE_SLACK
 
 BACKLOG = 8  # feeds parsed but not stored yet: beyond it, downloads wait (bounds memory)
 BATCH = 8  # feeds stored in one transaction at most
@@ -62,8 +63,7 @@ def update_feeds(
             site_title=result.title or None,
             retry_after=result.retry_after,
         )
-        undated = sum(1 for item in result.items if item.ts is None)
-        warning = f"{undated} item(s) without a usable date: dated when fetched" if undated else None
+        warning = fetch_warning(result.warning, result.items, time.time())
         return FeedOutcome(
             title or result.url, result.url, result.status, new, result.error, len(result.items), warning
         )
@@ -135,4 +135,17 @@ def update_feeds(
     if failure:
         raise failure[0]
     store.prune(settings.retention_days)
+    store.apply_pending_state()  # read/starred state kept by `doctor --repair` for items not back yet
     return outcomes
+
+
+def fetch_warning(parse_warning: str | None, items: Sequence[Item], now: float) -> str | None:
+    """What the user is told about a feed that was read, but not quite as it claims."""
+    parts = [parse_warning] if parse_warning else []
+    undated = sum(1 for item in items if item.ts is None)
+    if undated:
+        parts.append(f"{undated} item(s) without a usable date: dated when fetched")
+    future = sum(1 for item in items if item.ts is not None and item.ts > now + FUTURE_SLACK)
+    if future:
+        parts.append(f"{future} item(s) dated in the future: listed at their fetch time")
+    return "; ".join(parts) or None

@@ -12,7 +12,7 @@ from types import ModuleType
 
 from veille_tui.core.library import Library
 
-COMMANDS = ("index", "tags", "list", "show", "archive", "fetch", "feeds", "themes", "state", "cves", "intel")
+COMMANDS = ("index", "tags", "list", "show", "archive", "fetch", "feeds", "themes", "state", "cves", "intel", "doctor")
 
 
 def _module(args: Namespace) -> ModuleType:
@@ -21,7 +21,11 @@ def _module(args: Namespace) -> ModuleType:
 
 def open_library(args: Namespace) -> Library:
     """The library a command runs on. A command that writes the config file may be given one that
-    does not exist yet: its module says so with `config_required(args) -> bool`."""
+    does not exist yet: its module says so with `config_required(args) -> bool`. A command that must
+    run whatever the config holds (`doctor`) opens its own: `open_library(args) -> Library`."""
+    own: Callable[[Namespace], Library] | None = getattr(_module(args), "open_library", None)
+    if own is not None:
+        return own(args)
     required: Callable[[Namespace], bool] = getattr(_module(args), "config_required", lambda _args: True)
     return Library.open(config=args.config, archive=args.archive, config_must_exist=required(args))
 

@@ -23,7 +23,7 @@ def run(args: Namespace, lib: Library) -> int:
     else:
         print(
             f"{report.indexed} posts indexed ({report.unchanged} unchanged), {report.skipped} skipped, "
-            f"{len(report.problems)} problems — {lib.archive}"
+            f"{len(report.problems)} problems — {lib.archive} ({report.format})"
         )
         for file, reason in report.problems:
             print(f"  problem: {file}: {reason}")

@@ -1,5 +1,6 @@
-"""Indexing the archive: which files changed since the last index, reading them (in a forked
-helper while this process writes, when allowed) and handing them to the store in batches.
+"""Indexing the archive: its layout (Jekyll, Hugo), which files changed since the last index,
+reading them (in a forked helper while this process writes, when allowed) and handing them to the
+store in batches.
 
 The store's side (its SQL) is the `IndexTarget` below; Store implements it (store/posts.py)."""
 
@@ -10,7 +11,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
-from veille_tui.core.archive import reader
+from veille_tui.core.archive import hugo, reader
 from veille_tui.core.models import IndexReport, Post
 
 
@@ -27,6 +28,10 @@ class FileRecord(NamedTuple):
 class IndexTarget(Protocol):
     def transaction(self) -> AbstractContextManager[object]: ...
 
+    def index_layout(self) -> str | None: ...
+
+    def set_index_layout(self, layout: str) -> None: ...
+
     def known_files(self) -> Mapping[str, FileRecord]: ...
 
     def forget_files(self, names: Sequence[str]) -> None: ...
@@ -35,14 +40,24 @@ class IndexTarget(Protocol):
 
 
 def index_archive(
-    store: IndexTarget, root: Path, progress: Callable[[int, int], None] | None = None, parallel: bool = False
+    store: IndexTarget,
+    root: Path,
+    progress: Callable[[int, int], None] | None = None,
+    parallel: bool = False,
+    archive_format: str = "auto",
 ) -> IndexReport:
-    """(Re)index the archive at root into store; see Store.index_archive."""
+    """(Re)index the archive at root into store, read with the rules of its format (its layout
+    says, or archive_format); see Store.index_archive."""
     report = IndexReport()
     if not root.is_dir():
         raise FileNotFoundError(f"{root}: archive folder not found")
-    stats = reader.scan(root)
-    known = store.known_files()
+    layout = hugo.detect(root, archive_format)
+    report.format = layout.format
+    stats = reader.scan(layout.root)
+    # read every file again when the rules changed (another format, another section)
+    rules = f"{layout.format}:{layout.section}"
+    previous = store.known_files()
+    known = previous if store.index_layout() == rules else {}
     to_read: list[reader.FileStat] = []
     for stat in stats:
         old = known.get(stat.name)
@@ -52,14 +67,15 @@ def index_archive(
         else:
             to_read.append(stat)
     present = {s.name for s in stats}
-    gone = [name for name in known if name not in present]
+    gone = [name for name in previous if name not in present]
     report.removed = len(gone)
     if not to_read and not gone:
         return report
     with store.transaction():
         store.forget_files(gone)
+        store.set_index_layout(rules)
         done = len(stats) - len(to_read)
-        for chunk in reader.read_posts(root, to_read, parallel=parallel):
+        for chunk in reader.read_posts(layout, to_read, parallel=parallel):
             posts: dict[str, Post] = {}
             for r in chunk:
                 report.count(r.stat.name, r.status, r.reason)

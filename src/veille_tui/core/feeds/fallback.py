@@ -10,9 +10,12 @@ them as a URL or a local file.
 from __future__ import annotations
 
 import io
+import xml.sax
 
 from veille_tui.core.feeds.items import RawEntry
 from veille_tui.core.text import shorten
+
+MALFORMED = "malformed XML"
 
 
 def parse_with_feedparser(data: bytes) -> tuple[str, list[RawEntry], str | None] | str:
@@ -45,10 +48,17 @@ def parse_with_feedparser(data: bytes) -> tuple[str, list[RawEntry], str | None]
     bozo = None
     if fp.get("bozo"):
         exc = fp.get("bozo_exception")
-        bozo = shorten(str(exc) or type(exc).__name__)
+        bozo = describe_bozo(exc)
     if not entries:
         if bozo:
             return f"not a feed: {bozo}"
         if not fp.get("version"):
             return "not a feed: no RSS, Atom or JSON feed found"
     return title, entries, bozo
+
+
+def describe_bozo(exc: object) -> str:
+    """feedparser's complaint for the user: broken XML says so, with its line."""
+    if isinstance(exc, xml.sax.SAXParseException):
+        return f"{MALFORMED} at line {exc.getLineNumber()}: {shorten(exc.getMessage())}"
+    return shorten(str(exc) or type(exc).__name__)

@@ -65,6 +65,7 @@ class FetchResult:
     elapsed: float = 0.0
     bytes: int = 0  # decoded body size
     name: str = ""  # FetchRequest.name, for messages
+    warning: str | None = None  # read, but not all of it (malformed XML, entries dropped)
 
     @property
     def ok(self) -> bool:
@@ -232,6 +233,7 @@ async def _fetch_one(
             return result
         result.status = "ok"
         result.items = parsed.items
+        result.warning = parsed.warning
         result.etag = etag
         result.last_modified = last_modified
         return result

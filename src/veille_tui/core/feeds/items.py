@@ -2,8 +2,8 @@
 
 Each reader (fast.py, fallback.py, jsonfeed.py) gives RawEntry objects; build_items bounds and
 cleans every field, dates them in UTC, makes the link absolute, the body Markdown, and drops
-entries seen before (same guid, or same link when there is no guid) and entries with nothing to
-show.
+entries seen before (same guid, or same link when there is no guid) and entries with neither
+title nor link (counted: the feed's warning says how many).
 """
 
 from __future__ import annotations
@@ -40,11 +40,18 @@ class RawEntry:
 
 
 def build_items(entries: list[RawEntry], base_url: str) -> list[Item]:
+    return build(entries, base_url)[0]
+
+
+def build(entries: list[RawEntry], base_url: str) -> tuple[list[Item], int]:
+    """(items, how many entries were dropped for having neither title nor link)."""
     items: list[Item] = []
     seen: set[str] = set()
+    dropped = 0
     for e in entries:
         item = _build_item(e, base_url)
         if item is None:
+            dropped += 1
             continue
         key = item.guid or item.link
         if key:
@@ -52,14 +59,14 @@ def build_items(entries: list[RawEntry], base_url: str) -> list[Item]:
                 continue
             seen.add(key)
         items.append(item)
-    return items
+    return items, dropped
 
 
 def _build_item(e: RawEntry, base_url: str) -> Item | None:
     guid = clean(e.guid).strip()[:MAX_GUID] if e.guid else ""
     link = absolute_link(e.link, base_url)
     title = clip_line(e.title, MAX_TITLE)
-    if not (guid or link or title):
+    if not (link or title):  # nothing to show nor to open: dropped (and counted)
         return None
     date, ts = _date(e.date)
     if e.content is not None and len(e.content) >= len(e.summary or ""):

@@ -108,6 +108,19 @@ def iso(ts: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(ts))
 
 
+# An item dated more than this after it was fetched is listed at its fetch time (its own date is
+# kept in `items` and shown with the entry): a feed's clock or a typo must not pin it on top.
+FUTURE_SLACK = 86400
+
+
+def listed_when(date: str | None, ts: int | None, fetched: float) -> tuple[str, int]:
+    """The date an entry of this item is listed and sorted at: its own, unless it has none or it
+    lies more than FUTURE_SLACK ahead of the fetch."""
+    if date is None or ts is None or ts > fetched + FUTURE_SLACK:
+        return iso(fetched), int(fetched)
+    return date, ts
+
+
 def chunks(seq: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
     """Slices of at most size (SQLite caps the `?` of one statement)."""
     for start in range(0, len(seq), size):

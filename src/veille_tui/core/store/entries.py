@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from veille_tui.core.errors import QueryError
 from veille_tui.core.models import Entry
 from veille_tui.core.query import Query, compile_sql, parse
-from veille_tui.core.store.base import StoreBase, chunks, marks
+from veille_tui.core.store.base import FUTURE_SLACK, StoreBase, chunks, marks
 from veille_tui.core.store.rows import ENTRY_COLUMNS, EntryRow
 
 _ORDER = "ORDER BY e.ts DESC, e.id DESC"
@@ -73,15 +74,18 @@ class EntriesMixin(StoreBase):
         return [found[i] for i in ids if i in found]
 
     def entry(self, entry_id: int) -> Entry | None:
-        """One entry, with its body."""
+        """One entry, with its body (and the date its feed gave it, when that lies too far ahead of
+        its fetch to be listed by: see base.FUTURE_SLACK)."""
         r = self.db.execute(
-            f"SELECT {ENTRY_COLUMNS}, (SELECT body FROM entries_fts WHERE rowid = e.id) FROM entries e WHERE e.id = ?",
-            (entry_id,),
+            f"SELECT {ENTRY_COLUMNS}, (SELECT body FROM entries_fts WHERE rowid = e.id),"
+            " (SELECT i.date FROM items i WHERE i.entry_id = e.id AND i.ts > i.fetched + ? ORDER BY i.ts LIMIT 1)"
+            " FROM entries e WHERE e.id = ?",
+            (FUTURE_SLACK, entry_id),
         ).fetchone()
         if r is None:
             return None
-        *columns, body = r
-        return EntryRow._make(columns).to_entry(body=body)
+        *columns, body, feed_date = r
+        return replace(EntryRow._make(columns).to_entry(body=body), feed_date=feed_date)
 
     def item_for_draft(self, entry_id: int) -> tuple[Entry, list[str]] | None:
         """The entry with its body, and the tags of the feeds that brought it (for an archive draft)."""

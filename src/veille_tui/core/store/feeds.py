@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from veille_tui.core.enrich import Text
 from veille_tui.core.links import normalize_link
 from veille_tui.core.models import Feed, FeedStatus, FetchStatus, Item
-from veille_tui.core.store.base import FEED_NAME, chunks, iso, marks
+from veille_tui.core.store.base import FEED_NAME, chunks, listed_when, marks
 from veille_tui.core.store.rows import FeedRow, FeedState, StoredItem
 from veille_tui.core.store.tags import TagsMixin
 from veille_tui.core.text import normalize_tag
@@ -157,8 +157,7 @@ class FeedsMixin(TagsMixin):
                         item.link,
                         link_norm,
                         item.title,
-                        item.date or iso(now),
-                        item.ts or int(now),
+                        *listed_when(item.date, item.ts, now),
                         feed_name,
                         feed_name,
                         " ".join(tags),

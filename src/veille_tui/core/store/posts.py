@@ -24,14 +24,26 @@ FILE_COLUMNS = ", ".join(FileRecord._fields)
 
 class PostsMixin(TagsMixin):
     def index_archive(
-        self, root: Path, progress: Callable[[int, int], None] | None = None, parallel: bool = False
+        self,
+        root: Path,
+        progress: Callable[[int, int], None] | None = None,
+        parallel: bool = False,
+        archive_format: str = "auto",
     ) -> IndexReport:
         """(Re)index the archive: new and changed files are read, unchanged ones skipped, deleted
         ones leave the index. A file that cannot be read is a problem, never a stop.
 
         parallel: parse in a second process while this one writes (for the CLI: the TUI calls
-        this from a thread, where forking is unsafe)."""
-        return indexer.index_archive(self, root, progress, parallel=parallel)
+        this from a thread, where forking is unsafe). archive_format: auto (the layout says),
+        jekyll or hugo."""
+        return indexer.index_archive(self, root, progress, parallel=parallel, archive_format=archive_format)
+
+    def index_layout(self) -> str | None:
+        """The rules the files table was read with ("jekyll:", "hugo:posts"), None before any."""
+        return self._meta("index_layout")
+
+    def set_index_layout(self, layout: str) -> None:
+        self._set_meta("index_layout", layout)
 
     def known_files(self) -> dict[str, FileRecord]:
         """The archive's files as the last index saw them, by name."""

@@ -44,7 +44,9 @@ class StateMixin(StoreBase):
             for r in rows
         ]
 
-    def import_state(self, records: Iterable[dict[str, Any]]) -> int:
+    def import_state(self, records: Iterable[dict[str, Any]], unmatched: list[dict[str, Any]] | None = None) -> int:
+        """Apply state records to the entries they name; returns how many matched (the others are
+        appended to `unmatched` when given)."""
         changed = 0
         with self.transaction():
             for rec in records:
@@ -62,4 +64,36 @@ class StateMixin(StoreBase):
                         (int(bool(rec.get("read"))), int(bool(rec.get("starred"))), row[0]),
                     )
                     changed += 1
+                elif unmatched is not None:
+                    unmatched.append(rec)
         return changed
+
+    # State restored by `doctor --repair` for feed items that are not back yet: kept, and applied
+    # after each fetch as the items come back.
+
+    def keep_pending_state(self, records: list[dict[str, Any]]) -> None:
+        import json as json_mod
+
+        with self.transaction():
+            if records:
+                self._set_meta("pending_state", json_mod.dumps(records, ensure_ascii=False))
+            else:
+                self.db.execute("DELETE FROM meta WHERE key = 'pending_state'")
+
+    def pending_state(self) -> list[dict[str, Any]]:
+        import json as json_mod
+
+        raw = self._meta("pending_state")
+        records = json_mod.loads(raw) if raw else []
+        return [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
+
+    def apply_pending_state(self) -> int:
+        """Apply what waits for its items; returns how many records were applied."""
+        waiting = self.pending_state()
+        if not waiting:
+            return 0
+        left: list[dict[str, Any]] = []
+        with self.transaction():
+            applied = self.import_state(waiting, unmatched=left)
+            self.keep_pending_state(left)
+        return applied

@@ -8,7 +8,7 @@ from collections.abc import Collection, Mapping
 
 from veille_tui.core import enrich
 from veille_tui.core.enrich import Text
-from veille_tui.core.store.base import FEED_NAME, StoreBase, iso
+from veille_tui.core.store.base import FEED_NAME, FUTURE_SLACK, StoreBase, listed_when
 from veille_tui.core.store.rows import SEP, EntryItem, EntryText
 from veille_tui.core.text import fold
 
@@ -76,14 +76,15 @@ class TagsMixin(StoreBase):
         if entry.kind == "item":
             first = items[0]
             summary = max((it.summary for it in items), key=len)
-            dated = [it for it in items if it.ts is not None]
-            when = min(dated, key=lambda it: it.ts or 0) if dated else None
+            # the earliest date of its items, but a date far ahead of the item's fetch; else its first fetch
+            own = [(i.date, i.ts) for i in items if i.date and i.ts is not None and i.ts <= i.fetched + FUTURE_SLACK]
+            date, ts = min(own, key=lambda when: when[1] or 0) if own else listed_when(None, None, first.fetched)
             self.db.execute(
                 "UPDATE entries SET title = ?, date = ?, ts = ?, link = ?, link_norm = ?, source = ? WHERE id = ?",
                 (
                     first.title,
-                    when.date if when else iso(first.fetched),
-                    when.ts if when else int(first.fetched),
+                    date,
+                    ts,
                     first.link,
                     first.link_norm,
                     feeds[0],

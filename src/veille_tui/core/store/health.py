@@ -1,0 +1,77 @@
+"""What `doctor` asks the database, on a connection of its own that never migrates nor writes:
+integrity (`PRAGMA quick_check`), schema version, feeds that keep failing, the last index's
+problems. Works on a damaged file: every failure is an answer, not an exception."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from veille_tui.core.store.base import FEED_NAME
+from veille_tui.core.store.schema import SCHEMA_VERSION
+
+
+class FailingFeed(NamedTuple):
+    name: str
+    url: str
+    error: str
+    last_ok: float | None
+
+
+@dataclass
+class DatabaseHealth:
+    exists: bool
+    error: str | None = None  # the file cannot be opened or read at all
+    problems: list[str] = field(default_factory=list)  # quick_check's findings
+    version: int | None = None
+    current: int = SCHEMA_VERSION
+    failing: list[FailingFeed] = field(default_factory=list)  # failing for FAILING_FOR or more
+    index_problems: int = 0
+    entries: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.exists and self.error is None and not self.problems and (self.version or 0) <= self.current
+
+
+FAILING_FOR = 86400.0  # a feed failing for a day or more is worth a word
+
+
+def probe(path: Path, now: float | None = None) -> DatabaseHealth:
+    if not path.exists():
+        return DatabaseHealth(exists=False)
+    health = DatabaseHealth(exists=True)
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5.0)
+    except sqlite3.Error as exc:
+        health.error = str(exc)
+        return health
+    try:
+        db.execute("PRAGMA query_only = 1")
+        rows = [str(r[0]) for r in db.execute("PRAGMA quick_check(20)")]
+        if rows != ["ok"]:
+            health.problems = rows
+        health.version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        if not health.problems and health.version >= 1:
+            _facts(db, health, time.time() if now is None else now)
+    except sqlite3.Error as exc:
+        health.error = str(exc)
+    finally:
+        db.close()
+    return health
+
+
+def _facts(db: sqlite3.Connection, health: DatabaseHealth, now: float) -> None:
+    health.entries = int(db.execute("SELECT count(*) FROM entries").fetchone()[0])
+    health.index_problems = int(db.execute("SELECT count(*) FROM files WHERE status = 'problem'").fetchone()[0])
+    health.failing = [
+        FailingFeed._make(r)
+        for r in db.execute(
+            f"SELECT {FEED_NAME}, f.url, f.last_error, f.last_ok FROM feeds f WHERE f.active = 1"
+            " AND f.last_error IS NOT NULL AND (f.last_ok IS NULL OR f.last_ok < ?) ORDER BY 1",
+            (now - FAILING_FOR,),
+        )
+    ]

@@ -1,0 +1,220 @@
+"""`veille-tui doctor [--repair] [--json]`, run as a user runs it: a separate process, a real
+database file, a real archive, a local feed server (issue 13)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from tests.conftest import EXAMPLES
+
+from veille_tui.core.paths import data_dir, database_file
+
+HEALTHY_ENV = {"TERM": "xterm-256color", "TMUX": "", "COLORTERM": ""}
+CHECKS = ["config", "database", "schema", "archive", "feeds", "intel", "backups", "terminal", "clipboard"]
+
+
+def run(*args: str, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "veille_tui", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **HEALTHY_ENV, **(env or {})},
+        timeout=120,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"exit {result.returncode}: {result.stdout}{result.stderr}")
+    return result
+
+
+def doctor(*args: str, env: dict[str, str] | None = None) -> tuple[int, dict]:
+    result = run("--archive", str(EXAMPLES), "doctor", "--json", *args, env=env, check=False)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+def by_name(report: dict) -> dict[str, dict]:
+    return {c["name"]: c for c in report["checks"]}
+
+
+def truncate(path: Path) -> None:
+    with open(path, "r+b") as handle:
+        handle.truncate(path.stat().st_size // 2)
+
+
+@pytest.fixture
+def indexed():
+    run("--archive", str(EXAMPLES), "index")
+    return database_file()
+
+
+def test_healthy(indexed):
+    code, report = doctor()
+    assert code == 0 and report["ok"] is True and report["repair"] is None
+    checks = by_name(report)
+    assert list(checks) == CHECKS
+    assert all(c["ok"] for c in checks.values())
+    assert checks["database"]["detail"] == f"{indexed}: quick_check ok, 24 entries"
+    assert checks["schema"]["detail"].endswith("(current)")
+    assert "read as jekyll" in checks["archive"]["detail"]
+    plain = run("--archive", str(EXAMPLES), "doctor", check=False)
+    assert plain.returncode == 0 and plain.stdout.splitlines()[-1] == "9 of 9 checks hold"
+
+
+def test_truncated_database_is_found_and_repaired(indexed):
+    # state worth keeping, and its daily backup written by the first command of the day
+    run("--archive", str(EXAMPLES), "list", "--limit", "1")
+    listed = json.loads(run("--archive", str(EXAMPLES), "list", "--json", "--limit", "3").stdout)
+    from veille_tui.core.store import Store
+
+    with Store(indexed) as store:
+        store.set_starred(listed[0]["id"])
+        store.set_read(listed[1]["id"], False)
+    for old in data_dir().glob("state-*.json"):
+        old.unlink()
+    run("--archive", str(EXAMPLES), "tags")  # the day's first command (again): the backup
+    (backup_file,) = data_dir().glob("state-*.json")
+    assert backup_file.name == f"state-{date.today().isoformat()}.json"
+
+    truncate(indexed)
+    code, report = doctor()
+    assert code == 1 and report["ok"] is False
+    database = by_name(report)["database"]
+    assert database["ok"] is False and "damaged" in database["detail"]
+    assert database["fix"].startswith("veille-tui doctor --repair")
+    plain = run("--archive", str(EXAMPLES), "doctor", check=False)
+    assert (
+        plain.returncode == 1 and "FAIL  database" in plain.stdout and "fix: veille-tui doctor --repair" in plain.stdout
+    )
+
+    repaired = run("--archive", str(EXAMPLES), "doctor", "--repair", check=False)
+    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    assert "the damaged database was moved to" in repaired.stderr
+    assert "24 posts indexed" in repaired.stderr
+    assert f"2 read/starred states restored from {backup_file}" in repaired.stderr
+    assert "the feed items come back with the next `veille-tui fetch`" in repaired.stderr
+    assert repaired.stdout.splitlines()[-1] == "9 of 9 checks hold"
+    aside = [p.name for p in data_dir().iterdir() if ".damaged-" in p.name]
+    assert any(name.startswith("veille.db.damaged-") and name[-15:].replace("-", "").isdigit() for name in aside)
+    starred = json.loads(run("--archive", str(EXAMPLES), "list", "is:starred", "--json").stdout)
+    unread = json.loads(run("--archive", str(EXAMPLES), "list", "is:unread", "--json").stdout)
+    assert [e["title"] for e in starred] == [listed[0]["title"]]
+    assert [e["title"] for e in unread] == [listed[1]["title"]]
+    # a second repair has nothing to do
+    again = run("--archive", str(EXAMPLES), "doctor", "--repair", check=False)
+    assert again.returncode == 0 and "nothing to repair" in again.stderr
+
+
+def test_repair_restores_item_state_when_the_items_come_back(tmp_path, httpserver: HTTPServer):
+    items = "".join(
+        f"<item><title>Story {n}</title><link>https://news.example.org/{n}</link><guid>s{n}</guid></item>"
+        for n in range(5)
+    )
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title>{items}</channel></rss>',
+        content_type="application/rss+xml",
+    )
+    config = Path(os.environ["VEILLE_TUI_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'[[feeds]]\nurl = "{httpserver.url_for("/feed.xml")}"\ntitle = "Local"\n')
+    run("fetch")
+    stories = {e["title"]: e["id"] for e in json.loads(run("list", "--json").stdout)}
+    from veille_tui.core.store import Store
+
+    with Store(database_file()) as store:
+        store.set_read(stories["Story 1"])
+        store.set_starred(stories["Story 3"])
+    for old in data_dir().glob("state-*.json"):
+        old.unlink()
+    run("tags")
+    truncate(database_file())
+    repaired = run("doctor", "--repair", check=False)
+    assert "2 more wait for their feed items" in repaired.stderr, repaired.stderr
+    run("fetch")
+    after = {e["title"]: e for e in json.loads(run("list", "--json").stdout)}
+    assert after["Story 1"]["read"] and after["Story 3"]["starred"]
+    assert not after["Story 2"]["read"] and not after["Story 2"]["starred"]
+    with Store(database_file()) as store:
+        assert store.pending_state() == []
+
+
+def test_a_bad_config_is_the_first_finding(tmp_path):
+    config = Path(os.environ["VEILLE_TUI_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("[fetch]\ntimeout = 'soon'\n")
+    code, report = doctor()
+    checks = by_name(report)
+    assert code == 1 and checks["config"]["ok"] is False
+    assert "[fetch] timeout must be a positive float" in checks["config"]["detail"]
+    assert checks["archive"]["ok"] is True  # the rest is checked all the same
+
+
+def test_feeds_failing_for_a_day(indexed):
+    db = sqlite3.connect(indexed)
+    now = time.time()
+    db.execute(
+        "INSERT INTO feeds (url, config_url, title, last_fetch, last_ok, last_error, active)"
+        " VALUES ('https://dead.example/rss', 'https://dead.example/rss', 'Dead feed', ?, ?, 'HTTP 404 Not Found', 1)",
+        (now, now - 3 * 86400),
+    )
+    db.execute(
+        "INSERT INTO feeds (url, config_url, title, last_fetch, last_ok, last_error, active)"
+        " VALUES ('https://flaky.example/rss', 'https://flaky.example/rss', 'Flaky', ?, ?, 'timed out', 1)",
+        (now, now - 3600),
+    )
+    db.commit()
+    db.close()
+    code, report = doctor()
+    feeds = by_name(report)["feeds"]
+    assert code == 1 and feeds["ok"] is False
+    assert feeds["detail"] == "1 failing for a day or more: Dead feed (HTTP 404 Not Found)"
+
+
+def test_newer_schema(indexed):
+    db = sqlite3.connect(indexed)
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    code, report = doctor()
+    assert code == 1 and by_name(report)["schema"]["ok"] is False
+
+
+def test_terminal_and_tmux_clipboard(indexed, tmp_path):
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    tmux = fake / "tmux"
+    tmux.write_text("#!/bin/sh\necho off\n")
+    tmux.chmod(tmux.stat().st_mode | stat.S_IEXEC)
+    env = {"TMUX": "/tmp/tmux-0/default,1,0", "PATH": f"{fake}:{os.environ['PATH']}", "TERM": "dumb"}
+    code, report = doctor(env=env)
+    checks = by_name(report)
+    assert code == 1
+    assert checks["clipboard"]["ok"] is False and "set-clipboard on" in checks["clipboard"]["fix"]
+    assert checks["terminal"]["ok"] is False
+    tmux.write_text("#!/bin/sh\necho external\n")
+    code, report = doctor(env={**env, "TERM": "xterm"})
+    checks = by_name(report)
+    assert code == 0 and "16 colours" in checks["terminal"]["detail"]
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="no tmux here")
+def test_clipboard_with_the_real_tmux(indexed, tmp_path):
+    socket = tmp_path / "tmux.sock"
+    subprocess.run(["tmux", "-S", str(socket), "new-session", "-d", "-s", "doc", "sleep 30"], check=True)
+    try:
+        subprocess.run(["tmux", "-S", str(socket), "set", "-g", "set-clipboard", "off"], check=True)
+        code, report = doctor(env={"TMUX": f"{socket},1,0"})
+        # `tmux show-options` finds the server through $TMUX
+        assert by_name(report)["clipboard"]["ok"] is False
+        assert code == 1
+    finally:
+        subprocess.run(["tmux", "-S", str(socket), "kill-server"], check=False)
