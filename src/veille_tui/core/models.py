@@ -7,7 +7,6 @@ from typing import Any, Literal
 
 from veille_tui import __version__
 
-
 FetchStatus = Literal["ok", "unchanged", "error", "deferred"]
 """What became of one feed's fetch: stored, 304, failed, or not asked (its Retry-After is not over)."""
 
