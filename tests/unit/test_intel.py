@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import EXAMPLES
 
-from veille_tui.core import config, intel
+from veille_tui.core import config, intel, models
 from veille_tui.core.errors import ConfigError, IntelError, QueryError
 from veille_tui.core.library import Library
 from veille_tui.core.models import Item
@@ -363,7 +363,7 @@ def test_cve_intel_for_the_article_header(lib):
     fortios = known["CVE-2026-41001"]
     assert fortios.nvd == "https://nvd.nist.gov/vuln/detail/CVE-2026-41001"
     assert fortios.epss_text() == "EPSS 0.971 (99th percentile)"
-    assert known["CVE-2030-0001"] == intel.CveIntel("CVE-2030-0001")
+    assert known["CVE-2030-0001"] == models.CveIntel("CVE-2030-0001")
     assert fortios.to_json()["kev"]["dueDate"] == "2026-07-16"
 
 
@@ -371,7 +371,7 @@ def test_cve_intel_for_the_article_header(lib):
     ("value", "text"), [(99.99, "99th"), (1.2, "1st"), (12.5, "12th"), (22, "22nd"), (0.4, "<1st")]
 )
 def test_ordinal(value, text):
-    assert intel.ordinal(value) == text
+    assert models.ordinal(value) == text
 
 
 # --- status, the config --------------------------------------------------------------------------

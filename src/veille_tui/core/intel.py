@@ -23,7 +23,6 @@ import csv
 import gzip
 import io
 import json
-import math
 import re
 import threading
 import time
@@ -36,7 +35,16 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from veille_tui.core.config import IntelSettings
 from veille_tui.core.errors import IntelError
-from veille_tui.core.models import FetchSettings
+from veille_tui.core.models import (
+    INTEL_LABELS,
+    CveIntel,
+    CveSummary,
+    FetchSettings,
+    IntelKind,
+    IntelOutcome,
+    IntelStatus,
+    KevRecord,
+)
 from veille_tui.core.query import normalize_cve
 from veille_tui.core.store.intel import KevRow, SourceRow
 
@@ -45,10 +53,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-Kind = Literal["kev", "epss"]
+Kind = IntelKind
 KINDS: tuple[Kind, ...] = ("kev", "epss")
-LABELS: dict[str, str] = {"kev": "KEV catalogue", "epss": "EPSS scores"}
-NVD_URL = "https://nvd.nist.gov/vuln/detail/{cve}"
+LABELS = INTEL_LABELS
 
 INTEL_MAX_BYTES = 64 * 1024 * 1024  # decoded size cap of one download, file or decompressed gzip
 REFRESH_EVERY = 86400.0  # `fetch` refreshes a source at most once a day...
@@ -60,245 +67,37 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
-# --- what the front ends get ---------------------------------------------------------------------
+def kev_record(row: KevRow) -> KevRecord:
+    """A stored KEV row as the model the front ends get."""
+    return KevRecord(
+        cve=row.cve,
+        vendor=row.vendor,
+        product=row.product,
+        name=row.name,
+        date_added=row.date_added,
+        due_date=row.due_date,
+        ransomware=row.ransomware,
+        description=row.description,
+        action=row.action,
+        notes=row.notes,
+        cwes=tuple(row.cwes.split()),
+    )
 
 
-@dataclass(frozen=True)
-class KevRecord:
-    """A CVE's entry in CISA's Known Exploited Vulnerabilities catalogue."""
-
-    cve: str
-    vendor: str
-    product: str
-    name: str
-    date_added: str
-    due_date: str | None
-    ransomware: str  # knownRansomwareCampaignUse: "Known", "Unknown" (or "" when not given)
-    description: str = ""
-    action: str = ""
-    notes: str = ""
-    cwes: tuple[str, ...] = ()
-
-    @property
-    def known_ransomware(self) -> bool:
-        return self.ransomware.lower() == "known"
-
-    @classmethod
-    def from_row(cls, row: KevRow) -> KevRecord:
-        return cls(
-            cve=row.cve,
-            vendor=row.vendor,
-            product=row.product,
-            name=row.name,
-            date_added=row.date_added,
-            due_date=row.due_date,
-            ransomware=row.ransomware,
-            description=row.description,
-            action=row.action,
-            notes=row.notes,
-            cwes=tuple(row.cwes.split()),
-        )
-
-    def to_row(self) -> KevRow:
-        return KevRow(
-            self.cve,
-            self.vendor,
-            self.product,
-            self.name,
-            self.date_added,
-            self.due_date,
-            self.ransomware,
-            self.description,
-            self.action,
-            self.notes,
-            " ".join(self.cwes),
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        """CISA's own field names, so that the record reads as the catalogue has it."""
-        return {
-            "cveID": self.cve,
-            "vendorProject": self.vendor,
-            "product": self.product,
-            "vulnerabilityName": self.name,
-            "dateAdded": self.date_added,
-            "shortDescription": self.description,
-            "requiredAction": self.action,
-            "dueDate": self.due_date,
-            "knownRansomwareCampaignUse": self.ransomware,
-            "notes": self.notes,
-            "cwes": list(self.cwes),
-        }
-
-    def summary(self) -> str:
-        """One line: `KEV: added 2026-05-12, due 2026-06-02, known ransomware use`."""
-        parts = [f"added {self.date_added}"]
-        if self.due_date:
-            parts.append(f"due {self.due_date}")
-        if self.known_ransomware:
-            parts.append("known ransomware use")
-        return "KEV: " + ", ".join(parts)
-
-
-def nvd_url(cve: str) -> str:
-    return NVD_URL.format(cve=cve)
-
-
-@dataclass(frozen=True)
-class CveIntel:
-    """What is known of one CVE id: its KEV record and EPSS score, when loaded."""
-
-    cve: str
-    kev: KevRecord | None = None
-    epss: float | None = None
-    percentile: float | None = None
-
-    @property
-    def nvd(self) -> str:
-        return nvd_url(self.cve)
-
-    def epss_text(self) -> str | None:
-        """`EPSS 0.943 (99th percentile)`, or None without a score."""
-        if self.epss is None:
-            return None
-        text = f"EPSS {self.epss:.3f}"
-        if self.percentile is not None:
-            text += f" ({ordinal(self.percentile * 100)} percentile)"
-        return text
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "cve": self.cve,
-            "kev": self.kev.to_json() if self.kev else None,
-            "epss": self.epss,
-            "percentile": self.percentile,
-            "nvd": self.nvd,
-        }
-
-
-def ordinal(value: float) -> str:
-    """99.1 -> `99th`; below 1 -> `<1st`."""
-    n = math.floor(value)
-    if n < 1:
-        return "<1st"
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-@dataclass(frozen=True)
-class CveSummary:
-    """One line of `cves` and of the TUI's CVE screen."""
-
-    cve: str
-    entries: int
-    first_seen: str  # the date of the first entry naming it
-    last_seen: str
-    last_ts: int
-    sources: tuple[str, ...]
-    kev: KevRecord | None
-    epss: float | None
-    percentile: float | None
-    trend: float  # weighted mentions in the window
-    previous: float  # the same in the window before
-
-    @property
-    def change(self) -> float:
-        return self.trend - self.previous
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "cve": self.cve,
-            "entries": self.entries,
-            "first_seen": self.first_seen,
-            "last_seen": self.last_seen,
-            "sources": list(self.sources),
-            "kev": self.kev.to_json() if self.kev else None,
-            "epss": self.epss,
-            "percentile": self.percentile,
-            "trend": round(self.trend, 3),
-            "trend_previous": round(self.previous, 3),
-        }
-
-
-@dataclass(frozen=True)
-class IntelStatus:
-    """What is loaded of one source, from where, how old."""
-
-    name: Kind
-    count: int  # rows held now
-    origin: str | None
-    version: str | None
-    released: str | None
-    loaded: float | None
-    url: str | None
-    last_check: float | None
-    last_error: str | None
-
-    @property
-    def label(self) -> str:
-        return LABELS[self.name]
-
-    def age(self, now: float | None = None) -> float | None:
-        """Seconds since it was loaded (None: never)."""
-        if self.loaded is None:
-            return None
-        return max(0.0, (time.time() if now is None else now) - self.loaded)
-
-    def to_json(self, now: float | None = None) -> dict[str, Any]:
-        age = self.age(now)
-        return {
-            "name": self.name,
-            "count": self.count,
-            "origin": self.origin,
-            "version": self.version,
-            "released": self.released,
-            "loaded": _iso(self.loaded),
-            "age_hours": round(age / 3600, 1) if age is not None else None,
-            "url": self.url,
-            "last_check": _iso(self.last_check),
-            "last_error": self.last_error,
-        }
-
-
-@dataclass(frozen=True)
-class IntelOutcome:
-    """One source refreshed or imported, as reported to the user."""
-
-    name: Kind
-    status: Literal["ok", "unchanged", "error"]
-    origin: str
-    count: int = 0
-    version: str | None = None
-    error: str | None = None
-    note: str | None = None  # e.g. a new EPSS model, a count that does not match
-
-    @property
-    def label(self) -> str:
-        return LABELS[self.name]
-
-    def describe(self) -> str:
-        if self.status == "error":
-            return f"{self.label}: FAILED: {self.error}"
-        if self.status == "unchanged":
-            return f"{self.label}: unchanged ({self.origin})"
-        version = f", version {self.version}" if self.version else ""
-        note = f" ({self.note})" if self.note else ""
-        return f"{self.label}: {self.count:,} loaded from {self.origin}{version}{note}"
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "status": self.status,
-            "origin": self.origin,
-            "count": self.count,
-            "version": self.version,
-            "error": self.error,
-            "note": self.note,
-        }
-
-
-def _iso(ts: float | None) -> str | None:
-    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(ts)) if ts is not None else None
+def kev_row(record: KevRecord) -> KevRow:
+    return KevRow(
+        record.cve,
+        record.vendor,
+        record.product,
+        record.name,
+        record.date_added,
+        record.due_date,
+        record.ransomware,
+        record.description,
+        record.action,
+        record.notes,
+        " ".join(record.cwes),
+    )
 
 
 # --- reading files ---------------------------------------------------------------------------------
@@ -558,7 +357,7 @@ def load(
         source = SourceRow(
             "kev", origin, parsed.version, parsed.released, count, now, check[0], etag, last_modified, *check[1:]
         )
-        store.replace_kev([record.to_row() for record in parsed.records], source)
+        store.replace_kev([kev_row(record) for record in parsed.records], source)
         note = parsed.warning
     else:
         count = len(parsed.rows)
@@ -740,7 +539,7 @@ def cve_intel(store: Store, cves: Sequence[str]) -> dict[str, CveIntel]:
     return {
         cve: CveIntel(
             cve,
-            KevRecord.from_row(kev[cve]) if cve in kev else None,
+            kev_record(kev[cve]) if cve in kev else None,
             epss[cve].score if cve in epss else None,
             epss[cve].percentile if cve in epss else None,
         )
@@ -787,7 +586,7 @@ def cves(
             last_seen=r.last_seen,
             last_ts=r.last_ts,
             sources=_sources(r.sources),
-            kev=KevRecord.from_row(kev[r.cve]) if r.cve in kev else None,
+            kev=kev_record(kev[r.cve]) if r.cve in kev else None,
             epss=r.score,
             percentile=r.percentile,
             trend=r.trend,

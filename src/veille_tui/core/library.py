@@ -22,8 +22,18 @@ from veille_tui.core.archive import drafts
 from veille_tui.core.backup import daily as daily_backup
 from veille_tui.core.doctor import Check, Repair, repair, run_checks
 from veille_tui.core.errors import DraftError, DraftExists, IntelError, StoreError, explain_database_error
-from veille_tui.core.intel import CveIntel, CveSummary, IntelOutcome, IntelStatus, KevRecord
-from veille_tui.core.models import Entry, Feed, FeedOutcome, FeedStatus, IndexReport
+from veille_tui.core.models import (
+    CveIntel,
+    CveSummary,
+    Entry,
+    Feed,
+    FeedOutcome,
+    FeedStatus,
+    IndexReport,
+    IntelOutcome,
+    IntelStatus,
+    KevRecord,
+)
 from veille_tui.core.query import Query, compile_sql, parse
 from veille_tui.core.store import Store
 from veille_tui.core.text import normalize_tag
