@@ -121,8 +121,10 @@ def test_import_fetch_fold_refetch_and_failures(server, tmp_path):
     assert statuses.count("error") == 2
     assert statuses.count("unchanged") >= 1
     # the bumped stories carry an archived post's link: they fold into it, tag counts unchanged
-    bumped = [o for o in outcomes.values() if o["new"]]
-    assert bumped and all(o["new"] == 1 for o in bumped)
+    # (counted as already in the archive, not as new: issue 11, bug 3)
+    bumped = [o for o in outcomes.values() if o["new"] or o["archived"]]
+    assert bumped and all(o["new"] == 0 and o["archived"] == 1 for o in bumped)
+    assert f"0 new items, {len(bumped)} already in the archive" in second.stderr
     assert json.loads(cli(*archive, "tags", "--json").stdout) == after
     assert len(json.loads(cli(*archive, "list", "is:item", "--json").stdout)) == 3
     assert " 304" in log.read_text()

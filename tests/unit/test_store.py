@@ -72,7 +72,7 @@ def feed_id(store):
 
 
 def test_items_fold_into_posts_by_normalised_link(store):
-    new = store.record_fetch(
+    added = store.record_fetch(
         feed_id(store),
         status="ok",
         items=[
@@ -80,7 +80,8 @@ def test_items_fold_into_posts_by_normalised_link(store):
             item(2, link="https://example.com/news/c"),
         ],
     )
-    assert new == 2
+    # issue 11, bug 3: the item folded into a post is not counted as new, but apart
+    assert added.new == 1 and added.archived == 1
     assert store.count() == 3
     post_a = store.entries("+bleepingcomp")[0]
     assert post_a.kind == "post" and post_a.feeds == ("Example News",)
@@ -114,8 +115,8 @@ def test_fragment_is_not_stripped(store):
 
 def test_items_without_guid_dedupe_by_link_and_refetch_adds_nothing(store):
     items = [item(1, link="https://example.com/z", guid=""), item(2, link="https://example.com/y", guid="")]
-    assert store.record_fetch(feed_id(store), status="ok", items=items) == 2
-    assert store.record_fetch(feed_id(store), status="ok", items=items) == 0
+    assert store.record_fetch(feed_id(store), status="ok", items=items).new == 2
+    assert store.record_fetch(feed_id(store), status="ok", items=items).new == 0
     assert store.count("is:item") == 2
 
 

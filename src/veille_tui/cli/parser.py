@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import difflib
+import re
+from typing import Any, NoReturn
 
 from veille_tui import __version__
 
@@ -27,6 +29,25 @@ def _global_options(parser: argparse.ArgumentParser, top: bool) -> None:
     parser.add_argument("--archive", metavar="DIR", default=default, help="the Jekyll _posts folder")
 
 
+_INVALID_CHOICE = re.compile(r"invalid choice: '?([^'\s]*)'? \(choose from (.*)\)")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with a mistyped sub-command answered by the nearest one (`fech`: did you mean
+    `fetch`?) instead of the list of all of them."""
+
+    def error(self, message: str) -> NoReturn:
+        m = _INVALID_CHOICE.search(message)
+        if m:
+            typed = m.group(1)
+            choices = [c.strip().strip("'") for c in m.group(2).split(",")]
+            near = difflib.get_close_matches(typed, choices, n=1, cutoff=0.5)
+            message = f"{typed!r} is not a command of {self.prog}" + (
+                f"; did you mean {near[0]!r}?" if near else f" (one of: {', '.join(choices)})"
+            )
+        super().error(message)
+
+
 def _count(text: str) -> int:
     try:
         value = int(text)
@@ -38,7 +59,7 @@ def _count(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="veille-tui",
         description="A keyboard-driven terminal reader for security watch: feeds, tags and a Jekyll archive.",
         epilog=EPILOG,
@@ -48,13 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
     _global_options(parser, top=True)
     parser.add_argument("--theme", metavar="NAME", help="TUI theme (see `veille-tui themes`)")
     parser.add_argument("--offline", action="store_true", help="TUI without network: cache and archive only")
+    # global: `veille-tui --json list` as `veille-tui list --json` (a command's own --json does not
+    # reset it: its default is SUPPRESS)
+    parser.add_argument("--json", action="store_true", help="one JSON document on stdout (commands that print data)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help: str, json_flag: bool = True, within: Any = sub) -> argparse.ArgumentParser:
         p: argparse.ArgumentParser = within.add_parser(name, help=help, description=help)
         _global_options(p, top=False)
         if json_flag:
-            p.add_argument("--json", action="store_true", help="one JSON document on stdout")
+            p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="one JSON document on stdout")
         return p
 
     p = command("fetch", "refresh all feeds, or the named ones")
@@ -93,7 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", default="")
     p.add_argument("--tag", action="append", default=[], help="tag given to every item (repeatable)")
     p = command("remove", "unsubscribe (by URL or title)", json_flag=False, within=fsub)
-    p.add_argument("name", metavar="URL|NAME")
+    p.add_argument("name", metavar="URL|NAME", nargs="?")
+    p.add_argument("--builtin", action="store_true", help="unsubscribe from every built-in default feed")
     p = command("import", "subscribe to the feeds of an OPML file", within=fsub)
     p.add_argument("file", metavar="FILE.opml")
     p = command("export", "write the subscriptions as OPML 2.0", json_flag=False, within=fsub)

@@ -19,6 +19,7 @@ def describe(outcome: FeedOutcome) -> str:
     if outcome.status == "deferred":
         return f"deferred   {name}: {clean_line(outcome.error or '')}"
     text = f"ok         {name}: {outcome.items} items, {outcome.new} new"
+    text += f", {outcome.archived} already in the archive" if outcome.archived else ""
     return text + (f" ({clean_line(outcome.warning)})" if outcome.warning else "")
 
 
@@ -30,7 +31,8 @@ def summary(outcomes: Sequence[FeedOutcome], elapsed: float) -> str:
     new = sum(o.new for o in outcomes)
     text = f"{len(outcomes)} feeds in {elapsed:.1f} s: {fetched} fetched, {unchanged} unchanged, {len(failed)} failed"
     text += f", {deferred} deferred (Retry-After)" if deferred else ""
-    text += f"; {new} new items"
+    archived = sum(o.archived for o in outcomes)
+    text += f"; {new} new items" + (f", {archived} already in the archive" if archived else "")
     if failed:
         text += "\nfailed (their earlier items are kept):" + "".join(
             f"\n  {clean_line(o.name)} <{clean_line(o.url)}>: {clean_line(o.error or 'failed')}" for o in failed

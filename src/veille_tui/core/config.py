@@ -250,6 +250,10 @@ def write_feeds(path: Path, feeds: list[Feed] | tuple[Feed, ...]) -> None:
     import tomlkit
 
     doc = _load_document(path)
+    if not feeds:  # none at all (not the built-in ones): an empty array says so
+        doc["feeds"] = tomlkit.array()
+        _save_document(path, doc)
+        return
     array = tomlkit.aot()
     for feed in feeds:
         table = tomlkit.table()
@@ -289,4 +293,17 @@ def write_value(path: Path, key: str, value: Any) -> None:
     """Set one top-level key (theme, archive...) keeping the rest of the file."""
     doc = _load_document(path)
     doc[key] = value
+    _save_document(path, doc)
+
+
+def write_query(path: Path, name: str, query: str) -> None:
+    """Add (or replace) the saved query `name` of [queries], keeping the rest of the file."""
+    import tomlkit
+
+    doc = _load_document(path)
+    table = doc.get("queries")
+    if table is None:
+        table = tomlkit.table()
+        doc["queries"] = table
+    table[name] = query
     _save_document(path, doc)

@@ -11,17 +11,18 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from veille_tui.core import config as config_mod
+from veille_tui.core import hints, history, paths
 from veille_tui.core import intel as intel_mod
-from veille_tui.core import paths
 from veille_tui.core.archive import drafts
 from veille_tui.core.backup import daily as daily_backup
 from veille_tui.core.doctor import Check, Repair, repair, run_checks
-from veille_tui.core.errors import DraftError, DraftExists, IntelError, StoreError, explain_database_error
+from veille_tui.core.errors import DraftError, DraftExists, IntelError, QueryError, StoreError, explain_database_error
 from veille_tui.core.models import (
     CveIntel,
     CveSummary,
@@ -175,6 +176,17 @@ class Library:
             self.store.sync_feeds(self.settings.feeds)
         return self.store.feed_statuses()
 
+    def feed_health(self) -> list[tuple[Feed, FeedStatus | None]]:
+        """Each subscribed feed with its health (`feeds list`): None for a feed the database has
+        not seen (no database yet: none is created for this)."""
+        feeds = self.feeds_with_titles(self.settings.feeds)
+        if not self.database_exists():
+            return [(feed, None) for feed in feeds]
+        statuses = self.feed_statuses()
+        by_url = {status.url: status for status in statuses}
+        by_title = {status.title: status for status in statuses}
+        return [(feed, by_url.get(feed.url) or by_title.get(feed.title)) for feed in feeds]
+
     def feeds_with_titles(self, feeds: Iterable[Feed]) -> list[Feed]:
         """Feeds subscribed without a title take the title the feed gave on its last fetch."""
         from dataclasses import replace
@@ -203,8 +215,57 @@ class Library:
     def set_starred(self, entry_id: int, starred: bool = True) -> None:
         self.store.set_starred(entry_id, starred)
 
-    def mark_all_read(self, ids: Sequence[int]) -> None:
-        self.store.mark_all_read(ids)
+    def mark_all_read(self, ids: Sequence[int]) -> int:
+        """Mark these entries read; returns how many were unread."""
+        return self.store.mark_all_read(ids)
+
+    def first_unread(self, ids: Sequence[int]) -> int | None:
+        """The position in `ids` of the first unread entry, None when all are read."""
+        return self.store.first_unread(ids)
+
+    def next_unread(self, query: str, ts: int, entry_id: int, forward: bool = True) -> int | None:
+        """The id of the first unread entry of the view `query` below the entry (ts, entry_id) of
+        its list, or above it (forward=False); None: there is none (`n`, `N`)."""
+        return self.store.next_unread_id(query, ts, entry_id, forward)
+
+    def view_counts(self, views: Iterable[tuple[str, str]]) -> dict[str, int | None]:
+        """Entries of each (view id, query): the sidebar's views (None: a query this store cannot
+        answer, such as a flag a newer version brings)."""
+        counts: dict[str, int | None] = {}
+        for view_id, query in views:
+            try:
+                counts[view_id] = self.count(query)
+            except QueryError:
+                counts[view_id] = None
+        return counts
+
+    def tag_hint(self, query: str) -> hints.TagHint | None:
+        """When `query` names a +tag that no entry has: what to say, and the words search to offer
+        instead (None: every tag it names exists)."""
+        parsed = parse(query)
+        if not parsed.tags:
+            return None
+        return hints.tag_hint(parsed, self.tag_counts(), self.count)
+
+    # --- query history and saved queries ---------------------------------------------------------
+
+    @property
+    def history_path(self) -> Path:
+        return self.db_path.parent / history.FILE_NAME
+
+    def query_history(self) -> list[str]:
+        """The last queries typed (the TUI's `/`), oldest first, kept across runs."""
+        return history.load(self.history_path)
+
+    def remember_query(self, query: str) -> list[str]:
+        """Add a query to the history; returns the history."""
+        return history.remember(self.history_path, query)
+
+    def save_query(self, name: str, query: str) -> None:
+        """Save `query` as `name` in the config's [queries] (the sidebar lists them)."""
+        config_mod.write_query(Path(self.settings.path), name, query)
+        queries = tuple((n, q) for n, q in self.settings.queries if n != name) + ((name, query),)
+        self.settings = replace(self.settings, queries=queries)
 
     def export_state(self) -> list[dict[str, Any]]:
         return self.store.export_state()

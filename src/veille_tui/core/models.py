@@ -50,8 +50,27 @@ class FeedStatus:
     tags: tuple[str, ...]
     unread: int
     total: int
-    last_fetch: str | None
+    last_fetch: str | None  # local time, YYYY-MM-DD HH:MM
     last_error: str | None
+    last_ok: str | None = None  # the last successful fetch (same form)
+    failures: int = 0  # fetches failed in a row since the last success
+
+    @property
+    def failing(self) -> bool:
+        return bool(self.last_error)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "title": self.title,
+            "tags": list(self.tags),
+            "items": self.total,
+            "unread": self.unread,
+            "last_fetch": self.last_fetch,
+            "last_ok": self.last_ok,
+            "last_error": self.last_error,
+            "failures": self.failures,
+        }
 
 
 @dataclass(frozen=True)
@@ -173,6 +192,7 @@ class FeedOutcome:
     error: str | None = None
     items: int = 0
     warning: str | None = None  # e.g. items whose date could not be read
+    archived: int = 0  # items not seen before whose story is already a post of the archive (not in `new`)
 
 
 # --- CVE intelligence (core/intel.py reads, loads and downloads it) -----------------------------

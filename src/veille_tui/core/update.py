@@ -52,7 +52,7 @@ def update_feeds(
 
     def record(result: Any) -> FeedOutcome:
         feed_id, title = by_url[result.url]
-        new = store.record_fetch(
+        added = store.record_fetch(
             feed_id,
             status=result.status,
             items=result.items,
@@ -65,7 +65,14 @@ def update_feeds(
         )
         warning = fetch_warning(result.warning, result.items, time.time())
         return FeedOutcome(
-            title or result.url, result.url, result.status, new, result.error, len(result.items), warning
+            title or result.url,
+            result.url,
+            result.status,
+            added.new,
+            result.error,
+            len(result.items),
+            warning,
+            archived=added.archived,
         )
 
     def report(result: Any, outcome: FeedOutcome) -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 from veille_tui.cli.output import emit_json, err
 from veille_tui.core import config as config_mod
 from veille_tui.core.library import Library
-from veille_tui.core.models import Feed
+from veille_tui.core.models import Feed, FeedStatus
+from veille_tui.core.text import clean_line
 
 
 def config_required(args: Namespace) -> bool:
@@ -24,23 +25,49 @@ def run(args: Namespace, lib: Library) -> int:
     if action == "add":
         return _add(settings, args)
     if action == "remove":
-        return _remove(settings, args.name)
+        return _remove(settings, args.name, builtin=args.builtin)
     if action == "import":
         return _import(settings, Path(args.file), args.json)
     return _export(lib, settings, args.file)
 
 
 def _list(lib: Library, settings: config_mod.Settings, as_json: bool) -> int:
-    feeds = lib.feeds_with_titles(settings.feeds)
+    """Each feed with its health: last success, last error, failures in a row, items, unread."""
+    health = lib.feed_health()
     if as_json:
-        emit_json([{"url": f.url, "title": f.title, "tags": list(f.tags)} for f in feeds])
+        emit_json(
+            [
+                {"url": f.url, "title": f.title, "tags": list(f.tags), **_health_json(status)}
+                for f, status in health
+            ]
+        )
         return 0
     if not settings.feeds_from_config:
-        err(f"(built-in default feeds: no [[feeds]] in {settings.path})")
-    for feed in feeds:
+        err(f"(built-in default feeds: no [[feeds]] in {settings.path}; `feeds remove --builtin` drops them)")
+    for feed, status in health:
         tags = " ".join("+" + t for t in feed.tags)
-        print(f"{feed.title or '-':<28} {feed.url}  {tags}")
+        print(f"{feed.title or '-':<28} {feed.url}  {tags}".rstrip())
+        print(f"    {_health_line(status)}")
     return 0
+
+
+def _health_json(status: FeedStatus | None) -> dict[str, object]:
+    fields = ("items", "unread", "last_fetch", "last_ok", "last_error", "failures")
+    if status is None:
+        return {name: 0 if name in ("items", "unread", "failures") else None for name in fields}
+    data = status.to_json()
+    return {name: data[name] for name in fields}
+
+
+def _health_line(status: FeedStatus | None) -> str:
+    if status is None or not status.last_fetch:
+        return "never fetched"
+    counts = f"{status.total} items, {status.unread} unread"
+    if status.failing:
+        times = f"{status.failures} failures in a row" if status.failures > 1 else "failed"
+        ok = f"last success {status.last_ok}" if status.last_ok else "never fetched successfully"
+        return f"FAILING ({times}, {ok}): {clean_line(status.last_error)} · {counts}"
+    return f"ok, last success {status.last_ok or status.last_fetch} · {counts}"
 
 
 def _valid_url(url: str) -> bool:
@@ -50,10 +77,27 @@ def _valid_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
+def _scheme_hint(url: str) -> str:
+    """`127.0.0.1:8000/x.xml` -> `http://127.0.0.1:8000/x.xml`: what was probably meant ("" when
+    nothing is)."""
+    if "://" in url or not url or url.startswith(("/", ".")):
+        return ""
+    host = url.split("/", 1)[0].split(":", 1)[0].lower()
+    local = host in ("localhost", "127.0.0.1", "::1") or host.replace(".", "").isdigit()
+    if "." not in host and not local:
+        return ""
+    guess = ("http://" if local else "https://") + url
+    return guess if _valid_url(guess) else ""
+
+
 def _add(settings: config_mod.Settings, args: Namespace) -> int:
     url = args.url.strip()
     if not _valid_url(url):
-        err(f"veille-tui: {url}: only http(s) feed URLs can be subscribed")
+        hint = _scheme_hint(url)
+        err(
+            f"veille-tui: {url}: only http(s) feed URLs can be subscribed"
+            + (f"; did you mean {hint} ? (veille-tui feeds add {hint})" if hint else "")
+        )
         return 2
     if any(f.url == url for f in settings.feeds):
         err(f"veille-tui: already subscribed: {url}")
@@ -67,12 +111,21 @@ def _add(settings: config_mod.Settings, args: Namespace) -> int:
         err(f"(tags written as: {' '.join(tags) or 'none'})")
     feeds = [*settings.feeds, Feed(url, args.title.strip(), tags)]
     config_mod.write_feeds(settings.path, feeds)
-    kept = "" if settings.feeds_from_config else f"; the {len(settings.feeds)} built-in feeds are kept there too"
-    err(f"subscribed to {url} ({len(feeds)} feeds in {settings.path}{kept})")
+    err(f"subscribed to {url} ({len(feeds)} feeds in {settings.path})")
+    if not settings.feeds_from_config:
+        err(
+            f"the {len(settings.feeds)} built-in default feeds were written there too, to be kept:"
+            " `veille-tui feeds remove --builtin` drops them all (a host without egress wants none)"
+        )
     return 0
 
 
-def _remove(settings: config_mod.Settings, name: str) -> int:
+def _remove(settings: config_mod.Settings, name: str | None, builtin: bool = False) -> int:
+    if builtin:
+        return _remove_builtin(settings)
+    if not name:
+        err("veille-tui: feeds remove: give a feed's URL or title, or --builtin")
+        return 2
     low = name.lower()
     matches = [f for f in settings.feeds if f.url == name] or [f for f in settings.feeds if f.title.lower() == low]
     if not matches:
@@ -81,11 +134,26 @@ def _remove(settings: config_mod.Settings, name: str) -> int:
         err(f"veille-tui: no subscribed feed matches {name!r}")
         return 1
     if len(matches) > 1:
-        err(f"veille-tui: {name!r} matches {len(matches)} feeds; give the URL: " + ", ".join(f.url for f in matches))
+        err(f"veille-tui: {name!r} matches {len(matches)} feeds; give the URL of the one to remove:")
+        for feed in matches:
+            err(f"  {feed.title or '-'}  {feed.url}")
         return 1
     feeds = [f for f in settings.feeds if f is not matches[0]]
     config_mod.write_feeds(settings.path, feeds)
     err(f"unsubscribed from {matches[0].url}")
+    return 0
+
+
+def _remove_builtin(settings: config_mod.Settings) -> int:
+    """Every built-in default feed unsubscribed at once; the others stay."""
+    builtin = {f.url for f in config_mod.DEFAULT_FEEDS}
+    feeds = [f for f in settings.feeds if f.url not in builtin]
+    removed = len(settings.feeds) - len(feeds)
+    if not removed:
+        err("no built-in feed is subscribed")
+        return 0
+    config_mod.write_feeds(settings.path, feeds)
+    err(f"unsubscribed from the {removed} built-in feeds ({len(feeds)} feeds left in {settings.path})")
     return 0
 
 

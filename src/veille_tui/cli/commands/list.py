@@ -13,6 +13,10 @@ def run(args: Namespace, lib: Library) -> int:
     refresh_index(lib)
     query = " ".join(args.query)
     entries = lib.entries(query, limit=max(args.limit, 0))
+    if not entries:
+        hint = lib.tag_hint(query)  # `+fortinet`, a tag no entry has: say so, and what finds some
+        if hint is not None:
+            err(f"veille-tui: {hint.message}")
     if args.json:
         emit_json([e.to_json() for e in entries])
     else:

@@ -1,8 +1,9 @@
 """Feed HTML → Markdown for the article view: bounded, cleaned, links made absolute and safe.
 
 Script, style and similar elements go with their content before the conversion (markdownify,
-MIT); images keep their text only; a link survives only as http(s) or mailto, relative links
-resolved against the item's own link (or the feed URL).
+MIT); images stay as Markdown images (the article shows them as `[image: alt]`), with an http(s)
+source or none; a link survives only as http(s) or mailto, relative links resolved against the
+item's own link (or the feed URL).
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ _DROP_OPEN = re.compile(r"<(script|style|noscript|template|head|title)\b", re.IG
 _CLOSE_RE: dict[str, re.Pattern[str]] = {}
 # a Markdown link; its URL may hold balanced parentheses: javascript:alert(1), /wiki/Foo_(bar)
 _MD_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?((?:\s+\"[^\"\n]*\")?)\s*\)")
+# a link whose text is an image: [![alt](src)](url)
+_MD_LINKED_IMAGE = re.compile(
+    r"()\[(!\[[^\]\n]*\]\([^()\s]*\))\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?((?:\s+\"[^\"\n]*\")?)\s*\)"
+)
 _SAFE_LINK_SCHEMES = ("http", "https", "mailto")
 # elements whose text is never content
 _SCRIPTS = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.I | re.S)
@@ -36,6 +41,7 @@ def body_to_markdown(body: str, content_type: str, base_url: str) -> str:
         md = html_to_markdown(_drop_elements(body))
         if "](" in md:
             md = _MD_LINK.sub(lambda m: _fix_md_link(m, base_url), md)
+            md = _MD_LINKED_IMAGE.sub(lambda m: _fix_md_link(m, base_url), md)
     else:
         md = clean(body).strip()
     if len(md) > MAX_BODY:
@@ -57,7 +63,7 @@ def html_to_markdown(fragment: str | None) -> str:
             fragment,
             heading_style="ATX",
             bullets="-",
-            strip=["script", "style", "iframe", "object", "embed", "form", "img"],
+            strip=["script", "style", "iframe", "object", "embed", "form"],
         )
     except Exception:  # a pathological document: fall back to the text alone
         md = re.sub(r"<[^>]*>", " ", fragment)
@@ -91,22 +97,22 @@ def _drop_elements(fragment: str) -> str:
 
 def _fix_md_link(m: re.Match[str], base_url: str) -> str:
     bang, text, url, title = m.groups()
-    if bang:  # an image that got through: keep its text only
-        return text
+    # a link without a safe target keeps its text; an image its alt text (shown `[image: alt]`)
+    unsafe = f"![{text}]()" if bang else text
     try:
         scheme = urlsplit(url).scheme.lower()
     except ValueError:
-        return text
-    if scheme in _SAFE_LINK_SCHEMES:
+        return unsafe
+    if scheme in _SAFE_LINK_SCHEMES and not (bang and scheme == "mailto"):
         return m.group(0)
     if scheme or not url or not base_url:  # javascript:, data:, file:... or nothing to join with
-        return text
+        return unsafe
     if url.startswith("#"):
-        return text
+        return unsafe
     try:
         absolute = urljoin(base_url, url)
     except ValueError:
-        return text
+        return unsafe
     if urlsplit(absolute).scheme not in ("http", "https"):
-        return text
-    return f"[{text}]({absolute}{title})"
+        return unsafe
+    return f"{bang}[{text}]({absolute}{title})"

@@ -57,6 +57,20 @@ class EntriesMixin(StoreBase):
         found: list[int] = json.loads(ids)
         return found
 
+    def next_unread_id(
+        self, query: Query | str | None, ts: int, entry_id: int, forward: bool = True
+    ) -> int | None:
+        """The first unread entry of `query` after the entry (ts, entry_id) in the lists' order
+        (newest first), or before it (forward=False); a walk down the index of unread entries."""
+        where, params = self._where(query)
+        if forward:
+            after, order = "(e.ts < ? OR (e.ts = ? AND e.id < ?))", _ORDER
+        else:
+            after, order = "(e.ts > ? OR (e.ts = ? AND e.id > ?))", "ORDER BY e.ts ASC, e.id ASC"
+        sql = f"SELECT e.id FROM entries e WHERE {where} AND e.read = 0 AND {after} {order} LIMIT 1"
+        rows = self._run(sql, [*params, ts, ts, entry_id])
+        return int(rows[0][0]) if rows else None
+
     def entries(self, query: Query | str | None = None, limit: int = 100, offset: int = 0) -> list[Entry]:
         where, params = self._where(query)
         sql = f"SELECT {ENTRY_COLUMNS} FROM entries e WHERE {where} {_ORDER}"

@@ -11,7 +11,7 @@ from veille_tui.core.enrich import Text
 from veille_tui.core.links import normalize_link
 from veille_tui.core.models import Feed, FeedStatus, FetchStatus, Item
 from veille_tui.core.store.base import FEED_NAME, chunks, listed_when, marks
-from veille_tui.core.store.rows import FeedRow, FeedState, StoredItem
+from veille_tui.core.store.rows import Added, FeedRow, FeedState, StoredItem
 from veille_tui.core.store.tags import TagsMixin
 from veille_tui.core.text import normalize_tag
 
@@ -89,19 +89,20 @@ class FeedsMixin(TagsMixin):
         final_url: str | None = None,
         site_title: str | None = None,
         retry_after: float | None = None,
-    ) -> int:
-        """Store one feed's fetch outcome; returns how many new items it brought.
-        A failed feed keeps its items and shows its error."""
+    ) -> Added:
+        """Store one feed's fetch outcome; returns how many new items it brought, and how many of
+        them joined a post of the archive. A failed feed keeps its items and shows its error."""
         now = time.time()
         with self.transaction():
             if status == "error":
                 self.db.execute(
-                    "UPDATE feeds SET last_fetch = ?, last_error = ?, retry_after = ? WHERE id = ?",
+                    "UPDATE feeds SET last_fetch = ?, last_error = ?, retry_after = ?, failures = failures + 1"
+                    " WHERE id = ?",
                     (now, error or "failed", now + retry_after if retry_after else None, feed_id),
                 )
-                return 0
+                return Added(0)
             self.db.execute(
-                "UPDATE feeds SET last_fetch = ?, last_ok = ?, last_error = NULL, retry_after = NULL,"
+                "UPDATE feeds SET last_fetch = ?, last_ok = ?, last_error = NULL, retry_after = NULL, failures = 0,"
                 " etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),"
                 " site_title = COALESCE(?, site_title) WHERE id = ?",
                 (now, now, etag, last_modified, site_title, feed_id),
@@ -113,11 +114,11 @@ class FeedsMixin(TagsMixin):
                 if clash is None:
                     self.db.execute("UPDATE feeds SET url = ? WHERE id = ?", (final_url, feed_id))
             if status != "ok":
-                return 0
+                return Added(0)
             return self._add_items(feed_id, items, now)
 
-    def _add_items(self, feed_id: int, items: Sequence[Item], now: float) -> int:
-        new = 0
+    def _add_items(self, feed_id: int, items: Sequence[Item], now: float) -> Added:
+        new = archived = 0
         touched: set[int] = set()  # existing entries that changed: recomputed from their items
         fresh: dict[int, Item] = {}  # entries made here from one item: written directly, in bulk
         feed_name, raw_tags = self.db.execute(
@@ -144,9 +145,13 @@ class FeedsMixin(TagsMixin):
             entry_id: int | None = None
             if link_norm:
                 row = self.db.execute(
-                    "SELECT id FROM entries WHERE link_norm = ? ORDER BY kind = 'post' DESC, id LIMIT 1", (link_norm,)
+                    "SELECT id, kind FROM entries WHERE link_norm = ? ORDER BY kind = 'post' DESC, id LIMIT 1",
+                    (link_norm,),
                 ).fetchone()
-                entry_id = row[0] if row else None
+                if row:
+                    entry_id = row[0]
+                    if row[1] == "post":
+                        archived += 1
             categories = [t for t in map(normalize_tag, item.categories) if t]
             if entry_id is None:
                 tags = list(dict.fromkeys([*feed_tags, *categories]))
@@ -202,7 +207,7 @@ class FeedsMixin(TagsMixin):
             else:
                 changed[entry_id] = text
         self._enrich(changed, changed)
-        return new
+        return Added(new - archived, archived)
 
     def prune(self, retention_days: int, now: float | None = None) -> int:
         """Drop items older than their feed's retention (its own retention_days, else this one),
@@ -234,8 +239,8 @@ class FeedsMixin(TagsMixin):
         rows = [
             FeedRow._make(r)
             for r in self.db.execute(
-                f"SELECT f.id, f.url, {FEED_NAME}, f.tags, f.last_fetch, f.last_error FROM feeds f WHERE f.active = 1"
-                f" ORDER BY lower({FEED_NAME}), f.url"
+                f"SELECT f.id, f.url, {FEED_NAME}, f.tags, f.last_fetch, f.last_error, f.last_ok, f.failures"
+                f" FROM feeds f WHERE f.active = 1 ORDER BY lower({FEED_NAME}), f.url"
             )
         ]
         return [
@@ -246,8 +251,15 @@ class FeedsMixin(TagsMixin):
                 tags=tuple(json.loads(r.tags)),
                 unread=unread.get(r.id, 0),
                 total=totals.get(r.id, 0),
-                last_fetch=time.strftime("%Y-%m-%d %H:%M", time.localtime(r.last_fetch)) if r.last_fetch else None,
+                last_fetch=_local(r.last_fetch),
                 last_error=r.last_error,
+                last_ok=_local(r.last_ok),
+                failures=r.failures,
             )
             for r in rows
         ]
+
+
+def _local(ts: float | None) -> str | None:
+    """A time as the feeds' health shows it: local, to the minute."""
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts)) if ts else None

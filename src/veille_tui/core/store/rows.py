@@ -106,6 +106,14 @@ class FeedState(NamedTuple):
     last_modified: str | None
 
 
+class Added(NamedTuple):
+    """What one fetch of a feed stored: items not seen before, those whose story is already a post
+    of the archive counted apart (the fetch says "5 new, 700 already in the archive")."""
+
+    new: int
+    archived: int = 0
+
+
 class FeedRow(NamedTuple):
     """A feed as its status line shows it."""
 
@@ -115,6 +123,8 @@ class FeedRow(NamedTuple):
     tags: str  # JSON list
     last_fetch: float | None
     last_error: str | None
+    last_ok: float | None
+    failures: int  # fetches failed in a row since the last success
 
 
 class StateRow(NamedTuple):

@@ -110,8 +110,14 @@ CREATE TABLE intel_sources (
 );
 """
 
+_V6_FEED_FAILURES = """
+-- feed health (`F`, `feeds list`): fetches failed in a row since the last success
+ALTER TABLE feeds ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+UPDATE feeds SET failures = 1 WHERE last_error IS NOT NULL;
+"""
+
 # Each migration takes the schema from version N to N+1; append, never edit.
-MIGRATIONS: list[str] = [_SCHEMA_V1, _V2_FEED_COUNTS, _V3_FEED_IDENTITY, _V4_KEPT_STATE, _V5_INTEL]
+MIGRATIONS: list[str] = [_SCHEMA_V1, _V2_FEED_COUNTS, _V3_FEED_IDENTITY, _V4_KEPT_STATE, _V5_INTEL, _V6_FEED_FAILURES]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
