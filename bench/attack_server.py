@@ -60,9 +60,18 @@ def stacked_bomb(gigabytes: int) -> bytes:
 Route = Callable[["Handler"], None]
 
 
-def _send(handler: Handler, body: bytes, encoding: str | None = None, length: int | None = None) -> None:
-    handler.send_response(200)
+def send(
+    handler: Handler,
+    body: bytes,
+    encoding: str | None = None,
+    length: int | None = None,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> None:
+    handler.send_response(status)
     handler.send_header("Content-Type", "application/rss+xml")
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
     if encoding:
         handler.send_header("Content-Encoding", encoding)
     handler.send_header("Content-Length", str(len(body) if length is None else length))
@@ -87,19 +96,19 @@ def _trickle(handler: Handler) -> None:
 
 
 ROUTES: dict[str, Route] = {
-    "/feed": lambda h: _send(h, FEED),
-    "/gzip2-1g": lambda h: _send(h, stacked_bomb(1), "gzip, gzip"),
-    "/gzip2-10g": lambda h: _send(h, stacked_bomb(10), "gzip, gzip"),
-    "/gzip3": lambda h: _send(h, gzip.compress(gzip.compress(gzip.compress(FEED))), "gzip, gzip, gzip"),
-    "/members": lambda h: _send(
+    "/feed": lambda h: send(h, FEED),
+    "/gzip2-1g": lambda h: send(h, stacked_bomb(1), "gzip, gzip"),
+    "/gzip2-10g": lambda h: send(h, stacked_bomb(10), "gzip, gzip"),
+    "/gzip3": lambda h: send(h, gzip.compress(gzip.compress(gzip.compress(FEED))), "gzip, gzip, gzip"),
+    "/members": lambda h: send(
         h, b"".join(gzip.compress(FEED[i : i + 100]) for i in (0, 100)) + gzip.compress(FEED[200:]), "gzip"
     ),
-    "/deflate-raw": lambda h: _send(h, zlib.compress(FEED)[2:-4], "deflate"),
-    "/br": lambda h: _send(h, b"\x0b\x02\x80hello\x03", "br"),
-    "/badgzip": lambda h: _send(h, FEED, "gzip"),
-    "/lying-length": lambda h: _send(h, b"<rss>" + b"x" * (5 * MiB), length=100),
+    "/deflate-raw": lambda h: send(h, zlib.compress(FEED)[2:-4], "deflate"),
+    "/br": lambda h: send(h, b"\x0b\x02\x80hello\x03", "br"),
+    "/badgzip": lambda h: send(h, FEED, "gzip"),
+    "/lying-length": lambda h: send(h, b"<rss>" + b"x" * (5 * MiB), length=100),
     "/trickle": _trickle,
-    "/huge": lambda h: _send(h, b"<rss>" + b" " * (20 * MiB) + b"</rss>"),
+    "/huge": lambda h: send(h, b"<rss>" + b" " * (20 * MiB) + b"</rss>"),
 }
 
 
@@ -110,7 +119,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         server: AttackServer = self.server  # type: ignore[assignment]
         server.count += 1
-        route = ROUTES.get(self.path.split("?")[0])
+        route = server.routes.get(self.path.split("?")[0])
         if route is None or server.count > server.max_requests:
             self.send_error(404)
             return
@@ -124,11 +133,15 @@ class AttackServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, max_requests: int = 10_000) -> None:
+    def __init__(self, max_requests: int = 10_000, routes: dict[str, Route] | None = None) -> None:
         super().__init__(("127.0.0.1", 0), Handler)
         self.count = 0
         self.max_requests = max_requests
+        self.routes = ROUTES if routes is None else routes
         self.stopped = threading.Event()
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client giving up (a reset, a broken pipe) is what the attacks are for
 
     def stop(self) -> None:
         self.stopped.set()
@@ -139,9 +152,11 @@ class AttackServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
 
 @contextmanager
-def serving(lifetime: float = 600.0, max_requests: int = 10_000) -> Iterator[AttackServer]:
-    """The server running in a thread for at most `lifetime` seconds."""
-    server = AttackServer(max_requests)
+def serving(
+    lifetime: float = 600.0, max_requests: int = 10_000, routes: dict[str, Route] | None = None
+) -> Iterator[AttackServer]:
+    """The server (ROUTES, or the routes given) running in a thread for at most `lifetime` seconds."""
+    server = AttackServer(max_requests, routes)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
     stopper = threading.Timer(lifetime, server.stop)

@@ -1,92 +1,193 @@
-"""kill -9 during a fetch: the database stays consistent and read/starred state shown as saved stays."""
+"""kill -9 during a fetch, again and again (issue 13): after every kill the database passes
+`PRAGMA integrity_check` and the FTS check, each feed's fetch is all or nothing, and every
+read/starred change that was acknowledged as saved (by another connection writing all along, as
+the TUI does while cron fetches) is there.
+
+KILL_TRIALS trials (VEILLE_KILL_TRIALS overrides, default 50), each a real `veille-tui fetch`
+process against a small slow local server, killed at a random moment (starting up, downloading,
+parsing, writing, finishing); every tenth fetch is left to finish and must exit 0.
+"""
 
 from __future__ import annotations
 
 import os
+import random
 import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from pathlib import Path
 
 from pytest_httpserver import HTTPServer
-from werkzeug import Response
+from werkzeug import Request, Response
 
+from veille_tui.core.paths import database_file
 from veille_tui.core.store import Store
 
-
-def feed(n: int) -> str:
-    items = "".join(
-        f"<item><title>Feed {n} story {k}</title><link>https://news.example.org/{n}/{k}</link><guid>{n}-{k}</guid>"
-        f"<description>Body of story {k} of feed {n}, with enough words to index.</description></item>"
-        for k in range(40)
-    )
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {n}</title>{items}</channel></rss>'
+FEEDS = 24
+WINDOW = 8  # items a feed serves; each trial moves the window on by NEW
+NEW = 2
+KILL_TRIALS = int(os.environ.get("VEILLE_KILL_TRIALS", "50"))
 
 
-def test_kill_9_during_fetch_leaves_a_consistent_database(tmp_path, httpserver: HTTPServer):
-    slow_down = {"on": True}
+class Feeds:
+    """The feeds of trial `trial`: feed n serves items n-(NEW*trial) ... n-(NEW*trial + WINDOW - 1)."""
 
-    def slow(request):
+    def __init__(self) -> None:
+        self.trial = 0
+        self.rng = random.Random(13)
+
+    def handler(self, request: Request) -> Response:
         n = int(request.path.strip("/").split(".")[0])
-        if n >= 30 and slow_down["on"]:
-            time.sleep(1.0)  # the last feeds are still downloading when the process dies
-        return Response(feed(n), content_type="application/rss+xml")
+        time.sleep(self.rng.uniform(0, 0.025))  # one request at a time: a fetch takes ~0.9 s
+        first = NEW * self.trial
+        items = "".join(
+            f"<item><title>Feed {n} story {k}</title><link>https://news.example.org/{n}/{k}</link><guid>{n}-{k}</guid>"
+            f"<description>Story {k} of feed {n}, with enough words to index it.</description></item>"
+            for k in range(first, first + WINDOW)
+        )
+        body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {n}</title>{items}</channel></rss>'
+        return Response(body, content_type="application/rss+xml")
 
-    for n in range(40):
-        httpserver.expect_request(f"/{n}.xml").respond_with_handler(slow)
-    config = tmp_path / "config" / "config.toml"
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(
-        "".join(f'[[feeds]]\nurl = "{httpserver.url_for(f"/{n}.xml")}"\ntitle = "Feed {n}"\n' for n in range(40))
-    )
-    db_path = tmp_path / "data" / "veille.db"
 
-    # a first fetch of the quick feeds, then state the user saw saved
-    subprocess.run(
-        [sys.executable, "-m", "veille_tui", "fetch", "Feed 1"], check=False, capture_output=True, timeout=120
-    )
-    store = Store(db_path)
-    first = store.entries("is:unread", limit=3)
-    assert first
-    store.set_read(first[0].id)
-    store.set_starred(first[1].id)
-    store.close()
+def newest(n: int, trial: int) -> list[str]:
+    """The guids feed n serves for the first time in this trial."""
+    first = NEW * trial
+    return [f"{n}-{k}" for k in range(first + WINDOW - NEW, first + WINDOW)]
 
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "veille_tui", "fetch"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    deadline = time.time() + 60
-    stored = 0
-    while time.time() < deadline and stored < 20 * 40:  # wait until some, not all, feeds are in
-        time.sleep(0.1)
+
+class StateWriter(threading.Thread):
+    """Another connection (the TUI) marking entries read/starred all along; remembers what was
+    acknowledged (the statement returned: committed)."""
+
+    def __init__(self, path: Path, ids: list[int], saved: dict[int, tuple[bool, bool]], seed: int) -> None:
+        super().__init__(daemon=True)
+        self.path, self.ids, self.saved = path, ids, saved
+        self.rng = random.Random(seed)
+        self.stop = threading.Event()
+        self.writes = 0
+
+    def run(self) -> None:
+        store = Store(self.path)
         try:
-            with sqlite3.connect(db_path, timeout=5) as db:
-                stored = db.execute("SELECT count(*) FROM items").fetchone()[0]
-        except sqlite3.OperationalError:
-            pass
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+            while not self.stop.is_set():
+                entry_id = self.rng.choice(self.ids)
+                read, starred = self.saved.get(entry_id, (False, False))
+                if self.rng.random() < 0.5:
+                    read = not read
+                    store.set_read(entry_id, read)
+                else:
+                    starred = not starred
+                    store.set_starred(entry_id, starred)
+                self.saved[entry_id] = (read, starred)  # acknowledged: shown as saved
+                self.writes += 1
+                time.sleep(self.rng.uniform(0, 0.01))
+        finally:
+            store.close()
 
-    db = sqlite3.connect(db_path)
-    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert db.execute("INSERT INTO entries_fts(entries_fts) VALUES('integrity-check')") is not None
-    # every item belongs to an entry, every entry of kind item has its items, each feed all or nothing
-    assert db.execute("SELECT count(*) FROM items WHERE entry_id NOT IN (SELECT id FROM entries)").fetchone()[0] == 0
-    assert (
-        db.execute(
+
+def fetch_process() -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "veille_tui", "fetch"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: the parser processes it starts go with it
+    )
+
+
+def check(db_path: Path, trial: int, started: float, saved: dict[int, tuple[bool, bool]]) -> bool:
+    """The invariants after a kill; returns whether this trial's fetch had committed anything."""
+    db = sqlite3.connect(db_path, timeout=30)
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok", f"trial {trial}"
+        db.execute("INSERT INTO entries_fts(entries_fts) VALUES('integrity-check')")
+        assert (
+            db.execute("SELECT count(*) FROM items WHERE entry_id NOT IN (SELECT id FROM entries)").fetchone()[0] == 0
+        )
+        orphans = db.execute(
             "SELECT count(*) FROM entries e WHERE kind = 'item' AND NOT EXISTS (SELECT 1 FROM items i WHERE i.entry_id = e.id)"
         ).fetchone()[0]
-        == 0
+        assert orphans == 0, f"trial {trial}: {orphans} item entries without items"
+        assert (
+            db.execute("SELECT count(*) FROM entries WHERE id NOT IN (SELECT rowid FROM entries_fts)").fetchone()[0]
+            == 0
+        )
+        # each feed's fetch is one transaction: its new items and its last_ok together, or neither
+        committed = False
+        for feed_id, url, last_ok in db.execute("SELECT id, url, last_ok FROM feeds"):
+            n = int(url.rsplit("/", 1)[1].split(".")[0])
+            guids = newest(n, trial)
+            present = db.execute(
+                f"SELECT count(*) FROM items WHERE feed_id = ? AND guid IN ({','.join('?' * len(guids))})",
+                (feed_id, *guids),
+            ).fetchone()[0]
+            assert present in (0, len(guids)), f"trial {trial}, feed {n}: {present} of {len(guids)} new items"
+            assert (present == len(guids)) == (last_ok is not None and last_ok >= started), f"trial {trial}, feed {n}"
+            committed |= present > 0
+        # every acknowledged state change is there
+        for entry_id, (read, starred) in saved.items():
+            row = db.execute("SELECT read, starred FROM entries WHERE id = ?", (entry_id,)).fetchone()
+            assert row is not None and (bool(row[0]), bool(row[1])) == (read, starred), f"trial {trial}, {entry_id}"
+        return committed
+    finally:
+        db.close()
+
+
+def test_kill_9_during_fetch_again_and_again(tmp_path, httpserver: HTTPServer):
+    feeds = Feeds()
+    for n in range(FEEDS):
+        httpserver.expect_request(f"/{n}.xml").respond_with_handler(feeds.handler)
+    config = Path(os.environ["VEILLE_TUI_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(
+        "[fetch]\ntimeout = 10\n"
+        + "".join(f'[[feeds]]\nurl = "{httpserver.url_for(f"/{n}.xml")}"\ntitle = "Feed {n}"\n' for n in range(FEEDS))
     )
-    per_feed = {n for (n,) in db.execute("SELECT count(*) FROM items GROUP BY feed_id")}
-    assert per_feed <= {40}
-    assert 0 < db.execute("SELECT count(*) FROM items").fetchone()[0] < 40 * 40  # killed mid-fetch
-    db.close()
-    store = Store(db_path)
-    assert store.entry(first[0].id).read and store.entry(first[1].id).starred
-    # and a new fetch completes the rest
-    slow_down["on"] = False
-    result = subprocess.run([sys.executable, "-m", "veille_tui", "fetch"], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert store.count("is:item") == 40 * 40
+    first = subprocess.run([sys.executable, "-m", "veille_tui", "fetch"], capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    db_path = database_file()
+    with Store(db_path) as store:
+        ids = store.entry_ids()
+    assert len(ids) == FEEDS * WINDOW
+
+    rng = random.Random(2026)
+    saved: dict[int, tuple[bool, bool]] = {}
+    kills = finished = committed = writes = 0
+    started_all = time.monotonic()
+    for trial in range(1, KILL_TRIALS + KILL_TRIALS // 9 + 1):
+        feeds.trial = trial
+        writer = StateWriter(db_path, ids, saved, seed=trial)
+        writer.start()
+        started = time.time()
+        proc = fetch_process()
+        let_finish = trial % 10 == 0
+        try:
+            if let_finish:
+                assert proc.wait(timeout=120) == 0, f"trial {trial}: a fetch after {kills} kills failed"
+                finished += 1
+            else:
+                time.sleep(rng.uniform(0.05, 0.95))  # startup ~0.3 s, the downloads and writes ~0.6 s more
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.wait()
+                kills += 1
+        finally:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # what the killed fetch had started (parser processes)
+            except ProcessLookupError:
+                pass
+            writer.stop.set()
+            writer.join()
+            writes += writer.writes
+        committed += check(db_path, trial, started, saved)
+        if let_finish:
+            with sqlite3.connect(db_path) as db:
+                assert db.execute("SELECT count(*) FROM feeds WHERE last_ok >= ?", (started,)).fetchone()[0] == FEEDS
+        if kills >= KILL_TRIALS:
+            break
+    elapsed = time.monotonic() - started_all
+    print(f"\n{kills} kills, {finished} fetches finished, {committed} trials with a fetch committed before the kill,"
+          f" {writes} state writes acknowledged, {elapsed:.1f} s")  # fmt: skip
+    assert kills >= KILL_TRIALS
+    assert 0 < committed - finished < kills  # kills landed both before and after feeds were stored

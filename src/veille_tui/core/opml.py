@@ -41,6 +41,8 @@ def _parse_xml(data: bytes, source_name: str) -> ET.Element:
         parser.Parse(data, True)
     except xml.parsers.expat.ExpatError as exc:
         raise OpmlError(f"{source_name}: not valid XML: {exc}") from None
+    except (LookupError, ValueError) as exc:  # an encoding Python does not know: `encoding="x"`
+        raise OpmlError(f"{source_name}: not valid XML: {exc}") from None
     try:
         return builder.close()
     except Exception as exc:  # pragma: no cover - expat already rejects unbalanced documents

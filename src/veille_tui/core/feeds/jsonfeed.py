@@ -26,7 +26,8 @@ def parse_json_feed(data: bytes) -> tuple[str, list[RawEntry]] | str:
         return "not a feed: JSON Feed without items"
     entries: list[RawEntry] = []
     for it in raw_items:
-        if not isinstance(it, dict):
+        if not isinstance(it, dict):  # not an item: kept empty, so that it is counted as dropped
+            entries.append(RawEntry(None, None, "", None, None, None, None, None, "", []))
             continue
         raw_id = it.get("id")
         guid = str(raw_id) if isinstance(raw_id, (str, int, float)) and not isinstance(raw_id, bool) else None
