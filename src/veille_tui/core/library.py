@@ -14,14 +14,12 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from veille_tui.core import config as config_mod
 from veille_tui.core import hints, history, paths
-from veille_tui.core import intel as intel_mod
 from veille_tui.core.archive import drafts
 from veille_tui.core.backup import daily as daily_backup
-from veille_tui.core.doctor import Check, Repair, repair, run_checks
 from veille_tui.core.errors import DraftError, DraftExists, IntelError, QueryError, StoreError, explain_database_error
 from veille_tui.core.models import (
     CveIntel,
@@ -38,11 +36,15 @@ from veille_tui.core.models import (
 from veille_tui.core.query import Query, compile_sql, parse
 from veille_tui.core.store import Store
 from veille_tui.core.text import normalize_tag
-from veille_tui.core.update import update_feeds
+
+if TYPE_CHECKING:
+    from veille_tui.core.doctor import Check, Repair
+
+# The fetch pipeline (httpx, asyncio), the intel and the doctor are imported by the methods that
+# use them: `veille-tui list` and the TUI's first paint do not pay for them.
 
 __all__ = [
     "NO_ARCHIVE",
-    "Check",
     "CveIntel",
     "CveSummary",
     "DraftError",
@@ -52,7 +54,6 @@ __all__ = [
     "IntelStatus",
     "KevRecord",
     "Library",
-    "Repair",
 ]
 
 NO_ARCHIVE = 'no archive: give --archive DIR, set VEILLE_TUI_ARCHIVE, or archive = "..." in the config'
@@ -140,12 +141,16 @@ class Library:
     def doctor(self, config_error: str | None = None) -> list[Check]:
         """Checks of config, database, archive, feeds, intel, backups, terminal, clipboard (the
         database is read on a connection of its own: a damaged one is a finding, not an error)."""
+        from veille_tui.core.doctor import run_checks
+
         return run_checks(self.settings, self.archive, self.db_path, config_error)
 
     def repair_database(self) -> Repair:
         """A damaged database moved aside, rebuilt from the archive, read/starred state restored
         from the newest backup (nothing is done to a healthy one)."""
         self.close()
+        from veille_tui.core.doctor import repair
+
         return repair(self.settings, self.archive, self.db_path)
 
     # --- reads ----------------------------------------------------------------------------------
@@ -332,6 +337,8 @@ class Library:
         """Fetch the feeds (all, or those matching names) and store what they bring; fetching all
         of them also refreshes the intel data that is due (at most once a day, [intel] enabled).
         An intel source that fails keeps its data and is reported through on_intel."""
+        from veille_tui.core.update import update_feeds
+
         outcomes = update_feeds(self.store, self.settings.feeds, self.settings.fetch, names, on_result, on_start)
         if not names and self.settings.intel.enabled:
             for outcome in self.update_intel(due_only=True):
@@ -347,6 +354,8 @@ class Library:
         """The CVE ids named by the entries matching query: per CVE its entries, first and last
         seen, sources, KEV record, EPSS score and trend over the window `since` (default 7 days)."""
         now = time.time()
+        from veille_tui.core import intel as intel_mod
+
         window = intel_mod.window_seconds(since, now)
         parsed = parse(query) if isinstance(query, str) else query
         where, params = compile_sql(parsed, now) if parsed is not None else ("1", [])
@@ -355,15 +364,21 @@ class Library:
 
     def cve_intel(self, cves: Sequence[str]) -> dict[str, CveIntel]:
         """KEV and EPSS of these CVE ids (the article header, `show`): every id is in the answer."""
+        from veille_tui.core import intel as intel_mod
+
         return intel_mod.cve_intel(self.store, cves)
 
     def intel_status(self) -> list[IntelStatus]:
         """What is loaded of the KEV catalogue and the EPSS scores, from where, how old."""
+        from veille_tui.core import intel as intel_mod
+
         return intel_mod.status(self.store)
 
     def import_intel(self, path: Path) -> IntelOutcome:
         """Load a KEV catalogue (JSON) or EPSS scores (CSV, CSV.gz) from a file, told by content.
         A bad file raises IntelError and the data loaded before stays."""
+        from veille_tui.core import intel as intel_mod
+
         return intel_mod.import_file(self.store, Path(path))
 
     def update_intel(self, due_only: bool = False) -> list[IntelOutcome]:
@@ -374,4 +389,6 @@ class Library:
                 f"intel downloads are off ([intel] enabled = false in {self.settings.path}, or VEILLE_TUI_INTEL=off):"
                 " `veille-tui intel import FILE` loads a file"
             )
+        from veille_tui.core import intel as intel_mod
+
         return intel_mod.update(self.store, self.settings.intel, self.settings.fetch, due_only=due_only)

@@ -4,12 +4,16 @@ hold, 1 otherwise. `--repair` first repairs a damaged database (core/doctor.py).
 from __future__ import annotations
 
 from argparse import Namespace
+from typing import TYPE_CHECKING
 
 from veille_tui.cli.output import emit_json, err
 from veille_tui.core import config as config_mod
 from veille_tui.core import paths
 from veille_tui.core.errors import ConfigError
-from veille_tui.core.library import Check, Library, Repair
+from veille_tui.core.library import Library
+
+if TYPE_CHECKING:
+    from veille_tui.core.doctor import Check, Repair
 from veille_tui.core.text import clean_line
 
 
