@@ -680,10 +680,10 @@ async def test_article_scrolls_with_keys(make_app, lib):
         await pilot.press("G")
         await pilot.pause()
         assert article.scroll_offset.y == len(article.lines) - article.scrollable_content_region.height
-        assert (
-            "Source" in article.render_line(article.scrollable_content_region.height - 1).text
-            or "Source" in article.text.splitlines()[-1]
-        )
+        # the end: the post's closing Source line, then its links listed
+        bottom = [article.render_line(y).text for y in range(article.scrollable_content_region.height)]
+        assert any("Source [1]" in line for line in bottom)
+        assert bottom[-1].strip().startswith("[1] https://www.cert.ssi.gouv.fr/")
         await pilot.press("g")
         assert article.scroll_offset.y == 0
 

@@ -18,7 +18,8 @@ from textual.widget import Widget
 
 from veille_tui.core.errors import ConfigError
 from veille_tui.core.library import Library
-from veille_tui.tui.bindings import effective_bindings, keys_text
+from veille_tui.tui.bindings import effective_bindings, keymap_problems, keys_text
+from veille_tui.tui.palette import Palette, ThemeProvider
 from veille_tui.tui.themes import THEME_VARIABLE_DEFAULTS, install_themes
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ class VeilleApp(App[int]):
             self.animation_level = "none"
         setup = install_themes(self, self.settings.path.parent, cli_theme, self.settings.theme)
         self._theme_messages = setup.messages
+        self.own_themes = list(setup.themes)  # listed first by the theme picker
         self._theme_saved = self.theme
         self._theme_timer: Timer | None = None
         if self.settings.keymap:
@@ -66,6 +68,32 @@ class VeilleApp(App[int]):
         for message in self._theme_messages:
             self.notify(message, severity="warning", markup=False, timeout=8)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.call_after_refresh(self._check_keymap)
+
+    def _check_keymap(self) -> None:
+        """A [keymap] that gives one key to two actions, or names no action, is told at start."""
+        from veille_tui.tui.screens.dialogs import QueryScreen, TagPicker
+        from veille_tui.tui.screens.feeds import FeedsScreen
+        from veille_tui.tui.screens.help import HelpScreen
+        from veille_tui.tui.screens.links import LinkPicker
+        from veille_tui.tui.screens.main import MainScreen
+
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if main is None or not self.settings.keymap:
+            return
+        panes = [[self, main, pane] for pane in (main.entries, main.sidebar, main.article)]
+        dialogs = (QueryScreen, TagPicker, HelpScreen, LinkPicker, FeedsScreen)
+        for problem in keymap_problems(self, [*panes, *([self, screen] for screen in dialogs)]):
+            self.notify(problem, severity="warning", markup=False, timeout=20)
+
+    # --- the command palette and the theme picker -------------------------------------------
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not any(isinstance(s, CommandPalette) for s in self.screen_stack):
+            self.push_screen(Palette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        self.push_screen(Palette(providers=[ThemeProvider], placeholder="Search for themes…"))
 
     # --- themes: a choice made at run time is saved to the config ---------------------------
 
@@ -113,15 +141,21 @@ class VeilleApp(App[int]):
         self.push_screen(HelpScreen(sections))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Textual's commands, then every key of the main screen, so that each action can be
-        found by name in the command palette (ctrl+p)."""
+        """Every action of veille-tui by name (ctrl+p), each once: theme, quit, help, then the
+        keys of the main screen and its panes (not Textual's generic commands: keys panel,
+        maximize, screenshot)."""
         from veille_tui.tui.screens.main import MainScreen
 
-        yield from super().get_system_commands(screen)
+        yield SystemCommand("Theme", "Change the theme (T); veille-tui's first", self.action_change_theme)
+        yield SystemCommand("Quit", "Quit veille-tui (q)", self.action_quit)
         yield SystemCommand("Help", "Keys and the query language (?)", self.action_help)
         if not isinstance(screen, MainScreen):
             return
+        yield SystemCommand(
+            "Save the query", "The list's query, as a saved query of the sidebar ([queries])", screen.action_save_query
+        )
         seen = {"quit", "help", "theme"}
+        descriptions = {"Theme", "Quit", "Help"}
         for node in (screen, screen.entries, screen.sidebar, screen.article):
             for keys, binding in effective_bindings(node, self):
                 name = binding.id or binding.action
@@ -133,7 +167,10 @@ class VeilleApp(App[int]):
                     continue
                 if node is not screen and binding.action in {"first", "last"}:
                     continue
+                if binding.description in descriptions:  # `enter` opens an entry and a view: once
+                    continue
                 seen.add(name)
+                descriptions.add(binding.description)
                 yield SystemCommand(
                     binding.description,
                     f"key: {keys_text(self, binding, keys)}",

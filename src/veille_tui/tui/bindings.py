@@ -9,7 +9,8 @@ in `veille_tui.tui` reads a private Textual attribute.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Iterable
+import difflib
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from textual.widget import Widget
 # as its width holds, from the first, and always `help` (the help screen lists every key).
 KEY_BAR: tuple[tuple[str, str], ...] = (
     ("list.open", "Open"),
+    ("next_unread", "Unread"),
     ("query", "Query"),
     ("next_tag", "Next tag"),
     ("pick_tag", "Tags"),
@@ -31,6 +33,10 @@ KEY_BAR: tuple[tuple[str, str], ...] = (
     ("toggle_starred", "Star"),
     ("open_link", "Link"),
     ("archive", "Archive"),
+    ("zoom", "Full screen"),
+    ("mark_view_read", "All read"),
+    ("links", "Links"),
+    ("feeds_health", "Feeds"),
     ("refresh_all", "Refresh"),
     ("quit", "Quit"),
     ("copy_link", "Copy link"),
@@ -122,3 +128,58 @@ def set_virtual_height(widget: Widget, height: int) -> None:
     # Private: `Widget._scroll_update`, what the `virtual_size` watcher runs after its layout
     # request: it resizes the scrollbars and clamps the scroll offsets to the new size.
     widget._scroll_update(size)
+
+
+def keymap_problems(app: App[Any], chains: Sequence[Sequence[DOMNode | type[DOMNode]]]) -> list[str]:
+    """What is wrong with the user's keymap (`App.set_keymap`, from the config's [keymap]): ids
+    that name no binding, and keys it gives to two actions reachable at once (in one node, or in
+    a node and those around it: each chain is a pane and what holds it, from the app down),
+    naming both. Textual itself drops the clashing binding without a word."""
+    # Private: `App._keymap`, the keymap as set (normalised: "?" is "question_mark").
+    keymap: dict[str, str] = dict(getattr(app, "_keymap", None) or {})
+    if not keymap:
+        return []
+    known: set[str] = set()
+    described: dict[str, str] = {}
+    problems: list[str] = []
+    for chain in chains:
+        owners: dict[str, list[str]] = {}  # key -> binding ids, in the chain, keymap applied
+        keys_of: dict[str, list[str]] = {}
+        for node in chain:
+            # Private: `DOMNode._bindings` (an instance's) and `DOMNode._merge_bindings()` (a
+            # class's, for screens not yet shown): the bindings as declared, with their bases'.
+            declared = node._merge_bindings() if isinstance(node, type) else node._bindings
+            for key, binding in declared:
+                if not binding.id:
+                    continue
+                known.add(binding.id)
+                described.setdefault(binding.id, binding.description or binding.action)
+                keys = keymap[binding.id].split(",") if binding.id in keymap else [key]
+                for k in keys:
+                    k = k.strip()
+                    if binding.id not in owners.setdefault(k, []):
+                        owners[k].append(binding.id)
+                    if k not in keys_of.setdefault(binding.id, []):
+                        keys_of[binding.id].append(k)
+        for key, ids in owners.items():
+            if len(ids) < 2 or not any(i in keymap for i in ids):
+                continue
+            names = " and ".join(f"{i} ({described[i]})" for i in ids)
+            text = f"[keymap] {key} is given to {names}"
+            stranded = [
+                i
+                for i in ids
+                if i not in keymap and all(len(owners[k]) > 1 for k in keys_of.get(i, []))
+            ]
+            if stranded:
+                text += "; " + ", ".join(described[i] for i in stranded) + " has no key left"
+            if text not in problems:
+                problems.append(text)
+    for binding_id in keymap:
+        if binding_id not in known:
+            hint = difflib.get_close_matches(binding_id, sorted(known), n=1)
+            problems.append(
+                f"[keymap] {binding_id}: no such action"
+                + (f" (did you mean {hint[0]}?)" if hint else "; `?` lists the keys, the README every id")
+            )
+    return problems

@@ -59,6 +59,13 @@ class FetchDone(Message):
 
 
 @dataclass
+class MarkedRead(Message):
+    """`A`: `count` entries of the view were marked read in the store."""
+
+    count: int
+
+
+@dataclass
 class DraftDone(Message):
     """`a`: the draft of `entry_id` was written at `path`."""
 

@@ -32,14 +32,14 @@ Post = Callable[[Message], object]
 PROGRESS_SECONDS = 0.2  # the index posts its progress at most this often
 
 # What a failure of each group of workers is called in its notification ("" : the error alone).
-FAILURE_TITLES: dict[str, str] = {"index": "Archive", "fetch": "Refresh failed", "draft": ""}
+FAILURE_TITLES: dict[str, str] = {"index": "Archive", "fetch": "Refresh failed", "draft": "", "mark": "Not marked read"}
 # Groups whose failure is not told: "changes" (the next poll reads again), "feeds" (the sidebar
 # shows no feeds; the next index or fetch loads them again).
 QUIET_GROUPS = frozenset({"changes", "feeds"})
 # Groups that show their progress in the status line (cleared when they fail).
 ACTIVITY_GROUPS = frozenset({"index", "fetch", "draft"})
 # Groups that write to the store: the poll for other processes' commits waits for them.
-WRITER_GROUPS = frozenset({"index", "fetch", "draft", "changes"})
+WRITER_GROUPS = frozenset({"index", "fetch", "draft", "changes", "mark"})
 
 
 @dataclass(frozen=True)
@@ -110,8 +110,11 @@ def run_fetch(lib: Library, names: Sequence[str], post: Post) -> FetchDone:
 def fetch_notice(outcomes: Sequence[FeedOutcome]) -> Notice:
     """How many feeds were refreshed, how many new items, and the first failures."""
     new = sum(o.new for o in outcomes)
+    archived = sum(o.archived for o in outcomes)
     failed = [o for o in outcomes if o.status == "error"]
-    text = f"{len(outcomes)} feed(s) refreshed: {new} new item(s)"
+    text = f"{len(outcomes)} feed(s) refreshed: {new} new"
+    if archived:
+        text += f", {archived} already in the archive"
     if failed:
         text += f"; {len(failed)} failed: " + "; ".join(
             f"{clean_line(o.name)}: {clean_line(o.error or '')}" for o in failed[:3]

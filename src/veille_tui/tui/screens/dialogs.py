@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on
@@ -17,9 +18,18 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 QUERY_HINT = '+tag -tag @7d feed:NAME is:unread|starred|archived cve:ID words "phrase"'
 
 
+@dataclass(frozen=True)
+class Offer:
+    """What `QueryScreen`'s `apply` returns when the query was applied but finds nothing, and
+    another one would: `message` is shown, `query` replaces the line (enter runs it)."""
+
+    message: str
+    query: str
+
+
 class QueryScreen(ModalScreen[str | None]):
     """A query line at the bottom of the screen. Enter applies it (the `apply` callable returns
-    an error message to show, or None when the query was applied); Escape cancels."""
+    an error message to show, an `Offer`, or None when the query was applied); Escape cancels."""
 
     DEFAULT_CSS = """
     QueryScreen {
@@ -50,7 +60,7 @@ class QueryScreen(ModalScreen[str | None]):
     def __init__(
         self,
         initial: str,
-        apply: Callable[[str], str | None],
+        apply: Callable[[str], str | Offer | None],
         history: list[str] | None = None,
         cursor_blink: bool = False,
     ) -> None:
@@ -84,11 +94,18 @@ class QueryScreen(ModalScreen[str | None]):
     def submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         error = self.apply(text)
+        if text and not isinstance(error, str) and (not self.history or self.history[-1] != text):
+            self.history.append(text)
+        if isinstance(error, Offer):  # applied, and nothing found: offer the other query
+            field = self.query_one(Input)
+            with field.prevent(Input.Changed):
+                field.value = error.query
+            field.cursor_position = len(field.value)
+            self.query_one("#query-error", Static).update(Content(f"{error.message} (enter: search it)"))
+            return
         if error:
             self.query_one("#query-error", Static).update(Content(error))
             return
-        if text and (not self.history or self.history[-1] != text):
-            self.history.append(text)
         self.dismiss(text)
 
     @on(Input.Changed)
@@ -194,3 +211,4 @@ class TagPicker(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+

@@ -1,8 +1,9 @@
 """The main screen: sidebar, entry list, article, status line and key bar; its layout and keys.
 
 Widgets are given models (ids, entries, feed statuses) and post messages; this screen routes
-them and the keys. What it reads and writes, and the work in the background, is its base class's
-(`ReadingScreen`, reading.py).
+them and the keys. The reading and triage actions (`n N space z backspace A L F`) are its base
+class's (`TriageScreen`, triage.py); what it reads and writes, and the work in the background,
+that one's base (`ReadingScreen`, reading.py).
 """
 
 from __future__ import annotations
@@ -21,18 +22,20 @@ from veille_tui.core.library import NO_ARCHIVE, Library
 from veille_tui.core.models import Entry
 from veille_tui.core.text import clean_line
 from veille_tui.tui.bindings import key_bar_items
-from veille_tui.tui.browser import gui_browser
-from veille_tui.tui.screens.reading import Preloaded, ReadingScreen
+from veille_tui.tui.screens.dialogs import Offer
+from veille_tui.tui.screens.reading import Preloaded
+from veille_tui.tui.screens.triage import TriageScreen
 from veille_tui.tui.widgets.article import ArticleView
 from veille_tui.tui.widgets.entry_list import EntryList
 from veille_tui.tui.widgets.keybar import KeyBar
+from veille_tui.tui.widgets.question import Question
 from veille_tui.tui.widgets.sidebar import Sidebar
 from veille_tui.tui.widgets.status import StatusLine
 
 ARTICLE_DELAY = 0.08  # seconds the cursor must rest before the article follows it
 
 
-class MainScreen(ReadingScreen):
+class MainScreen(TriageScreen):
     """Three panes, a status line and the key bar."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (140, "-wide")]
@@ -40,6 +43,14 @@ class MainScreen(ReadingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "next_pane", "Next pane", show=False, id="next_pane"),
         Binding("shift+tab", "previous_pane", "Previous pane", show=False, id="previous_pane"),
+        Binding("n", "next_unread", "Next unread", id="next_unread"),
+        Binding("N", "previous_unread", "Previous unread", show=False, id="previous_unread"),
+        Binding("space", "read_on", "Page down, then the next unread", show=False, id="read_on"),
+        Binding("z", "zoom", "Article full screen", id="zoom"),
+        Binding("backspace", "back", "Back to the previous view", show=False, id="back"),
+        Binding("A", "mark_view_read", "Mark the view read", id="mark_view_read"),
+        Binding("L", "links", "Links of the article", id="links"),
+        Binding("F", "feeds_health", "Feeds' health", id="feeds_health"),
         Binding("right_square_bracket", "next_tag", "Next tag", id="next_tag"),
         Binding("left_square_bracket", "previous_tag", "Previous tag", show=False, id="previous_tag"),
         Binding("t", "pick_tag", "Tags", id="pick_tag"),
@@ -56,7 +67,7 @@ class MainScreen(ReadingScreen):
 
     def __init__(self, lib: Library, offline: bool = False, preload: Preloaded | None = None) -> None:
         super().__init__(lib, offline=offline, preload=preload)
-        self.query_history: list[str] = []
+        self.query_history: list[str] = lib.query_history()  # kept across runs, in the data folder
         self._article_timer: Timer | None = None
         self._last_move = 0.0
 
@@ -74,6 +85,7 @@ class MainScreen(ReadingScreen):
         with Vertical(id="bottom"):
             yield StatusLine(id="status")
             yield KeyBar(id="keys")
+            yield Question(id="question")  # in the key bar's place while it asks (`A`)
 
     def on_mount(self) -> None:
         started = time.perf_counter()
@@ -97,7 +109,13 @@ class MainScreen(ReadingScreen):
     def highlighted(self, event: EntryList.Highlighted) -> None:
         self._stop_article_timer()
         if event.entry_id is None:
-            if self.query_text:
+            problem = self.feed_problem(self.choice.id)
+            hint = self.lib.tag_hint(self.query_text) if self.query_text and not problem else None
+            if problem:
+                message = f"No entries here. {problem} r retries it; F shows every feed's health."
+            elif hint:
+                message = f"{hint.message[0].upper()}{hint.message[1:]}."
+            elif self.query_text:
                 message = "No entry matches this query (esc: all entries)."
             elif self.total == 0:  # a first start: say how to get something to read
                 message = "Nothing here yet. Start veille-tui with --archive DIR (a Jekyll _posts folder), " + (
@@ -124,13 +142,7 @@ class MainScreen(ReadingScreen):
     @on(EntryList.Opened)
     def opened(self, event: EntryList.Opened) -> None:
         self._stop_article_timer()
-        entry = (
-            self.load_entry(event.entry_id)
-            if event.entry_id == self.article.entry_id
-            else self.show_article(event.entry_id)
-        )
-        if entry is not None and not entry.read:
-            self.set_read(entry, True)
+        self.open_entry(event.entry_id)
 
     # --- entry state and links --------------------------------------------------------------
 
@@ -162,25 +174,21 @@ class MainScreen(ReadingScreen):
     def action_copy_link(self) -> None:
         link = self._link()
         if link:
-            self.app.copy_to_clipboard(link)
-            self.notify(f"Copied (OSC 52): {link}", markup=False, timeout=4)
+            self.copy(link)
 
     def action_open_link(self) -> None:
         link = self._link()
-        if not link:
-            return
-        browser = gui_browser()
-        if browser is None:
-            self.app.copy_to_clipboard(link)
-            self.notify(f"No browser here: link copied (OSC 52).\n{link}", markup=False, timeout=8)
-            return
-        self.open_in_browser(browser, link)
+        if link:
+            self.open_url(link)
 
     # --- filters ----------------------------------------------------------------------------
 
     @on(Sidebar.Selected, "#sidebar")
     def sidebar_selected(self, event: Sidebar.Selected) -> None:
         self.apply_choice(event.choice_id)
+        problem = self.feed_problem(event.choice_id)
+        if problem:
+            self.notify(f"{problem} (F: every feed's health)", severity="warning", markup=False, timeout=8)
 
     def _step_tag(self, step: int) -> None:
         current = self.choice.id if self.choice.id.startswith("tag:") else None
@@ -215,6 +223,8 @@ class MainScreen(ReadingScreen):
         from veille_tui.tui.screens.dialogs import QueryScreen
 
         def done(result: str | None) -> None:
+            if result:
+                self.lib.remember_query(result)
             self.entries.focus()
 
         # The line opens empty, so that what is typed is the whole query whatever the view; the
@@ -228,13 +238,18 @@ class MainScreen(ReadingScreen):
             done,
         )
 
-    def _apply_typed(self, text: str) -> str | None:
+    def _apply_typed(self, text: str) -> str | Offer | None:
         if not text:
             return self.apply("", self.sidebar.choices.get("view:all"))
-        for choice in self.sidebar.choices.values():
-            if choice.query == text:
-                return self.apply(text, choice)
-        return self.apply(text)
+        choice = next((c for c in self.sidebar.choices.values() if c.query == text), None)
+        error = self.apply(text, choice)
+        if error or self.entries.ids:
+            return error
+        hint = self.lib.tag_hint(text)  # `+fortinet`, a tag no entry has: offer the words search
+        if hint is not None and hint.query is not None:
+            self.lib.remember_query(text)
+            return Offer(hint.message, hint.query)
+        return None
 
     def action_clear_query(self) -> None:
         if self.query_text or self.choice.id != "view:all":
@@ -244,11 +259,11 @@ class MainScreen(ReadingScreen):
 
     # --- panes ------------------------------------------------------------------------------
 
-    def _panes(self) -> list[Widget]:
-        return [self.sidebar, self.entries, self.article]
-
     def _focus_pane(self, step: int) -> None:
-        panes = self._panes()
+        if self.zoomed:  # back to the three panes
+            self.action_zoom()
+            return
+        panes: list[Widget] = [self.sidebar, self.entries, self.article]
         focused = self.focused
         index = next((n for n, pane in enumerate(panes) if focused is pane), 1)
         target = panes[(index + step) % len(panes)]
@@ -292,10 +307,10 @@ class MainScreen(ReadingScreen):
     def action_refresh_feed(self) -> None:
         names = self._feeds_here()
         if names is not None:
-            self._start_fetch(names)
+            self.start_fetch(names)
 
     def action_refresh_all(self) -> None:
-        self._start_fetch([])
+        self.start_fetch([])
 
     def _feeds_here(self) -> list[str] | None:
         """The feed(s) `r` refreshes: the one highlighted or shown, else the selected entry's."""
@@ -314,13 +329,3 @@ class MainScreen(ReadingScreen):
             "No feed here (this entry comes from the archive): R refreshes all feeds.", severity="warning", markup=False
         )
         return None
-
-    def _start_fetch(self, names: list[str]) -> None:
-        if self.offline:
-            self.notify("Offline (--offline): no fetching.", severity="warning")
-            return
-        if any(w.is_running for w in self.app.workers if w.group == "fetch"):
-            self.notify("A refresh is already running.")
-            return
-        self.set_activity("refreshing…")
-        self.fetch(names)

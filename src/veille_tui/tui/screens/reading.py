@@ -38,6 +38,7 @@ from veille_tui.tui.messages import (
     StoreChanged,
 )
 from veille_tui.tui.timings import Timings
+from veille_tui.tui.views import Place, ViewHistory, query_terms
 from veille_tui.tui.watcher import StoreWatcher, read_changes
 from veille_tui.tui.widgets.article import ArticleView
 from veille_tui.tui.widgets.entry_list import EntryList
@@ -75,7 +76,10 @@ class ReadingScreen(Screen[None]):
         self.choice: Choice = Choice("view:all", VIEWS[0][1], "")
         self.query_text = ""  # the filter in force (a query string)
         self.tag_counts: dict[str, int] = {}
+        self.view_counts: dict[str, int | None] = {}  # the sidebar's views (None: not in this store)
         self.feeds: list[FeedStatus] | None = None
+        self.views = ViewHistory()  # each view's cursor, and the views `backspace` goes back to
+        self.marking: set[int] = set()  # being marked read by a worker (`A`): shown read already
         self._articles: LRU[int, Entry] = LRU(64)
         self._activity = ""  # index / fetch progress shown in the status line
         self.timings = Timings()  # bench/tui_bench.py reads them
@@ -107,6 +111,7 @@ class ReadingScreen(Screen[None]):
             loaded = self.lib.entry_ids(""), self.lib.tag_counts()
         ids, self.tag_counts = loaded
         self.total = len(ids)
+        self._count_views()
         self._fill_sidebar()
         return ids
 
@@ -120,10 +125,16 @@ class ReadingScreen(Screen[None]):
             self.index_archive()
 
     def fetch_rows(self, ids: Sequence[int]) -> list[Entry]:
-        return self.lib.entries_by_ids(ids)
+        rows = self.lib.entries_by_ids(ids)
+        if self.marking:  # not committed yet: shown as they will be
+            rows = [replace(e, read=True) if e.id in self.marking else e for e in rows]
+        return rows
+
+    def _count_views(self) -> None:
+        self.view_counts = self.lib.view_counts((v, q) for v, _label, q in VIEWS if v != "all")
 
     def _fill_sidebar(self) -> None:
-        counts = {"all": self.total}
+        counts = {**self.view_counts, "all": self.total}
         self.sidebar.fill(
             self.tag_counts, self.feeds, self.lib.settings.queries, view_counts=counts, active=self.choice.id
         )
@@ -133,6 +144,7 @@ class ReadingScreen(Screen[None]):
         self.watcher.caught_up()
         self.tag_counts = self.lib.tag_counts()
         self.total = self.lib.count(None)
+        self._count_views()
         self._fill_sidebar()
         keep = self.entries.current_id
         try:
@@ -144,9 +156,15 @@ class ReadingScreen(Screen[None]):
         self.entries.set_ids(ids, keep=keep)
         self.update_status()
 
-    def apply(self, query: str, choice: Choice | None = None) -> str | None:
+    def place(self) -> Place:
+        """The view shown, and where its list is."""
+        entries = self.entries
+        return Place(self.choice, self.query_text, entries.current_id, entries.scroll_offset.y)
+
+    def apply(self, query: str, choice: Choice | None = None, *, going_back: bool = False) -> str | None:
         """Show the entries matching `query`; the list takes the focus with its first entry
-        selected. Returns an error message for a malformed query (nothing changes then)."""
+        selected, or, for a view shown before, the entry it had, at the same height. Returns an
+        error message for a malformed query (nothing changes then)."""
         started = time.perf_counter()
         try:
             ids = self.lib.entry_ids(query)
@@ -154,11 +172,19 @@ class ReadingScreen(Screen[None]):
             return str(exc)
         except sqlite3.DatabaseError as exc:  # locked for too long, or damaged: say so, go on
             return self.lib.explain(exc)
+        self.views.leave(self.place(), going_back=going_back)
+        earlier = self.views.place(query)
         self.query_text = query
         self.choice = choice or Choice("query", query or "All entries", query)
         self.sidebar.set_active(choice.id if choice is not None else None)
         entries = self.entries
-        entries.set_ids(ids)
+        if earlier is not None:
+            entries.set_ids(ids, keep=earlier.entry_id, scroll_row=earlier.top)
+        else:
+            entries.set_ids(ids)
+        terms, article = query_terms(query), self.article
+        if article.entry is not None and (terms and terms.pattern) != (article.terms and article.terms.pattern):
+            article.show(article.entry, keep_scroll=True, terms=terms)  # the words to highlight changed
         if self.focused is not entries:
             entries.focus()
         self.update_status()
@@ -183,7 +209,12 @@ class ReadingScreen(Screen[None]):
             query=query and bool(self.query_text),
             activity=self._activity,
             offline=self.offline,
+            position=self.status_position(),
         )
+
+    def status_position(self) -> str:
+        """Where the reader is, for the status line ("": nothing to say)."""
+        return ""
 
     def set_activity(self, text: str) -> None:
         self._activity = text
@@ -204,7 +235,7 @@ class ReadingScreen(Screen[None]):
         if entry is None:
             self.article.show_message("This entry is gone (the archive or a fetch removed it).")
             return None
-        self.article.show(entry)
+        self.article.show(entry, terms=query_terms(self.query_text))
         self.timings.since("article_render", started)
         self.timings.until_painted(self, "article_painted", started)
         return entry
@@ -220,11 +251,26 @@ class ReadingScreen(Screen[None]):
         self.entries.update_entry(replace(entry, body=None))
         self.article.update_header(self._articles.get(entry.id) or entry)
 
+    def open_entry(self, entry_id: int) -> Entry | None:
+        """Show an entry in the article and mark it read (enter, n, N, space at an article's end)."""
+        entry = self.load_entry(entry_id) if entry_id == self.article.entry_id else self.show_article(entry_id)
+        if entry is not None and not entry.read and entry.id not in self.marking:
+            self.set_read(entry, True)
+        return entry
+
     def set_read(self, entry: Entry, read: bool) -> None:
         self.lib.set_read(entry.id, read)
         self._changed(replace(entry, read=read))
+        if entry.read != read:
+            self._count_unread(-1 if read else 1)
         if entry.feeds:
             self.sidebar.adjust_unread(entry.feeds, -1 if read else 1)
+
+    def _count_unread(self, delta: int) -> None:
+        unread = self.view_counts.get("unread")
+        if unread is not None:
+            self.view_counts["unread"] = max(unread + delta, 0)
+            self.sidebar.set_view_count("unread", self.view_counts["unread"] or 0)
 
     def set_starred(self, entry: Entry, starred: bool) -> None:
         self.lib.set_starred(entry.id, starred)
@@ -279,6 +325,9 @@ class ReadingScreen(Screen[None]):
         elif worker.group == "feeds":  # the sidebar shows no feeds
             self.feeds = []
             self._fill_sidebar()
+        elif worker.group == "mark":  # nothing was marked: show the store as it is
+            self.marking.clear()
+            self.reload()
         if isinstance(error, LinkNotOpened):
             self.app.copy_to_clipboard(error.link)
         notice = failure_notice(worker.group, error, self.lib.explain)
@@ -320,6 +369,10 @@ class ReadingScreen(Screen[None]):
     def feeds_loaded(self, message: FeedsLoaded) -> None:
         self.feeds = message.feeds
         self._fill_sidebar()
+        self.feeds_changed()
+
+    def feeds_changed(self) -> None:
+        """The feeds' statuses were read again (the feeds screen follows them)."""
 
     @on(FetchStarted)
     def fetch_started(self, message: FetchStarted) -> None:

@@ -10,9 +10,10 @@ and no text of it is parsed as markup.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -25,11 +26,15 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.strip import Strip
 
+from veille_tui.core.article import Article, Link, find_terms, prepare
 from veille_tui.core.models import Entry
 from veille_tui.core.text import CVE_RE, clean, clean_line, strip_attribute_lists
 from veille_tui.tui.bindings import set_virtual_height
 from veille_tui.tui.lru import LRU
 from veille_tui.tui.widgets.lines import LineView
+
+if TYPE_CHECKING:
+    from rich.markdown import Markdown
 
 
 class Body:
@@ -39,12 +44,23 @@ class Body:
     SGR sequence on a slow link). Matches are expected not to span a line break."""
 
     def __init__(
-        self, renderable: RenderableType, pattern: re.Pattern[str] | None, style: Style, margin: int = 1
+        self,
+        renderable: RenderableType,
+        pattern: re.Pattern[str] | None,
+        style: Style,
+        margin: int = 1,
+        *,
+        terms: re.Pattern[str] | None = None,
+        term_style: Style | None = None,
+        squeeze: bool = False,
     ) -> None:
         self.renderable = renderable
         self.pattern = pattern
         self.style = style
         self.margin = margin
+        self.terms = terms  # a query's words (core.article.term_pattern), found accents ignored
+        self.term_style = term_style or style
+        self.squeeze = squeeze  # runs of blank lines shown as one (around code blocks and tables)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement.get(console, options, self.renderable)
@@ -54,17 +70,28 @@ class Body:
         inner = max(width - 2 * self.margin, 1)
         lines = console.render_lines(self.renderable, options.update_width(inner), pad=False, new_lines=False)
         new_line = Segment.line()
+        blank = True  # no blank line first, nor two in a row, when squeezed
         for line in lines:
             text = "".join(segment.text for segment in line)
+            if self.squeeze:
+                if not text.strip():
+                    if blank:
+                        continue
+                    blank = True
+                else:
+                    blank = False
             if self.pattern is not None and self.pattern.search(text):
-                line = list(_restyle(line, text, self.pattern, self.style))
+                line = list(_restyle(line, [(m.start(), m.end()) for m in self.pattern.finditer(text)], self.style))
+            if self.terms is not None:
+                spans = find_terms(text, self.terms)
+                if spans:
+                    line = list(_restyle(line, spans, self.term_style))
             yield from _tidy(line, width, self.margin)
             yield new_line
 
 
-def _restyle(line: list[Segment], text: str, pattern: re.Pattern[str], style: Style) -> Iterable[Segment]:
-    """The segments of `line`, cut at the matches of `pattern` in `text`, matches styled."""
-    spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
+def _restyle(line: list[Segment], spans: list[tuple[int, int]], style: Style) -> Iterable[Segment]:
+    """The segments of `line`, cut at `spans` (offsets in the line's text), spans styled."""
     position = 0
     for segment in line:
         if segment.control:
@@ -81,8 +108,9 @@ def _restyle(line: list[Segment], text: str, pattern: re.Pattern[str], style: St
             )
 
 
-# what a rendered body is kept under: (entry id, hash of its body, width, the component styles)
-BodyKey = tuple[int, int, int, tuple[Style, ...]]
+# what a rendered body is kept under: (entry id, hash of its body, width, the component styles,
+# the query's words highlighted)
+BodyKey = tuple[int, int, int, tuple[Style, ...], str]
 
 _VISIBLE_ON_SPACES = ("underline", "strike", "reverse", "overline", "underline2")
 
@@ -128,6 +156,29 @@ def body_markdown(entry: Entry) -> str:
     return strip_attribute_lists(clean(entry.body or "")).strip()
 
 
+def article_body(entry: Entry) -> Article:
+    """The body as shown: its links numbered (listed at the end), images as `[image: alt]`."""
+    return prepare(body_markdown(entry))
+
+
+@functools.cache
+def _markdown_class() -> type[Markdown]:
+    """Rich's Markdown, its code blocks without the padding line above and below (imported on
+    first use: not needed for the first paint)."""
+    from rich.markdown import CodeBlock, Markdown
+    from rich.syntax import Syntax
+
+    class Code(CodeBlock):
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+            code = str(self.text).rstrip()
+            yield Syntax(code, self.lexer_name, theme=self.theme, word_wrap=True, padding=(0, 1))
+
+    class ArticleMarkdown(Markdown):
+        elements = {**Markdown.elements, "fence": Code, "code_block": Code}
+
+    return ArticleMarkdown
+
+
 class ArticleView(LineView, can_focus=True):
     """The selected entry, rendered."""
 
@@ -150,12 +201,14 @@ class ArticleView(LineView, can_focus=True):
         "article--cve",
         "article--link",
         "article--muted",
+        "article--term",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "scroll_down", "Scroll down", show=False, id="article.down"),
         Binding("up,k", "scroll_up", "Scroll up", show=False, id="article.up"),
-        Binding("space,pagedown", "page_down", "Page down", show=False, id="article.page_down"),
+        # `space` is the screen's: it pages the article, and at its end opens the next unread
+        Binding("pagedown", "page_down", "Page down", show=False, id="article.page_down"),
         Binding("b,pageup", "page_up", "Page up", show=False, id="article.page_up"),
         Binding("home,g", "scroll_home", "Top", show=False, id="article.top"),
         Binding("end,G", "scroll_end", "Bottom", show=False, id="article.bottom"),
@@ -168,7 +221,9 @@ class ArticleView(LineView, can_focus=True):
         self.lines: list[Strip] = []
         self._key: BodyKey | None = None
         self._header_height = 0
-        self._bodies: LRU[BodyKey, list[Strip]] = LRU(32)
+        self._bodies: LRU[BodyKey, tuple[list[Strip], tuple[Link, ...]]] = LRU(32)
+        self.terms: re.Pattern[str] | None = None  # the query's words, highlighted
+        self.links: tuple[Link, ...] = ()  # the body's links, by number (`L`)
 
     @property
     def entry_id(self) -> int | None:
@@ -176,10 +231,17 @@ class ArticleView(LineView, can_focus=True):
 
     # --- what to show -----------------------------------------------------------------------
 
-    def show(self, entry: Entry, *, keep_scroll: bool = False) -> None:
-        """Render `entry` (which must carry its body)."""
+    @property
+    def at_end(self) -> bool:
+        """The last line is on screen."""
+        return self.scroll_offset.y >= self.max_scroll_y
+
+    def show(self, entry: Entry, *, keep_scroll: bool = False, terms: re.Pattern[str] | None = None) -> None:
+        """Render `entry` (which must carry its body); `terms`: the words of the query to
+        highlight (`core.article.term_pattern`)."""
         same = self.entry is not None and self.entry.id == entry.id
         self.entry = entry
+        self.terms = terms
         self.message = None
         self._render_lines()
         if not (same and keep_scroll):
@@ -204,6 +266,7 @@ class ArticleView(LineView, can_focus=True):
 
     def show_message(self, text: str) -> None:
         self.entry = None
+        self.links = ()
         self.message = text
         self._render_lines()
         self.scroll_to(y=0, animate=False, immediate=True)
@@ -228,7 +291,7 @@ class ArticleView(LineView, can_focus=True):
         console = self.app.console
         options = console.options.update(width=width, highlight=False, markup=False)
         if self.entry is None:
-            text = Text(" " + (self.message or ""), style=self._style("muted"), no_wrap=False)
+            text = Body(Text(self.message or "", style=self._style("muted")), None, Style(), margin=1)
             lines = [Strip(line) for line in console.render_lines(text, options, pad=False)]
             self.lines, self._key = lines, None
             self._set_height()
@@ -238,24 +301,41 @@ class ArticleView(LineView, can_focus=True):
         lines = [Strip(line) for line in console.render_lines(header, options, pad=False)]
         self._header_height = len(lines) + 1
         lines.append(Strip([]))
-        key = (entry.id, hash(entry.body), width, styles)
-        body = self._bodies.get(key)
-        if body is None:
-            body = self._render_body(entry, console, options)
-            self._bodies[key] = body
+        key = (entry.id, hash(entry.body), width, styles, self.terms.pattern if self.terms else "")
+        rendered = self._bodies.get(key)
+        if rendered is None:
+            rendered = self._render_body(entry, console, options)
+            self._bodies[key] = rendered
+        body, self.links = rendered
         self.lines = lines + body
         self._key = key
         self._set_height()
 
-    def _render_body(self, entry: Entry, console: Console, options: ConsoleOptions) -> list[Strip]:
-        markdown = body_markdown(entry)
-        if not markdown:
+    def _render_body(
+        self, entry: Entry, console: Console, options: ConsoleOptions
+    ) -> tuple[list[Strip], tuple[Link, ...]]:
+        article = article_body(entry)
+        if not article.markdown:
             text = Text(" (no text in this entry: o opens its link)", style=self._style("muted"))
-            return [Strip(line) for line in console.render_lines(text, options, pad=False)]
-        from rich.markdown import Markdown  # imported on first use: not needed for the first paint
+            return [Strip(line) for line in console.render_lines(text, options, pad=False)], ()
+        markdown = _markdown_class()(article.markdown, hyperlinks=True)
+        body = Body(
+            markdown, CVE_RE, self._style("cve"), terms=self.terms, term_style=self._style("term"), squeeze=True
+        )
+        lines = [Strip(line) for line in console.render_lines(body, options, pad=False)]
+        if article.links:
+            lines += [Strip([]), *self._links_list(article.links, console, options)]
+        return lines, article.links
 
-        body = Body(Markdown(markdown, hyperlinks=True), CVE_RE, self._style("cve"))
-        return [Strip(line) for line in console.render_lines(body, options, pad=False)]
+    def _links_list(self, links: tuple[Link, ...], console: Console, options: ConsoleOptions) -> list[Strip]:
+        """`Links` and each link as `[n] URL` (L picks one to open or copy)."""
+        width = len(str(len(links))) + 2
+        items = [Text("Links (L: open or copy one)", style=self._style("muted"))]
+        for link in links:
+            number = f"[{link.number}]".rjust(width) + " "
+            items.append(Text.assemble((number, self._style("muted")), (clean_line(link.url), self._style("link"))))
+        text = Body(Text("\n").join(items), None, Style(), margin=1)
+        return [Strip(line) for line in console.render_lines(text, options, pad=False)]
 
     def _set_height(self) -> None:
         size = Size(0, len(self.lines))

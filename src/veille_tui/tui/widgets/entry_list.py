@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from rich.segment import Segment
@@ -153,7 +153,9 @@ class EntryList(LineView, can_focus=True):
             top = index - old_offset if scroll_row is None else scroll_row
         else:
             top = 0
-        self.scroll_to(y=max(0, min(top, len(ids) - self._page_height())), animate=False, immediate=True)
+        # force: a list that was short had no scrollbar yet (overflow auto), which forbids scrolling
+        top = max(0, min(top, len(ids) - self._page_height()))
+        self.scroll_to(y=top, animate=False, immediate=True, force=True)
         self._strips.clear()
         self.refresh()
         self.post_message(self.Highlighted(self, self.current_id))
@@ -195,6 +197,14 @@ class EntryList(LineView, can_focus=True):
         index = self.index_of(entry.id)
         if index is not None:
             self.refresh_line(index)
+
+    def show_read(self, ids: Collection[int]) -> None:
+        """These entries are read (a view marked read): the rows held change, the list repaints."""
+        for entry_id in self._rows.keys():
+            entry = self._rows.get(entry_id)
+            if entry is not None and entry_id in ids and not entry.read:
+                self._rows[entry_id] = replace(entry, read=True)
+        self.refresh()
 
     def cached_ids(self) -> list[int]:
         """The ids of the rows held (to read them again when the store changed elsewhere)."""
@@ -321,12 +331,14 @@ class EntryList(LineView, can_focus=True):
         date = short_date(entry.date, self._year)
         source = fit(entry.source, cols.source) + " " if cols.source else ""
         cve = ""
+        title_width = cols.title
         if cols.cve:
             count = len(entry.cves)
             cve = f" {count:>2} CVE" if count < 100 else " 99+CVE"
-            if not count:
-                cve = " " * cols.cve
-        title = fit(entry.title, cols.title)
+            if not count:  # the title takes the free cells
+                cve = ""
+                title_width += cols.cve
+        title = fit(entry.title, title_width)
         if selected:
             style = base + self.get_component_rich_style("entry-list--cursor")
             text = f"{markers} {fit(date, cols.date)} {source}{title}{cve}"

@@ -34,6 +34,26 @@ def fit(text: str, width: int) -> str:
     return cut + " " * (width - cell_len(cut))
 
 
+def fit_middle(text: str, width: int) -> str:
+    """Like `fit`, cut in the middle: a third of the cells for the start of `text`, the rest for
+    its end (URLs of one host that differ only in their path stay apart)."""
+    if width <= 0:
+        return ""
+    text = " ".join(text.split())
+    size = cell_len(text)
+    if size <= width:
+        return text + " " * (width - size)
+    if width < 8:
+        return fit(text, width)
+    head = chop_cells(text, width // 3)[0]
+    tail = width - 1 - cell_len(head)
+    end = text[-tail:]
+    while cell_len(end) > tail:
+        end = end[1:]
+    cut = head + "…" + end
+    return cut + " " * (width - cell_len(cut))
+
+
 class WidgetMessage(Generic[WidgetType], Message):
     """A message about the widget that posts it: that widget is its `control`, so that a handler
     `@on(Widget.Message, "#id")` can pick the sender by selector."""

@@ -21,13 +21,15 @@ from textual.strip import Strip
 
 from veille_tui.core.models import FeedStatus
 from veille_tui.core.text import clean_line
-from veille_tui.tui.widgets.lines import LineView, WidgetMessage, fit
+from veille_tui.tui.widgets.lines import LineView, WidgetMessage, fit, fit_middle
 
 VIEWS: tuple[tuple[str, str, str], ...] = (
-    # id, label, query
+    # id, label, query; a view whose count is None (a query the store cannot answer) is left out
     ("all", "All entries", ""),
     ("unread", "Unread", "is:unread"),
     ("starred", "Starred", "is:starred"),
+    ("watch", "Watch", "+watch"),
+    ("drafts", "Drafts", "is:drafted"),
 )
 
 
@@ -50,10 +52,28 @@ class Row:
     label: str
     count: int | None = None
     error: bool = False
+    middle: bool = False  # a URL: cut in the middle, so that its end (which tells feeds apart) shows
 
     @property
     def selectable(self) -> bool:
         return not self.id.startswith("head:")
+
+
+def short_url(url: str) -> str:
+    """A feed URL as a label: without its scheme and `www.`."""
+    text = clean_line(url)
+    for prefix in ("https://", "http://"):
+        if text.lower().startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    return text.removeprefix("www.").rstrip("/")
+
+
+def feed_label(feed: FeedStatus) -> str:
+    """A feed's title; a feed without one (its title is its URL) by its URL, shortened."""
+    if feed.title and feed.title != feed.url:
+        return clean_line(feed.title)
+    return short_url(feed.url)
 
 
 def _quote(value: str) -> str:
@@ -108,7 +128,7 @@ class Sidebar(LineView, can_focus=True):
         tag_counts: Mapping[str, int],
         feeds: Sequence[FeedStatus] | None,
         queries: Iterable[tuple[str, str]],
-        view_counts: Mapping[str, int] | None = None,
+        view_counts: Mapping[str, int | None] | None = None,
         active: str | None = None,
     ) -> None:
         """(Re)build the rows; the cursor stays on `active` (or the row it is on)."""
@@ -119,6 +139,8 @@ class Sidebar(LineView, can_focus=True):
         rows: list[Row] = [Row("head:views", "Views")]
         view_counts = view_counts or {}
         for view_id, label, query in VIEWS:
+            if view_id in view_counts and view_counts[view_id] is None:
+                continue
             choice = Choice(f"view:{view_id}", label, query)
             choices[choice.id] = choice
             rows.append(Row(choice.id, label, view_counts.get(view_id)))
@@ -134,8 +156,7 @@ class Sidebar(LineView, can_focus=True):
         if feeds:
             rows.append(Row("head:feeds", "Feeds"))
             for feed in feeds:
-                title = clean_line(feed.title) or clean_line(feed.url)
-                choice = Choice(f"feed:{feed.id}", title, "feed:" + _quote(feed.url))
+                choice = Choice(f"feed:{feed.id}", feed_label(feed), "feed:" + _quote(feed.url))
                 choices[choice.id] = choice
                 self._feeds[choice.id] = feed
                 rows.append(self._feed_row(choice.id, feed))
@@ -157,8 +178,19 @@ class Sidebar(LineView, can_focus=True):
         self.refresh()
 
     def _feed_row(self, choice_id: str, feed: FeedStatus) -> Row:
-        title = clean_line(feed.title) or clean_line(feed.url)
-        return Row(choice_id, title, feed.unread or None, error=bool(feed.last_error))
+        untitled = not feed.title or feed.title == feed.url
+        return Row(choice_id, feed_label(feed), feed.unread or None, error=feed.failing, middle=untitled)
+
+    def set_view_count(self, view_id: str, count: int) -> None:
+        """One view's count changed (an entry read or marked unread, a view marked read)."""
+        index = self._index.get(f"view:{view_id}")
+        if index is not None:
+            self.rows[index] = replace(self.rows[index], count=max(count, 0))
+            self.refresh_line(index)
+
+    def view_count(self, view_id: str) -> int | None:
+        index = self._index.get(f"view:{view_id}")
+        return self.rows[index].count if index is not None else None
 
     @property
     def highlighted_id(self) -> str | None:
@@ -279,7 +311,8 @@ class Sidebar(LineView, can_focus=True):
             return Strip([Segment(fit(row.label, width), base + component("sidebar--head"))], width)
         count = "" if row.count is None else str(row.count)
         mark = "! " if row.error else ""
-        label = fit(mark + row.label, max(width - len(count) - 2, 1))
+        room = max(width - len(count) - 2, 1)
+        label = mark + fit_middle(row.label, room - len(mark)) if row.middle else fit(mark + row.label, room)
         gap = " " * max(width - 1 - len(label) - len(count), 1) if count else ""
         if index == self.cursor:
             style = base + component("sidebar--cursor")

@@ -17,20 +17,31 @@ MIN_WIDTH = 40  # the right part is placed as if the line had at least this many
 
 
 class StatusLine(Static):
-    """` label · N entries  (esc: all)           activity  offline`"""
+    """` label · N entries · position  (esc: all)           activity  offline`"""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(markup=False, **kwargs)
-        self._shown: tuple[str, int, bool, str, bool] | None = None
+        self._shown: tuple[str, int, bool, str, bool, str] | None = None
 
-    def show(self, label: str, count: int, *, query: bool = False, activity: str = "", offline: bool = False) -> None:
+    def show(
+        self,
+        label: str,
+        count: int,
+        *,
+        query: bool = False,
+        activity: str = "",
+        offline: bool = False,
+        position: str = "",
+    ) -> None:
         """`query`: the list is a typed query (escape clears it); `activity`: index or fetch
-        progress (empty: none)."""
-        state = (label, count, query, activity, offline)
+        progress (empty: none); `position`: where the reader is (the full-screen article)."""
+        state = (label, count, query, activity, offline, position)
         if state == self._shown:
             return
         self._shown = state
         parts = [Content.styled(f" {label}", "bold"), Content(f" · {count} {'entry' if count == 1 else 'entries'}")]
+        if position:
+            parts.append(Content(f" · {position}"))
         if query:
             parts.append(Content.styled("  (esc: all)", "$text-muted"))
         right = []

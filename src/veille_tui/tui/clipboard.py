@@ -1,0 +1,41 @@
+"""Whether a copy (OSC 52, `App.copy_to_clipboard`) can reach the clipboard.
+
+The terminal is never asked (nothing answers an OSC 52 write), but inside tmux the answer is
+known: tmux passes an application's OSC 52 on only with `set-clipboard on` (its default,
+`external`, and `off` drop it). Asked at each copy (a few milliseconds), so that turning it on
+while veille-tui runs is seen at once.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+TMUX_FIX = "tmux set -g set-clipboard on (and in ~/.tmux.conf: set -g set-clipboard on)"
+
+
+def tmux_set_clipboard() -> str | None:
+    """tmux's `set-clipboard` option ("on", "external", "off"), None outside tmux or when tmux
+    cannot be asked."""
+    if not os.environ.get("TMUX"):
+        return None
+    try:
+        done = subprocess.run(
+            ["tmux", "show-options", "-gv", "set-clipboard"],
+            capture_output=True,
+            text=True,
+            timeout=1.0,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    value = done.stdout.strip()
+    return value if done.returncode == 0 and value else None
+
+
+def clipboard_problem() -> str | None:
+    """Why a copy will not reach the clipboard, with how to fix it (None: no known reason)."""
+    setting = tmux_set_clipboard()
+    if setting is None or setting == "on":
+        return None
+    return f"Not copied: tmux drops OSC 52 (set-clipboard is {setting}). Turn it on: {TMUX_FIX}"
