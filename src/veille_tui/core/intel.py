@@ -556,11 +556,13 @@ def window_seconds(since: str | None, now: float) -> float:
 
 
 def _sources(joined: str | None) -> tuple[str, ...]:
-    """CveRow.sources as a tuple, in alphabetical order."""
+    """CveRow.sources as distinct names, in alphabetical order."""
     if not joined:
         return ()
-    names = [name.replace("\x1f", ",") for name in joined.split(",") if name]
-    return tuple(sorted(names, key=str.lower)) if len(names) > 1 else tuple(names)
+    if "\x1f" not in joined:
+        return (joined,)
+    names = [name for name in dict.fromkeys(joined.split("\x1f")) if name]
+    return tuple(sorted(names, key=str.lower))
 
 
 def cves(
@@ -580,17 +582,17 @@ def cves(
     kev = store.kev_rows()
     return [
         CveSummary(
-            cve=r.cve,
-            entries=r.entries,
-            first_seen=r.first_seen,
-            last_seen=r.last_seen,
-            last_ts=r.last_ts,
-            sources=_sources(r.sources),
-            kev=kev_record(kev[r.cve]) if r.cve in kev else None,
-            epss=r.score,
-            percentile=r.percentile,
-            trend=r.trend,
-            previous=r.previous,
+            r.cve,
+            r.entries,
+            r.first_seen,
+            r.last_seen,
+            r.last_ts,
+            _sources(r.sources),
+            kev_record(kev[r.cve]) if r.cve in kev else None,
+            r.score,
+            r.percentile,
+            r.trend,
+            r.previous,
         )
         for r in rows
     ]

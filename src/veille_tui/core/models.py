@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from veille_tui import __version__
 
@@ -293,13 +293,13 @@ def ordinal(value: float) -> str:
     return f"{n}{suffix}"
 
 
-@dataclass(frozen=True)
-class CveSummary:
-    """One line of `cves` and of the TUI's CVE screen."""
+class CveSummary(NamedTuple):
+    """One line of `cves` and of the TUI's CVE view (a named tuple: a view can hold 10,000s of
+    them, made three times faster than frozen dataclasses)."""
 
     cve: str
     entries: int
-    first_seen: str  # the date of the first entry naming it
+    first_seen: str  # the day (UTC, YYYY-MM-DD) of the first entry naming it
     last_seen: str
     last_ts: int
     sources: tuple[str, ...]

@@ -66,10 +66,10 @@ class CveRow(NamedTuple):
 
     cve: str
     entries: int
-    first_seen: str  # the date of the first entry naming it (as the entry gives it)
+    first_seen: str  # the day (UTC, YYYY-MM-DD) of the first entry naming it
     last_seen: str
     last_ts: int
-    sources: str | None  # distinct, ',' between them (a ',' of a source's own is \x1f here)
+    sources: str | None  # the entries' sources, \x1f between them (repeats included)
     trend: float  # weighted mentions in the window
     previous: float  # the same in the window before it
     score: float | None
@@ -167,10 +167,9 @@ class IntelMixin(StoreBase):
         weight = "veille_cve_weight(length(e.cves) - length(replace(e.cves, ' ', '')) + 1)"
         sql = (
             "WITH c AS (SELECT ec.cve AS cve, count(*) AS entries,"
-            "  substr(min(printf('%020d ', e.ts) || e.date), 22) AS first_seen,"
-            "  substr(max(printf('%020d ', e.ts) || e.date), 22) AS last_seen,"
+            "  date(min(e.ts), 'unixepoch') AS first_seen, date(max(e.ts), 'unixepoch') AS last_seen,"
             "  max(e.ts) AS last_ts,"
-            "  group_concat(DISTINCT replace(e.source, ',', char(31))) AS sources,"
+            "  group_concat(e.source, char(31)) AS sources,"
             f"  total(CASE WHEN e.ts >= ? THEN {weight} END) AS trend,"
             f"  total(CASE WHEN e.ts >= ? AND e.ts < ? THEN {weight} END) AS previous"
             "  FROM entry_cves ec JOIN entries e ON e.id = ec.entry_id"
