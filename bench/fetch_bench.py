@@ -86,7 +86,13 @@ def main() -> int:
             config = tmp / "config.toml"
             tables = (f'[[feeds]]\nurl = "{u}"\ntitle = "{n[:-4]}"\n\n' for u, n in zip(urls, names, strict=True))
             config.write_text("".join(tables))
-            env = {**os.environ, "VEILLE_TUI_CONFIG": str(config), "VEILLE_TUI_DATA_DIR": str(tmp / "data")}
+            # the feeds only: no KEV/EPSS download (a host without egress would spend its DNS time there)
+            env = {
+                **os.environ,
+                "VEILLE_TUI_CONFIG": str(config),
+                "VEILLE_TUI_DATA_DIR": str(tmp / "data"),
+                "VEILLE_TUI_INTEL": "off",
+            }
             ours = [sys.executable, "-m", "veille_tui", "fetch"]
             (tmp / "urls").write_text("\n".join(urls) + "\n")
             (tmp / "newsboat.conf").write_text("reload-threads 8\nshow-read-feeds yes\n")
