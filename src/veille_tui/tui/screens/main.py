@@ -22,6 +22,7 @@ from veille_tui.core.library import NO_ARCHIVE, Library
 from veille_tui.core.models import Entry
 from veille_tui.core.text import clean_line
 from veille_tui.tui.bindings import key_bar_items
+from veille_tui.tui.screens.cves import CvePivot
 from veille_tui.tui.screens.dialogs import Offer
 from veille_tui.tui.screens.reading import Preloaded
 from veille_tui.tui.screens.triage import TriageScreen
@@ -33,6 +34,7 @@ from veille_tui.tui.widgets.sidebar import Sidebar
 from veille_tui.tui.widgets.status import StatusLine
 
 ARTICLE_DELAY = 0.08  # seconds the cursor must rest before the article follows it
+PREFETCH_EVERY = 3.0  # seconds between two looks at whether the CVE view's rows should be read ahead
 
 
 class MainScreen(TriageScreen):
@@ -51,6 +53,7 @@ class MainScreen(TriageScreen):
         Binding("A", "mark_view_read", "Mark the view read", id="mark_view_read"),
         Binding("L", "links", "Links of the article", id="links"),
         Binding("F", "feeds_health", "Feeds' health", id="feeds_health"),
+        Binding("c", "cves", "CVE view", id="cves"),
         Binding("right_square_bracket", "next_tag", "Next tag", id="next_tag"),
         Binding("left_square_bracket", "previous_tag", "Previous tag", show=False, id="previous_tag"),
         Binding("t", "pick_tag", "Tags", id="pick_tag"),
@@ -70,6 +73,7 @@ class MainScreen(TriageScreen):
         self.query_history: list[str] = lib.query_history()  # kept across runs, in the data folder
         self._article_timer: Timer | None = None
         self._last_move = 0.0
+        self.cve_pivot = CvePivot(self)  # `c`, and back to it from a CVE's entries
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -97,6 +101,7 @@ class MainScreen(TriageScreen):
         self.query_one("#keys", KeyBar).set_items(key_bar_items(self.app, (self.entries, self.app, self), skip))
         self.timings.since("startup_load", started)
         self.call_after_refresh(self.start_background)
+        self.set_interval(PREFETCH_EVERY, self.cve_pivot.prefetch)  # the CVE view of a big view, read ahead
 
     # --- article ----------------------------------------------------------------------------
 
@@ -251,7 +256,16 @@ class MainScreen(TriageScreen):
             return Offer(hint.message, hint.query)
         return None
 
+    def action_cves(self) -> None:
+        self.cve_pivot.open()
+
+    def action_back(self) -> None:
+        if not self.cve_pivot.back():
+            super().action_back()
+
     def action_clear_query(self) -> None:
+        if self.cve_pivot.back():
+            return
         if self.query_text or self.choice.id != "view:all":
             self.apply("", self.sidebar.choices.get("view:all"))
         elif self.focused is not self.entries:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
@@ -27,7 +27,7 @@ from textual.geometry import Size
 from textual.strip import Strip
 
 from veille_tui.core.article import Article, Link, find_terms, prepare
-from veille_tui.core.models import Entry
+from veille_tui.core.models import CveIntel, Entry
 from veille_tui.core.text import CVE_RE, clean, clean_line, strip_attribute_lists
 from veille_tui.tui.bindings import set_virtual_height
 from veille_tui.tui.lru import LRU
@@ -35,6 +35,8 @@ from veille_tui.tui.widgets.lines import LineView
 
 if TYPE_CHECKING:
     from rich.markdown import Markdown
+
+CVE_LINES = 8  # CVE ids of the header shown with their KEV and EPSS data (the others on one line)
 
 
 class Body:
@@ -202,6 +204,8 @@ class ArticleView(LineView, can_focus=True):
         "article--link",
         "article--muted",
         "article--term",
+        "article--kev",
+        "article--epss",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -224,6 +228,7 @@ class ArticleView(LineView, can_focus=True):
         self._bodies: LRU[BodyKey, tuple[list[Strip], tuple[Link, ...]]] = LRU(32)
         self.terms: re.Pattern[str] | None = None  # the query's words, highlighted
         self.links: tuple[Link, ...] = ()  # the body's links, by number (`L`)
+        self.intel: Mapping[str, CveIntel] = {}  # the KEV and EPSS data of the entry's CVE ids
 
     @property
     def entry_id(self) -> int | None:
@@ -236,10 +241,20 @@ class ArticleView(LineView, can_focus=True):
         """The last line is on screen."""
         return self.scroll_offset.y >= self.max_scroll_y
 
-    def show(self, entry: Entry, *, keep_scroll: bool = False, terms: re.Pattern[str] | None = None) -> None:
+    def show(
+        self,
+        entry: Entry,
+        *,
+        keep_scroll: bool = False,
+        terms: re.Pattern[str] | None = None,
+        intel: Mapping[str, CveIntel] | None = None,
+    ) -> None:
         """Render `entry` (which must carry its body); `terms`: the words of the query to
-        highlight (`core.article.term_pattern`)."""
+        highlight (`core.article.term_pattern`); `intel`: what is known of its CVE ids (KEV,
+        EPSS; kept when the same entry is shown again without it)."""
         same = self.entry is not None and self.entry.id == entry.id
+        if intel is not None or not same:
+            self.intel = intel or {}
         self.entry = entry
         self.terms = terms
         self.message = None
@@ -390,8 +405,7 @@ class ArticleView(LineView, can_focus=True):
         )
         if entry.tags:
             lines.append(Text(" ".join("#" + tag for tag in entry.tags), style=style("tag")))
-        if entry.cves:
-            lines.append(Text(" ".join(entry.cves), style=style("cve")))
+        lines += self.cve_lines(entry)
         if entry.link:
             lines.append(Text(clean_line(entry.link), style=style("link")))
         if entry.feeds:
@@ -399,6 +413,27 @@ class ArticleView(LineView, can_focus=True):
         if entry.file:
             lines.append(Text(clean_line(entry.file), style=style("muted")))
         return Text("\n").join(lines)
+
+    def cve_lines(self, entry: Entry, detailed: int = CVE_LINES) -> list[Text]:
+        """Each CVE id with its KEV record (added, due, known ransomware use) and EPSS score, then
+        its NVD page as text (copyable); past `detailed` of them, the others on one line."""
+        style = self._style
+        lines: list[Text] = []
+        for cve in entry.cves[:detailed]:
+            known = self.intel.get(cve) or CveIntel(cve)
+            epss = known.epss_text()
+            lines.append(Text.assemble((cve, style("cve")), ("  " + epss if epss else "", style("epss"))))
+            if known.kev is not None:
+                lines.append(Text("  " + known.kev.summary(), style=style("kev")))
+            # the NVD page, its CVE id in the CVE style as everywhere
+            page = known.nvd.removesuffix(cve)
+            lines.append(Text.assemble(("  " + page, style("muted")), (cve, style("cve"))))
+        rest = entry.cves[detailed:]
+        if rest:
+            kev = sum(1 for cve in rest if getattr(self.intel.get(cve), "kev", None) is not None)
+            more = f"{len(rest)} more" + (f" ({kev} in KEV)" if kev else "") + " (c: the CVE view): "
+            lines.append(Text.assemble((more, style("muted")), (" ".join(rest), style("cve"))))
+        return lines
 
     @property
     def text(self) -> str:

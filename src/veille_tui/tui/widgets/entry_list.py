@@ -97,6 +97,7 @@ class EntryList(LineView, can_focus=True):
         "entry-list--source",
         "entry-list--title-unread",
         "entry-list--cve",
+        "entry-list--kev",
         "entry-list--empty",
     }
 
@@ -334,7 +335,8 @@ class EntryList(LineView, can_focus=True):
         title_width = cols.title
         if cols.cve:
             count = len(entry.cves)
-            cve = f" {count:>2} CVE" if count < 100 else " 99+CVE"
+            kev = "!" if "kev" in entry.tags else " "  # one of them is in the KEV catalogue
+            cve = f"{kev}{count:>2} CVE" if count < 100 else f"{kev}99+CVE"
             if not count:  # the title takes the free cells
                 cve = ""
                 title_width += cols.cve
@@ -362,7 +364,8 @@ class EntryList(LineView, can_focus=True):
         title_style = base + component("entry-list--title-unread") if not entry.read else base
         if entry.cves and cve:
             segments.append(Segment(title, title_style))
-            segments.append(Segment(cve, base + component("entry-list--cve")))
+            kev_style = "entry-list--kev" if "kev" in entry.tags else "entry-list--cve"
+            segments.append(Segment(cve, base + component(kev_style)))
         else:
             segments.append(Segment(title + cve, title_style))
         strip = Strip(segments).simplify()
