@@ -10,6 +10,7 @@ its message, anything else with its type.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
@@ -23,6 +24,7 @@ from textual.worker import Worker
 from veille_tui.core.errors import VeilleError
 from veille_tui.core.library import Library
 from veille_tui.core.models import FeedOutcome, IndexReport
+from veille_tui.core.paths import log_file
 from veille_tui.core.text import clean_line
 from veille_tui.tui.browser import LinkNotOpened
 from veille_tui.tui.messages import FetchDone, FetchProgress, FetchStarted, IndexDone, IndexProgress
@@ -57,7 +59,9 @@ def describe(error: BaseException, explain: Callable[[BaseException], str]) -> s
         return explain(error)
     if isinstance(error, VeilleError):  # its message names the file or entry at fault
         return str(error)
-    return f"{type(error).__name__}: {error}"
+    # unforeseen: the traceback to the log file (cli.logfile set it up), one line on the screen
+    logging.getLogger("veille_tui.tui").error("a background task failed", exc_info=error)
+    return f"{type(error).__name__}: {error} (details in {log_file()})"
 
 
 def failure_notice(group: str, error: BaseException, explain: Callable[[BaseException], str]) -> Notice | None:
