@@ -262,7 +262,7 @@ def bench_screen(work: Path, runs: int) -> dict:
             term.settle(0.6)
         term.quit()
         data = json.loads(out.read_text())
-        names = ("cves_shown", "cves_loaded", "cves_painted")
+        names = ("cves_shown", "cves_first_painted", "cves_loaded", "cves_painted")
         report[mode] = {name: _ms(data[name][1:]) for name in names if data.get(name, [])[1:]}
     return report
 

@@ -414,3 +414,28 @@ def test_update_refused_when_downloads_are_off(lib):
     assert not lib.settings.intel.enabled  # VEILLE_TUI_INTEL=off in every test (tests/conftest.py)
     with pytest.raises(IntelError, match="intel import FILE"):
         lib.update_intel()
+
+
+def test_the_head_of_the_trend_order_and_a_few_ids_alone(lib):
+    """recent=True: the CVE ids with a trend, exactly the head of the full order (the TUI shows it
+    first); only=: those ids alone, with the same figures as in the whole table."""
+    store_items(
+        lib,
+        [
+            (1, ["CVE-2026-0001", "CVE-2026-0002"]),
+            (3, ["CVE-2026-0003"]),
+            (10, ["CVE-2026-0002", "CVE-2026-0004"]),
+            (40, ["CVE-2026-0005"]),
+        ],
+    )
+    full = lib.cves()
+    head = lib.cves(recent=True)
+    assert [c.cve for c in head] == ["CVE-2026-0003", "CVE-2026-0001", "CVE-2026-0002"]
+    assert full[: len(head)] == head and all(c.trend > 0 for c in head)
+    assert all(c.trend == 0 for c in full[len(head) :])
+    some = lib.cves(only=["CVE-2026-0004", "CVE-2026-41001", "CVE-2030-0001"])
+    assert {c.cve for c in some} == {"CVE-2026-0004", "CVE-2026-41001"}
+    by_id = {c.cve: c for c in full}
+    assert all(c == by_id[c.cve] for c in some)
+    assert lib.cves(only=[]) == []
+    assert [c.cve for c in lib.cves("is:item", recent=True)] == [c.cve for c in head]

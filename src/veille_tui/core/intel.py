@@ -573,12 +573,17 @@ def cves(
     now: float,
     window: float,
     sort: str = "trend",
+    only: Sequence[str] | None = None,
+    recent: bool = False,
 ) -> list[CveSummary]:
     """One summary per CVE id named by the entries matching `where`, sorted (SORTS): trend is
-    the weighted mentions from now - window, previous the same over the window before it."""
+    the weighted mentions from now - window, previous the same over the window before it.
+    only / recent: see Store.cve_rows."""
     if sort not in SORTS:
         raise IntelError(f"unknown sort {sort!r}: use {', '.join(SORTS)}")
-    rows = store.cve_rows(where, params, start=now - window, before=now - 2 * window, sort=sort)
+    rows = store.cve_rows(
+        where, params, start=now - window, before=now - 2 * window, sort=sort, only=only, recent=recent
+    )
     kev = store.kev_rows()
     return [
         CveSummary(

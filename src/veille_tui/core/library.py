@@ -349,17 +349,26 @@ class Library:
     # --- CVE intelligence -----------------------------------------------------------------------
 
     def cves(
-        self, query: QueryLike = None, since: str | None = None, sort: str = "trend", limit: int = 0
+        self,
+        query: QueryLike = None,
+        since: str | None = None,
+        sort: str = "trend",
+        limit: int = 0,
+        *,
+        only: Sequence[str] | None = None,
+        recent: bool = False,
     ) -> list[CveSummary]:
         """The CVE ids named by the entries matching query: per CVE its entries, first and last
-        seen, sources, KEV record, EPSS score and trend over the window `since` (default 7 days)."""
+        seen, sources, KEV record, EPSS score and trend over the window `since` (default 7 days).
+        only: these CVE ids alone; recent: only those named in the window, the head of the trend
+        order (quick to read: the TUI shows it while it reads the rest)."""
         now = time.time()
         from veille_tui.core import intel as intel_mod
 
         window = intel_mod.window_seconds(since, now)
         parsed = parse(query) if isinstance(query, str) else query
         where, params = compile_sql(parsed, now) if parsed is not None else ("1", [])
-        found = intel_mod.cves(self.store, where, params, now=now, window=window, sort=sort)
+        found = intel_mod.cves(self.store, where, params, now=now, window=window, sort=sort, only=only, recent=recent)
         return found[:limit] if limit else found
 
     def cve_intel(self, cves: Sequence[str]) -> dict[str, CveIntel]:

@@ -156,15 +156,37 @@ class IntelMixin(StoreBase):
         return {"kev": int(kev), "epss": int(epss)}
 
     def cve_rows(
-        self, where: str, params: Sequence[Any], *, start: float, before: float, sort: str = "trend"
+        self,
+        where: str,
+        params: Sequence[Any],
+        *,
+        start: float,
+        before: float,
+        sort: str = "trend",
+        only: Sequence[str] | None = None,
+        recent: bool = False,
     ) -> list[CveRow]:
         """Per CVE id named by the entries matching `where` (a condition over `entries e`): its
         entries, first and last seen, distinct sources, EPSS, and its trend: the entries naming it
         dated from `start`, each weighted 1/sqrt(number of CVE ids it names), and `previous` the
-        same from `before` to `start`. One statement, sorted by CVE_ORDERS[sort]."""
+        same from `before` to `start`. One statement, sorted by CVE_ORDERS[sort].
+
+        only: these CVE ids alone; recent: only the CVE ids named by a matching entry dated from
+        `start`, those with a trend: the head of the trend order, read in a few milliseconds (the
+        TUI shows it while it reads the rest)."""
         self.db.create_function("veille_cve_weight", 1, _weight, deterministic=True)
         # an entry's weight from its own list of CVE ids (entries.cves, space separated)
         weight = "veille_cve_weight(length(e.cves) - length(replace(e.cves, ' ', '')) + 1)"
+        narrow, extra = "", list[Any]()
+        if only is not None:
+            narrow += f" AND ec.cve IN ({marks(only) or 'NULL'})"
+            extra += list(only)
+        if recent:
+            narrow += (
+                " AND ec.cve IN (SELECT ec.cve FROM entry_cves ec JOIN entries e ON e.id = ec.entry_id"
+                f" WHERE e.ts >= ? AND ({where}))"
+            )
+            extra += [start, *params]
         sql = (
             "WITH c AS (SELECT ec.cve AS cve, count(*) AS entries,"
             "  date(min(e.ts), 'unixepoch') AS first_seen, date(max(e.ts), 'unixepoch') AS last_seen,"
@@ -173,12 +195,12 @@ class IntelMixin(StoreBase):
             f"  total(CASE WHEN e.ts >= ? THEN {weight} END) AS trend,"
             f"  total(CASE WHEN e.ts >= ? AND e.ts < ? THEN {weight} END) AS previous"
             "  FROM entry_cves ec JOIN entries e ON e.id = ec.entry_id"
-            f"  WHERE {where} GROUP BY ec.cve)"
+            f"  WHERE ({where}){narrow} GROUP BY ec.cve)"
             " SELECT c.cve, c.entries, c.first_seen, c.last_seen, c.last_ts, c.sources, c.trend, c.previous,"
             "  s.score, s.percentile FROM c LEFT JOIN epss s ON s.cve = c.cve"
             f" ORDER BY {CVE_ORDERS[sort]}"
         )
-        values = [start, before, start, *params]  # in the order of the `?` above
+        values = [start, before, start, *params, *extra]  # in the order of the `?` above
         try:
             return [CveRow._make(r) for r in self.db.execute(sql, values)]
         except sqlite3.OperationalError as exc:

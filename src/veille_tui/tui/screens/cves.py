@@ -136,10 +136,11 @@ class CveScreen(Screen[str | None]):
     class Loaded(Message):
         """The worker read the view's CVEs."""
 
-        def __init__(self, rows: list[CveSummary], seconds: float) -> None:
+        def __init__(self, rows: list[CveSummary], seconds: float, *, first: bool = False) -> None:
             super().__init__()
             self.rows = rows
             self.seconds = seconds
+            self.first = first  # the head of the table only (the trending ones, or the article's)
 
     def __init__(self, lib: Library, state: CveState, timings: Timings | None = None, started: float = 0.0) -> None:
         super().__init__()
@@ -147,6 +148,7 @@ class CveScreen(Screen[str | None]):
         self.state = state
         self.timings = timings if timings is not None else Timings()
         self.started = started or time.perf_counter()
+        self._first: list[CveSummary] = []  # shown while the whole table is read
 
     @property
     def table(self) -> CveTable:
@@ -184,14 +186,27 @@ class CveScreen(Screen[str | None]):
 
     @work(thread=True, group="cves", exclusive=True, exit_on_error=False)
     def load(self, query: str) -> None:
+        """The head of the table first (the article's CVE ids, or those with a trend: a few
+        milliseconds), then the whole of it (~150 ms at 52,772 entries)."""
         started = time.perf_counter()
+        focus = self.state.focus
         with self.lib.for_thread() as lib:
+            first = lib.cves(query or None, only=focus) if focus else lib.cves(query or None, recent=True)
+            self.post_message(self.Loaded(first, time.perf_counter() - started, first=True))
             rows = lib.cves(query or None)
         self.post_message(self.Loaded(rows, time.perf_counter() - started))
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
+        if message.first:
+            if self.state.rows is None and message.rows:
+                self._first = message.rows
+                self._show_rows()
+                self.timings.record("cves_first_loaded", message.seconds)
+                self.timings.until_painted(self, "cves_first_painted", self.started)
+            return
         self.state.rows = message.rows
+        self._first = []
         self.timings.record("cves_loaded", message.seconds)
         self._show_rows()
         self.timings.until_painted(self, "cves_painted", self.started)
@@ -209,7 +224,7 @@ class CveScreen(Screen[str | None]):
     def shown_rows(self) -> list[CveSummary]:
         """The rows held, filtered by what is typed (or an article's CVE ids), in the order chosen."""
         state = self.state
-        rows = state.rows or []
+        rows = state.rows if state.rows is not None else self._first
         if state.typed:
             needle = state.typed.lower()
             rows = [row for row in rows if matches(row, needle)]
@@ -235,10 +250,10 @@ class CveScreen(Screen[str | None]):
         held = state.rows
         shown = len(rows)
         if held is None:
-            count = "…"
+            count = f"{shown:,} so far, reading the others…" if shown else "…"
         else:
             count = f"{shown:,}" if shown == len(held) else f"{shown:,} of {len(held):,}"
-        kev = sum(1 for row in rows if row.kev) if held is not None else 0
+        kev = sum(1 for row in rows if row.kev)
         title = f"CVEs of {clean_line(state.label)}: {count}" + (f", {kev:,} in KEV" if kev else "")
         if state.typed:
             line = f"filter: {state.typed}▏"
