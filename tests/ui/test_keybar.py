@@ -56,7 +56,16 @@ async def test_the_key_bar_shows_more_when_wider(make_app):
         await settle(pilot)
         wide = bar_text(app)
         assert len(wide.split("  ")) > len(narrow.split("  "))
-        for shown in ("a Archive", "z Full screen", "A All read", "L Links", "F Feeds", "R Refresh", "q Quit", "? Help"):
+        for shown in (
+            "a Archive",
+            "z Full screen",
+            "A All read",
+            "L Links",
+            "F Feeds",
+            "R Refresh",
+            "q Quit",
+            "? Help",
+        ):
             assert shown in wide, shown
         await pilot.resize_terminal(200, 48)
         await settle(pilot)

@@ -166,11 +166,7 @@ def keymap_problems(app: App[Any], chains: Sequence[Sequence[DOMNode | type[DOMN
                 continue
             names = " and ".join(f"{i} ({described[i]})" for i in ids)
             text = f"[keymap] {key} is given to {names}"
-            stranded = [
-                i
-                for i in ids
-                if i not in keymap and all(len(owners[k]) > 1 for k in keys_of.get(i, []))
-            ]
+            stranded = [i for i in ids if i not in keymap and all(len(owners[k]) > 1 for k in keys_of.get(i, []))]
             if stranded:
                 text += "; " + ", ".join(described[i] for i in stranded) + " has no key left"
             if text not in problems:

@@ -36,10 +36,7 @@ def _list(lib: Library, settings: config_mod.Settings, as_json: bool) -> int:
     health = lib.feed_health()
     if as_json:
         emit_json(
-            [
-                {"url": f.url, "title": f.title, "tags": list(f.tags), **_health_json(status)}
-                for f, status in health
-            ]
+            [{"url": f.url, "title": f.title, "tags": list(f.tags), **_health_json(status)} for f, status in health]
         )
         return 0
     if not settings.feeds_from_config:

@@ -57,9 +57,7 @@ class EntriesMixin(StoreBase):
         found: list[int] = json.loads(ids)
         return found
 
-    def next_unread_id(
-        self, query: Query | str | None, ts: int, entry_id: int, forward: bool = True
-    ) -> int | None:
+    def next_unread_id(self, query: Query | str | None, ts: int, entry_id: int, forward: bool = True) -> int | None:
         """The first unread entry of `query` after the entry (ts, entry_id) in the lists' order
         (newest first), or before it (forward=False); a walk down the index of unread entries."""
         where, params = self._where(query)
