@@ -4,9 +4,9 @@ into the store, and what the front ends show of them (per CVE: its entries, firs
 sources, KEV record, EPSS score and percentile, trend).
 
 - A file is told KEV or EPSS by its content, never by its name (core/intel_files.py reads and
-  checks it). It is read whole and checked before anything is written: a bad file is one IntelError naming it, and the data loaded before
-  stays. Each import replaces that source's data whole, in one transaction (a catalogue and a day
-  of scores are complete snapshots).
+  checks it). It is read whole and checked before anything is written: a bad file is one
+  IntelError naming it, and the data loaded before stays. Each import replaces that source's data
+  whole, in one transaction (a catalogue and a day of scores are complete snapshots).
 - Downloads: http(s) only, redirects followed, conditional GET (ETag / Last-Modified: an unchanged
   source costs one 304), the feeds' timeout, a size cap on the decoded bytes (INTEL_MAX_BYTES: the
   EPSS CSV is ~10 MB once decompressed, above the feeds' default cap), gzip bombs capped too.
