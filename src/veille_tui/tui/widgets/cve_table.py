@@ -13,13 +13,12 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
-from textual.reactive import reactive
 from textual.strip import Strip
 
 from veille_tui.core.models import CveSummary
 from veille_tui.core.text import clean_line
 from veille_tui.tui.lru import LRU
-from veille_tui.tui.widgets.lines import LineView, WidgetMessage, fit
+from veille_tui.tui.widgets.lines import CursorLines, WidgetMessage, fit
 
 HIGH_EPSS = 0.1  # an EPSS score from here is shown in the KEV colour (top ~5% of scored CVEs)
 
@@ -68,7 +67,7 @@ def kev_text(row: CveSummary) -> str:
     return "KEV R" if row.kev.known_ransomware else "KEV"
 
 
-class CveTable(LineView, can_focus=True):
+class CveTable(CursorLines, can_focus=True):
     """The rows given, the cursor on one; `enter` posts Chosen."""
 
     DEFAULT_CSS = """
@@ -98,8 +97,6 @@ class CveTable(LineView, can_focus=True):
         Binding("end", "last", "Last", show=False, id="cves.last"),
         Binding("enter", "choose", "Entries naming it", id="cves.open"),
     ]
-
-    cursor: reactive[int] = reactive(0, repaint=False, init=False)
 
     class Highlighted(WidgetMessage["CveTable"]):
         """The cursor is on this row (None: no rows)."""
@@ -141,35 +138,11 @@ class CveTable(LineView, can_focus=True):
 
     # --- cursor -----------------------------------------------------------------------------
 
-    def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
+    def row_count(self) -> int:
+        return len(self.rows)
 
-    def watch_cursor(self, old: int, new: int) -> None:
-        self.refresh_line(old)
-        self.refresh_line(new)
-        top, height = self.scroll_offset.y, self._page_height()
-        if not top <= new < top + height:
-            target = max(0, min(new - height // 2, len(self.rows) - height))
-            self.scroll_to(y=target, animate=False, immediate=True)
+    def cursor_moved(self) -> None:
         self.post_message(self.Highlighted(self, self.current))
-
-    def action_cursor_down(self) -> None:
-        self.cursor += 1
-
-    def action_cursor_up(self) -> None:
-        self.cursor -= 1
-
-    def action_page_down(self) -> None:
-        self.cursor += self._page_height()
-
-    def action_page_up(self) -> None:
-        self.cursor -= self._page_height()
-
-    def action_first(self) -> None:
-        self.cursor = 0
-
-    def action_last(self) -> None:
-        self.cursor = len(self.rows) - 1
 
     def action_choose(self) -> None:
         row = self.current

@@ -21,12 +21,11 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
-from textual.reactive import reactive
 from textual.strip import Strip
 
 from veille_tui.core.models import Entry
 from veille_tui.tui.lru import LRU
-from veille_tui.tui.widgets.lines import LineView, WidgetMessage, fit
+from veille_tui.tui.widgets.lines import CursorLines, WidgetMessage, fit
 
 RowFetcher = Callable[[Sequence[int]], list[Entry]]
 
@@ -76,7 +75,7 @@ class Columns:
         return cls(markers, date, source, title, cve)
 
 
-class EntryList(LineView, can_focus=True):
+class EntryList(CursorLines, can_focus=True):
     """Entries, newest first: markers, date, source, title, CVE count."""
 
     DEFAULT_CSS = """
@@ -110,8 +109,6 @@ class EntryList(LineView, can_focus=True):
         Binding("end,G", "last", "Last", show=False, id="list.last"),
         Binding("enter", "open", "Open", id="list.open"),
     ]
-
-    cursor: reactive[int] = reactive(0, repaint=False, init=False)
 
     class Highlighted(WidgetMessage["EntryList"]):
         """The cursor moved onto an entry (None: the list is empty)."""
@@ -234,48 +231,15 @@ class EntryList(LineView, can_focus=True):
 
     # --- cursor -----------------------------------------------------------------------------
 
-    def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, len(self.ids) - 1)) if self.ids else 0
+    def row_count(self) -> int:
+        return len(self.ids)
 
-    def watch_cursor(self, old: int, new: int) -> None:
-        self.refresh_line(old)
-        self.refresh_line(new)
-        self._scroll_cursor_into_view()
+    def cursor_moved(self) -> None:
         self.post_message(self.Highlighted(self, self.current_id))
-
-    def _scroll_cursor_into_view(self) -> None:
-        """When the cursor leaves the window, the list jumps by half a page, the cursor in the
-        middle: one repaint of the list every half page, not one per move (bytes on a slow
-        link), and the rows around the cursor stay in view."""
-        top = self.scroll_offset.y
-        height = self._page_height()
-        if top <= self.cursor < top + height:
-            return
-        target = self.cursor - height // 2
-        target = max(0, min(target, len(self.ids) - height))
-        self.scroll_to(y=target, animate=False, immediate=True)
 
     def on_resize(self, event: events.Resize) -> None:
         self._strips.clear()
-        self.call_after_refresh(self._scroll_cursor_into_view)
-
-    def action_cursor_down(self) -> None:
-        self.cursor += 1
-
-    def action_cursor_up(self) -> None:
-        self.cursor -= 1
-
-    def action_page_down(self) -> None:
-        self.cursor += self._page_height()
-
-    def action_page_up(self) -> None:
-        self.cursor -= self._page_height()
-
-    def action_first(self) -> None:
-        self.cursor = 0
-
-    def action_last(self) -> None:
-        self.cursor = len(self.ids) - 1
+        self.call_after_refresh(self.scroll_cursor_into_view)
 
     def action_open(self) -> None:
         if self.current_id is not None:

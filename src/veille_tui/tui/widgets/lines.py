@@ -12,6 +12,7 @@ from rich.cells import cell_len, chop_cells
 from rich.style import Style
 from textual.geometry import Region
 from textual.message import Message
+from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.widget import Widget
 
@@ -89,3 +90,56 @@ class LineView(ScrollView):
         top = self.scroll_offset.y
         if top <= y < top + self._page_height():
             self.refresh(Region(0, y - top, self.scrollable_content_region.width, 1))
+
+
+class CursorLines(LineView):
+    """A `LineView` of rows with a cursor: the moves (one row, a page, first, last), the two rows
+    repainted, the window kept around the cursor. A subclass says how many rows it has
+    (`row_count`) and what a move tells (`cursor_moved`: its Highlighted message)."""
+
+    cursor: reactive[int] = reactive(0, repaint=False, init=False)
+
+    def row_count(self) -> int:
+        raise NotImplementedError
+
+    def cursor_moved(self) -> None:
+        """The cursor is on another row (post the widget's Highlighted message)."""
+
+    def validate_cursor(self, value: int) -> int:
+        count = self.row_count()
+        return max(0, min(value, count - 1)) if count else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old)
+        self.refresh_line(new)
+        self.scroll_cursor_into_view()
+        self.cursor_moved()
+
+    def scroll_cursor_into_view(self) -> None:
+        """When the cursor leaves the window, the rows jump by half a page, the cursor in the
+        middle: one repaint every half page, not one per move (bytes on a slow link), and the rows
+        around the cursor stay in view."""
+        top = self.scroll_offset.y
+        height = self._page_height()
+        if top <= self.cursor < top + height:
+            return
+        target = max(0, min(self.cursor - height // 2, self.row_count() - height))
+        self.scroll_to(y=target, animate=False, immediate=True)
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_page_down(self) -> None:
+        self.cursor += self._page_height()
+
+    def action_page_up(self) -> None:
+        self.cursor -= self._page_height()
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = self.row_count() - 1
