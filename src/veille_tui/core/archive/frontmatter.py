@@ -14,7 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import cache
 from typing import Any
 
-from veille_tui.core.text import clean_line, normalize_tag
+from veille_tui.core.models import Post
+from veille_tui.core.text import clean, clean_line, normalize_tag, strip_attribute_lists
 
 
 class PostProblem(Exception):
@@ -209,3 +210,21 @@ def title_of(meta: dict[str, Any], slug: str) -> str:
     if title is None or (isinstance(title, str) and not title.strip()) or isinstance(title, (dict, list)):
         title = " ".join(w.capitalize() for w in slug.split("-") if w)
     return clean_line(str(title))[:1000] or slug
+
+
+def make_post(stat: FileStat, meta: dict[str, Any], body: str, *, iso: str, ts: int, slug: str, permalink: str) -> Post:
+    """The Post of a file read (Jekyll or Hugo alike): its body cleaned, kramdown attribute lists
+    dropped, its title, tags and source link from the front matter."""
+    body = clean(strip_attribute_lists(body))
+    return Post(
+        file=stat.name,
+        title=title_of(meta, slug),
+        date=iso,
+        ts=ts,
+        tags=tuple(tags_of(meta)),
+        permalink=clean_line(permalink),
+        source_url=source_url(meta, body),
+        body=body,
+        size=stat.size,
+        mtime_ns=stat.mtime_ns,
+    )

@@ -25,15 +25,13 @@ from veille_tui.core.archive.frontmatter import (
     FileStat,
     PostProblem,
     Skipped,
+    make_post,
     parse_date,
     read_text,
-    source_url,
     split_front_matter,
-    tags_of,
-    title_of,
 )
 from veille_tui.core.models import Post
-from veille_tui.core.text import clean, clean_line, strip_attribute_lists
+from veille_tui.core.text import clean_line
 
 Format = Literal["jekyll", "hugo"]
 
@@ -157,16 +155,4 @@ def read_post(root: Path, stat: FileStat, now_ts: int | None = None, section: st
     if not isinstance(permalink, str) or not permalink.strip():
         path = [p for p in [*section.split("/"), *parts[:-1]] if p] + [slug]
         permalink = "/" + "/".join(path) + "/"
-    body = clean(strip_attribute_lists(body))
-    return Post(
-        file=stat.name,
-        title=title_of(meta, name_slug),
-        date=iso,
-        ts=ts,
-        tags=tuple(tags_of(meta)),
-        permalink=clean_line(permalink),
-        source_url=source_url(meta, body),
-        body=body,
-        size=stat.size,
-        mtime_ns=stat.mtime_ns,
-    )
+    return make_post(stat, meta, body, iso=iso, ts=ts, slug=name_slug, permalink=permalink)

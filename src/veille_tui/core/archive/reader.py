@@ -19,16 +19,13 @@ from veille_tui.core.archive.frontmatter import (
     FileStat,
     PostProblem,
     Skipped,
+    make_post,
     parse_date,
     read_text,
-    source_url,
     split_front_matter,
-    tags_of,
-    title_of,
 )
 from veille_tui.core.archive.hugo import Layout
 from veille_tui.core.models import Post
-from veille_tui.core.text import clean, clean_line, strip_attribute_lists
 
 __all__ = [
     "FILENAME_RE",
@@ -174,23 +171,11 @@ def read_post(root: Path, stat: FileStat, now_ts: int | None = None) -> Post:
             raise PostProblem(f"invalid date in file name {base!r}") from None
     if now_ts is not None and ts > now_ts:
         raise Skipped("dated in the future (Jekyll publishes it later)")
-    body = clean(strip_attribute_lists(body))
     permalink = meta.get("permalink")
     if not isinstance(permalink, str) or not permalink.strip():
         y, mo, d = iso[:4], iso[5:7], iso[8:10]
         permalink = f"/{y}/{mo}/{d}/{slug}.html"
-    return Post(
-        file=stat.name,
-        title=title_of(meta, slug),
-        date=iso,
-        ts=ts,
-        tags=tuple(tags_of(meta)),
-        permalink=clean_line(permalink),
-        source_url=source_url(meta, body),
-        body=body,
-        size=stat.size,
-        mtime_ns=stat.mtime_ns,
-    )
+    return make_post(stat, meta, body, iso=iso, ts=ts, slug=slug, permalink=permalink)
 
 
 @dataclass(frozen=True)
