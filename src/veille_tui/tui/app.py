@@ -23,6 +23,8 @@ from veille_tui.tui.palette import Palette, ThemeProvider
 from veille_tui.tui.themes import THEME_VARIABLE_DEFAULTS, install_themes
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from veille_tui.tui.screens.reading import Preloaded
 
 
@@ -55,6 +57,12 @@ class VeilleApp(App[int]):
         self._theme_timer: Timer | None = None
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
+
+    def get_driver_class(self) -> type[Driver]:
+        # Textual's driver on Linux, writing fewer bytes for the same screen (tui/sgr.py)
+        from veille_tui.tui.driver import compact
+
+        return compact(super().get_driver_class())
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(THEME_VARIABLE_DEFAULTS)
