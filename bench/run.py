@@ -465,7 +465,11 @@ def bench_triage(ctx: Context) -> None:
     triage_bench.mark_newest_read(far_db, far)
     hops = max(ctx.runs, 5)
     timing = triage_bench.session(env, ctx.archive, work, far_db, (80, 24), ["n", "g"] * hops + ["n"] * hops)
-    a = triage_bench.session(env, ctx.archive, work, db, (80, 24), ["A", "x"] * hops + ["A", "A"])
+    a = triage_bench.session(env, ctx.archive, work, db, (80, 24), ["A", "x"] * hops)
+    marked: list[float] = []
+    for _ in range(ctx.runs):  # one `A` answered yes a session (on a fresh copy: every entry unread again)
+        once = triage_bench.session(env, ctx.archive, work, db, (80, 24), ["A", "A"])
+        marked += once.get("mark_view_read_painted", [])
 
     def ms(values: list[float]) -> list[float]:
         return [v * 1000 for v in values]
@@ -477,7 +481,7 @@ def bench_triage(ctx: Context) -> None:
     ctx.add(Row(far_name, "ms", painted[:hops], target=100))
     ctx.add(Row(f"`n` at {n:,} entries, next unread the next row, until painted", "ms", painted[hops:], target=100))
     ctx.add(Row(f"`A` at {n:,} entries, the question painted", "ms", ms(a.get("mark_view_read_asked", [])), target=100))
-    ctx.add(Row(f"`A` at {n:,} entries, all shown read", "ms", ms(a.get("mark_view_read_painted", [])), target=100))
+    ctx.add(Row(f"`A` at {n:,} entries, all shown read", "ms", ms(marked), target=100))
 
 
 # ---------------------------------------------------------------- intel: import, cves, CVE screen
