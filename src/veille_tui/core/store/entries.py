@@ -19,12 +19,11 @@ _ORDER = "ORDER BY e.ts DESC, e.id DESC"
 
 
 class EntriesMixin(StoreBase):
-    def _where(self, query: Query | str | None) -> tuple[str, list[Any]]:
-        if query is None:
-            return "1", []
+    def _where(self, query: Query | str | None, hidden: bool = False) -> tuple[str, list[Any]]:
+        """The SQL condition of a query (hidden: the entries rules hide included, as a rule sees them)."""
         if isinstance(query, str):
             query = parse(query)
-        return compile_sql(query)
+        return compile_sql(query, hidden=hidden)
 
     def _run(self, sql: str, params: Sequence[Any]) -> list[Any]:
         try:
@@ -34,8 +33,8 @@ class EntriesMixin(StoreBase):
                 raise QueryError(f"cannot search for that text: {exc}") from None
             raise
 
-    def count(self, query: Query | str | None = None) -> int:
-        where, params = self._where(query)
+    def count(self, query: Query | str | None = None, hidden: bool = False) -> int:
+        where, params = self._where(query, hidden)
         ((count,),) = self._run(f"SELECT count(*) FROM entries e WHERE {where}", params)
         return int(count)
 
@@ -69,8 +68,10 @@ class EntriesMixin(StoreBase):
         rows = self._run(sql, [*params, ts, ts, entry_id])
         return int(rows[0][0]) if rows else None
 
-    def entries(self, query: Query | str | None = None, limit: int = 100, offset: int = 0) -> list[Entry]:
-        where, params = self._where(query)
+    def entries(
+        self, query: Query | str | None = None, limit: int = 100, offset: int = 0, hidden: bool = False
+    ) -> list[Entry]:
+        where, params = self._where(query, hidden)
         sql = f"SELECT {ENTRY_COLUMNS} FROM entries e WHERE {where} {_ORDER}"
         if limit:
             sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
@@ -97,7 +98,9 @@ class EntriesMixin(StoreBase):
         if r is None:
             return None
         *columns, body, feed_date = r
-        return replace(EntryRow._make(columns).to_entry(body=body), feed_date=feed_date)
+        watch = self.db.execute("SELECT terms FROM entry_watch WHERE entry_id = ?", (entry_id,)).fetchone()
+        terms = tuple(json.loads(watch[0])) if watch else ()
+        return replace(EntryRow._make(columns).to_entry(body=body), feed_date=feed_date, watch_terms=terms)
 
     def item_for_draft(self, entry_id: int) -> tuple[Entry, list[str]] | None:
         """The entry with its body, and the tags of the feeds that brought it (for an archive draft)."""
