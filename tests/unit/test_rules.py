@@ -162,3 +162,13 @@ def test_watch_terms_per_entry_and_the_alerts_of_a_fetch():
         assert lib.watch_alerts(mark) == (mark, [])  # no fetch brought these: no alert
         entry = lib.entry(matches[0].id - 4)
         assert entry is not None and entry.watch_terms == ("fortinet", "fortios")
+
+
+def test_a_relative_date_in_a_rule_counts_from_when_the_entry_was_stored():
+    recent = '\n[[rules]]\nquery = "@2d"\ntag = ["fresh"]\n'
+    with _open(recent) as lib:
+        _fetch(lib, ITEMS)  # dated 2026-07-25
+        old = _by_title(lib)["A quiet day"]
+        lib.store.db.execute("UPDATE entries SET added = ts + 86400 WHERE id = ?", (old.id,))  # stored a day after
+    with _open(recent + READ_QUIET) as lib:  # applied again, long after
+        assert [e.title for e in lib.entries("+fresh")] == ["A quiet day"]

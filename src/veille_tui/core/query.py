@@ -187,9 +187,13 @@ def fts_phrase(word: str, prefix: bool = False) -> str:
     return '"' + word.replace('"', '""') + '"' + ("*" if prefix else "")
 
 
-def compile_sql(query: Query | None, now: float | None = None, *, hidden: bool = False) -> tuple[str, list[Any]]:
+def compile_sql(
+    query: Query | None, now: float | None = None, *, hidden: bool = False, as_stored: bool = False
+) -> tuple[str, list[Any]]:
     """An SQL condition over `entries e` and its parameters. The entries rules hide are left out
-    unless the query says `is:hidden` (or hidden=True: a rule's query sees every entry)."""
+    unless the query says `is:hidden` (or hidden=True: a rule's query sees every entry).
+    as_stored: a relative `@7d` counts from the time each entry was stored, not from now (a rule's
+    query: applied again later, it matches the entries it matched when they came)."""
     now = time.time() if now is None else now
     query = Query() if query is None else query
     where: list[str] = []
@@ -203,8 +207,12 @@ def compile_sql(query: Query | None, now: float | None = None, *, hidden: bool =
         where.append("e.id NOT IN (SELECT entry_id FROM entry_tags WHERE tag = ?)")
         params.append(tag)
     for value in query.since:
-        where.append("e.ts >= ?")
-        params.append(_since_ts(value, now))
+        if as_stored and _SINCE_REL.match(value):
+            where.append("e.ts >= e.added - ?")
+            params.append(-_since_ts(value, 0))
+        else:
+            where.append("e.ts >= ?")
+            params.append(_since_ts(value, now))
     for name in query.feeds:
         where.append(
             "e.id IN (SELECT i.entry_id FROM items i WHERE i.feed_id IN"

@@ -9,7 +9,8 @@ by the store's state writes, which also make that state the analyst's: `rule_*` 
 
 Rules apply in their order; a rule's query sees every entry (hidden ones too), with its own and
 derived tags (`cve`, `watch`, `kev`) and the read/starred/hidden that the rules before it set, not
-the tags other rules add.
+the tags other rules add. A relative date (`@7d`) counts from the time the entry was stored, so
+that applying the rules again a month later matches what they matched then.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def _apply(db: sqlite3.Connection, rules: Sequence[Rule], scope: str, params: li
     tags they add that the entries do not have (recorded in rule_tags), for add_tags."""
     wanted: dict[int, list[str]] = {}
     for rule in rules:
-        where, values = compile_sql(parse(rule.query), hidden=True)
+        where, values = compile_sql(parse(rule.query), hidden=True, as_stored=True)
         hits = [i for (i,) in db.execute(f"SELECT e.id FROM entries e WHERE {scope} AND ({where})", [*params, *values])]
         if not hits:
             continue
