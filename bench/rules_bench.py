@@ -78,7 +78,7 @@ def full(db: Path, runs: int) -> list[float]:
                 enrich.refresh_rules(store.db, rules)
             times.append(time.perf_counter() - started)
         counts = {
-            "entries": store.count(hidden=True),
+            "entries": store.count(as_rule=True),
             "hidden": store.count("is:hidden"),
             "rw": store.count("+rw"),
             "read by a rule": store.db.execute("SELECT count(*) FROM entries WHERE rule_read = 1").fetchone()[0],

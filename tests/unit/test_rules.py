@@ -57,7 +57,7 @@ def _fetch(lib: Library, items: list[Item]) -> None:
 
 
 def _by_title(lib: Library) -> dict[str, Entry]:
-    return {e.title: e for e in lib.store.entries("", limit=0, hidden=True)}
+    return {e.title: e for e in lib.store.entries("", limit=0, as_rule=True)}
 
 
 SPONSORED = '\n[[rules]]\nquery = "sponsored"\nhide = true\n'

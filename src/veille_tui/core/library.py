@@ -360,10 +360,10 @@ class Library:
         return self.store.alerts_after(after)
 
     def rule_matches(self, query: str, limit: int = 20) -> tuple[int, list[Entry]]:
-        """What a rule with this query would match now (hidden entries too, as a rule sees them):
-        how many, and the first `limit`, newest first."""
+        """What a rule with this query would match now, as a rule sees the entries (hidden ones
+        too, `@7d` from when each was stored): how many, and the first `limit`, newest first."""
         parsed = parse(query)
-        return self.store.count(parsed, hidden=True), self.store.entries(parsed, limit=limit, hidden=True)
+        return self.store.count(parsed, as_rule=True), self.store.entries(parsed, limit=limit, as_rule=True)
 
     # --- CVE intelligence -----------------------------------------------------------------------
 

@@ -19,11 +19,12 @@ _ORDER = "ORDER BY e.ts DESC, e.id DESC"
 
 
 class EntriesMixin(StoreBase):
-    def _where(self, query: Query | str | None, hidden: bool = False) -> tuple[str, list[Any]]:
-        """The SQL condition of a query (hidden: the entries rules hide included, as a rule sees them)."""
+    def _where(self, query: Query | str | None, as_rule: bool = False) -> tuple[str, list[Any]]:
+        """The SQL condition of a query (as_rule: as a [[rules]] query sees the entries: hidden ones
+        too, `@7d` from when each was stored; see core/enrich/rules.py)."""
         if isinstance(query, str):
             query = parse(query)
-        return compile_sql(query, hidden=hidden)
+        return compile_sql(query, hidden=as_rule, as_stored=as_rule)
 
     def _run(self, sql: str, params: Sequence[Any]) -> list[Any]:
         try:
@@ -33,8 +34,8 @@ class EntriesMixin(StoreBase):
                 raise QueryError(f"cannot search for that text: {exc}") from None
             raise
 
-    def count(self, query: Query | str | None = None, hidden: bool = False) -> int:
-        where, params = self._where(query, hidden)
+    def count(self, query: Query | str | None = None, as_rule: bool = False) -> int:
+        where, params = self._where(query, as_rule)
         ((count,),) = self._run(f"SELECT count(*) FROM entries e WHERE {where}", params)
         return int(count)
 
@@ -69,9 +70,9 @@ class EntriesMixin(StoreBase):
         return int(rows[0][0]) if rows else None
 
     def entries(
-        self, query: Query | str | None = None, limit: int = 100, offset: int = 0, hidden: bool = False
+        self, query: Query | str | None = None, limit: int = 100, offset: int = 0, as_rule: bool = False
     ) -> list[Entry]:
-        where, params = self._where(query, hidden)
+        where, params = self._where(query, as_rule)
         sql = f"SELECT {ENTRY_COLUMNS} FROM entries e WHERE {where} {_ORDER}"
         if limit:
             sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
