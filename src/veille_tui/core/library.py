@@ -386,7 +386,7 @@ class Library:
 
         window = intel_mod.window_seconds(since, now)
         parsed = parse(query) if isinstance(query, str) else query
-        where, params = compile_sql(parsed, now)
+        where, params = compile_sql(parsed, now, hidden=not self.store.any_hidden())
         found = intel_mod.cves(self.store, where, params, now=now, window=window, sort=sort, only=only, recent=recent)
         return found[:limit] if limit else found
 

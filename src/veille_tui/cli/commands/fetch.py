@@ -20,6 +20,8 @@ EXIT_WATCH = 3
 
 def run(args: Namespace, lib: Library) -> int:
     watch = getattr(args, "watch", False)
+    if watch and not lib.settings.watch:
+        err(f'veille-tui: no watch list (watch = ["..."] in {lib.settings.path}): --watch finds nothing')
     mark = lib.watch_mark() if watch else 0
     outcomes = run_fetch(lib, args.feeds, json_output=args.json, lines_to_stderr=watch)
     if args.feeds and not outcomes:

@@ -24,7 +24,7 @@ class EntriesMixin(StoreBase):
         too, `@7d` from when each was stored; see core/enrich/rules.py)."""
         if isinstance(query, str):
             query = parse(query)
-        return compile_sql(query, hidden=as_rule, as_stored=as_rule)
+        return compile_sql(query, hidden=as_rule or not self.any_hidden(), as_stored=as_rule)
 
     def _run(self, sql: str, params: Sequence[Any]) -> list[Any]:
         try:

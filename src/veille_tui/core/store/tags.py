@@ -15,7 +15,7 @@ from veille_tui.core.store.rows import SEP, EntryItem, EntryText
 class TagsMixin(StoreBase):
     def tag_counts(self) -> dict[str, int]:
         """Entries per tag (those rules hide left out)."""
-        if self.db.execute("SELECT 1 FROM entries WHERE hidden = 1 LIMIT 1").fetchone() is None:
+        if not self.any_hidden():
             return dict(
                 self.db.execute("SELECT tag, count(*) FROM entry_tags GROUP BY tag ORDER BY count(*) DESC, tag")
             )
