@@ -407,7 +407,7 @@ class ArticleView(LineView, can_focus=True):
             lines.append(Text(" ".join("#" + tag for tag in entry.tags), style=style("tag")))
         if entry.watch_terms:
             terms = ", ".join(clean_line(term) for term in entry.watch_terms)
-            lines.append(Text.assemble(("watch: ", style("muted")), (terms, style("term"))))
+            lines.append(Text.assemble(("watch: ", style("muted")), (terms, style("tag"))))
         lines += self.cve_lines(entry)
         if entry.link:
             lines.append(Text(clean_line(entry.link), style=style("link")))
