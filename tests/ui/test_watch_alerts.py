@@ -131,3 +131,42 @@ async def test_watch_view_counts_unread_and_the_article_names_the_terms(make_app
         await settle(pilot)
         assert "watch: fortinet" in screen.article.text
         assert screen.sidebar.view_count("watch") == unread - 1 == lib.count("+watch is:unread")
+
+
+async def test_a_veille_tui_fetch_process_rings_the_running_tui(env, archive, httpserver):
+    import asyncio
+    import os
+    import subprocess
+    import sys
+
+    from veille_tui.tui.app import VeilleApp
+
+    httpserver.expect_request("/rss.xml").respond_with_data(
+        rss(["Fortinet FortiGate advisory", "Nothing here"]), content_type="application/rss+xml"
+    )
+    config = env / "config" / "config.toml"
+    config.write_text(
+        f'watch = ["fortinet"]\n\n[[feeds]]\nurl = "{httpserver.url_for("/rss.xml")}"\ntitle = "Loop"\n',
+        encoding="utf-8",
+    )
+    lib = Library.open(archive=str(archive))
+    try:
+        lib.index()
+        app = VeilleApp(lib, offline=True)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            rung = count_bells(app)
+            command = [sys.executable, "-m", "veille_tui", "--archive", str(archive), "fetch", "--watch"]
+            done = await asyncio.to_thread(
+                subprocess.run, command, capture_output=True, text=True, env=dict(os.environ), timeout=120
+            )
+            assert done.returncode == 3, done.stderr
+            for _ in range(50):
+                await pilot.pause(0.1)
+                if rung:
+                    break
+            await settle(pilot)
+            assert len(rung) == 1
+            assert watch_notices(app) == [("Watch: 1 new match", "• Fortinet FortiGate advisory [fortinet]")]
+    finally:
+        lib.close()
