@@ -37,18 +37,25 @@ class TagsMixin(StoreBase):
         """The watch list and the rules as the config has them now: when either differs from what
         the database was derived with (kept in meta), it is derived again over every entry (a
         changed watch list applies the rules again: they may read the `watch` tag)."""
-        watch_known, rules_known = self.synced
-        watch = json.dumps(list(self.watch), ensure_ascii=False)  # as written: entry_watch shows them so
-        watch_moved = watch_known and self._meta("watch") != watch
-        rules_moved = rules_known and (self._meta("rules") or "[]") != enrich.rules_key(self.rules)
-        if not (watch_moved or rules_moved):
+        if not any(self._derived_moved()):
             return
         with self.transaction():
+            watch_moved, rules_moved = self._derived_moved()  # again: another process may have done it
             if watch_moved:
-                self._set_meta("watch", watch)
+                self._set_meta("watch", self._watch_key())
                 enrich.refresh_watch(self.db, self.watch)
-            if rules_known and (rules_moved or self.rules):
+            if rules_moved or (watch_moved and self.rules and self.synced[1]):
                 self._reapply_rules()
+
+    def _watch_key(self) -> str:
+        return json.dumps(list(self.watch), ensure_ascii=False)  # as written: entry_watch shows them so
+
+    def _derived_moved(self) -> tuple[bool, bool]:
+        """Do the watch list and the rules differ from what the database was derived with?"""
+        watch_known, rules_known = self.synced
+        watch_moved = watch_known and self._meta("watch") != self._watch_key()
+        rules_moved = rules_known and (self._meta("rules") or "[]") != enrich.rules_key(self.rules)
+        return watch_moved, rules_moved
 
     def _reapply_rules(self) -> None:
         """What the rules did given back and the rules applied again over every entry (the rules
