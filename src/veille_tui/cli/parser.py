@@ -16,6 +16,8 @@ query language (list, and / in the TUI):
   cve:CVE-2026-1234 (or cve:2026-1234)         words or "a phrase"  full text (accents ignored)
   epss:0.5         names a CVE whose EPSS score is at least 0.5 (loaded by `veille-tui intel`)
 
+fetch exit status: 0 ok, 1 some feeds failed, 3 new watch matches with --watch (3 wins over 1)
+
 environment: VEILLE_TUI_CONFIG, VEILLE_TUI_DATA_DIR, VEILLE_TUI_ARCHIVE, TEXTUAL_THEME,
   VEILLE_TUI_INTEL=off (no KEV/EPSS download)
 """
