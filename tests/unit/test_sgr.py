@@ -80,9 +80,12 @@ def frame(rng: random.Random, width: int = 40, rows: int = 8) -> str:
     a line feed between lines."""
     lines = []
     for y in range(rows):
-        parts = [f"\x1b[{y + 2};{rng.randint(1, 5)}H"]
+        x0 = rng.randint(1, 5)
+        parts = [f"\x1b[{y + 2};{x0}H"]
         col = 0
         while col < width:
+            if rng.random() < 0.3:  # a move to where the cursor is (Textual's next run of the line)
+                parts.append(f"\x1b[{y + 2};{x0 + col}H")
             n = rng.randint(1, 12)
             style = ";".join(p for p in (rng.choice(ATTRS), rng.choice(COLOURS), rng.choice(BACKS)) if p)
             text = "".join(rng.choice("abc é·◆ -") for _ in range(n))
@@ -145,3 +148,18 @@ def test_line_feed_before_a_cursor_move_is_left_out_and_others_kept() -> None:
     assert screen(out) == screen(data)
     assert out.count("\n") == 1  # the last one is followed by text, not by a cursor move
     assert "\x1b[0m\n" in out  # ... and the reset is written before it (a scroll fills with the background)
+
+
+def test_a_move_to_where_the_cursor_is_is_left_out_after_latin_text_only() -> None:
+    data = "\x1b[3;1H\x1b[31mcafé ab\x1b[0m\x1b[3;8H\x1b[7m \x1b[0m\n\x1b[4;1H◆ x\x1b[4;4Hy\x1b[5;1H\x1b[6;1Hz"
+    out = SgrCompactor()(data)
+    assert screen(out) == screen(data)
+    assert "\x1b[3;8H" not in out  # "café ab" is 7 columns: the cursor is at column 8 already
+    assert "\x1b[4;4H" in out  # after "◆" (its width differs between terminals) the move is kept
+    assert "\x1b[5;1H" not in out or "\x1b[6;1H" in out  # a move to elsewhere is always written
+
+
+def test_each_write_starts_without_a_known_cursor() -> None:
+    compact = SgrCompactor()
+    compact("\x1b[1;1Habc")
+    assert compact("\x1b[1;4Hd").startswith("\x1b[1;4H")  # a resize in between may have moved it

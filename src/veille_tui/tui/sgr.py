@@ -8,7 +8,8 @@ terminal is in and the one the text asks for, and writes only the difference, ju
 text that needs it; a reset is held back until something other than text or a cursor move comes
 (a line feed, any other sequence), so that style-free positioning never costs a reset. The line
 feed Textual writes between the lines of an update, each of which starts with its own cursor move,
-is left out (it would only ever scroll the screen, at the bottom row). Every
+is left out (it would only ever scroll the screen, at the bottom row), and so is a cursor move to
+where the cursor is already (after text of known width: Latin characters only). Every
 character is written with exactly the attributes and colours it had (tests/unit/test_sgr.py checks
 this on a model of the screen); a sequence it does not know is passed through, and the style is
 then written whole again.
@@ -37,6 +38,9 @@ _OFF = {"bold": "22", "dim": "22", "italic": "23", "underline": "24", "blink": "
 _OFF.update(conceal="28", strike="29")
 _CODE = {name: code for code, name in _ON.items()}
 _MOVE = re.compile(r"\x1b\[[0-9;]*[Hd]")
+# text whose width is one column a character in every terminal: printable Latin-1 and Latin
+# Extended, no soft hyphen; after any other text the cursor's column is taken as not known
+_NARROW = re.compile(r"[\x20-\x7e\xa0-\xac\xae-\u02ff]*")
 
 
 class Style(NamedTuple):
@@ -112,6 +116,26 @@ class SgrCompactor:
     def __init__(self) -> None:
         self.current: Style | None = DEFAULT  # the terminal's style; None: not known
         self.wanted: Style | None = DEFAULT  # the style the next text is to have
+        self.at: tuple[int, int] | None = None  # the cursor (row, column), when known
+
+    def _text(self, text: str) -> None:
+        if self.at is not None and _NARROW.fullmatch(text):
+            self.at = (self.at[0], self.at[1] + len(text))
+        else:
+            self.at = None
+
+    def _move(self, sequence: str, out: list[str]) -> None:
+        """A cursor move, left out when the cursor is there already (Textual moves it before each run
+        of a line it repaints, the one just after the text before it included)."""
+        params = sequence[2:-1].split(";")
+        if sequence.endswith("H"):
+            row, col = int(params[0] or 1), (int(params[1] or 1) if len(params) > 1 else 1)
+            if (row, col) == self.at:
+                return
+            self.at = (row, col)
+        else:  # VPA: the row only
+            self.at = (int(params[0] or 1), self.at[1]) if self.at is not None else None
+        out.append(sequence)
 
     def _settle(self, out: list[str]) -> None:
         if self.wanted is not None and self.wanted != self.current:
@@ -121,10 +145,12 @@ class SgrCompactor:
     def __call__(self, data: str) -> str:
         out: list[str] = []
         at = 0
+        self.at = None  # a resize between two writes may have moved it: each update starts with a move
         for token in _TOKEN.finditer(data):
             if token.start() > at:  # text: in the style asked for
                 self._settle(out)
                 out.append(data[at : token.start()])
+                self._text(data[at : token.start()])
             at = token.end()
             params = token.group(1)
             if params is not None:
@@ -138,14 +164,16 @@ class SgrCompactor:
                 else:
                     self.wanted = style
             elif token.group(2) is not None:  # a cursor move does not depend on the style
-                out.append(token.group(0))
+                self._move(token.group(0), out)
             elif token.group(0) == "\n" and _MOVE.match(data, at):
                 pass  # a line feed before a cursor move: only a scroll at the bottom row would come of it
             else:  # a line feed (a scroll fills with the background) or another sequence
                 self._settle(out)
                 out.append(token.group(0))
+                self.at = (self.at[0], 1) if token.group(0) == "\r" and self.at is not None else None
         if at < len(data):
             self._settle(out)
             out.append(data[at:])
+            self._text(data[at:])
         self._settle(out)  # the terminal is left in the style asked for
         return "".join(out)
