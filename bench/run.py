@@ -837,44 +837,55 @@ def main() -> int:
     compiled = compile_package()
     load = os.getloadavg()
     started = time.perf_counter()
-    for name, bench in BENCHES.items():
-        if args.only and name not in args.only:
-            continue
-        print(f"[{name}]", flush=True)
-        t = time.perf_counter()
-        try:
-            bench(ctx)
-        except Skip as why:
-            ctx.skip(name, str(why))
-        except (OSError, subprocess.SubprocessError, TimeoutError, sqlite3.Error, ValueError, KeyError) as error:
-            ctx.skip(name, f"failed: {type(error).__name__}: {error}")
-        print(f"  ({time.perf_counter() - t:.0f} s)", flush=True)
-    elapsed = time.perf_counter() - started
     commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    meta = {
-        "command": "python bench/run.py " + " ".join(sys.argv[1:]),
-        "commit": commit.stdout.strip(),
-        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-        "load_before": [round(v, 1) for v in load],
-        "load_after": [round(v, 1) for v in os.getloadavg()],
-        "runs": runs,
-        "quick": quick,
-        "archive": "real" if real else "generated",
-        "seconds": round(elapsed),
-        "compiled": compiled,
-    }
+
+    def meta(done: bool) -> dict[str, Any]:
+        return {
+            "command": "python bench/run.py " + " ".join(sys.argv[1:]),
+            "commit": commit.stdout.strip(),
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+            "load_before": [round(v, 1) for v in load],
+            "load_after": [round(v, 1) for v in os.getloadavg()],
+            "runs": runs,
+            "quick": quick,
+            "archive": "real" if real else "generated",
+            "seconds": round(time.perf_counter() - started),
+            "compiled": compiled,
+            "complete": done,
+        }
+
+    def save(done: bool) -> None:  # after each benchmark: an interrupted run keeps what it measured
+        if args.json:
+            doc = {"meta": meta(done), "rows": [r.as_json() for r in ctx.rows], "skipped": ctx.skipped}
+            args.json.write_text(json.dumps(doc, indent=1, ensure_ascii=False), encoding="utf-8")
+
+    try:
+        for name, bench in BENCHES.items():
+            if args.only and name not in args.only:
+                continue
+            print(f"[{name}]", flush=True)
+            t = time.perf_counter()
+            try:
+                bench(ctx)
+            except Skip as why:
+                ctx.skip(name, str(why))
+            except (OSError, subprocess.SubprocessError, TimeoutError, sqlite3.Error, ValueError, KeyError) as error:
+                ctx.skip(name, f"failed: {type(error).__name__}: {error}")
+            print(f"  ({time.perf_counter() - t:.0f} s)", flush=True)
+            save(False)
+    except KeyboardInterrupt:
+        ctx.skipped.append("interrupted: the benchmarks after the last row did not run")
+    m = meta(True)
     print()
     print(
-        f"{meta['machine']}; commit {meta['commit']}; {runs} runs a figure; "
-        f"load average {meta['load_before'][0]} before, {meta['load_after'][0]} after; {elapsed:.0f} s; {compiled}"
+        f"{m['machine']}; commit {m['commit']}; {runs} runs a figure; load average {m['load_before'][0]} before,"
+        f" {m['load_after'][0]} after; {m['seconds']} s; {compiled}"
     )
     print(table(ctx))
     for line in ctx.skipped:
         print(f"skipped: {line}")
-    if args.json:
-        doc = {"meta": meta, "rows": [r.as_json() for r in ctx.rows], "skipped": ctx.skipped}
-        args.json.write_text(json.dumps(doc, indent=1, ensure_ascii=False), encoding="utf-8")
+    save(True)
     return 0
 
 
