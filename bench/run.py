@@ -199,18 +199,10 @@ def has_subcommand(name: str) -> bool:
 
 
 def base_env(data: Path, config: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        VEILLE_TUI_DATA_DIR=str(data),
-        VEILLE_TUI_CONFIG=str(config),
-        VEILLE_TUI_INTEL="off",
-        TERM="xterm-256color",
-        COLORTERM="truecolor",
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    for name in ("TEXTUAL_THEME", "VEILLE_TUI_ARCHIVE", "DISPLAY", "WAYLAND_DISPLAY", "TMUX"):
-        env.pop(name, None)
-    return env
+    """The environment of a veille-tui process on `data` and `config` (bench/intel_bench.py's)."""
+    import intel_bench  # bench/intel_bench.py
+
+    return {**intel_bench.environment(data.parent), "VEILLE_TUI_DATA_DIR": str(data), "VEILLE_TUI_CONFIG": str(config)}
 
 
 def store(ctx: Context, items: int) -> tuple[dict[str, str], Path]:
