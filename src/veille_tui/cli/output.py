@@ -45,8 +45,19 @@ def cve_lines(cves: Sequence[str], intel: Mapping[str, CveIntel]) -> list[str]:
     return lines
 
 
-def render_plain(entry: Entry, intel: Mapping[str, CveIntel] | None = None) -> str:
-    """One entry as plain text, for `show` (with the KEV and EPSS data of its CVEs)."""
+def related_lines(related: Sequence[Entry]) -> list[str]:
+    """`Related stories:` and each entry of the cluster: id, date, source, title (`show`)."""
+    lines = ["Related stories:"]
+    for other in related:
+        lines.append(
+            f"  {other.id:>6}  {other.date[:10]}  {clean_line(other.source)[:14]:<14} {clean_line(other.title)}"
+        )
+    return lines
+
+
+def render_plain(entry: Entry, intel: Mapping[str, CveIntel] | None = None, related: Sequence[Entry] = ()) -> str:
+    """One entry as plain text, for `show` (with the KEV and EPSS data of its CVEs, and the other
+    stories of its cluster)."""
     lines = [
         clean_line(entry.title),
         f"{entry.date}  {entry.source}  {'archived' if entry.archived else 'not archived'}",
@@ -60,6 +71,8 @@ def render_plain(entry: Entry, intel: Mapping[str, CveIntel] | None = None) -> s
         lines.append("feeds: " + ", ".join(entry.feeds))
     if entry.cves:
         lines += cve_lines(entry.cves, intel or {})
+    if related:
+        lines += related_lines(related)
     lines += ["", clean(strip_attribute_lists(entry.body or "")).strip()]
     return "\n".join(lines)
 

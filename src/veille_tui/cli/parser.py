@@ -102,6 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sort", choices=("trend", "count", "recent", "epss"), default="trend", help="default: trend")
     p.add_argument("--limit", type=_count, default=0, help="at most N CVE ids (default 0 = all)")
 
+    p = command("digest", "a Markdown digest of the entries matching QUERY over a period: by tag, stories folded, CVEs")
+    p.add_argument("query", nargs="*", metavar="QUERY", help="query terms (see below)")
+    p.add_argument("--since", default="7d", metavar="WINDOW", help="the period: 7d, 2w, 12h or a date (default 7d)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE (atomically) instead of standard output")
+
     intel = command("intel", "CVE intelligence: CISA's KEV catalogue and FIRST's EPSS scores", json_flag=False)
     isub = intel.add_subparsers(dest="intel_command", metavar="ACTION", required=True)
     command("update", "download the KEV catalogue and the EPSS scores from the [intel] URLs", within=isub)

@@ -20,6 +20,7 @@ from veille_tui.core import config as config_mod
 from veille_tui.core import hints, history, paths
 from veille_tui.core.archive import drafts
 from veille_tui.core.backup import daily as daily_backup
+from veille_tui.core.digest import Digest
 from veille_tui.core.errors import DraftError, DraftExists, IntelError, QueryError, StoreError, explain_database_error
 from veille_tui.core.models import (
     CveIntel,
@@ -33,7 +34,7 @@ from veille_tui.core.models import (
     IntelStatus,
     KevRecord,
 )
-from veille_tui.core.query import Query, compile_sql, parse
+from veille_tui.core.query import Query, compile_sql, parse, since_timestamp
 from veille_tui.core.store import Store
 from veille_tui.core.text import normalize_tag
 
@@ -47,6 +48,7 @@ __all__ = [
     "NO_ARCHIVE",
     "CveIntel",
     "CveSummary",
+    "Digest",
     "DraftError",
     "FeedOutcome",
     "IntelError",
@@ -401,3 +403,39 @@ class Library:
         from veille_tui.core import intel as intel_mod
 
         return intel_mod.update(self.store, self.settings.intel, self.settings.fetch, due_only=due_only)
+
+    # --- story clusters and the digest ------------------------------------------------------------
+
+    def related(self, entry_id: int) -> list[Entry]:
+        """The other entries of the entry's story cluster (same link, CVE ids in common within 7
+        days, near-identical titles within 3 days: core/enrich/cluster_rules.py), oldest first."""
+        return self.store.related(entry_id)
+
+    def cluster_ids(self, entry_id: int) -> list[int]:
+        """Every entry of the entry's cluster, itself included, oldest first."""
+        return self.store.cluster_ids(entry_id)
+
+    def mark_cluster_read(self, entry_id: int) -> int:
+        """Mark every entry of the entry's cluster read (`M`); returns how many were unread."""
+        return self.store.mark_all_read(self.store.cluster_ids(entry_id))
+
+    def recompute_clusters(self) -> None:
+        """Every story cluster computed again from the stored entries."""
+        self.store.recompute_clusters()
+
+    def digest(self, query: str = "", since: str = "7d") -> Digest:
+        """The entries matching `query` from `since` (7d, 2w, a date) until now, by section (source
+        tags first), clusters folded under their first story, with the CVE ids of each section and
+        their KEV records and EPSS scores (`veille-tui digest`)."""
+        from veille_tui.core import digest as digest_mod
+
+        now = time.time()
+        start = since_timestamp(since, now)
+        parse(query)  # a malformed query is told as such, not as a period
+        entries = self.store.entries(f"{query} @{since.strip().lower().removeprefix('@')}", limit=0)
+        clusters = self.store.clusters_of([e.id for e in entries])
+        intel = self.cve_intel(sorted({cve for e in entries for cve in e.cves}))
+        sources = self.store.source_tags() | {tag for feed in self.settings.feeds for tag in feed.tags}
+        return digest_mod.build(
+            entries, clusters, intel, sources, query=query.strip(), since=since, start=start, end=int(now)
+        )

@@ -1,4 +1,4 @@
-"""`veille-tui show ID`: one entry as plain text."""
+"""`veille-tui show ID`: one entry as plain text, with its CVE intelligence and related stories."""
 
 from __future__ import annotations
 
@@ -14,8 +14,15 @@ def run(args: Namespace, lib: Library) -> int:
         err(f"veille-tui: no entry with id {args.id} (ids are in `veille-tui list`)")
         return 1
     intel = lib.cve_intel(entry.cves)
+    related = lib.related(entry.id)
     if args.json:
-        emit_json({**entry.to_json(), "cve_intel": [intel[cve].to_json() for cve in entry.cves]})
+        emit_json(
+            {
+                **entry.to_json(),
+                "cve_intel": [intel[cve].to_json() for cve in entry.cves],
+                "related": [other.id for other in related],
+            }
+        )
     else:
-        print(render_plain(entry, intel))
+        print(render_plain(entry, intel, related))
     return 0

@@ -4,7 +4,7 @@ the `kev` tag.
 The store calls `enrich` once per write batch (an archive chunk, a feed's fetch) with the ids of
 the entries it made or changed, inside the batch's transaction, after it wrote their text and their
 own tags; `refresh_watch` when the watch list changed, `refresh_kev` when the KEV catalogue did.
-The pass is a list of steps, each a module here (`cves`, `watch`, `kev`; rules and clusters to
+The pass is a list of steps, each a module here (`cves`, `watch`, `kev`, `clusters`; rules to
 come), run in order; a step writes its own tables and returns the tags it derives, which join the
 entries' tags after their own, in the steps' order.
 Takes the sqlite3 connection and plain values: this package does not know the Store.
@@ -15,14 +15,27 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 
+from veille_tui.core.enrich import clusters as _clusters
 from veille_tui.core.enrich import cves as _cves
 from veille_tui.core.enrich import kev as _kev
 from veille_tui.core.enrich import watch as _watch
 from veille_tui.core.enrich.batch import Batch, Step, Text, add_tags, chunks, marks
 
-__all__ = ["STEPS", "Batch", "Step", "Text", "enrich", "refresh_kev", "refresh_watch"]
+__all__ = [
+    "CLUSTER_RULES",
+    "STEPS",
+    "Batch",
+    "Step",
+    "Text",
+    "enrich",
+    "refresh_clusters",
+    "refresh_kev",
+    "refresh_watch",
+]
 
-STEPS: tuple[Step, ...] = (_cves.step, _watch.step, _kev.step)  # kev reads what cves wrote
+# kev and clusters read what cves wrote
+STEPS: tuple[Step, ...] = (_cves.step, _watch.step, _kev.step, _clusters.step)
+CLUSTER_RULES = _clusters.RULES
 
 
 def enrich(
@@ -57,3 +70,8 @@ def refresh_watch(db: sqlite3.Connection, terms: Sequence[str]) -> None:
 def refresh_kev(db: sqlite3.Connection) -> None:
     """The KEV catalogue changed: its tag recomputed over every entry."""
     _kev.refresh_all(db)
+
+
+def refresh_clusters(db: sqlite3.Connection) -> None:
+    """The story clusters recomputed over every entry (their rules changed, or asked)."""
+    _clusters.refresh_all(db)

@@ -116,8 +116,31 @@ ALTER TABLE feeds ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
 UPDATE feeds SET failures = 1 WHERE last_error IS NOT NULL;
 """
 
+_V7_CLUSTERS = """
+-- story clusters (core/enrich/clusters.py): each entry's cluster, the smallest entry id of its
+-- story (its own id when alone), and the title words it is compared by; clusters_dirty: the
+-- clusters an entry left when it was deleted, recomputed by the next enrich pass
+CREATE TABLE entry_clusters (entry_id INTEGER PRIMARY KEY, cluster INTEGER NOT NULL, words TEXT NOT NULL DEFAULT '');
+CREATE INDEX entry_clusters_cluster ON entry_clusters (cluster);
+CREATE TABLE clusters_dirty (cluster INTEGER PRIMARY KEY);
+CREATE TRIGGER entries_ad_clusters AFTER DELETE ON entries BEGIN
+    INSERT OR IGNORE INTO clusters_dirty SELECT c.cluster FROM entry_clusters c
+        WHERE c.entry_id = old.id
+        AND EXISTS (SELECT 1 FROM entry_clusters o WHERE o.cluster = c.cluster AND o.entry_id != old.id);
+    DELETE FROM entry_clusters WHERE entry_id = old.id;
+END;
+"""
+
 # Each migration takes the schema from version N to N+1; append, never edit.
-MIGRATIONS: list[str] = [_SCHEMA_V1, _V2_FEED_COUNTS, _V3_FEED_IDENTITY, _V4_KEPT_STATE, _V5_INTEL, _V6_FEED_FAILURES]
+MIGRATIONS: list[str] = [
+    _SCHEMA_V1,
+    _V2_FEED_COUNTS,
+    _V3_FEED_IDENTITY,
+    _V4_KEPT_STATE,
+    _V5_INTEL,
+    _V6_FEED_FAILURES,
+    _V7_CLUSTERS,
+]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
