@@ -235,7 +235,12 @@ class ReadingScreen(Screen[None]):
         if entry is None:
             self.article.show_message("This entry is gone (the archive or a fetch removed it).")
             return None
-        self.article.show(entry, terms=query_terms(self.query_text), intel=self.lib.cve_intel(entry.cves))
+        self.article.show(
+            entry,
+            terms=query_terms(self.query_text),
+            intel=self.lib.cve_intel(entry.cves),
+            related=self.lib.related(entry.id),
+        )
         self.timings.since("article_render", started)
         self.timings.until_painted(self, "article_painted", started)
         return entry

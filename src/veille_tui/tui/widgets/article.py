@@ -1,4 +1,5 @@
-"""The article view: a header (title, date, source, tags, link) and the Markdown body.
+"""The article view: a header (title, date, source, tags, link), the Markdown body, its links and
+the related stories (the other entries of its cluster).
 
 A line-API widget: the entry is rendered once into strips (`rich.markdown.Markdown`, about 50 ms
 for a 2 KB post where Textual's `Markdown` widget takes 220-390 ms), kept, and painted line by
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
@@ -229,6 +230,7 @@ class ArticleView(LineView, can_focus=True):
         self.terms: re.Pattern[str] | None = None  # the query's words, highlighted
         self.links: tuple[Link, ...] = ()  # the body's links, by number (`L`)
         self.intel: Mapping[str, CveIntel] = {}  # the KEV and EPSS data of the entry's CVE ids
+        self.related: tuple[Entry, ...] = ()  # the other stories of its cluster, listed at the end (`L`)
 
     @property
     def entry_id(self) -> int | None:
@@ -248,13 +250,17 @@ class ArticleView(LineView, can_focus=True):
         keep_scroll: bool = False,
         terms: re.Pattern[str] | None = None,
         intel: Mapping[str, CveIntel] | None = None,
+        related: Sequence[Entry] | None = None,
     ) -> None:
         """Render `entry` (which must carry its body); `terms`: the words of the query to
         highlight (`core.article.term_pattern`); `intel`: what is known of its CVE ids (KEV,
-        EPSS; kept when the same entry is shown again without it)."""
+        EPSS); `related`: the other stories of its cluster (both kept when the same entry is
+        shown again without them)."""
         same = self.entry is not None and self.entry.id == entry.id
         if intel is not None or not same:
             self.intel = intel or {}
+        if related is not None or not same:
+            self.related = tuple(related or ())
         self.entry = entry
         self.terms = terms
         self.message = None
@@ -282,6 +288,7 @@ class ArticleView(LineView, can_focus=True):
     def show_message(self, text: str) -> None:
         self.entry = None
         self.links = ()
+        self.related = ()
         self.message = text
         self._render_lines()
         self.scroll_to(y=0, animate=False, immediate=True)
@@ -322,7 +329,7 @@ class ArticleView(LineView, can_focus=True):
             rendered = self._render_body(entry, console, options)
             self._bodies[key] = rendered
         body, self.links = rendered
-        self.lines = lines + body
+        self.lines = lines + body + self._related_list(console, options)
         self._key = key
         self._set_height()
 
@@ -351,6 +358,22 @@ class ArticleView(LineView, can_focus=True):
             items.append(Text.assemble((number, self._style("muted")), (clean_line(link.url), self._style("link"))))
         text = Body(Text("\n").join(items), None, Style(), margin=1)
         return [Strip(line) for line in console.render_lines(text, options, pad=False)]
+
+    def _related_list(self, console: Console, options: ConsoleOptions) -> list[Strip]:
+        """`Related stories` and each other story of the cluster: date, source, title."""
+        if not self.related:
+            return []
+        items = [Text("Related stories (L: open one)", style=self._style("muted"))]
+        for other in self.related:
+            items.append(
+                Text.assemble(
+                    ((other.date or "")[:10] + "  ", self._style("date")),
+                    (clean_line(other.source) + "  " if other.source else "", self._style("source")),
+                    (clean_line(other.title) or "(untitled)", Style()),
+                )
+            )
+        text = Body(Text("\n").join(items), None, Style(), margin=1)
+        return [Strip([]), *(Strip(line) for line in console.render_lines(text, options, pad=False))]
 
     def _set_height(self) -> None:
         size = Size(0, len(self.lines))
