@@ -2,7 +2,8 @@
 and previous unread entry (`n`, `N`), `space` through an article to the next, the article full
 screen (`z`), back to the previous view (`backspace`), the view marked read (`A`), the story's
 cluster marked read (`M`), the article's links and related stories (`L`), the feeds' health
-(`F`), copying with what tmux allows, the query saved to the sidebar. `MainScreen` (main.py) binds the keys to these actions.
+(`F`), copying with what tmux allows, the query saved to the sidebar. `MainScreen` (main.py)
+binds the keys to these actions.
 """
 
 from __future__ import annotations
