@@ -211,3 +211,14 @@ def test_the_clusters_are_recomputed_once_when_the_rules_change(tmp_path) -> Non
     store.close()
     store = Store(tmp_path / "db.sqlite")
     assert _related(store, "a") == {_id(store, "b")}
+
+
+def test_an_entry_written_again_finds_a_later_entry_of_the_same_second(tmp_path) -> None:
+    store, alpha, beta = _store(tmp_path)
+    store.record_fetch(alpha, status="ok", items=[_dated("a", "Quasar leak exposes VPN accounts of banks", 0)])
+    store.record_fetch(beta, status="ok", items=[_dated("b", "Quasar leak exposes the VPN accounts of banks", 0)])
+    a, b = _id(store, "a"), _id(store, "b")
+    assert a < b and store.cluster_ids(a) == [a, b]
+    # a's title changes (the feed edited it): a is written again, b (same second, a larger id) is not
+    store.record_fetch(alpha, status="ok", items=[_dated("a", "Quasar leak exposes VPN accounts of many banks", 0)])
+    assert store.cluster_ids(a) == [a, b]

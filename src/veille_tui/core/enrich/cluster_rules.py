@@ -14,18 +14,16 @@ Two entries are linked when
   part 2, one product's advisories).
 
 A cluster is a connected component of these links (union-find); its id is its smallest entry id.
-Candidates are found without comparing every pair: entries by link and by CVE id, titles through
-an inverted index of each title's rarest words (prefix filtering: two word sets whose Jaccard
-index reaches t share one of the |x| - ceil(t |x|) + 1 rarest words of each), inside the window.
+Candidates are found without comparing every pair: entries by link and by CVE id; titles against
+those of their window only, compared in C by rapidfuzz (see _DICE).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from veille_tui.core.text import fold
@@ -62,10 +60,10 @@ def title_words(title: str) -> frozenset[str]:
     """The words a title is compared by: folded (case, accents), a final `s` dropped from words
     of four letters or more, stop words left out."""
     found = set()
-    for word in _WORD.findall(fold(title)):
+    for word in _WORD.findall(title.lower() if title.isascii() else fold(title)):
         if word in STOP_WORDS:
             continue
-        if len(word) >= 4 and word.endswith("s") and not word.endswith("ss"):
+        if len(word) >= 4 and word[-1] == "s" and word[-2] != "s":
             word = word[:-1]
         found.add(word)
     return frozenset(found)
@@ -77,99 +75,128 @@ def words_key(words: frozenset[str]) -> str:
 
 
 def titles_match(a: Node, b: Node) -> bool:
-    if len(a.words) < MIN_WORDS or len(b.words) < MIN_WORDS:
+    la, lb = len(a.words), len(b.words)
+    if la < MIN_WORDS or lb < MIN_WORDS:
         return False
     if a.source == b.source:
         return a.words == b.words
     shared = len(a.words & b.words)
-    return shared / (len(a.words) + len(b.words) - shared) >= TITLE_JACCARD
+    return shared >= TITLE_JACCARD * (la + lb - shared)
 
 
-def _prefix_length(size: int) -> int:
-    return size - math.ceil(TITLE_JACCARD * size) + 1
+def cves_match(a: Node, b: Node, shared: int) -> bool:
+    """Two entries of CVE_DAYS of each other naming `shared` CVE ids in common."""
+    if shared < CVE_JACCARD * (len(a.cves) + len(b.cves) - shared):
+        return False
+    return set(a.cves) == set(b.cves) or bool(_topic(a.words) & _topic(b.words))
 
 
-class _TitleIndex:
-    """The rarest words of each node's title, each with the nodes that have it, by time."""
-
-    def __init__(self, nodes: Sequence[Node], probes: Sequence[Node]) -> None:
-        counts: dict[str, int] = defaultdict(int)
-        for node in (*nodes, *probes):
-            for word in node.words:
-                counts[word] += 1
-        self.counts = counts
-        times: dict[str, list[int]] = defaultdict(list)
-        members: dict[str, list[Node]] = defaultdict(list)
-        for node in sorted(nodes, key=lambda n: n.ts):
-            for word in self.prefix(node):
-                times[word].append(node.ts)
-                members[word].append(node)
-        self.times, self.members = times, members
-
-    def prefix(self, node: Node) -> list[str]:
-        if len(node.words) < MIN_WORDS:
-            return []
-        ranked = sorted(node.words, key=lambda w: (self.counts[w], w))
-        return ranked[: _prefix_length(len(ranked))]
-
-    def near(self, probe: Node) -> Iterator[Node]:
-        span = TITLE_DAYS * DAY
-        for word in self.prefix(probe):
-            times = self.times.get(word)
-            if not times:
-                continue
-            members = self.members[word]
-            for index in range(bisect_left(times, probe.ts - span), bisect_right(times, probe.ts + span)):
-                yield members[index]
+# Two word sets reach a Jaccard index t when their Dice coefficient 2|A & B| / (|A| + |B|) reaches
+# 2t / (1 + t); and with each word written as one character, in one order for all, the Indel
+# similarity of two sorted strings is their Dice coefficient (their longest common subsequence is
+# the words they share). rapidfuzz compares a title with those of its window in C; the pairs it
+# keeps are checked again with titles_match.
+_DICE = 2 * TITLE_JACCARD / (1 + TITLE_JACCARD) - 0.01  # below: rapidfuzz rounds its bound
 
 
-def links(nodes: Sequence[Node], probes: Sequence[Node] | None = None) -> Iterator[tuple[int, int]]:
-    """The pairs (probe id, node id) of linked entries, each probe against every node (probes
-    None: the nodes against each other). A pair may come more than once."""
-    probes = nodes if probes is None else probes
-    by_link: dict[str, list[int]] = defaultdict(list)
-    by_cve: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-    for node in nodes:
-        if node.link:
-            by_link[node.link].append(node.id)
-        for cve in node.cves:
-            by_cve[cve].append((node.ts, node.id, len(node.cves)))
-    for postings in by_cve.values():
-        postings.sort()
-    nodes_by_id = {n.id: n for n in nodes}
-    titles = _TitleIndex(nodes, probes)
-    for probe in probes:
-        if probe.link:
-            for other in by_link.get(probe.link, ()):
-                if other != probe.id:
-                    yield probe.id, other
-        if probe.cves:
-            for other in _sharing_cves(probe, by_cve):
-                node = nodes_by_id[other]
-                if set(node.cves) == set(probe.cves) or _topic(probe.words) & _topic(node.words):
-                    yield probe.id, other
-        for other_node in titles.near(probe):
-            if other_node.id != probe.id and titles_match(probe, other_node):
-                yield probe.id, other_node.id
+class _Encoder:
+    """Each word as one character (no surrogate), a title as the sorted string of its words."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, str] = {}
+
+    def __call__(self, words: frozenset[str]) -> str:
+        codes = self.codes
+        for word in words:
+            if word not in codes:
+                n = len(codes) + 0x100
+                codes[word] = chr(n if n < 0xD800 else n + 0x800)
+        return "".join(sorted(codes[word] for word in words))
 
 
-def _sharing_cves(probe: Node, by_cve: dict[str, list[tuple[int, int, int]]]) -> Iterator[int]:
-    """The nodes within CVE_DAYS of the probe whose CVE ids are mostly the probe's."""
-    span = CVE_DAYS * DAY
-    shared: dict[int, int] = defaultdict(int)
-    sizes: dict[int, int] = {}
-    for cve in probe.cves:
-        postings = by_cve.get(cve)
-        if not postings:
+def _title_pairs(ordered: Sequence[Node], probes: Collection[int] | None) -> Iterator[tuple[int, int]]:
+    """The pairs of near-identical titles within TITLE_DAYS: each node against those before it
+    (probes: each probe against every node before it and the nodes after it that are not probes)."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Indel
+
+    span = TITLE_DAYS * DAY
+    encode = _Encoder()
+    titled = [node for node in ordered if len(node.words) >= MIN_WORDS]
+    times = [node.ts for node in titled]
+    strings = [encode(node.words) for node in titled]
+    rest = [n for n, node in enumerate(titled) if probes is not None and node.id not in probes]
+    rest_times = [times[n] for n in rest]
+    rest_strings = [strings[n] for n in rest]
+    scorer = Indel.normalized_similarity
+
+    def near(text: str, choices: list[str]) -> Iterator[int]:
+        for _text, _score, index in process.extract(text, choices, scorer=scorer, score_cutoff=_DICE, limit=None):
+            yield index
+
+    for position, node in enumerate(titled):
+        if probes is not None and node.id not in probes:
             continue
-        for ts, other, size in postings[bisect_left(postings, (probe.ts - span, -1, 0)) :]:
-            if ts > probe.ts + span:
-                break
-            shared[other] += 1
-            sizes[other] = size
-    for other, count in shared.items():
-        if other != probe.id and count / (len(probe.cves) + sizes[other] - count) >= CVE_JACCARD:
-            yield other
+        low = bisect_left(times, node.ts - span)
+        found = (
+            [titled[low + index] for index in near(strings[position], strings[low:position])] if low < position else []
+        )
+        if probes is not None:  # and the later nodes that are not probes (the probes after it look back)
+            first, last = bisect_right(rest, position), bisect_right(rest_times, node.ts + span)
+            if first < last:
+                found += [titled[rest[first + index]] for index in near(strings[position], rest_strings[first:last])]
+        for other in found:
+            if titles_match(node, other):
+                yield node.id, other.id
+
+
+def links(nodes: Sequence[Node], probes: Collection[int] | None = None) -> Iterator[tuple[int, int]]:
+    """Enough pairs of linked entries among the nodes to join what is linked: each node, in time
+    order, against the nodes before it (the first of its link, those naming its CVE ids within
+    CVE_DAYS, those with a near-identical title within TITLE_DAYS). probes: only the pairs with
+    one of these ids (the others are neither looked for nor given)."""
+    cve_span = CVE_DAYS * DAY
+    ordered = sorted(nodes, key=lambda n: (n.ts, n.id))
+    # per CVE id and per prefix word, the nodes met so far (positions in `ordered`) and their
+    # times: all of them [0], the probes alone [1] (what a node that is not a probe looks at)
+    cve_seen: dict[str, tuple[_Postings, _Postings]] = defaultdict(_two_postings)
+    link_seen: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    for position, node in enumerate(ordered):
+        ts = node.ts
+        probe = probes is None or node.id in probes
+        side = 0 if probe else 1
+        if node.link:
+            earlier = link_seen[node.link]
+            if earlier[side]:
+                yield node.id, earlier[side][0]
+            earlier[0].append(node.id)
+            if probe:
+                earlier[1].append(node.id)
+        if node.cves:
+            shared: dict[int, int] = defaultdict(int)
+            for cve in node.cves:
+                postings = cve_seen[cve]
+                times, others = postings[side]
+                for index in range(bisect_left(times, ts - cve_span), len(times)):
+                    shared[others[index]] += 1
+                _add(postings, ts, position, probe)
+            for other, count in shared.items():
+                if cves_match(node, ordered[other], count):
+                    yield node.id, ordered[other].id
+    yield from _title_pairs(ordered, probes)
+
+
+_Postings = tuple[list[int], list[int]]  # times, positions
+
+
+def _two_postings() -> tuple[_Postings, _Postings]:
+    return ([], []), ([], [])
+
+
+def _add(postings: tuple[_Postings, _Postings], ts: int, position: int, probe: bool) -> None:
+    for times, positions in postings[: 2 if probe else 1]:
+        times.append(ts)
+        positions.append(position)
 
 
 def _topic(words: frozenset[str]) -> frozenset[str]:

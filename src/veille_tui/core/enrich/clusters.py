@@ -11,6 +11,7 @@ cluster: at start when the rules changed (`RULES`, in the meta table), or on dem
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -124,7 +125,10 @@ def step(batch: Batch) -> Mapping[int, Sequence[str]]:
     db = batch.db
     fresh = _nodes(db, batch.ids, fresh=True)  # their titles may have changed: words computed again
     candidates = _candidates(db, fresh)
-    partners = {other for _probe, other in links([*fresh.values(), *candidates.values()], list(fresh.values()))}
+    # every pair with an entry of the batch (those among the candidates alone are left: their
+    # other partners are not all there)
+    pairs = list(links([*fresh.values(), *candidates.values()], probes=fresh.keys()))
+    partners = {i for pair in pairs for i in pair if i not in fresh}
     dirty = [c for (c,) in db.execute("SELECT cluster FROM clusters_dirty")]
     if dirty:
         db.execute("DELETE FROM clusters_dirty")
@@ -136,8 +140,9 @@ def step(batch: Batch) -> Mapping[int, Sequence[str]]:
     for entry_id in touched | partners:
         if entry_id not in affected and entry_id in known:
             affected[entry_id] = known[entry_id]
-    nodes = list(affected.values())
-    _write(db, affected, components(affected, links(nodes)))
+    # the pairs of the batch's entries are known; those among the others are found again
+    others = [node for entry_id, node in affected.items() if entry_id not in fresh]
+    _write(db, affected, components(affected, itertools.chain(pairs, links(others))))
     return {}
 
 
