@@ -680,10 +680,13 @@ async def test_article_scrolls_with_keys(make_app, lib):
         await pilot.press("G")
         await pilot.pause()
         assert article.scroll_offset.y == len(article.lines) - article.scrollable_content_region.height
-        # the end: the post's closing Source line, then its links listed
+        # the end: the post's closing Source line, its links listed, then its related stories
+        # (issue 10: the BleepingComputer story of the day before names the same CVE)
         bottom = [article.render_line(y).text for y in range(article.scrollable_content_region.height)]
         assert any("Source [1]" in line for line in bottom)
-        assert bottom[-1].strip().startswith("[1] https://www.cert.ssi.gouv.fr/")
+        links = next(n for n, line in enumerate(bottom) if line.strip().startswith("[1] https://www.cert.ssi.gouv.fr/"))
+        assert "Related stories (L: open one)" in bottom[links + 2]
+        assert "Ivanti fixes EPMM" in " ".join(bottom[links + 3 :])
         await pilot.press("g")
         assert article.scroll_offset.y == 0
 
