@@ -26,6 +26,7 @@ COMMANDS = (
     "intel",
     "digest",
     "doctor",
+    "rules",
 )
 
 

@@ -19,6 +19,7 @@ def run(args: Namespace, lib: Library) -> int:
         emit_json(
             {
                 **entry.to_json(),
+                "watch_terms": list(entry.watch_terms),
                 "cve_intel": [intel[cve].to_json() for cve in entry.cves],
                 "related": [other.id for other in related],
             }

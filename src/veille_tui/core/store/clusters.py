@@ -18,7 +18,9 @@ class ClustersMixin(StoreBase):
     def _sync_clusters(self) -> None:
         """The clusters as the rules of this version make them: recomputed once when they changed."""
         if self._meta(RULES_KEY) != enrich.CLUSTER_RULES:
-            self.recompute_clusters()
+            with self.transaction():
+                if self._meta(RULES_KEY) != enrich.CLUSTER_RULES:  # again: another process may have done it
+                    self.recompute_clusters()
 
     def recompute_clusters(self) -> None:
         with self.transaction():
@@ -26,22 +28,25 @@ class ClustersMixin(StoreBase):
             self._set_meta(RULES_KEY, enrich.CLUSTER_RULES)
 
     def cluster_ids(self, entry_id: int) -> list[int]:
-        """Every entry of the entry's cluster (itself included), oldest first."""
+        """Every entry of the entry's cluster (itself included, the hidden ones left out), oldest
+        first."""
         rows = self.db.execute(
             "SELECT e.id FROM entry_clusters c JOIN entries e ON e.id = c.entry_id"
-            " WHERE c.cluster = (SELECT cluster FROM entry_clusters WHERE entry_id = ?) ORDER BY e.ts, e.id",
-            (entry_id,),
+            " WHERE c.cluster = (SELECT cluster FROM entry_clusters WHERE entry_id = ?)"
+            " AND (e.hidden = 0 OR e.id = ?) ORDER BY e.ts, e.id",
+            (entry_id, entry_id),
         ).fetchall()
         return [entry_id for (entry_id,) in rows] or [entry_id]
 
     def related(self, entry_id: int) -> list[Entry]:
-        """The other entries of the entry's cluster, oldest first."""
+        """The other entries of the entry's cluster (but the hidden ones: a rule's `hide`), oldest
+        first."""
         return [
             EntryRow._make(r).to_entry()
             for r in self.db.execute(
                 f"SELECT {ENTRY_COLUMNS} FROM entry_clusters c JOIN entries e ON e.id = c.entry_id"
                 " WHERE c.cluster = (SELECT cluster FROM entry_clusters WHERE entry_id = ?) AND c.entry_id != ?"
-                " ORDER BY e.ts, e.id",
+                " AND e.hidden = 0 ORDER BY e.ts, e.id",
                 (entry_id, entry_id),
             )
         ]
