@@ -222,3 +222,21 @@ def test_an_entry_written_again_finds_a_later_entry_of_the_same_second(tmp_path)
     # a's title changes (the feed edited it): a is written again, b (same second, a larger id) is not
     store.record_fetch(alpha, status="ok", items=[_dated("a", "Quasar leak exposes VPN accounts of many banks", 0)])
     assert store.cluster_ids(a) == [a, b]
+
+
+def test_a_hidden_entry_is_no_related_story(tmp_path) -> None:
+    from veille_tui.core.models import Rule
+
+    store = Store(tmp_path / "db.sqlite", rules=[Rule(query="feed:beta", hide=True, position=1)])
+    store.sync_feeds(
+        [
+            Feed("https://alpha.example.net/rss", "Alpha News", ("alpha",)),
+            Feed("https://beta.example.net/rss", "Beta Wire", ("beta",)),
+        ]
+    )
+    feeds = {s.title: s.id for s in store.feed_states()}
+    store.record_fetch(feeds["Alpha News"], status="ok", items=[_dated("a", "Acme gateway flaw", 0, "CVE-2026-1001")])
+    store.record_fetch(feeds["Beta Wire"], status="ok", items=[_dated("b", "Acme gateway: patch", 1, "CVE-2026-1001")])
+    a, b = _id(store, "a"), _id(store, "b")
+    assert _clusters(store)[a] == _clusters(store)[b]  # one story, in the table
+    assert store.related(a) == [] and store.cluster_ids(a) == [a]  # but b is hidden

@@ -71,10 +71,7 @@ def _candidates(db: sqlite3.Connection, batch: Mapping[int, Node]) -> dict[int, 
         for row in db.execute(f"SELECT {_NODE_COLUMNS} FROM {_FROM} WHERE e.ts BETWEEN ? AND ?", (low, high)):
             if row[0] not in batch:
                 found[row[0]] = _node(row)
-    others: set[int] = set()
-    linked = sorted({n.link for n in batch.values() if n.link})
-    for chunk in chunks(linked):
-        others.update(i for (i,) in db.execute(f"SELECT id FROM entries WHERE link_norm IN ({marks(chunk)})", chunk))
+    others = _column(db, "SELECT id FROM entries WHERE link_norm IN ({})", (n.link for n in batch.values() if n.link))
     reach = CVE_DAYS * DAY
     for low, high in _spans((n.ts for n in batch.values() if n.cves), reach):
         cves = sorted({c for n in batch.values() if n.cves and low + reach <= n.ts <= high - reach for c in n.cves})
@@ -91,24 +88,20 @@ def _candidates(db: sqlite3.Connection, batch: Mapping[int, Node]) -> dict[int, 
     return found
 
 
-def _members(db: sqlite3.Connection, clusters: Iterable[int]) -> set[int]:
-    wanted = sorted(set(clusters))
+def _column(db: sqlite3.Connection, sql: str, values: Iterable[object]) -> set[int]:
+    """The first column of `sql` (its `IN ({})` filled with the values, in chunks)."""
     found: set[int] = set()
-    for chunk in chunks(wanted):
-        found.update(
-            i for (i,) in db.execute(f"SELECT entry_id FROM entry_clusters WHERE cluster IN ({marks(chunk)})", chunk)
-        )
+    for chunk in chunks(sorted(set(values))):  # type: ignore[type-var]
+        found.update(value for (value,) in db.execute(sql.format(marks(chunk)), chunk))
     return found
+
+
+def _members(db: sqlite3.Connection, clusters: Iterable[int]) -> set[int]:
+    return _column(db, "SELECT entry_id FROM entry_clusters WHERE cluster IN ({})", clusters)
 
 
 def _clusters_of(db: sqlite3.Connection, ids: Iterable[int]) -> set[int]:
-    wanted = sorted(set(ids))
-    found: set[int] = set()
-    for chunk in chunks(wanted):
-        found.update(
-            c for (c,) in db.execute(f"SELECT cluster FROM entry_clusters WHERE entry_id IN ({marks(chunk)})", chunk)
-        )
-    return found
+    return _column(db, "SELECT cluster FROM entry_clusters WHERE entry_id IN ({})", ids)
 
 
 def _write(db: sqlite3.Connection, nodes: Mapping[int, Node], cluster_of: Mapping[int, int]) -> None:
