@@ -179,11 +179,12 @@ def build(
     return Digest(query, since, start, end, tuple(sections))
 
 
-def _entry_line(entry: Entry) -> str:
+def _entry_line(entry: Entry, section: str) -> str:
+    """Date, title linked, and its source unless the section is named after it."""
     title = escape(entry.title) or "(untitled)"
     url = link_url(entry.link)
     shown = f"[{title}]({url})" if url else title
-    source = f" — {escape(entry.source)}" if entry.source else ""
+    source = f" — {escape(entry.source)}" if entry.source and entry.source != section else ""
     return f"{entry.date[:10]} {shown}{source}"
 
 
@@ -219,9 +220,9 @@ def _markdown(digest: Digest) -> Iterable[str]:
         yield f"## {escape(section.tag)} ({section.count} {'entry' if section.count == 1 else 'entries'})"
         yield ""
         for story in section.stories:
-            yield "- " + _entry_line(story.entry)
+            yield "- " + _entry_line(story.entry, section.tag)
             for other in story.folded:
-                yield "  - " + _entry_line(other)
+                yield "  - " + _entry_line(other, section.tag)
         if section.cves:
             yield ""
             yield f"### CVEs: {escape(section.tag)}"
