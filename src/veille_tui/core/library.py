@@ -28,6 +28,7 @@ from veille_tui.core.models import (
     Feed,
     FeedOutcome,
     FeedStatus,
+    FullText,
     IndexReport,
     IntelOutcome,
     IntelStatus,
@@ -49,6 +50,7 @@ __all__ = [
     "CveSummary",
     "DraftError",
     "FeedOutcome",
+    "FullText",
     "IntelError",
     "IntelOutcome",
     "IntelStatus",
@@ -167,6 +169,11 @@ class Library:
 
     def entry(self, entry_id: int) -> Entry | None:
         return self.store.entry(entry_id)
+
+    def full_text(self, entry_id: int) -> FullText | None:
+        """The entry's stored full text (`.markdown`, `.words`, `.source`; `.error` the last
+        attempt's failure, `.ok` whether there is a text), None when none was ever fetched."""
+        return self.store.full_text(entry_id)
 
     def count(self, query: QueryLike = None) -> int:
         return self.store.count(query)

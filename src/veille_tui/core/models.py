@@ -154,6 +154,41 @@ class Entry:
         return data
 
 
+@dataclass(frozen=True)
+class FullText:
+    """An article page's main text (core/fulltext), as extracted or as stored with an entry.
+
+    `error` says why the last attempt failed ("HTTP 403 Forbidden"); the Markdown of an earlier
+    success is kept then (`ok` tells whether there is a text to read)."""
+
+    title: str
+    markdown: str
+    text: str
+    words: int
+    source: str  # the URL (or file) it was extracted from
+    entry_id: int | None = None
+    fetched: float | None = None  # when it was stored (seconds since the epoch)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.markdown)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "title": self.title,
+            "markdown": self.markdown,
+            "text": self.text,
+            "words": self.words,
+            "source": self.source,
+        }
+        if self.entry_id is not None:
+            data["entry_id"] = self.entry_id
+        if self.error:
+            data["error"] = self.error
+        return data
+
+
 @dataclass
 class IndexReport:
     """What an archive (re)index did. Every file is in exactly one of the three."""
