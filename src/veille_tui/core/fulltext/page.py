@@ -92,9 +92,9 @@ def decode(page: RawPage) -> str:
         raise PageError(f"{page.source}: not a web page ({media[:60]})")
     if b"\x00" in body[:2048] and not body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise PageError(f"{page.source}: not a web page (binary data)")
-    for bom, name in _BOMS:
+    for bom, bom_codec in _BOMS:
         if body.startswith(bom):
-            return body.decode(name, errors="replace")
+            return body.decode(bom_codec, errors="replace")
     declared: str | None = None
     if page.content_type:
         found = _HEADER_CHARSET.search(page.content_type)
