@@ -19,6 +19,7 @@ class Feed:
     title: str = ""
     tags: tuple[str, ...] = ()
     retention_days: int | None = None  # None: the [fetch] retention_days of the config
+    full_text: bool = False  # fetch the full text of its new items' pages at fetch time
 
     @property
     def name(self) -> str:
@@ -36,8 +37,18 @@ class FetchSettings:
     retention_days: int = 90  # read, unstarred, unarchived items older than this are dropped
     user_agent: str = f"veille-tui/{__version__} (+feed reader)"
     parse_workers: int = 2  # processes for parsing; 0 = parse in a thread of this process
+    full_text_query: str = ""  # new items matching it get their full text at fetch time ("+watch")
+    full_text_per_host: int = 2  # article pages fetched at once from one host
 
-    CONFIGURABLE = ("timeout", "max_bytes", "concurrency", "per_host", "retention_days", "parse_workers")
+    CONFIGURABLE = (
+        "timeout",
+        "max_bytes",
+        "concurrency",
+        "per_host",
+        "retention_days",
+        "parse_workers",
+        "full_text_query",
+    )
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ def from_page(page: RawPage) -> FullText:
     try:
         return extract(html, page.source)
     except NoText as exc:
-        raise PageError(f"{page.source}: {exc}") from None
+        raise PageError(page.source, str(exc)) from None
 
 
 def from_file(path: Path, settings: FetchSettings) -> FullText:

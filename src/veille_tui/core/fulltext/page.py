@@ -24,7 +24,12 @@ _TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/
 
 
 class PageError(Exception):
-    """The page cannot be read; the message names it and says why."""
+    """The page cannot be read: `source` (its URL or file) and `reason`; the message says both."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -40,15 +45,15 @@ def read_file(path: Path, max_bytes: int) -> RawPage:
         with path.open("rb") as handle:
             raw = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise PageError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise PageError(str(path), f"cannot read: {exc.strerror or exc}") from None
     if raw[:2] == b"\x1f\x8b":
         try:
             decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
             raw = decoder.decompress(raw, max_bytes + 1)
         except zlib.error as exc:
-            raise PageError(f"{path}: bad gzip data: {exc}") from None
+            raise PageError(str(path), f"bad gzip data: {exc}") from None
     if len(raw) > max_bytes:
-        raise PageError(f"{path}: too large: more than {size_text(max_bytes)}")
+        raise PageError(str(path), f"too large: more than {size_text(max_bytes)}")
     return RawPage(str(path), raw)
 
 
@@ -74,7 +79,7 @@ async def _fetch_all(urls: list[str], settings: FetchSettings, per_host: int) ->
             try:
                 page = await http.download_page(client, url, settings)
             except http.PageError as exc:
-                return PageError(f"{url}: {exc}")
+                return PageError(url, str(exc))
         return RawPage(page.url, page.body, page.content_type)
 
     async with httpx.AsyncClient(
@@ -89,9 +94,9 @@ def decode(page: RawPage) -> str:
     body = page.body
     media = (page.content_type or "").split(";")[0].strip().lower()
     if media and media not in _TEXT_TYPES:
-        raise PageError(f"{page.source}: not a web page ({media[:60]})")
+        raise PageError(page.source, f"not a web page ({media[:60]})")
     if b"\x00" in body[:2048] and not body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise PageError(f"{page.source}: not a web page (binary data)")
+        raise PageError(page.source, "not a web page (binary data)")
     for bom, bom_codec in _BOMS:
         if body.startswith(bom):
             return body.decode(bom_codec, errors="replace")

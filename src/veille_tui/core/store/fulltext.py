@@ -7,6 +7,7 @@ import time
 from collections.abc import Sequence
 
 from veille_tui.core.models import FullText
+from veille_tui.core.query import compile_sql, parse
 from veille_tui.core.store.base import StoreBase, chunks, marks
 from veille_tui.core.store.rows import FullTextRow
 
@@ -54,3 +55,25 @@ class FullTextMixin(StoreBase):
                 )
             )
         return found
+
+    def last_entry_id(self) -> int:
+        (found,) = self.db.execute("SELECT COALESCE(max(id), 0) FROM entries").fetchone()
+        return int(found)
+
+    def full_text_wanted(self, after_id: int, feed_urls: Sequence[str], query: str) -> list[tuple[int, str]]:
+        """(id, link) of the item entries made after after_id, with a link and no full text tried,
+        that a feed of feed_urls brought or that match query (fetch time: `full_text = true`,
+        `[fetch] full_text_query`)."""
+        found: dict[int, str] = {}
+        base = "SELECT e.id, e.link FROM entries e WHERE e.id > ? AND e.kind = 'item' AND e.link IS NOT NULL"
+        base += " AND e.link != '' AND NOT EXISTS (SELECT 1 FROM fulltext t WHERE t.entry_id = e.id)"
+        if feed_urls:
+            sql = (
+                f"{base} AND e.id IN (SELECT i.entry_id FROM items i JOIN feeds f ON f.id = i.feed_id"
+                f" WHERE f.config_url IN ({marks(feed_urls)}))"
+            )
+            found.update(self.db.execute(sql, (after_id, *feed_urls)))
+        if query:
+            where, params = compile_sql(parse(query))
+            found.update(self.db.execute(f"{base} AND {where}", (after_id, *params)))
+        return sorted(found.items())
