@@ -25,6 +25,7 @@ COMMANDS = (
     "cves",
     "intel",
     "doctor",
+    "rules",
     "extract",
 )
 
