@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from veille_tui.core.models import Entry, FeedOutcome, FeedStatus, IndexReport, WatchMatch
+from veille_tui.core.models import Entry, FeedOutcome, FeedStatus, FullText, IndexReport, WatchMatch
 
 
 @dataclass
@@ -73,6 +73,14 @@ class DraftDone(Message):
 
     entry_id: int
     path: str
+
+
+@dataclass
+class FullTextDone(Message):
+    """`f`: the full text of `entry_id` was fetched, extracted and stored."""
+
+    entry_id: int
+    full: FullText
 
 
 @dataclass

@@ -27,6 +27,7 @@ COMMANDS = (
     "digest",
     "doctor",
     "rules",
+    "extract",
 )
 
 
