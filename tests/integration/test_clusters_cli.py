@@ -151,3 +151,23 @@ def test_the_digest_cve_lists_mark_kev_and_give_epss():
         marks = ["**KEV**" in line for line in section.splitlines() if line.startswith("- CVE-")]
         assert marks == sorted(marks, reverse=True)
     assert f"{len(kev)} in KEV" in text.splitlines()[4]
+
+
+def test_show_lists_the_related_stories_of_the_examples():
+    ids = _ids_by_file(EXAMPLES)
+    bleeping = next(i for f, i in ids.items() if "ivanti-fixes-epmm" in f)
+    cert = next(i for f, i in ids.items() if "ivanti-endpoint-manager-mobile" in f)
+    shown = json.loads(run("--archive", str(EXAMPLES), "show", str(cert), "--json").stdout)
+    assert shown["related"] == [bleeping]
+    plain = run("--archive", str(EXAMPLES), "show", str(cert)).stdout
+    related = plain.split("Related stories:\n")[1].splitlines()[0].split()
+    assert related[:3] == [str(bleeping), "2026-07-16", "bleepingcomp"] and "Ivanti" in related
+    alone = next(i for f, i in ids.items() if "teams-phishing" in f)
+    assert json.loads(run("--archive", str(EXAMPLES), "show", str(alone), "--json").stdout)["related"] == []
+    assert "Related stories" not in run("--archive", str(EXAMPLES), "show", str(alone)).stdout
+
+
+def test_a_malformed_digest_query_is_one_message():
+    result = run("--archive", str(EXAMPLES), "digest", '"unclosed', check=False)
+    assert result.returncode != 0 and "Traceback" not in result.stderr and "quote" in result.stderr
+    assert result.stdout == ""
