@@ -1,6 +1,6 @@
 """The query language of SPEC.md: parse a query string, then compile it to an SQL condition.
 
-    +tag  -tag  @7d  @2w  @2026-08-01  feed:NAME  is:unread|read|starred|archived
+    +tag  -tag  @7d  @2w  @2026-08-01  feed:NAME  is:unread|read|starred|archived|drafted
     cve:CVE-2026-1234 (or cve:2026-1234)  epss:0.5  word  "quoted phrase"
 
 All terms must hold. A malformed query raises QueryError with a message for the user.
@@ -46,7 +46,7 @@ class Query:
         )
 
 
-FLAGS = {"unread", "read", "starred", "unstarred", "archived", "new", "item", "post"}
+FLAGS = {"unread", "read", "starred", "unstarred", "archived", "drafted", "new", "item", "post"}
 _TAG_RE = re.compile(r"^[\w.-]+$")
 _SINCE_REL = re.compile(r"^(\d{1,5})([hdwmy])$")
 _SINCE_ABS = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -127,7 +127,7 @@ def parse(text: str) -> Query:
         elif low.startswith("is:") or low.startswith("not:"):
             prefix, _, flag = low.partition(":")
             if flag not in FLAGS:
-                raise QueryError(f"'{token}': use is:unread, is:read, is:starred, is:archived or is:item")
+                raise QueryError(f"'{token}': use is:unread, is:read, is:starred, is:archived, is:drafted or is:item")
             flags.append(flag if prefix == "is" else "!" + flag)
         elif low.startswith("cve:"):
             cve = normalize_cve(token[4:])
@@ -214,6 +214,7 @@ def compile_sql(query: Query, now: float | None = None) -> tuple[str, list[Any]]
         "starred": "e.starred = 1",
         "unstarred": "e.starred = 0",
         "archived": "e.kind = 'post'",
+        "drafted": "e.draft IS NOT NULL",
         "post": "e.kind = 'post'",
         "item": "e.kind = 'item'",
     }

@@ -116,8 +116,28 @@ ALTER TABLE feeds ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
 UPDATE feeds SET failures = 1 WHERE last_error IS NOT NULL;
 """
 
+_V7_DRAFTS = """
+-- archive drafts (`_drafts/slug.md`): each file with the story it drafts (its Source link), and
+-- the entry of that story knowing its draft (`is:drafted`, the list's marker)
+CREATE TABLE drafts (
+    file TEXT PRIMARY KEY,         -- relative to the site's folder: _drafts/slug.md
+    link_norm TEXT, title TEXT NOT NULL DEFAULT '', size INTEGER, mtime_ns INTEGER
+);
+CREATE INDEX drafts_link ON drafts (link_norm);
+ALTER TABLE entries ADD COLUMN draft TEXT;
+CREATE INDEX entries_drafted ON entries (ts DESC, id DESC) WHERE draft IS NOT NULL;
+"""
+
 # Each migration takes the schema from version N to N+1; append, never edit.
-MIGRATIONS: list[str] = [_SCHEMA_V1, _V2_FEED_COUNTS, _V3_FEED_IDENTITY, _V4_KEPT_STATE, _V5_INTEL, _V6_FEED_FAILURES]
+MIGRATIONS: list[str] = [
+    _SCHEMA_V1,
+    _V2_FEED_COUNTS,
+    _V3_FEED_IDENTITY,
+    _V4_KEPT_STATE,
+    _V5_INTEL,
+    _V6_FEED_FAILURES,
+    _V7_DRAFTS,
+]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
