@@ -103,7 +103,8 @@ def body(
     if source == "command":
         if not settings.draft.command:
             raise DraftError(f"no [draft] command in {settings.path}")
-        env = {"VEILLE_TITLE": entry.title, "VEILLE_LINK": entry.link or "", "VEILLE_SOURCE": entry.source}
+        link = drafts.clean_source_url(entry.link or "")
+        env = {"VEILLE_TITLE": entry.title, "VEILLE_LINK": link, "VEILLE_SOURCE": entry.source}
         return draft_command.run(
             settings.draft.command, article_markdown(entry, full_text), env, settings.draft.timeout, cancelled
         )
