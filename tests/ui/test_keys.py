@@ -345,30 +345,6 @@ async def test_y_copies_the_link(make_app):
         assert app.clipboard == screen.entries.current_entry.link
 
 
-async def test_a_writes_a_draft_and_the_entry_shows_archived(make_app, lib, archive):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        screen = main(app)
-        entry = screen.entries.current_entry
-        assert entry.kind == "item"
-        before = set(archive.iterdir())
-        await pilot.press("a")
-        await settle(pilot)
-        written = set(archive.iterdir()) - before
-        assert len(written) == 1
-        text = next(iter(written)).read_text(encoding="utf-8")
-        assert '{:target="_blank"}' in text and "veille-cyber" in text
-        assert lib.store.entry(entry.id).archived
-        assert screen.entries.current_entry.archived
-        assert "◆" in rows(screen.entries)[screen.entries.cursor][:3]
-        assert screen.article.entry.archived
-        # a second `a`: already archived, nothing written
-        await pilot.press("a")
-        await settle(pilot)
-        assert set(archive.iterdir()) - before == written
-
-
 async def test_a_on_a_post_says_it_is_archived(make_app, lib):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
