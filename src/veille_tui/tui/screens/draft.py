@@ -32,7 +32,7 @@ from veille_tui.tui.messages import DraftDone
 from veille_tui.tui.widgets.question import Question
 
 if TYPE_CHECKING:
-    from veille_tui.tui.screens.main import MainScreen
+    from veille_tui.tui.screens.reading import ReadingScreen
 
 PUBLISH_TOPIC = "publish"
 
@@ -144,7 +144,7 @@ class Drafting:
 
     TICK = 0.5  # seconds between two updates of the status line while the command runs
 
-    def __init__(self, screen: MainScreen) -> None:
+    def __init__(self, screen: ReadingScreen) -> None:
         self.screen = screen
         self._cancel: threading.Event | None = None  # set: the running draft is to stop
         self._timer: Timer | None = None
