@@ -19,7 +19,7 @@ import pytest
 from tests.conftest import EXAMPLES
 
 from veille_tui.core.library import Library
-from veille_tui.core.models import Feed, Item
+from veille_tui.core.models import Feed, FullText, Item
 
 LINK = "https://news.example.net/2026/07/big-breach?utm_source=rss&utm_medium=feed&id=7&fbclid=abc"
 CLEAN_LINK = "https://news.example.net/2026/07/big-breach?id=7"
@@ -191,6 +191,33 @@ def test_the_draft_command_writes_the_body_from_stdin_and_env(site, tmp_path):
     post = frontmatter.load(path)
     assert post.content.startswith("### Résumé en français\n\nLe corps écrit par la commande (rouge).")
     assert "\x1b" not in path.read_text() and "The **attackers**" not in post.content
+
+
+FULL = "## The whole story\n\nThe full article, as extracted from its page, names CVE-2026-99999.\n"
+
+
+def store_full_text(site: Path, entry_id: int) -> None:
+    with Library.open(archive=str(site / "_posts")) as lib:
+        text = FULL.replace("#", "").strip()
+        lib.store.save_full_text(entry_id, FullText("The whole story", FULL, text, len(text.split()), LINK))
+
+
+def test_the_full_text_is_the_commands_stdin_and_a_body_source(site, tmp_path):
+    first, second = add_items(site, [item(guid="a"), item(guid="b", link="https://news.example.net/other")])
+    for entry_id in (first, second):
+        store_full_text(site, entry_id)
+    seen = tmp_path / "stdin.md"
+    command = script(
+        tmp_path, "cat.py", f"import sys\ndata = sys.stdin.read()\nopen({str(seen)!r}, 'w').write(data)\nprint('ok')\n"
+    )
+    config(f'[draft]\ncommand = "{command}"\n')
+    ok(cli(site, "archive", str(first)))
+    assert seen.read_text() == f"# {TITLE}\n\n{FULL}"  # the full text, not the feed's summary
+    # --source fulltext: the body is the full text under the title
+    path = Path(ok(cli(site, "archive", str(second), "--source", "fulltext")))
+    content = frontmatter.load(path).content
+    assert content.startswith(f"### {TITLE}\n\n## The whole story") and "CVE-2026-99999" in content
+    assert "The **attackers**" not in content
 
 
 def test_source_summary_does_not_run_the_command(site, tmp_path):

@@ -14,6 +14,7 @@ from pathlib import Path
 import frontmatter
 
 from veille_tui.core.config import DraftSettings
+from veille_tui.core.models import FullText
 from veille_tui.tui.screens.draft import DraftForm
 from veille_tui.tui.screens.main import MainScreen
 from veille_tui.tui.widgets.entry_list import EntryList
@@ -116,6 +117,25 @@ async def test_escape_in_the_form_writes_nothing(make_app, archive):
         assert isinstance(app.screen, MainScreen)
         assert drafts_of(archive) == []
         assert not main(app).entries.current_entry.drafted
+
+
+async def test_the_form_offers_the_full_text_when_there_is_one(make_app, lib, archive):
+    entry_id = lib.entries("is:item")[0].id
+    full = "## Texte intégral\n\nLe texte complet de l'avis, extrait de sa page."
+    lib.store.save_full_text(entry_id, FullText("Avis", full, full, 9, "https://cert.example.org/avis/1"))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert main(app).entries.current_entry.id == entry_id
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert [b.id for b in form.query("RadioButton")] == ["draft-source-fulltext", "draft-source-summary"]
+        assert form.source() == "fulltext"
+        await pilot.press("enter")  # in the title field: writes
+        await settle(pilot)
+        (path,) = drafts_of(archive)
+        assert "Le texte complet de l'avis" in frontmatter.load(path).content
 
 
 async def test_the_draft_command_chosen_in_the_form_writes_the_body(make_app, lib, archive, tmp_path):

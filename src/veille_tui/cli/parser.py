@@ -13,7 +13,8 @@ EPILOG = """\
 query language (list, and / in the TUI):
   +tag -tag        has / has not the tag       @7d @2w @2026-08-01  newer than
   feed:NAME        from a feed named NAME      is:unread is:starred is:archived is:drafted
-  cve:CVE-2026-1234 (or cve:2026-1234)         words or "a phrase"  full text (accents ignored)
+  has:fulltext     has a stored full text      words or "a phrase"  text search, full texts too
+  cve:CVE-2026-1234 (or cve:2026-1234)
   epss:0.5         names a CVE whose EPSS score is at least 0.5 (loaded by `veille-tui intel`)
 
 environment: VEILLE_TUI_CONFIG, VEILLE_TUI_DATA_DIR, VEILLE_TUI_ARCHIVE, TEXTUAL_THEME,
@@ -101,6 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = command("publish", "move a draft into _posts/YYYY-MM-DD-slug.md, dated today; print the new path")
     p.add_argument("draft", metavar="DRAFT", help="the draft's path, or the id of the entry it drafts")
+    p = command("extract", "the main text of an article page as Markdown (an entry ID also stores it with the entry)")
+    p.add_argument(
+        "target", metavar="ID|URL|FILE", help="an entry id, an http(s) URL, or a saved page (.html, .html.gz)"
+    )
     command("themes", "the available themes and where each comes from")
     p = command("cves", "the CVE ids named by the entries matching QUERY: entries, KEV, EPSS, trend")
     p.add_argument("query", nargs="*", metavar="QUERY", help="query terms (see below)")

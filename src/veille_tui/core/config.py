@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from veille_tui.core import paths
-from veille_tui.core.errors import ConfigError
+from veille_tui.core.errors import ConfigError, QueryError
 from veille_tui.core.models import Feed, FetchSettings
+from veille_tui.core.query import parse
 from veille_tui.core.text import normalize_tag
 
 DEFAULT_FEEDS: tuple[Feed, ...] = (
@@ -98,11 +99,14 @@ def _feeds(raw: Any, path: Path) -> tuple[Feed, ...]:
         retention = table.get("retention_days")
         if retention is not None and (not isinstance(retention, int) or isinstance(retention, bool) or retention <= 0):
             raise ConfigError(f"{path}: feed #{n} ({table['url']}): retention_days must be a positive whole number")
-        unknown = sorted(set(table) - {"url", "title", "tags", "retention_days"})
+        full_text = table.get("full_text", False)
+        if not isinstance(full_text, bool):
+            raise ConfigError(f"{path}: feed #{n} ({table['url']}): full_text must be true or false")
+        unknown = sorted(set(table) - {"url", "title", "tags", "retention_days", "full_text"})
         if unknown:
             raise ConfigError(f"{path}: feed #{n} ({table['url']}): unknown setting(s): {', '.join(unknown)}")
         clean_tags = tuple(dict.fromkeys(t for t in map(normalize_tag, tags) if t))
-        feeds.append(Feed(table["url"].strip(), title.strip(), clean_tags, retention))
+        feeds.append(Feed(table["url"].strip(), title.strip(), clean_tags, retention, full_text))
     return tuple(feeds)
 
 
@@ -218,12 +222,15 @@ def from_dict(data: dict[str, Any], path: Path) -> Settings:
     if not isinstance(fetch_raw, dict):
         raise ConfigError(f"{path}: [fetch] must be a table")
     defaults = FetchSettings()
-    fetch_values = {}
+    fetch_values: dict[str, Any] = {}
     for key, value in fetch_raw.items():
         if key not in FetchSettings.CONFIGURABLE:
             raise ConfigError(
                 f"{path}: unknown [fetch] setting: {key} (known: {', '.join(FetchSettings.CONFIGURABLE)})"
             )
+        if key == "full_text_query":
+            fetch_values[key] = _full_text_query(value, path)
+            continue
         expected = type(getattr(defaults, key))
         if expected is float and isinstance(value, int):
             value = float(value)
@@ -247,6 +254,17 @@ def from_dict(data: dict[str, Any], path: Path) -> Settings:
         animations=animations,
         keymap=tuple(keymap.items()),
     )
+
+
+def _full_text_query(value: Any, path: Path) -> str:
+    """[fetch] full_text_query: a query of the query language (checked now), or ""."""
+    if not isinstance(value, str):
+        raise ConfigError(f'{path}: [fetch] full_text_query must be a query string (full_text_query = "+watch")')
+    try:
+        parse(value)
+    except QueryError as exc:
+        raise ConfigError(f"{path}: [fetch] full_text_query: {exc}") from None
+    return value.strip()
 
 
 def resolve_archive(cli_archive: str | None, settings: Settings, cwd: Path | None = None) -> Path | None:
@@ -307,6 +325,8 @@ def write_feeds(path: Path, feeds: list[Feed] | tuple[Feed, ...]) -> None:
         table["tags"] = list(feed.tags)
         if feed.retention_days:
             table["retention_days"] = feed.retention_days
+        if feed.full_text:
+            table["full_text"] = True
         array.append(table)
     if "feeds" in doc:
         existing = doc["feeds"]

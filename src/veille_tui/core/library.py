@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any
 from veille_tui.core import config as config_mod
 from veille_tui.core import drafting, hints, history, paths
 from veille_tui.core.backup import daily as daily_backup
-from veille_tui.core.errors import DraftError, IntelError, QueryError, StoreError, explain_database_error
+from veille_tui.core.errors import (
+    DraftError,
+    FullTextError,
+    IntelError,
+    QueryError,
+    StoreError,
+    explain_database_error,
+)
 from veille_tui.core.models import (
     CveIntel,
     CveSummary,
@@ -29,6 +36,7 @@ from veille_tui.core.models import (
     Feed,
     FeedOutcome,
     FeedStatus,
+    FullText,
     IndexReport,
     IntelOutcome,
     IntelStatus,
@@ -50,6 +58,8 @@ __all__ = [
     "DraftError",
     "DraftPlan",
     "FeedOutcome",
+    "FullTextError",
+    "FullText",
     "IntelError",
     "IntelOutcome",
     "IntelStatus",
@@ -168,6 +178,11 @@ class Library:
 
     def entry(self, entry_id: int) -> Entry | None:
         return self.store.entry(entry_id)
+
+    def full_text(self, entry_id: int) -> FullText | None:
+        """The entry's stored full text (`.markdown`, `.words`, `.source`; `.error` the last
+        attempt's failure, `.ok` whether there is a text), None when none was ever fetched."""
+        return self.store.full_text(entry_id)
 
     def count(self, query: QueryLike = None) -> int:
         return self.store.count(query)
@@ -303,10 +318,8 @@ class Library:
 
     def _full_text(self, entry_id: int) -> str | None:
         """The entry's stored full text (Markdown), if any."""
-        found: Callable[[int], Any] | None = getattr(self, "full_text", None)
-        stored = found(entry_id) if found is not None else None
-        markdown = getattr(stored, "markdown", None)
-        return markdown if isinstance(markdown, str) and markdown.strip() else None
+        stored = self.full_text(entry_id)
+        return stored.markdown if stored is not None and stored.markdown.strip() else None
 
     def _draftable(self, entry_id: int) -> tuple[Entry, list[str]]:
         if self.archive is None:
@@ -391,6 +404,38 @@ class Library:
         self.index()
         return new
 
+    # --- full text ------------------------------------------------------------------------------
+
+    def extract(self, target: int | str | Path) -> FullText:
+        """The main text of an article page as Markdown: an entry id (its link fetched, the result
+        stored with the entry, a failure recorded there too), an http(s) URL, or a saved page
+        (.html, .html.gz). Raises FullTextError naming the entry, URL or file."""
+        from veille_tui.core import fulltext
+
+        settings = self.settings.fetch
+        if isinstance(target, Path):
+            try:
+                return fulltext.from_file(target, settings)
+            except fulltext.PageError as exc:
+                raise FullTextError(str(exc)) from None
+        if isinstance(target, str):
+            (found,) = fulltext.from_urls([target], settings)
+            if isinstance(found, fulltext.PageError):
+                raise FullTextError(str(found))
+            return found
+        entry = self.store.entry(target)
+        if entry is None:
+            raise FullTextError(f"no entry with id {target}")
+        if not entry.link:
+            raise FullTextError(f"entry {target} has no link to fetch its page from")
+        (result,) = fulltext.from_urls([entry.link], settings)
+        if isinstance(result, fulltext.PageError):
+            self.store.save_full_text_error(target, entry.link, result.reason)
+            raise FullTextError(f"entry {target}: {result}")
+        self.store.save_full_text(target, result)
+        stored = self.store.full_text(target)
+        return stored or result
+
     # --- feeds ----------------------------------------------------------------------------------
 
     def fetch(
@@ -399,13 +444,16 @@ class Library:
         on_result: Callable[[FeedOutcome], None] | None = None,
         on_start: Callable[[int], None] | None = None,
         on_intel: Callable[[IntelOutcome], None] | None = None,
+        on_full_text: Callable[[int, int], None] | None = None,
     ) -> list[FeedOutcome]:
         """Fetch the feeds (all, or those matching names) and store what they bring; fetching all
         of them also refreshes the intel data that is due (at most once a day, [intel] enabled).
         An intel source that fails keeps its data and is reported through on_intel."""
         from veille_tui.core.update import update_feeds
 
-        outcomes = update_feeds(self.store, self.settings.feeds, self.settings.fetch, names, on_result, on_start)
+        outcomes = update_feeds(
+            self.store, self.settings.feeds, self.settings.fetch, names, on_result, on_start, on_full_text
+        )
         if not names and self.settings.intel.enabled:
             for outcome in self.update_intel(due_only=True):
                 if on_intel is not None:

@@ -1,7 +1,9 @@
 """The query language of SPEC.md: parse a query string, then compile it to an SQL condition.
 
     +tag  -tag  @7d  @2w  @2026-08-01  feed:NAME  is:unread|read|starred|archived|drafted
-    cve:CVE-2026-1234 (or cve:2026-1234)  epss:0.5  word  "quoted phrase"
+    has:fulltext  cve:CVE-2026-1234 (or cve:2026-1234)  epss:0.5  word  "quoted phrase"
+
+Words and phrases are looked for in the title, the body and the stored full text.
 
 All terms must hold. A malformed query raises QueryError with a message for the user.
 """
@@ -47,6 +49,7 @@ class Query:
 
 
 FLAGS = {"unread", "read", "starred", "unstarred", "archived", "drafted", "new", "item", "post"}
+HAS = {"fulltext"}  # has:NAME, kept with the flags as "has:NAME"
 _TAG_RE = re.compile(r"^[\w.-]+$")
 _SINCE_REL = re.compile(r"^(\d{1,5})([hdwmy])$")
 _SINCE_ABS = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -129,6 +132,11 @@ def parse(text: str) -> Query:
             if flag not in FLAGS:
                 raise QueryError(f"'{token}': use is:unread, is:read, is:starred, is:archived, is:drafted or is:item")
             flags.append(flag if prefix == "is" else "!" + flag)
+        elif low.startswith("has:"):
+            what = low[4:]
+            if what not in HAS:
+                raise QueryError(f"'{token}': use has:fulltext")
+            flags.append(low)
         elif low.startswith("cve:"):
             cve = normalize_cve(token[4:])
             if cve is None:
@@ -140,7 +148,7 @@ def parse(text: str) -> Query:
             continue
         elif _PREFIX.match(low) and not low.startswith(("http:", "https:")):
             raise QueryError(
-                f"'{token}': unknown term; known: +tag -tag @7d feed: is: not: cve: epss:,"
+                f"'{token}': unknown term; known: +tag -tag @7d feed: is: not: has: cve: epss:,"
                 ' or "quote" it to search the text'
             )
         else:
@@ -217,6 +225,7 @@ def compile_sql(query: Query, now: float | None = None) -> tuple[str, list[Any]]
         "drafted": "e.draft IS NOT NULL",
         "post": "e.kind = 'post'",
         "item": "e.kind = 'item'",
+        "has:fulltext": "e.id IN (SELECT entry_id FROM fulltext WHERE markdown != '')",
     }
     for flag in query.flags:
         if flag.startswith("!"):
@@ -230,7 +239,12 @@ def compile_sql(query: Query, now: float | None = None) -> tuple[str, list[Any]]
         where.append("e.id IN (SELECT ec.entry_id FROM entry_cves ec JOIN epss s ON s.cve = ec.cve WHERE s.score >= ?)")
         params.append(threshold)
     if query.words or query.phrases:
-        where.append("e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)")
+        # each term in the title and body, or in the full text (a word of one, a word of the other)
         terms = [fts_phrase(w, prefix=True) for w in query.words] + [fts_phrase(p) for p in query.phrases]
-        params.append(" AND ".join(terms))
+        for term in terms:
+            where.append(
+                "e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?"
+                " UNION ALL SELECT rowid FROM fulltext_fts WHERE fulltext_fts MATCH ?)"
+            )
+            params += [term, term]
     return (" AND ".join(where) or "1"), params

@@ -26,6 +26,7 @@ COMMANDS = (
     "cves",
     "intel",
     "doctor",
+    "extract",
 )
 
 

@@ -6,7 +6,8 @@ can run at once. Read/starred state is user data: it is written at once and surv
 One class made of per-domain parts, each a module here: base (connection, migrations,
 transactions, meta), posts (the archive), feeds (subscriptions and items), tags (own and derived
 tags; derived data comes from core.enrich, once per write batch), entries (reads), state
-(read/starred), intel (KEV and EPSS), drafts (the archive's drafts); rows holds the row types, schema the migrations.
+(read/starred), intel (KEV and EPSS), fulltext (article pages), drafts (the archive's drafts);
+rows holds the row types, schema the migrations.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from veille_tui.core.errors import StoreError
 from veille_tui.core.store.drafts import DraftsMixin
 from veille_tui.core.store.entries import EntriesMixin
 from veille_tui.core.store.feeds import FeedsMixin
+from veille_tui.core.store.fulltext import FullTextMixin
 from veille_tui.core.store.intel import IntelMixin
 from veille_tui.core.store.posts import PostsMixin
 from veille_tui.core.store.rows import FeedState
@@ -28,7 +30,7 @@ from veille_tui.core.store.state import StateMixin
 __all__ = ["SCHEMA_VERSION", "FeedState", "Store", "StoreError"]
 
 
-class Store(PostsMixin, FeedsMixin, EntriesMixin, StateMixin, IntelMixin, DraftsMixin):
+class Store(PostsMixin, FeedsMixin, EntriesMixin, StateMixin, IntelMixin, FullTextMixin, DraftsMixin):
     """The database. One instance per thread (sqlite3 connections are not shared)."""
 
     def __init__(self, path: Path | str, watch: Iterable[str] = ()) -> None:

@@ -116,7 +116,39 @@ ALTER TABLE feeds ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
 UPDATE feeds SET failures = 1 WHERE last_error IS NOT NULL;
 """
 
-_V7_DRAFTS = """
+_V7_FULLTEXT = """
+-- full text of an entry's article page (core/fulltext): fetched, extracted to Markdown, kept for
+-- reading offline; `text` (plain) is what search finds, through fulltext_fts (external content:
+-- the text is stored once). A failed fetch records `error` and keeps a full text fetched before.
+CREATE TABLE fulltext (
+    entry_id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL DEFAULT '',
+    markdown TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL DEFAULT '',
+    words INTEGER NOT NULL DEFAULT 0,
+    source TEXT NOT NULL DEFAULT '',      -- the URL (or file) it was extracted from
+    fetched REAL NOT NULL,
+    error TEXT                            -- the last attempt's failure, NULL when it worked
+);
+CREATE VIRTUAL TABLE fulltext_fts USING fts5 (
+    text, content = 'fulltext', content_rowid = 'entry_id', tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER fulltext_ai AFTER INSERT ON fulltext BEGIN
+    INSERT INTO fulltext_fts (rowid, text) VALUES (new.entry_id, new.text);
+END;
+CREATE TRIGGER fulltext_ad AFTER DELETE ON fulltext BEGIN
+    INSERT INTO fulltext_fts (fulltext_fts, rowid, text) VALUES ('delete', old.entry_id, old.text);
+END;
+CREATE TRIGGER fulltext_au AFTER UPDATE OF entry_id, text ON fulltext BEGIN
+    INSERT INTO fulltext_fts (fulltext_fts, rowid, text) VALUES ('delete', old.entry_id, old.text);
+    INSERT INTO fulltext_fts (rowid, text) VALUES (new.entry_id, new.text);
+END;
+CREATE TRIGGER entries_ad_fulltext AFTER DELETE ON entries BEGIN
+    DELETE FROM fulltext WHERE entry_id = old.id;
+END;
+"""
+
+_V8_DRAFTS = """
 -- archive drafts (`_drafts/slug.md`): each file with the story it drafts (its Source link), and
 -- the entry of that story knowing its draft (`is:drafted`, the list's marker)
 CREATE TABLE drafts (
@@ -136,7 +168,8 @@ MIGRATIONS: list[str] = [
     _V4_KEPT_STATE,
     _V5_INTEL,
     _V6_FEED_FAILURES,
-    _V7_DRAFTS,
+    _V7_FULLTEXT,
+    _V8_DRAFTS,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
