@@ -303,3 +303,28 @@ def test_a_read_only_folder_is_a_clear_error(site):
     finally:
         posts.chmod(0o755)
     assert result.returncode == 1 and str(posts) in result.stderr and path.exists()
+
+
+SKELETON = Path(__file__).resolve().parents[2] / "examples" / "draft_skeleton.py"
+
+
+def test_the_example_draft_command_writes_the_archives_skeleton(site):
+    article = "\n\n".join(
+        [
+            "Attackers are exploiting CVE-2026-12345 in exposed VPN appliances since last week.",
+            "The vendor published fixes on Tuesday and urges customers to upgrade at once.",
+            "Researchers counted 4,000 exposed devices. Most are in Europe.",
+            "A second flaw, cve-2026-23456, lets an authenticated user read any file.",
+        ]
+    )
+    (entry_id,) = add_items(site, [item(summary=article)])
+    config(f'[draft]\ncommand = "{sys.executable} {SKELETON}"\n')
+    path = Path(ok(cli(site, "archive", str(entry_id))))
+    body = frontmatter.load(path).content
+    assert body.startswith(f"### {TITLE}\n\nAttackers are exploiting CVE-2026-12345")
+    assert "**Points clés :**\n*   Researchers counted 4,000 exposed devices." in body
+    assert "**Vulnérabilités et Recommandations :**\n*   **CVE-2026-12345** :" in body
+    assert "*   **CVE-2026-23456** :" in body
+    assert body.rstrip().endswith(f'[Source]({CLEAN_LINK}){{:target="_blank"}}')
+    empty = subprocess.run([sys.executable, str(SKELETON)], input="", capture_output=True, text=True)
+    assert empty.returncode == 1 and "nothing on stdin" in empty.stderr
