@@ -328,3 +328,18 @@ def test_the_example_draft_command_writes_the_archives_skeleton(site):
     assert body.rstrip().endswith(f'[Source]({CLEAN_LINK}){{:target="_blank"}}')
     empty = subprocess.run([sys.executable, str(SKELETON)], input="", capture_output=True, text=True)
     assert empty.returncode == 1 and "nothing on stdin" in empty.stderr
+
+
+def test_a_draft_written_by_hand_is_indexed(site):
+    (entry_id,) = add_items(site, [item()])
+    drafts = site / "_drafts"
+    drafts.mkdir()
+    (drafts / "by-hand.md").write_text(f"---\ntitle: 'À la main'\n---\nCorps.\n\n---\n[Source]({LINK})\n")
+    (drafts / ".hidden.md").write_text("---\ntitle: x\n---\n")
+    (drafts / "notes.txt").write_text("not a draft")
+    assert ok(cli(site, "index")).endswith("; 1 draft")
+    (shown,) = listed(site, "is:drafted")
+    assert shown["id"] == entry_id and shown["draft"] == "_drafts/by-hand.md"
+    (drafts / "by-hand.md").unlink()
+    ok(cli(site, "index"))
+    assert listed(site, "is:drafted") == []

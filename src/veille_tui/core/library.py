@@ -304,7 +304,7 @@ class Library:
         report = self.store.index_archive(
             self.archive, progress, parallel=parallel, archive_format=self.settings.archive_format
         )
-        report.drafts = self._index_drafts()
+        report.drafts, report.drafts_changed = self._index_drafts()
         return report
 
     def _places(self) -> drafting.Places:
@@ -312,7 +312,7 @@ class Library:
             raise DraftError(NO_ARCHIVE)
         return drafting.places(self.archive, self.settings.archive_format)
 
-    def _index_drafts(self) -> int:
+    def _index_drafts(self) -> tuple[int, int]:
         where = self._places()
         return self.store.index_drafts(where.site, where.drafts, flagged=where.flagged)
 
@@ -454,6 +454,9 @@ class Library:
         outcomes = update_feeds(
             self.store, self.settings.feeds, self.settings.fetch, names, on_result, on_start, on_full_text
         )
+        if any(outcome.new for outcome in outcomes):  # a story drafted before its item came (a new database)
+            with self.store.transaction():
+                self.store.mark_drafted()
         if not names and self.settings.intel.enabled:
             for outcome in self.update_intel(due_only=True):
                 if on_intel is not None:

@@ -241,6 +241,7 @@ class IndexReport:
     removed: int = 0
     format: str = ""  # the rules the archive was read with: jekyll | hugo
     drafts: int = 0  # files of the drafts folder (not posts: in none of the three)
+    drafts_changed: int = 0  # entries marked drafted, or no more
 
     def count(self, file: str, status: str, reason: str | None) -> None:
         if status == "indexed":

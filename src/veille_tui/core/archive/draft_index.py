@@ -36,6 +36,13 @@ class DraftFile(NamedTuple):
     mtime_ns: int
 
 
+class DraftsIndexed(NamedTuple):
+    """What an index of the drafts folder found: drafts in all, entries whose draft changed."""
+
+    drafts: int
+    changed: int
+
+
 class DraftTarget(Protocol):
     def transaction(self) -> AbstractContextManager[object]: ...
 
@@ -97,14 +104,14 @@ def read_draft(folder: Path, prefix: str, name: str, size: int, mtime_ns: int, f
     return DraftFile(f"{prefix}{name}", link, title, size, mtime_ns)
 
 
-def index_drafts(store: DraftTarget, site: Path, folder: Path, flagged: bool = False) -> int:
-    """Bring the `drafts` table in step with the folder and mark the entries they draft; returns
-    the number of drafts. Names are kept relative to `site`."""
+def index_drafts(store: DraftTarget, site: Path, folder: Path, flagged: bool = False) -> DraftsIndexed:
+    """Bring the `drafts` table in step with the folder and mark the entries they draft. Names are
+    kept relative to `site`."""
     rel = folder.relative_to(site).as_posix()
     prefix = "" if rel == "." else rel + "/"
     known = store.known_drafts()
     files = scan(folder)
-    changed: list[DraftFile] = []
+    read: list[DraftFile] = []
     gone: list[str] = []
     for name, size, mtime in files:
         old = known.get(prefix + name)
@@ -112,13 +119,13 @@ def index_drafts(store: DraftTarget, site: Path, folder: Path, flagged: bool = F
             continue
         draft = read_draft(folder, prefix, name, size, mtime, flagged)
         if draft is not None:
-            changed.append(draft)
+            read.append(draft)
         elif old is not None:  # a draft no more (Hugo: `draft: false` now)
             gone.append(old.file)
     present = {prefix + name for name, _size, _mtime in files}
     gone += [name for name in known if name not in present]
     with store.transaction():
-        if changed or gone:
-            store.write_drafts(changed, gone)
-        store.mark_drafted()
-    return len(store.known_drafts())
+        if read or gone:
+            store.write_drafts(read, gone)
+        changed = store.mark_drafted()
+    return DraftsIndexed(len(store.known_drafts()), changed)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -95,7 +96,7 @@ def render(*, title: str, day: date, slug: str, tags: list[str], body: str, link
 def _link_new(folder: Path, name: str, content: str) -> bool:
     """Write content to folder/name unless the name is taken (False then); atomic."""
     path = folder / name
-    tmp = folder / f".{name}.{os.getpid()}.tmp"
+    tmp = folder / f".{name}.{os.getpid()}.{threading.get_ident()}.tmp"
     tmp.write_text(content, encoding="utf-8")
     try:
         os.link(tmp, path)  # fails if the name exists: no overwrite, even in a race
