@@ -135,13 +135,18 @@ def load(config_override: str | os.PathLike[str] | None = None, must_exist: bool
 _KNOWN = {"archive", "theme", "feeds", "watch", "queries", "fetch", "intel", "draft", "animations", "keymap"}
 
 
-def _draft(raw: Any, path: Path) -> DraftSettings:
+def _table(raw: Any, path: Path, name: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    """A [name] table of the config, its keys checked against `keys`."""
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: [draft] must be a table")
-    unknown = sorted(set(raw) - set(DraftSettings.KEYS))
+        raise ConfigError(f"{path}: [{name}] must be a table")
+    unknown = sorted(set(raw) - set(keys))
     if unknown:
-        known = ", ".join(DraftSettings.KEYS)
-        raise ConfigError(f"{path}: unknown [draft] setting(s): {', '.join(unknown)} (known: {known})")
+        raise ConfigError(f"{path}: unknown [{name}] setting(s): {', '.join(unknown)} (known: {', '.join(keys)})")
+    return raw
+
+
+def _draft(raw: Any, path: Path) -> DraftSettings:
+    raw = _table(raw, path, "draft", DraftSettings.KEYS)
     values: dict[str, Any] = {}
     if "command" in raw:
         command = raw["command"]
@@ -161,12 +166,7 @@ def _draft(raw: Any, path: Path) -> DraftSettings:
 
 
 def _intel(raw: Any, path: Path) -> IntelSettings:
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: [intel] must be a table")
-    unknown = sorted(set(raw) - set(IntelSettings.KEYS))
-    if unknown:
-        known = ", ".join(IntelSettings.KEYS)
-        raise ConfigError(f"{path}: unknown [intel] setting(s): {', '.join(unknown)} (known: {known})")
+    raw = _table(raw, path, "intel", IntelSettings.KEYS)
     values: dict[str, Any] = {}
     for key in ("kev_url", "epss_url"):
         if key in raw:
