@@ -64,7 +64,8 @@ def skeleton(article: str, title: str) -> str:
         title = title or lines[0][2:].strip()
         article = "\n".join(lines[1:])
     found = paragraphs(article)
-    intro, rest = found[:INTRO_PARAGRAPHS], found[INTRO_PARAGRAPHS:]
+    keep = min(INTRO_PARAGRAPHS, max(1, len(found) - 1))  # a short article keeps one for the points
+    intro, rest = found[:keep], found[keep:]
     points = [first_sentence(p) for p in (rest or found)[:KEY_POINTS]]
     cves = list(dict.fromkeys(m.upper() for m in CVE.findall(article)))
     out = [f"### {title or 'Titre à écrire'}", ""]

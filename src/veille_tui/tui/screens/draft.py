@@ -293,7 +293,7 @@ class Drafting:
             return
         self._publishing = entry
         screen.query_one("#question", Question).ask(
-            f"Publish the draft {clean_line(entry.draft)} into the archive's posts, dated today?",
+            f"Publish {clean_line(entry.draft)} into the posts, dated today?",
             yes_keys=("P", "y", "enter"),
             yes_text="P/y/enter",
             instead_of=screen.query_one("#keys"),
