@@ -111,6 +111,8 @@ def test_archive_writes_a_draft_that_parses_back_and_publish_moves_it(site):
     assert shown["id"] == entry_id and shown["drafted"] is True and shown["archived"] is False
     assert shown["draft"] == "_drafts/big-breach-what-we-know-so-far.md"
     assert all(e["drafted"] is False for e in listed(site, "is:archived"))
+    assert "drafted: _drafts/big-breach-what-we-know-so-far.md" in ok(cli(site, "show", str(entry_id)))
+    assert ok(cli(site, "list", "is:drafted")).split()[1:3] == ["N", "D"]  # unread, drafted
     # a second `archive` of the same entry: it has a draft already
     again = cli(site, "archive", str(entry_id))
     assert again.returncode == 1 and "has a draft already" in again.stderr
