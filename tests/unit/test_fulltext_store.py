@@ -108,3 +108,15 @@ def test_follows_an_item_into_its_post(tmp_path, posts_dir):
     moved = store.full_text(post_id)
     assert moved is not None and "bilbyword" in moved.markdown
     assert store.entry_ids("bilbyword") == [post_id]
+
+
+def test_has_is_checked():
+    import pytest
+
+    from veille_tui.core.errors import QueryError
+    from veille_tui.core.query import parse
+
+    assert parse("has:fulltext").flags == ("has:fulltext",)
+    assert parse("HAS:FullText").flags == ("has:fulltext",)
+    with pytest.raises(QueryError, match="use has:fulltext"):
+        parse("has:pictures")

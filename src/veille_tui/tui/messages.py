@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from veille_tui.core.models import Entry, FeedOutcome, FeedStatus, IndexReport
+from veille_tui.core.models import Entry, FeedOutcome, FeedStatus, FullText, IndexReport
 
 
 @dataclass
@@ -72,6 +72,14 @@ class DraftDone(Message):
 
     entry_id: int
     text: str
+
+
+@dataclass
+class FullTextDone(Message):
+    """`f`: the full text of `entry_id` was fetched, extracted and stored."""
+
+    entry_id: int
+    full: FullText
 
 
 @dataclass

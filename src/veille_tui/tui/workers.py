@@ -34,15 +34,21 @@ Post = Callable[[Message], object]
 PROGRESS_SECONDS = 0.2  # the index posts its progress at most this often
 
 # What a failure of each group of workers is called in its notification ("" : the error alone).
-FAILURE_TITLES: dict[str, str] = {"index": "Archive", "fetch": "Refresh failed", "draft": "", "mark": "Not marked read"}
+FAILURE_TITLES: dict[str, str] = {
+    "index": "Archive",
+    "fetch": "Refresh failed",
+    "draft": "",
+    "mark": "Not marked read",
+    "fulltext": "Full text",
+}
 # Groups whose failure is not told: "changes" (the next poll reads again), "feeds" (the sidebar
 # shows no feeds; the next index or fetch loads them again), "cves-prefetch" (the CVE view's rows
 # read ahead: `c` reads them itself).
 QUIET_GROUPS = frozenset({"changes", "feeds", "cves-prefetch"})
 # Groups that show their progress in the status line (cleared when they fail).
-ACTIVITY_GROUPS = frozenset({"index", "fetch", "draft"})
+ACTIVITY_GROUPS = frozenset({"index", "fetch", "draft", "fulltext"})
 # Groups that write to the store: the poll for other processes' commits waits for them.
-WRITER_GROUPS = frozenset({"index", "fetch", "draft", "changes", "mark"})
+WRITER_GROUPS = frozenset({"index", "fetch", "draft", "changes", "mark", "fulltext"})
 
 
 @dataclass(frozen=True)

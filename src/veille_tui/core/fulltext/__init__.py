@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from veille_tui.core.fulltext.extract import NoText, extract
+from veille_tui.core.fulltext import extract as extraction
 from veille_tui.core.fulltext.page import PageError, RawPage, decode, fetch, read_file
 from veille_tui.core.models import FetchSettings, FullText
 
-__all__ = ["NoText", "PageError", "from_file", "from_page", "from_urls"]
+__all__ = ["PageError", "from_file", "from_page", "from_urls"]
 
 
 def from_page(page: RawPage) -> FullText:
     """The main text of a downloaded or read page; raises PageError naming it."""
     html = decode(page)
     try:
-        return extract(html, page.source)
-    except NoText as exc:
+        return extraction.extract(html, page.source)
+    except extraction.NoText as exc:
         raise PageError(page.source, str(exc)) from None
 
 

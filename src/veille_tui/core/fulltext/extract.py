@@ -14,6 +14,7 @@ from veille_tui.core.text import clean, clean_line
 MAX_HTML = 3_000_000  # characters of a page handed to the extractor
 MAX_MARKDOWN = 300_000  # characters of Markdown kept
 MAX_TITLE = 300
+MIN_WORDS = 10  # less is a menu or a stub, not an article's text
 
 _HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 _TRAILING_PIPE_SPACE = re.compile(r"\|[ \t]+$", re.M)
@@ -27,17 +28,15 @@ class NoText(Exception):
 
 def extract(html: str, source: str) -> FullText:
     """The main text of a page (`source`: its URL, for links, or its file name). Raises NoText."""
-    import lxml.html
     import trafilatura
-    from lxml.etree import ParserError
+    from trafilatura.utils import load_html
 
     html = html[:MAX_HTML]
     if not html.strip():
         raise NoText("an empty page")
-    try:
-        tree = lxml.html.document_fromstring(html)
-    except (ParserError, ValueError) as exc:
-        raise NoText(f"not HTML that can be read ({exc})") from None
+    tree = load_html(html)  # parsed once, as trafilatura parses it: the title is read from it too
+    if tree is None:
+        raise NoText("not HTML that can be read")
     title = _title(tree)
     base = source if source.startswith(("http://", "https://")) else ""
     markdown = trafilatura.extract(
@@ -53,10 +52,11 @@ def extract(html: str, source: str) -> FullText:
         with_metadata=False,
     )
     markdown = tidy(markdown or "", title, base)
-    if not markdown:
-        raise NoText("no main text found in the page")
     text = markdown_text(markdown)
-    return FullText(title=title, markdown=markdown, text=text, words=len(text.split()), source=source)
+    words = len(text.split())
+    if words < MIN_WORDS:
+        raise NoText(f"no main text found in the page ({words} words)" if words else "no main text found in the page")
+    return FullText(title=title, markdown=markdown, text=text, words=words, source=source)
 
 
 def _title(tree: object) -> str:

@@ -120,15 +120,16 @@ _V7_FULLTEXT = """
 -- full text of an entry's article page (core/fulltext): fetched, extracted to Markdown, kept for
 -- reading offline; `text` (plain) is what search finds, through fulltext_fts (external content:
 -- the text is stored once). A failed fetch records `error` and keeps a full text fetched before.
+-- (the small columns first: has:fulltext and the fetch-time checks read them without the texts)
 CREATE TABLE fulltext (
     entry_id INTEGER PRIMARY KEY,
+    words INTEGER NOT NULL DEFAULT 0,     -- 0: no text (only a failure recorded)
+    fetched REAL NOT NULL,
+    error TEXT,                           -- the last attempt's failure, NULL when it worked
+    source TEXT NOT NULL DEFAULT '',      -- the URL (or file) it was extracted from
     title TEXT NOT NULL DEFAULT '',
     markdown TEXT NOT NULL DEFAULT '',
-    text TEXT NOT NULL DEFAULT '',
-    words INTEGER NOT NULL DEFAULT 0,
-    source TEXT NOT NULL DEFAULT '',      -- the URL (or file) it was extracted from
-    fetched REAL NOT NULL,
-    error TEXT                            -- the last attempt's failure, NULL when it worked
+    text TEXT NOT NULL DEFAULT ''
 );
 CREATE VIRTUAL TABLE fulltext_fts USING fts5 (
     text, content = 'fulltext', content_rowid = 'entry_id', tokenize = 'unicode61 remove_diacritics 2'
