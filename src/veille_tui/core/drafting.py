@@ -65,7 +65,8 @@ def watch_terms_in(entry: Entry, terms: Sequence[str]) -> list[str]:
 
 def plan(entry: Entry, feed_tags: Sequence[str], settings: Settings, full_text: str | None) -> DraftPlan:
     """What the `a` form starts with."""
-    extra = [*watch_terms_in(entry, settings.watch), *(["cve"] if entry.cves else [])]
+    terms = entry.watch_terms or watch_terms_in(entry, settings.watch)  # the store's, when it kept them
+    extra = [*terms, *(["cve"] if entry.cves else [])]
     sources: list[DraftSource] = []
     if settings.draft.command:
         sources.append("command")

@@ -27,6 +27,7 @@ COMMANDS = (
     "intel",
     "doctor",
     "extract",
+    "rules",
 )
 
 

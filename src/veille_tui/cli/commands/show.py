@@ -16,7 +16,11 @@ def run(args: Namespace, lib: Library) -> int:
     intel = lib.cve_intel(entry.cves)
     full = lib.full_text(entry.id)
     if args.json:
-        data = {**entry.to_json(), "cve_intel": [intel[cve].to_json() for cve in entry.cves]}
+        data = {
+            **entry.to_json(),
+            "watch_terms": list(entry.watch_terms),
+            "cve_intel": [intel[cve].to_json() for cve in entry.cves],
+        }
         if full is not None:
             data["full_text"] = {**full.to_json(), "fetched": full.fetched, "error": full.error}
         emit_json(data)

@@ -29,6 +29,7 @@ class EntryRow(NamedTuple):
     feeds: str
     permalink: str | None
     file: str | None
+    hidden: int
     draft: str | None
 
     def to_entry(self, body: str | None = None) -> Entry:
@@ -47,6 +48,7 @@ class EntryRow(NamedTuple):
             feeds=tuple(f for f in self.feeds.split(SEP) if f),
             permalink=self.permalink,
             file=self.file,
+            hidden=bool(self.hidden),
             draft=self.draft,
             body=body,
         )

@@ -13,20 +13,33 @@ from veille_tui.core.store.rows import StateRow
 
 
 class StateMixin(StoreBase):
+    """State written here is the analyst's: it is marked changed by hand (`hand_read`,
+    `hand_star`), and no rule changes it again (core/enrich/rules.py)."""
+
     def set_read(self, entry_id: int, read: bool = True) -> None:
-        self.db.execute("UPDATE entries SET read = ? WHERE id = ?", (int(read), entry_id))
+        self.db.execute("UPDATE entries SET read = ?, hand_read = 1, rule_read = 0 WHERE id = ?", (int(read), entry_id))
 
     def set_starred(self, entry_id: int, starred: bool = True) -> None:
-        self.db.execute("UPDATE entries SET starred = ? WHERE id = ?", (int(starred), entry_id))
+        self.db.execute(
+            "UPDATE entries SET starred = ?, hand_star = 1, rule_star = 0 WHERE id = ?", (int(starred), entry_id)
+        )
 
     def mark_all_read(self, ids: Sequence[int]) -> int:
         """Mark these entries read, in one statement (the ids go in as one JSON array: 50,000 ids
         in about 0.2 s, three times faster than chunks of `IN (?, ...)`); returns how many were
         unread."""
-        cursor = self.db.execute(
-            "UPDATE entries SET read = 1 WHERE read = 0 AND id IN (SELECT value FROM json_each(?))",
-            (json.dumps(list(ids)),),
-        )
+        values = (json.dumps(list(ids)),)
+        with self.transaction():
+            cursor = self.db.execute(
+                "UPDATE entries SET read = 1, hand_read = 1 WHERE read = 0 AND id IN (SELECT value FROM json_each(?))",
+                values,
+            )
+            # those a rule had marked read are the analyst's now (removing the rule leaves them read)
+            self.db.execute(
+                "UPDATE entries SET hand_read = 1, rule_read = 0 WHERE rule_read = 1"
+                " AND id IN (SELECT value FROM json_each(?))",
+                values,
+            )
         return cursor.rowcount
 
     def first_unread(self, ids: Sequence[int]) -> int | None:
@@ -85,7 +98,8 @@ class StateMixin(StoreBase):
                     ).fetchone()
                 if row:
                     self.db.execute(
-                        "UPDATE entries SET read = ?, starred = ? WHERE id = ?",
+                        "UPDATE entries SET read = ?, starred = ?, hand_read = 1, hand_star = 1, rule_read = 0,"
+                        " rule_star = 0 WHERE id = ?",
                         (int(bool(rec.get("read"))), int(bool(rec.get("starred"))), row[0]),
                     )
                     changed += 1
