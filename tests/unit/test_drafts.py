@@ -111,3 +111,24 @@ def test_a_hugo_site_drafts_in_its_content_section(tmp_path):
         assert entry.archived and not entry.drafted
         with pytest.raises(DraftError, match="published already"):
             lib.publish(str(new))
+
+
+def test_a_drafted_item_outlives_its_feeds_retention(tmp_path):
+    import time
+
+    posts = tmp_path / "site" / "_posts"
+    posts.mkdir(parents=True)
+    with Library.open(archive=str(posts)) as lib:
+        lib.store.sync_feeds([Feed("https://f.example/rss", "F", ("fsrc",))])
+        items = [
+            Item(f"i{n}", f"https://f.example/{n}", f"Story {n}", "2026-03-01T10:00:00+00:00", 1772359200, "Body.")
+            for n in range(2)
+        ]
+        lib.store.record_fetch(lib.store.feed_states()[0][0], status="ok", items=items)
+        kept, dropped = (e.id for e in sorted(lib.store.entries("is:item"), key=lambda e: e.title))
+        for entry_id in (kept, dropped):
+            lib.set_read(entry_id)
+        lib.write_draft(kept)
+        assert lib.store.prune(retention_days=1, now=time.time() + 30 * 86400) == 1
+        assert lib.entry(kept) is not None and lib.entry(kept).drafted
+        assert lib.entry(dropped) is None
