@@ -30,6 +30,15 @@ async def settle(pilot, delay: float = 0.25) -> None:
     await pilot.pause()
 
 
+async def idle(pilot) -> None:
+    """Until no worker runs (without `wait_for_complete`, which raises a failed worker's error)."""
+    for _ in range(200):
+        await pilot.pause(0.05)
+        if not any(w.is_running for w in pilot.app.workers):
+            break
+    await pilot.pause(0.1)
+
+
 def main(app) -> MainScreen:
     screen = app.screen_stack[0]
     assert isinstance(screen, MainScreen)
@@ -197,7 +206,7 @@ async def test_a_failing_draft_command_is_told_and_writes_nothing(make_app, lib,
         await pilot.press("a")
         await pilot.pause()
         await pilot.press("ctrl+s")
-        await settle(pilot, 0.5)
+        await idle(pilot)
         assert drafts_of(archive) == []
         messages = [str(n.message) for n in app._notifications]
         assert any("exit status 3" in m and "no model loaded" in m for m in messages), messages

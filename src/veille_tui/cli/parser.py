@@ -13,8 +13,8 @@ EPILOG = """\
 query language (list, and / in the TUI):
   +tag -tag        has / has not the tag       @7d @2w @2026-08-01  newer than
   feed:NAME        from a feed named NAME      is:unread is:starred is:archived is:drafted is:hidden
-  has:fulltext     has a stored full text      words or "a phrase"  text search, full texts too
-  cve:CVE-2026-1234 (or cve:2026-1234)
+  cve:CVE-2026-1234 (or cve:2026-1234)         words or "a phrase"  text search, full texts too
+  has:fulltext     its full text is stored (`veille-tui extract ID`, `f` in the TUI)
   epss:0.5         names a CVE whose EPSS score is at least 0.5 (loaded by `veille-tui intel`)
 
 fetch exit status: 0 ok, 1 some feeds failed, 3 new watch matches with --watch (3 wins over 1)

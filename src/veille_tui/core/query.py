@@ -244,8 +244,8 @@ def compile_sql(
         "drafted": "e.draft IS NOT NULL",
         "post": "e.kind = 'post'",
         "item": "e.kind = 'item'",
-        "has:fulltext": "e.id IN (SELECT entry_id FROM fulltext WHERE words > 0)",
         "hidden": "e.hidden = 1",
+        "has:fulltext": "e.id IN (SELECT entry_id FROM fulltext WHERE words > 0)",
     }
     for flag in query.flags:
         if flag.startswith("!"):

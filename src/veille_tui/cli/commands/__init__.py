@@ -26,8 +26,8 @@ COMMANDS = (
     "cves",
     "intel",
     "doctor",
-    "extract",
     "rules",
+    "extract",
 )
 
 

@@ -55,7 +55,8 @@ def extract(html: str, source: str) -> FullText:
     text = markdown_text(markdown)
     words = len(text.split())
     if words < MIN_WORDS:
-        raise NoText(f"no main text found in the page ({words} words)" if words else "no main text found in the page")
+        found = f" ({words} word{'s' if words > 1 else ''})" if words else ""
+        raise NoText(f"no main text found in the page{found}")
     return FullText(title=title, markdown=markdown, text=text, words=words, source=source)
 
 

@@ -66,7 +66,7 @@ class FullTextMixin(StoreBase):
         `[fetch] full_text_query`)."""
         found: dict[int, str] = {}
         base = "SELECT e.id, e.link FROM entries e WHERE e.id > ? AND e.kind = 'item' AND e.link IS NOT NULL"
-        base += " AND e.link != '' AND NOT EXISTS (SELECT 1 FROM fulltext t WHERE t.entry_id = e.id)"
+        base += " AND e.link != '' AND e.hidden = 0 AND NOT EXISTS (SELECT 1 FROM fulltext t WHERE t.entry_id = e.id)"
         if feed_urls:
             sql = (
                 f"{base} AND e.id IN (SELECT i.entry_id FROM items i JOIN feeds f ON f.id = i.feed_id"

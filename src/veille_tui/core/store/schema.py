@@ -140,7 +140,7 @@ END;
 DELETE FROM meta WHERE key = 'watch';
 """
 
-_V7_FULLTEXT = """
+_V_FULLTEXT = """
 -- full text of an entry's article page (core/fulltext): fetched, extracted to Markdown, kept for
 -- reading offline; `text` (plain) is what search finds, through fulltext_fts (external content:
 -- the text is stored once). A failed fetch records `error` and keeps a full text fetched before.
@@ -194,7 +194,7 @@ MIGRATIONS: list[str] = [
     _V5_INTEL,
     _V6_FEED_FAILURES,
     _V_WATCH_RULES,
-    _V7_FULLTEXT,
+    _V_FULLTEXT,
     _V_DRAFTS,
 ]
 

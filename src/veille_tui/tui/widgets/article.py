@@ -1,6 +1,6 @@
 """The article view: a header (title, date, source, tags, watch terms, link) and the Markdown body:
-the feed's summary, or the article's full text when one is stored and asked for (`f`; marked in
-the header).
+the feed's summary, or the article's full text when one is stored and asked for (`f`; marked in the
+header).
 
 A line-API widget: the entry is rendered once into strips (`rich.markdown.Markdown`, about 50 ms
 for a 2 KB post where Textual's `Markdown` widget takes 220-390 ms), kept, and painted line by
