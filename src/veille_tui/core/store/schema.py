@@ -173,6 +173,18 @@ CREATE TRIGGER entries_ad_fulltext AFTER DELETE ON entries BEGIN
 END;
 """
 
+_V_DRAFTS = """
+-- archive drafts (`_drafts/slug.md`): each file with the story it drafts (its Source link), and
+-- the entry of that story knowing its draft (`is:drafted`, the list's marker)
+CREATE TABLE drafts (
+    file TEXT PRIMARY KEY,         -- relative to the site's folder: _drafts/slug.md
+    link_norm TEXT, title TEXT NOT NULL DEFAULT '', size INTEGER, mtime_ns INTEGER
+);
+CREATE INDEX drafts_link ON drafts (link_norm);
+ALTER TABLE entries ADD COLUMN draft TEXT;
+CREATE INDEX entries_drafted ON entries (ts DESC, id DESC) WHERE draft IS NOT NULL;
+"""
+
 _V_CLUSTERS = """
 -- story clusters (core/enrich/clusters.py): each entry's cluster, the smallest entry id of its
 -- story (its own id when alone), and the title words it is compared by; clusters_dirty: the
@@ -198,6 +210,7 @@ MIGRATIONS: list[str] = [
     _V6_FEED_FAILURES,
     _V_WATCH_RULES,
     _V_FULLTEXT,
+    _V_DRAFTS,
     _V_CLUSTERS,
 ]
 
