@@ -1,11 +1,13 @@
-"""When two entries are the same story, and the clusters that follows: pure functions over `Node`s
+"""When two entries are the same story, and the clusters that follow: pure functions over `Node`s
 (no database here; core/enrich/clusters.py reads and writes them).
 
 Two entries are linked when
 - they have the same source URL (normalised link: two posts of one story), whatever their dates;
-- they name a CVE id in common and lie within CVE_DAYS of each other, both naming at most
-  MAX_CVES ids: a roundup (a Patch Tuesday post naming 80 CVEs) links to nothing by its CVEs, or
-  it would chain a month of unrelated stories into one cluster;
+- they lie within CVE_DAYS of each other and name mostly the same CVE ids: the Jaccard index of
+  their CVE sets reaches CVE_JACCARD, and the sets are equal or the titles share a word (CVE ids
+  and numbers aside). A roundup (a Patch Tuesday post naming 80 CVEs) shares 1/80 of its set with
+  a story about one of them: it links to none (else it would chain a month of unrelated stories
+  into one cluster), only to another writeup of the same CVEs;
 - their titles are near-identical and they lie within TITLE_DAYS of each other: the titles'
   words (`title_words`: case and accents folded, a plural `s` dropped, English and French stop
   words left out), at least MIN_WORDS each; from two sources, a Jaccard index (shared words /
