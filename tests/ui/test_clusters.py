@@ -170,3 +170,36 @@ async def test_M_is_in_the_help_and_the_palette(make_app, story):
         from veille_tui.tui.screens.help import help_markdown
 
         assert "`M` marks the\nselected entry's whole cluster read" in help_markdown()
+
+
+async def test_a_big_cluster_lists_30_related_stories_and_says_there_are_more(make_app, lib):
+    store = lib.store
+    feed = next(s.id for s in store.feed_states() if s.title == "Fixture News")
+    store.record_fetch(
+        feed,
+        status="ok",
+        items=[
+            Item(
+                guid=f"big-{n}",
+                link=f"https://news.example.org/big/{n}",
+                title=f"Story number {n} about the Nimbus appliance",
+                date="2026-08-28T09:00:00+00:00",
+                ts=1787907600 + n * 3600,
+                summary="Exploited: CVE-2026-8888.",
+            )
+            for n in range(40)
+        ],
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("slash", *"cve:CVE-2026-8888", "enter", "enter")
+        await settle(pilot)
+        tail = screen.article.text.split("Related stories (L: open one)")[1]
+        lines = [line.strip() for line in tail.split("\n") if line.strip()]
+        assert len(lines) == 31 and lines[-1] == "and more in this cluster (M marks it all read)"
+        assert len(lib.related(screen.article.entry_id)) == 39
+        await pilot.press("M")
+        await settle(pilot)
+        assert lib.count("cve:CVE-2026-8888 is:unread") == 0

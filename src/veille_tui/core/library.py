@@ -542,10 +542,11 @@ class Library:
 
     # --- story clusters and the digest ------------------------------------------------------------
 
-    def related(self, entry_id: int) -> list[Entry]:
+    def related(self, entry_id: int, limit: int = 0) -> list[Entry]:
         """The other entries of the entry's story cluster (same link, CVE ids in common within 7
-        days, near-identical titles within 3 days: core/enrich/cluster_rules.py), oldest first."""
-        return self.store.related(entry_id)
+        days, near-identical titles within 3 days: core/enrich/cluster_rules.py), oldest first;
+        the first `limit` of them (0: all)."""
+        return self.store.related(entry_id, limit)
 
     def cluster_ids(self, entry_id: int) -> list[int]:
         """Every entry of the entry's cluster, itself included, oldest first."""

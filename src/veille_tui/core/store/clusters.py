@@ -38,15 +38,15 @@ class ClustersMixin(StoreBase):
         ).fetchall()
         return [entry_id for (entry_id,) in rows] or [entry_id]
 
-    def related(self, entry_id: int) -> list[Entry]:
+    def related(self, entry_id: int, limit: int = 0) -> list[Entry]:
         """The other entries of the entry's cluster (but the hidden ones: a rule's `hide`), oldest
-        first."""
+        first; the first `limit` of them (0: all)."""
         return [
             EntryRow._make(r).to_entry()
             for r in self.db.execute(
                 f"SELECT {ENTRY_COLUMNS} FROM entry_clusters c JOIN entries e ON e.id = c.entry_id"
                 " WHERE c.cluster = (SELECT cluster FROM entry_clusters WHERE entry_id = ?) AND c.entry_id != ?"
-                " AND e.hidden = 0 ORDER BY e.ts, e.id",
+                " AND e.hidden = 0 ORDER BY e.ts, e.id" + (f" LIMIT {int(limit)}" if limit else ""),
                 (entry_id, entry_id),
             )
         ]

@@ -41,7 +41,7 @@ from veille_tui.tui.messages import (
 from veille_tui.tui.timings import Timings
 from veille_tui.tui.views import Place, ViewHistory, query_terms
 from veille_tui.tui.watcher import StoreWatcher, read_changes
-from veille_tui.tui.widgets.article import ArticleView
+from veille_tui.tui.widgets.article import RELATED_LIMIT, ArticleView
 from veille_tui.tui.widgets.entry_list import EntryList
 from veille_tui.tui.widgets.sidebar import VIEW_COUNTED, VIEWS, Choice, Sidebar
 from veille_tui.tui.widgets.status import StatusLine
@@ -254,7 +254,7 @@ class ReadingScreen(Screen[None]):
             entry,
             terms=query_terms(self.query_text),
             intel=self.lib.cve_intel(entry.cves),
-            related=self.lib.related(entry.id),
+            related=self.lib.related(entry.id, limit=RELATED_LIMIT + 1),  # one more: there are more
         )
         self.timings.since("article_render", started)
         self.timings.until_painted(self, "article_painted", started)

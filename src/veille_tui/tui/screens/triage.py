@@ -18,6 +18,7 @@ from veille_tui.core.text import clean_line
 from veille_tui.tui.clipboard import clipboard_problem
 from veille_tui.tui.messages import MarkedRead
 from veille_tui.tui.screens.reading import ReadingScreen
+from veille_tui.tui.widgets.article import RELATED_LIMIT
 from veille_tui.tui.widgets.question import Question
 from veille_tui.tui.widgets.sidebar import feed_label
 
@@ -229,7 +230,7 @@ class TriageScreen(ReadingScreen):
             return
         if self.article.entry_id != entry_id:
             self.show_article(entry_id)
-        links, related = self.article.links, self.article.related
+        links, related = self.article.links, self.article.related[:RELATED_LIMIT]
         if not links and not related:
             self.notify(
                 "No links in this article and no related story (o opens the entry's own link).",

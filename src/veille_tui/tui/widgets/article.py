@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from rich.markdown import Markdown
 
 CVE_LINES = 8  # CVE ids of the header shown with their KEV and EPSS data (the others on one line)
+RELATED_LIMIT = 30  # related stories listed at the end and by `L` (given one more: there are more)
 
 
 class Body:
@@ -388,7 +389,7 @@ class ArticleView(LineView, can_focus=True):
         if not self.related:
             return []
         items = [Text("Related stories (L: open one)", style=self._style("muted"))]
-        for other in self.related:
+        for other in self.related[:RELATED_LIMIT]:
             items.append(
                 Text.assemble(
                     ((other.date or "")[:10] + "  ", self._style("date")),
@@ -396,6 +397,8 @@ class ArticleView(LineView, can_focus=True):
                     (clean_line(other.title) or "(untitled)", Style()),
                 )
             )
+        if len(self.related) > RELATED_LIMIT:
+            items.append(Text("and more in this cluster (M marks it all read)", style=self._style("muted")))
         text = Body(Text("\n").join(items), None, Style(), margin=1)
         return [Strip([]), *(Strip(line) for line in console.render_lines(text, options, pad=False))]
 
