@@ -12,7 +12,22 @@ from types import ModuleType
 
 from veille_tui.core.library import Library
 
-COMMANDS = ("index", "tags", "list", "show", "archive", "fetch", "feeds", "themes", "state", "cves", "intel", "doctor")
+COMMANDS = (
+    "index",
+    "tags",
+    "list",
+    "show",
+    "archive",
+    "fetch",
+    "feeds",
+    "themes",
+    "state",
+    "cves",
+    "intel",
+    "doctor",
+    "sync",
+    "mark",
+)
 
 
 def _module(args: Namespace) -> ModuleType:

@@ -16,4 +16,9 @@ def run(args: Namespace, lib: Library) -> int:
         return 1
     if args.json:
         emit_json([o.__dict__ for o in outcomes])
-    return 1 if any(o.status == "error" for o in outcomes) else 0
+    failed = any(o.status == "error" for o in outcomes)
+    if lib.sync_configured and not args.feeds:  # the team server too, at the end of a full fetch
+        sync = lib.sync()
+        err(sync.summary() if sync.ok else f"veille-tui: {sync.summary()}")
+        failed = failed or not sync.ok
+    return 1 if failed else 0

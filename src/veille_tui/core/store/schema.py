@@ -116,8 +116,43 @@ ALTER TABLE feeds ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
 UPDATE feeds SET failures = 1 WHERE last_error IS NOT NULL;
 """
 
+_V7_SYNC = """
+-- the team server (core/sync/): a feed the server holds is known by its stream id there
+-- (`feed/12`; NULL: not on the server); `active` still says subscribed here, in the config
+ALTER TABLE feeds ADD COLUMN server_id TEXT;
+CREATE UNIQUE INDEX feeds_server_id ON feeds (server_id) WHERE server_id IS NOT NULL;
+-- each item the server sent: its id there (64-bit decimal), the item row it was stored as, and the
+-- server's read/starred state as last seen (a difference at the next pull is a change made there)
+CREATE TABLE sync_items (
+    server_id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL UNIQUE REFERENCES items (id) ON DELETE CASCADE,
+    read INTEGER NOT NULL DEFAULT 0,
+    starred INTEGER NOT NULL DEFAULT 0
+);
+-- read/starred changes made here, written in the transaction of the change, pushed by `sync`:
+-- the latest per entry and field (what = 'read' | 'starred'), with when it was made
+CREATE TABLE outbox (
+    entry_id INTEGER NOT NULL,
+    what TEXT NOT NULL,
+    value INTEGER NOT NULL,
+    changed REAL NOT NULL,
+    PRIMARY KEY (entry_id, what)
+) WITHOUT ROWID;
+CREATE TRIGGER outbox_entry_ad AFTER DELETE ON entries BEGIN
+    DELETE FROM outbox WHERE entry_id = old.id;
+END;
+"""
+
 # Each migration takes the schema from version N to N+1; append, never edit.
-MIGRATIONS: list[str] = [_SCHEMA_V1, _V2_FEED_COUNTS, _V3_FEED_IDENTITY, _V4_KEPT_STATE, _V5_INTEL, _V6_FEED_FAILURES]
+MIGRATIONS: list[str] = [
+    _SCHEMA_V1,
+    _V2_FEED_COUNTS,
+    _V3_FEED_IDENTITY,
+    _V4_KEPT_STATE,
+    _V5_INTEL,
+    _V6_FEED_FAILURES,
+    _V7_SYNC,
+]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
