@@ -336,7 +336,9 @@ def write_feeds(path: Path, feeds: list[Feed] | tuple[Feed, ...]) -> None:
         if feed.retention_days:
             table["retention_days"] = feed.retention_days
         array.append(table)
-    if "feeds" in doc:
+    if "feeds" in doc and not isinstance(doc["feeds"], tomlkit.items.AoT):
+        doc["feeds"] = array  # `feeds = []` (none): an inline array cannot take tables
+    elif "feeds" in doc:
         existing = doc["feeds"]
         # keep the comments attached to tables of feeds that stay: edit the array in place
         try:

@@ -10,6 +10,7 @@ and cleaned in core/sync/items.py.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -230,8 +231,9 @@ class GReaderClient:
 
     def mark_all_as_read(self, stream: str, older_than_us: int = 0) -> None:
         """Every item of a stream (`feed/12`, a label, the reading list) read on the server, those
-        crawled before `older_than_us` (microseconds; 0: all)."""
-        data = [("s", stream), ("ts", str(older_than_us))]
+        crawled before `older_than_us` (microseconds; 0: now, FreshRSS's own 0 means the second
+        begun, leaving out what it stored in it)."""
+        data = [("s", stream), ("ts", str(older_than_us or int(time.time() * 1_000_000)))]
         self._expect_ok(self._call("POST", "reader/api/0/mark-all-as-read", write=True, data=data), "mark-all-as-read")
 
     def _expect_ok(self, body: bytes, path: str) -> None:
