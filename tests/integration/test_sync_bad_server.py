@@ -1,0 +1,125 @@
+"""A team server that answers garbage, HTML or 401 (pytest-httpserver): one clear line naming the
+server, exit 1, the cache and the queued changes kept."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from veille_tui.core.store import Store
+
+API = "/api/greader.php"
+LOGIN_OK = "SID=analyst/abc\nLSID=null\nAuth=analyst/abc\n"
+
+
+def setup_machine(tmp_path: Path, url: str) -> tuple[Path, dict[str, str]]:
+    home = tmp_path / "m"
+    (home / "data").mkdir(parents=True)
+    (home / "pw").write_text("secret\n")
+    config = home / "config.toml"
+    config.write_text(f'feeds = []\n[sync]\nurl = "{url}"\nuser = "analyst"\npassword_file = "{home / "pw"}"\n')
+    env = {"VEILLE_TUI_DATA_DIR": str(home / "data"), "VEILLE_TUI_INTEL": "off", "PATH": "/usr/bin:/bin"}
+    # one entry with a queued change, to see that it is kept
+    with Store(home / "data" / "veille.db") as store:
+        store.db.execute(
+            "INSERT INTO entries (kind, link, title, date, ts, added) VALUES ('item', 'https://x.example/1', 't',"
+            " '2026-01-01', 0, 0)"
+        )
+        store.set_read(1, True)
+    return config, env
+
+
+def sync(config: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "veille_tui", "--config", str(config), "sync"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+def check_one_line(done: subprocess.CompletedProcess[str], url: str, *words: str) -> None:
+    assert done.returncode == 1, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, done.stderr
+    assert url in lines[0] and "Traceback" not in done.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+    assert "1 change(s) wait" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "words"),
+    [
+        ("\x00\x01garbage{{{", "application/json", ("not JSON",)),
+        ("<html><body>Welcome to nginx</body></html>", "text/html", ("HTML",)),
+        (json.dumps({"subscriptions": "not a list"}), "application/json", ("unexpected shape",)),
+        (json.dumps([1, 2, 3]), "application/json", ("unexpected shape",)),
+    ],
+)
+def test_a_bad_answer_is_one_clear_line(httpserver: HTTPServer, tmp_path, body, content_type, words):
+    url = httpserver.url_for(API)
+    httpserver.expect_request(f"{API}/accounts/ClientLogin", method="POST").respond_with_data(LOGIN_OK)
+    httpserver.expect_request(f"{API}/reader/api/0/subscription/list").respond_with_data(
+        body, content_type=content_type
+    )
+    config, env = setup_machine(tmp_path, url)
+    check_one_line(sync(config, env), url, *words)
+    with Store(tmp_path / "m" / "data" / "veille.db") as store:
+        assert store.pending_changes() == 1
+        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_401_is_a_refused_login(httpserver: HTTPServer, tmp_path):
+    url = httpserver.url_for(API)
+    httpserver.expect_request(f"{API}/accounts/ClientLogin", method="POST").respond_with_data(
+        "Unauthorized!", status=401
+    )
+    config, env = setup_machine(tmp_path, url)
+    check_one_line(sync(config, env), url, "refused the login", "analyst")
+
+
+def test_401_after_login_is_tried_once_more_then_told(httpserver: HTTPServer, tmp_path):
+    url = httpserver.url_for(API)
+    httpserver.expect_request(f"{API}/accounts/ClientLogin", method="POST").respond_with_data(LOGIN_OK)
+    httpserver.expect_request(f"{API}/reader/api/0/subscription/list").respond_with_data("Unauthorized!", status=401)
+    config, env = setup_machine(tmp_path, url)
+    check_one_line(sync(config, env), url, "refused the login")
+    logins = [r for r, _ in httpserver.log if r.path.endswith("ClientLogin")]
+    assert len(logins) == 2  # logged in again once
+
+
+def test_an_html_login_page_is_not_the_api(httpserver: HTTPServer, tmp_path):
+    url = httpserver.url_for("/")  # the site, not the API base
+    httpserver.expect_request("/accounts/ClientLogin", method="POST").respond_with_data(
+        "<!DOCTYPE html><html><form>login</form></html>", content_type="text/html"
+    )
+    config, env = setup_machine(tmp_path, url.rstrip("/"))
+    check_one_line(sync(config, env), url.rstrip("/"), "HTML")
+
+
+def test_a_huge_answer_is_refused(httpserver: HTTPServer, tmp_path):
+    url = httpserver.url_for(API)
+    httpserver.expect_request(f"{API}/accounts/ClientLogin", method="POST").respond_with_data(LOGIN_OK)
+    httpserver.expect_request(f"{API}/reader/api/0/subscription/list").respond_with_data(
+        '{"subscriptions": ["' + "x" * (5 * 1024 * 1024) + '"]}', content_type="application/json"
+    )
+    config, env = setup_machine(tmp_path, url)
+    check_one_line(sync(config, env), url, "larger than")
+
+
+def test_an_unreachable_server(tmp_path):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}{API}"
+    config, env = setup_machine(tmp_path, url)
+    check_one_line(sync(config, env), url, "cannot be reached")
