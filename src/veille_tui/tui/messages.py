@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from veille_tui.core.models import Entry, FeedOutcome, FeedStatus, IndexReport
+from veille_tui.core.models import Entry, FeedOutcome, FeedStatus, IndexReport, SyncOutcome
 
 
 @dataclass
@@ -56,6 +56,16 @@ class FetchProgress(Message):
 @dataclass
 class FetchDone(Message):
     outcomes: list[FeedOutcome] = field(default_factory=list)
+
+
+@dataclass
+class SyncDone(Message):
+    """A sync with the team server ran (outcome None: only its state was read, at start-up):
+    changes waiting to be pushed, and the last sync's error (None: it worked)."""
+
+    outcome: SyncOutcome | None
+    pending: int
+    error: str | None
 
 
 @dataclass

@@ -28,7 +28,10 @@ MAX_JSON = 64 * 1024 * 1024  # one page of stream contents (items of up to 500 K
 MAX_SMALL = 4 * 1024 * 1024  # the other answers
 PAGE_ITEMS = 250  # items per stream/contents page
 PAGE_IDS = 10_000  # ids per stream/items/ids page
-EDIT_BATCH = 500  # item ids per edit-tag request
+# item ids per edit-tag request: the server's cost is per request more than per id (FreshRSS: ~1 s
+# for 1,000 ids in batches of 1,000, 3 s in batches of 100), and PHP parses at most 1,000 form
+# fields (max_input_vars): the token and the state go first, the ids stay under it
+EDIT_BATCH = 900
 MAX_PAGES = 10_000  # a continuation that never ends is the server's bug, not a loop of ours
 
 
@@ -99,8 +102,8 @@ class GReaderClient:
         base = _pairs(kwargs.pop("data", None))
         new_token = logged_again = False
         while True:
-            if write:
-                kwargs["data"] = [*base, ("T", self.token())]
+            if write:  # the token first (a server may cut a long form)
+                kwargs["data"] = [("T", self.token()), *base]
             elif base:
                 kwargs["data"] = base
             status, headers, body = self._send(method, path, limit, **kwargs)
@@ -222,11 +225,10 @@ class GReaderClient:
     def edit_tag(self, ids: Sequence[int], *, add: str | None = None, remove: str | None = None) -> None:
         """Add or remove a state (READ, STARRED) on these items, EDIT_BATCH ids a request."""
         for start in range(0, len(ids), EDIT_BATCH):
-            data: list[tuple[str, str]] = [("i", str(i)) for i in ids[start : start + EDIT_BATCH]]
-            if add:
-                data.append(("a", add))
+            data = [("a", add)] if add else []
             if remove:
                 data.append(("r", remove))
+            data += [("i", str(i)) for i in ids[start : start + EDIT_BATCH]]
             self._expect_ok(self._call("POST", "reader/api/0/edit-tag", write=True, data=data), "edit-tag")
 
     def mark_all_as_read(self, stream: str, older_than_us: int = 0) -> None:
