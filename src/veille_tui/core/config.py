@@ -130,13 +130,18 @@ def load(config_override: str | os.PathLike[str] | None = None, must_exist: bool
 _KNOWN = {"archive", "theme", "feeds", "watch", "queries", "fetch", "intel", "animations", "keymap", "sync"}
 
 
-def _sync(raw: Any, path: Path) -> SyncSettings:
+def _table(raw: Any, path: Path, name: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    """A [name] table holding only these keys."""
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: [sync] must be a table")
-    unknown = sorted(set(raw) - set(SyncSettings.KEYS))
+        raise ConfigError(f"{path}: [{name}] must be a table")
+    unknown = sorted(set(raw) - set(keys))
     if unknown:
-        known = ", ".join(SyncSettings.KEYS)
-        raise ConfigError(f"{path}: unknown [sync] setting(s): {', '.join(unknown)} (known: {known})")
+        raise ConfigError(f"{path}: unknown [{name}] setting(s): {', '.join(unknown)} (known: {', '.join(keys)})")
+    return raw
+
+
+def _sync(raw: Any, path: Path) -> SyncSettings:
+    raw = _table(raw, path, "sync", SyncSettings.KEYS)
     for key in SyncSettings.KEYS:
         if key in raw and (not isinstance(raw[key], str) or not raw[key].strip()):
             raise ConfigError(f"{path}: [sync] {key} must be a non-empty string")
@@ -185,12 +190,7 @@ def _owner_only(path: Path) -> None:
 
 
 def _intel(raw: Any, path: Path) -> IntelSettings:
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: [intel] must be a table")
-    unknown = sorted(set(raw) - set(IntelSettings.KEYS))
-    if unknown:
-        known = ", ".join(IntelSettings.KEYS)
-        raise ConfigError(f"{path}: unknown [intel] setting(s): {', '.join(unknown)} (known: {known})")
+    raw = _table(raw, path, "intel", IntelSettings.KEYS)
     values: dict[str, Any] = {}
     for key in ("kev_url", "epss_url"):
         if key in raw:

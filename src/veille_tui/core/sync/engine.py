@@ -110,6 +110,7 @@ def _pull_items(store: Store, client: GReaderClient, outcome: SyncOutcome) -> No
     since = int(store.sync_meta("ot") or 0)
     feed_ids = store.server_feed_ids()
     newest = since
+    unlisted: list[int] = []  # crawl times of items of a feed the subscription list did not have (yet)
     for page in client.stream_items(since=since):
         items = [item for raw in page if (item := server_item(raw)) is not None]
         outcome.dropped += len(page) - len(items)
@@ -118,12 +119,16 @@ def _pull_items(store: Store, client: GReaderClient, outcome: SyncOutcome) -> No
         by_feed: dict[int, list[ServerItem]] = defaultdict(list)
         for item in items:
             feed_id = feed_ids.get(item.stream_id)
-            if feed_id is not None and item.server_id not in known:
+            if feed_id is None:
+                unlisted.append(item.crawled)
+            elif item.server_id not in known:
                 by_feed[feed_id].append(item)
         if by_feed:
             outcome.items += _store_page(store, by_feed)
         if known and len(known) == len(items) and since:
             break  # newest first: the rest of the window is stored already
+    if unlisted:  # a feed subscribed there during this sync: its items again next time
+        newest = min(newest, min(unlisted) - 1)
     if newest > since:
         store.set_sync_meta(ot=str(newest))
 
