@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
+from veille_tui.core.models import Item
 from veille_tui.core.store import Store
+from veille_tui.core.store.sync import NewServerItem, ServerFeedRow
 
 API = "/api/greader.php"
 LOGIN_OK = "SID=analyst/abc\nLSID=null\nAuth=analyst/abc\n"
@@ -24,14 +26,20 @@ def setup_machine(tmp_path: Path, url: str) -> tuple[Path, dict[str, str]]:
     config = home / "config.toml"
     config.write_text(f'feeds = []\n[sync]\nurl = "{url}"\nuser = "analyst"\npassword_file = "{home / "pw"}"\n')
     env = {"VEILLE_TUI_DATA_DIR": str(home / "data"), "VEILLE_TUI_INTEL": "off", "PATH": "/usr/bin:/bin"}
-    # one entry with a queued change, to see that it is kept
+    # an item a server sent before, with a queued change, to see that it is kept
     with Store(home / "data" / "veille.db") as store:
-        store.db.execute(
-            "INSERT INTO entries (kind, link, title, date, ts, added) VALUES ('item', 'https://x.example/1', 't',"
-            " '2026-01-01', 0, 0)"
-        )
+        served_item(store)
         store.set_read(1, True)
     return config, env
+
+
+def served_item(store: Store) -> None:
+    """One item as a sync stores it (the server's feed, the item, its server id)."""
+    feed_ids = store.apply_server_feeds([ServerFeedRow("feed/1", "https://x.example/rss", "X", ())])
+    item = Item("greader:5", "https://x.example/1", "t", "2026-01-01T00:00:00+00:00", 1767225600, "")
+    with store.transaction():
+        store._add_items(feed_ids["feed/1"], [item], 1767225600.0)
+        store.link_server_items(feed_ids["feed/1"], [NewServerItem(5, "greader:5", False, False)], since=1767225600.0)
 
 
 def sync(config: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -138,10 +138,15 @@ def test_a_local_feed_is_pushed_to_the_server_and_keeps_working(freshrss, feeds,
     a.run("feeds", "add", url)
     a.run("fetch")  # fetched here (and the sync at its end)
     assert len(of_feed(a, "pushedlocal")) == 4
+    read_here = of_feed(a, "pushedlocal")[-1]
+    a.run("mark", str(read_here["id"]), "--read")  # the server does not hold it yet
+    assert a.sync()["pending"] == 0  # nothing waits for the server... but the change is kept
     done = a.run("feeds", "add", url, "--server")
-    assert "subscribed" in done.stderr
+    assert "subscribed" in done.stderr and "1 change(s) pushed" in done.stderr
     with freshrss.client() as client:
-        assert any(s["url"] == url for s in client.subscriptions())
+        stream = next(s["id"] for s in client.subscriptions() if s["url"] == url)
+        unread = client.item_ids(stream, exclude=READ)
+    assert server_ids(freshrss, stream)[str(read_here["link"])] not in unread and len(unread) == 3
     # one entry per story: the server's items fold into the ones fetched here (same links)
     assert len(of_feed(a, "pushedlocal")) == 4
     entry = of_feed(a, "pushedlocal")[0]

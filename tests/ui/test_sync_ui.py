@@ -12,6 +12,7 @@ import pytest
 from tests.ui.conftest import CONFIG, fill_items
 
 from veille_tui.core.library import Library
+from veille_tui.core.store.sync import NewServerItem
 
 pytest.importorskip("pytest_httpserver")
 
@@ -74,6 +75,14 @@ async def test_a_dead_server_is_said_and_the_changes_waiting_counted(env, archiv
     try:
         lib.index()
         fill_items(lib)
+        # every item as if a server had sent it (each tied to a server id): their changes wait for it
+        store = lib.store
+        with store.transaction():
+            for feed_id, _url, *_ in store.feed_states():
+                guids = [g for (g,) in store.db.execute("SELECT guid FROM items WHERE feed_id = ?", (feed_id,))]
+                store.link_server_items(
+                    feed_id, [NewServerItem(1000 + n + 100 * feed_id, g, False, False) for n, g in enumerate(guids)], 0
+                )
         app = VeilleApp(lib, offline=False)
         async with app.run_test(size=(160, 48)) as pilot:
             screen = app.screen

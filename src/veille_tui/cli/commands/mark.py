@@ -33,7 +33,8 @@ def run(args: Namespace, lib: Library) -> int:
     pending, _error = lib.sync_state()
     if args.json:
         emit_json({"entries": len(ids), "changed": changed, "pending": pending})
-    err(f"{len(ids)} entries, {changed} change(s) made; {pending} change(s) wait for the team server")
-    if not lib.sync_configured:
-        err("(no [sync] server: the changes are kept, and pushed once one is set)")
+    if lib.sync_configured:
+        err(f"{len(ids)} entries, {changed} change(s) made; {pending} change(s) wait for the team server")
+    else:
+        err(f"{len(ids)} entries, {changed} change(s) made (queued: pushed once a [sync] server is set)")
     return 0

@@ -58,8 +58,14 @@ class StateMixin(StoreBase):
         return self._set_state("read", ids, True)
 
     def pending_changes(self) -> int:
-        """Read/starred changes made here that wait to be pushed to the team server."""
-        return int(self.db.execute("SELECT count(*) FROM outbox").fetchone()[0])
+        """Read/starred changes made here that wait to be pushed to the team server: those of
+        entries the server holds (the others wait for it to hold them, and are not counted)."""
+        return int(
+            self.db.execute(
+                "SELECT count(*) FROM outbox o WHERE EXISTS (SELECT 1 FROM items i JOIN sync_items s"
+                " ON s.item_id = i.id WHERE i.entry_id = o.entry_id)"
+            ).fetchone()[0]
+        )
 
     def first_unread(self, ids: Sequence[int]) -> int | None:
         """The position in `ids` of the first unread entry (None: all read). Looks at a short

@@ -5,7 +5,6 @@ the outbox of changes made here (written by state.py in the transaction of each 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple
 
@@ -107,9 +106,8 @@ class SyncMixin(FeedsMixin, StateMixin):
     def link_server_items(self, feed_id: int, items: Sequence[NewServerItem], since: float) -> None:
         """After the feed's items were stored (`_add_items`, in this transaction): each server item
         tied to its item row, with the server's state. An entry this sync made takes the server's
-        state; one that was here before (a post, an item fetched here) keeps its own, joined with
-        the server's (read or starred on either side), and what the server lacks is queued."""
-        now = time.time()
+        state; one that was here before (a post, an item fetched here) keeps its own, read or
+        starred too when the server says so (a change queued here for it is pushed instead)."""
         for new in items:
             row = self.db.execute(
                 "SELECT i.id, e.id, e.read, e.starred, e.added >= ? AND e.kind = 'item'"
@@ -125,22 +123,14 @@ class SyncMixin(FeedsMixin, StateMixin):
             )
             pending = {what for (what,) in self.db.execute("SELECT what FROM outbox WHERE entry_id = ?", (entry_id,))}
             for what, here, there in (("read", read, new.read), ("starred", starred, new.starred)):
-                if what in pending or bool(here) == there:
-                    continue
-                if made_now or there:
+                if what not in pending and bool(here) != there and (made_now or there):
                     self.db.execute(f"UPDATE entries SET {what} = ? WHERE id = ?", (int(there), entry_id))
-                else:  # set here, not there: the server is told
-                    self.db.execute(
-                        "INSERT INTO outbox (entry_id, what, value, changed) VALUES (?, ?, ?, ?)"
-                        " ON CONFLICT (entry_id, what) DO NOTHING",
-                        (entry_id, what, int(here), now),
-                    )
 
     # --- the outbox -----------------------------------------------------------------------------
 
     def pending(self) -> list[Pending]:
         """The queued changes, each with the server ids of its entry (none: the server does not
-        hold its story)."""
+        hold its story, yet: the change stays queued for when it does, `feeds add --server`)."""
         found: dict[tuple[int, str], Pending] = {}
         for entry_id, what, value, changed, server_id in self.db.execute(
             "SELECT o.entry_id, o.what, o.value, o.changed, s.server_id FROM outbox o"

@@ -5,7 +5,8 @@
    through the fetch path's own writer (`_add_items`: folded by link into posts, enriched), a page
    per transaction (a sync killed half-way resumes: the items already stored are skipped);
 3. the queued changes made here are pushed, batched (edit-tag with many `i=`), each leaving the
-   queue once the server said OK;
+   queue once the server said OK (a change to a story the server does not hold stays queued: it is
+   pushed once the server holds it, after `feeds add --server`);
 4. the server's read and starred states are pulled (the unread and starred ids); what changed there
    since the last sync is taken, unless a change made here waits for the same entry: that one was
    made after the last sync, the later of the two (the server keeps no time of its changes).
@@ -125,8 +126,6 @@ def _pull_items(store: Store, client: GReaderClient, outcome: SyncOutcome) -> No
                 by_feed[feed_id].append(item)
         if by_feed:
             outcome.items += _store_page(store, by_feed)
-        if known and len(known) == len(items) and since:
-            break  # newest first: the rest of the window is stored already
     if unlisted:  # a feed subscribed there during this sync: its items again next time
         newest = min(newest, min(unlisted) - 1)
     if newest > since:
@@ -156,10 +155,7 @@ def _store_page(store: Store, by_feed: dict[int, list[ServerItem]]) -> int:
 
 
 def _push(store: Store, client: GReaderClient, outcome: SyncOutcome) -> None:
-    changes = store.pending()
-    local_only = [c for c in changes if not c.server_ids]
-    if local_only:  # the server does not hold these stories: nothing to tell it
-        store.pushed(local_only)
+    changes = store.pending()  # those of stories the server does not hold stay queued
     groups: dict[tuple[str, int], list[Pending]] = defaultdict(list)
     for change in changes:
         if change.server_ids:
