@@ -39,7 +39,7 @@ def served_item(store: Store) -> None:
     item = Item("greader:5", "https://x.example/1", "t", "2026-01-01T00:00:00+00:00", 1767225600, "")
     with store.transaction():
         store._add_items(feed_ids["feed/1"], [item], 1767225600.0)
-        store.link_server_items(feed_ids["feed/1"], [NewServerItem(5, "greader:5", False, False)], since=1767225600.0)
+        store.link_server_items(feed_ids["feed/1"], [NewServerItem(5, "greader:5", False, False)])
 
 
 def sync(config: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -81,7 +81,7 @@ async def test_a_dead_server_is_said_and_the_changes_waiting_counted(env, archiv
             for feed_id, _url, *_ in store.feed_states():
                 guids = [g for (g,) in store.db.execute("SELECT guid FROM items WHERE feed_id = ?", (feed_id,))]
                 store.link_server_items(
-                    feed_id, [NewServerItem(1000 + n + 100 * feed_id, g, False, False) for n, g in enumerate(guids)], 0
+                    feed_id, [NewServerItem(1000 + n + 100 * feed_id, g, False, False) for n, g in enumerate(guids)]
                 )
         app = VeilleApp(lib, offline=False)
         async with app.run_test(size=(160, 48)) as pilot:

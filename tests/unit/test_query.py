@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from veille_tui.core.query import QueryError, compile_sql, parse
+from veille_tui.core.query import VISIBLE, QueryError, compile_sql, parse
 from veille_tui.core.store import Store
 
 
@@ -33,7 +33,7 @@ def test_malformed_queries_are_errors_with_a_message(bad):
 
 def test_since_relative_and_absolute():
     where, params = compile_sql(parse("@2w"), now=1_000_000_000)
-    assert where == "e.ts >= ?" and params == [1_000_000_000 - 14 * 86400]
+    assert where == f"{VISIBLE} AND e.ts >= ?" and params == [1_000_000_000 - 14 * 86400]
     _, params = compile_sql(parse("@2026-08-01"))
     assert params == [1785542400]
 

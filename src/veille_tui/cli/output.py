@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from veille_tui.core.library import CveIntel, CveSummary, IntelStatus
-from veille_tui.core.models import Entry
+from veille_tui.core.models import Entry, WatchMatch
 from veille_tui.core.text import clean, clean_line, strip_attribute_lists
 
 
@@ -30,6 +30,12 @@ def entry_row(entry: Entry) -> str:
     kev = ", KEV" if "kev" in entry.tags else ""  # names a CVE of the KEV catalogue
     cves = f" [{len(entry.cves)} CVE{kev}]" if entry.cves else ""
     return f"{entry.id:>6} {marks} {entry.date[:10]}  {entry.source[:14]:<14} {entry.title}{cves}"
+
+
+def watch_match_line(match: WatchMatch) -> str:
+    """One line of `fetch --watch`, tab separated: id, the terms matched, title, link."""
+    terms = ", ".join(clean_line(t) for t in match.terms)
+    return "\t".join((str(match.id), terms, clean_line(match.title), clean_line(match.link or "")))
 
 
 def cve_lines(cves: Sequence[str], intel: Mapping[str, CveIntel]) -> list[str]:
@@ -52,6 +58,10 @@ def render_plain(entry: Entry, intel: Mapping[str, CveIntel] | None = None) -> s
         f"{entry.date}  {entry.source}  {'archived' if entry.archived else 'not archived'}",
         "tags: " + " ".join(entry.tags),
     ]
+    if entry.watch_terms:
+        lines.append("watch: " + ", ".join(clean_line(t) for t in entry.watch_terms))
+    if entry.hidden:
+        lines.append("hidden by a rule ([[rules]] hide = true)")
     if entry.feed_date:
         lines.append(f"dated {clean_line(entry.feed_date)} by its feed: in the future, listed at its fetch time")
     if entry.link:

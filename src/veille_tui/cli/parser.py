@@ -12,12 +12,21 @@ from veille_tui import __version__
 EPILOG = """\
 query language (list, and / in the TUI):
   +tag -tag        has / has not the tag       @7d @2w @2026-08-01  newer than
-  feed:NAME        from a feed named NAME      is:unread is:starred is:archived
+  feed:NAME        from a feed named NAME      is:unread is:starred is:archived is:hidden
   cve:CVE-2026-1234 (or cve:2026-1234)         words or "a phrase"  full text (accents ignored)
   epss:0.5         names a CVE whose EPSS score is at least 0.5 (loaded by `veille-tui intel`)
 
+fetch exit status: 0 ok, 1 some feeds failed, 3 new watch matches with --watch (3 wins over 1)
+
 environment: VEILLE_TUI_CONFIG, VEILLE_TUI_DATA_DIR, VEILLE_TUI_ARCHIVE, TEXTUAL_THEME,
   VEILLE_TUI_INTEL=off (no KEV/EPSS download)
+"""
+
+
+FETCH_EPILOG = """\
+exit status: 0 every feed fetched or unchanged; 1 some feeds failed (their earlier items are kept);
+  3 (with --watch) new watch matches. 3 wins over 1: when feeds failed and there are matches the
+  status is 3, and the failures are still listed on stderr.
 """
 
 
@@ -82,7 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = command("fetch", "refresh all feeds, or the named ones")
+    p.epilog = FETCH_EPILOG
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
     p.add_argument("feeds", nargs="*", metavar="FEED", help="feed title or URL (substring)")
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help="print the entries that match the watch list for the first time (id, terms, title, link; tab"
+        " separated; --json: a list of objects) and exit 3 when there are any",
+    )
     command("index", "(re)index the archive")
     command("tags", "every tag with its count of entries")
     p = command("list", "entries matching QUERY, newest first")
@@ -140,6 +157,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--query", metavar="Q", help="the entries matching this query (instead of IDs)")
     for flag, what in (("--read", "read"), ("--unread", "unread"), ("--star", "starred"), ("--unstar", "not starred")):
         p.add_argument(flag, action="store_true", help=f"mark them {what}")
+    rules = command("rules", "try the query of a [[rules]] table", json_flag=False)
+    rsub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    p = command("test", "what a rule with QUERY would match now: the count and the first 20", within=rsub)
+    p.add_argument("query", nargs="+", metavar="QUERY", help="query terms (see `veille-tui --help`)")
 
     p = command("doctor", "check config, database, archive, feeds, intel, backups, terminal and clipboard")
     p.add_argument(

@@ -45,13 +45,16 @@ def summary(outcomes: Sequence[FeedOutcome], elapsed: float) -> str:
     return text
 
 
-def run_fetch(lib: Library, names: Sequence[str], json_output: bool = False) -> list[FeedOutcome]:
+def run_fetch(
+    lib: Library, names: Sequence[str], json_output: bool = False, lines_to_stderr: bool = False
+) -> list[FeedOutcome]:
+    """lines_to_stderr: stdout is for something else (`fetch --watch` prints its matches there)."""
     started = time.perf_counter()
     if sys.stderr.isatty() and not json_output:
         outcomes = _with_bar(lib, names)
     else:
-        # one line per feed: on stdout, unless stdout carries the JSON document
-        out = sys.stderr if json_output else sys.stdout
+        # one line per feed: on stdout, unless stdout carries the JSON document or the matches
+        out = sys.stderr if json_output or lines_to_stderr else sys.stdout
         outcomes = lib.fetch(
             names,
             on_result=lambda o: print(describe(o), file=out, flush=True),

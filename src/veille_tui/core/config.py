@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from veille_tui.core import paths
-from veille_tui.core.errors import ConfigError
-from veille_tui.core.models import Feed, FetchSettings
+from veille_tui.core.errors import ConfigError, QueryError
+from veille_tui.core.models import Feed, FetchSettings, Rule
+from veille_tui.core.query import parse as parse_query
 from veille_tui.core.text import normalize_tag
 
 DEFAULT_FEEDS: tuple[Feed, ...] = (
@@ -66,6 +67,7 @@ class Settings:
     feeds: tuple[Feed, ...] = DEFAULT_FEEDS
     feeds_from_config: bool = False
     watch: tuple[str, ...] = ()
+    rules: tuple[Rule, ...] = ()
     queries: tuple[tuple[str, str], ...] = ()  # saved queries: (name, query)
     fetch: FetchSettings = field(default_factory=FetchSettings)
     intel: IntelSettings = field(default_factory=IntelSettings)
@@ -105,6 +107,47 @@ def _feeds(raw: Any, path: Path) -> tuple[Feed, ...]:
     return tuple(feeds)
 
 
+_RULE_ACTIONS = ("tag", "read", "star", "hide")
+
+
+def _rules(raw: Any, path: Path) -> tuple[Rule, ...]:
+    """The [[rules]] tables: each a query and at least one action; a bad one is named by its place
+    and its query."""
+    if not isinstance(raw, list):
+        raise ConfigError(f"{path}: [[rules]] must be an array of tables")
+    rules = []
+    for n, table in enumerate(raw, 1):
+        if not isinstance(table, dict) or not isinstance(table.get("query"), str) or not table["query"].strip():
+            raise ConfigError(f'{path}: [[rules]] #{n} needs a query string (query = "+schneier")')
+        query = table["query"].strip()
+        where = f"{path}: [[rules]] #{n} (query = {query!r})"
+        try:
+            parse_query(query)
+        except QueryError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
+        unknown = sorted(set(table) - {"query", *_RULE_ACTIONS})
+        if unknown:
+            raise ConfigError(
+                f"{where}: unknown setting(s): {', '.join(unknown)} (known: query, tag, read, star, hide)"
+            )
+        for flag in ("read", "star", "hide"):
+            if not isinstance(table.get(flag, False), bool):
+                raise ConfigError(f"{where}: {flag} must be true or false")
+        tags = tuple(dict.fromkeys(t for t in map(normalize_tag, _str_list(table.get("tag", []), "tag", path)) if t))
+        rule = Rule(
+            query,
+            tags,
+            read=table.get("read", False),
+            star=table.get("star", False),
+            hide=table.get("hide", False),
+            position=n,
+        )
+        if not (rule.tags or rule.read or rule.star or rule.hide):
+            raise ConfigError(f"{where}: no action: give tag = [...], read = true, star = true or hide = true")
+        rules.append(rule)
+    return tuple(rules)
+
+
 def load(config_override: str | os.PathLike[str] | None = None, must_exist: bool = True) -> Settings:
     """Read the config file; a missing file gives the built-in defaults (a missing --config file
     is an error, unless the caller is about to write it: must_exist=False)."""
@@ -127,7 +170,7 @@ def load(config_override: str | os.PathLike[str] | None = None, must_exist: bool
     return replace(settings, intel=_intel_from_environment(settings.intel))
 
 
-_KNOWN = {"archive", "theme", "feeds", "watch", "queries", "fetch", "intel", "animations", "keymap", "sync"}
+_KNOWN = {"archive", "theme", "feeds", "watch", "rules", "queries", "fetch", "intel", "animations", "keymap", "sync"}
 
 
 def _table(raw: Any, path: Path, name: str, keys: tuple[str, ...]) -> dict[str, Any]:
@@ -268,6 +311,7 @@ def from_dict(data: dict[str, Any], path: Path) -> Settings:
         settings,
         theme=theme,
         watch=tuple(w.strip() for w in watch if w.strip()),
+        rules=_rules(data.get("rules", []), path),
         queries=tuple(queries.items()),
         fetch=replace(defaults, **fetch_values),
         intel=_intel(data.get("intel", {}), path),

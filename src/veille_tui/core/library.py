@@ -41,6 +41,7 @@ from veille_tui.core.models import (
     IntelStatus,
     KevRecord,
     SyncOutcome,
+    WatchMatch,
 )
 from veille_tui.core.query import Query, compile_sql, parse
 from veille_tui.core.store import Store
@@ -64,6 +65,7 @@ __all__ = [
     "KevRecord",
     "Library",
     "SyncOutcome",
+    "WatchMatch",
 ]
 
 NO_ARCHIVE = 'no archive: give --archive DIR, set VEILLE_TUI_ARCHIVE, or archive = "..." in the config'
@@ -104,7 +106,7 @@ class Library:
         """The database connection of this thread (for core code and tests; the front ends use the
         methods below)."""
         if self._store is None:
-            self._store = Store(self.db_path, watch=self.settings.watch)
+            self._store = Store(self.db_path, watch=self.settings.watch, rules=self.settings.rules)
             self._backup_once_a_day(self._store)
         return self._store
 
@@ -396,6 +398,23 @@ class Library:
         store = self.store
         return store.pending_changes(), store.sync_meta("last_error")
 
+    # --- watch alerts and rules ---------------------------------------------------------------
+
+    def watch_mark(self) -> int:
+        """Where the watch alerts stand now: `watch_alerts(mark)` gives those that come after."""
+        return self.store.last_alert()
+
+    def watch_alerts(self, after: int) -> tuple[int, list[WatchMatch]]:
+        """The entries that fetches made match the watch list for the first time since `after`
+        (a mark), and the new mark."""
+        return self.store.alerts_after(after)
+
+    def rule_matches(self, query: str, limit: int = 20) -> tuple[int, list[Entry]]:
+        """What a rule with this query would match now, as a rule sees the entries (hidden ones
+        too, `@7d` from when each was stored): how many, and the first `limit`, newest first."""
+        parsed = parse(query)
+        return self.store.count(parsed, as_rule=True), self.store.entries(parsed, limit=limit, as_rule=True)
+
     # --- CVE intelligence -----------------------------------------------------------------------
 
     def cves(
@@ -417,7 +436,7 @@ class Library:
 
         window = intel_mod.window_seconds(since, now)
         parsed = parse(query) if isinstance(query, str) else query
-        where, params = compile_sql(parsed, now) if parsed is not None else ("1", [])
+        where, params = compile_sql(parsed, now, hidden=not self.store.any_hidden())
         found = intel_mod.cves(self.store, where, params, now=now, window=window, sort=sort, only=only, recent=recent)
         return found[:limit] if limit else found
 

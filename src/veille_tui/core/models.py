@@ -78,6 +78,40 @@ class FeedStatus:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """One `[[rules]]` table of the config: a query (the query language) and what to do to the
+    entries it matches."""
+
+    query: str
+    tags: tuple[str, ...] = ()
+    read: bool = False
+    star: bool = False
+    hide: bool = False
+    position: int = 0  # its place among the [[rules]] tables, from 1
+
+    @property
+    def name(self) -> str:
+        return f"[[rules]] #{self.position} (query = {self.query!r})"
+
+    def key(self) -> list[Any]:
+        """What the rule does, for the hash that tells whether the rules changed."""
+        return [self.query, list(self.tags), self.read, self.star, self.hide]
+
+
+@dataclass(frozen=True)
+class WatchMatch:
+    """An entry that a fetch made match the watch list for the first time."""
+
+    id: int
+    title: str
+    link: str | None
+    terms: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "terms": list(self.terms), "title": self.title, "link": self.link}
+
+
+@dataclass(frozen=True)
 class Post:
     """One Markdown file of the archive, as read from disk."""
 
@@ -127,6 +161,8 @@ class Entry:
     permalink: str | None = None
     file: str | None = None
     feed_date: str | None = None  # only from Store.entry(): its feed's date, when too far ahead to list it by
+    watch_terms: tuple[str, ...] = ()  # only from Store.entry(): the watch terms it matched
+    hidden: bool = False  # a rule hides it (`is:hidden` lists it)
 
     @property
     def archived(self) -> bool:
@@ -151,6 +187,8 @@ class Entry:
             data["file"] = self.file
         if self.feed_date:
             data["feed_date"] = self.feed_date
+        if self.hidden:
+            data["hidden"] = True
         if self.permalink:
             data["permalink"] = self.permalink
         if self.body is not None:

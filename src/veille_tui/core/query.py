@@ -1,9 +1,10 @@
 """The query language of SPEC.md: parse a query string, then compile it to an SQL condition.
 
-    +tag  -tag  @7d  @2w  @2026-08-01  feed:NAME  is:unread|read|starred|archived
+    +tag  -tag  @7d  @2w  @2026-08-01  feed:NAME  is:unread|read|starred|archived|hidden
     cve:CVE-2026-1234 (or cve:2026-1234)  epss:0.5  word  "quoted phrase"
 
-All terms must hold. A malformed query raises QueryError with a message for the user.
+All terms must hold. A malformed query raises QueryError with a message for the user. The entries
+a rule hides (`hide = true`) match no query but those with `is:hidden`.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class Query:
         )
 
 
-FLAGS = {"unread", "read", "starred", "unstarred", "archived", "new", "item", "post"}
+FLAGS = {"unread", "read", "starred", "unstarred", "archived", "new", "item", "post", "hidden"}
 _TAG_RE = re.compile(r"^[\w.-]+$")
 _SINCE_REL = re.compile(r"^(\d{1,5})([hdwmy])$")
 _SINCE_ABS = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -127,7 +128,7 @@ def parse(text: str) -> Query:
         elif low.startswith("is:") or low.startswith("not:"):
             prefix, _, flag = low.partition(":")
             if flag not in FLAGS:
-                raise QueryError(f"'{token}': use is:unread, is:read, is:starred, is:archived or is:item")
+                raise QueryError(f"'{token}': use is:unread, is:read, is:starred, is:archived, is:hidden or is:item")
             flags.append(flag if prefix == "is" else "!" + flag)
         elif low.startswith("cve:"):
             cve = normalize_cve(token[4:])
@@ -186,11 +187,23 @@ def fts_phrase(word: str, prefix: bool = False) -> str:
     return '"' + word.replace('"', '""') + '"' + ("*" if prefix else "")
 
 
-def compile_sql(query: Query, now: float | None = None) -> tuple[str, list[Any]]:
-    """An SQL condition over `entries e` and its parameters."""
+VISIBLE = "e.id NOT IN (SELECT id FROM entries WHERE hidden = 1)"
+
+
+def compile_sql(
+    query: Query | None, now: float | None = None, *, hidden: bool = False, as_stored: bool = False
+) -> tuple[str, list[Any]]:
+    """An SQL condition over `entries e` and its parameters. The entries rules hide are left out
+    unless the query says `is:hidden` (or hidden=True: a rule's query sees every entry).
+    as_stored: a relative `@7d` counts from the time each entry was stored, not from now (a rule's
+    query: applied again later, it matches the entries it matched when they came)."""
     now = time.time() if now is None else now
+    query = Query() if query is None else query
     where: list[str] = []
     params: list[Any] = []
+    if not hidden and not any(flag.lstrip("!") == "hidden" for flag in query.flags):
+        # the few hidden ids as a list (their partial index): the scans stay on covering indexes
+        where.append(VISIBLE)
     for tag in query.tags:
         where.append("e.id IN (SELECT entry_id FROM entry_tags WHERE tag = ?)")
         params.append(tag)
@@ -198,8 +211,12 @@ def compile_sql(query: Query, now: float | None = None) -> tuple[str, list[Any]]
         where.append("e.id NOT IN (SELECT entry_id FROM entry_tags WHERE tag = ?)")
         params.append(tag)
     for value in query.since:
-        where.append("e.ts >= ?")
-        params.append(_since_ts(value, now))
+        if as_stored and _SINCE_REL.match(value):
+            where.append("e.ts >= e.added - ?")
+            params.append(-_since_ts(value, 0))
+        else:
+            where.append("e.ts >= ?")
+            params.append(_since_ts(value, now))
     for name in query.feeds:
         where.append(
             "e.id IN (SELECT i.entry_id FROM items i WHERE i.feed_id IN"
@@ -216,6 +233,7 @@ def compile_sql(query: Query, now: float | None = None) -> tuple[str, list[Any]]
         "archived": "e.kind = 'post'",
         "post": "e.kind = 'post'",
         "item": "e.kind = 'item'",
+        "hidden": "e.hidden = 1",
     }
     for flag in query.flags:
         if flag.startswith("!"):

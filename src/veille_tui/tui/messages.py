@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from veille_tui.core.models import Entry, FeedOutcome, FeedStatus, IndexReport, SyncOutcome
+from veille_tui.core.models import Entry, FeedOutcome, FeedStatus, IndexReport, SyncOutcome, WatchMatch
 
 
 @dataclass
@@ -56,6 +56,8 @@ class FetchProgress(Message):
 @dataclass
 class FetchDone(Message):
     outcomes: list[FeedOutcome] = field(default_factory=list)
+    alert_mark: int = 0  # the newest watch alert after the fetch, and those after the screen's mark
+    alerts: list[WatchMatch] = field(default_factory=list)
 
 
 @dataclass
@@ -95,3 +97,6 @@ class StoreChanged(Message):
     feeds: list[FeedStatus]
     rows: list[Entry]  # fresh copies of the rows the list had cached
     article: Entry | None  # the entry the article shows, with its body (None: gone, or none shown)
+    view_counts: dict[str, int | None] = field(default_factory=dict)  # the sidebar's views
+    alert_mark: int = 0  # the newest watch alert, and those after the screen's mark
+    alerts: list[WatchMatch] = field(default_factory=list)

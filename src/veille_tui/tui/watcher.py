@@ -66,9 +66,18 @@ class StoreWatcher:
         return False
 
 
-def read_changes(lib: Library, query: str, cached: Sequence[int], article_id: int | None) -> StoreChanged:
-    """What the main screen shows, read again: counts, feeds, the list for `query`, the rows it
-    had cached and the entry of the article."""
+def read_changes(
+    lib: Library,
+    query: str,
+    cached: Sequence[int],
+    article_id: int | None,
+    views: Sequence[tuple[str, str]] = (),
+    alert_mark: int = 0,
+) -> StoreChanged:
+    """What the main screen shows, read again: counts, the views' counts, feeds, the list for
+    `query`, the rows it had cached, the entry of the article, and the watch alerts after
+    alert_mark (a fetch from another process)."""
+    mark, alerts = lib.watch_alerts(alert_mark)
     try:
         ids: list[int] | None = lib.entry_ids(query)
     except QueryError:
@@ -81,4 +90,7 @@ def read_changes(lib: Library, query: str, cached: Sequence[int], article_id: in
         feeds=lib.feed_statuses(sync=False),
         rows=lib.entries_by_ids(cached),
         article=lib.entry(article_id) if article_id is not None else None,
+        view_counts=lib.view_counts(views),
+        alert_mark=mark,
+        alerts=alerts,
     )

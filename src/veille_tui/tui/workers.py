@@ -98,8 +98,9 @@ def run_index(lib: Library, post: Post, worker: Worker[Any]) -> IndexDone:
     return IndexDone(lib.index(progress=progress))
 
 
-def run_fetch(lib: Library, names: Sequence[str], post: Post) -> FetchDone:
-    """Fetch the feeds named (all: none named), posting a progress message per feed."""
+def run_fetch(lib: Library, names: Sequence[str], post: Post, alert_mark: int = 0) -> FetchDone:
+    """Fetch the feeds named (all: none named), posting a progress message per feed; with the
+    watch alerts after alert_mark (those the fetch brought, and any that came meanwhile)."""
     done = total = 0
 
     def on_start(count: int) -> None:
@@ -112,7 +113,9 @@ def run_fetch(lib: Library, names: Sequence[str], post: Post) -> FetchDone:
         done += 1
         post(FetchProgress(outcome, done, total))
 
-    return FetchDone(lib.fetch(names, on_result=on_result, on_start=on_start))
+    outcomes = lib.fetch(names, on_result=on_result, on_start=on_start)
+    mark, alerts = lib.watch_alerts(alert_mark)
+    return FetchDone(outcomes, mark, alerts)
 
 
 def run_sync(lib: Library) -> SyncDone:

@@ -27,6 +27,7 @@ COMMANDS = (
     "doctor",
     "sync",
     "mark",
+    "rules",
 )
 
 

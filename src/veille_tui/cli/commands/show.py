@@ -15,7 +15,13 @@ def run(args: Namespace, lib: Library) -> int:
         return 1
     intel = lib.cve_intel(entry.cves)
     if args.json:
-        emit_json({**entry.to_json(), "cve_intel": [intel[cve].to_json() for cve in entry.cves]})
+        emit_json(
+            {
+                **entry.to_json(),
+                "watch_terms": list(entry.watch_terms),
+                "cve_intel": [intel[cve].to_json() for cve in entry.cves],
+            }
+        )
     else:
         print(render_plain(entry, intel))
     return 0

@@ -1,12 +1,14 @@
-"""What is derived from an entry once it is written: its CVE ids and the `cve` tag, the `watch` tag,
-the `kev` tag.
+"""What is derived from an entry once it is written: its CVE ids and the `cve` tag, the `watch` tag
+and the terms matched, the `kev` tag, what the [[rules]] do.
 
 The store calls `enrich` once per write batch (an archive chunk, a feed's fetch) with the ids of
 the entries it made or changed, inside the batch's transaction, after it wrote their text and their
-own tags; `refresh_watch` when the watch list changed, `refresh_kev` when the KEV catalogue did.
-The pass is a list of steps, each a module here (`cves`, `watch`, `kev`; rules and clusters to
+own tags; `refresh_watch` when the watch list changed, `refresh_kev` when the KEV catalogue did,
+`refresh_rules` when the rules (or what they read) did.
+The pass is a list of steps, each a module here (`cves`, `watch`, `kev`, `rules`; clusters to
 come), run in order; a step writes its own tables and returns the tags it derives, which join the
-entries' tags after their own, in the steps' order.
+entries' tags after their own, in the steps' order, before the next step runs (a rule's query sees
+the `watch` tag).
 Takes the sqlite3 connection and plain values: this package does not know the Store.
 """
 
@@ -17,12 +19,17 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from veille_tui.core.enrich import cves as _cves
 from veille_tui.core.enrich import kev as _kev
+from veille_tui.core.enrich import rules as _rules
 from veille_tui.core.enrich import watch as _watch
 from veille_tui.core.enrich.batch import Batch, Step, Text, add_tags, chunks, marks
+from veille_tui.core.models import Rule
 
-__all__ = ["STEPS", "Batch", "Step", "Text", "enrich", "refresh_kev", "refresh_watch"]
+__all__ = ["STEPS", "Batch", "Step", "Text", "enrich", "refresh_kev", "refresh_rules", "refresh_watch", "rules_key"]
 
-STEPS: tuple[Step, ...] = (_cves.step, _watch.step, _kev.step)  # kev reads what cves wrote
+# kev reads what cves wrote; rules read every tag before them
+STEPS: tuple[Step, ...] = (_cves.step, _watch.step, _kev.step, _rules.step)
+
+rules_key = _rules.rules_key
 
 
 def enrich(
@@ -32,21 +39,21 @@ def enrich(
     watch: Sequence[str] = (),
     texts: Mapping[int, Text] | None = None,
     steps: Sequence[Step] = STEPS,
+    rules: Sequence[Rule] = (),
+    alerts: bool = False,
 ) -> None:
     """One pass over the entries of a write batch. texts: the (title, body) the writer has at hand,
-    by id; the others are read back from entries_fts."""
+    by id; the others are read back from entries_fts. alerts: the batch is a fetch's (the entries
+    it makes match the watch list for the first time are alerts)."""
     wanted = list(dict.fromkeys(entry_ids))
     ids: list[int] = []  # those still there (a batch may delete what it made: folds, prunes)
     for chunk in chunks(wanted):
         ids += [entry_id for (entry_id,) in db.execute(f"SELECT id FROM entries WHERE id IN ({marks(chunk)})", chunk)]
     if not ids:
         return
-    batch = Batch(db, ids, tuple(watch), texts or {})
-    derived: dict[int, list[str]] = {}
+    batch = Batch(db, ids, watch=tuple(watch), rules=tuple(rules), alerts=alerts, known_texts=texts or {})
     for step in steps:
-        for entry_id, tags in step(batch).items():
-            derived.setdefault(entry_id, []).extend(tags)
-    add_tags(db, derived)
+        add_tags(db, step(batch))
 
 
 def refresh_watch(db: sqlite3.Connection, terms: Sequence[str]) -> None:
@@ -57,3 +64,8 @@ def refresh_watch(db: sqlite3.Connection, terms: Sequence[str]) -> None:
 def refresh_kev(db: sqlite3.Connection) -> None:
     """The KEV catalogue changed: its tag recomputed over every entry."""
     _kev.refresh_all(db)
+
+
+def refresh_rules(db: sqlite3.Connection, rules: Sequence[Rule]) -> None:
+    """The rules changed, or what they read did: what they did given back, and applied again."""
+    _rules.refresh_all(db, rules)

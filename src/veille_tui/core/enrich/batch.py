@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, TypeVar
 
+from veille_tui.core.models import Rule
+
 T = TypeVar("T")
 
 
@@ -23,6 +25,8 @@ class Batch:
     db: sqlite3.Connection
     ids: Sequence[int]
     watch: tuple[str, ...] = ()  # the watch terms (config)
+    rules: tuple[Rule, ...] = ()  # the [[rules]] (config)
+    alerts: bool = False  # a fetch: entries matching the watch list for the first time are alerts
     known_texts: Mapping[int, Text] = field(default_factory=dict)  # what the writer had at hand
     _texts: dict[int, Text] | None = field(default=None, init=False, repr=False)
 

@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import TypeVar
 
 from veille_tui.core.errors import StoreError, explain_database_error
+from veille_tui.core.models import Rule
 from veille_tui.core.store.schema import MIGRATIONS, statements
 
 T = TypeVar("T")
@@ -21,9 +22,15 @@ FEED_NAME = "COALESCE(NULLIF(f.title, ''), f.site_title, f.url)"
 class StoreBase:
     """The database connection; the per-domain parts of Store build on it."""
 
-    def __init__(self, path: Path | str, watch: Iterable[str] = ()) -> None:
+    def __init__(
+        self, path: Path | str, watch: Iterable[str] | None = None, rules: Sequence[Rule] | None = None
+    ) -> None:
+        """watch, rules: the config's; None: not known here (a read-only look, such as the doctor's):
+        what the database holds is left as it is."""
         self.path = Path(path)
-        self.watch = tuple(w for w in watch if w.strip())
+        self.synced = (watch is not None, rules is not None)
+        self.watch = tuple(w for w in watch or () if w.strip())
+        self.rules = tuple(rules or ())
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -73,6 +80,11 @@ class StoreBase:
             "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+    def any_hidden(self) -> bool:
+        """Does a rule hide any entry? (Without, queries need no filter: a few microseconds, through
+        the partial index of hidden entries.)"""
+        return self.db.execute("SELECT 1 FROM entries WHERE hidden = 1 LIMIT 1").fetchone() is not None
 
     def _set_text(self, entry_id: int, title: str, body: str) -> None:
         """An entry's title and body, searchable (entries_fts is also where bodies are kept)."""

@@ -19,12 +19,12 @@ _ORDER = "ORDER BY e.ts DESC, e.id DESC"
 
 
 class EntriesMixin(StoreBase):
-    def _where(self, query: Query | str | None) -> tuple[str, list[Any]]:
-        if query is None:
-            return "1", []
+    def _where(self, query: Query | str | None, as_rule: bool = False) -> tuple[str, list[Any]]:
+        """The SQL condition of a query (as_rule: as a [[rules]] query sees the entries: hidden ones
+        too, `@7d` from when each was stored; see core/enrich/rules.py)."""
         if isinstance(query, str):
             query = parse(query)
-        return compile_sql(query)
+        return compile_sql(query, hidden=as_rule or not self.any_hidden(), as_stored=as_rule)
 
     def _run(self, sql: str, params: Sequence[Any]) -> list[Any]:
         try:
@@ -34,8 +34,8 @@ class EntriesMixin(StoreBase):
                 raise QueryError(f"cannot search for that text: {exc}") from None
             raise
 
-    def count(self, query: Query | str | None = None) -> int:
-        where, params = self._where(query)
+    def count(self, query: Query | str | None = None, as_rule: bool = False) -> int:
+        where, params = self._where(query, as_rule)
         ((count,),) = self._run(f"SELECT count(*) FROM entries e WHERE {where}", params)
         return int(count)
 
@@ -69,8 +69,10 @@ class EntriesMixin(StoreBase):
         rows = self._run(sql, [*params, ts, ts, entry_id])
         return int(rows[0][0]) if rows else None
 
-    def entries(self, query: Query | str | None = None, limit: int = 100, offset: int = 0) -> list[Entry]:
-        where, params = self._where(query)
+    def entries(
+        self, query: Query | str | None = None, limit: int = 100, offset: int = 0, as_rule: bool = False
+    ) -> list[Entry]:
+        where, params = self._where(query, as_rule)
         sql = f"SELECT {ENTRY_COLUMNS} FROM entries e WHERE {where} {_ORDER}"
         if limit:
             sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
@@ -97,7 +99,9 @@ class EntriesMixin(StoreBase):
         if r is None:
             return None
         *columns, body, feed_date = r
-        return replace(EntryRow._make(columns).to_entry(body=body), feed_date=feed_date)
+        watch = self.db.execute("SELECT terms FROM entry_watch WHERE entry_id = ?", (entry_id,)).fetchone()
+        terms = tuple(json.loads(watch[0])) if watch else ()
+        return replace(EntryRow._make(columns).to_entry(body=body), feed_date=feed_date, watch_terms=terms)
 
     def item_for_draft(self, entry_id: int) -> tuple[Entry, list[str]] | None:
         """The entry with its body, and the tags of the feeds that brought it (for an archive draft)."""

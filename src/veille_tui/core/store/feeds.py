@@ -206,7 +206,7 @@ class FeedsMixin(TagsMixin):
                 changed.pop(entry_id, None)
             else:
                 changed[entry_id] = text
-        self._enrich(changed, changed)
+        self._enrich(changed, changed, alerts=True)
         return Added(new - archived, archived)
 
     def prune(self, retention_days: int, now: float | None = None) -> int:
@@ -229,11 +229,16 @@ class FeedsMixin(TagsMixin):
         return len(doomed)
 
     def feed_statuses(self) -> list[FeedStatus]:
-        totals = dict(self.db.execute("SELECT feed_id, count(DISTINCT entry_id) FROM items GROUP BY feed_id"))
+        totals = dict(
+            self.db.execute(
+                "SELECT feed_id, count(DISTINCT entry_id) FROM items"
+                " WHERE entry_id NOT IN (SELECT id FROM entries WHERE hidden = 1) GROUP BY feed_id"
+            )
+        )
         unread = dict(
             self.db.execute(
                 "SELECT i.feed_id, count(DISTINCT i.entry_id) FROM entries e JOIN items i ON i.entry_id = e.id"
-                " WHERE e.read = 0 GROUP BY i.feed_id"
+                " WHERE e.read = 0 AND e.hidden = 0 GROUP BY i.feed_id"
             )
         )
         rows = [

@@ -101,6 +101,7 @@ class IntelMixin(StoreBase):
             self.db.executemany(f"INSERT OR REPLACE INTO kev ({KEV_COLUMNS}) VALUES ({marks(KevRow._fields)})", rows)
             self._write_source(source)
             enrich.refresh_kev(self.db)
+            self._rules_read_intel()
 
     def replace_epss(self, rows: Iterable[EpssRow | tuple[str, float, float]], source: SourceRow) -> None:
         """The scores replaced and their source recorded, in one transaction."""
@@ -108,6 +109,13 @@ class IntelMixin(StoreBase):
             self.db.execute("DELETE FROM epss")
             self.db.executemany("INSERT OR REPLACE INTO epss (cve, score, percentile) VALUES (?, ?, ?)", rows)
             self._write_source(source)
+            self._rules_read_intel()
+
+    def _rules_read_intel(self) -> None:
+        """The KEV catalogue or the EPSS scores changed: the rules apply again (a rule may read
+        `+kev` or `epss:`)."""
+        if self.rules and self.synced[1]:
+            enrich.refresh_rules(self.db, self.rules)
 
     def _write_source(self, source: SourceRow) -> None:
         self.db.execute(

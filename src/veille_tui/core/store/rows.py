@@ -29,6 +29,7 @@ class EntryRow(NamedTuple):
     feeds: str
     permalink: str | None
     file: str | None
+    hidden: int
 
     def to_entry(self, body: str | None = None) -> Entry:
         return Entry(
@@ -46,6 +47,7 @@ class EntryRow(NamedTuple):
             feeds=tuple(f for f in self.feeds.split(SEP) if f),
             permalink=self.permalink,
             file=self.file,
+            hidden=bool(self.hidden),
             body=body,
         )
 

@@ -116,7 +116,31 @@ ALTER TABLE feeds ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
 UPDATE feeds SET failures = 1 WHERE last_error IS NOT NULL;
 """
 
-_V7_SYNC = """
+_V_WATCH_RULES = """
+-- the watch terms each entry matched (JSON list, in the config's order) and when it first did;
+-- watch_alerts: the entries a fetch made match for the first time (the TUI's bell, `fetch --watch`)
+CREATE TABLE entry_watch (entry_id INTEGER PRIMARY KEY, terms TEXT NOT NULL, first REAL NOT NULL);
+CREATE TABLE watch_alerts (seq INTEGER PRIMARY KEY AUTOINCREMENT, entry_id INTEGER NOT NULL, at REAL NOT NULL);
+-- [[rules]] (core/enrich/rules.py): what the rules did, so that it can be given back when they
+-- change: the tags they added (not the entry's own), hidden, the read/starred they set; and which
+-- state the analyst changed by hand (a rule never overrides it)
+CREATE TABLE rule_tags (tag TEXT NOT NULL, entry_id INTEGER NOT NULL, PRIMARY KEY (tag, entry_id)) WITHOUT ROWID;
+CREATE INDEX rule_tags_entry ON rule_tags (entry_id);
+ALTER TABLE entries ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE entries ADD COLUMN rule_read INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE entries ADD COLUMN rule_star INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE entries ADD COLUMN hand_read INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE entries ADD COLUMN hand_star INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX entries_hidden ON entries (id) WHERE hidden = 1;
+CREATE TRIGGER entries_ad_watch_rules AFTER DELETE ON entries BEGIN
+    DELETE FROM entry_watch WHERE entry_id = old.id;
+    DELETE FROM rule_tags WHERE entry_id = old.id;
+END;
+-- the watch terms of every entry are computed at the next open
+DELETE FROM meta WHERE key = 'watch';
+"""
+
+_V_SYNC = """
 -- the team server (core/sync/): a feed the server holds is known by its stream id there
 -- (`feed/12`; NULL: not on the server); `active` still says subscribed here, in the config
 ALTER TABLE feeds ADD COLUMN server_id TEXT;
@@ -151,7 +175,8 @@ MIGRATIONS: list[str] = [
     _V4_KEPT_STATE,
     _V5_INTEL,
     _V6_FEED_FAILURES,
-    _V7_SYNC,
+    _V_WATCH_RULES,
+    _V_SYNC,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

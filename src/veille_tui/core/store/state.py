@@ -14,8 +14,10 @@ from veille_tui.core.store.rows import StateRow
 
 
 class StateMixin(StoreBase):
-    # Every change made here is queued in `outbox` in the transaction that makes it (the team
-    # server's sync pushes the queue: core/sync/); the latest per entry and field, with its time.
+    """State written here is the analyst's: it is marked changed by hand (`hand_read`,
+    `hand_star`), and no rule changes it again (core/enrich/rules.py). Every change is also queued
+    in `outbox` in the transaction that makes it (the team server's sync pushes the queue:
+    core/sync/); the latest per entry and field, with its time."""
 
     def set_read(self, entry_id: int, read: bool = True) -> None:
         self._set_state("read", [entry_id], read)
@@ -33,29 +35,35 @@ class StateMixin(StoreBase):
                 changed += self._set_state("starred", ids, starred)
         return changed
 
-    def _set_state(self, what: str, ids: Sequence[int], value: bool, now: float | None = None) -> int:
-        """One field set on these entries where it differs, and the change queued, in one
-        transaction; returns how many entries changed. `what` is 'read' or 'starred'."""
-        assert what in ("read", "starred")
-        wanted = json.dumps(list(ids))
-        with self.transaction():
-            self.db.execute(
-                "INSERT INTO outbox (entry_id, what, value, changed)"
-                f" SELECT e.id, ?, ?, ? FROM entries e WHERE e.{what} != ? AND e.id IN (SELECT value FROM json_each(?))"
-                " ON CONFLICT (entry_id, what) DO UPDATE SET value = excluded.value, changed = excluded.changed",
-                (what, int(value), now or time.time(), int(value), wanted),
-            )
-            cursor = self.db.execute(
-                f"UPDATE entries SET {what} = ? WHERE {what} != ? AND id IN (SELECT value FROM json_each(?))",
-                (int(value), int(value), wanted),
-            )
-        return cursor.rowcount
-
     def mark_all_read(self, ids: Sequence[int]) -> int:
         """Mark these entries read, in one statement (the ids go in as one JSON array: 50,000 ids
         in about 0.2 s, three times faster than chunks of `IN (?, ...)`), the changes queued;
-        returns how many were unread."""
-        return self._set_state("read", ids, True)
+        returns how many were unread. Only those it changes (and those a rule had marked read:
+        removing the rule leaves them read) become the analyst's."""
+        return self._set_state("read", ids, True, every=False)
+
+    def _set_state(self, what: str, ids: Sequence[int], value: bool, every: bool = True) -> int:
+        """One field set by hand on these entries and the changes queued, in one transaction;
+        returns how many entries changed. `what` is 'read' or 'starred'; every: all of them are
+        marked the analyst's (else only those changed, and those a rule had set)."""
+        hand, rule = ("hand_read", "rule_read") if what == "read" else ("hand_star", "rule_star")
+        assert what in ("read", "starred")
+        wanted = json.dumps(list(ids))
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT INTO outbox (entry_id, what, value, changed)"
+                f" SELECT e.id, ?, ?, ? FROM entries e WHERE e.{what} != ? AND e.id IN (SELECT value FROM json_each(?))"
+                " ON CONFLICT (entry_id, what) DO UPDATE SET value = excluded.value, changed = excluded.changed",
+                (what, int(value), time.time(), int(value), wanted),
+            )
+            changed = cursor.rowcount
+            which = "" if every else f" AND ({what} != ? OR {rule} = 1)"
+            self.db.execute(
+                f"UPDATE entries SET {what} = ?, {hand} = 1, {rule} = 0 WHERE id IN (SELECT value FROM json_each(?))"
+                + which,
+                (int(value), wanted, *(() if every else (int(value),))),
+            )
+        return changed
 
     def pending_changes(self) -> int:
         """Read/starred changes made here that wait to be pushed to the team server: those of
@@ -123,7 +131,8 @@ class StateMixin(StoreBase):
                     ).fetchone()
                 if row:
                     self.db.execute(
-                        "UPDATE entries SET read = ?, starred = ? WHERE id = ?",
+                        "UPDATE entries SET read = ?, starred = ?, hand_read = 1, hand_star = 1, rule_read = 0,"
+                        " rule_star = 0 WHERE id = ?",
                         (int(bool(rec.get("read"))), int(bool(rec.get("starred"))), row[0]),
                     )
                     changed += 1

@@ -103,28 +103,39 @@ class SyncMixin(FeedsMixin, StateMixin):
             found.add(int(server_id))
         return found
 
-    def link_server_items(self, feed_id: int, items: Sequence[NewServerItem], since: float) -> None:
+    def link_server_items(self, feed_id: int, items: Sequence[NewServerItem]) -> None:
         """After the feed's items were stored (`_add_items`, in this transaction): each server item
-        tied to its item row, with the server's state. An entry this sync made takes the server's
-        state; one that was here before (a post, an item fetched here) keeps its own, read or
-        starred too when the server says so (a change queued here for it is pushed instead)."""
+        tied to its item row, with the server's state. Its entry (new, or a post or an item that
+        was here before) becomes read or starred too when the server says so, unless a change of
+        that is queued here (pushed instead); what the server has not is left as it is here (the
+        rules' doing, an archived post: nobody's change, not pushed)."""
         for new in items:
             row = self.db.execute(
-                "SELECT i.id, e.id, e.read, e.starred, e.added >= ? AND e.kind = 'item'"
-                " FROM items i JOIN entries e ON e.id = i.entry_id WHERE i.feed_id = ? AND i.guid = ?",
-                (since, feed_id, new.guid),
+                "SELECT i.id, e.id, e.read, e.starred FROM items i JOIN entries e ON e.id = i.entry_id"
+                " WHERE i.feed_id = ? AND i.guid = ?",
+                (feed_id, new.guid),
             ).fetchone()
             if row is None:
                 continue
-            item_id, entry_id, read, starred, made_now = row
+            item_id, entry_id, read, starred = row
             self.db.execute(
                 "INSERT OR REPLACE INTO sync_items (server_id, item_id, read, starred) VALUES (?, ?, ?, ?)",
                 (new.server_id, item_id, int(new.read), int(new.starred)),
             )
             pending = {what for (what,) in self.db.execute("SELECT what FROM outbox WHERE entry_id = ?", (entry_id,))}
             for what, here, there in (("read", read, new.read), ("starred", starred, new.starred)):
-                if what not in pending and bool(here) != there and (made_now or there):
-                    self.db.execute(f"UPDATE entries SET {what} = ? WHERE id = ?", (int(there), entry_id))
+                if there and not here and what not in pending:
+                    self._take_server_state(entry_id, what, 1)
+
+    def _take_server_state(self, entry_id: int, what: str, value: int) -> int:
+        """The server's state on an entry: a change made by the analyst elsewhere (no rule undoes
+        it); not queued. Returns 1 when the entry changed."""
+        hand, rule = ("hand_read", "rule_read") if what == "read" else ("hand_star", "rule_star")
+        cursor = self.db.execute(
+            f"UPDATE entries SET {what} = ?, {hand} = 1, {rule} = 0 WHERE id = ? AND {what} != ?",
+            (value, entry_id, value),
+        )
+        return cursor.rowcount
 
     # --- the outbox -----------------------------------------------------------------------------
 
@@ -173,10 +184,7 @@ class SyncMixin(FeedsMixin, StateMixin):
                 self.db.execute(f"UPDATE sync_items SET {what} = ? WHERE server_id = ?", (value, server_id))
                 if self.db.execute("SELECT 1 FROM outbox WHERE entry_id = ? AND what = ?", (entry_id, what)).fetchone():
                     continue
-                cursor = self.db.execute(
-                    f"UPDATE entries SET {what} = ? WHERE id = ? AND {what} != ?", (value, entry_id, value)
-                )
-                changed += cursor.rowcount
+                changed += self._take_server_state(entry_id, what, value)
         return changed
 
     # --- the sync's own notes -------------------------------------------------------------------

@@ -10,23 +10,59 @@ from veille_tui.core import enrich
 from veille_tui.core.enrich import Text
 from veille_tui.core.store.base import FEED_NAME, FUTURE_SLACK, StoreBase, listed_when
 from veille_tui.core.store.rows import SEP, EntryItem, EntryText
-from veille_tui.core.text import fold
 
 
 class TagsMixin(StoreBase):
     def tag_counts(self) -> dict[str, int]:
-        return dict(self.db.execute("SELECT tag, count(*) FROM entry_tags GROUP BY tag ORDER BY count(*) DESC, tag"))
+        """Entries per tag (those rules hide left out)."""
+        if not self.any_hidden():
+            return dict(
+                self.db.execute("SELECT tag, count(*) FROM entry_tags GROUP BY tag ORDER BY count(*) DESC, tag")
+            )
+        return dict(
+            self.db.execute(
+                "SELECT tag, count(*) FROM entry_tags WHERE entry_id NOT IN (SELECT id FROM entries WHERE hidden = 1)"
+                " GROUP BY tag ORDER BY count(*) DESC, tag"
+            )
+        )
 
-    def _enrich(self, entry_ids: Collection[int], texts: Mapping[int, Text] | None = None) -> None:
-        """The derived data of the entries a write batch made or changed (their own tags written)."""
-        enrich.enrich(self.db, entry_ids, watch=self.watch, texts=texts)
+    def _enrich(
+        self, entry_ids: Collection[int], texts: Mapping[int, Text] | None = None, alerts: bool = False
+    ) -> None:
+        """The derived data of the entries a write batch made or changed (their own tags written).
+        alerts: a fetch's batch (its first watch matches are alerts)."""
+        enrich.enrich(self.db, entry_ids, watch=self.watch, texts=texts, rules=self.rules, alerts=alerts)
 
-    def _sync_watch(self) -> None:
-        wanted = json.dumps(sorted(fold(w) for w in self.watch))
-        if self._meta("watch") != wanted:
-            with self.transaction():
-                self._set_meta("watch", wanted)
+    def _sync_derived(self) -> None:
+        """The watch list and the rules as the config has them now: when either differs from what
+        the database was derived with (kept in meta), it is derived again over every entry (a
+        changed watch list applies the rules again: they may read the `watch` tag)."""
+        if not any(self._derived_moved()):
+            return
+        with self.transaction():
+            watch_moved, rules_moved = self._derived_moved()  # again: another process may have done it
+            if watch_moved:
+                self._set_meta("watch", self._watch_key())
                 enrich.refresh_watch(self.db, self.watch)
+            if rules_moved or (watch_moved and self.rules and self.synced[1]):
+                self._reapply_rules()
+
+    def _watch_key(self) -> str:
+        return json.dumps(list(self.watch), ensure_ascii=False)  # as written: entry_watch shows them so
+
+    def _derived_moved(self) -> tuple[bool, bool]:
+        """Do the watch list and the rules differ from what the database was derived with?"""
+        watch_known, rules_known = self.synced
+        watch_moved = watch_known and self._meta("watch") != self._watch_key()
+        rules_moved = rules_known and (self._meta("rules") or "[]") != enrich.rules_key(self.rules)
+        return watch_moved, rules_moved
+
+    def _reapply_rules(self) -> None:
+        """What the rules did given back and the rules applied again over every entry (the rules
+        changed, or what they read: the watch list, the KEV catalogue, the EPSS scores)."""
+        with self.transaction():
+            self._set_meta("rules", enrich.rules_key(self.rules))
+            enrich.refresh_rules(self.db, self.rules)
 
     def _write_tags(self, entry_id: int, tags: list[str], feeds: list[str]) -> None:
         """An entry's own tags and feeds, replacing what it had (derived tags included: the enrich

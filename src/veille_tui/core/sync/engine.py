@@ -142,9 +142,7 @@ def _store_page(store: Store, by_feed: dict[int, list[ServerItem]]) -> int:
             result = store._add_items(feed_id, [i.item for i in items], now)
             added += result.new + result.archived
             store.link_server_items(
-                feed_id,
-                [NewServerItem(i.server_id, i.item.guid or "", i.read, i.starred) for i in items],
-                since=now,
+                feed_id, [NewServerItem(i.server_id, i.item.guid or "", i.read, i.starred) for i in items]
             )
             store.db.execute(
                 "UPDATE feeds SET last_fetch = ?, last_ok = ?, last_error = NULL, failures = 0"

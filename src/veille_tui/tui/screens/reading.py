@@ -24,8 +24,9 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from veille_tui.core.errors import QueryError
 from veille_tui.core.library import Library
-from veille_tui.core.models import Entry, FeedStatus
+from veille_tui.core.models import Entry, FeedStatus, WatchMatch
 from veille_tui.core.text import clean_line
+from veille_tui.tui.alerts import WatchAlerts
 from veille_tui.tui.browser import LinkNotOpened, open_link
 from veille_tui.tui.lru import LRU
 from veille_tui.tui.messages import (
@@ -44,7 +45,7 @@ from veille_tui.tui.views import Place, ViewHistory, query_terms
 from veille_tui.tui.watcher import StoreWatcher, read_changes
 from veille_tui.tui.widgets.article import ArticleView
 from veille_tui.tui.widgets.entry_list import EntryList
-from veille_tui.tui.widgets.sidebar import VIEWS, Choice, Sidebar
+from veille_tui.tui.widgets.sidebar import VIEW_COUNTED, VIEWS, Choice, Sidebar
 from veille_tui.tui.widgets.status import StatusLine
 from veille_tui.tui.workers import (
     ACTIVITY_GROUPS,
@@ -90,6 +91,7 @@ class ReadingScreen(Screen[None]):
         self.timings = Timings()  # bench/tui_bench.py reads them
         # what another process commits (a fetch from cron) shows without a key: see tui/watcher.py
         self.watcher = StoreWatcher(lib)
+        self.watch_alerts = WatchAlerts(0)  # the watch alerts told (load_first: those before are not)
 
     @property
     def sidebar(self) -> Sidebar:
@@ -115,6 +117,7 @@ class ReadingScreen(Screen[None]):
         if loaded is None:
             loaded = self.lib.entry_ids(""), self.lib.tag_counts()
         ids, self.tag_counts = loaded
+        self.watch_alerts.mark = self.lib.watch_mark()
         self.total = len(ids)
         self._count_views()
         self._fill_sidebar()
@@ -137,8 +140,20 @@ class ReadingScreen(Screen[None]):
             rows = [replace(e, read=True) if e.id in self.marking else e for e in rows]
         return rows
 
+    @staticmethod
+    def counted_views() -> list[tuple[str, str]]:
+        """The sidebar's views with the query each one counts."""
+        return [(v, VIEW_COUNTED.get(v, q)) for v, _label, q in VIEWS if v != "all"]
+
     def _count_views(self) -> None:
-        self.view_counts = self.lib.view_counts((v, q) for v, _label, q in VIEWS if v != "all")
+        self.view_counts = self.lib.view_counts(self.counted_views())
+
+    def tell_watch(self, mark: int, matches: Sequence[WatchMatch]) -> None:
+        """New watch matches (a fetch here, or seen from another process): one bell, one notice."""
+        alert = self.watch_alerts.take(mark, matches)
+        if alert is not None:
+            self.app.bell()
+            self.notify(alert.text, title=alert.title, markup=False, timeout=12)
 
     def _fill_sidebar(self) -> None:
         counts = {**self.view_counts, "all": self.total}
@@ -271,15 +286,17 @@ class ReadingScreen(Screen[None]):
         self.count_waiting()
         self._changed(replace(entry, read=read))
         if entry.read != read:
-            self._count_unread(-1 if read else 1)
+            self._count_unread(-1 if read else 1, "watch" in entry.tags)
         if entry.feeds:
             self.sidebar.adjust_unread(entry.feeds, -1 if read else 1)
 
-    def _count_unread(self, delta: int) -> None:
-        unread = self.view_counts.get("unread")
-        if unread is not None:
-            self.view_counts["unread"] = max(unread + delta, 0)
-            self.sidebar.set_view_count("unread", self.view_counts["unread"] or 0)
+    def _count_unread(self, delta: int, watched: bool = False) -> None:
+        """The views that count unread entries: Unread, and Watch for an entry it lists."""
+        for view in ("unread", "watch") if watched else ("unread",):
+            unread = self.view_counts.get(view)
+            if unread is not None:
+                self.view_counts[view] = max(unread + delta, 0)
+                self.sidebar.set_view_count(view, self.view_counts[view] or 0)
 
     def set_starred(self, entry: Entry, starred: bool) -> None:
         self.lib.set_starred(entry.id, starred)
@@ -307,7 +324,7 @@ class ReadingScreen(Screen[None]):
     @work(thread=True, group="fetch", exclusive=True, exit_on_error=False)
     def fetch(self, names: list[str]) -> None:
         with self.lib.for_thread() as lib:
-            self.post_message(run_fetch(lib, names, self.post_message))
+            self.post_message(run_fetch(lib, names, self.post_message, self.watch_alerts.mark))
             if lib.sync_configured:  # `r` and `R`: the team server too, after the feeds
                 self.post_message(run_sync(lib))
 
@@ -321,10 +338,10 @@ class ReadingScreen(Screen[None]):
             self.post_message(run_sync(lib))
 
     @work(thread=True, group="changes", exclusive=True, exit_on_error=False)
-    def read_store_changes(self, query: str, cached: list[int], article_id: int | None) -> None:
+    def read_store_changes(self, query: str, cached: list[int], article_id: int | None, alert_mark: int) -> None:
         worker = get_current_worker()
         with self.lib.for_thread() as lib:
-            message = read_changes(lib, query, cached, article_id)
+            message = read_changes(lib, query, cached, article_id, self.counted_views(), alert_mark)
         if not worker.is_cancelled:
             self.post_message(message)
 
@@ -407,6 +424,7 @@ class ReadingScreen(Screen[None]):
     def fetch_done(self, message: FetchDone) -> None:
         self.set_activity("")
         self.tell(fetch_notice(message.outcomes))
+        self.tell_watch(message.alert_mark, message.alerts)
         self.reload()
         self.load_feeds()
 
@@ -436,17 +454,21 @@ class ReadingScreen(Screen[None]):
         if any(w.is_running and w.group in WRITER_GROUPS for w in self.app.workers):
             return
         if self.watcher.moved(self.query_text):
-            self.read_store_changes(self.query_text, self.entries.cached_ids(), self.article.entry_id)
+            self.read_store_changes(
+                self.query_text, self.entries.cached_ids(), self.article.entry_id, self.watch_alerts.mark
+            )
 
     @on(StoreChanged)
     def store_changed(self, message: StoreChanged) -> None:
         """Show what changed in place: counts, sidebar, list (the cursor on the same entry),
         article; what did not change is not repainted."""
+        self.tell_watch(message.alert_mark, message.alerts)  # once, even when the rest is stale
         if not self.watcher.still_wanted(message, self.query_text):
             return
         added = message.total - self.total
-        if (message.tag_counts, message.total, message.feeds) != (self.tag_counts, self.total, self.feeds):
-            self.tag_counts, self.total, self.feeds = message.tag_counts, message.total, message.feeds
+        now = (message.tag_counts, message.total, message.feeds, message.view_counts)
+        if now != (self.tag_counts, self.total, self.feeds, self.view_counts):
+            self.tag_counts, self.total, self.feeds, self.view_counts = now
             self._fill_sidebar()
         if added > 0:
             self.notify(

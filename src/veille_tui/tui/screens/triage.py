@@ -200,7 +200,8 @@ class TriageScreen(ReadingScreen):
         self.marking.clear()
         self.watcher.caught_up()
         self._count_views()  # as the store has them now
-        self.sidebar.set_view_count("unread", self.view_counts.get("unread") or 0)
+        for view in ("unread", "watch"):
+            self.sidebar.set_view_count(view, self.view_counts.get(view) or 0)
         self.load_feeds()  # their unread counts
 
     # --- copying, links ----------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The article view: a header (title, date, source, tags, link) and the Markdown body.
+"""The article view: a header (title, date, source, tags, watch terms, link) and the Markdown body.
 
 A line-API widget: the entry is rendered once into strips (`rich.markdown.Markdown`, about 50 ms
 for a 2 KB post where Textual's `Markdown` widget takes 220-390 ms), kept, and painted line by
@@ -388,7 +388,7 @@ class ArticleView(LineView, can_focus=True):
         self.refresh()
 
     def header(self, entry: Entry) -> Text:
-        """Title, then date · source · state, tags, CVE ids, link, feeds, file. Separators take
+        """Title, then date · source · state, tags, watch terms, CVE ids, link, feeds, file. Separators take
         the style of the part before them (fewer segments to send)."""
         style = self._style
         lines: list[Text] = [Text(clean_line(entry.title) or "(untitled)", style=style("title"))]
@@ -405,6 +405,9 @@ class ArticleView(LineView, can_focus=True):
         )
         if entry.tags:
             lines.append(Text(" ".join("#" + tag for tag in entry.tags), style=style("tag")))
+        if entry.watch_terms:
+            terms = ", ".join(clean_line(term) for term in entry.watch_terms)
+            lines.append(Text.assemble(("watch: ", style("muted")), (terms, style("tag"))))
         lines += self.cve_lines(entry)
         if entry.link:
             lines.append(Text(clean_line(entry.link), style=style("link")))

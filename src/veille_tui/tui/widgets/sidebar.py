@@ -31,6 +31,8 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("watch", "Watch", "+watch"),
     ("drafts", "Drafts", "is:drafted"),
 )
+# what a view counts when it is not what it lists: Watch lists every match, counts the unread ones
+VIEW_COUNTED: dict[str, str] = {"watch": "+watch is:unread"}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,124 @@
+"""`fetch --watch`, `rules test` and [[rules]] as a user runs them: separate processes, a feed
+served on loopback (pytest-httpserver), the real SQLite file; and the hide rule on the real
+archive."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pytest_httpserver")
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "veille_tui", *args], capture_output=True, text=True, env=dict(os.environ), timeout=120
+    )
+
+
+def rss(*items: tuple[str, str, str]) -> str:
+    body = "".join(
+        f"<item><title>{title}</title><link>{link}</link><guid>{link}</guid>"
+        f"<pubDate>Mon, 24 Aug 2026 09:00:00 +0000</pubDate><description>{text}</description></item>"
+        for title, link, text in items
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Loop</title>{body}</channel></rss>'
+
+
+FORTINET = ("Fortinet FortiOS flaw exploited", "https://loop.example/1", "Patch FortiOS now.")
+QUIET = ("A quiet Tuesday", "https://loop.example/2", "Nothing to see.")
+IVANTI = ("Ivanti EPMM chained with CVE-2026-1234", "https://loop.example/3", "Mobile device management.")
+
+
+def config(httpserver, rules: str = "", broken: bool = False) -> Path:
+    path = Path(os.environ["VEILLE_TUI_CONFIG"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    feeds = f'[[feeds]]\nurl = "{httpserver.url_for("/feed.xml")}"\ntitle = "Loop"\ntags = ["loop"]\n'
+    if broken:
+        feeds += f'\n[[feeds]]\nurl = "{httpserver.url_for("/gone.xml")}"\ntitle = "Gone"\n'
+    path.write_text('watch = ["fortinet", "ivanti epmm"]\n\n' + feeds + rules, encoding="utf-8")
+    return path
+
+
+def serve(httpserver, *items: tuple[str, str, str]) -> None:
+    httpserver.clear()
+    httpserver.expect_request("/feed.xml").respond_with_data(rss(*items), content_type="application/rss+xml")
+    httpserver.expect_request("/gone.xml").respond_with_data("no", status=500)
+
+
+def test_fetch_watch_prints_new_matches_and_exits_3_then_0(httpserver):
+    config(httpserver)
+    serve(httpserver, FORTINET, QUIET)
+    first = run("fetch", "--watch")
+    assert first.returncode == 3, first.stderr
+    (line,) = first.stdout.splitlines()  # stdout holds the matches only
+    entry_id, terms, title, link = line.split("\t")
+    assert (terms, title, link) == ("fortinet", FORTINET[0], FORTINET[1])
+    assert "1 new watch match" in first.stderr
+    shown = json.loads(run("show", entry_id, "--json").stdout)
+    assert shown["watch_terms"] == ["fortinet"] and "watch" in shown["tags"]
+    assert "watch: fortinet" in run("show", entry_id).stdout
+
+    again = run("fetch", "--watch")
+    assert (again.returncode, again.stdout) == (0, ""), again.stderr
+
+    serve(httpserver, FORTINET, QUIET, IVANTI)  # one more story, one more match
+    third = run("fetch", "--watch", "--json")
+    assert third.returncode == 3
+    (match,) = json.loads(third.stdout)
+    assert match["title"] == IVANTI[0] and match["terms"] == ["ivanti epmm"] and match["link"] == IVANTI[1]
+    assert isinstance(match["id"], int)
+    assert run("fetch", "--watch", "--json").stdout.strip() == "[]"
+
+
+def test_fetch_watch_with_a_failed_feed_exits_3_and_still_lists_the_failure(httpserver):
+    config(httpserver, broken=True)
+    serve(httpserver, FORTINET)
+    result = run("fetch", "--watch")
+    assert result.returncode == 3
+    assert "Gone" in result.stderr and "failed" in result.stderr
+    assert result.stdout.count("\n") == 1
+    assert run("fetch", "--watch").returncode == 1  # no new match: the failure's own status
+    assert "3 wins over 1" in run("fetch", "--help").stdout
+
+
+def test_rules_from_the_command_line_and_rules_test(httpserver):
+    config(httpserver, '\n[[rules]]\nquery = "quiet"\nhide = true\n\n[[rules]]\nquery = "+watch"\ntag = ["hot"]\n')
+    serve(httpserver, FORTINET, QUIET, IVANTI)
+    assert run("fetch", "--watch").returncode == 3
+    listed = json.loads(run("list", "--json").stdout)
+    assert sorted(e["title"] for e in listed) == sorted([FORTINET[0], IVANTI[0]])
+    assert [e["title"] for e in json.loads(run("list", "is:hidden", "--json").stdout)] == [QUIET[0]]
+    assert json.loads(run("tags", "--json").stdout)["hot"] == 2
+    tested = json.loads(run("rules", "test", "quiet", "--json").stdout)
+    assert tested["count"] == 1 and tested["entries"][0]["title"] == QUIET[0]  # a rule sees hidden entries
+    plain = run("rules", "test", "+loop")
+    assert plain.returncode == 0 and plain.stdout.startswith("3 entries match '+loop'")
+
+    config(httpserver, '\n[[rules]]\nquery = "quiet"\nhide = true\n\n[[rules]]\nquery = "is:nope"\ntag = ["x"]\n')
+    bad = run("list")
+    assert bad.returncode != 0 and "[[rules]] #2 (query = 'is:nope')" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_a_hide_rule_on_schneier_in_the_real_archive(real_archive, tmp_path):
+    path = Path(os.environ["VEILLE_TUI_CONFIG"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    archive = f'archive = "{real_archive}"\n'
+    path.write_text(archive, encoding="utf-8")
+    everything = len(json.loads(run("list", "--limit", "0", "--json").stdout))
+    path.write_text(archive + '\n[[rules]]\nquery = "+schneier"\nhide = true\n', encoding="utf-8")
+    shown = len(json.loads(run("list", "--limit", "0", "--json").stdout))
+    hidden = json.loads(run("list", "is:hidden", "--limit", "0", "--json").stdout)
+    assert everything - shown == 165 and len(hidden) == 165
+    assert all("schneier" in e["tags"] for e in hidden)
+    assert "schneier" not in json.loads(run("tags", "--json").stdout)
+    assert json.loads(run("rules", "test", "+schneier", "--json").stdout)["count"] == 165
+    path.write_text(archive, encoding="utf-8")  # the rule removed: they are back
+    assert len(json.loads(run("list", "--limit", "0", "--json").stdout)) == everything
+    assert json.loads(run("list", "is:hidden", "--json").stdout) == []
