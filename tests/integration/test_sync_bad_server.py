@@ -131,3 +131,19 @@ def test_an_unreachable_server(tmp_path):
     url = f"http://127.0.0.1:{port}{API}"
     config, env = setup_machine(tmp_path, url)
     check_one_line(sync(config, env), url, "cannot be reached")
+
+
+def test_sync_without_a_server_says_how_to_set_one(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text("feeds = []\n")
+    env = {"VEILLE_TUI_DATA_DIR": str(tmp_path / "data"), "VEILLE_TUI_INTEL": "off", "PATH": "/usr/bin:/bin"}
+    done = sync(config, env)
+    assert done.returncode == 1 and "no team server" in done.stderr and "[sync]" in done.stderr
+    mark = subprocess.run(
+        [sys.executable, "-m", "veille_tui", "--config", str(config), "mark", "7", "--read"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert mark.returncode == 1 and "no entry with id 7" in mark.stderr

@@ -232,3 +232,21 @@ def test_the_write_token_and_mark_all_as_read(freshrss, feeds, tmp_path):
         assert client._token != "stale-token"
         unread = client.item_ids(stream, exclude=READ)
     assert unread == set()
+
+
+def test_a_change_made_here_after_the_servers_wins(freshrss, feeds, tmp_path):
+    stream = subscribe(freshrss, feeds, "laterwins", 3)
+    a = machine(tmp_path, freshrss, "a")
+    assert a.sync()["ok"]
+    entry = of_feed(a, "laterwins")[0]
+    ids = server_ids(freshrss, stream)
+    with freshrss.client() as client:  # another machine stars it
+        client.edit_tag([ids[str(entry["link"])]], add=STARRED)
+    # then, before syncing, the analyst here stars it and thinks better of it: unstarred, later
+    a.run("mark", str(entry["id"]), "--star")
+    a.run("mark", str(entry["id"]), "--unstar")
+    outcome = a.sync()
+    assert outcome["ok"] and outcome["pushed"] == 1
+    assert not {e["link"]: e for e in of_feed(a, "laterwins")}[entry["link"]]["starred"]
+    with freshrss.client() as client:
+        assert ids[str(entry["link"])] not in client.item_ids(STARRED)
