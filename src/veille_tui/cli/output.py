@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from veille_tui.core.library import CveIntel, CveSummary, IntelStatus
-from veille_tui.core.models import Entry, WatchMatch
+from veille_tui.core.models import Entry, FullText, WatchMatch
 from veille_tui.core.text import clean, clean_line, strip_attribute_lists
 
 
@@ -51,8 +51,30 @@ def cve_lines(cves: Sequence[str], intel: Mapping[str, CveIntel]) -> list[str]:
     return lines
 
 
-def render_plain(entry: Entry, intel: Mapping[str, CveIntel] | None = None) -> str:
-    """One entry as plain text, for `show` (with the KEV and EPSS data of its CVEs)."""
+def render_full_text(found: FullText) -> str:
+    """A full text as `extract` prints it: its title, where it came from, its Markdown."""
+    head = f"{clean_line(found.title)}\n" if found.title else ""
+    return f"{head}source: {clean_line(found.source)}  ({found.words} words)\n\n{clean(found.markdown).strip()}"
+
+
+def full_text_lines(found: FullText | None) -> list[str]:
+    """The full text line of `show`: what is stored, or the last failure."""
+    if found is None:
+        return []
+    lines = []
+    if found.error:
+        lines.append(
+            f"full text: {clean_line(found.error)}" + ("  (the one fetched before is shown)" if found.ok else "")
+        )
+    if found.ok:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(found.fetched)) if found.fetched else "?"
+        lines.append(f"full text: {found.words} words from {clean_line(found.source)}, fetched {when} (shown below)")
+    return lines
+
+
+def render_plain(entry: Entry, intel: Mapping[str, CveIntel] | None = None, full: FullText | None = None) -> str:
+    """One entry as plain text, for `show` (with the KEV and EPSS data of its CVEs); its full text
+    instead of the feed's summary when one is stored (said so)."""
     lines = [
         clean_line(entry.title),
         f"{entry.date}  {entry.source}  {'archived' if entry.archived else 'not archived'}",
@@ -70,7 +92,9 @@ def render_plain(entry: Entry, intel: Mapping[str, CveIntel] | None = None) -> s
         lines.append("feeds: " + ", ".join(entry.feeds))
     if entry.cves:
         lines += cve_lines(entry.cves, intel or {})
-    lines += ["", clean(strip_attribute_lists(entry.body or "")).strip()]
+    lines += full_text_lines(full)
+    body = full.markdown if full is not None and full.ok else strip_attribute_lists(entry.body or "")
+    lines += ["", clean(body).strip()]
     return "\n".join(lines)
 
 

@@ -13,7 +13,8 @@ EPILOG = """\
 query language (list, and / in the TUI):
   +tag -tag        has / has not the tag       @7d @2w @2026-08-01  newer than
   feed:NAME        from a feed named NAME      is:unread is:starred is:archived is:hidden
-  cve:CVE-2026-1234 (or cve:2026-1234)         words or "a phrase"  full text (accents ignored)
+  cve:CVE-2026-1234 (or cve:2026-1234)         words or "a phrase"  text search, full texts too
+  has:fulltext     its full text is stored (`veille-tui extract ID`, `f` in the TUI)
   epss:0.5         names a CVE whose EPSS score is at least 0.5 (loaded by `veille-tui intel`)
 
 fetch exit status: 0 ok, 1 some feeds failed, 3 new watch matches with --watch (3 wins over 1)
@@ -110,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("archive", "write an archive draft post for item ID")
     p.add_argument("id", type=int)
     p.add_argument("--tag", action="append", default=[], help="extra tag (repeatable)")
+    p = command("extract", "the main text of an article page as Markdown (an entry ID also stores it with the entry)")
+    p.add_argument(
+        "target", metavar="ID|URL|FILE", help="an entry id, an http(s) URL, or a saved page (.html, .html.gz)"
+    )
     command("themes", "the available themes and where each comes from")
     p = command("cves", "the CVE ids named by the entries matching QUERY: entries, KEV, EPSS, trend")
     p.add_argument("query", nargs="*", metavar="QUERY", help="query terms (see below)")

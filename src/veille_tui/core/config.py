@@ -99,11 +99,14 @@ def _feeds(raw: Any, path: Path) -> tuple[Feed, ...]:
         retention = table.get("retention_days")
         if retention is not None and (not isinstance(retention, int) or isinstance(retention, bool) or retention <= 0):
             raise ConfigError(f"{path}: feed #{n} ({table['url']}): retention_days must be a positive whole number")
-        unknown = sorted(set(table) - {"url", "title", "tags", "retention_days"})
+        full_text = table.get("full_text", False)
+        if not isinstance(full_text, bool):
+            raise ConfigError(f"{path}: feed #{n} ({table['url']}): full_text must be true or false")
+        unknown = sorted(set(table) - {"url", "title", "tags", "retention_days", "full_text"})
         if unknown:
             raise ConfigError(f"{path}: feed #{n} ({table['url']}): unknown setting(s): {', '.join(unknown)}")
         clean_tags = tuple(dict.fromkeys(t for t in map(normalize_tag, tags) if t))
-        feeds.append(Feed(table["url"].strip(), title.strip(), clean_tags, retention))
+        feeds.append(Feed(table["url"].strip(), title.strip(), clean_tags, retention, full_text))
     return tuple(feeds)
 
 
@@ -289,12 +292,15 @@ def from_dict(data: dict[str, Any], path: Path) -> Settings:
     if not isinstance(fetch_raw, dict):
         raise ConfigError(f"{path}: [fetch] must be a table")
     defaults = FetchSettings()
-    fetch_values = {}
+    fetch_values: dict[str, Any] = {}
     for key, value in fetch_raw.items():
         if key not in FetchSettings.CONFIGURABLE:
             raise ConfigError(
                 f"{path}: unknown [fetch] setting: {key} (known: {', '.join(FetchSettings.CONFIGURABLE)})"
             )
+        if key == "full_text_query":
+            fetch_values[key] = _full_text_query(value, path)
+            continue
         expected = type(getattr(defaults, key))
         if expected is float and isinstance(value, int):
             value = float(value)
@@ -319,6 +325,17 @@ def from_dict(data: dict[str, Any], path: Path) -> Settings:
         keymap=tuple(keymap.items()),
         sync=_sync(data["sync"], path) if "sync" in data else None,
     )
+
+
+def _full_text_query(value: Any, path: Path) -> str:
+    """[fetch] full_text_query: a query of the query language (checked now), or ""."""
+    if not isinstance(value, str):
+        raise ConfigError(f'{path}: [fetch] full_text_query must be a query string (full_text_query = "+watch")')
+    try:
+        parse_query(value)
+    except QueryError as exc:
+        raise ConfigError(f"{path}: [fetch] full_text_query: {exc}") from None
+    return value.strip()
 
 
 def resolve_archive(cli_archive: str | None, settings: Settings, cwd: Path | None = None) -> Path | None:
@@ -379,6 +396,8 @@ def write_feeds(path: Path, feeds: list[Feed] | tuple[Feed, ...]) -> None:
         table["tags"] = list(feed.tags)
         if feed.retention_days:
             table["retention_days"] = feed.retention_days
+        if feed.full_text:
+            table["full_text"] = True
         array.append(table)
     if "feeds" in doc and not isinstance(doc["feeds"], tomlkit.items.AoT):
         doc["feeds"] = array  # `feeds = []` (none): an inline array cannot take tables

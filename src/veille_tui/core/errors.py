@@ -37,6 +37,12 @@ class DraftExists(DraftError):
     """A post or draft with that name exists already: never overwritten."""
 
 
+class FullTextError(VeilleError):
+    """An article page cannot be fetched or its main text found; the message names the URL or file."""
+
+    exit_code = 1
+
+
 class OpmlError(VeilleError, ValueError):
     """An OPML file cannot be read."""
 

@@ -23,6 +23,7 @@ from veille_tui.core.backup import daily as daily_backup
 from veille_tui.core.errors import (
     DraftError,
     DraftExists,
+    FullTextError,
     IntelError,
     QueryError,
     StoreError,
@@ -36,6 +37,7 @@ from veille_tui.core.models import (
     Feed,
     FeedOutcome,
     FeedStatus,
+    FullText,
     IndexReport,
     IntelOutcome,
     IntelStatus,
@@ -59,6 +61,8 @@ __all__ = [
     "CveSummary",
     "DraftError",
     "FeedOutcome",
+    "FullTextError",
+    "FullText",
     "IntelError",
     "IntelOutcome",
     "IntelStatus",
@@ -179,6 +183,11 @@ class Library:
 
     def entry(self, entry_id: int) -> Entry | None:
         return self.store.entry(entry_id)
+
+    def full_text(self, entry_id: int) -> FullText | None:
+        """The entry's stored full text (`.markdown`, `.words`, `.source`; `.error` the last
+        attempt's failure, `.ok` whether there is a text), None when none was ever fetched."""
+        return self.store.full_text(entry_id)
 
     def count(self, query: QueryLike = None) -> int:
         return self.store.count(query)
@@ -348,6 +357,38 @@ class Library:
         self.store.index_archive(self.archive, archive_format=self.settings.archive_format)
         return path
 
+    # --- full text ------------------------------------------------------------------------------
+
+    def extract(self, target: int | str | Path) -> FullText:
+        """The main text of an article page as Markdown: an entry id (its link fetched, the result
+        stored with the entry, a failure recorded there too), an http(s) URL, or a saved page
+        (.html, .html.gz). Raises FullTextError naming the entry, URL or file."""
+        from veille_tui.core import fulltext
+
+        settings = self.settings.fetch
+        if isinstance(target, Path):
+            try:
+                return fulltext.from_file(target, settings)
+            except fulltext.PageError as exc:
+                raise FullTextError(str(exc)) from None
+        if isinstance(target, str):
+            (found,) = fulltext.from_urls([target], settings)
+            if isinstance(found, fulltext.PageError):
+                raise FullTextError(str(found))
+            return found
+        entry = self.store.entry(target)
+        if entry is None:
+            raise FullTextError(f"no entry with id {target}")
+        if not entry.link:
+            raise FullTextError(f"entry {target} has no link to fetch its page from")
+        (result,) = fulltext.from_urls([entry.link], settings)
+        if isinstance(result, fulltext.PageError):
+            self.store.save_full_text_error(target, entry.link, result.reason)
+            raise FullTextError(f"entry {target}: {result}")
+        self.store.save_full_text(target, result)
+        stored = self.store.full_text(target)
+        return stored or result
+
     # --- feeds ----------------------------------------------------------------------------------
 
     def fetch(
@@ -356,13 +397,16 @@ class Library:
         on_result: Callable[[FeedOutcome], None] | None = None,
         on_start: Callable[[int], None] | None = None,
         on_intel: Callable[[IntelOutcome], None] | None = None,
+        on_full_text: Callable[[int, int], None] | None = None,
     ) -> list[FeedOutcome]:
         """Fetch the feeds (all, or those matching names) and store what they bring; fetching all
         of them also refreshes the intel data that is due (at most once a day, [intel] enabled).
         An intel source that fails keeps its data and is reported through on_intel."""
         from veille_tui.core.update import update_feeds
 
-        outcomes = update_feeds(self.store, self.settings.feeds, self.settings.fetch, names, on_result, on_start)
+        outcomes = update_feeds(
+            self.store, self.settings.feeds, self.settings.fetch, names, on_result, on_start, on_full_text
+        )
         if not names and self.settings.intel.enabled:
             for outcome in self.update_intel(due_only=True):
                 if on_intel is not None:

@@ -19,6 +19,7 @@ class Feed:
     title: str = ""
     tags: tuple[str, ...] = ()
     retention_days: int | None = None  # None: the [fetch] retention_days of the config
+    full_text: bool = False  # fetch the full text of its new items' pages at fetch time
 
     @property
     def name(self) -> str:
@@ -36,8 +37,18 @@ class FetchSettings:
     retention_days: int = 90  # read, unstarred, unarchived items older than this are dropped
     user_agent: str = f"veille-tui/{__version__} (+feed reader)"
     parse_workers: int = 2  # processes for parsing; 0 = parse in a thread of this process
+    full_text_query: str = ""  # new items matching it get their full text at fetch time ("+watch")
+    full_text_per_host: int = 2  # article pages fetched at once from one host
 
-    CONFIGURABLE = ("timeout", "max_bytes", "concurrency", "per_host", "retention_days", "parse_workers")
+    CONFIGURABLE = (
+        "timeout",
+        "max_bytes",
+        "concurrency",
+        "per_host",
+        "retention_days",
+        "parse_workers",
+        "full_text_query",
+    )
 
 
 @dataclass(frozen=True)
@@ -193,6 +204,41 @@ class Entry:
             data["permalink"] = self.permalink
         if self.body is not None:
             data["body"] = self.body
+        return data
+
+
+@dataclass(frozen=True)
+class FullText:
+    """An article page's main text (core/fulltext), as extracted or as stored with an entry.
+
+    `error` says why the last attempt failed ("HTTP 403 Forbidden"); the Markdown of an earlier
+    success is kept then (`ok` tells whether there is a text to read)."""
+
+    title: str
+    markdown: str
+    text: str
+    words: int
+    source: str  # the URL (or file) it was extracted from
+    entry_id: int | None = None
+    fetched: float | None = None  # when it was stored (seconds since the epoch)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.markdown)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "title": self.title,
+            "markdown": self.markdown,
+            "text": self.text,
+            "words": self.words,
+            "source": self.source,
+        }
+        if self.entry_id is not None:
+            data["entry_id"] = self.entry_id
+        if self.error:
+            data["error"] = self.error
         return data
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from veille_tui.core.models import Entry, FeedOutcome, FeedStatus, IndexReport, SyncOutcome, WatchMatch
+from veille_tui.core.models import Entry, FeedOutcome, FeedStatus, FullText, IndexReport, SyncOutcome, WatchMatch
 
 
 @dataclass
@@ -83,6 +83,14 @@ class DraftDone(Message):
 
     entry_id: int
     path: str
+
+
+@dataclass
+class FullTextDone(Message):
+    """`f`: the full text of `entry_id` was fetched, extracted and stored."""
+
+    entry_id: int
+    full: FullText
 
 
 @dataclass

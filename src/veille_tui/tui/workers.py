@@ -40,15 +40,16 @@ FAILURE_TITLES: dict[str, str] = {
     "draft": "",
     "mark": "Not marked read",
     "sync": "Sync failed",
+    "fulltext": "Full text",
 }
 # Groups whose failure is not told: "changes" (the next poll reads again), "feeds" (the sidebar
 # shows no feeds; the next index or fetch loads them again), "cves-prefetch" (the CVE view's rows
 # read ahead: `c` reads them itself).
 QUIET_GROUPS = frozenset({"changes", "feeds", "cves-prefetch"})
 # Groups that show their progress in the status line (cleared when they fail).
-ACTIVITY_GROUPS = frozenset({"index", "fetch", "draft"})
+ACTIVITY_GROUPS = frozenset({"index", "fetch", "draft", "fulltext"})
 # Groups that write to the store: the poll for other processes' commits waits for them.
-WRITER_GROUPS = frozenset({"index", "fetch", "draft", "changes", "mark", "sync"})
+WRITER_GROUPS = frozenset({"index", "fetch", "draft", "changes", "mark", "fulltext", "sync"})
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ COMMANDS = (
     "sync",
     "mark",
     "rules",
+    "extract",
 )
 
 

@@ -7,7 +7,7 @@ One class made of per-domain parts, each a module here: base (connection, migrat
 transactions, meta), posts (the archive), feeds (subscriptions and items), tags (own and derived
 tags; derived data comes from core.enrich, once per write batch), entries (reads), state
 (read/starred, the outbox), sync (the team server's feeds and items), intel (KEV and EPSS), watch
-(the watch alerts); rows holds the row types, schema the migrations.
+(the watch alerts), fulltext (article pages); rows holds the row types, schema the migrations.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from veille_tui.core.errors import StoreError
 from veille_tui.core.models import Rule
 from veille_tui.core.store.entries import EntriesMixin
 from veille_tui.core.store.feeds import FeedsMixin
+from veille_tui.core.store.fulltext import FullTextMixin
 from veille_tui.core.store.intel import IntelMixin
 from veille_tui.core.store.posts import PostsMixin
 from veille_tui.core.store.rows import FeedState
@@ -31,7 +32,7 @@ from veille_tui.core.store.watch import WatchMixin
 __all__ = ["SCHEMA_VERSION", "FeedState", "Store", "StoreError"]
 
 
-class Store(SyncMixin, PostsMixin, FeedsMixin, EntriesMixin, StateMixin, IntelMixin, WatchMixin):
+class Store(SyncMixin, PostsMixin, FeedsMixin, EntriesMixin, StateMixin, IntelMixin, WatchMixin, FullTextMixin):
     """The database. One instance per thread (sqlite3 connections are not shared)."""
 
     def __init__(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from veille_tui.core.models import Entry
+from veille_tui.core.models import Entry, FullText
 
 SEP = "\x1f"  # between feed titles in entries.feeds
 
@@ -140,3 +140,26 @@ class StateRow(NamedTuple):
     title: str
     read: int
     starred: int
+
+
+class FullTextRow(NamedTuple):
+    entry_id: int
+    title: str
+    markdown: str
+    text: str
+    words: int
+    source: str
+    fetched: float
+    error: str | None
+
+    def to_model(self) -> FullText:
+        return FullText(
+            title=self.title,
+            markdown=self.markdown,
+            text=self.text,
+            words=self.words,
+            source=self.source,
+            entry_id=self.entry_id,
+            fetched=self.fetched,
+            error=self.error,
+        )

@@ -140,6 +140,39 @@ END;
 DELETE FROM meta WHERE key = 'watch';
 """
 
+_V_FULLTEXT = """
+-- full text of an entry's article page (core/fulltext): fetched, extracted to Markdown, kept for
+-- reading offline; `text` (plain) is what search finds, through fulltext_fts (external content:
+-- the text is stored once). A failed fetch records `error` and keeps a full text fetched before.
+-- (the small columns first: has:fulltext and the fetch-time checks read them without the texts)
+CREATE TABLE fulltext (
+    entry_id INTEGER PRIMARY KEY,
+    words INTEGER NOT NULL DEFAULT 0,     -- 0: no text (only a failure recorded)
+    fetched REAL NOT NULL,
+    error TEXT,                           -- the last attempt's failure, NULL when it worked
+    source TEXT NOT NULL DEFAULT '',      -- the URL (or file) it was extracted from
+    title TEXT NOT NULL DEFAULT '',
+    markdown TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL DEFAULT ''
+);
+CREATE VIRTUAL TABLE fulltext_fts USING fts5 (
+    text, content = 'fulltext', content_rowid = 'entry_id', tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER fulltext_ai AFTER INSERT ON fulltext BEGIN
+    INSERT INTO fulltext_fts (rowid, text) VALUES (new.entry_id, new.text);
+END;
+CREATE TRIGGER fulltext_ad AFTER DELETE ON fulltext BEGIN
+    INSERT INTO fulltext_fts (fulltext_fts, rowid, text) VALUES ('delete', old.entry_id, old.text);
+END;
+CREATE TRIGGER fulltext_au AFTER UPDATE OF entry_id, text ON fulltext BEGIN
+    INSERT INTO fulltext_fts (fulltext_fts, rowid, text) VALUES ('delete', old.entry_id, old.text);
+    INSERT INTO fulltext_fts (rowid, text) VALUES (new.entry_id, new.text);
+END;
+CREATE TRIGGER entries_ad_fulltext AFTER DELETE ON entries BEGIN
+    DELETE FROM fulltext WHERE entry_id = old.id;
+END;
+"""
+
 _V_SYNC = """
 -- the team server (core/sync/): a feed the server holds is known by its stream id there
 -- (`feed/12`; NULL: not on the server); `active` still says subscribed here, in the config
@@ -176,6 +209,7 @@ MIGRATIONS: list[str] = [
     _V5_INTEL,
     _V6_FEED_FAILURES,
     _V_WATCH_RULES,
+    _V_FULLTEXT,
     _V_SYNC,
 ]
 

@@ -24,6 +24,7 @@ from veille_tui.core.text import clean_line
 from veille_tui.tui.bindings import key_bar_items
 from veille_tui.tui.screens.cves import CvePivot
 from veille_tui.tui.screens.dialogs import Offer
+from veille_tui.tui.screens.fulltext import FullTextActions
 from veille_tui.tui.screens.reading import Preloaded
 from veille_tui.tui.screens.triage import TriageScreen
 from veille_tui.tui.widgets.article import ArticleView
@@ -37,7 +38,7 @@ ARTICLE_DELAY = 0.08  # seconds the cursor must rest before the article follows 
 PREFETCH_EVERY = 3.0  # seconds between two looks at whether the CVE view's rows should be read ahead
 
 
-class MainScreen(TriageScreen):
+class MainScreen(FullTextActions, TriageScreen):
     """Three panes, a status line and the key bar."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (140, "-wide")]
@@ -62,6 +63,7 @@ class MainScreen(TriageScreen):
         Binding("u", "toggle_read", "Read/unread", id="toggle_read"),
         Binding("s", "toggle_starred", "Star", id="toggle_starred"),
         Binding("o", "open_link", "Open link", id="open_link"),
+        Binding("f", "full_text", "Full text", id="full_text"),
         Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
         Binding("a", "archive", "Archive", id="archive"),
         Binding("r", "refresh_feed", "Refresh feed", show=False, id="refresh_feed"),

@@ -366,11 +366,17 @@ class ReadingScreen(Screen[None]):
         elif worker.group == "mark":  # nothing was marked: show the store as it is
             self.marking.clear()
             self.reload()
+
+        if worker.group == "fulltext":  # the failure was recorded with the entry: show it
+            self.full_text_failed()
         if isinstance(error, LinkNotOpened):
             self.app.copy_to_clipboard(error.link)
         notice = failure_notice(worker.group, error, self.lib.explain)
         if notice is not None:
             self.tell(notice)
+
+    def full_text_failed(self) -> None:
+        """`f` could not fetch or extract the page (screens/fulltext.py)."""
 
     # --- what the workers send --------------------------------------------------------------
 
