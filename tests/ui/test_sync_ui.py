@@ -96,12 +96,21 @@ async def test_a_dead_server_is_said_and_the_changes_waiting_counted(env, archiv
             await pilot.pause(0.1)
             assert "server unreachable · 1 change waits" in status_of(screen)
             assert lib.store.pending_changes() == 1
+            # A: the view marked read (in a worker); those changes wait too
+            await pilot.press("A", "y")
+            for _ in range(50):
+                await pilot.pause(0.1)
+                if not any(w.is_running and w.group == "mark" for w in app.workers):
+                    break
+            await pilot.pause(0.1)
+            waiting = lib.store.pending_changes()
+            assert waiting > 1 and f"server unreachable · {waiting} changes wait" in status_of(screen)
             # R: the feeds (unreachable here too) then the server, in a worker; still said
             await pilot.press("R")
             for _ in range(100):
                 await pilot.pause(0.1)
                 if not any(w.is_running for w in app.workers):
                     break
-            assert "server unreachable · 1 change waits" in status_of(screen)
+            assert f"server unreachable · {waiting} changes wait" in status_of(screen)
     finally:
         lib.close()
