@@ -147,3 +147,27 @@ def test_sync_without_a_server_says_how_to_set_one(tmp_path):
         timeout=60,
     )
     assert mark.returncode == 1 and "no entry with id 7" in mark.stderr
+
+
+def test_a_batch_the_server_refuses_is_sent_again_in_halves(httpserver: HTTPServer):
+    from werkzeug import Request, Response
+
+    from veille_tui.core.sync.client import READ, GReaderClient
+
+    seen: list[int] = []
+
+    def edit_tag(request: Request) -> Response:
+        pairs = [p.split("=", 1) for p in request.get_data(as_text=True).split("&")]
+        assert pairs[0][0] == "T" and pairs[1] == ["a", "user%2F-%2Fstate%2Fcom.google%2Fread"]
+        ids = [v for k, v in pairs if k == "i"]
+        if len(ids) > 250:
+            return Response("<html>413 Request Entity Too Large</html>", status=413, content_type="text/html")
+        seen.extend(map(int, ids))
+        return Response("OK")
+
+    httpserver.expect_request(f"{API}/accounts/ClientLogin", method="POST").respond_with_data(LOGIN_OK)
+    httpserver.expect_request(f"{API}/reader/api/0/token").respond_with_data("token-1\n")
+    httpserver.expect_request(f"{API}/reader/api/0/edit-tag", method="POST").respond_with_handler(edit_tag)
+    with GReaderClient(httpserver.url_for(API), "analyst", "pw") as client:
+        client.edit_tag(list(range(1, 1001)), add=READ)
+    assert sorted(seen) == list(range(1, 1001))

@@ -28,11 +28,18 @@ MAX_JSON = 64 * 1024 * 1024  # one page of stream contents (items of up to 500 K
 MAX_SMALL = 4 * 1024 * 1024  # the other answers
 PAGE_ITEMS = 250  # items per stream/contents page
 PAGE_IDS = 10_000  # ids per stream/items/ids page
-# item ids per edit-tag request: the server's cost is per request more than per id (FreshRSS: ~1 s
-# for 1,000 ids in batches of 1,000, 3 s in batches of 100), and PHP parses at most 1,000 form
-# fields (max_input_vars): the token and the state go first, the ids stay under it
+# item ids per edit-tag request: the server's cost is per request more than per id (FreshRSS: one
+# commit or two each, 1 s to 20 s on a busy disk; batches of 100 took three times as long as batches
+# of 1,000). The token and the state go first in the form, and a batch stays under PHP's
+# max_input_vars (1,000 fields; past it PHP warns on every request, and FreshRSS was no faster); a
+# server that refuses a batch is asked again in halves, down to SMALLEST_BATCH.
 EDIT_BATCH = 900
+SMALLEST_BATCH = 100
 MAX_PAGES = 10_000  # a continuation that never ends is the server's bug, not a loop of ours
+
+
+class Refused(SyncError):
+    """The server answered, but not what was asked (an error status, not OK)."""
 
 
 class GReaderClient:
@@ -72,6 +79,9 @@ class GReaderClient:
 
     def _fail(self, reason: str) -> SyncError:
         return SyncError(f"team server {self.url}: {reason}")
+
+    def _refused(self, reason: str) -> Refused:
+        return Refused(f"team server {self.url}: {reason}")
 
     def _send(self, method: str, path: str, limit: int, **kwargs: Any) -> tuple[int, httpx.Headers, bytes]:
         url = f"{self.url}/{path}"
@@ -123,7 +133,7 @@ class GReaderClient:
             raise self._fail(f"refused the login of {self.user!r} (401 Unauthorized)")
         if status >= 400:
             hint = _body_hint(headers, body)
-            raise self._fail(f"answered {status} to {path}" + (f": {hint}" if hint else ""))
+            raise self._refused(f"answered {status} to {path}" + (f": {hint}" if hint else ""))
 
     def _json(self, body: bytes, path: str, key: str, kind: type) -> Any:
         """The `key` member of a JSON object answer, of type `kind`; anything else is an error."""
@@ -225,11 +235,21 @@ class GReaderClient:
     def edit_tag(self, ids: Sequence[int], *, add: str | None = None, remove: str | None = None) -> None:
         """Add or remove a state (READ, STARRED) on these items, EDIT_BATCH ids a request."""
         for start in range(0, len(ids), EDIT_BATCH):
-            data = [("a", add)] if add else []
-            if remove:
-                data.append(("r", remove))
-            data += [("i", str(i)) for i in ids[start : start + EDIT_BATCH]]
+            self._edit_batch(list(ids[start : start + EDIT_BATCH]), add, remove)
+
+    def _edit_batch(self, ids: list[int], add: str | None, remove: str | None) -> None:
+        data = [("a", add)] if add else []
+        if remove:
+            data.append(("r", remove))
+        data += [("i", str(i)) for i in ids]
+        try:
             self._expect_ok(self._call("POST", "reader/api/0/edit-tag", write=True, data=data), "edit-tag")
+        except Refused:
+            if len(ids) <= SMALLEST_BATCH:
+                raise
+            half = len(ids) // 2
+            self._edit_batch(ids[:half], add, remove)
+            self._edit_batch(ids[half:], add, remove)
 
     def mark_all_as_read(self, stream: str, older_than_us: int = 0) -> None:
         """Every item of a stream (`feed/12`, a label, the reading list) read on the server, those
@@ -240,7 +260,7 @@ class GReaderClient:
 
     def _expect_ok(self, body: bytes, path: str) -> None:
         if body.strip() != b"OK":
-            raise self._fail(f"answered {path} with {_preview(body)} instead of OK")
+            raise self._refused(f"answered {path} with {_preview(body)} instead of OK")
 
 
 def parse_item_id(raw: object) -> int | None:
