@@ -14,6 +14,12 @@ from veille_tui.core.models import Entry, FullText, WatchMatch
 from veille_tui.core.text import clean, clean_line, strip_attribute_lists
 
 
+def _state(entry: Entry) -> str:
+    if entry.archived:
+        return "archived"
+    return f"drafted: {clean_line(entry.draft)}" if entry.drafted else "not archived"
+
+
 def err(message: str) -> None:
     """A message for the user, on stderr, with terminal escapes removed."""
     print(clean(message), file=sys.stderr)
@@ -26,7 +32,11 @@ def emit_json(data: Any) -> None:
 
 def entry_row(entry: Entry) -> str:
     """One line of `list`: id, state marks, date, source, title, CVE count."""
-    marks = ("N" if not entry.read else " ") + ("*" if entry.starred else " ") + ("A" if entry.archived else " ")
+    marks = (
+        ("N" if not entry.read else " ")
+        + ("*" if entry.starred else " ")
+        + ("A" if entry.archived else "D" if entry.drafted else " ")
+    )
     kev = ", KEV" if "kev" in entry.tags else ""  # names a CVE of the KEV catalogue
     cves = f" [{len(entry.cves)} CVE{kev}]" if entry.cves else ""
     return f"{entry.id:>6} {marks} {entry.date[:10]}  {entry.source[:14]:<14} {entry.title}{cves}"
@@ -77,7 +87,7 @@ def render_plain(entry: Entry, intel: Mapping[str, CveIntel] | None = None, full
     instead of the feed's summary when one is stored (said so)."""
     lines = [
         clean_line(entry.title),
-        f"{entry.date}  {entry.source}  {'archived' if entry.archived else 'not archived'}",
+        f"{entry.date}  {entry.source}  {_state(entry)}",
         "tags: " + " ".join(entry.tags),
     ]
     if entry.watch_terms:

@@ -12,7 +12,7 @@ from veille_tui import __version__
 EPILOG = """\
 query language (list, and / in the TUI):
   +tag -tag        has / has not the tag       @7d @2w @2026-08-01  newer than
-  feed:NAME        from a feed named NAME      is:unread is:starred is:archived is:hidden
+  feed:NAME        from a feed named NAME      is:unread is:starred is:archived is:drafted is:hidden
   cve:CVE-2026-1234 (or cve:2026-1234)         words or "a phrase"  text search, full texts too
   has:fulltext     its full text is stored (`veille-tui extract ID`, `f` in the TUI)
   epss:0.5         names a CVE whose EPSS score is at least 0.5 (loaded by `veille-tui intel`)
@@ -108,9 +108,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_count, default=100, help="at most N entries (default 100, 0 = all)")
     p = command("show", "one entry as plain text")
     p.add_argument("id", type=int)
-    p = command("archive", "write an archive draft post for item ID")
+    p = command("archive", "write a draft for entry ID into _drafts/ (--post: into _posts/); print its path")
     p.add_argument("id", type=int)
     p.add_argument("--tag", action="append", default=[], help="extra tag (repeatable)")
+    p.add_argument("--post", action="store_true", help="straight into _posts/YYYY-MM-DD-slug.md (no draft)")
+    p.add_argument(
+        "--source",
+        choices=("command", "fulltext", "summary"),
+        help="the body: the [draft] command, the stored full text, or the feed's summary (default: the first there is)",
+    )
+    p = command("publish", "move a draft into _posts/YYYY-MM-DD-slug.md, dated today; print the new path")
+    p.add_argument("draft", metavar="DRAFT", help="the draft's path, or the id of the entry it drafts")
     p = command("extract", "the main text of an article page as Markdown (an entry ID also stores it with the entry)")
     p.add_argument(
         "target", metavar="ID|URL|FILE", help="an entry id, an http(s) URL, or a saved page (.html, .html.gz)"

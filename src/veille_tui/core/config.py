@@ -42,6 +42,23 @@ class IntelSettings:
     KEYS = ("kev_url", "epss_url", "enabled")
 
 
+DRAFT_FOLDERS = ("drafts", "posts")
+
+
+@dataclass(frozen=True)
+class DraftSettings:
+    """The [draft] table: the program that writes a draft's body (the article as Markdown on its
+    stdin, VEILLE_TITLE, VEILLE_LINK and VEILLE_SOURCE in its environment, the body on its stdout),
+    how long it may take, and where drafts go (`drafts`: `_drafts/slug.md`; `posts`: straight into
+    `_posts/YYYY-MM-DD-slug.md`)."""
+
+    command: str | None = None
+    timeout: float = 120.0
+    folder: str = "drafts"
+
+    KEYS = ("command", "timeout", "folder")
+
+
 @dataclass(frozen=True)
 class SyncSettings:
     """The [sync] table: the team server (its Google Reader API base URL), the user, and where the
@@ -71,6 +88,7 @@ class Settings:
     queries: tuple[tuple[str, str], ...] = ()  # saved queries: (name, query)
     fetch: FetchSettings = field(default_factory=FetchSettings)
     intel: IntelSettings = field(default_factory=IntelSettings)
+    draft: DraftSettings = field(default_factory=DraftSettings)
     animations: bool = False
     keymap: tuple[tuple[str, str], ...] = ()  # binding id -> keys, for App.set_keymap
     sync: SyncSettings | None = None  # [sync]: the team server (None: no server)
@@ -173,11 +191,24 @@ def load(config_override: str | os.PathLike[str] | None = None, must_exist: bool
     return replace(settings, intel=_intel_from_environment(settings.intel))
 
 
-_KNOWN = {"archive", "theme", "feeds", "watch", "rules", "queries", "fetch", "intel", "animations", "keymap", "sync"}
+_KNOWN = {
+    "archive",
+    "theme",
+    "feeds",
+    "watch",
+    "rules",
+    "queries",
+    "fetch",
+    "intel",
+    "draft",
+    "animations",
+    "keymap",
+    "sync",
+}
 
 
 def _table(raw: Any, path: Path, name: str, keys: tuple[str, ...]) -> dict[str, Any]:
-    """A [name] table holding only these keys."""
+    """A [name] table of the config, its keys checked against `keys`."""
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: [{name}] must be a table")
     unknown = sorted(set(raw) - set(keys))
@@ -233,6 +264,26 @@ def _owner_only(path: Path) -> None:
             f"{path}: [sync] password is in a file others can read (mode {mode & 0o777:o}): `chmod 600 {path}`,"
             " or use password_file or password_command instead"
         )
+
+
+def _draft(raw: Any, path: Path) -> DraftSettings:
+    raw = _table(raw, path, "draft", DraftSettings.KEYS)
+    values: dict[str, Any] = {}
+    if "command" in raw:
+        command = raw["command"]
+        if not isinstance(command, str):
+            raise ConfigError(f"{path}: [draft] command must be a string (a program and its arguments)")
+        values["command"] = command.strip() or None
+    if "timeout" in raw:
+        timeout = raw["timeout"]
+        if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not 0 < timeout <= 3600:
+            raise ConfigError(f"{path}: [draft] timeout must be a number of seconds between 1 and 3600")
+        values["timeout"] = float(timeout)
+    if "folder" in raw:
+        if raw["folder"] not in DRAFT_FOLDERS:
+            raise ConfigError(f'{path}: [draft] folder must be "drafts" (_drafts/) or "posts" (straight into _posts/)')
+        values["folder"] = raw["folder"]
+    return DraftSettings(**values)
 
 
 def _intel(raw: Any, path: Path) -> IntelSettings:
@@ -321,6 +372,7 @@ def from_dict(data: dict[str, Any], path: Path) -> Settings:
         queries=tuple(queries.items()),
         fetch=replace(defaults, **fetch_values),
         intel=_intel(data.get("intel", {}), path),
+        draft=_draft(data.get("draft", {}), path),
         animations=animations,
         keymap=tuple(keymap.items()),
         sync=_sync(data["sync"], path) if "sync" in data else None,

@@ -174,10 +174,15 @@ class Entry:
     feed_date: str | None = None  # only from Store.entry(): its feed's date, when too far ahead to list it by
     watch_terms: tuple[str, ...] = ()  # only from Store.entry(): the watch terms it matched
     hidden: bool = False  # a rule hides it (`is:hidden` lists it)
+    draft: str | None = None  # its draft file, relative to the site's folder (`_drafts/slug.md`)
 
     @property
     def archived(self) -> bool:
         return self.kind == "post"
+
+    @property
+    def drafted(self) -> bool:
+        return self.draft is not None
 
     def to_json(self) -> dict[str, Any]:
         data = {
@@ -191,11 +196,14 @@ class Entry:
             "read": self.read,
             "starred": self.starred,
             "archived": self.archived,
+            "drafted": self.drafted,
             "cves": list(self.cves),
             "feeds": list(self.feeds),
         }
         if self.file:
             data["file"] = self.file
+        if self.draft:
+            data["draft"] = self.draft
         if self.feed_date:
             data["feed_date"] = self.feed_date
         if self.hidden:
@@ -205,6 +213,28 @@ class Entry:
         if self.body is not None:
             data["body"] = self.body
         return data
+
+
+DraftSource = Literal["command", "fulltext", "summary"]
+"""Where a draft's body comes from: the [draft] command, the stored full text, the feed's summary."""
+
+SOURCE_LABELS: dict[str, str] = {
+    "command": "the draft command",
+    "fulltext": "the full text",
+    "summary": "the feed's summary",
+}
+
+
+@dataclass(frozen=True)
+class DraftPlan:
+    """What the `a` form starts with: the title, the tags (veille-cyber, the source's tag, the
+    watch terms matched, `cve` when it names one) and the body sources there are, best first."""
+
+    entry_id: int
+    title: str
+    tags: tuple[str, ...]
+    sources: tuple[DraftSource, ...]
+    command: str | None = None  # the [draft] command, when set
 
 
 @dataclass(frozen=True)
@@ -252,6 +282,8 @@ class IndexReport:
     unchanged: int = 0  # part of `indexed`: files not re-read because size and mtime held
     removed: int = 0
     format: str = ""  # the rules the archive was read with: jekyll | hugo
+    drafts: int = 0  # files of the drafts folder (not posts: in none of the three)
+    drafts_changed: int = 0  # entries marked drafted, or no more
 
     def count(self, file: str, status: str, reason: str | None) -> None:
         if status == "indexed":

@@ -1,6 +1,6 @@
 """The query language of SPEC.md: parse a query string, then compile it to an SQL condition.
 
-    +tag  -tag  @7d  @2w  @2026-08-01  feed:NAME  is:unread|read|starred|archived|hidden
+    +tag  -tag  @7d  @2w  @2026-08-01  feed:NAME  is:unread|read|starred|archived|drafted|hidden
     has:fulltext  cve:CVE-2026-1234 (or cve:2026-1234)  epss:0.5  word  "quoted phrase"
 
 Words and phrases are looked for in the title, the body and the stored full text.
@@ -49,7 +49,7 @@ class Query:
         )
 
 
-FLAGS = {"unread", "read", "starred", "unstarred", "archived", "new", "item", "post", "hidden"}
+FLAGS = {"unread", "read", "starred", "unstarred", "archived", "drafted", "new", "item", "post", "hidden"}
 HAS = {"fulltext"}  # has:NAME, kept with the flags as "has:NAME"
 _TAG_RE = re.compile(r"^[\w.-]+$")
 _SINCE_REL = re.compile(r"^(\d{1,5})([hdwmy])$")
@@ -131,7 +131,9 @@ def parse(text: str) -> Query:
         elif low.startswith("is:") or low.startswith("not:"):
             prefix, _, flag = low.partition(":")
             if flag not in FLAGS:
-                raise QueryError(f"'{token}': use is:unread, is:read, is:starred, is:archived, is:hidden or is:item")
+                raise QueryError(
+                    f"'{token}': use is:unread, is:read, is:starred, is:archived, is:drafted, is:hidden or is:item"
+                )
             flags.append(flag if prefix == "is" else "!" + flag)
         elif low.startswith("has:"):
             what = low[4:]
@@ -239,6 +241,7 @@ def compile_sql(
         "starred": "e.starred = 1",
         "unstarred": "e.starred = 0",
         "archived": "e.kind = 'post'",
+        "drafted": "e.draft IS NOT NULL",
         "post": "e.kind = 'post'",
         "item": "e.kind = 'item'",
         "hidden": "e.hidden = 1",

@@ -79,10 +79,11 @@ class MarkedRead(Message):
 
 @dataclass
 class DraftDone(Message):
-    """`a`: the draft of `entry_id` was written at `path`."""
+    """`a`, `e`, `P`: the draft of `entry_id` was written, edited or published (`text` says which
+    and where)."""
 
     entry_id: int
-    path: str
+    text: str
 
 
 @dataclass

@@ -153,8 +153,8 @@ def fetch_notice(outcomes: Sequence[FeedOutcome]) -> Notice:
 
 
 def index_changed(report: IndexReport) -> bool:
-    """Did the index add, change or remove posts?"""
-    return bool((report.indexed - report.unchanged) + report.removed)
+    """Did the index add, change or remove posts, or mark entries drafted (or no more)?"""
+    return bool((report.indexed - report.unchanged) + report.removed + report.drafts_changed)
 
 
 def index_notice(report: IndexReport) -> Notice | None:

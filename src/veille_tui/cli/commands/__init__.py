@@ -18,6 +18,7 @@ COMMANDS = (
     "list",
     "show",
     "archive",
+    "publish",
     "fetch",
     "feeds",
     "themes",

@@ -7,7 +7,8 @@ One class made of per-domain parts, each a module here: base (connection, migrat
 transactions, meta), posts (the archive), feeds (subscriptions and items), tags (own and derived
 tags; derived data comes from core.enrich, once per write batch), entries (reads), state
 (read/starred, the outbox), sync (the team server's feeds and items), intel (KEV and EPSS), watch
-(the watch alerts), fulltext (article pages); rows holds the row types, schema the migrations.
+(the watch alerts), fulltext (article pages), drafts (the archive's drafts); rows holds the row
+types, schema the migrations.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from veille_tui.core.errors import StoreError
 from veille_tui.core.models import Rule
+from veille_tui.core.store.drafts import DraftsMixin
 from veille_tui.core.store.entries import EntriesMixin
 from veille_tui.core.store.feeds import FeedsMixin
 from veille_tui.core.store.fulltext import FullTextMixin
@@ -32,7 +34,9 @@ from veille_tui.core.store.watch import WatchMixin
 __all__ = ["SCHEMA_VERSION", "FeedState", "Store", "StoreError"]
 
 
-class Store(SyncMixin, PostsMixin, FeedsMixin, EntriesMixin, StateMixin, IntelMixin, WatchMixin, FullTextMixin):
+class Store(
+    SyncMixin, PostsMixin, FeedsMixin, EntriesMixin, StateMixin, IntelMixin, WatchMixin, FullTextMixin, DraftsMixin
+):
     """The database. One instance per thread (sqlite3 connections are not shared)."""
 
     def __init__(

@@ -211,13 +211,14 @@ class FeedsMixin(TagsMixin):
 
     def prune(self, retention_days: int, now: float | None = None) -> int:
         """Drop items older than their feed's retention (its own retention_days, else this one),
-        never those of unread, starred or archived entries."""
+        never those of unread, starred, drafted or archived entries."""
         now = now or time.time()
         with self.transaction():
             doomed = [
                 entry_id
                 for (entry_id,) in self.db.execute(
                     "SELECT e.id FROM entries e WHERE e.kind = 'item' AND e.read = 1 AND e.starred = 0"
+                    " AND e.draft IS NULL"
                     " AND NOT EXISTS (SELECT 1 FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.entry_id = e.id"
                     "   AND i.fetched >= ? - COALESCE(f.retention_days, ?) * 86400)",
                     (now, retention_days),

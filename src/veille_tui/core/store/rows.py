@@ -30,6 +30,7 @@ class EntryRow(NamedTuple):
     permalink: str | None
     file: str | None
     hidden: int
+    draft: str | None
 
     def to_entry(self, body: str | None = None) -> Entry:
         return Entry(
@@ -48,6 +49,7 @@ class EntryRow(NamedTuple):
             permalink=self.permalink,
             file=self.file,
             hidden=bool(self.hidden),
+            draft=self.draft,
             body=body,
         )
 

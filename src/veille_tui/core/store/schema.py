@@ -173,6 +173,18 @@ CREATE TRIGGER entries_ad_fulltext AFTER DELETE ON entries BEGIN
 END;
 """
 
+_V_DRAFTS = """
+-- archive drafts (`_drafts/slug.md`): each file with the story it drafts (its Source link), and
+-- the entry of that story knowing its draft (`is:drafted`, the list's marker)
+CREATE TABLE drafts (
+    file TEXT PRIMARY KEY,         -- relative to the site's folder: _drafts/slug.md
+    link_norm TEXT, title TEXT NOT NULL DEFAULT '', size INTEGER, mtime_ns INTEGER
+);
+CREATE INDEX drafts_link ON drafts (link_norm);
+ALTER TABLE entries ADD COLUMN draft TEXT;
+CREATE INDEX entries_drafted ON entries (ts DESC, id DESC) WHERE draft IS NOT NULL;
+"""
+
 _V_SYNC = """
 -- the team server (core/sync/): a feed the server holds is known by its stream id there
 -- (`feed/12`; NULL: not on the server); `active` still says subscribed here, in the config
@@ -210,6 +222,7 @@ MIGRATIONS: list[str] = [
     _V6_FEED_FAILURES,
     _V_WATCH_RULES,
     _V_FULLTEXT,
+    _V_DRAFTS,
     _V_SYNC,
 ]
 

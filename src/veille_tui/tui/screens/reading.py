@@ -305,12 +305,6 @@ class ReadingScreen(Screen[None]):
 
     # --- workers: each raises when it fails (see worker_state_changed) ---------------------
 
-    @work(thread=True, group="draft", exit_on_error=False)
-    def write_draft(self, entry_id: int) -> None:
-        with self.lib.for_thread() as lib:
-            path = lib.write_draft(entry_id)
-        self.post_message(DraftDone(entry_id, str(path)))
-
     @work(thread=True, group="index", exclusive=True, exit_on_error=False)
     def index_archive(self) -> None:
         with self.lib.for_thread() as lib:
@@ -383,7 +377,7 @@ class ReadingScreen(Screen[None]):
     @on(DraftDone)
     def draft_done(self, message: DraftDone) -> None:
         self.set_activity("")
-        self.notify(f"Draft written: {message.path}", markup=False, timeout=6)
+        self.notify(message.text, markup=False, timeout=6)
         self.reload()
         entry = self.lib.entry(message.entry_id)
         if entry is not None:

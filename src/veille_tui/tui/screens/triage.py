@@ -158,11 +158,14 @@ class TriageScreen(ReadingScreen):
             yes_keys=("A", "y", "enter"),
             yes_text="A/y/enter",
             instead_of=self.query_one("#keys"),
+            topic="mark_view_read",
         )
         self.timings.until_painted(self, "mark_view_read_asked", started)
 
     @on(Question.Answered, "#question")
     def answered(self, event: Question.Answered) -> None:
+        if event.topic != "mark_view_read":
+            return
         (ids, count), self._to_mark = self._to_mark, ([], 0)
         if event.yes and ids:
             self.mark_view_read(ids, count)

@@ -420,7 +420,12 @@ class ArticleView(LineView, can_focus=True):
         meta = [((entry.date or "")[:16].replace("T", " "), style("date"))]
         if entry.source:
             meta.append((clean_line(entry.source), style("source")))
-        meta.append(("archived", style("archived")) if entry.archived else ("not archived", style("muted")))
+        if entry.archived:
+            meta.append(("archived", style("archived")))
+        elif entry.drafted:
+            meta.append((f"drafted: {clean_line(entry.draft)}", style("archived")))
+        else:
+            meta.append(("not archived", style("muted")))
         if not entry.read:
             meta.append(("unread", style("unread")))
         if entry.starred:
