@@ -151,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("url")
     p.add_argument("--title", default="")
     p.add_argument("--tag", action="append", default=[], help="tag given to every item (repeatable)")
+    p.add_argument(
+        "--server", action="store_true", help="subscribe the team server of [sync] to it (its items come by `sync`)"
+    )
     p = command("remove", "unsubscribe (by URL or title)", json_flag=False, within=fsub)
     p.add_argument("name", metavar="URL|NAME", nargs="?")
     p.add_argument("--builtin", action="store_true", help="unsubscribe from every built-in default feed")
@@ -166,6 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("import", "read read/starred state from JSON", json_flag=False, within=ssub)
     p.add_argument("file")
 
+    command("sync", "sync with the team server of [sync]: its feeds and items in, read/starred both ways")
+    p = command("mark", "set read/starred on entries (queued for the team server like any change)")
+    p.add_argument("ids", nargs="*", type=int, metavar="ID")
+    p.add_argument("--query", metavar="Q", help="the entries matching this query (instead of IDs)")
+    for flag, what in (("--read", "read"), ("--unread", "unread"), ("--star", "starred"), ("--unstar", "not starred")):
+        p.add_argument(flag, action="store_true", help=f"mark them {what}")
     rules = command("rules", "try the query of a [[rules]] table", json_flag=False)
     rsub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
     p = command("test", "what a rule with QUERY would match now: the count and the first 20", within=rsub)

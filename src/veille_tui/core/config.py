@@ -60,6 +60,22 @@ class DraftSettings:
 
 
 @dataclass(frozen=True)
+class SyncSettings:
+    """The [sync] table: the team server (its Google Reader API base URL), the user, and where the
+    password comes from: a file (its first line), a command run once per sync (the first line of
+    its output), or `password` itself, accepted only in a config file its owner alone can read."""
+
+    url: str
+    user: str
+    password_file: Path | None = None
+    password_command: str | None = None
+    password: str | None = None
+    config: Path | None = None  # the config file that says all this (named in errors)
+
+    KEYS = ("url", "user", "password_file", "password_command", "password")
+
+
+@dataclass(frozen=True)
 class Settings:
     path: Path  # the config file (it may not exist)
     archive: Path | None = None
@@ -75,6 +91,7 @@ class Settings:
     draft: DraftSettings = field(default_factory=DraftSettings)
     animations: bool = False
     keymap: tuple[tuple[str, str], ...] = ()  # binding id -> keys, for App.set_keymap
+    sync: SyncSettings | None = None  # [sync]: the team server (None: no server)
     exists: bool = False
 
 
@@ -174,7 +191,20 @@ def load(config_override: str | os.PathLike[str] | None = None, must_exist: bool
     return replace(settings, intel=_intel_from_environment(settings.intel))
 
 
-_KNOWN = {"archive", "theme", "feeds", "watch", "rules", "queries", "fetch", "intel", "draft", "animations", "keymap"}
+_KNOWN = {
+    "archive",
+    "theme",
+    "feeds",
+    "watch",
+    "rules",
+    "queries",
+    "fetch",
+    "intel",
+    "draft",
+    "animations",
+    "keymap",
+    "sync",
+}
 
 
 def _table(raw: Any, path: Path, name: str, keys: tuple[str, ...]) -> dict[str, Any]:
@@ -185,6 +215,55 @@ def _table(raw: Any, path: Path, name: str, keys: tuple[str, ...]) -> dict[str, 
     if unknown:
         raise ConfigError(f"{path}: unknown [{name}] setting(s): {', '.join(unknown)} (known: {', '.join(keys)})")
     return raw
+
+
+def _sync(raw: Any, path: Path) -> SyncSettings:
+    raw = _table(raw, path, "sync", SyncSettings.KEYS)
+    for key in SyncSettings.KEYS:
+        if key in raw and (not isinstance(raw[key], str) or not raw[key].strip()):
+            raise ConfigError(f"{path}: [sync] {key} must be a non-empty string")
+    url = raw.get("url", "").strip()
+    if not url.lower().startswith(("http://", "https://")):
+        raise ConfigError(
+            f"{path}: [sync] url must be the http(s) URL of the server's Google Reader API"
+            " (FreshRSS: https://HOST/api/greader.php)"
+        )
+    if "user" not in raw:
+        raise ConfigError(f'{path}: [sync] needs user = "..."')
+    sources = [key for key in ("password_file", "password_command", "password") if key in raw]
+    if len(sources) != 1:
+        raise ConfigError(
+            f"{path}: [sync] needs one of password_file or password_command"
+            + (f" (not both: {', '.join(sources)})" if sources else "")
+        )
+    if "password" in raw:
+        _owner_only(path)
+    password_file = None
+    if "password_file" in raw:
+        password_file = Path(raw["password_file"].strip()).expanduser()
+        if not password_file.is_absolute():
+            password_file = path.parent / password_file
+    return SyncSettings(
+        url=url.rstrip("/"),
+        user=raw["user"].strip(),
+        password_file=password_file,
+        password_command=raw.get("password_command"),
+        password=raw.get("password"),
+        config=path,
+    )
+
+
+def _owner_only(path: Path) -> None:
+    """A password written in the config itself: only when nobody but its owner can read the file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot check its permissions: {exc.strerror or exc}") from None
+    if mode & 0o077:
+        raise ConfigError(
+            f"{path}: [sync] password is in a file others can read (mode {mode & 0o777:o}): `chmod 600 {path}`,"
+            " or use password_file or password_command instead"
+        )
 
 
 def _draft(raw: Any, path: Path) -> DraftSettings:
@@ -296,6 +375,7 @@ def from_dict(data: dict[str, Any], path: Path) -> Settings:
         draft=_draft(data.get("draft", {}), path),
         animations=animations,
         keymap=tuple(keymap.items()),
+        sync=_sync(data["sync"], path) if "sync" in data else None,
     )
 
 
@@ -371,7 +451,9 @@ def write_feeds(path: Path, feeds: list[Feed] | tuple[Feed, ...]) -> None:
         if feed.full_text:
             table["full_text"] = True
         array.append(table)
-    if "feeds" in doc:
+    if "feeds" in doc and not isinstance(doc["feeds"], tomlkit.items.AoT):
+        doc["feeds"] = array  # `feeds = []` (none): an inline array cannot take tables
+    elif "feeds" in doc:
         existing = doc["feeds"]
         # keep the comments attached to tables of feeds that stay: edit the array in place
         try:

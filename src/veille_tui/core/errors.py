@@ -53,6 +53,13 @@ class IntelError(VeilleError):
     exit_code = 1
 
 
+class SyncError(VeilleError):
+    """The team server cannot be used now (unreachable, refused the login, answered garbage); the
+    cache and the queued changes are kept."""
+
+    exit_code = 1
+
+
 def explain_database_error(path: Path, exc: BaseException) -> str:
     """What to tell the user about an SQLite error: busy, or damaged and how to recover."""
     if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):

@@ -26,6 +26,7 @@ from veille_tui.core.errors import (
     IntelError,
     QueryError,
     StoreError,
+    SyncError,
     explain_database_error,
 )
 from veille_tui.core.models import (
@@ -42,6 +43,7 @@ from veille_tui.core.models import (
     IntelOutcome,
     IntelStatus,
     KevRecord,
+    SyncOutcome,
     WatchMatch,
 )
 from veille_tui.core.query import Query, compile_sql, parse, since_timestamp
@@ -68,6 +70,7 @@ __all__ = [
     "IntelStatus",
     "KevRecord",
     "Library",
+    "SyncOutcome",
     "WatchMatch",
 ]
 
@@ -212,6 +215,12 @@ class Library:
         by_title = {status.title: status for status in statuses}
         return [(feed, by_url.get(feed.url) or by_title.get(feed.title)) for feed in feeds]
 
+    def server_only_feeds(self) -> list[FeedStatus]:
+        """The team server's feeds not subscribed here (their items come by `sync`)."""
+        if not self.database_exists():
+            return []
+        return [s for s in self.feed_statuses() if s.server and not s.local]
+
     def feeds_with_titles(self, feeds: Iterable[Feed]) -> list[Feed]:
         """Feeds subscribed without a title take the title the feed gave on its last fetch."""
         from dataclasses import replace
@@ -243,6 +252,11 @@ class Library:
     def mark_all_read(self, ids: Sequence[int]) -> int:
         """Mark these entries read; returns how many were unread."""
         return self.store.mark_all_read(ids)
+
+    def mark(self, ids: Sequence[int], *, read: bool | None = None, starred: bool | None = None) -> int:
+        """Set read and/or starred on these entries (`mark`), queued for the team server like any
+        change; returns how many entries changed."""
+        return self.store.set_state(ids, read=read, starred=starred)
 
     def first_unread(self, ids: Sequence[int]) -> int | None:
         """The position in `ids` of the first unread entry, None when all are read."""
@@ -466,6 +480,35 @@ class Library:
                 if on_intel is not None:
                     on_intel(outcome)
         return outcomes
+
+    # --- the team server ------------------------------------------------------------------------
+
+    @property
+    def sync_configured(self) -> bool:
+        return self.settings.sync is not None
+
+    def sync(self, transport: Any = None) -> SyncOutcome:
+        """One sync with the [sync] server (core/sync/engine.py): its feeds and items in, the queued
+        changes out, its states in. A server that fails is in the outcome (ok False, the reason);
+        the cache and the queue are kept. Raises SyncError when there is no [sync]."""
+        if self.settings.sync is None:
+            raise SyncError(f"no team server: add a [sync] table (url, user, password_file) to {self.settings.path}")
+        from veille_tui.core.sync.engine import sync
+
+        return sync(self.store, self.settings.sync, self.settings.fetch.timeout, transport)
+
+    def push_feed(self, url: str) -> str:
+        """Subscribe the team server to a feed (`feeds add --server`); returns its stream id there."""
+        if self.settings.sync is None:
+            raise SyncError(f"no team server: add a [sync] table (url, user, password_file) to {self.settings.path}")
+        from veille_tui.core.sync.engine import push_feed
+
+        return push_feed(self.settings.sync, url, self.settings.fetch.timeout)
+
+    def sync_state(self) -> tuple[int, str | None]:
+        """(changes waiting to be pushed, the last sync's error or None): the status line's."""
+        store = self.store
+        return store.pending_changes(), store.sync_meta("last_error")
 
     # --- watch alerts and rules ---------------------------------------------------------------
 

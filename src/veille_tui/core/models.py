@@ -65,6 +65,8 @@ class FeedStatus:
     last_error: str | None
     last_ok: str | None = None  # the last successful fetch (same form)
     failures: int = 0  # fetches failed in a row since the last success
+    server: bool = False  # the team server holds it ([sync]): its items come from there
+    local: bool = True  # subscribed in the config (fetched here)
 
     @property
     def failing(self) -> bool:
@@ -81,6 +83,8 @@ class FeedStatus:
             "last_ok": self.last_ok,
             "last_error": self.last_error,
             "failures": self.failures,
+            "server": self.server,
+            "local": self.local,
         }
 
 
@@ -316,6 +320,31 @@ class FeedOutcome:
 IntelKind = Literal["kev", "epss"]
 INTEL_LABELS: dict[str, str] = {"kev": "KEV catalogue", "epss": "EPSS scores"}
 NVD_URL = "https://nvd.nist.gov/vuln/detail/{cve}"
+
+
+@dataclass
+class SyncOutcome:
+    """What one sync with the team server did (`sync --json`, the status line)."""
+
+    server: str  # the API URL
+    ok: bool = True
+    error: str | None = None  # why the server failed (the cache and the queue are kept)
+    feeds: int = 0  # subscriptions on the server
+    new_feeds: int = 0  # of them, new here
+    items: int = 0  # items that came in
+    dropped: int = 0  # items the server sent that could not be read
+    pushed: int = 0  # changes made here that reached the server
+    pulled: int = 0  # entries whose state changed on the server
+    pending: int = 0  # changes made here still waiting
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        if not self.ok:
+            return f"sync failed: {self.error} ({self.pending} change(s) wait)"
+        return (
+            f"synced with {self.server}: {self.feeds} feeds ({self.new_feeds} new), {self.items} new items,"
+            f" {self.pushed} change(s) pushed, {self.pulled} pulled, {self.pending} waiting ({self.seconds:.2f} s)"
+        )
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from veille_tui.core.models import Entry, FeedOutcome, FeedStatus, FullText, IndexReport, WatchMatch
+from veille_tui.core.models import Entry, FeedOutcome, FeedStatus, FullText, IndexReport, SyncOutcome, WatchMatch
 
 
 @dataclass
@@ -58,6 +58,16 @@ class FetchDone(Message):
     outcomes: list[FeedOutcome] = field(default_factory=list)
     alert_mark: int = 0  # the newest watch alert after the fetch, and those after the screen's mark
     alerts: list[WatchMatch] = field(default_factory=list)
+
+
+@dataclass
+class SyncDone(Message):
+    """A sync with the team server ran (outcome None: only its state was read, at start-up):
+    changes waiting to be pushed, and the last sync's error (None: it worked)."""
+
+    outcome: SyncOutcome | None
+    pending: int
+    error: str | None
 
 
 @dataclass

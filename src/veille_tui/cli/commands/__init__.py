@@ -27,6 +27,8 @@ COMMANDS = (
     "intel",
     "digest",
     "doctor",
+    "sync",
+    "mark",
     "rules",
     "extract",
 )

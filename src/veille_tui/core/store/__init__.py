@@ -6,8 +6,9 @@ can run at once. Read/starred state is user data: it is written at once and surv
 One class made of per-domain parts, each a module here: base (connection, migrations,
 transactions, meta), posts (the archive), feeds (subscriptions and items), tags (own and derived
 tags; derived data comes from core.enrich, once per write batch), entries (reads), state
-(read/starred), intel (KEV and EPSS), watch (the watch alerts), fulltext (article pages), drafts (the
-archive's drafts), clusters (story clusters); rows holds the row types, schema the migrations.
+(read/starred, the outbox), sync (the team server's feeds and items), intel (KEV and EPSS), watch
+(the watch alerts), fulltext (article pages), drafts (the archive's drafts), clusters (story
+clusters); rows holds the row types, schema the migrations.
 """
 
 from __future__ import annotations
@@ -28,13 +29,23 @@ from veille_tui.core.store.posts import PostsMixin
 from veille_tui.core.store.rows import FeedState
 from veille_tui.core.store.schema import SCHEMA_VERSION
 from veille_tui.core.store.state import StateMixin
+from veille_tui.core.store.sync import SyncMixin
 from veille_tui.core.store.watch import WatchMixin
 
 __all__ = ["SCHEMA_VERSION", "FeedState", "Store", "StoreError"]
 
 
 class Store(
-    PostsMixin, FeedsMixin, EntriesMixin, StateMixin, IntelMixin, WatchMixin, FullTextMixin, DraftsMixin, ClustersMixin
+    SyncMixin,
+    PostsMixin,
+    FeedsMixin,
+    EntriesMixin,
+    StateMixin,
+    IntelMixin,
+    WatchMixin,
+    FullTextMixin,
+    DraftsMixin,
+    ClustersMixin,
 ):
     """The database. One instance per thread (sqlite3 connections are not shared)."""
 

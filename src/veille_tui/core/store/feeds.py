@@ -245,8 +245,9 @@ class FeedsMixin(TagsMixin):
         rows = [
             FeedRow._make(r)
             for r in self.db.execute(
-                f"SELECT f.id, f.url, {FEED_NAME}, f.tags, f.last_fetch, f.last_error, f.last_ok, f.failures"
-                f" FROM feeds f WHERE f.active = 1 ORDER BY lower({FEED_NAME}), f.url"
+                f"SELECT f.id, f.url, {FEED_NAME}, f.tags, f.last_fetch, f.last_error, f.last_ok, f.failures,"
+                " f.server_id IS NOT NULL, f.active FROM feeds f WHERE f.active = 1 OR f.server_id IS NOT NULL"
+                f" ORDER BY lower({FEED_NAME}), f.url"
             )
         ]
         return [
@@ -261,6 +262,8 @@ class FeedsMixin(TagsMixin):
                 last_error=r.last_error,
                 last_ok=_local(r.last_ok),
                 failures=r.failures,
+                server=bool(r.server),
+                local=bool(r.local),
             )
             for r in rows
         ]

@@ -129,6 +129,8 @@ class FeedRow(NamedTuple):
     last_error: str | None
     last_ok: float | None
     failures: int  # fetches failed in a row since the last success
+    server: int  # the team server holds it (1: feeds.server_id is set)
+    local: int  # subscribed here (feeds.active)
 
 
 class StateRow(NamedTuple):

@@ -185,6 +185,33 @@ ALTER TABLE entries ADD COLUMN draft TEXT;
 CREATE INDEX entries_drafted ON entries (ts DESC, id DESC) WHERE draft IS NOT NULL;
 """
 
+_V_SYNC = """
+-- the team server (core/sync/): a feed the server holds is known by its stream id there
+-- (`feed/12`; NULL: not on the server); `active` still says subscribed here, in the config
+ALTER TABLE feeds ADD COLUMN server_id TEXT;
+CREATE UNIQUE INDEX feeds_server_id ON feeds (server_id) WHERE server_id IS NOT NULL;
+-- each item the server sent: its id there (64-bit decimal), the item row it was stored as, and the
+-- server's read/starred state as last seen (a difference at the next pull is a change made there)
+CREATE TABLE sync_items (
+    server_id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL UNIQUE REFERENCES items (id) ON DELETE CASCADE,
+    read INTEGER NOT NULL DEFAULT 0,
+    starred INTEGER NOT NULL DEFAULT 0
+);
+-- read/starred changes made here, written in the transaction of the change, pushed by `sync`:
+-- the latest per entry and field (what = 'read' | 'starred'), with when it was made
+CREATE TABLE outbox (
+    entry_id INTEGER NOT NULL,
+    what TEXT NOT NULL,
+    value INTEGER NOT NULL,
+    changed REAL NOT NULL,
+    PRIMARY KEY (entry_id, what)
+) WITHOUT ROWID;
+CREATE TRIGGER outbox_entry_ad AFTER DELETE ON entries BEGIN
+    DELETE FROM outbox WHERE entry_id = old.id;
+END;
+"""
+
 _V_CLUSTERS = """
 -- story clusters (core/enrich/clusters.py): each entry's cluster, the smallest entry id of its
 -- story (its own id when alone), and the title words it is compared by; clusters_dirty: the
@@ -211,6 +238,7 @@ MIGRATIONS: list[str] = [
     _V_WATCH_RULES,
     _V_FULLTEXT,
     _V_DRAFTS,
+    _V_SYNC,
     _V_CLUSTERS,
 ]
 

@@ -208,6 +208,7 @@ class TriageScreen(ReadingScreen):
         for view in ("unread", "watch"):
             self.sidebar.set_view_count(view, self.view_counts.get(view) or 0)
         self.load_feeds()  # their unread counts
+        self.count_waiting()  # the team server out of reach: these changes wait for it too
 
     # --- copying, links ----------------------------------------------------------------------
 
