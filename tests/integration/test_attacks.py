@@ -378,7 +378,8 @@ def test_hostile_draft_title(tmp_path):
         cli("fetch", check=True)
     (entry,) = json.loads(cli("--archive", str(posts), "list", "--json", check=True).stdout)
     path = Path(cli("--archive", str(posts), "archive", str(entry["id"]), check=True).stdout.strip())
-    assert path.parent == posts and path.name.isascii() and "/" not in path.name[:-3] and ".." not in path.name
+    assert path.parent == tmp_path / "_drafts" and path.name.isascii() and "/" not in path.name[:-3]
+    assert ".." not in path.name
     assert ESC not in path.read_text()
 
 

@@ -109,7 +109,7 @@ def test_archive_command_writes_a_draft_for_an_item(posts_dir, tmp_path):
     )
     entry_id = lib.store.entries("is:item")[0].id
     lib.close()
-    out = run("--archive", str(posts_dir), "archive", str(entry_id), "--tag", "breach").stdout.strip()
+    out = run("--archive", str(posts_dir), "archive", str(entry_id), "--tag", "breach", "--post").stdout.strip()
     assert out.endswith("2026-07-20-big-breach-what-we-know.md")
     text = (posts_dir / "2026-07-20-big-breach-what-we-know.md").read_text()
     assert "- veille-cyber\n- bleepingcomp\n- breach\n" in text and "Summary **text**." in text

@@ -57,7 +57,7 @@ async def test_the_key_bar_shows_more_when_wider(make_app):
         wide = bar_text(app)
         assert len(wide.split("  ")) > len(narrow.split("  "))
         for shown in (
-            "a Archive",
+            "a Draft",
             "z Full screen",
             "A All read",
             "L Links",

@@ -345,30 +345,6 @@ async def test_y_copies_the_link(make_app):
         assert app.clipboard == screen.entries.current_entry.link
 
 
-async def test_a_writes_a_draft_and_the_entry_shows_archived(make_app, lib, archive):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        screen = main(app)
-        entry = screen.entries.current_entry
-        assert entry.kind == "item"
-        before = set(archive.iterdir())
-        await pilot.press("a")
-        await settle(pilot)
-        written = set(archive.iterdir()) - before
-        assert len(written) == 1
-        text = next(iter(written)).read_text(encoding="utf-8")
-        assert '{:target="_blank"}' in text and "veille-cyber" in text
-        assert lib.store.entry(entry.id).archived
-        assert screen.entries.current_entry.archived
-        assert "◆" in rows(screen.entries)[screen.entries.cursor][:3]
-        assert screen.article.entry.archived
-        # a second `a`: already archived, nothing written
-        await pilot.press("a")
-        await settle(pilot)
-        assert set(archive.iterdir()) - before == written
-
-
 async def test_a_on_a_post_says_it_is_archived(make_app, lib):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -463,7 +439,7 @@ async def test_question_mark_shows_help_from_live_bindings(make_app, lib):
             "Star",
             "Open link",
             "Copy link",
-            "Archive",
+            "Draft a post",
             "Refresh feed",
             "Refresh all",
             "Help",
@@ -506,7 +482,7 @@ async def test_every_action_is_in_the_command_palette(make_app):
             "Star",
             "Open link",
             "Copy link",
-            "Archive",
+            "Draft a post",
             "Refresh feed",
             "Refresh all",
             "Help",
@@ -680,10 +656,13 @@ async def test_article_scrolls_with_keys(make_app, lib):
         await pilot.press("G")
         await pilot.pause()
         assert article.scroll_offset.y == len(article.lines) - article.scrollable_content_region.height
-        # the end: the post's closing Source line, then its links listed
+        # the end: the post's closing Source line, its links listed, then its related stories
+        # (issue 10: the BleepingComputer story of the day before names the same CVE)
         bottom = [article.render_line(y).text for y in range(article.scrollable_content_region.height)]
         assert any("Source [1]" in line for line in bottom)
-        assert bottom[-1].strip().startswith("[1] https://www.cert.ssi.gouv.fr/")
+        links = next(n for n, line in enumerate(bottom) if line.strip().startswith("[1] https://www.cert.ssi.gouv.fr/"))
+        assert "Related stories (L: open one)" in bottom[links + 2]
+        assert "Ivanti fixes EPMM" in " ".join(bottom[links + 3 :])
         await pilot.press("g")
         assert article.scroll_offset.y == 0
 

@@ -63,7 +63,8 @@ async def test_the_sidebar_lists_the_views_with_their_counts(make_app, lib):
             ("Unread", lib.count("is:unread")),
             ("Starred", lib.count("is:starred")),
             ("Watch", lib.count("+watch is:unread")),  # lists every match, counts the unread ones
-        ]  # no Drafts view: this store has no `is:drafted` (it comes with drafts, issue 12)
+            ("Drafts", lib.count("is:drafted")),
+        ]
         assert lib.count("is:unread") == 3 and lib.count("+watch") >= 2
         sidebar.focus()
         sidebar.highlight_id("view:unread")

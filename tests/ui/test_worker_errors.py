@@ -9,7 +9,6 @@ import webbrowser
 import pytest
 from textual.worker import WorkerFailed
 
-from veille_tui.core.errors import DraftError
 from veille_tui.core.library import Library
 from veille_tui.tui.screens.main import MainScreen
 
@@ -32,19 +31,23 @@ def messages(app) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
 
-async def test_a_draft_that_cannot_be_written_is_told_and_the_activity_cleared(make_app, monkeypatch):
-    def refuse(self, entry_id, extra_tags=()):
-        raise DraftError("/site/_drafts/x.md: a post with that name exists already; not overwritten")
-
-    monkeypatch.setattr(Library, "write_draft", refuse)
+async def test_a_draft_that_cannot_be_written_is_told_and_the_activity_cleared(make_app, archive):
+    blocker = archive.parent / "_drafts"
+    blocker.write_text("a file where the drafts folder should be")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, MainScreen)
         await pilot.press("a")
-        await settle(pilot)
-        assert "/site/_drafts/x.md: a post with that name exists already; not overwritten" in messages(app)
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        for _ in range(100):  # not wait_for_complete: it raises the failed worker's error
+            await pilot.pause(0.05)
+            if not any(w.is_running for w in app.workers):
+                break
+        await pilot.pause(0.1)
+        assert f"{blocker}: cannot write the draft there: Not a directory" in messages(app), messages(app)
         assert screen._activity == ""
         assert app.is_running
 

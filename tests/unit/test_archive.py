@@ -10,6 +10,7 @@ from tests.conftest import write_post
 
 from veille_tui.core.archive import drafts
 from veille_tui.core.archive import reader as archive
+from veille_tui.core.errors import DraftError
 from veille_tui.core.store import Store
 
 
@@ -213,13 +214,14 @@ def test_incremental_reindex(posts_dir, tmp_path, monkeypatch):
 
 
 def test_draft_is_written_once_in_archive_format(posts_dir):
-    path = drafts.write_draft(
+    path = drafts.write_unique(
         posts_dir,
         title="Vendor's VPN \x1b[31mflaw\x1b[0m: 0-day exploited!",
         day=date(2026, 8, 1),
         tags=["veille-cyber", "bleepingcomp", "vpn"],
-        summary="Résumé.",
-        link="https://example.com/a",
+        body="Résumé.",
+        link="https://example.com/a?utm_source=x",
+        dated=True,
     )
     assert path.name == "2026-08-01-vendors-vpn-flaw-0-day-exploited.md"
     text = path.read_text()
@@ -229,25 +231,27 @@ def test_draft_is_written_once_in_archive_format(posts_dir):
     assert text.rstrip().endswith('[Source](https://example.com/a){:target="_blank"}')
     post = read(posts_dir, path.name)
     assert post.title == "Vendor's VPN flaw: 0-day exploited!"
-    with pytest.raises(drafts.DraftExists):
-        drafts.write_draft(
-            posts_dir,
-            title="Vendor's VPN flaw: 0-day exploited!",
-            day=date(2026, 8, 1),
-            tags=[],
-            summary="other",
-            link="https://example.com/b",
-        )
+    second = drafts.write_unique(
+        posts_dir,
+        title="Vendor's VPN flaw: 0-day exploited!",
+        day=date(2026, 8, 1),
+        tags=[],
+        body="other",
+        link="https://example.com/b",
+        dated=True,
+    )
+    assert second.name == "2026-08-01-vendors-vpn-flaw-0-day-exploited-2.md"  # the name was taken
+    assert "permalink: /posts/2026/08/01/vendors-vpn-flaw-0-day-exploited-2/\n" in second.read_text()
     assert path.read_text() == text
-    assert [p.name for p in posts_dir.iterdir()] == [path.name]  # no temporary file left
+    assert {p.name for p in posts_dir.iterdir()} == {path.name, second.name}  # no temporary file left
 
 
 def test_draft_tags_are_always_valid_yaml(posts_dir):
     import frontmatter
 
     nasty = ["veille-cyber", "!important", "*alias", "#hash", "[x]", "has space", "sécurité", "yes", "a: b"]
-    path = drafts.write_draft(
-        posts_dir, title="Tags", day=date(2026, 8, 2), tags=nasty, summary="x", link="https://e.com/t"
+    path = drafts.write_unique(
+        posts_dir, title="Tags", day=date(2026, 8, 2), tags=nasty, body="x", link="https://e.com/t", dated=True
     )
     assert frontmatter.load(path)["tags"] == nasty
     stat = next(s for s in archive.scan(posts_dir) if s.name == path.name)
@@ -291,8 +295,19 @@ def test_slugs_follow_the_archive_convention(title, slug):
 
 
 def test_draft_into_a_missing_archive_folder_is_refused(tmp_path):
-    with pytest.raises(FileNotFoundError):
-        drafts.write_draft(
-            tmp_path / "typo", title="T", day=date(2026, 8, 1), tags=[], summary="x", link="https://e.com/"
+    with pytest.raises(DraftError, match="typo: folder not found"):
+        drafts.write_unique(
+            tmp_path / "typo", title="T", day=date(2026, 8, 1), tags=[], body="x", link="https://e.com/", dated=True
+        )
+    with pytest.raises(DraftError, match="typo/_drafts: folder not found"):  # a drafts folder is made, not its parents
+        drafts.write_unique(
+            tmp_path / "typo" / "_drafts",
+            title="T",
+            day=date(2026, 8, 1),
+            tags=[],
+            body="x",
+            link="https://e.com/",
+            dated=False,
+            create=True,
         )
     assert not (tmp_path / "typo").exists()

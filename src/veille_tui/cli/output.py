@@ -10,8 +10,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from veille_tui.core.library import CveIntel, CveSummary, IntelStatus
-from veille_tui.core.models import Entry, WatchMatch
+from veille_tui.core.models import Entry, FullText, WatchMatch
 from veille_tui.core.text import clean, clean_line, strip_attribute_lists
+
+
+def _state(entry: Entry) -> str:
+    if entry.archived:
+        return "archived"
+    return f"drafted: {clean_line(entry.draft)}" if entry.drafted else "not archived"
 
 
 def err(message: str) -> None:
@@ -26,7 +32,11 @@ def emit_json(data: Any) -> None:
 
 def entry_row(entry: Entry) -> str:
     """One line of `list`: id, state marks, date, source, title, CVE count."""
-    marks = ("N" if not entry.read else " ") + ("*" if entry.starred else " ") + ("A" if entry.archived else " ")
+    marks = (
+        ("N" if not entry.read else " ")
+        + ("*" if entry.starred else " ")
+        + ("A" if entry.archived else "D" if entry.drafted else " ")
+    )
     kev = ", KEV" if "kev" in entry.tags else ""  # names a CVE of the KEV catalogue
     cves = f" [{len(entry.cves)} CVE{kev}]" if entry.cves else ""
     return f"{entry.id:>6} {marks} {entry.date[:10]}  {entry.source[:14]:<14} {entry.title}{cves}"
@@ -51,11 +61,49 @@ def cve_lines(cves: Sequence[str], intel: Mapping[str, CveIntel]) -> list[str]:
     return lines
 
 
-def render_plain(entry: Entry, intel: Mapping[str, CveIntel] | None = None) -> str:
-    """One entry as plain text, for `show` (with the KEV and EPSS data of its CVEs)."""
+def related_lines(related: Sequence[Entry]) -> list[str]:
+    """`Related stories:` and each entry of the cluster: id, date, source, title (`show`)."""
+    lines = ["Related stories:"]
+    for other in related:
+        lines.append(
+            f"  {other.id:>6}  {other.date[:10]}  {clean_line(other.source)[:14]:<14} {clean_line(other.title)}"
+        )
+    return lines
+
+
+def render_full_text(found: FullText) -> str:
+    """A full text as `extract` prints it: its title, where it came from, its Markdown."""
+    head = f"{clean_line(found.title)}\n" if found.title else ""
+    return f"{head}source: {clean_line(found.source)}  ({found.words} words)\n\n{clean(found.markdown).strip()}"
+
+
+def full_text_lines(found: FullText | None) -> list[str]:
+    """The full text line of `show`: what is stored, or the last failure."""
+    if found is None:
+        return []
+    lines = []
+    if found.error:
+        lines.append(
+            f"full text: {clean_line(found.error)}" + ("  (the one fetched before is shown)" if found.ok else "")
+        )
+    if found.ok:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(found.fetched)) if found.fetched else "?"
+        lines.append(f"full text: {found.words} words from {clean_line(found.source)}, fetched {when} (shown below)")
+    return lines
+
+
+def render_plain(
+    entry: Entry,
+    intel: Mapping[str, CveIntel] | None = None,
+    full: FullText | None = None,
+    related: Sequence[Entry] = (),
+) -> str:
+    """One entry as plain text, for `show` (with the KEV and EPSS data of its CVEs, and the other
+    stories of its cluster); its full text instead of the feed's summary when one is stored (said
+    so)."""
     lines = [
         clean_line(entry.title),
-        f"{entry.date}  {entry.source}  {'archived' if entry.archived else 'not archived'}",
+        f"{entry.date}  {entry.source}  {_state(entry)}",
         "tags: " + " ".join(entry.tags),
     ]
     if entry.watch_terms:
@@ -70,7 +118,11 @@ def render_plain(entry: Entry, intel: Mapping[str, CveIntel] | None = None) -> s
         lines.append("feeds: " + ", ".join(entry.feeds))
     if entry.cves:
         lines += cve_lines(entry.cves, intel or {})
-    lines += ["", clean(strip_attribute_lists(entry.body or "")).strip()]
+    if related:
+        lines += related_lines(related)
+    lines += full_text_lines(full)
+    body = full.markdown if full is not None and full.ok else strip_attribute_lists(entry.body or "")
+    lines += ["", clean(body).strip()]
     return "\n".join(lines)
 
 

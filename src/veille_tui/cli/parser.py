@@ -12,8 +12,9 @@ from veille_tui import __version__
 EPILOG = """\
 query language (list, and / in the TUI):
   +tag -tag        has / has not the tag       @7d @2w @2026-08-01  newer than
-  feed:NAME        from a feed named NAME      is:unread is:starred is:archived is:hidden
-  cve:CVE-2026-1234 (or cve:2026-1234)         words or "a phrase"  full text (accents ignored)
+  feed:NAME        from a feed named NAME      is:unread is:starred is:archived is:drafted is:hidden
+  cve:CVE-2026-1234 (or cve:2026-1234)         words or "a phrase"  text search, full texts too
+  has:fulltext     its full text is stored (`veille-tui extract ID`, `f` in the TUI)
   epss:0.5         names a CVE whose EPSS score is at least 0.5 (loaded by `veille-tui intel`)
 
 fetch exit status: 0 ok, 1 some feeds failed, 3 new watch matches with --watch (3 wins over 1)
@@ -107,9 +108,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_count, default=100, help="at most N entries (default 100, 0 = all)")
     p = command("show", "one entry as plain text")
     p.add_argument("id", type=int)
-    p = command("archive", "write an archive draft post for item ID")
+    p = command("archive", "write a draft for entry ID into _drafts/ (--post: into _posts/); print its path")
     p.add_argument("id", type=int)
     p.add_argument("--tag", action="append", default=[], help="extra tag (repeatable)")
+    p.add_argument("--post", action="store_true", help="straight into _posts/YYYY-MM-DD-slug.md (no draft)")
+    p.add_argument(
+        "--source",
+        choices=("command", "fulltext", "summary"),
+        help="the body: the [draft] command, the stored full text, or the feed's summary (default: the first there is)",
+    )
+    p = command("publish", "move a draft into _posts/YYYY-MM-DD-slug.md, dated today; print the new path")
+    p.add_argument("draft", metavar="DRAFT", help="the draft's path, or the id of the entry it drafts")
+    p = command("extract", "the main text of an article page as Markdown (an entry ID also stores it with the entry)")
+    p.add_argument(
+        "target", metavar="ID|URL|FILE", help="an entry id, an http(s) URL, or a saved page (.html, .html.gz)"
+    )
     command("themes", "the available themes and where each comes from")
     p = command("cves", "the CVE ids named by the entries matching QUERY: entries, KEV, EPSS, trend")
     p.add_argument("query", nargs="*", metavar="QUERY", help="query terms (see below)")
@@ -118,6 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--sort", choices=("trend", "count", "recent", "epss"), default="trend", help="default: trend")
     p.add_argument("--limit", type=_count, default=0, help="at most N CVE ids (default 0 = all)")
+
+    p = command("digest", "a Markdown digest of the entries matching QUERY over a period: by tag, stories folded, CVEs")
+    p.add_argument("query", nargs="*", metavar="QUERY", help="query terms (see below)")
+    p.add_argument("--since", default="7d", metavar="WINDOW", help="the period: 7d, 2w, 12h or a date (default 7d)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE (atomically) instead of standard output")
 
     intel = command("intel", "CVE intelligence: CISA's KEV catalogue and FIRST's EPSS scores", json_flag=False)
     isub = intel.add_subparsers(dest="intel_command", metavar="ACTION", required=True)
@@ -133,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("url")
     p.add_argument("--title", default="")
     p.add_argument("--tag", action="append", default=[], help="tag given to every item (repeatable)")
+    p.add_argument(
+        "--server", action="store_true", help="subscribe the team server of [sync] to it (its items come by `sync`)"
+    )
     p = command("remove", "unsubscribe (by URL or title)", json_flag=False, within=fsub)
     p.add_argument("name", metavar="URL|NAME", nargs="?")
     p.add_argument("--builtin", action="store_true", help="unsubscribe from every built-in default feed")
@@ -148,6 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("import", "read read/starred state from JSON", json_flag=False, within=ssub)
     p.add_argument("file")
 
+    command("sync", "sync with the team server of [sync]: its feeds and items in, read/starred both ways")
+    p = command("mark", "set read/starred on entries (queued for the team server like any change)")
+    p.add_argument("ids", nargs="*", type=int, metavar="ID")
+    p.add_argument("--query", metavar="Q", help="the entries matching this query (instead of IDs)")
+    for flag, what in (("--read", "read"), ("--unread", "unread"), ("--star", "starred"), ("--unstar", "not starred")):
+        p.add_argument(flag, action="store_true", help=f"mark them {what}")
     rules = command("rules", "try the query of a [[rules]] table", json_flag=False)
     rsub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
     p = command("test", "what a rule with QUERY would match now: the count and the first 20", within=rsub)

@@ -23,6 +23,11 @@ def describe(outcome: FeedOutcome) -> str:
     return text + (f" ({clean_line(outcome.warning)})" if outcome.warning else "")
 
 
+def full_text_line(done: int, failed: int) -> str:
+    text = f"full text  {done} article page(s) extracted"
+    return text + (f", {failed} failed (recorded with their entry; the summary is kept)" if failed else "")
+
+
 def summary(outcomes: Sequence[FeedOutcome], elapsed: float) -> str:
     failed = [o for o in outcomes if o.status == "error"]
     fetched = sum(o.status == "ok" for o in outcomes)
@@ -59,6 +64,7 @@ def run_fetch(
             names,
             on_result=lambda o: print(describe(o), file=out, flush=True),
             on_intel=lambda o: print(f"intel      {o.describe()}", file=out, flush=True),
+            on_full_text=lambda done, failed: print(full_text_line(done, failed), file=out, flush=True),
         )
     print(summary(outcomes, time.perf_counter() - started), file=sys.stderr)
     return outcomes
@@ -87,7 +93,16 @@ def _with_bar(lib: Library, names: Sequence[str]) -> list[FeedOutcome]:
         def done(outcome: FeedOutcome) -> None:  # failures are listed in the summary
             progress.update(task, advance=1, description=clean_line(outcome.name)[:40])
 
-        outcomes = lib.fetch(names, on_result=done, on_start=started, on_intel=intel.append)
+        full: list[str] = []
+        outcomes = lib.fetch(
+            names,
+            on_result=done,
+            on_start=started,
+            on_intel=intel.append,
+            on_full_text=lambda d, f: full.append(full_text_line(d, f)),
+        )
     for outcome in intel:
         print(f"intel: {outcome.describe()}", file=sys.stderr)
+    for line in full:
+        print(line, file=sys.stderr)
     return outcomes

@@ -42,6 +42,39 @@ class IntelSettings:
     KEYS = ("kev_url", "epss_url", "enabled")
 
 
+DRAFT_FOLDERS = ("drafts", "posts")
+
+
+@dataclass(frozen=True)
+class DraftSettings:
+    """The [draft] table: the program that writes a draft's body (the article as Markdown on its
+    stdin, VEILLE_TITLE, VEILLE_LINK and VEILLE_SOURCE in its environment, the body on its stdout),
+    how long it may take, and where drafts go (`drafts`: `_drafts/slug.md`; `posts`: straight into
+    `_posts/YYYY-MM-DD-slug.md`)."""
+
+    command: str | None = None
+    timeout: float = 120.0
+    folder: str = "drafts"
+
+    KEYS = ("command", "timeout", "folder")
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    """The [sync] table: the team server (its Google Reader API base URL), the user, and where the
+    password comes from: a file (its first line), a command run once per sync (the first line of
+    its output), or `password` itself, accepted only in a config file its owner alone can read."""
+
+    url: str
+    user: str
+    password_file: Path | None = None
+    password_command: str | None = None
+    password: str | None = None
+    config: Path | None = None  # the config file that says all this (named in errors)
+
+    KEYS = ("url", "user", "password_file", "password_command", "password")
+
+
 @dataclass(frozen=True)
 class Settings:
     path: Path  # the config file (it may not exist)
@@ -55,8 +88,10 @@ class Settings:
     queries: tuple[tuple[str, str], ...] = ()  # saved queries: (name, query)
     fetch: FetchSettings = field(default_factory=FetchSettings)
     intel: IntelSettings = field(default_factory=IntelSettings)
+    draft: DraftSettings = field(default_factory=DraftSettings)
     animations: bool = False
     keymap: tuple[tuple[str, str], ...] = ()  # binding id -> keys, for App.set_keymap
+    sync: SyncSettings | None = None  # [sync]: the team server (None: no server)
     exists: bool = False
 
 
@@ -82,11 +117,14 @@ def _feeds(raw: Any, path: Path) -> tuple[Feed, ...]:
         retention = table.get("retention_days")
         if retention is not None and (not isinstance(retention, int) or isinstance(retention, bool) or retention <= 0):
             raise ConfigError(f"{path}: feed #{n} ({table['url']}): retention_days must be a positive whole number")
-        unknown = sorted(set(table) - {"url", "title", "tags", "retention_days"})
+        full_text = table.get("full_text", False)
+        if not isinstance(full_text, bool):
+            raise ConfigError(f"{path}: feed #{n} ({table['url']}): full_text must be true or false")
+        unknown = sorted(set(table) - {"url", "title", "tags", "retention_days", "full_text"})
         if unknown:
             raise ConfigError(f"{path}: feed #{n} ({table['url']}): unknown setting(s): {', '.join(unknown)}")
         clean_tags = tuple(dict.fromkeys(t for t in map(normalize_tag, tags) if t))
-        feeds.append(Feed(table["url"].strip(), title.strip(), clean_tags, retention))
+        feeds.append(Feed(table["url"].strip(), title.strip(), clean_tags, retention, full_text))
     return tuple(feeds)
 
 
@@ -153,16 +191,103 @@ def load(config_override: str | os.PathLike[str] | None = None, must_exist: bool
     return replace(settings, intel=_intel_from_environment(settings.intel))
 
 
-_KNOWN = {"archive", "theme", "feeds", "watch", "rules", "queries", "fetch", "intel", "animations", "keymap"}
+_KNOWN = {
+    "archive",
+    "theme",
+    "feeds",
+    "watch",
+    "rules",
+    "queries",
+    "fetch",
+    "intel",
+    "draft",
+    "animations",
+    "keymap",
+    "sync",
+}
+
+
+def _table(raw: Any, path: Path, name: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    """A [name] table of the config, its keys checked against `keys`."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: [{name}] must be a table")
+    unknown = sorted(set(raw) - set(keys))
+    if unknown:
+        raise ConfigError(f"{path}: unknown [{name}] setting(s): {', '.join(unknown)} (known: {', '.join(keys)})")
+    return raw
+
+
+def _sync(raw: Any, path: Path) -> SyncSettings:
+    raw = _table(raw, path, "sync", SyncSettings.KEYS)
+    for key in SyncSettings.KEYS:
+        if key in raw and (not isinstance(raw[key], str) or not raw[key].strip()):
+            raise ConfigError(f"{path}: [sync] {key} must be a non-empty string")
+    url = raw.get("url", "").strip()
+    if not url.lower().startswith(("http://", "https://")):
+        raise ConfigError(
+            f"{path}: [sync] url must be the http(s) URL of the server's Google Reader API"
+            " (FreshRSS: https://HOST/api/greader.php)"
+        )
+    if "user" not in raw:
+        raise ConfigError(f'{path}: [sync] needs user = "..."')
+    sources = [key for key in ("password_file", "password_command", "password") if key in raw]
+    if len(sources) != 1:
+        raise ConfigError(
+            f"{path}: [sync] needs one of password_file or password_command"
+            + (f" (not both: {', '.join(sources)})" if sources else "")
+        )
+    if "password" in raw:
+        _owner_only(path)
+    password_file = None
+    if "password_file" in raw:
+        password_file = Path(raw["password_file"].strip()).expanduser()
+        if not password_file.is_absolute():
+            password_file = path.parent / password_file
+    return SyncSettings(
+        url=url.rstrip("/"),
+        user=raw["user"].strip(),
+        password_file=password_file,
+        password_command=raw.get("password_command"),
+        password=raw.get("password"),
+        config=path,
+    )
+
+
+def _owner_only(path: Path) -> None:
+    """A password written in the config itself: only when nobody but its owner can read the file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot check its permissions: {exc.strerror or exc}") from None
+    if mode & 0o077:
+        raise ConfigError(
+            f"{path}: [sync] password is in a file others can read (mode {mode & 0o777:o}): `chmod 600 {path}`,"
+            " or use password_file or password_command instead"
+        )
+
+
+def _draft(raw: Any, path: Path) -> DraftSettings:
+    raw = _table(raw, path, "draft", DraftSettings.KEYS)
+    values: dict[str, Any] = {}
+    if "command" in raw:
+        command = raw["command"]
+        if not isinstance(command, str):
+            raise ConfigError(f"{path}: [draft] command must be a string (a program and its arguments)")
+        values["command"] = command.strip() or None
+    if "timeout" in raw:
+        timeout = raw["timeout"]
+        if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not 0 < timeout <= 3600:
+            raise ConfigError(f"{path}: [draft] timeout must be a number of seconds between 1 and 3600")
+        values["timeout"] = float(timeout)
+    if "folder" in raw:
+        if raw["folder"] not in DRAFT_FOLDERS:
+            raise ConfigError(f'{path}: [draft] folder must be "drafts" (_drafts/) or "posts" (straight into _posts/)')
+        values["folder"] = raw["folder"]
+    return DraftSettings(**values)
 
 
 def _intel(raw: Any, path: Path) -> IntelSettings:
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: [intel] must be a table")
-    unknown = sorted(set(raw) - set(IntelSettings.KEYS))
-    if unknown:
-        known = ", ".join(IntelSettings.KEYS)
-        raise ConfigError(f"{path}: unknown [intel] setting(s): {', '.join(unknown)} (known: {known})")
+    raw = _table(raw, path, "intel", IntelSettings.KEYS)
     values: dict[str, Any] = {}
     for key in ("kev_url", "epss_url"):
         if key in raw:
@@ -218,12 +343,15 @@ def from_dict(data: dict[str, Any], path: Path) -> Settings:
     if not isinstance(fetch_raw, dict):
         raise ConfigError(f"{path}: [fetch] must be a table")
     defaults = FetchSettings()
-    fetch_values = {}
+    fetch_values: dict[str, Any] = {}
     for key, value in fetch_raw.items():
         if key not in FetchSettings.CONFIGURABLE:
             raise ConfigError(
                 f"{path}: unknown [fetch] setting: {key} (known: {', '.join(FetchSettings.CONFIGURABLE)})"
             )
+        if key == "full_text_query":
+            fetch_values[key] = _full_text_query(value, path)
+            continue
         expected = type(getattr(defaults, key))
         if expected is float and isinstance(value, int):
             value = float(value)
@@ -244,9 +372,22 @@ def from_dict(data: dict[str, Any], path: Path) -> Settings:
         queries=tuple(queries.items()),
         fetch=replace(defaults, **fetch_values),
         intel=_intel(data.get("intel", {}), path),
+        draft=_draft(data.get("draft", {}), path),
         animations=animations,
         keymap=tuple(keymap.items()),
+        sync=_sync(data["sync"], path) if "sync" in data else None,
     )
+
+
+def _full_text_query(value: Any, path: Path) -> str:
+    """[fetch] full_text_query: a query of the query language (checked now), or ""."""
+    if not isinstance(value, str):
+        raise ConfigError(f'{path}: [fetch] full_text_query must be a query string (full_text_query = "+watch")')
+    try:
+        parse_query(value)
+    except QueryError as exc:
+        raise ConfigError(f"{path}: [fetch] full_text_query: {exc}") from None
+    return value.strip()
 
 
 def resolve_archive(cli_archive: str | None, settings: Settings, cwd: Path | None = None) -> Path | None:
@@ -307,8 +448,12 @@ def write_feeds(path: Path, feeds: list[Feed] | tuple[Feed, ...]) -> None:
         table["tags"] = list(feed.tags)
         if feed.retention_days:
             table["retention_days"] = feed.retention_days
+        if feed.full_text:
+            table["full_text"] = True
         array.append(table)
-    if "feeds" in doc:
+    if "feeds" in doc and not isinstance(doc["feeds"], tomlkit.items.AoT):
+        doc["feeds"] = array  # `feeds = []` (none): an inline array cannot take tables
+    elif "feeds" in doc:
         existing = doc["feeds"]
         # keep the comments attached to tables of feeds that stay: edit the array in place
         try:

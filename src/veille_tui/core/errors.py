@@ -37,12 +37,25 @@ class DraftExists(DraftError):
     """A post or draft with that name exists already: never overwritten."""
 
 
+class FullTextError(VeilleError):
+    """An article page cannot be fetched or its main text found; the message names the URL or file."""
+
+    exit_code = 1
+
+
 class OpmlError(VeilleError, ValueError):
     """An OPML file cannot be read."""
 
 
 class IntelError(VeilleError):
     """A KEV or EPSS file (or download) cannot be used; the data loaded before stays."""
+
+    exit_code = 1
+
+
+class SyncError(VeilleError):
+    """The team server cannot be used now (unreachable, refused the login, answered garbage); the
+    cache and the queued changes are kept."""
 
     exit_code = 1
 

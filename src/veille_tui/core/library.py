@@ -12,31 +12,42 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from veille_tui.core import config as config_mod
-from veille_tui.core import hints, history, paths
-from veille_tui.core.archive import drafts
+from veille_tui.core import drafting, hints, history, paths
 from veille_tui.core.backup import daily as daily_backup
-from veille_tui.core.errors import DraftError, DraftExists, IntelError, QueryError, StoreError, explain_database_error
+from veille_tui.core.digest import Digest
+from veille_tui.core.errors import (
+    DraftError,
+    FullTextError,
+    IntelError,
+    QueryError,
+    StoreError,
+    SyncError,
+    explain_database_error,
+)
 from veille_tui.core.models import (
     CveIntel,
     CveSummary,
+    DraftPlan,
+    DraftSource,
     Entry,
     Feed,
     FeedOutcome,
     FeedStatus,
+    FullText,
     IndexReport,
     IntelOutcome,
     IntelStatus,
     KevRecord,
+    SyncOutcome,
     WatchMatch,
 )
-from veille_tui.core.query import Query, compile_sql, parse
+from veille_tui.core.query import Query, compile_sql, parse, since_timestamp
 from veille_tui.core.store import Store
-from veille_tui.core.text import normalize_tag
 
 if TYPE_CHECKING:
     from veille_tui.core.doctor import Check, Repair
@@ -48,13 +59,18 @@ __all__ = [
     "NO_ARCHIVE",
     "CveIntel",
     "CveSummary",
+    "Digest",
     "DraftError",
+    "DraftPlan",
     "FeedOutcome",
+    "FullTextError",
+    "FullText",
     "IntelError",
     "IntelOutcome",
     "IntelStatus",
     "KevRecord",
     "Library",
+    "SyncOutcome",
     "WatchMatch",
 ]
 
@@ -170,6 +186,11 @@ class Library:
     def entry(self, entry_id: int) -> Entry | None:
         return self.store.entry(entry_id)
 
+    def full_text(self, entry_id: int) -> FullText | None:
+        """The entry's stored full text (`.markdown`, `.words`, `.source`; `.error` the last
+        attempt's failure, `.ok` whether there is a text), None when none was ever fetched."""
+        return self.store.full_text(entry_id)
+
     def count(self, query: QueryLike = None) -> int:
         return self.store.count(query)
 
@@ -193,6 +214,12 @@ class Library:
         by_url = {status.url: status for status in statuses}
         by_title = {status.title: status for status in statuses}
         return [(feed, by_url.get(feed.url) or by_title.get(feed.title)) for feed in feeds]
+
+    def server_only_feeds(self) -> list[FeedStatus]:
+        """The team server's feeds not subscribed here (their items come by `sync`)."""
+        if not self.database_exists():
+            return []
+        return [s for s in self.feed_statuses() if s.server and not s.local]
 
     def feeds_with_titles(self, feeds: Iterable[Feed]) -> list[Feed]:
         """Feeds subscribed without a title take the title the feed gave on its last fetch."""
@@ -225,6 +252,11 @@ class Library:
     def mark_all_read(self, ids: Sequence[int]) -> int:
         """Mark these entries read; returns how many were unread."""
         return self.store.mark_all_read(ids)
+
+    def mark(self, ids: Sequence[int], *, read: bool | None = None, starred: bool | None = None) -> int:
+        """Set read and/or starred on these entries (`mark`), queued for the team server like any
+        change; returns how many entries changed."""
+        return self.store.set_state(ids, read=read, starred=starred)
 
     def first_unread(self, ids: Sequence[int]) -> int | None:
         """The position in `ids` of the first unread entry, None when all are read."""
@@ -283,15 +315,31 @@ class Library:
     # --- archive --------------------------------------------------------------------------------
 
     def index(self, progress: Callable[[int, int], None] | None = None, parallel: bool = False) -> IndexReport | None:
-        """Incremental index of the archive. parallel=True only from the main thread of a process."""
+        """Incremental index of the archive and its drafts. parallel=True only from the main
+        thread of a process."""
         if self.archive is None:
             return None
-        return self.store.index_archive(
+        report = self.store.index_archive(
             self.archive, progress, parallel=parallel, archive_format=self.settings.archive_format
         )
+        report.drafts, report.drafts_changed = self._index_drafts()
+        return report
 
-    def write_draft(self, entry_id: int, extra_tags: Sequence[str] = ()) -> Path:
-        """Write an archive draft for an item and index it, so that it shows as archived."""
+    def _places(self) -> drafting.Places:
+        if self.archive is None:
+            raise DraftError(NO_ARCHIVE)
+        return drafting.places(self.archive, self.settings.archive_format)
+
+    def _index_drafts(self) -> tuple[int, int]:
+        where = self._places()
+        return self.store.index_drafts(where.site, where.drafts, flagged=where.flagged)
+
+    def _full_text(self, entry_id: int) -> str | None:
+        """The entry's stored full text (Markdown), if any."""
+        stored = self.full_text(entry_id)
+        return stored.markdown if stored is not None and stored.markdown.strip() else None
+
+    def _draftable(self, entry_id: int) -> tuple[Entry, list[str]]:
         if self.archive is None:
             raise DraftError(NO_ARCHIVE)
         found = self.store.item_for_draft(entry_id)
@@ -300,32 +348,111 @@ class Library:
         entry, feed_tags = found
         if entry.kind == "post":
             raise DraftError(f"entry {entry_id} is already archived ({entry.file})")
+        if entry.draft:
+            raise DraftError(
+                f"entry {entry_id} has a draft already: {self._places().site / entry.draft}"
+                f" (`veille-tui publish {entry_id}` publishes it)"
+            )
         if not entry.link:
             raise DraftError(f"entry {entry_id} has no link to cite as its source")
-        tags = ["veille-cyber"]
-        for tag in [*feed_tags, *extra_tags]:
-            tag = normalize_tag(tag)
-            if tag and tag not in tags:
-                tags.append(tag)
-        try:
-            day = datetime.fromisoformat(entry.date).astimezone(UTC).date() if entry.date else date.today()
-        except ValueError:
-            day = date.today()
-        body = (entry.body or "").strip()
-        # the archive's posts open with a heading: the item's own, else its title
-        summary = body if body.startswith("#") else f"### {entry.title}\n\n{body}".strip()
-        try:
-            path = drafts.write_draft(
-                self.archive, title=entry.title, day=day, tags=tags, summary=summary, link=entry.link
-            )
-        except FileNotFoundError as exc:
-            raise DraftError(str(exc)) from None
-        except DraftExists as exc:
-            raise DraftError(f"{exc}: a post with that name exists already; not overwritten") from None
-        except OSError as exc:
-            raise DraftError(f"{self.archive}: cannot write the draft: {exc.strerror or exc}") from None
-        self.store.index_archive(self.archive, archive_format=self.settings.archive_format)
+        return entry, feed_tags
+
+    def draft_plan(self, entry_id: int) -> DraftPlan:
+        """What the `a` form starts with: title, tags (veille-cyber, the source's tag, the watch
+        terms matched, `cve`), the body sources there are. DraftError when the entry cannot be
+        drafted (archived, drafted, no link)."""
+        entry, feed_tags = self._draftable(entry_id)
+        return drafting.plan(entry, feed_tags, self.settings, self._full_text(entry_id))
+
+    def write_draft(
+        self,
+        entry_id: int,
+        extra_tags: Sequence[str] = (),
+        *,
+        title: str | None = None,
+        tags: Sequence[str] | None = None,
+        source: DraftSource | None = None,
+        to_posts: bool | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> Path:
+        """Write a draft of the entry into `_drafts/` (to_posts, or [draft] folder = "posts":
+        straight into `_posts/`) and index it, so that the entry shows drafted (or archived).
+
+        title, tags: the form's (default: the entry's title; veille-cyber, its feeds' tags and
+        extra_tags). source: where the body comes from (default: the draft command when there is
+        one, else the full text when stored, else the summary). `cancelled` stops the command."""
+        entry, feed_tags = self._draftable(entry_id)
+        full_text = self._full_text(entry_id)
+        if source is None:
+            source = drafting.plan(entry, feed_tags, self.settings, full_text).sources[0]
+        text = drafting.body(entry, source, self.settings, full_text, cancelled)
+        if cancelled():
+            raise DraftError("cancelled: nothing written")
+        chosen = list(tags) if tags is not None else drafting.default_tags(feed_tags, extra_tags)
+        chosen = drafting.default_tags([], chosen) if drafting.ARCHIVE_TAG not in chosen else chosen
+        if to_posts is None:
+            to_posts = self.settings.draft.folder == "posts"
+        where = self._places()
+        path = drafting.write(
+            where, entry, title=(title or "").strip() or entry.title, tags=chosen, text=text, to_posts=to_posts
+        )
+        self.index()
         return path
+
+    def draft_file(self, entry_id: int) -> Path | None:
+        """The path of the entry's draft, None when it has none."""
+        entry = self.store.entry(entry_id)
+        if entry is None or entry.draft is None or self.archive is None:
+            return None
+        return self._places().site / entry.draft
+
+    def publish(self, target: str | Path | int) -> Path:
+        """Move a draft (its path, or the id of the entry it drafts) into `_posts/` as
+        `YYYY-MM-DD-slug.md`, dated today (date and permalink of its front matter too), never
+        overwriting; index the archive; returns the new path."""
+        where = self._places()
+        path: Path | None = None
+        if isinstance(target, int) or (isinstance(target, str) and target.isdigit() and not Path(target).exists()):
+            path = self.draft_file(int(target))
+            if path is None:
+                raise DraftError(f"entry {target} has no draft (a: write one; `veille-tui archive {target}`)")
+        else:
+            path = Path(target)
+        new = drafting.publish(where, drafting.draft_to_publish(where, path))
+        self.index()
+        return new
+
+    # --- full text ------------------------------------------------------------------------------
+
+    def extract(self, target: int | str | Path) -> FullText:
+        """The main text of an article page as Markdown: an entry id (its link fetched, the result
+        stored with the entry, a failure recorded there too), an http(s) URL, or a saved page
+        (.html, .html.gz). Raises FullTextError naming the entry, URL or file."""
+        from veille_tui.core import fulltext
+
+        settings = self.settings.fetch
+        if isinstance(target, Path):
+            try:
+                return fulltext.from_file(target, settings)
+            except fulltext.PageError as exc:
+                raise FullTextError(str(exc)) from None
+        if isinstance(target, str):
+            (found,) = fulltext.from_urls([target], settings)
+            if isinstance(found, fulltext.PageError):
+                raise FullTextError(str(found))
+            return found
+        entry = self.store.entry(target)
+        if entry is None:
+            raise FullTextError(f"no entry with id {target}")
+        if not entry.link:
+            raise FullTextError(f"entry {target} has no link to fetch its page from")
+        (result,) = fulltext.from_urls([entry.link], settings)
+        if isinstance(result, fulltext.PageError):
+            self.store.save_full_text_error(target, entry.link, result.reason)
+            raise FullTextError(f"entry {target}: {result}")
+        self.store.save_full_text(target, result)
+        stored = self.store.full_text(target)
+        return stored or result
 
     # --- feeds ----------------------------------------------------------------------------------
 
@@ -335,18 +462,53 @@ class Library:
         on_result: Callable[[FeedOutcome], None] | None = None,
         on_start: Callable[[int], None] | None = None,
         on_intel: Callable[[IntelOutcome], None] | None = None,
+        on_full_text: Callable[[int, int], None] | None = None,
     ) -> list[FeedOutcome]:
         """Fetch the feeds (all, or those matching names) and store what they bring; fetching all
         of them also refreshes the intel data that is due (at most once a day, [intel] enabled).
         An intel source that fails keeps its data and is reported through on_intel."""
         from veille_tui.core.update import update_feeds
 
-        outcomes = update_feeds(self.store, self.settings.feeds, self.settings.fetch, names, on_result, on_start)
+        outcomes = update_feeds(
+            self.store, self.settings.feeds, self.settings.fetch, names, on_result, on_start, on_full_text
+        )
+        if any(outcome.new for outcome in outcomes):  # a story drafted before its item came (a new database)
+            with self.store.transaction():
+                self.store.mark_drafted()
         if not names and self.settings.intel.enabled:
             for outcome in self.update_intel(due_only=True):
                 if on_intel is not None:
                     on_intel(outcome)
         return outcomes
+
+    # --- the team server ------------------------------------------------------------------------
+
+    @property
+    def sync_configured(self) -> bool:
+        return self.settings.sync is not None
+
+    def sync(self, transport: Any = None) -> SyncOutcome:
+        """One sync with the [sync] server (core/sync/engine.py): its feeds and items in, the queued
+        changes out, its states in. A server that fails is in the outcome (ok False, the reason);
+        the cache and the queue are kept. Raises SyncError when there is no [sync]."""
+        if self.settings.sync is None:
+            raise SyncError(f"no team server: add a [sync] table (url, user, password_file) to {self.settings.path}")
+        from veille_tui.core.sync.engine import sync
+
+        return sync(self.store, self.settings.sync, self.settings.fetch.timeout, transport)
+
+    def push_feed(self, url: str) -> str:
+        """Subscribe the team server to a feed (`feeds add --server`); returns its stream id there."""
+        if self.settings.sync is None:
+            raise SyncError(f"no team server: add a [sync] table (url, user, password_file) to {self.settings.path}")
+        from veille_tui.core.sync.engine import push_feed
+
+        return push_feed(self.settings.sync, url, self.settings.fetch.timeout)
+
+    def sync_state(self) -> tuple[int, str | None]:
+        """(changes waiting to be pushed, the last sync's error or None): the status line's."""
+        store = self.store
+        return store.pending_changes(), store.sync_meta("last_error")
 
     # --- watch alerts and rules ---------------------------------------------------------------
 
@@ -420,3 +582,40 @@ class Library:
         from veille_tui.core import intel as intel_mod
 
         return intel_mod.update(self.store, self.settings.intel, self.settings.fetch, due_only=due_only)
+
+    # --- story clusters and the digest ------------------------------------------------------------
+
+    def related(self, entry_id: int, limit: int = 0) -> list[Entry]:
+        """The other entries of the entry's story cluster (same link, CVE ids in common within 7
+        days, near-identical titles within 3 days: core/enrich/cluster_rules.py), oldest first;
+        the first `limit` of them (0: all)."""
+        return self.store.related(entry_id, limit)
+
+    def cluster_ids(self, entry_id: int) -> list[int]:
+        """Every entry of the entry's cluster, itself included, oldest first."""
+        return self.store.cluster_ids(entry_id)
+
+    def mark_cluster_read(self, entry_id: int) -> int:
+        """Mark every entry of the entry's cluster read (`M`); returns how many were unread."""
+        return self.store.mark_all_read(self.store.cluster_ids(entry_id))
+
+    def recompute_clusters(self) -> None:
+        """Every story cluster computed again from the stored entries."""
+        self.store.recompute_clusters()
+
+    def digest(self, query: str = "", since: str = "7d") -> Digest:
+        """The entries matching `query` from `since` (7d, 2w, a date) until now, by section (source
+        tags first), clusters folded under their first story, with the CVE ids of each section and
+        their KEV records and EPSS scores (`veille-tui digest`)."""
+        from veille_tui.core import digest as digest_mod
+
+        now = time.time()
+        start = since_timestamp(since, now)
+        parse(query)  # a malformed query is told as such, not as a period
+        entries = self.store.entries(f"{query} @{since.strip().lower().removeprefix('@')}", limit=0)
+        clusters = self.store.clusters_of([e.id for e in entries])
+        intel = self.cve_intel(sorted({cve for e in entries for cve in e.cves}))
+        sources = self.store.source_tags() | {tag for feed in self.settings.feeds for tag in feed.tags}
+        return digest_mod.build(
+            entries, clusters, intel, sources, query=query.strip(), since=since, start=start, end=int(now)
+        )

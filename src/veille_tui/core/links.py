@@ -3,12 +3,13 @@
 - ``absolute_link``: what a feed gives as an item's link → an absolute http(s) URL (relative links
   resolved against the feed URL), cleaned and bounded, or None. This is the link stored and shown.
 - ``normalize_link``: a link → its matching key (``link_norm`` in the store): scheme and host case
-  (http counted as https), default port, trailing slash, utm_* parameters; the fragment is kept.
-  Compared, never shown.
+  (http counted as https), default port, trailing slash, utm_* (and fbclid, gclid...) parameters;
+  the fragment is kept. Compared, never shown.
 """
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from veille_tui.core.text import clean
@@ -16,6 +17,13 @@ from veille_tui.core.text import clean
 MAX_LINK = 2_048
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+
+# tracking parameters: utm_* and the usual click ids (dropped from the key, and from a draft's Source)
+TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|_hsenc|_hsmi|yclid|igshid)$")
+
+
+def is_tracking(name: str) -> bool:
+    return TRACKING.match(name.lower()) is not None
 
 
 def absolute_link(link: str | None, base_url: str) -> str | None:
@@ -36,7 +44,8 @@ def absolute_link(link: str | None, base_url: str) -> str | None:
 
 
 def normalize_link(url: str | None) -> str | None:
-    """Scheme and host lower-cased, default port and trailing slash dropped, utm_* removed.
+    """Scheme and host lower-cased, default port and trailing slash dropped, tracking parameters
+    (utm_*, fbclid, gclid...) removed.
 
     The fragment is kept: two links that differ only by fragment are different stories.
     Returns None for an empty or unusable link.
@@ -67,6 +76,6 @@ def normalize_link(url: str | None) -> str | None:
         path = ""
     query = parts.query
     if query:
-        pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not k.lower().startswith("utm_")]
+        pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not is_tracking(k)]
         query = urlencode(pairs)
     return urlunsplit((scheme, host, path, query, parts.fragment))

@@ -19,6 +19,7 @@ class Feed:
     title: str = ""
     tags: tuple[str, ...] = ()
     retention_days: int | None = None  # None: the [fetch] retention_days of the config
+    full_text: bool = False  # fetch the full text of its new items' pages at fetch time
 
     @property
     def name(self) -> str:
@@ -36,8 +37,18 @@ class FetchSettings:
     retention_days: int = 90  # read, unstarred, unarchived items older than this are dropped
     user_agent: str = f"veille-tui/{__version__} (+feed reader)"
     parse_workers: int = 2  # processes for parsing; 0 = parse in a thread of this process
+    full_text_query: str = ""  # new items matching it get their full text at fetch time ("+watch")
+    full_text_per_host: int = 2  # article pages fetched at once from one host
 
-    CONFIGURABLE = ("timeout", "max_bytes", "concurrency", "per_host", "retention_days", "parse_workers")
+    CONFIGURABLE = (
+        "timeout",
+        "max_bytes",
+        "concurrency",
+        "per_host",
+        "retention_days",
+        "parse_workers",
+        "full_text_query",
+    )
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,8 @@ class FeedStatus:
     last_error: str | None
     last_ok: str | None = None  # the last successful fetch (same form)
     failures: int = 0  # fetches failed in a row since the last success
+    server: bool = False  # the team server holds it ([sync]): its items come from there
+    local: bool = True  # subscribed in the config (fetched here)
 
     @property
     def failing(self) -> bool:
@@ -70,6 +83,8 @@ class FeedStatus:
             "last_ok": self.last_ok,
             "last_error": self.last_error,
             "failures": self.failures,
+            "server": self.server,
+            "local": self.local,
         }
 
 
@@ -159,10 +174,15 @@ class Entry:
     feed_date: str | None = None  # only from Store.entry(): its feed's date, when too far ahead to list it by
     watch_terms: tuple[str, ...] = ()  # only from Store.entry(): the watch terms it matched
     hidden: bool = False  # a rule hides it (`is:hidden` lists it)
+    draft: str | None = None  # its draft file, relative to the site's folder (`_drafts/slug.md`)
 
     @property
     def archived(self) -> bool:
         return self.kind == "post"
+
+    @property
+    def drafted(self) -> bool:
+        return self.draft is not None
 
     def to_json(self) -> dict[str, Any]:
         data = {
@@ -176,11 +196,14 @@ class Entry:
             "read": self.read,
             "starred": self.starred,
             "archived": self.archived,
+            "drafted": self.drafted,
             "cves": list(self.cves),
             "feeds": list(self.feeds),
         }
         if self.file:
             data["file"] = self.file
+        if self.draft:
+            data["draft"] = self.draft
         if self.feed_date:
             data["feed_date"] = self.feed_date
         if self.hidden:
@@ -189,6 +212,63 @@ class Entry:
             data["permalink"] = self.permalink
         if self.body is not None:
             data["body"] = self.body
+        return data
+
+
+DraftSource = Literal["command", "fulltext", "summary"]
+"""Where a draft's body comes from: the [draft] command, the stored full text, the feed's summary."""
+
+SOURCE_LABELS: dict[str, str] = {
+    "command": "the draft command",
+    "fulltext": "the full text",
+    "summary": "the feed's summary",
+}
+
+
+@dataclass(frozen=True)
+class DraftPlan:
+    """What the `a` form starts with: the title, the tags (veille-cyber, the source's tag, the
+    watch terms matched, `cve` when it names one) and the body sources there are, best first."""
+
+    entry_id: int
+    title: str
+    tags: tuple[str, ...]
+    sources: tuple[DraftSource, ...]
+    command: str | None = None  # the [draft] command, when set
+
+
+@dataclass(frozen=True)
+class FullText:
+    """An article page's main text (core/fulltext), as extracted or as stored with an entry.
+
+    `error` says why the last attempt failed ("HTTP 403 Forbidden"); the Markdown of an earlier
+    success is kept then (`ok` tells whether there is a text to read)."""
+
+    title: str
+    markdown: str
+    text: str
+    words: int
+    source: str  # the URL (or file) it was extracted from
+    entry_id: int | None = None
+    fetched: float | None = None  # when it was stored (seconds since the epoch)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.markdown)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "title": self.title,
+            "markdown": self.markdown,
+            "text": self.text,
+            "words": self.words,
+            "source": self.source,
+        }
+        if self.entry_id is not None:
+            data["entry_id"] = self.entry_id
+        if self.error:
+            data["error"] = self.error
         return data
 
 
@@ -202,6 +282,8 @@ class IndexReport:
     unchanged: int = 0  # part of `indexed`: files not re-read because size and mtime held
     removed: int = 0
     format: str = ""  # the rules the archive was read with: jekyll | hugo
+    drafts: int = 0  # files of the drafts folder (not posts: in none of the three)
+    drafts_changed: int = 0  # entries marked drafted, or no more
 
     def count(self, file: str, status: str, reason: str | None) -> None:
         if status == "indexed":
@@ -238,6 +320,31 @@ class FeedOutcome:
 IntelKind = Literal["kev", "epss"]
 INTEL_LABELS: dict[str, str] = {"kev": "KEV catalogue", "epss": "EPSS scores"}
 NVD_URL = "https://nvd.nist.gov/vuln/detail/{cve}"
+
+
+@dataclass
+class SyncOutcome:
+    """What one sync with the team server did (`sync --json`, the status line)."""
+
+    server: str  # the API URL
+    ok: bool = True
+    error: str | None = None  # why the server failed (the cache and the queue are kept)
+    feeds: int = 0  # subscriptions on the server
+    new_feeds: int = 0  # of them, new here
+    items: int = 0  # items that came in
+    dropped: int = 0  # items the server sent that could not be read
+    pushed: int = 0  # changes made here that reached the server
+    pulled: int = 0  # entries whose state changed on the server
+    pending: int = 0  # changes made here still waiting
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        if not self.ok:
+            return f"sync failed: {self.error} ({self.pending} change(s) wait)"
+        return (
+            f"synced with {self.server}: {self.feeds} feeds ({self.new_feeds} new), {self.items} new items,"
+            f" {self.pushed} change(s) pushed, {self.pulled} pulled, {self.pending} waiting ({self.seconds:.2f} s)"
+        )
 
 
 @dataclass(frozen=True)

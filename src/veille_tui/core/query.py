@@ -1,7 +1,9 @@
 """The query language of SPEC.md: parse a query string, then compile it to an SQL condition.
 
-    +tag  -tag  @7d  @2w  @2026-08-01  feed:NAME  is:unread|read|starred|archived|hidden
-    cve:CVE-2026-1234 (or cve:2026-1234)  epss:0.5  word  "quoted phrase"
+    +tag  -tag  @7d  @2w  @2026-08-01  feed:NAME  is:unread|read|starred|archived|drafted|hidden
+    has:fulltext  cve:CVE-2026-1234 (or cve:2026-1234)  epss:0.5  word  "quoted phrase"
+
+Words and phrases are looked for in the title, the body and the stored full text.
 
 All terms must hold. A malformed query raises QueryError with a message for the user. The entries
 a rule hides (`hide = true`) match no query but those with `is:hidden`.
@@ -47,7 +49,8 @@ class Query:
         )
 
 
-FLAGS = {"unread", "read", "starred", "unstarred", "archived", "new", "item", "post", "hidden"}
+FLAGS = {"unread", "read", "starred", "unstarred", "archived", "drafted", "new", "item", "post", "hidden"}
+HAS = {"fulltext"}  # has:NAME, kept with the flags as "has:NAME"
 _TAG_RE = re.compile(r"^[\w.-]+$")
 _SINCE_REL = re.compile(r"^(\d{1,5})([hdwmy])$")
 _SINCE_ABS = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -128,8 +131,15 @@ def parse(text: str) -> Query:
         elif low.startswith("is:") or low.startswith("not:"):
             prefix, _, flag = low.partition(":")
             if flag not in FLAGS:
-                raise QueryError(f"'{token}': use is:unread, is:read, is:starred, is:archived, is:hidden or is:item")
+                raise QueryError(
+                    f"'{token}': use is:unread, is:read, is:starred, is:archived, is:drafted, is:hidden or is:item"
+                )
             flags.append(flag if prefix == "is" else "!" + flag)
+        elif low.startswith("has:"):
+            what = low[4:]
+            if what not in HAS:
+                raise QueryError(f"'{token}': use has:fulltext")
+            flags.append(low)
         elif low.startswith("cve:"):
             cve = normalize_cve(token[4:])
             if cve is None:
@@ -141,7 +151,7 @@ def parse(text: str) -> Query:
             continue
         elif _PREFIX.match(low) and not low.startswith(("http:", "https:")):
             raise QueryError(
-                f"'{token}': unknown term; known: +tag -tag @7d feed: is: not: cve: epss:,"
+                f"'{token}': unknown term; known: +tag -tag @7d feed: is: not: has: cve: epss:,"
                 ' or "quote" it to search the text'
             )
         else:
@@ -231,9 +241,11 @@ def compile_sql(
         "starred": "e.starred = 1",
         "unstarred": "e.starred = 0",
         "archived": "e.kind = 'post'",
+        "drafted": "e.draft IS NOT NULL",
         "post": "e.kind = 'post'",
         "item": "e.kind = 'item'",
         "hidden": "e.hidden = 1",
+        "has:fulltext": "e.id IN (SELECT entry_id FROM fulltext WHERE words > 0)",
     }
     for flag in query.flags:
         if flag.startswith("!"):
@@ -247,7 +259,31 @@ def compile_sql(
         where.append("e.id IN (SELECT ec.entry_id FROM entry_cves ec JOIN epss s ON s.cve = ec.cve WHERE s.score >= ?)")
         params.append(threshold)
     if query.words or query.phrases:
-        where.append("e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)")
         terms = [fts_phrase(w, prefix=True) for w in query.words] + [fts_phrase(p) for p in query.phrases]
-        params.append(" AND ".join(terms))
+        where.append(_text_sql(terms, params))
     return (" AND ".join(where) or "1"), params
+
+
+_IN_EITHER = (
+    "e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?"
+    " UNION ALL SELECT rowid FROM fulltext_fts WHERE fulltext_fts MATCH ?)"
+)
+
+
+def _text_sql(terms: list[str], params: list[Any]) -> str:
+    """Every term in the title and body, or in the stored full text (a word of one and a word of
+    the other will do). Several terms: one MATCH over the bodies as before, and the per-term sets
+    only for a row whose full text has one of the terms (SQLite stops at the first false term of
+    an AND: while no full text holds them, they are never read; bench figures in README)."""
+    if len(terms) == 1:
+        params += [terms[0], terms[0]]
+        return _IN_EITHER
+    params.append(" AND ".join(terms))
+    params.append(" OR ".join(terms))
+    for term in terms:
+        params += [term, term]
+    each = " AND ".join(_IN_EITHER for _ in terms)
+    return (
+        "(e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)"
+        f" OR (e.id IN (SELECT rowid FROM fulltext_fts WHERE fulltext_fts MATCH ?) AND {each}))"
+    )

@@ -3,16 +3,20 @@ bring while the downloads go on (batched commits, bounded backlog, Retry-After h
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from veille_tui.core import fulltext
 from veille_tui.core.feeds import http as fetch_mod
 from veille_tui.core.models import Feed, FeedOutcome, FetchSettings, Item
 from veille_tui.core.store import Store
 from veille_tui.core.store.base import FUTURE_SLACK
+
+log = logging.getLogger(__name__)
 
 BACKLOG = 8  # feeds parsed but not stored yet: beyond it, downloads wait (bounds memory)
 BATCH = 8  # feeds stored in one transaction at most
@@ -25,9 +29,13 @@ def update_feeds(
     names: Sequence[str] = (),
     on_result: Callable[[FeedOutcome], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    on_full_text: Callable[[int, int], None] | None = None,
 ) -> list[FeedOutcome]:
-    """Fetch the feeds (all, or those matching names) and store what they bring."""
+    """Fetch the feeds (all, or those matching names) and store what they bring; then the full
+    text of the new items of `full_text = true` feeds or of `[fetch] full_text_query`
+    (on_full_text(extracted, failed) when there were any)."""
     store.sync_feeds(feeds)
+    last_id = store.last_entry_id()
     states = store.feed_states(names)
     # Retry-After honoured: a feed whose server asked us to wait is left alone until then
     waiting = store.deferred_feeds()
@@ -141,9 +149,38 @@ def update_feeds(
         thread.join()
     if failure:
         raise failure[0]
+    try:
+        done, failed = fetch_full_texts(store, feeds, settings, last_id)
+    except Exception:  # never the feeds' fetch: what it stored stays, the pages are tried next time
+        log.exception("full text at fetch time")
+    else:
+        if on_full_text is not None and (done or failed):
+            on_full_text(done, failed)
     store.prune(settings.retention_days)
     store.apply_pending_state()  # read/starred state kept by `doctor --repair` for items not back yet
     return outcomes
+
+
+def fetch_full_texts(store: Store, feeds: Sequence[Feed], settings: FetchSettings, after_id: int) -> tuple[int, int]:
+    """The full text of the entries made after after_id that a `full_text = true` feed brought or
+    that match `[fetch] full_text_query`, stored with them (a failure recorded, the summary kept);
+    at most `full_text_per_host` pages at once per host. Returns (extracted, failed)."""
+    urls = [feed.url for feed in feeds if feed.full_text]
+    if not urls and not settings.full_text_query:
+        return 0, 0
+    wanted = store.full_text_wanted(after_id, urls, settings.full_text_query)
+    if not wanted:
+        return 0, 0
+    results = fulltext.from_urls([link for _, link in wanted], settings, per_host=settings.full_text_per_host)
+    done = failed = 0
+    for (entry_id, link), found in zip(wanted, results, strict=True):
+        if isinstance(found, fulltext.PageError):
+            store.save_full_text_error(entry_id, link, found.reason)
+            failed += 1
+        else:
+            store.save_full_text(entry_id, found)
+            done += 1
+    return done, failed
 
 
 def fetch_warning(parse_warning: str | None, items: Sequence[Item], now: float) -> str | None:

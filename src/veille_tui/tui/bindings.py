@@ -32,7 +32,7 @@ KEY_BAR: tuple[tuple[str, str], ...] = (
     ("toggle_read", "Read"),
     ("toggle_starred", "Star"),
     ("open_link", "Link"),
-    ("archive", "Archive"),
+    ("archive", "Draft"),
     ("zoom", "Full screen"),
     ("mark_view_read", "All read"),
     ("links", "Links"),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from veille_tui.core.models import Entry, FeedOutcome, FeedStatus, IndexReport, WatchMatch
+from veille_tui.core.models import Entry, FeedOutcome, FeedStatus, FullText, IndexReport, SyncOutcome, WatchMatch
 
 
 @dataclass
@@ -61,6 +61,16 @@ class FetchDone(Message):
 
 
 @dataclass
+class SyncDone(Message):
+    """A sync with the team server ran (outcome None: only its state was read, at start-up):
+    changes waiting to be pushed, and the last sync's error (None: it worked)."""
+
+    outcome: SyncOutcome | None
+    pending: int
+    error: str | None
+
+
+@dataclass
 class MarkedRead(Message):
     """`A`: `count` entries of the view were marked read in the store."""
 
@@ -69,10 +79,19 @@ class MarkedRead(Message):
 
 @dataclass
 class DraftDone(Message):
-    """`a`: the draft of `entry_id` was written at `path`."""
+    """`a`, `e`, `P`: the draft of `entry_id` was written, edited or published (`text` says which
+    and where)."""
 
     entry_id: int
-    path: str
+    text: str
+
+
+@dataclass
+class FullTextDone(Message):
+    """`f`: the full text of `entry_id` was fetched, extracted and stored."""
+
+    entry_id: int
+    full: FullText
 
 
 @dataclass

@@ -27,22 +27,29 @@ from veille_tui.core.models import FeedOutcome, IndexReport
 from veille_tui.core.paths import log_file
 from veille_tui.core.text import clean_line
 from veille_tui.tui.browser import LinkNotOpened
-from veille_tui.tui.messages import FetchDone, FetchProgress, FetchStarted, IndexDone, IndexProgress
+from veille_tui.tui.messages import FetchDone, FetchProgress, FetchStarted, IndexDone, IndexProgress, SyncDone
 
 Post = Callable[[Message], object]
 
 PROGRESS_SECONDS = 0.2  # the index posts its progress at most this often
 
 # What a failure of each group of workers is called in its notification ("" : the error alone).
-FAILURE_TITLES: dict[str, str] = {"index": "Archive", "fetch": "Refresh failed", "draft": "", "mark": "Not marked read"}
+FAILURE_TITLES: dict[str, str] = {
+    "index": "Archive",
+    "fetch": "Refresh failed",
+    "draft": "",
+    "mark": "Not marked read",
+    "sync": "Sync failed",
+    "fulltext": "Full text",
+}
 # Groups whose failure is not told: "changes" (the next poll reads again), "feeds" (the sidebar
 # shows no feeds; the next index or fetch loads them again), "cves-prefetch" (the CVE view's rows
 # read ahead: `c` reads them itself).
 QUIET_GROUPS = frozenset({"changes", "feeds", "cves-prefetch"})
 # Groups that show their progress in the status line (cleared when they fail).
-ACTIVITY_GROUPS = frozenset({"index", "fetch", "draft"})
+ACTIVITY_GROUPS = frozenset({"index", "fetch", "draft", "fulltext"})
 # Groups that write to the store: the poll for other processes' commits waits for them.
-WRITER_GROUPS = frozenset({"index", "fetch", "draft", "changes", "mark"})
+WRITER_GROUPS = frozenset({"index", "fetch", "draft", "changes", "mark", "fulltext", "sync"})
 
 
 @dataclass(frozen=True)
@@ -112,7 +119,22 @@ def run_fetch(lib: Library, names: Sequence[str], post: Post, alert_mark: int = 
     return FetchDone(outcomes, mark, alerts)
 
 
+def run_sync(lib: Library) -> SyncDone:
+    """One sync with the team server (a server that fails is in the outcome, never raised)."""
+    outcome = lib.sync()
+    return SyncDone(outcome, outcome.pending, outcome.error)
+
+
 # --- what the results say --------------------------------------------------------------------
+
+
+def sync_note(pending: int, error: str | None) -> str:
+    """The status line's word on the team server: nothing when the last sync worked and nothing
+    waits long; else that it cannot be reached (or why it failed) and how many changes wait."""
+    if error is None:
+        return ""
+    reason = "server unreachable" if "cannot be reached" in error or "timeout" in error else "sync failed"
+    return f"{reason} · {pending} change{'' if pending == 1 else 's'} wait{'s' if pending == 1 else ''}"
 
 
 def fetch_notice(outcomes: Sequence[FeedOutcome]) -> Notice:
@@ -131,8 +153,8 @@ def fetch_notice(outcomes: Sequence[FeedOutcome]) -> Notice:
 
 
 def index_changed(report: IndexReport) -> bool:
-    """Did the index add, change or remove posts?"""
-    return bool((report.indexed - report.unchanged) + report.removed)
+    """Did the index add, change or remove posts, or mark entries drafted (or no more)?"""
+    return bool((report.indexed - report.unchanged) + report.removed + report.drafts_changed)
 
 
 def index_notice(report: IndexReport) -> Notice | None:

@@ -18,14 +18,19 @@ COMMANDS = (
     "list",
     "show",
     "archive",
+    "publish",
     "fetch",
     "feeds",
     "themes",
     "state",
     "cves",
     "intel",
+    "digest",
     "doctor",
+    "sync",
+    "mark",
     "rules",
+    "extract",
 )
 
 

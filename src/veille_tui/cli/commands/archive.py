@@ -1,4 +1,5 @@
-"""`veille-tui archive ID`: write an archive draft for an entry."""
+"""`veille-tui archive ID [--tag T]... [--post]`: write an archive draft for an entry (into
+`_drafts/`, or straight into `_posts/`), print its path."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from veille_tui.core.library import Library
 
 
 def run(args: Namespace, lib: Library) -> int:
-    path = lib.write_draft(args.id, args.tag)  # a DraftError is reported by main, exit 1
+    to_posts = True if args.post else None  # None: the [draft] folder of the config
+    path = lib.write_draft(args.id, args.tag, source=args.source, to_posts=to_posts)  # DraftError: main, exit 1
     if args.json:
         emit_json({"path": str(path), "id": args.id})
     else:

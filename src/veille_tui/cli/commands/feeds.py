@@ -23,7 +23,7 @@ def run(args: Namespace, lib: Library) -> int:
     if action == "list":
         return _list(lib, settings, args.json)
     if action == "add":
-        return _add(settings, args)
+        return _add_to_server(lib, args) if args.server else _add(settings, args)
     if action == "remove":
         return _remove(settings, args.name, builtin=args.builtin)
     if action == "import":
@@ -34,9 +34,11 @@ def run(args: Namespace, lib: Library) -> int:
 def _list(lib: Library, settings: config_mod.Settings, as_json: bool) -> int:
     """Each feed with its health: last success, last error, failures in a row, items, unread."""
     health = lib.feed_health()
+    server = lib.server_only_feeds()
     if as_json:
         emit_json(
             [{"url": f.url, "title": f.title, "tags": list(f.tags), **_health_json(status)} for f, status in health]
+            + [s.to_json() for s in server]
         )
         return 0
     if not settings.feeds_from_config:
@@ -44,14 +46,19 @@ def _list(lib: Library, settings: config_mod.Settings, as_json: bool) -> int:
     for feed, status in health:
         tags = " ".join("+" + t for t in feed.tags)
         print(f"{feed.title or '-':<28} {feed.url}  {tags}".rstrip())
-        print(f"    {_health_line(status)}")
+        print(f"    {_health_line(status)}" + (" · also on the team server" if status and status.server else ""))
+    for status in server:
+        tags = " ".join("+" + t for t in status.tags)
+        print(f"{clean_line(status.title) or '-':<28} {clean_line(status.url)}  {tags}".rstrip())
+        print(f"    the team server's (items by `sync`) · {status.total} items, {status.unread} unread")
     return 0
 
 
 def _health_json(status: FeedStatus | None) -> dict[str, object]:
-    fields = ("items", "unread", "last_fetch", "last_ok", "last_error", "failures")
+    fields = ("items", "unread", "last_fetch", "last_ok", "last_error", "failures", "server", "local")
     if status is None:
-        return {name: 0 if name in ("items", "unread", "failures") else None for name in fields}
+        empty: dict[str, object] = {name: 0 if name in ("items", "unread", "failures") else None for name in fields}
+        return empty | {"server": False, "local": True}
     data = status.to_json()
     return {name: data[name] for name in fields}
 
@@ -115,6 +122,20 @@ def _add(settings: config_mod.Settings, args: Namespace) -> int:
             " `veille-tui feeds remove --builtin` drops them all (a host without egress wants none)"
         )
     return 0
+
+
+def _add_to_server(lib: Library, args: Namespace) -> int:
+    """`feeds add URL --server`: the team server subscribes to it (quickadd), then a sync brings
+    its items here (the config is left as it is: a feed subscribed here stays so)."""
+    url = args.url.strip()
+    if not _valid_url(url):
+        err(f"veille-tui: {url}: only http(s) feed URLs can be subscribed")
+        return 2
+    stream = lib.push_feed(url)
+    err(f"the team server subscribed to {url} ({stream})")
+    outcome = lib.sync()
+    err(outcome.summary() if outcome.ok else f"veille-tui: {outcome.summary()}")
+    return 0 if outcome.ok else 1
 
 
 def _remove(settings: config_mod.Settings, name: str | None, builtin: bool = False) -> int:

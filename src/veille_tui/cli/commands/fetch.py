@@ -28,6 +28,10 @@ def run(args: Namespace, lib: Library) -> int:
         err("veille-tui: no subscribed feed matches " + " ".join(args.feeds))
         return EXIT_FAILED
     failed = any(o.status == "error" for o in outcomes)
+    if lib.sync_configured and not args.feeds:  # the team server too, at the end of a full fetch
+        sync = lib.sync()
+        err(sync.summary() if sync.ok else f"veille-tui: {sync.summary()}")
+        failed = failed or not sync.ok
     if not watch:
         if args.json:
             emit_json([o.__dict__ for o in outcomes])

@@ -24,6 +24,7 @@ def run(args: Namespace, lib: Library) -> int:
         print(
             f"{report.indexed} posts indexed ({report.unchanged} unchanged), {report.skipped} skipped, "
             f"{len(report.problems)} problems — {lib.archive} ({report.format})"
+            + (f"; {report.drafts} draft{'s' if report.drafts != 1 else ''}" if report.drafts else "")
         )
         for file, reason in report.problems:
             print(f"  problem: {file}: {reason}")

@@ -1,4 +1,5 @@
-"""`veille-tui show ID`: one entry as plain text."""
+"""`veille-tui show ID`: one entry as plain text, with its CVE intelligence and related stories (its
+full text when one is stored)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,18 @@ def run(args: Namespace, lib: Library) -> int:
         err(f"veille-tui: no entry with id {args.id} (ids are in `veille-tui list`)")
         return 1
     intel = lib.cve_intel(entry.cves)
+    related = lib.related(entry.id)
+    full = lib.full_text(entry.id)
     if args.json:
-        emit_json(
-            {
-                **entry.to_json(),
-                "watch_terms": list(entry.watch_terms),
-                "cve_intel": [intel[cve].to_json() for cve in entry.cves],
-            }
-        )
+        data = {
+            **entry.to_json(),
+            "watch_terms": list(entry.watch_terms),
+            "cve_intel": [intel[cve].to_json() for cve in entry.cves],
+            "related": [other.id for other in related],
+        }
+        if full is not None:
+            data["full_text"] = {**full.to_json(), "fetched": full.fetched, "error": full.error}
+        emit_json(data)
     else:
-        print(render_plain(entry, intel))
+        print(render_plain(entry, intel, full, related))
     return 0

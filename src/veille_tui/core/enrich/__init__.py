@@ -4,9 +4,9 @@ and the terms matched, the `kev` tag, what the [[rules]] do.
 The store calls `enrich` once per write batch (an archive chunk, a feed's fetch) with the ids of
 the entries it made or changed, inside the batch's transaction, after it wrote their text and their
 own tags; `refresh_watch` when the watch list changed, `refresh_kev` when the KEV catalogue did,
-`refresh_rules` when the rules (or what they read) did.
-The pass is a list of steps, each a module here (`cves`, `watch`, `kev`, `rules`; clusters to
-come), run in order; a step writes its own tables and returns the tags it derives, which join the
+`refresh_rules` when the rules (or what they read) did, `refresh_clusters` when the clusters' rules
+did. The pass is a list of steps, each a module here (`cves`, `watch`, `kev`, `rules`, `clusters`),
+run in order; a step writes its own tables and returns the tags it derives, which join the
 entries' tags after their own, in the steps' order, before the next step runs (a rule's query sees
 the `watch` tag).
 Takes the sqlite3 connection and plain values: this package does not know the Store.
@@ -17,6 +17,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 
+from veille_tui.core.enrich import clusters as _clusters
 from veille_tui.core.enrich import cves as _cves
 from veille_tui.core.enrich import kev as _kev
 from veille_tui.core.enrich import rules as _rules
@@ -24,12 +25,25 @@ from veille_tui.core.enrich import watch as _watch
 from veille_tui.core.enrich.batch import Batch, Step, Text, add_tags, chunks, marks
 from veille_tui.core.models import Rule
 
-__all__ = ["STEPS", "Batch", "Step", "Text", "enrich", "refresh_kev", "refresh_rules", "refresh_watch", "rules_key"]
+__all__ = [
+    "CLUSTER_RULES",
+    "STEPS",
+    "Batch",
+    "Step",
+    "Text",
+    "enrich",
+    "refresh_clusters",
+    "refresh_kev",
+    "refresh_rules",
+    "refresh_watch",
+    "rules_key",
+]
 
-# kev reads what cves wrote; rules read every tag before them
-STEPS: tuple[Step, ...] = (_cves.step, _watch.step, _kev.step, _rules.step)
+# kev and clusters read what cves wrote; rules read every tag before them
+STEPS: tuple[Step, ...] = (_cves.step, _watch.step, _kev.step, _rules.step, _clusters.step)
 
 rules_key = _rules.rules_key
+CLUSTER_RULES = _clusters.RULES
 
 
 def enrich(
@@ -69,3 +83,8 @@ def refresh_kev(db: sqlite3.Connection) -> None:
 def refresh_rules(db: sqlite3.Connection, rules: Sequence[Rule]) -> None:
     """The rules changed, or what they read did: what they did given back, and applied again."""
     _rules.refresh_all(db, rules)
+
+
+def refresh_clusters(db: sqlite3.Connection) -> None:
+    """The story clusters recomputed over every entry (their rules changed, or asked)."""
+    _clusters.refresh_all(db)

@@ -38,14 +38,20 @@ def body_to_markdown(body: str, content_type: str, base_url: str) -> str:
         return ""
     body = body[:MAX_RAW_BODY]
     if content_type in HTML_TYPES:
-        md = html_to_markdown(_drop_elements(body))
-        if "](" in md:
-            md = _MD_LINK.sub(lambda m: _fix_md_link(m, base_url), md)
-            md = _MD_LINKED_IMAGE.sub(lambda m: _fix_md_link(m, base_url), md)
+        md = safe_links(html_to_markdown(_drop_elements(body)), base_url)
     else:
         md = clean(body).strip()
     if len(md) > MAX_BODY:
         md = md[: MAX_BODY - 1].rstrip() + "…"
+    return md
+
+
+def safe_links(md: str, base_url: str) -> str:
+    """Markdown whose links and images are made absolute against base_url, and dropped (their
+    text kept) unless http(s) or mailto."""
+    if "](" in md:
+        md = _MD_LINK.sub(lambda m: _fix_md_link(m, base_url), md)
+        md = _MD_LINKED_IMAGE.sub(lambda m: _fix_md_link(m, base_url), md)
     return md
 
 

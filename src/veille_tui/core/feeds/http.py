@@ -22,9 +22,10 @@ import email.utils
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -240,23 +241,65 @@ async def _fetch_one(
     except _FeedError as exc:
         result.error = str(exc)
         result.retry_after = exc.retry_after
-    except httpx.TimeoutException:
-        result.error = f"timed out after {settings.timeout:g} s"
-    except httpx.ConnectError as exc:
-        result.error = f"connection failed: {_short_reason(exc)}"
-    except httpx.DecodingError as exc:
-        result.error = f"bad content encoding: {_short_reason(exc)}"
-    except (httpx.RemoteProtocolError, httpx.LocalProtocolError) as exc:
-        result.error = f"protocol error: {_short_reason(exc)}"
-    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-        result.error = f"invalid URL: {_short_reason(exc)}"
-    except httpx.HTTPError as exc:
-        result.error = f"network error: {_short_reason(exc)}"
-    except (OSError, ValueError, UnicodeError) as exc:
-        result.error = f"error: {_short_reason(exc)}"
+    except (httpx.HTTPError, OSError, ValueError, UnicodeError) as exc:
+        result.error = error_text(exc, settings.timeout)
     finally:
         result.elapsed = time.monotonic() - start
     return result
+
+
+def error_text(exc: BaseException, timeout: float) -> str:
+    """What the user is told of a download that failed with exc."""
+    if isinstance(exc, _FeedError):
+        return str(exc)
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timed out after {timeout:g} s"
+    if isinstance(exc, httpx.ConnectError):
+        return f"connection failed: {_short_reason(exc)}"
+    if isinstance(exc, httpx.DecodingError):
+        return f"bad content encoding: {_short_reason(exc)}"
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.LocalProtocolError)):
+        return f"protocol error: {_short_reason(exc)}"
+    if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
+        return f"invalid URL: {_short_reason(exc)}"
+    if isinstance(exc, httpx.HTTPError):
+        return f"network error: {_short_reason(exc)}"
+    return f"error: {_short_reason(exc)}"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A web page as downloaded with the feed rules (not a feed: nothing parsed)."""
+
+    url: str  # where it was found, after redirects
+    body: bytes  # decoded from its Content-Encoding, at most max_bytes
+    content_type: str | None
+
+
+async def download_page(client: httpx.AsyncClient, url: str, settings: FetchSettings) -> Page:
+    """One page with the feed rules: http(s) only (redirects too), the size cap on the decoded
+    bytes, the timeout over connect and download. Raises PageError with the user's message."""
+    problem = _check_url(url)
+    if problem:
+        raise PageError(problem)
+    try:
+        async with asyncio.timeout(settings.timeout):
+            resp, final_url, body = await _download(client, FetchRequest(url=url), settings)
+    except TimeoutError:
+        raise PageError(f"timed out after {settings.timeout:g} s") from None
+    except (_FeedError, httpx.HTTPError, OSError, ValueError, UnicodeError) as exc:
+        raise PageError(error_text(exc, settings.timeout)) from None
+    if body is None:
+        try:
+            reason = HTTPStatus(resp.status_code).phrase
+        except ValueError:
+            reason = clean_line(resp.reason_phrase)[:80] or "error"
+        raise PageError(f"HTTP {resp.status_code} {reason}")
+    return Page(str(resp.url), body, resp.headers.get("content-type"))
+
+
+class PageError(Exception):
+    """A page could not be downloaded; the message is for the user."""
 
 
 async def fetch_all(
@@ -335,15 +378,23 @@ def fetch_feeds(
 ) -> list[FetchResult]:
     """Synchronous wrapper: runs fetch_all in its own event loop (a thread if one is running)."""
     reqs = list(requests)
+    return run_sync(lambda: fetch_all(reqs, settings, on_result, hold))
+
+
+T = TypeVar("T")
+
+
+def run_sync(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run the coroutine `make()` gives in its own event loop (in a thread if one is running here)."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(fetch_all(reqs, settings, on_result, hold))
-    box: list[list[FetchResult] | BaseException] = []
+        return asyncio.run(make())
+    box: list[T | BaseException] = []
 
     def target() -> None:
         try:
-            box.append(asyncio.run(fetch_all(reqs, settings, on_result, hold)))
+            box.append(asyncio.run(make()))
         except BaseException as exc:  # re-raised in the caller's thread
             box.append(exc)
 
@@ -355,4 +406,15 @@ def fetch_feeds(
     return box[0]
 
 
-__all__ = ["FetchRequest", "FetchResult", "FetchSettings", "fetch_all", "fetch_feeds"]
+__all__ = [
+    "FetchRequest",
+    "FetchResult",
+    "FetchSettings",
+    "Page",
+    "PageError",
+    "download_page",
+    "error_text",
+    "fetch_all",
+    "fetch_feeds",
+    "run_sync",
+]

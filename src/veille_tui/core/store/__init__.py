@@ -6,7 +6,9 @@ can run at once. Read/starred state is user data: it is written at once and surv
 One class made of per-domain parts, each a module here: base (connection, migrations,
 transactions, meta), posts (the archive), feeds (subscriptions and items), tags (own and derived
 tags; derived data comes from core.enrich, once per write batch), entries (reads), state
-(read/starred), intel (KEV and EPSS), watch (the watch alerts); rows holds the row types, schema the migrations.
+(read/starred, the outbox), sync (the team server's feeds and items), intel (KEV and EPSS), watch
+(the watch alerts), fulltext (article pages), drafts (the archive's drafts), clusters (story
+clusters); rows holds the row types, schema the migrations.
 """
 
 from __future__ import annotations
@@ -17,19 +19,34 @@ from pathlib import Path
 
 from veille_tui.core.errors import StoreError
 from veille_tui.core.models import Rule
+from veille_tui.core.store.clusters import ClustersMixin
+from veille_tui.core.store.drafts import DraftsMixin
 from veille_tui.core.store.entries import EntriesMixin
 from veille_tui.core.store.feeds import FeedsMixin
+from veille_tui.core.store.fulltext import FullTextMixin
 from veille_tui.core.store.intel import IntelMixin
 from veille_tui.core.store.posts import PostsMixin
 from veille_tui.core.store.rows import FeedState
 from veille_tui.core.store.schema import SCHEMA_VERSION
 from veille_tui.core.store.state import StateMixin
+from veille_tui.core.store.sync import SyncMixin
 from veille_tui.core.store.watch import WatchMixin
 
 __all__ = ["SCHEMA_VERSION", "FeedState", "Store", "StoreError"]
 
 
-class Store(PostsMixin, FeedsMixin, EntriesMixin, StateMixin, IntelMixin, WatchMixin):
+class Store(
+    SyncMixin,
+    PostsMixin,
+    FeedsMixin,
+    EntriesMixin,
+    StateMixin,
+    IntelMixin,
+    WatchMixin,
+    FullTextMixin,
+    DraftsMixin,
+    ClustersMixin,
+):
     """The database. One instance per thread (sqlite3 connections are not shared)."""
 
     def __init__(
@@ -38,6 +55,7 @@ class Store(PostsMixin, FeedsMixin, EntriesMixin, StateMixin, IntelMixin, WatchM
         super().__init__(path, watch, rules)
         try:
             self._sync_derived()
+            self._sync_clusters()
         except sqlite3.DatabaseError as exc:
             raise self._explained(exc) from None
 

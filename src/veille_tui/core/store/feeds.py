@@ -211,13 +211,14 @@ class FeedsMixin(TagsMixin):
 
     def prune(self, retention_days: int, now: float | None = None) -> int:
         """Drop items older than their feed's retention (its own retention_days, else this one),
-        never those of unread, starred or archived entries."""
+        never those of unread, starred, drafted or archived entries."""
         now = now or time.time()
         with self.transaction():
             doomed = [
                 entry_id
                 for (entry_id,) in self.db.execute(
                     "SELECT e.id FROM entries e WHERE e.kind = 'item' AND e.read = 1 AND e.starred = 0"
+                    " AND e.draft IS NULL"
                     " AND NOT EXISTS (SELECT 1 FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.entry_id = e.id"
                     "   AND i.fetched >= ? - COALESCE(f.retention_days, ?) * 86400)",
                     (now, retention_days),
@@ -244,8 +245,9 @@ class FeedsMixin(TagsMixin):
         rows = [
             FeedRow._make(r)
             for r in self.db.execute(
-                f"SELECT f.id, f.url, {FEED_NAME}, f.tags, f.last_fetch, f.last_error, f.last_ok, f.failures"
-                f" FROM feeds f WHERE f.active = 1 ORDER BY lower({FEED_NAME}), f.url"
+                f"SELECT f.id, f.url, {FEED_NAME}, f.tags, f.last_fetch, f.last_error, f.last_ok, f.failures,"
+                " f.server_id IS NOT NULL, f.active FROM feeds f WHERE f.active = 1 OR f.server_id IS NOT NULL"
+                f" ORDER BY lower({FEED_NAME}), f.url"
             )
         ]
         return [
@@ -260,6 +262,8 @@ class FeedsMixin(TagsMixin):
                 last_error=r.last_error,
                 last_ok=_local(r.last_ok),
                 failures=r.failures,
+                server=bool(r.server),
+                local=bool(r.local),
             )
             for r in rows
         ]

@@ -183,6 +183,8 @@ class PostsMixin(TagsMixin):
             self.db.execute("UPDATE items SET entry_id = ? WHERE entry_id = ?", (entry_id, old.entry_id))
             if old.starred:
                 self.db.execute("UPDATE entries SET starred = 1 WHERE id = ?", (entry_id,))
+            # its full text goes along (unless the post has one already)
+            self.db.execute("UPDATE OR IGNORE fulltext SET entry_id = ? WHERE entry_id = ?", (entry_id, old.entry_id))
             self.db.execute("DELETE FROM entries WHERE id = ?", (old.entry_id,))
 
     def _remove_post(self, name: str, changed: dict[int, Text]) -> None:

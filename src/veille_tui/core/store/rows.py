@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from veille_tui.core.models import Entry
+from veille_tui.core.models import Entry, FullText
 
 SEP = "\x1f"  # between feed titles in entries.feeds
 
@@ -30,6 +30,7 @@ class EntryRow(NamedTuple):
     permalink: str | None
     file: str | None
     hidden: int
+    draft: str | None
 
     def to_entry(self, body: str | None = None) -> Entry:
         return Entry(
@@ -48,6 +49,7 @@ class EntryRow(NamedTuple):
             permalink=self.permalink,
             file=self.file,
             hidden=bool(self.hidden),
+            draft=self.draft,
             body=body,
         )
 
@@ -127,6 +129,8 @@ class FeedRow(NamedTuple):
     last_error: str | None
     last_ok: float | None
     failures: int  # fetches failed in a row since the last success
+    server: int  # the team server holds it (1: feeds.server_id is set)
+    local: int  # subscribed here (feeds.active)
 
 
 class StateRow(NamedTuple):
@@ -138,3 +142,26 @@ class StateRow(NamedTuple):
     title: str
     read: int
     starred: int
+
+
+class FullTextRow(NamedTuple):
+    entry_id: int
+    title: str
+    markdown: str
+    text: str
+    words: int
+    source: str
+    fetched: float
+    error: str | None
+
+    def to_model(self) -> FullText:
+        return FullText(
+            title=self.title,
+            markdown=self.markdown,
+            text=self.text,
+            words=self.words,
+            source=self.source,
+            entry_id=self.entry_id,
+            fetched=self.fetched,
+            error=self.error,
+        )

@@ -140,6 +140,93 @@ END;
 DELETE FROM meta WHERE key = 'watch';
 """
 
+_V_FULLTEXT = """
+-- full text of an entry's article page (core/fulltext): fetched, extracted to Markdown, kept for
+-- reading offline; `text` (plain) is what search finds, through fulltext_fts (external content:
+-- the text is stored once). A failed fetch records `error` and keeps a full text fetched before.
+-- (the small columns first: has:fulltext and the fetch-time checks read them without the texts)
+CREATE TABLE fulltext (
+    entry_id INTEGER PRIMARY KEY,
+    words INTEGER NOT NULL DEFAULT 0,     -- 0: no text (only a failure recorded)
+    fetched REAL NOT NULL,
+    error TEXT,                           -- the last attempt's failure, NULL when it worked
+    source TEXT NOT NULL DEFAULT '',      -- the URL (or file) it was extracted from
+    title TEXT NOT NULL DEFAULT '',
+    markdown TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL DEFAULT ''
+);
+CREATE VIRTUAL TABLE fulltext_fts USING fts5 (
+    text, content = 'fulltext', content_rowid = 'entry_id', tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER fulltext_ai AFTER INSERT ON fulltext BEGIN
+    INSERT INTO fulltext_fts (rowid, text) VALUES (new.entry_id, new.text);
+END;
+CREATE TRIGGER fulltext_ad AFTER DELETE ON fulltext BEGIN
+    INSERT INTO fulltext_fts (fulltext_fts, rowid, text) VALUES ('delete', old.entry_id, old.text);
+END;
+CREATE TRIGGER fulltext_au AFTER UPDATE OF entry_id, text ON fulltext BEGIN
+    INSERT INTO fulltext_fts (fulltext_fts, rowid, text) VALUES ('delete', old.entry_id, old.text);
+    INSERT INTO fulltext_fts (rowid, text) VALUES (new.entry_id, new.text);
+END;
+CREATE TRIGGER entries_ad_fulltext AFTER DELETE ON entries BEGIN
+    DELETE FROM fulltext WHERE entry_id = old.id;
+END;
+"""
+
+_V_DRAFTS = """
+-- archive drafts (`_drafts/slug.md`): each file with the story it drafts (its Source link), and
+-- the entry of that story knowing its draft (`is:drafted`, the list's marker)
+CREATE TABLE drafts (
+    file TEXT PRIMARY KEY,         -- relative to the site's folder: _drafts/slug.md
+    link_norm TEXT, title TEXT NOT NULL DEFAULT '', size INTEGER, mtime_ns INTEGER
+);
+CREATE INDEX drafts_link ON drafts (link_norm);
+ALTER TABLE entries ADD COLUMN draft TEXT;
+CREATE INDEX entries_drafted ON entries (ts DESC, id DESC) WHERE draft IS NOT NULL;
+"""
+
+_V_SYNC = """
+-- the team server (core/sync/): a feed the server holds is known by its stream id there
+-- (`feed/12`; NULL: not on the server); `active` still says subscribed here, in the config
+ALTER TABLE feeds ADD COLUMN server_id TEXT;
+CREATE UNIQUE INDEX feeds_server_id ON feeds (server_id) WHERE server_id IS NOT NULL;
+-- each item the server sent: its id there (64-bit decimal), the item row it was stored as, and the
+-- server's read/starred state as last seen (a difference at the next pull is a change made there)
+CREATE TABLE sync_items (
+    server_id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL UNIQUE REFERENCES items (id) ON DELETE CASCADE,
+    read INTEGER NOT NULL DEFAULT 0,
+    starred INTEGER NOT NULL DEFAULT 0
+);
+-- read/starred changes made here, written in the transaction of the change, pushed by `sync`:
+-- the latest per entry and field (what = 'read' | 'starred'), with when it was made
+CREATE TABLE outbox (
+    entry_id INTEGER NOT NULL,
+    what TEXT NOT NULL,
+    value INTEGER NOT NULL,
+    changed REAL NOT NULL,
+    PRIMARY KEY (entry_id, what)
+) WITHOUT ROWID;
+CREATE TRIGGER outbox_entry_ad AFTER DELETE ON entries BEGIN
+    DELETE FROM outbox WHERE entry_id = old.id;
+END;
+"""
+
+_V_CLUSTERS = """
+-- story clusters (core/enrich/clusters.py): each entry's cluster, the smallest entry id of its
+-- story (its own id when alone), and the title words it is compared by; clusters_dirty: the
+-- clusters an entry left when it was deleted, recomputed by the next enrich pass
+CREATE TABLE entry_clusters (entry_id INTEGER PRIMARY KEY, cluster INTEGER NOT NULL, words TEXT NOT NULL DEFAULT '');
+CREATE INDEX entry_clusters_cluster ON entry_clusters (cluster);
+CREATE TABLE clusters_dirty (cluster INTEGER PRIMARY KEY);
+CREATE TRIGGER entries_ad_clusters AFTER DELETE ON entries BEGIN
+    INSERT OR IGNORE INTO clusters_dirty SELECT c.cluster FROM entry_clusters c
+        WHERE c.entry_id = old.id
+        AND EXISTS (SELECT 1 FROM entry_clusters o WHERE o.cluster = c.cluster AND o.entry_id != old.id);
+    DELETE FROM entry_clusters WHERE entry_id = old.id;
+END;
+"""
+
 # Each migration takes the schema from version N to N+1; append, never edit.
 MIGRATIONS: list[str] = [
     _SCHEMA_V1,
@@ -149,6 +236,10 @@ MIGRATIONS: list[str] = [
     _V5_INTEL,
     _V6_FEED_FAILURES,
     _V_WATCH_RULES,
+    _V_FULLTEXT,
+    _V_DRAFTS,
+    _V_SYNC,
+    _V_CLUSTERS,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -26,6 +26,20 @@ class TagsMixin(StoreBase):
             )
         )
 
+    def source_tags(self) -> set[str]:
+        """The tags that name a source: the feeds' tags, and each post's source tag (its first
+        tag but the archive's own)."""
+        found = {
+            source
+            for (source,) in self.db.execute(
+                "SELECT DISTINCT e.source FROM entries e WHERE e.kind = 'post'"
+                " AND e.source IN (SELECT tag FROM entry_tags WHERE entry_id = e.id)"
+            )
+        }
+        for (raw,) in self.db.execute("SELECT DISTINCT tags FROM feeds"):
+            found.update(json.loads(raw))
+        return {tag for tag in found if tag}
+
     def _enrich(
         self, entry_ids: Collection[int], texts: Mapping[int, Text] | None = None, alerts: bool = False
     ) -> None:

@@ -1,5 +1,7 @@
-"""`L`: the article's links, numbered as in its text; type a number or words to narrow them,
-`enter` opens the one highlighted (where there is no browser, copies it), `ctrl+y` copies it."""
+"""`L`: the article's links, numbered as in its text, then its related stories (the other entries
+of its cluster); type a number or words to narrow them, `enter` opens the one highlighted (a
+link: in a browser, or copied where there is none; a story: in the article), `ctrl+y` copies a
+link."""
 
 from __future__ import annotations
 
@@ -16,9 +18,11 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from veille_tui.core.article import Link
+from veille_tui.core.models import Entry
 from veille_tui.core.text import clean_line
 
-LinkAction = Literal["open", "copy"]
+LinkAction = Literal["open", "copy", "entry"]  # "entry": a related story, its id as the value
+ENTRY_PREFIX = "entry:"
 
 
 def matching(links: Sequence[Link], text: str) -> list[Link]:
@@ -34,8 +38,19 @@ def matching(links: Sequence[Link], text: str) -> list[Link]:
     return [link for link in links if all(w in f"{link.text} {link.url}".lower() for w in words)]
 
 
+def matching_stories(stories: Sequence[Entry], text: str) -> list[Entry]:
+    """The related stories `text` asks for: all of them for nothing or a number (numbers are the
+    links'), else those whose title or source holds every word (case ignored)."""
+    text = text.strip().lower()
+    if not text or text.strip("[]").isdigit():
+        return list(stories) if not text else []
+    words = text.split()
+    return [e for e in stories if all(w in f"{e.title} {e.source}".lower() for w in words)]
+
+
 class LinkPicker(ModalScreen[tuple[LinkAction, str] | None]):
-    """The links of the article; dismissed with ("open" | "copy", URL), or None."""
+    """The links of the article and its related stories; dismissed with ("open" | "copy", URL),
+    ("entry", its id) for a story, or None."""
 
     DEFAULT_CSS = """
     LinkPicker { align: center middle; }
@@ -58,9 +73,10 @@ class LinkPicker(ModalScreen[tuple[LinkAction, str] | None]):
         Binding("up", "move(-1)", "Up", show=False, id="links.up"),
     ]
 
-    def __init__(self, links: Sequence[Link], cursor_blink: bool = False) -> None:
+    def __init__(self, links: Sequence[Link], cursor_blink: bool = False, related: Sequence[Entry] = ()) -> None:
         super().__init__()
         self.links = list(links)
+        self.related = list(related)
         self.cursor_blink = cursor_blink
 
     def compose(self) -> ComposeResult:
@@ -68,7 +84,9 @@ class LinkPicker(ModalScreen[tuple[LinkAction, str] | None]):
             yield Input(placeholder="a number or words…", id="link-filter")
             yield OptionList(id="link-options")
             yield Static(
-                Content("enter: open (no browser: copy) · ctrl+y: copy · esc: cancel"), id="link-keys", markup=False
+                Content("enter: open (a link without a browser: copy) · ctrl+y: copy · esc: cancel"),
+                id="link-keys",
+                markup=False,
             )
 
     def on_mount(self) -> None:
@@ -94,8 +112,25 @@ class LinkPicker(ModalScreen[tuple[LinkAction, str] | None]):
             )
             for link in found
         )
+        stories = matching_stories(self.related, text)
+        if stories:
+            options.add_option(Option(Content.styled("Related stories", "$text-muted"), disabled=True))
+            options.add_options(
+                Option(
+                    Content.assemble(
+                        ((e.date or "")[:10], "$text-muted"),
+                        "  ",
+                        (clean_line(e.source) + "  " if e.source else "", "$text-accent"),
+                        clean_line(e.title) or "(untitled)",
+                    ),
+                    id=f"{ENTRY_PREFIX}{e.id}",
+                )
+                for e in stories
+            )
         if found:
             options.highlighted = 0
+        elif stories:
+            options.highlighted = 1
 
     @property
     def highlighted(self) -> Link | None:
@@ -117,6 +152,11 @@ class LinkPicker(ModalScreen[tuple[LinkAction, str] | None]):
         self.action_choose("open")
 
     def action_choose(self, action: LinkAction) -> None:
+        option = self.query_one(OptionList).highlighted_option
+        if option is not None and option.id is not None and option.id.startswith(ENTRY_PREFIX):
+            if action == "open":
+                self.dismiss(("entry", option.id.removeprefix(ENTRY_PREFIX)))
+            return
         link = self.highlighted
         if link is not None:
             self.dismiss((action, link.url))

@@ -18,12 +18,14 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widget import Widget
 
-from veille_tui.core.library import NO_ARCHIVE, Library
+from veille_tui.core.library import Library
 from veille_tui.core.models import Entry
 from veille_tui.core.text import clean_line
 from veille_tui.tui.bindings import key_bar_items
 from veille_tui.tui.screens.cves import CvePivot
 from veille_tui.tui.screens.dialogs import Offer
+from veille_tui.tui.screens.draft import PUBLISH_TOPIC, Drafting
+from veille_tui.tui.screens.fulltext import FullTextActions
 from veille_tui.tui.screens.reading import Preloaded
 from veille_tui.tui.screens.triage import TriageScreen
 from veille_tui.tui.widgets.article import ArticleView
@@ -37,7 +39,7 @@ ARTICLE_DELAY = 0.08  # seconds the cursor must rest before the article follows 
 PREFETCH_EVERY = 3.0  # seconds between two looks at whether the CVE view's rows should be read ahead
 
 
-class MainScreen(TriageScreen):
+class MainScreen(FullTextActions, TriageScreen):
     """Three panes, a status line and the key bar."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (140, "-wide")]
@@ -51,7 +53,8 @@ class MainScreen(TriageScreen):
         Binding("z", "zoom", "Article full screen", id="zoom"),
         Binding("backspace", "back", "Back to the previous view", show=False, id="back"),
         Binding("A", "mark_view_read", "Mark the view read", id="mark_view_read"),
-        Binding("L", "links", "Links of the article", id="links"),
+        Binding("M", "mark_cluster_read", "Mark the story's cluster read", show=False, id="mark_cluster_read"),
+        Binding("L", "links", "Links and related stories", id="links"),
         Binding("F", "feeds_health", "Feeds' health", id="feeds_health"),
         Binding("c", "cves", "CVE view", id="cves"),
         Binding("right_square_bracket", "next_tag", "Next tag", id="next_tag"),
@@ -62,8 +65,11 @@ class MainScreen(TriageScreen):
         Binding("u", "toggle_read", "Read/unread", id="toggle_read"),
         Binding("s", "toggle_starred", "Star", id="toggle_starred"),
         Binding("o", "open_link", "Open link", id="open_link"),
+        Binding("f", "full_text", "Full text", id="full_text"),
         Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
-        Binding("a", "archive", "Archive", id="archive"),
+        Binding("a", "archive", "Draft a post", id="archive"),
+        Binding("e", "edit_draft", "Edit the draft", show=False, id="edit_draft"),
+        Binding("P", "publish_draft", "Publish the draft", show=False, id="publish_draft"),
         Binding("r", "refresh_feed", "Refresh feed", show=False, id="refresh_feed"),
         Binding("R", "refresh_all", "Refresh all", id="refresh_all"),
     ]
@@ -74,6 +80,7 @@ class MainScreen(TriageScreen):
         self._article_timer: Timer | None = None
         self._last_move = 0.0
         self.cve_pivot = CvePivot(self)  # `c`, and back to it from a CVE's entries
+        self.drafting = Drafting(self)  # `a`, `e`, `P`
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -264,7 +271,7 @@ class MainScreen(TriageScreen):
             super().action_back()
 
     def action_clear_query(self) -> None:
-        if self.cve_pivot.back():
+        if self.drafting.cancel() or self.cve_pivot.back():
             return
         if self.query_text or self.choice.id != "view:all":
             self.apply("", self.sidebar.choices.get("view:all"))
@@ -307,16 +314,23 @@ class MainScreen(TriageScreen):
 
     def action_archive(self) -> None:
         entry = self._target()
-        if entry is None:
-            return
-        if entry.archived:
-            self.notify(f"Already archived: {entry.file}", markup=False)
-            return
-        if self.lib.archive is None:
-            self.notify(NO_ARCHIVE[0].upper() + NO_ARCHIVE[1:], severity="warning", markup=False)
-            return
-        self.set_activity("writing the draft…")
-        self.write_draft(entry.id)
+        if entry is not None:
+            self.drafting.open_form(entry)
+
+    def action_edit_draft(self) -> None:
+        entry = self._target()
+        if entry is not None:
+            self.drafting.edit(entry)
+
+    def action_publish_draft(self) -> None:
+        entry = self._target()
+        if entry is not None:
+            self.drafting.ask_publish(entry)
+
+    @on(Question.Answered, "#question")
+    def publish_answered(self, event: Question.Answered) -> None:
+        if event.topic == PUBLISH_TOPIC:
+            self.drafting.answered(event.yes)
 
     def action_refresh_feed(self) -> None:
         names = self._feeds_here()

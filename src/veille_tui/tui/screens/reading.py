@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from veille_tui.core.errors import QueryError
 from veille_tui.core.library import Library
 from veille_tui.core.models import Entry, FeedStatus, WatchMatch
+from veille_tui.core.text import clean_line
 from veille_tui.tui.alerts import WatchAlerts
 from veille_tui.tui.browser import LinkNotOpened, open_link
 from veille_tui.tui.lru import LRU
@@ -37,11 +38,12 @@ from veille_tui.tui.messages import (
     IndexDone,
     IndexProgress,
     StoreChanged,
+    SyncDone,
 )
 from veille_tui.tui.timings import Timings
 from veille_tui.tui.views import Place, ViewHistory, query_terms
 from veille_tui.tui.watcher import StoreWatcher, read_changes
-from veille_tui.tui.widgets.article import ArticleView
+from veille_tui.tui.widgets.article import RELATED_LIMIT, ArticleView
 from veille_tui.tui.widgets.entry_list import EntryList
 from veille_tui.tui.widgets.sidebar import VIEW_COUNTED, VIEWS, Choice, Sidebar
 from veille_tui.tui.widgets.status import StatusLine
@@ -55,6 +57,8 @@ from veille_tui.tui.workers import (
     index_notice,
     run_fetch,
     run_index,
+    run_sync,
+    sync_note,
 )
 
 
@@ -83,6 +87,7 @@ class ReadingScreen(Screen[None]):
         self.marking: set[int] = set()  # being marked read by a worker (`A`): shown read already
         self._articles: LRU[int, Entry] = LRU(64)
         self._activity = ""  # index / fetch progress shown in the status line
+        self._sync = ""  # the team server's trouble, if any, shown in the status line
         self.timings = Timings()  # bench/tui_bench.py reads them
         # what another process commits (a fetch from cron) shows without a key: see tui/watcher.py
         self.watcher = StoreWatcher(lib)
@@ -123,6 +128,8 @@ class ReadingScreen(Screen[None]):
         statuses, the archive index."""
         self.watcher.start(self, self.poll_store)
         self.load_feeds()
+        if self.lib.sync_configured and not self.offline:
+            self.sync_server()
         if self.lib.archive is not None:
             self.set_activity("indexing the archive…")
             self.index_archive()
@@ -225,6 +232,7 @@ class ReadingScreen(Screen[None]):
             activity=self._activity,
             offline=self.offline,
             position=self.status_position(),
+            sync=self._sync,
         )
 
     def status_position(self) -> str:
@@ -250,7 +258,12 @@ class ReadingScreen(Screen[None]):
         if entry is None:
             self.article.show_message("This entry is gone (the archive or a fetch removed it).")
             return None
-        self.article.show(entry, terms=query_terms(self.query_text), intel=self.lib.cve_intel(entry.cves))
+        self.article.show(
+            entry,
+            terms=query_terms(self.query_text),
+            intel=self.lib.cve_intel(entry.cves),
+            related=self.lib.related(entry.id, limit=RELATED_LIMIT + 1),  # one more: there are more
+        )
         self.timings.since("article_render", started)
         self.timings.until_painted(self, "article_painted", started)
         return entry
@@ -275,6 +288,7 @@ class ReadingScreen(Screen[None]):
 
     def set_read(self, entry: Entry, read: bool) -> None:
         self.lib.set_read(entry.id, read)
+        self.count_waiting()
         self._changed(replace(entry, read=read))
         if entry.read != read:
             self._count_unread(-1 if read else 1, "watch" in entry.tags)
@@ -291,15 +305,10 @@ class ReadingScreen(Screen[None]):
 
     def set_starred(self, entry: Entry, starred: bool) -> None:
         self.lib.set_starred(entry.id, starred)
+        self.count_waiting()
         self._changed(replace(entry, starred=starred))
 
     # --- workers: each raises when it fails (see worker_state_changed) ---------------------
-
-    @work(thread=True, group="draft", exit_on_error=False)
-    def write_draft(self, entry_id: int) -> None:
-        with self.lib.for_thread() as lib:
-            path = lib.write_draft(entry_id)
-        self.post_message(DraftDone(entry_id, str(path)))
 
     @work(thread=True, group="index", exclusive=True, exit_on_error=False)
     def index_archive(self) -> None:
@@ -315,6 +324,17 @@ class ReadingScreen(Screen[None]):
     def fetch(self, names: list[str]) -> None:
         with self.lib.for_thread() as lib:
             self.post_message(run_fetch(lib, names, self.post_message, self.watch_alerts.mark))
+            if lib.sync_configured:  # `r` and `R`: the team server too, after the feeds
+                self.post_message(run_sync(lib))
+
+    @work(thread=True, group="sync", exclusive=True, exit_on_error=False)
+    def sync_server(self) -> None:
+        """At start-up, once the first frame is out: what waits, then a sync (the screen never
+        waits for the server)."""
+        with self.lib.for_thread() as lib:
+            pending, error = lib.sync_state()
+            self.post_message(SyncDone(None, pending, error))
+            self.post_message(run_sync(lib))
 
     @work(thread=True, group="changes", exclusive=True, exit_on_error=False)
     def read_store_changes(self, query: str, cached: list[int], article_id: int | None, alert_mark: int) -> None:
@@ -345,18 +365,24 @@ class ReadingScreen(Screen[None]):
         elif worker.group == "mark":  # nothing was marked: show the store as it is
             self.marking.clear()
             self.reload()
+
+        if worker.group == "fulltext":  # the failure was recorded with the entry: show it
+            self.full_text_failed()
         if isinstance(error, LinkNotOpened):
             self.app.copy_to_clipboard(error.link)
         notice = failure_notice(worker.group, error, self.lib.explain)
         if notice is not None:
             self.tell(notice)
 
+    def full_text_failed(self) -> None:
+        """`f` could not fetch or extract the page (screens/fulltext.py)."""
+
     # --- what the workers send --------------------------------------------------------------
 
     @on(DraftDone)
     def draft_done(self, message: DraftDone) -> None:
         self.set_activity("")
-        self.notify(f"Draft written: {message.path}", markup=False, timeout=6)
+        self.notify(message.text, markup=False, timeout=6)
         self.reload()
         entry = self.lib.entry(message.entry_id)
         if entry is not None:
@@ -406,6 +432,24 @@ class ReadingScreen(Screen[None]):
         self.tell_watch(message.alert_mark, message.alerts)
         self.reload()
         self.load_feeds()
+
+    @on(SyncDone)
+    def sync_done(self, message: SyncDone) -> None:
+        self._sync = sync_note(message.pending, message.error)
+        self.update_status()
+        outcome = message.outcome
+        if outcome is not None and not outcome.ok:
+            self.notify(clean_line(outcome.error or ""), title="Team server", severity="warning", markup=False)
+        if outcome is not None and outcome.ok and (outcome.items or outcome.pulled or outcome.new_feeds):
+            self.reload()
+            self.load_feeds()
+
+    def count_waiting(self) -> None:
+        """A change made here while the server is out of reach: one more waits (the status line)."""
+        if self._sync:
+            pending, error = self.lib.sync_state()
+            self._sync = sync_note(pending, error)
+            self.update_status()
 
     # --- changes made by another process ----------------------------------------------------
 

@@ -1,8 +1,9 @@
 """Reading and triage at the keyboard, over the main screen's state (`ReadingScreen`): the next
 and previous unread entry (`n`, `N`), `space` through an article to the next, the article full
-screen (`z`), back to the previous view (`backspace`), the view marked read (`A`), the article's
-links (`L`), the feeds' health (`F`), copying with what tmux allows, the query saved to the
-sidebar. `MainScreen` (main.py) binds the keys to these actions.
+screen (`z`), back to the previous view (`backspace`), the view marked read (`A`), the story's
+cluster marked read (`M`), the article's links and related stories (`L`), the feeds' health
+(`F`), copying with what tmux allows, the query saved to the sidebar. `MainScreen` (main.py)
+binds the keys to these actions.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from veille_tui.core.text import clean_line
 from veille_tui.tui.clipboard import clipboard_problem
 from veille_tui.tui.messages import MarkedRead
 from veille_tui.tui.screens.reading import ReadingScreen
+from veille_tui.tui.widgets.article import RELATED_LIMIT
 from veille_tui.tui.widgets.question import Question
 from veille_tui.tui.widgets.sidebar import feed_label
 
 
 class TriageScreen(ReadingScreen):
-    """The actions of `n N space z backspace A L F` (bound in MainScreen, which composes the
+    """The actions of `n N space z backspace A M L F` (bound in MainScreen, which composes the
     `#question` line that `A` asks on)."""
 
     _to_mark: tuple[list[int], int] = ([], 0)  # what `A` asked about (the ids, the unread count)
@@ -158,11 +160,14 @@ class TriageScreen(ReadingScreen):
             yes_keys=("A", "y", "enter"),
             yes_text="A/y/enter",
             instead_of=self.query_one("#keys"),
+            topic="mark_view_read",
         )
         self.timings.until_painted(self, "mark_view_read_asked", started)
 
     @on(Question.Answered, "#question")
     def answered(self, event: Question.Answered) -> None:
+        if event.topic != "mark_view_read":
+            return
         (ids, count), self._to_mark = self._to_mark, ([], 0)
         if event.yes and ids:
             self.mark_view_read(ids, count)
@@ -203,6 +208,7 @@ class TriageScreen(ReadingScreen):
         for view in ("unread", "watch"):
             self.sidebar.set_view_count(view, self.view_counts.get(view) or 0)
         self.load_feeds()  # their unread counts
+        self.count_waiting()  # the team server out of reach: these changes wait for it too
 
     # --- copying, links ----------------------------------------------------------------------
 
@@ -225,21 +231,50 @@ class TriageScreen(ReadingScreen):
             return
         if self.article.entry_id != entry_id:
             self.show_article(entry_id)
-        links = self.article.links
-        if not links:
-            self.notify("No links in this article (o opens the entry's own link).", markup=False, timeout=4)
+        links, related = self.article.links, self.article.related[:RELATED_LIMIT]
+        if not links and not related:
+            self.notify(
+                "No links in this article and no related story (o opens the entry's own link).",
+                markup=False,
+                timeout=4,
+            )
             return
 
         def chosen(result: tuple[str, str] | None) -> None:
             if result is None:
                 return
-            action, url = result
-            if action == "copy":
-                self.copy(url)
+            action, value = result
+            if action == "entry":
+                self.open_related(int(value))
+            elif action == "copy":
+                self.copy(value)
             else:
-                self.open_url(url)
+                self.open_url(value)
 
-        self.app.push_screen(LinkPicker(links, cursor_blink=self.app.animation_level != "none"), chosen)
+        blink = self.app.animation_level != "none"
+        self.app.push_screen(LinkPicker(links, cursor_blink=blink, related=related), chosen)
+
+    def open_related(self, entry_id: int) -> None:
+        """A related story (`L`) in the article, read; the list's cursor on it when the list has it."""
+        index = self.entries.index_of(entry_id)
+        if index is not None:
+            self.entries.cursor = index
+        self.open_entry(entry_id)
+
+    # --- M: the story's cluster marked read --------------------------------------------------
+
+    def action_mark_cluster_read(self) -> None:
+        entry = self.entries.current_entry
+        if entry is None:
+            self.notify("No entry selected.", severity="warning")
+            return
+        ids = self.lib.cluster_ids(entry.id)
+        unread = [e for e in self.lib.entries_by_ids(ids) if not e.read and e.id not in self.marking]
+        if not unread:
+            more = f" ({len(ids)} entries)" if len(ids) > 1 else " (it has no related story)"
+            self.notify(f"Every entry of this story is read already{more}.", markup=False, timeout=3)
+            return
+        self.mark_view_read(ids, len(unread))
 
     def open_url(self, link: str) -> None:
         """In a browser where one opens a window, else copied and shown (a jump host)."""

@@ -1,4 +1,6 @@
-"""The article view: a header (title, date, source, tags, watch terms, link) and the Markdown body.
+"""The article view: a header (title, date, source, tags, watch terms, link), the Markdown body
+(the feed's summary, or the article's full text when one is stored and asked for: `f`, marked in
+the header), its links and the related stories (the other entries of its cluster).
 
 A line-API widget: the entry is rendered once into strips (`rich.markdown.Markdown`, about 50 ms
 for a 2 KB post where Textual's `Markdown` widget takes 220-390 ms), kept, and painted line by
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
@@ -27,7 +29,7 @@ from textual.geometry import Size
 from textual.strip import Strip
 
 from veille_tui.core.article import Article, Link, find_terms, prepare
-from veille_tui.core.models import CveIntel, Entry
+from veille_tui.core.models import CveIntel, Entry, FullText
 from veille_tui.core.text import CVE_RE, clean, clean_line, strip_attribute_lists
 from veille_tui.tui.bindings import set_virtual_height
 from veille_tui.tui.lru import LRU
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from rich.markdown import Markdown
 
 CVE_LINES = 8  # CVE ids of the header shown with their KEV and EPSS data (the others on one line)
+RELATED_LIMIT = 30  # related stories listed at the end and by `L` (given one more: there are more)
 
 
 class Body:
@@ -153,14 +156,14 @@ def _tidy(line: list[Segment], width: int, margin: int) -> list[Segment]:
     return merged
 
 
-def body_markdown(entry: Entry) -> str:
-    """The Markdown to show for an entry: cleaned, attribute lists removed."""
-    return strip_attribute_lists(clean(entry.body or "")).strip()
+def body_markdown(body: str | None) -> str:
+    """The Markdown to show for a body: cleaned, attribute lists removed."""
+    return strip_attribute_lists(clean(body or "")).strip()
 
 
-def article_body(entry: Entry) -> Article:
+def article_body(body: str | None) -> Article:
     """The body as shown: its links numbered (listed at the end), images as `[image: alt]`."""
-    return prepare(body_markdown(entry))
+    return prepare(body_markdown(body))
 
 
 @functools.cache
@@ -206,6 +209,7 @@ class ArticleView(LineView, can_focus=True):
         "article--term",
         "article--kev",
         "article--epss",
+        "article--fulltext",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -229,6 +233,9 @@ class ArticleView(LineView, can_focus=True):
         self.terms: re.Pattern[str] | None = None  # the query's words, highlighted
         self.links: tuple[Link, ...] = ()  # the body's links, by number (`L`)
         self.intel: Mapping[str, CveIntel] = {}  # the KEV and EPSS data of the entry's CVE ids
+        self.related: tuple[Entry, ...] = ()  # the other stories of its cluster, listed at the end (`L`)
+        self.full: FullText | None = None  # the entry's stored full text (or its last failure)
+        self.showing_full = False  # the full text is shown instead of the feed's summary
 
     @property
     def entry_id(self) -> int | None:
@@ -248,13 +255,24 @@ class ArticleView(LineView, can_focus=True):
         keep_scroll: bool = False,
         terms: re.Pattern[str] | None = None,
         intel: Mapping[str, CveIntel] | None = None,
+        full: FullText | None = None,
+        showing_full: bool | None = None,
+        related: Sequence[Entry] | None = None,
     ) -> None:
         """Render `entry` (which must carry its body); `terms`: the words of the query to
         highlight (`core.article.term_pattern`); `intel`: what is known of its CVE ids (KEV,
-        EPSS; kept when the same entry is shown again without it)."""
+        EPSS); `full`: its stored full text, shown instead of the body when `showing_full`;
+        `related`: the other stories of its cluster (all kept when the same entry is shown again
+        without them)."""
         same = self.entry is not None and self.entry.id == entry.id
         if intel is not None or not same:
             self.intel = intel or {}
+        if full is not None or not same:
+            self.full = full
+        if showing_full is not None or not same:
+            self.showing_full = bool(showing_full)
+        if related is not None or not same:
+            self.related = tuple(related or ())
         self.entry = entry
         self.terms = terms
         self.message = None
@@ -267,7 +285,7 @@ class ArticleView(LineView, can_focus=True):
         """The entry's state changed (read, starred, archived): redraw the header alone."""
         if self.entry is None or self.entry.id != entry.id:
             return
-        if entry.body is None:
+        if entry.body != self.entry.body:  # the header alone: the body stays as it is
             from dataclasses import replace
 
             entry = replace(entry, body=self.entry.body)
@@ -279,9 +297,22 @@ class ArticleView(LineView, can_focus=True):
         else:
             self.refresh()
 
+    @property
+    def shown_body(self) -> str | None:
+        """The Markdown shown: the full text when asked for and there is one, else the entry's."""
+        if self.showing_full and self.full is not None and self.full.ok:
+            return self.full.markdown
+        return self.entry.body if self.entry is not None else None
+
+    @property
+    def full_text_shown(self) -> bool:
+        return self.showing_full and self.full is not None and self.full.ok
+
     def show_message(self, text: str) -> None:
         self.entry = None
+        self.full, self.showing_full = None, False
         self.links = ()
+        self.related = ()
         self.message = text
         self._render_lines()
         self.scroll_to(y=0, animate=False, immediate=True)
@@ -316,20 +347,21 @@ class ArticleView(LineView, can_focus=True):
         lines = [Strip(line) for line in console.render_lines(header, options, pad=False)]
         self._header_height = len(lines) + 1
         lines.append(Strip([]))
-        key = (entry.id, hash(entry.body), width, styles, self.terms.pattern if self.terms else "")
+        body_text = self.shown_body
+        key = (entry.id, hash(body_text), width, styles, self.terms.pattern if self.terms else "")
         rendered = self._bodies.get(key)
         if rendered is None:
-            rendered = self._render_body(entry, console, options)
+            rendered = self._render_body(body_text, console, options)
             self._bodies[key] = rendered
         body, self.links = rendered
-        self.lines = lines + body
+        self.lines = lines + body + self._related_list(console, options)
         self._key = key
         self._set_height()
 
     def _render_body(
-        self, entry: Entry, console: Console, options: ConsoleOptions
+        self, body_text: str | None, console: Console, options: ConsoleOptions
     ) -> tuple[list[Strip], tuple[Link, ...]]:
-        article = article_body(entry)
+        article = article_body(body_text)
         if not article.markdown:
             text = Text(" (no text in this entry: o opens its link)", style=self._style("muted"))
             return [Strip(line) for line in console.render_lines(text, options, pad=False)], ()
@@ -351,6 +383,24 @@ class ArticleView(LineView, can_focus=True):
             items.append(Text.assemble((number, self._style("muted")), (clean_line(link.url), self._style("link"))))
         text = Body(Text("\n").join(items), None, Style(), margin=1)
         return [Strip(line) for line in console.render_lines(text, options, pad=False)]
+
+    def _related_list(self, console: Console, options: ConsoleOptions) -> list[Strip]:
+        """`Related stories` and each other story of the cluster: date, source, title."""
+        if not self.related:
+            return []
+        items = [Text("Related stories (L: open one)", style=self._style("muted"))]
+        for other in self.related[:RELATED_LIMIT]:
+            items.append(
+                Text.assemble(
+                    ((other.date or "")[:10] + "  ", self._style("date")),
+                    (clean_line(other.source) + "  " if other.source else "", self._style("source")),
+                    (clean_line(other.title) or "(untitled)", Style()),
+                )
+            )
+        if len(self.related) > RELATED_LIMIT:
+            items.append(Text("and more in this cluster (M marks it all read)", style=self._style("muted")))
+        text = Body(Text("\n").join(items), None, Style(), margin=1)
+        return [Strip([]), *(Strip(line) for line in console.render_lines(text, options, pad=False))]
 
     def _set_height(self) -> None:
         size = Size(0, len(self.lines))
@@ -395,7 +445,12 @@ class ArticleView(LineView, can_focus=True):
         meta = [((entry.date or "")[:16].replace("T", " "), style("date"))]
         if entry.source:
             meta.append((clean_line(entry.source), style("source")))
-        meta.append(("archived", style("archived")) if entry.archived else ("not archived", style("muted")))
+        if entry.archived:
+            meta.append(("archived", style("archived")))
+        elif entry.drafted:
+            meta.append((f"drafted: {clean_line(entry.draft)}", style("archived")))
+        else:
+            meta.append(("not archived", style("muted")))
         if not entry.read:
             meta.append(("unread", style("unread")))
         if entry.starred:
@@ -415,7 +470,25 @@ class ArticleView(LineView, can_focus=True):
             lines.append(Text("via " + ", ".join(clean_line(f) for f in entry.feeds), style=style("muted")))
         if entry.file:
             lines.append(Text(clean_line(entry.file), style=style("muted")))
+        note = self.full_text_note()
+        if note is not None:
+            lines.append(note)
         return Text("\n").join(lines)
+
+    def full_text_note(self) -> Text | None:
+        """The header's full text line: shown (marked), stored, or why the last fetch failed."""
+        full, style = self.full, self._style
+        if full is None:
+            return None
+        failed = f"full text: {clean_line(full.error)}" if full.error else ""
+        if self.full_text_shown:
+            words = f"full text · {full.words} words · {clean_line(full.source)} (f: the feed's summary)"
+            return Text(
+                words + (f" · last try failed: {clean_line(full.error)}" if full.error else ""), style("fulltext")
+            )
+        if full.ok:
+            return Text("full text stored (f shows it)" + (f" · {failed}" if failed else ""), style=style("muted"))
+        return Text(f"{failed} (the feed's summary is shown)", style=style("fulltext"))
 
     def cve_lines(self, entry: Entry, detailed: int = CVE_LINES) -> list[Text]:
         """Each CVE id with its KEV record (added, due, known ransomware use) and EPSS score, then

@@ -29,9 +29,10 @@ from veille_tui.tui.widgets.lines import CursorLines, WidgetMessage, fit
 
 RowFetcher = Callable[[Sequence[int]], list[Entry]]
 
-# Markers: unread, starred, archived. ASCII on a Linux console, whose font lacks the symbols.
-_GLYPHS = {"unread": "●", "starred": "★", "archived": "◆"}
-_ASCII_GLYPHS = {"unread": "N", "starred": "!", "archived": "A"}
+# Markers: unread, starred, archived (or drafted, in the same column). ASCII on a Linux console,
+# whose font lacks the symbols.
+_GLYPHS = {"unread": "●", "starred": "★", "archived": "◆", "drafted": "◇"}
+_ASCII_GLYPHS = {"unread": "N", "starred": "!", "archived": "A", "drafted": "D"}
 
 WINDOW = 80  # rows fetched around a missing one
 
@@ -291,7 +292,7 @@ class EntryList(CursorLines, can_focus=True):
         markers = (
             (glyphs["unread"] if not entry.read else " ")
             + (glyphs["starred"] if entry.starred else " ")
-            + (glyphs["archived"] if entry.archived else " ")
+            + (glyphs["archived"] if entry.archived else glyphs["drafted"] if entry.drafted else " ")
         )
         date = short_date(entry.date, self._year)
         source = fit(entry.source, cols.source) + " " if cols.source else ""

@@ -38,13 +38,15 @@ class Question(Static, can_focus=True):
     class Answered(WidgetMessage["Question"]):
         """The key pressed said yes, or not."""
 
-        def __init__(self, question: Question, yes: bool) -> None:
+        def __init__(self, question: Question, yes: bool, topic: str = "") -> None:
             super().__init__(question)
             self.yes = yes
+            self.topic = topic  # what was asked (the `topic` given to `ask`)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(markup=False, **kwargs)
         self.yes_keys: frozenset[str] = frozenset()
+        self.topic = ""
         self._hidden: Widget | None = None
         self._focused: Widget | None = None
 
@@ -52,9 +54,13 @@ class Question(Static, can_focus=True):
     def asking(self) -> bool:
         return bool(self.display)
 
-    def ask(self, text: str, yes_keys: Collection[str], yes_text: str, instead_of: Widget | None = None) -> None:
-        """Show the question (in place of `instead_of`) and wait for a key."""
+    def ask(
+        self, text: str, yes_keys: Collection[str], yes_text: str, instead_of: Widget | None = None, topic: str = ""
+    ) -> None:
+        """Show the question (in place of `instead_of`) and wait for a key; the answer carries
+        `topic`, to tell two questions apart."""
         self.yes_keys = frozenset(yes_keys)
+        self.topic = topic
         self.update(Content.assemble((f" {text}", "bold"), (f"  {yes_text}: yes, other keys: no", "$text-muted")))
         self._focused = self.screen.focused
         self._hidden = instead_of
@@ -71,11 +77,11 @@ class Question(Static, can_focus=True):
             self._hidden.display = True
         if self._focused is not None:
             self._focused.focus()
-        self.post_message(self.Answered(self, event.key in self.yes_keys))
+        self.post_message(self.Answered(self, event.key in self.yes_keys, self.topic))
 
     def on_blur(self) -> None:
         if self.asking:  # a click elsewhere: no
             self.display = False
             if self._hidden is not None:
                 self._hidden.display = True
-            self.post_message(self.Answered(self, False))
+            self.post_message(self.Answered(self, False, self.topic))

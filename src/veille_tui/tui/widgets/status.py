@@ -21,7 +21,7 @@ class StatusLine(Static):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(markup=False, **kwargs)
-        self._shown: tuple[str, int, bool, str, bool, str] | None = None
+        self._shown: tuple[str, int, bool, str, bool, str, str] | None = None
 
     def show(
         self,
@@ -32,10 +32,12 @@ class StatusLine(Static):
         activity: str = "",
         offline: bool = False,
         position: str = "",
+        sync: str = "",
     ) -> None:
         """`query`: the list is a typed query (escape clears it); `activity`: index or fetch
-        progress (empty: none); `position`: where the reader is (the full-screen article)."""
-        state = (label, count, query, activity, offline, position)
+        progress (empty: none); `position`: where the reader is (the full-screen article); `sync`:
+        what to know of the team server (it cannot be reached, changes wait; empty: nothing)."""
+        state = (label, count, query, activity, offline, position, sync)
         if state == self._shown:
             return
         self._shown = state
@@ -47,6 +49,8 @@ class StatusLine(Static):
         right = []
         if activity:
             right.append(Content.styled(activity, "$text-warning"))
+        if sync:
+            right.append(Content.styled(sync, "$text-error"))
         if offline:
             right.append(Content.styled(OFFLINE, "$text-muted"))
         status = Content.assemble(*parts)

@@ -1,0 +1,226 @@
+"""When two entries are the same story, and the clusters that follow: pure functions over `Node`s
+(no database here; core/enrich/clusters.py reads and writes them).
+
+Two entries are linked when
+- they have the same source URL (normalised link: two posts of one story), whatever their dates;
+- they lie within CVE_DAYS of each other and name mostly the same CVE ids: the Jaccard index of
+  their CVE sets reaches CVE_JACCARD, and the sets are equal or the titles share a word (CVE ids
+  and numbers aside). A roundup (a Patch Tuesday post naming 80 CVEs) shares 1/80 of its set with
+  a story about one of them: it links to none (else it would chain a month of unrelated stories
+  into one cluster), only to another writeup of the same CVEs;
+- their titles are near-identical and they lie within TITLE_DAYS of each other: the titles'
+  words (`title_words`: case and accents folded, a plural `s` dropped, English and French stop
+  words left out), at least MIN_WORDS each; from two sources, a Jaccard index (shared words /
+  words of either) of at least TITLE_JACCARD; from one source, the same words (a source does not
+  report a story twice under another title: its near-identical titles are a series, part 1 and
+  part 2, one product's advisories).
+
+A cluster is a connected component of these links (union-find); its id is its smallest entry id.
+Candidates are found without comparing every pair: entries by link and by CVE id; titles against
+those of their window only, compared in C by rapidfuzz (see _DICE).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from typing import NamedTuple
+
+from veille_tui.core.text import fold
+
+DAY = 86400
+CVE_DAYS = 7
+TITLE_DAYS = 3
+CVE_JACCARD = 0.5
+TITLE_JACCARD = 0.5
+MIN_WORDS = 4
+# what the clusters were computed with: a change recomputes them all (Store start)
+RULES = f"cve{CVE_DAYS}d>={CVE_JACCARD};title{TITLE_DAYS}d>={TITLE_JACCARD},{MIN_WORDS}w;link;v1"
+
+_WORD = re.compile(r"\w+")
+STOP_WORDS = frozenset(
+    """a an and are as at be by for from has have how in into is it its new now of on or over that the
+    this to up via was what when who why will with
+    au aux avec ce ces d dans de des du en est et l la le les leur par plus pour qui sa se son sur un une""".split()
+)
+
+
+class Node(NamedTuple):
+    """An entry as the rules see it."""
+
+    id: int
+    ts: int
+    source: str
+    link: str  # normalised link, '' when none
+    cves: tuple[str, ...]
+    words: frozenset[str]
+
+
+def title_words(title: str) -> frozenset[str]:
+    """The words a title is compared by: folded (case, accents), a final `s` dropped from words
+    of four letters or more, stop words left out."""
+    found = set()
+    for word in _WORD.findall(title.lower() if title.isascii() else fold(title)):
+        if word in STOP_WORDS:
+            continue
+        if len(word) >= 4 and word[-1] == "s" and word[-2] != "s":
+            word = word[:-1]
+        found.add(word)
+    return frozenset(found)
+
+
+def words_key(words: frozenset[str]) -> str:
+    """The words as stored (sorted, space separated)."""
+    return " ".join(sorted(words))
+
+
+def titles_match(a: Node, b: Node) -> bool:
+    la, lb = len(a.words), len(b.words)
+    if la < MIN_WORDS or lb < MIN_WORDS:
+        return False
+    if a.source == b.source:
+        return a.words == b.words
+    shared = len(a.words & b.words)
+    return shared >= TITLE_JACCARD * (la + lb - shared)
+
+
+def cves_match(a: Node, b: Node, shared: int) -> bool:
+    """Two entries of CVE_DAYS of each other naming `shared` CVE ids in common."""
+    if shared < CVE_JACCARD * (len(a.cves) + len(b.cves) - shared):
+        return False
+    return set(a.cves) == set(b.cves) or bool(_topic(a.words) & _topic(b.words))
+
+
+# Two word sets reach a Jaccard index t when their Dice coefficient 2|A & B| / (|A| + |B|) reaches
+# 2t / (1 + t); and with each word written as one character, in one order for all, the Indel
+# similarity of two sorted strings is their Dice coefficient (their longest common subsequence is
+# the words they share). rapidfuzz compares a title with those of its window in C; the pairs it
+# keeps are checked again with titles_match.
+_DICE = 2 * TITLE_JACCARD / (1 + TITLE_JACCARD) - 0.01  # below: rapidfuzz rounds its bound
+
+
+class _Encoder:
+    """Each word as one character (no surrogate), a title as the sorted string of its words."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, str] = {}
+
+    def __call__(self, words: frozenset[str]) -> str:
+        codes = self.codes
+        for word in words:
+            if word not in codes:
+                n = len(codes) + 0x100
+                codes[word] = chr(n if n < 0xD800 else n + 0x800)
+        return "".join(sorted(codes[word] for word in words))
+
+
+def _title_pairs(ordered: Sequence[Node], probes: Collection[int] | None) -> Iterator[tuple[int, int]]:
+    """The pairs of near-identical titles within TITLE_DAYS: each node against those before it
+    (probes: each probe against every node before it and the nodes after it that are not probes)."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Indel
+
+    span = TITLE_DAYS * DAY
+    encode = _Encoder()
+    titled = [node for node in ordered if len(node.words) >= MIN_WORDS]
+    times = [node.ts for node in titled]
+    strings = [encode(node.words) for node in titled]
+    rest = [n for n, node in enumerate(titled) if probes is not None and node.id not in probes]
+    rest_times = [times[n] for n in rest]
+    rest_strings = [strings[n] for n in rest]
+    scorer = Indel.normalized_similarity
+
+    def near(text: str, choices: list[str]) -> Iterator[int]:
+        for _text, _score, index in process.extract(text, choices, scorer=scorer, score_cutoff=_DICE, limit=None):
+            yield index
+
+    for position, node in enumerate(titled):
+        if probes is not None and node.id not in probes:
+            continue
+        low = bisect_left(times, node.ts - span)
+        found = (
+            [titled[low + index] for index in near(strings[position], strings[low:position])] if low < position else []
+        )
+        if probes is not None:  # and the later nodes that are not probes (the probes after it look back)
+            first, last = bisect_right(rest, position), bisect_right(rest_times, node.ts + span)
+            if first < last:
+                found += [titled[rest[first + index]] for index in near(strings[position], rest_strings[first:last])]
+        for other in found:
+            if titles_match(node, other):
+                yield node.id, other.id
+
+
+def links(nodes: Sequence[Node], probes: Collection[int] | None = None) -> Iterator[tuple[int, int]]:
+    """Enough pairs of linked entries among the nodes to join what is linked: each node, in time
+    order, against the nodes before it (the first of its link, those naming its CVE ids within
+    CVE_DAYS, those with a near-identical title within TITLE_DAYS). probes: only the pairs with
+    one of these ids (the others are neither looked for nor given)."""
+    cve_span = CVE_DAYS * DAY
+    ordered = sorted(nodes, key=lambda n: (n.ts, n.id))
+    # per CVE id and per prefix word, the nodes met so far (positions in `ordered`) and their
+    # times: all of them [0], the probes alone [1] (what a node that is not a probe looks at)
+    cve_seen: dict[str, tuple[_Postings, _Postings]] = defaultdict(_two_postings)
+    link_seen: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    for position, node in enumerate(ordered):
+        ts = node.ts
+        probe = probes is None or node.id in probes
+        side = 0 if probe else 1
+        if node.link:
+            earlier = link_seen[node.link]
+            if earlier[side]:
+                yield node.id, earlier[side][0]
+            earlier[0].append(node.id)
+            if probe:
+                earlier[1].append(node.id)
+        if node.cves:
+            shared: dict[int, int] = defaultdict(int)
+            for cve in node.cves:
+                postings = cve_seen[cve]
+                times, others = postings[side]
+                for index in range(bisect_left(times, ts - cve_span), len(times)):
+                    shared[others[index]] += 1
+                _add(postings, ts, position, probe)
+            for other, count in shared.items():
+                if cves_match(node, ordered[other], count):
+                    yield node.id, ordered[other].id
+    yield from _title_pairs(ordered, probes)
+
+
+_Postings = tuple[list[int], list[int]]  # times, positions
+
+
+def _two_postings() -> tuple[_Postings, _Postings]:
+    return ([], []), ([], [])
+
+
+def _add(postings: tuple[_Postings, _Postings], ts: int, position: int, probe: bool) -> None:
+    for times, positions in postings[: 2 if probe else 1]:
+        times.append(ts)
+        positions.append(position)
+
+
+def _topic(words: frozenset[str]) -> frozenset[str]:
+    """The words of a title that say what it is about (not the parts of a CVE id, not numbers)."""
+    return frozenset(w for w in words if w != "cve" and not w.isdigit())
+
+
+def components(ids: Iterable[int], pairs: Iterable[tuple[int, int]]) -> dict[int, int]:
+    """Union-find: each id with its cluster id (the smallest id of its component)."""
+    parent: dict[int, int] = {i: i for i in ids}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b in pairs:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            if ra < rb:
+                parent[rb] = ra
+            else:
+                parent[ra] = rb
+    return {i: root(i) for i in parent}

@@ -1,0 +1,130 @@
+"""An article page's bytes: from a file (gzipped or not) or an http(s) URL fetched with the feed
+rules (core/feeds/http.py), and their text, in the charset the headers or the page declare."""
+
+from __future__ import annotations
+
+import codecs
+import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from veille_tui.core.feeds import http
+from veille_tui.core.feeds.decode import size_text
+from veille_tui.core.models import FetchSettings
+
+ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]+)""", re.I)
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
+
+
+class PageError(Exception):
+    """The page cannot be read: `source` (its URL or file) and `reason`; the message says both."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class RawPage:
+    source: str  # the URL it came from (after redirects) or the file
+    body: bytes
+    content_type: str | None = None
+
+
+def read_file(path: Path, max_bytes: int) -> RawPage:
+    """A saved page; `.gz` (or gzip bytes) decompressed, at most max_bytes once decompressed."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise PageError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            raw = decoder.decompress(raw, max_bytes + 1)
+        except zlib.error as exc:
+            raise PageError(str(path), f"bad gzip data: {exc}") from None
+    if len(raw) > max_bytes:
+        raise PageError(str(path), f"too large: more than {size_text(max_bytes)}")
+    return RawPage(str(path), raw)
+
+
+def fetch(urls: Sequence[str], settings: FetchSettings, per_host: int = 2) -> list[RawPage | PageError]:
+    """Each URL's page (or why not), in order; at most per_host downloads at once to one host."""
+    return http.run_sync(lambda: _fetch_all(list(urls), settings, per_host))
+
+
+async def _fetch_all(urls: list[str], settings: FetchSettings, per_host: int) -> list[RawPage | PageError]:
+    import asyncio
+    from urllib.parse import urlsplit
+
+    hosts: dict[str, asyncio.Semaphore] = {}
+    everyone = asyncio.Semaphore(max(1, settings.concurrency))
+    headers = {"User-Agent": settings.user_agent, "Accept": ACCEPT}
+
+    async def one(client: httpx.AsyncClient, url: str) -> RawPage | PageError:
+        try:
+            host = (urlsplit(url).hostname or "").lower()
+        except ValueError:
+            host = ""
+        async with hosts.setdefault(host, asyncio.Semaphore(max(1, per_host))), everyone:
+            try:
+                page = await http.download_page(client, url, settings)
+            except http.PageError as exc:
+                return PageError(url, str(exc))
+        return RawPage(page.url, page.body, page.content_type)
+
+    async with httpx.AsyncClient(
+        headers=headers, timeout=httpx.Timeout(settings.timeout), follow_redirects=False, trust_env=True
+    ) as client:
+        return list(await asyncio.gather(*(one(client, url) for url in urls)))
+
+
+def decode(page: RawPage) -> str:
+    """The page as text: a BOM, else the charset of Content-Type, else the page's <meta>, else
+    UTF-8 when it is, else windows-1252 (what browsers take ISO-8859-1 pages for)."""
+    body = page.body
+    media = (page.content_type or "").split(";")[0].strip().lower()
+    if media and media not in _TEXT_TYPES:
+        raise PageError(page.source, f"not a web page ({media[:60]})")
+    if b"\x00" in body[:2048] and not body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise PageError(page.source, "not a web page (binary data)")
+    for bom, bom_codec in _BOMS:
+        if body.startswith(bom):
+            return body.decode(bom_codec, errors="replace")
+    declared: str | None = None
+    if page.content_type:
+        found = _HEADER_CHARSET.search(page.content_type)
+        declared = found.group(1) if found else None
+    if declared is None:
+        found_meta = _META_CHARSET.search(body[:8192])
+        declared = found_meta.group(1).decode("ascii", "replace") if found_meta else None
+    name = _codec(declared)
+    if name is not None:
+        return body.decode(name, errors="replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("cp1252", errors="replace")
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip().lower()).name
+    except LookupError:
+        return None
+    # ISO-8859-1 and ASCII pages are windows-1252 to a browser (the WHATWG encoding standard)
+    return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name
+
+
+__all__ = ["PageError", "RawPage", "decode", "fetch", "read_file"]

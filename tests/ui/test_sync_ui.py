@@ -1,0 +1,116 @@
+"""The TUI and the team server: start-up reads the cache and never waits for the server; the sync
+runs in a worker; the status line says when the server cannot be reached and how many changes
+wait (pytest-httpserver as a slow, then a dead, server)."""
+
+from __future__ import annotations
+
+import socket
+import time
+from pathlib import Path
+
+import pytest
+from tests.ui.conftest import CONFIG, fill_items
+
+from veille_tui.core.library import Library
+from veille_tui.core.store.sync import NewServerItem
+
+pytest.importorskip("pytest_httpserver")
+
+
+def status_of(screen) -> str:
+    return str(screen.query_one("#status").render())
+
+
+def with_sync(env: Path, url: str) -> None:
+    (env / "pw").write_text("secret\n")
+    config = env / "config" / "config.toml"
+    config.write_text(
+        CONFIG + f'\n[sync]\nurl = "{url}"\nuser = "analyst"\npassword_file = "{env / "pw"}"\n', encoding="utf-8"
+    )
+
+
+async def test_start_up_shows_the_cache_while_a_slow_server_answers(env, archive, httpserver):
+    from veille_tui.tui.app import VeilleApp
+
+    def slow_login(request):
+        time.sleep(1.5)
+        from werkzeug import Response
+
+        return Response("Unauthorized!", status=401)
+
+    httpserver.expect_request("/api/greader.php/accounts/ClientLogin").respond_with_handler(slow_login)
+    with_sync(env, httpserver.url_for("/api/greader.php"))
+    lib = Library.open(archive=str(archive))
+    try:
+        lib.index()
+        fill_items(lib)
+        app = VeilleApp(lib, offline=False)
+        started = time.monotonic()
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause(0.3)
+            screen = app.screen
+            # the list is there, the server has not answered yet
+            assert len(screen.entries.ids) == lib.count(None) > 0
+            assert any(w.is_running and w.group == "sync" for w in app.workers)
+            assert time.monotonic() - started < 1.5
+            for _ in range(60):
+                await pilot.pause(0.1)
+                if "sync failed" in status_of(screen):
+                    break
+            assert "sync failed · 0 changes wait" in status_of(screen)
+            messages = [str(n.message) for n in app._notifications]
+            assert any("refused the login" in m and httpserver.url_for("/api/greader.php") in m for m in messages)
+    finally:
+        lib.close()
+
+
+async def test_a_dead_server_is_said_and_the_changes_waiting_counted(env, archive):
+    from veille_tui.tui.app import VeilleApp
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with_sync(env, f"http://127.0.0.1:{port}/api/greader.php")
+    lib = Library.open(archive=str(archive))
+    try:
+        lib.index()
+        fill_items(lib)
+        # every item as if a server had sent it (each tied to a server id): their changes wait for it
+        store = lib.store
+        with store.transaction():
+            for feed_id, _url, *_ in store.feed_states():
+                guids = [g for (g,) in store.db.execute("SELECT guid FROM items WHERE feed_id = ?", (feed_id,))]
+                store.link_server_items(
+                    feed_id, [NewServerItem(1000 + n + 100 * feed_id, g, False, False) for n, g in enumerate(guids)]
+                )
+        app = VeilleApp(lib, offline=False)
+        async with app.run_test(size=(160, 48)) as pilot:
+            screen = app.screen
+            for _ in range(60):
+                await pilot.pause(0.1)
+                if "unreachable" in status_of(screen):
+                    break
+            assert "server unreachable · 0 changes wait" in status_of(screen)
+            screen.entries.focus()
+            await pilot.press("s")  # a star, queued
+            await pilot.pause(0.1)
+            assert "server unreachable · 1 change waits" in status_of(screen)
+            assert lib.store.pending_changes() == 1
+            # A: the view marked read (in a worker); those changes wait too
+            await pilot.press("A", "y")
+            for _ in range(50):
+                await pilot.pause(0.1)
+                if not any(w.is_running and w.group == "mark" for w in app.workers):
+                    break
+            await pilot.pause(0.1)
+            waiting = lib.store.pending_changes()
+            assert waiting > 1 and f"server unreachable · {waiting} changes wait" in status_of(screen)
+            # R: the feeds (unreachable here too) then the server, in a worker; still said
+            await pilot.press("R")
+            for _ in range(100):
+                await pilot.pause(0.1)
+                if not any(w.is_running for w in app.workers):
+                    break
+            assert f"server unreachable · {waiting} changes wait" in status_of(screen)
+    finally:
+        lib.close()
