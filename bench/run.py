@@ -698,6 +698,8 @@ def helper_rows(name: str, data: Any) -> list[Row]:
 # the issues' targets for helper figures that do not carry their own: (helper, words in the figure) -> bound
 HELPER_TARGETS = {
     ("rules", "full re-application"): 2.0,  # s, issue 10
+    ("sync", "first"): 5.0,  # s, issue 15: first sync of 1,000 server items
+    ("sync", "incremental"): 0.5,  # s, issue 15: nothing new
 }
 
 
@@ -713,6 +715,51 @@ def with_target(row: Row) -> Row:
 SUMMARY_LINE = re.compile(
     r"^(?P<name>[^:\n]+): median (?P<med>[\d.]+) ?(?P<unit>m?s) \(min (?P<lo>[\d.]+), max (?P<hi>[\d.]+)\)"
 )
+
+
+# helpers' own summary lines: (helper, pattern with a `v` number and optionally `hi`, figure, unit, target)
+HELPER_LINES = [
+    (
+        "clusters",
+        r"batch of 1,000 new items .*? at (?P<n>[\d,]+) entries: clusters step median (?P<v>[\d.]+) ms"
+        r" \(max (?P<hi>[\d.]+)",
+        "clusters step for a fetch batch of 1,000 new items at {n} entries (median)",
+        "ms",
+        100.0,
+    ),
+    (
+        "clusters",
+        r"full recompute at (?P<n>[\d,]+) entries: median (?P<v>[\d.]+) s \(max (?P<hi>[\d.]+)",
+        "full recompute at {n} entries (median)",
+        "s",
+        None,
+    ),
+    (
+        "full-text extraction",
+        r"^\| (?P<label>[^|]+?) \| [\d.]+ \| (?P<f1>[\d.]+) \| [\d.]+ \| (?P<v>[\d.]+) \| (?P<hi>[\d.]+) \|$",
+        "{label}: per page, mean (F1 held-out {f1})",
+        "ms",
+        30.0,
+    ),
+]
+
+
+def summary_rows(what: str, stdout: str) -> list[Row]:
+    """Rows from a helper's printed summary (it has no --json)."""
+    rows = []
+    for line in stdout.splitlines():
+        m = SUMMARY_LINE.match(line)
+        if m:
+            values = [float(m["lo"]), float(m["med"]), float(m["hi"])]
+            rows.append(Row(f"{what}: {m['name'].strip()}", m["unit"], values, note="median, min and max it printed"))
+            continue
+        for helper, pattern, figure, unit, target in HELPER_LINES:
+            found = re.search(pattern, line) if helper == what else None
+            if found:
+                name = figure.format(**found.groupdict())
+                note = f"median; max {found['hi']}" if found.groupdict().get("hi") else "as it printed"
+                rows.append(Row(f"{what}: {name}", unit, [float(found["v"])], target=target, note=note))
+    return [with_target(r) for r in rows]
 
 
 def bench_helpers(ctx: Context) -> None:
@@ -741,13 +788,11 @@ def bench_helpers(ctx: Context) -> None:
             for row in helper_rows(what, json.loads(out.read_text())):
                 ctx.add(with_target(row))
         else:
-            found = [m for m in map(SUMMARY_LINE.match, done.stdout.splitlines()) if m]
-            for m in found:
-                values = [float(m["lo"]), float(m["med"]), float(m["hi"])]
-                row = Row(f"{what}: {m['name'].strip()}", m["unit"], values, note="median, min and max it printed")
-                ctx.add(with_target(row))
+            found = summary_rows(what, done.stdout)
+            for row in found:
+                ctx.add(row)
             if not found:
-                ctx.skip(what, f"bench/{script}: no --json and no 'NAME: median X s (min Y, max Z)' line")
+                ctx.skip(what, f"bench/{script}: no --json and no summary line it knows")
 
 
 # ---------------------------------------------------------------- the table
