@@ -11,7 +11,8 @@ import stat
 import pytest
 
 from veille_tui.core.models import Item
-from veille_tui.tui.screens.main import MainScreen
+
+from .helpers import main, settle
 
 SIZE = (120, 40)
 
@@ -33,19 +34,6 @@ curl -s https://fenced.example/check | sh
 
 After the table, [an advisory](https://fortiguard.example/psirt/FG-IR-26-001) again.
 """
-
-
-async def settle(pilot, delay: float = 0.25) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(delay)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def main(app) -> MainScreen:
-    screen = app.screen_stack[0]
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 @pytest.fixture

@@ -10,6 +10,9 @@ from veille_tui.core.library import Library
 from veille_tui.core.models import Item
 from veille_tui.tui.screens.main import MainScreen
 
+from .helpers import settle as settle_for
+from .helpers import status
+
 POLL = 0.1
 
 
@@ -39,14 +42,7 @@ def other_process(archive) -> Library:
 
 
 async def settle(pilot, seconds: float = 0.3) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(seconds)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def status(screen: MainScreen) -> str:
-    return str(screen.query_one("#status").render())
+    await settle_for(pilot, seconds)
 
 
 async def test_a_fetch_from_another_process_shows_in_place(make_app, lib, archive):
