@@ -1,9 +1,12 @@
-"""What the UI tests share: waiting for the app's workers, the main screen, the status line."""
+"""What the UI tests share: waiting for the app's workers, the main screen, the status line, items
+added to a fixture feed."""
 
 from __future__ import annotations
 
 from textual.worker import WorkerCancelled, WorkerFailed
 
+from veille_tui.core.library import Library
+from veille_tui.core.models import Item
 from veille_tui.tui.screens.main import MainScreen
 
 
@@ -42,3 +45,10 @@ def main(app) -> MainScreen:
 def status(screen: MainScreen) -> str:
     """What the status line shows."""
     return str(screen.query_one("#status").render())
+
+
+def fetched(lib: Library, feed_title: str, items: list[Item]) -> None:
+    """`items` as a successful fetch of the configured feed titled `feed_title` would store them."""
+    store = lib.store
+    feed_id = next(s.id for s in store.feed_states() if s.title == feed_title)
+    store.record_fetch(feed_id, status="ok", items=items)

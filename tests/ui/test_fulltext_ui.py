@@ -11,7 +11,7 @@ import pytest
 from veille_tui.core.library import Library
 from veille_tui.core.models import Item
 
-from .helpers import main, settle
+from .helpers import fetched, main, settle
 
 pytest.importorskip("pytest_httpserver")
 
@@ -26,8 +26,6 @@ def shown(article) -> str:
 
 def add_items(lib: Library, links: list[str]) -> None:
     """Items newer than the fixtures', in this order from the top of the list."""
-    store = lib.store
-    feed_id = next(s.id for s in store.feed_states() if s.title == "Fixture CERT")
     items = [
         Item(
             guid=f"ft{n}",
@@ -39,7 +37,7 @@ def add_items(lib: Library, links: list[str]) -> None:
         )
         for n, link in enumerate(links)
     ]
-    store.record_fetch(feed_id, status="ok", items=items)
+    fetched(lib, "Fixture CERT", items)
 
 
 async def test_f_fetches_shows_and_toggles_the_full_text_then_reads_offline(make_app, lib, httpserver):

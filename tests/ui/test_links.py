@@ -12,7 +12,7 @@ import pytest
 
 from veille_tui.core.models import Item
 
-from .helpers import main, settle
+from .helpers import fetched, main, settle
 
 SIZE = (120, 40)
 
@@ -39,12 +39,10 @@ After the table, [an advisory](https://fortiguard.example/psirt/FG-IR-26-001) ag
 @pytest.fixture
 def linked(lib):
     """An unread item with links, an image, a code block and a table: the newest entry."""
-    store = lib.store
-    feed_id = next(s.id for s in store.feed_states() if s.title == "Fixture CERT")
-    store.record_fetch(
-        feed_id,
-        status="ok",
-        items=[
+    fetched(
+        lib,
+        "Fixture CERT",
+        [
             Item(
                 guid="links",
                 link="https://cert.example.org/avis/links",

@@ -9,20 +9,18 @@ from veille_tui.core.library import Library
 from veille_tui.core.models import Item
 from veille_tui.tui.screens.dialogs import QueryScreen
 
-from .helpers import main, settle, status
+from .helpers import fetched, main, settle, status
 
 SIZE = (160, 48)
 
 
 def add_long_items(lib: Library, count: int = 3) -> None:
     """Unread items with bodies longer than the article pane."""
-    store = lib.store
-    feed_id = next(s.id for s in store.feed_states() if s.title == "Fixture CERT")
     body = "\n\n".join(f"Paragraph {n} of a long advisory about Fortinet and other appliances." for n in range(40))
-    store.record_fetch(
-        feed_id,
-        status="ok",
-        items=[
+    fetched(
+        lib,
+        "Fixture CERT",
+        [
             Item(
                 guid=f"long{n}",
                 link=f"https://cert.example.org/long/{n}",
