@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -45,3 +48,20 @@ def real_archive():
     if not REAL_ARCHIVE.is_dir():
         pytest.skip("the real archive (../shared/archive/_posts) is not here")
     return REAL_ARCHIVE
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, check: bool = True, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """`veille-tui ARGS` as a user runs it: a process of its own, in the test's environment with
+    `env` over it, stdout and stderr apart; with `check`, an exit other than 0 fails the test."""
+    result = subprocess.run(
+        [sys.executable, "-m", "veille_tui", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"exit {result.returncode}: {result.stderr}")
+    return result

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
 import pytest
-from tests.conftest import EXAMPLES, REAL_ARCHIVE, write_post
+from tests.conftest import EXAMPLES, REAL_ARCHIVE, run_cli, write_post
 
-
-def run(*args, env=None, check=True):
-    result = subprocess.run(
-        [sys.executable, "-m", "veille_tui", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=120,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"exit {result.returncode}: {result.stderr}")
-    return result
+run = run_cli
 
 
 def test_version_and_help():

@@ -6,25 +6,11 @@ built-in feeds written without a word, an ambiguous `remove`, all of them droppe
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, run_cli
 
-
-def run(*args, check=True):
-    result = subprocess.run(
-        [sys.executable, "-m", "veille_tui", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "VEILLE_TUI_INTEL": "off"},
-        timeout=120,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"exit {result.returncode}: {result.stderr}")
-    return result
+run = run_cli
 
 
 def test_json_is_global_before_or_after_the_command():

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from tests.conftest import run_cli
 from werkzeug import Response
 
 from veille_tui.core.fulltext.page import fetch
@@ -25,13 +23,7 @@ PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 HTML = "text/html; charset=utf-8"
 
 
-def run(*args, check=True):
-    result = subprocess.run(
-        [sys.executable, "-m", "veille_tui", *args], capture_output=True, text=True, env=dict(os.environ), timeout=120
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"exit {result.returncode}: {result.stderr}")
-    return result
+run = run_cli
 
 
 def write_config(isolated: Path, text: str) -> None:

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import random
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, run_cli
 from werkzeug import Request, Response
 
 from veille_tui.core.library import Library
@@ -23,16 +20,7 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "intel"
 
 
 def run(*args, env=None, check=True):
-    result = subprocess.run(
-        [sys.executable, "-m", "veille_tui", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=180,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"exit {result.returncode}: {result.stderr}")
-    return result
+    return run_cli(*args, env=env, check=check, timeout=180)
 
 
 def as_json(*args):

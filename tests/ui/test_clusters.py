@@ -8,34 +8,20 @@ import re
 import pytest
 
 from veille_tui.core.models import Item
-from veille_tui.tui.screens.main import MainScreen
+
+from .helpers import fetched, main, settle
 
 SIZE = (120, 40)
-
-
-async def settle(pilot, delay: float = 0.25) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(delay)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def main(app) -> MainScreen:
-    screen = app.screen_stack[0]
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 @pytest.fixture
 def story(lib):
     """Two unread items of two feeds naming the same CVE id a day apart (one story), and an
     unread item of another story."""
-    store = lib.store
-    feeds = {s.title: s.id for s in store.feed_states()}
-    store.record_fetch(
-        feeds["Fixture News"],
-        status="ok",
-        items=[
+    fetched(
+        lib,
+        "Fixture News",
+        [
             Item(
                 guid="zephyr-news",
                 link="https://news.example.org/zephyr",
@@ -54,10 +40,10 @@ def story(lib):
             ),
         ],
     )
-    store.record_fetch(
-        feeds["Fixture CERT"],
-        status="ok",
-        items=[
+    fetched(
+        lib,
+        "Fixture CERT",
+        [
             Item(
                 guid="zephyr-cert",
                 link="https://cert.example.org/avis/zephyr",
@@ -70,7 +56,7 @@ def story(lib):
     )
     ids = {
         guid: entry_id
-        for guid, entry_id in store.db.execute(
+        for guid, entry_id in lib.store.db.execute(
             "SELECT guid, entry_id FROM items WHERE guid IN ('zephyr-news', 'zephyr-cert', 'other-news')"
         )
     }
@@ -173,12 +159,10 @@ async def test_M_is_in_the_help_and_the_palette(make_app, story):
 
 
 async def test_a_big_cluster_lists_30_related_stories_and_says_there_are_more(make_app, lib):
-    store = lib.store
-    feed = next(s.id for s in store.feed_states() if s.title == "Fixture News")
-    store.record_fetch(
-        feed,
-        status="ok",
-        items=[
+    fetched(
+        lib,
+        "Fixture News",
+        [
             Item(
                 guid=f"big-{n}",
                 link=f"https://news.example.org/big/{n}",

@@ -11,6 +11,8 @@ from veille_tui.tui.screens.cves import CveScreen
 from veille_tui.tui.screens.main import MainScreen
 from veille_tui.tui.widgets.cve_table import CveTable
 
+from .helpers import main, settle
+
 DATA = Path(__file__).resolve().parents[1] / "data" / "intel"
 SIZE = (160, 48)
 
@@ -20,19 +22,6 @@ def intel_lib(lib):
     lib.import_intel(DATA / "kev.json")
     lib.import_intel(DATA / "epss.csv")
     return lib
-
-
-async def settle(pilot, delay: float = 0.2) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(delay)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def main(app) -> MainScreen:
-    screen = app.screen_stack[0]
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 def table_rows(table: CveTable) -> list[str]:
@@ -45,6 +34,13 @@ async def open_cves(pilot) -> CveScreen:
     screen = pilot.app.screen
     assert isinstance(screen, CveScreen)
     return screen
+
+
+async def open_entry(pilot, home: MainScreen, entry_id: int) -> None:
+    """The entry under the list's cursor, opened (`enter`)."""
+    home.entries.cursor = home.entries.index_of(entry_id)
+    await pilot.press("enter")
+    await settle(pilot)
 
 
 async def test_c_lists_the_cves_of_the_view_by_trend_and_enter_lists_their_entries(make_app, intel_lib):
@@ -129,9 +125,7 @@ async def test_from_an_article_c_starts_on_its_cves(make_app, intel_lib):
         await settle(pilot)
         home = main(app)
         fortinet = lib.entry_ids("+certfr cve:CVE-2026-41002")[0]
-        home.entries.cursor = home.entries.index_of(fortinet)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_entry(pilot, home, fortinet)
         await pilot.press("tab")  # into the article
         assert app.focused is home.article
         screen = await open_cves(pilot)
@@ -182,9 +176,7 @@ async def test_the_article_header_lists_each_cve_with_kev_epss_and_nvd(make_app,
         await settle(pilot)
         home = main(app)
         roundup = lib.entry_ids("+certfr cve:CVE-2026-41002")[0]
-        home.entries.cursor = home.entries.index_of(roundup)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_entry(pilot, home, roundup)
         header = str(home.article.header(home.article.entry)).splitlines()
         at = header.index("CVE-2026-41001  EPSS 0.971 (99th percentile)")
         assert header[at + 1 : at + 3] == [
@@ -197,9 +189,7 @@ async def test_the_article_header_lists_each_cve_with_kev_epss_and_nvd(make_app,
         assert "   https://nvd.nist.gov/vuln/detail/CVE-2026-41001\n" in text
         # an item naming CVEs without intel: the ids and their NVD pages
         item = lib.entry_ids("cve:CVE-2026-4444")[0]
-        home.entries.cursor = home.entries.index_of(item)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_entry(pilot, home, item)
         header = str(home.article.header(home.article.entry)).splitlines()
         at = header.index("CVE-2026-4444")
         assert header[at + 1] == "  https://nvd.nist.gov/vuln/detail/CVE-2026-4444"
@@ -238,9 +228,7 @@ async def test_a_roundup_shows_its_first_cves_in_full_and_the_others_on_one_line
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         home = main(app)
-        home.entries.cursor = home.entries.index_of(lib.entry_ids("Patch")[0])
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_entry(pilot, home, lib.entry_ids("Patch")[0])
         header = str(home.article.header(home.article.entry)).splitlines()
         assert "  https://nvd.nist.gov/vuln/detail/CVE-2026-50008" in header
         assert "  https://nvd.nist.gov/vuln/detail/CVE-2026-50009" not in header

@@ -20,29 +20,9 @@ from veille_tui.tui.screens.main import MainScreen
 from veille_tui.tui.widgets.entry_list import EntryList
 from veille_tui.tui.widgets.question import Question
 
+from .helpers import idle, main, settle, status
+
 SIZE = (160, 48)
-
-
-async def settle(pilot, delay: float = 0.25) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(delay)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def idle(pilot) -> None:
-    """Until no worker runs (without `wait_for_complete`, which raises a failed worker's error)."""
-    for _ in range(200):
-        await pilot.pause(0.05)
-        if not any(w.is_running for w in pilot.app.workers):
-            break
-    await pilot.pause(0.1)
-
-
-def main(app) -> MainScreen:
-    screen = app.screen_stack[0]
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 def current_row(entry_list: EntryList) -> str:
@@ -54,6 +34,12 @@ def script(folder: Path, name: str, body: str) -> Path:
     path.write_text(f"#!{sys.executable}\n" + textwrap.dedent(body))
     path.chmod(0o755)
     return path
+
+
+def draft_command(lib, folder: Path, name: str, body: str) -> None:
+    """A script of ours (see `script`) as `lib`'s draft command."""
+    command = script(folder, name, body)
+    lib.settings = replace(lib.settings, draft=DraftSettings(command=str(command)))
 
 
 def running(pid: int) -> bool:
@@ -148,8 +134,7 @@ async def test_the_form_offers_the_full_text_when_there_is_one(make_app, lib, ar
 
 
 async def test_the_draft_command_chosen_in_the_form_writes_the_body(make_app, lib, archive, tmp_path):
-    command = script(tmp_path, "cmd.py", "import sys\nsys.stdin.read()\nprint('### Résumé par la commande')\n")
-    lib.settings = replace(lib.settings, draft=DraftSettings(command=str(command)))
+    draft_command(lib, tmp_path, "cmd.py", "import sys\nsys.stdin.read()\nprint('### Résumé par la commande')\n")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -169,12 +154,12 @@ async def test_the_draft_command_chosen_in_the_form_writes_the_body(make_app, li
 
 async def test_escape_kills_a_running_draft_command(make_app, lib, archive, tmp_path):
     pid_file = tmp_path / "pid"
-    command = script(
+    draft_command(
+        lib,
         tmp_path,
         "slow.py",
         f"import os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\ntime.sleep(60)\nprint('late')\n",
     )
-    lib.settings = replace(lib.settings, draft=DraftSettings(command=str(command)))
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -187,19 +172,18 @@ async def test_escape_kills_a_running_draft_command(make_app, lib, archive, tmp_
             if pid_file.exists() and pid_file.read_text():
                 break
         await pilot.pause(0.6)
-        assert "running the draft command" in str(screen.query_one("#status").render())
-        assert "esc: cancel" in str(screen.query_one("#status").render())
+        assert "running the draft command" in status(screen)
+        assert "esc: cancel" in status(screen)
         await pilot.press("escape")
         await settle(pilot)
         assert not running(int(pid_file.read_text()))
         assert drafts_of(archive) == []
         assert any("cancelled" in str(n.message) for n in app._notifications)
-        assert "running" not in str(screen.query_one("#status").render())
+        assert "running" not in status(screen)
 
 
 async def test_a_failing_draft_command_is_told_and_writes_nothing(make_app, lib, archive, tmp_path):
-    command = script(tmp_path, "fail.py", "import sys\nsys.stderr.write('no model loaded\\n')\nsys.exit(3)\n")
-    lib.settings = replace(lib.settings, draft=DraftSettings(command=str(command)))
+    draft_command(lib, tmp_path, "fail.py", "import sys\nsys.stderr.write('no model loaded\\n')\nsys.exit(3)\n")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

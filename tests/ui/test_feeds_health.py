@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from veille_tui.core.library import Library
-from veille_tui.tui.screens.main import MainScreen
 
 from .conftest import FOLDED_LINK
+from .helpers import idle, main, settle
 
 pytest.importorskip("pytest_httpserver")
 
@@ -26,25 +26,9 @@ RSS = """<?xml version="1.0"?>
 """
 
 
-async def settle(pilot, delay: float = 0.25) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(delay)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def until_idle(pilot) -> None:
-    for _ in range(100):
-        await pilot.pause(0.1)
-        if not any(w.is_running for w in pilot.app.workers):
-            break
+    await idle(pilot, tries=100, step=0.1, after=0)
     await settle(pilot)
-
-
-def main(app) -> MainScreen:
-    screen = app.screen_stack[0]
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ import pytest
 
 from veille_tui.core.library import Library
 from veille_tui.core.models import Item
-from veille_tui.tui.screens.main import MainScreen
+
+from .helpers import fetched, main, settle
 
 pytest.importorskip("pytest_httpserver")
 
@@ -18,28 +19,13 @@ PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 SIZE = (160, 48)
 
 
-async def settle(pilot, delay: float = 0.25) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause(delay)
-    await pilot.pause()
-
-
 def shown(article) -> str:
     """What the article pane shows, its wrapped lines joined (one space for each break)."""
     return " ".join(line.strip() for line in article.text.splitlines() if line.strip())
 
 
-def main(app) -> MainScreen:
-    screen = app.screen_stack[0]
-    assert isinstance(screen, MainScreen)
-    return screen
-
-
 def add_items(lib: Library, links: list[str]) -> None:
     """Items newer than the fixtures', in this order from the top of the list."""
-    store = lib.store
-    feed_id = next(s.id for s in store.feed_states() if s.title == "Fixture CERT")
     items = [
         Item(
             guid=f"ft{n}",
@@ -51,7 +37,7 @@ def add_items(lib: Library, links: list[str]) -> None:
         )
         for n, link in enumerate(links)
     ]
-    store.record_fetch(feed_id, status="ok", items=items)
+    fetched(lib, "Fixture CERT", items)
 
 
 async def test_f_fetches_shows_and_toggles_the_full_text_then_reads_offline(make_app, lib, httpserver):
@@ -61,14 +47,14 @@ async def test_f_fetches_shows_and_toggles_the_full_text_then_reads_offline(make
     add_items(lib, [httpserver.url_for("/news/router")])
     app = make_app(offline=False)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settle(pilot, rounds=3)
         screen = main(app)
         article = screen.article
         entry_id = screen.entries.current_id
         assert article.entry_id == entry_id and "Two-line feed summary number 0" in shown(article)
         assert "full text" not in shown(article)
         await pilot.press("f")
-        await settle(pilot)
+        await settle(pilot, rounds=3)
         text = shown(article)
         assert "full text ·" in text and "(f: the feed's summary)" in text
         assert "48,000 devices" in text and "What administrators should do" in text
@@ -81,7 +67,7 @@ async def test_f_fetches_shows_and_toggles_the_full_text_then_reads_offline(make
         assert "full text stored (f shows it)" in shown(article)
         # a word of the page only: `/` finds the entry
         await pilot.press("slash", *"administrators", "enter")
-        await settle(pilot)
+        await settle(pilot, rounds=3)
         assert screen.entries.ids == [entry_id]
     requests = len(httpserver.log)
     assert requests == 1
@@ -89,14 +75,14 @@ async def test_f_fetches_shows_and_toggles_the_full_text_then_reads_offline(make
 
     offline = make_app(offline=True)
     async with offline.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settle(pilot, rounds=3)
         screen = main(offline)
         assert screen.entries.current_id == entry_id
         await pilot.press("f")
-        await settle(pilot)
+        await settle(pilot, rounds=3)
         assert "full text ·" in shown(screen.article) and "48,000 devices" in shown(screen.article)
         await pilot.press("slash", *"firmware administrators", "enter")
-        await settle(pilot)
+        await settle(pilot, rounds=3)
         assert screen.entries.ids == [entry_id]
     assert len(httpserver.log) == 0
 
@@ -106,11 +92,11 @@ async def test_f_on_a_page_that_fails_records_it_and_keeps_the_summary(make_app,
     add_items(lib, [httpserver.url_for("/paywalled")])
     app = make_app(offline=False)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settle(pilot, rounds=3)
         screen = main(app)
         entry_id = screen.entries.current_id
         await pilot.press("f")
-        await settle(pilot)
+        await settle(pilot, rounds=3)
         text = shown(screen.article)
         assert "full text: HTTP 403 Forbidden (the feed's summary is shown)" in text
         assert "Two-line feed summary number 0" in text
@@ -126,9 +112,9 @@ async def test_f_offline_without_a_stored_text_says_so_and_fetches_nothing(make_
     add_items(lib, [httpserver.url_for("/never")])
     app = make_app(offline=True)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settle(pilot, rounds=3)
         await pilot.press("f")
-        await settle(pilot)
+        await settle(pilot, rounds=3)
         messages = [str(n.message) for n in app._notifications]
         assert any("Offline" in m and "no full text stored" in m for m in messages), messages
         assert "Two-line feed summary number 0" in shown(main(app).article)

@@ -14,22 +14,30 @@ from veille_tui.tui.widgets.article import ArticleView
 from veille_tui.tui.widgets.entry_list import EntryList
 
 from .conftest import CJK_TITLE, MARKUP_TITLE
+from .helpers import main, settle
 
 SIZE = (160, 48)
-
-
-async def settle(pilot, delay: float = 0.25) -> None:
-    """Let workers finish and the article follow the cursor."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(delay)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def main(app) -> MainScreen:
-    screen = app.screen_stack[0]
-    assert isinstance(screen, MainScreen)
-    return screen
+# the actions of SPEC.md's keys, by the description the help and the command palette give them
+ACTIONS = (
+    "Next tag",
+    "Previous tag",
+    "Tags",
+    "Query",
+    "Clear query",
+    "Read/unread",
+    "Star",
+    "Open link",
+    "Copy link",
+    "Draft a post",
+    "Refresh feed",
+    "Refresh all",
+    "Help",
+    "Quit",
+    "Next pane",
+    "Previous pane",
+    "Open",
+    "Theme",
+)
 
 
 def rows(entry_list: EntryList) -> list[str]:
@@ -40,6 +48,22 @@ def rows(entry_list: EntryList) -> list[str]:
 
 def header_plain(article: ArticleView) -> str:
     return str(article.header(article.entry)) if article.entry else ""
+
+
+async def on_webinar(pilot) -> MainScreen:
+    """The main screen once started, its list narrowed to `webinar` (the fixture's markup title)."""
+    await settle(pilot)
+    screen = main(pilot.app)
+    screen.apply("webinar")
+    await settle(pilot)
+    return screen
+
+
+async def refresh_all(pilot) -> None:
+    """Once started, `R`, and its worker done."""
+    await settle(pilot)
+    await pilot.press("R")
+    await settle(pilot)
 
 
 async def test_startup_shows_the_store_newest_first(make_app, lib):
@@ -385,9 +409,7 @@ async def test_R_fetches_in_a_worker_with_progress(make_app, lib, monkeypatch):
     monkeypatch.setattr(Library, "fetch", fake_fetch)
     app = make_app(offline=False)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("R")
-        await settle(pilot)
+        await refresh_all(pilot)
         assert calls == [((), True)]
         messages = [str(n.message) for n in app._notifications]
         assert any("2 feed(s) refreshed" in m and "HTTP 503" in m for m in messages)
@@ -414,9 +436,7 @@ async def test_fetch_failure_is_a_notification(make_app, monkeypatch):
     monkeypatch.setattr(Library, "fetch", broken)
     app = make_app(offline=False)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("R")
-        await settle(pilot)
+        await refresh_all(pilot)
         assert any("Refresh failed" in str(n.message) for n in app._notifications)
         assert app.is_running
 
@@ -429,27 +449,7 @@ async def test_question_mark_shows_help_from_live_bindings(make_app, lib):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = "\n".join(str(w.render()) for w in app.screen.query("Static"))
-        for description in (
-            "Next tag",
-            "Previous tag",
-            "Tags",
-            "Query",
-            "Clear query",
-            "Read/unread",
-            "Star",
-            "Open link",
-            "Copy link",
-            "Draft a post",
-            "Refresh feed",
-            "Refresh all",
-            "Help",
-            "Quit",
-            "Next pane",
-            "Previous pane",
-            "Open",
-            "Theme",
-            "Command palette",
-        ):
+        for description in (*ACTIONS, "Command palette"):
             assert description in text, description
         assert re.search(r"^n +Next tag$", text, re.M)  # the keymap applies
         await pilot.press("escape")
@@ -472,26 +472,7 @@ async def test_every_action_is_in_the_command_palette(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         titles = {command.title for command in app.get_system_commands(main(app))}
-        for title in (
-            "Next tag",
-            "Previous tag",
-            "Tags",
-            "Query",
-            "Clear query",
-            "Read/unread",
-            "Star",
-            "Open link",
-            "Copy link",
-            "Draft a post",
-            "Refresh feed",
-            "Refresh all",
-            "Help",
-            "Quit",
-            "Next pane",
-            "Previous pane",
-            "Open",
-            "Theme",
-        ):
+        for title in ACTIONS:
             assert title in titles, title
 
 
@@ -508,10 +489,7 @@ async def test_palette_command_runs_the_action(make_app, lib):
 async def test_untrusted_titles_are_shown_as_text(make_app, lib):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        screen = main(app)
-        screen.apply("webinar")
-        await settle(pilot)
+        screen = await on_webinar(pilot)
         assert app.is_running
         row = rows(screen.entries)[0]
         assert "[Webinar] Patch Tuesday [" in row
@@ -538,10 +516,7 @@ async def test_wide_characters_keep_columns_aligned(make_app, lib):
 async def test_article_hides_attribute_lists_and_highlights_cves(make_app, lib):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        screen = main(app)
-        screen.apply("webinar")
-        await settle(pilot)
+        screen = await on_webinar(pilot)
         strips = screen.article.lines
         text = screen.article.text
         assert "{:target" not in text
@@ -682,10 +657,7 @@ async def test_theme_switch_restyles_list_and_article(make_app, lib):
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        screen = main(app)
-        screen.apply("webinar")
-        await settle(pilot)
+        screen = await on_webinar(pilot)
 
         def cve_colours() -> set:
             return {seg.style.color for s in screen.article.lines for seg in s if "CVE-2026-3333" in seg.text}
@@ -708,9 +680,7 @@ async def test_a_damaged_database_during_a_refresh_says_how_to_recover(make_app,
     monkeypatch.setattr(Library, "fetch", broken_fetch)
     app = make_app(offline=False)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("R")
-        await settle(pilot)
+        await refresh_all(pilot)
         messages = [str(n.message) for n in app._notifications]
         assert any("malformed" in m and "To recover" in m and "state export" in m for m in messages), messages
 

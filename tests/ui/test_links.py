@@ -11,7 +11,8 @@ import stat
 import pytest
 
 from veille_tui.core.models import Item
-from veille_tui.tui.screens.main import MainScreen
+
+from .helpers import fetched, main, settle
 
 SIZE = (120, 40)
 
@@ -35,28 +36,13 @@ After the table, [an advisory](https://fortiguard.example/psirt/FG-IR-26-001) ag
 """
 
 
-async def settle(pilot, delay: float = 0.25) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(delay)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def main(app) -> MainScreen:
-    screen = app.screen_stack[0]
-    assert isinstance(screen, MainScreen)
-    return screen
-
-
 @pytest.fixture
 def linked(lib):
     """An unread item with links, an image, a code block and a table: the newest entry."""
-    store = lib.store
-    feed_id = next(s.id for s in store.feed_states() if s.title == "Fixture CERT")
-    store.record_fetch(
-        feed_id,
-        status="ok",
-        items=[
+    fetched(
+        lib,
+        "Fixture CERT",
+        [
             Item(
                 guid="links",
                 link="https://cert.example.org/avis/links",

@@ -9,14 +9,13 @@ from veille_tui.core.library import Library
 from veille_tui.tui.screens.main import MainScreen
 from veille_tui.tui.themes import discover_themes
 
+from .helpers import settle as settle_for
+
 SIZE = (120, 40)
 
 
-async def settle(pilot, delay: float = 0.3) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(delay)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+async def settle(pilot) -> None:
+    await settle_for(pilot, 0.3)
 
 
 def listed(app) -> list[str]:

@@ -10,6 +10,9 @@ from veille_tui.core.library import Library
 from veille_tui.core.models import Item
 from veille_tui.tui.screens.main import MainScreen
 
+from .helpers import fetched, status
+from .helpers import settle as settle_for
+
 POLL = 0.1
 
 
@@ -38,15 +41,17 @@ def other_process(archive) -> Library:
     return Library.open(archive=str(archive))
 
 
+def cron_fetch(archive, items: list[Item]) -> None:
+    """`items` fetched for the CERT feed by another process, as `veille-tui fetch` from cron."""
+    cron = other_process(archive)
+    try:
+        fetched(cron, "Fixture CERT", items)
+    finally:
+        cron.close()
+
+
 async def settle(pilot, seconds: float = 0.3) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(seconds)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def status(screen: MainScreen) -> str:
-    return str(screen.query_one("#status").render())
+    await settle_for(pilot, seconds)
 
 
 async def test_a_fetch_from_another_process_shows_in_place(make_app, lib, archive):
@@ -63,12 +68,7 @@ async def test_a_fetch_from_another_process_shows_in_place(make_app, lib, archiv
         row_on_screen = screen.entries.cursor - screen.entries.scroll_offset.y
         assert screen.article.entry_id == current
 
-        cron = other_process(archive)
-        try:
-            feed_id = next(f for f, url, *_ in cron.store.feed_states() if "cert.example.org" in url)
-            cron.store.record_fetch(feed_id, status="ok", items=new_items(5))
-        finally:
-            cron.close()
+        cron_fetch(archive, new_items(5))
         await settle(pilot, 4 * POLL)
 
         assert len(screen.entries.ids) == before + 5 == lib.store.count(None)
@@ -114,12 +114,7 @@ async def test_a_query_view_follows_too(make_app, lib, archive):
         screen = app.screen
         await pilot.press("slash", *"+fixcert", "enter")
         assert len(screen.entries.ids) == 1
-        cron = other_process(archive)
-        try:
-            feed_id = next(f for f, url, *_ in cron.store.feed_states() if "cert.example.org" in url)
-            cron.store.record_fetch(feed_id, status="ok", items=new_items(2))
-        finally:
-            cron.close()
+        cron_fetch(archive, new_items(2))
         await settle(pilot, 4 * POLL)
         assert screen.query_text == "+fixcert"
         assert screen.entries.ids == lib.store.entry_ids("+fixcert") and len(screen.entries.ids) == 3

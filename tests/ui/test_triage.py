@@ -8,37 +8,19 @@ from __future__ import annotations
 from veille_tui.core.library import Library
 from veille_tui.core.models import Item
 from veille_tui.tui.screens.dialogs import QueryScreen
-from veille_tui.tui.screens.main import MainScreen
+
+from .helpers import fetched, main, settle, status
 
 SIZE = (160, 48)
 
 
-async def settle(pilot, delay: float = 0.25) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(delay)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def main(app) -> MainScreen:
-    screen = app.screen_stack[0]
-    assert isinstance(screen, MainScreen)
-    return screen
-
-
-def status(screen: MainScreen) -> str:
-    return str(screen.query_one("#status").render())
-
-
 def add_long_items(lib: Library, count: int = 3) -> None:
     """Unread items with bodies longer than the article pane."""
-    store = lib.store
-    feed_id = next(s.id for s in store.feed_states() if s.title == "Fixture CERT")
     body = "\n\n".join(f"Paragraph {n} of a long advisory about Fortinet and other appliances." for n in range(40))
-    store.record_fetch(
-        feed_id,
-        status="ok",
-        items=[
+    fetched(
+        lib,
+        "Fixture CERT",
+        [
             Item(
                 guid=f"long{n}",
                 link=f"https://cert.example.org/long/{n}",

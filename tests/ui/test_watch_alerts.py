@@ -4,11 +4,15 @@ Watch view counts its unread entries; the article says which watch terms matched
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from veille_tui.core.library import Library
 from veille_tui.core.models import Item
 from veille_tui.tui.screens.main import MainScreen
+
+from .helpers import idle
 
 pytest.importorskip("pytest_httpserver")
 
@@ -27,6 +31,12 @@ def rss(titles: list[str]) -> str:
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Loop</title>{items}</channel></rss>'
 
 
+def watch_the_loop(env: Path, url: str) -> None:
+    """The config: the watch term `fortinet` and one feed, the loopback's at `url`."""
+    config = env / "config" / "config.toml"
+    config.write_text(f'watch = ["fortinet"]\n\n[[feeds]]\nurl = "{url}"\ntitle = "Loop"\n', encoding="utf-8")
+
+
 def count_bells(app) -> list[int]:
     rung: list[int] = []
     ring = app.bell
@@ -39,12 +49,8 @@ def count_bells(app) -> list[int]:
     return rung
 
 
-async def settle(pilot, seconds: float = 0.3) -> None:
-    for _ in range(100):
-        await pilot.pause(0.1)
-        if not any(w.is_running for w in pilot.app.workers):
-            break
-    await pilot.pause(seconds)
+async def settle(pilot) -> None:
+    await idle(pilot, tries=100, step=0.1, after=0.3)
 
 
 def watch_notices(app) -> list[tuple[str, str]]:
@@ -56,11 +62,7 @@ async def test_R_rings_once_and_names_the_new_matches(env, archive, httpserver):
 
     titles = [f"Fortinet advisory {n}" for n in range(7)] + ["A quiet day"]
     httpserver.expect_request("/rss.xml").respond_with_data(rss(titles), content_type="application/rss+xml")
-    config = env / "config" / "config.toml"
-    config.write_text(
-        f'watch = ["fortinet"]\n\n[[feeds]]\nurl = "{httpserver.url_for("/rss.xml")}"\ntitle = "Loop"\n',
-        encoding="utf-8",
-    )
+    watch_the_loop(env, httpserver.url_for("/rss.xml"))
     lib = Library.open(archive=str(archive))
     try:
         lib.index()
@@ -144,11 +146,7 @@ async def test_a_veille_tui_fetch_process_rings_the_running_tui(env, archive, ht
     httpserver.expect_request("/rss.xml").respond_with_data(
         rss(["Fortinet FortiGate advisory", "Nothing here"]), content_type="application/rss+xml"
     )
-    config = env / "config" / "config.toml"
-    config.write_text(
-        f'watch = ["fortinet"]\n\n[[feeds]]\nurl = "{httpserver.url_for("/rss.xml")}"\ntitle = "Loop"\n',
-        encoding="utf-8",
-    )
+    watch_the_loop(env, httpserver.url_for("/rss.xml"))
     lib = Library.open(archive=str(archive))
     try:
         lib.index()

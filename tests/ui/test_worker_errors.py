@@ -7,24 +7,13 @@ import sqlite3
 import webbrowser
 
 import pytest
-from textual.worker import WorkerFailed
 
 from veille_tui.core.library import Library
 from veille_tui.tui.screens.main import MainScreen
 
+from .helpers import idle, settle
+
 SIZE = (160, 48)
-
-
-async def settle(pilot, delay: float = 0.25) -> None:
-    """Wait for the workers; those made to fail here re-raise in wait_for_complete while Textual
-    still lists them: that is what these tests want, so it is not an error of the test."""
-    for _ in range(2):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerFailed:
-            pass
-        await pilot.pause(delay)
-    await pilot.pause()
 
 
 def messages(app) -> list[str]:
@@ -42,11 +31,7 @@ async def test_a_draft_that_cannot_be_written_is_told_and_the_activity_cleared(m
         await pilot.press("a")
         await pilot.pause()
         await pilot.press("ctrl+s")
-        for _ in range(100):  # not wait_for_complete: it raises the failed worker's error
-            await pilot.pause(0.05)
-            if not any(w.is_running for w in app.workers):
-                break
-        await pilot.pause(0.1)
+        await idle(pilot, tries=100)  # not wait_for_complete: it raises the failed worker's error
         assert f"{blocker}: cannot write the draft there: Not a directory" in messages(app), messages(app)
         assert screen._activity == ""
         assert app.is_running

@@ -207,19 +207,10 @@ def _rss_entry(item: _Element, fp: Feedparser) -> RawEntry:
         raise Fallback("several authors")
     if guid_is_link and not has_link:
         link = guid
-    if summary is None and content is not None:
-        summary, summary_type = content, None
-    return RawEntry(
-        guid=guid,
-        link=link,
-        title=title,
-        date=parse_date(published) or parse_date(updated),
-        summary=summary,
-        summary_type=summary_type,
-        content=content,
-        content_type="text/html" if content is not None else None,
-        author=author_name(authors[0]) if authors else "",
-        categories=categories,
+    content_type = "text/html" if content is not None else None
+    author = author_name(authors[0]) if authors else ""
+    return _entry(
+        guid, link, title, (published, updated), (summary, summary_type), (content, content_type), author, categories
     )
 
 
@@ -294,18 +285,44 @@ def _atom_entry(entry: _Element, fp: Feedparser) -> RawEntry:
             raise Fallback("element " + key)
     if guid is not None and not has_alternate:
         link = guid
-    if summary is None and content is not None:
-        summary, summary_type = content, None
+    return _entry(
+        guid,
+        link,
+        title,
+        (published, updated),
+        (summary, summary_type),
+        (content, content_type),
+        author or "",
+        categories,
+    )
+
+
+def _entry(
+    guid: str | None,
+    link: str | None,
+    title: str,
+    dates: tuple[str | None, str | None],
+    summary: tuple[str | None, str | None],
+    content: tuple[str | None, str | None],
+    author: str,
+    categories: list[str],
+) -> RawEntry:
+    """An RSS item or an Atom entry as feedparser gives it (the summary and the content each a text
+    and its type): the date published, else the date updated; the content as the summary, of no
+    type, when there is no summary."""
+    published, updated = dates
+    if summary[0] is None and content[0] is not None:
+        summary = (content[0], None)
     return RawEntry(
         guid=guid,
         link=link,
         title=title,
         date=parse_date(published) or parse_date(updated),
-        summary=summary,
-        summary_type=summary_type,
-        content=content,
-        content_type=content_type,
-        author=author or "",
+        summary=summary[0],
+        summary_type=summary[1],
+        content=content[0],
+        content_type=content[1],
+        author=author,
         categories=categories,
     )
 
