@@ -732,7 +732,7 @@ HELPER_LINES = [
         r"full recompute at (?P<n>[\d,]+) entries: median (?P<v>[\d.]+) s \(max (?P<hi>[\d.]+)",
         "full recompute at {n} entries (median)",
         "s",
-        None,
+        5.0,  # issue 10
     ),
     (
         "full-text extraction",
