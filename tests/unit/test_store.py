@@ -204,6 +204,26 @@ def test_retention_never_drops_unread_or_starred(store):
     assert {e.id for e in store.entries("is:item")} == {e1.id, e2.id}
 
 
+def test_retention_walks_only_the_entries_it_may_drop(store):
+    """The prune of every fetch reads the prunable entries' index, not every item: thousands of
+    unread items cost it nothing (issue 14, the unchanged fetch)."""
+    fid = feed_id(store)
+    store.record_fetch(fid, status="ok", items=[item(n, link=f"https://e.com/{n}") for n in range(4)])
+    e0, e1, e2, e3 = sorted(store.entries("is:item"), key=lambda e: e.title)
+    store.set_read(e0.id)
+    store.set_read(e1.id)
+    store.set_starred(e1.id)
+    store.set_read(e2.id)
+    store.set_read(e2.id, False)
+    prunable = store.db.execute(
+        "SELECT id FROM entries INDEXED BY entries_prunable WHERE kind = 'item'"
+        " AND read = 1 AND starred = 0 AND draft IS NULL"
+    ).fetchall()
+    assert prunable == [(e0.id,)]
+    assert store.prune(retention_days=1, now=4_000_000_000) == 1
+    assert {e.id for e in store.entries("is:item")} == {e1.id, e2.id, e3.id}
+
+
 def test_schema_version_and_migration_from_empty(tmp_path):
     s = Store(tmp_path / "m.sqlite")
     assert s.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

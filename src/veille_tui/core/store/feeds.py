@@ -217,7 +217,8 @@ class FeedsMixin(TagsMixin):
             doomed = [
                 entry_id
                 for (entry_id,) in self.db.execute(
-                    "SELECT e.id FROM entries e WHERE e.kind = 'item' AND e.read = 1 AND e.starred = 0"
+                    "SELECT e.id FROM entries e INDEXED BY entries_prunable"
+                    " WHERE e.kind = 'item' AND e.read = 1 AND e.starred = 0"
                     " AND e.draft IS NULL"
                     " AND NOT EXISTS (SELECT 1 FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.entry_id = e.id"
                     "   AND i.fetched >= ? - COALESCE(f.retention_days, ?) * 86400)",

@@ -227,6 +227,12 @@ CREATE TRIGGER entries_ad_clusters AFTER DELETE ON entries BEGIN
 END;
 """
 
+_V_PRUNE_INDEX = """
+-- the entries the retention prune may drop (read, not starred, not drafted items): the prune
+-- of a fetch walks these, not every item (63,000 unread items: 0.14-0.38 s a fetch before)
+CREATE INDEX entries_prunable ON entries (id) WHERE kind = 'item' AND read = 1 AND starred = 0 AND draft IS NULL;
+"""
+
 # Each migration takes the schema from version N to N+1; append, never edit.
 MIGRATIONS: list[str] = [
     _SCHEMA_V1,
@@ -240,6 +246,7 @@ MIGRATIONS: list[str] = [
     _V_DRAFTS,
     _V_SYNC,
     _V_CLUSTERS,
+    _V_PRUNE_INDEX,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
