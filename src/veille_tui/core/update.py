@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from veille_tui.core import fulltext
 from veille_tui.core.feeds import http as fetch_mod
 from veille_tui.core.models import Feed, FeedOutcome, FetchSettings, Item
 from veille_tui.core.store import Store
@@ -171,6 +170,8 @@ def fetch_full_texts(store: Store, feeds: Sequence[Feed], settings: FetchSetting
     wanted = store.full_text_wanted(after_id, urls, settings.full_text_query)
     if not wanted:
         return 0, 0
+    from veille_tui.core import fulltext  # here: its extractor's imports cost ~0.2 s, and most fetches have no page
+
     results = fulltext.from_urls([link for _, link in wanted], settings, per_host=settings.full_text_per_host)
     done = failed = 0
     for (entry_id, link), found in zip(wanted, results, strict=True):
