@@ -240,3 +240,37 @@ def test_a_hidden_entry_is_no_related_story(tmp_path) -> None:
     a, b = _id(store, "a"), _id(store, "b")
     assert _clusters(store)[a] == _clusters(store)[b]  # one story, in the table
     assert store.related(a) == [] and store.cluster_ids(a) == [a]  # but b is hidden
+
+
+def test_a_fetch_clusters_once_at_its_end_and_a_killed_one_is_taken_by_the_next(tmp_path) -> None:
+    """Inside `clusters_deferred` (a fetch) the feeds' batches only note their entries; the one pass
+    at the block's end gives the clusters the batches would have given one by one."""
+    store, alpha, beta = _store(tmp_path)
+    with store.clusters_deferred():
+        store.record_fetch(
+            alpha, status="ok", items=[_dated("a", "Acme gateway flaw under attack", 0, "CVE-2026-1001")]
+        )
+        store.record_fetch(
+            beta, status="ok", items=[_dated("b", "Patch now: Acme gateways", 2, "Fixed: CVE-2026-1001.")]
+        )
+        assert _clusters(store) == {}  # not yet: noted
+        assert store.db.execute("SELECT count(*) FROM clusters_pending").fetchone()[0] == 2
+    assert _related(store, "a") == {_id(store, "b")}
+    assert store.db.execute("SELECT count(*) FROM clusters_pending").fetchone()[0] == 0
+
+    # a fetch killed before its end leaves its entries noted; the next fetch's end takes them
+    try:
+        with store.clusters_deferred():
+            store.record_fetch(
+                alpha, status="ok", items=[_dated("c", "Acme gateway flaw: more victims", 3, "CVE-2026-1001")]
+            )
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        pass
+    assert _related(store, "c") == set()
+    with store.clusters_deferred():
+        pass
+    assert _related(store, "c") == {_id(store, "a"), _id(store, "b")}
+    reference = _partition(store)
+    store.recompute_clusters()
+    assert _partition(store) == reference

@@ -140,14 +140,15 @@ def update_feeds(
                     pass
 
     thread = threading.Thread(target=writer, name="veille-store-writer", daemon=True)
-    thread.start()
-    try:
-        fetch_mod.fetch_feeds(requests, settings, on_result=results.put, hold=lambda: results.qsize() > BACKLOG)
-    finally:
-        results.put(None)
-        thread.join()
-    if failure:
-        raise failure[0]
+    with store.clusters_deferred():  # one cluster pass over what the fetch stored, at its end
+        thread.start()
+        try:
+            fetch_mod.fetch_feeds(requests, settings, on_result=results.put, hold=lambda: results.qsize() > BACKLOG)
+        finally:
+            results.put(None)
+            thread.join()
+        if failure:
+            raise failure[0]
     try:
         done, failed = fetch_full_texts(store, feeds, settings, last_id)
     except Exception:  # never the feeds' fetch: what it stored stays, the pages are tried next time

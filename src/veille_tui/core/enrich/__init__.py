@@ -37,6 +37,7 @@ __all__ = [
     "refresh_rules",
     "refresh_watch",
     "rules_key",
+    "settle_clusters",
 ]
 
 # kev and clusters read what cves wrote; rules read every tag before them
@@ -55,10 +56,12 @@ def enrich(
     steps: Sequence[Step] = STEPS,
     rules: Sequence[Rule] = (),
     alerts: bool = False,
+    defer_clusters: bool = False,
 ) -> None:
     """One pass over the entries of a write batch. texts: the (title, body) the writer has at hand,
     by id; the others are read back from entries_fts. alerts: the batch is a fetch's (the entries
-    it makes match the watch list for the first time are alerts)."""
+    it makes match the watch list for the first time are alerts). defer_clusters: the clusters
+    step only notes the ids (clusters_pending), for one `settle_clusters` at the end of a fetch."""
     wanted = list(dict.fromkeys(entry_ids))
     ids: list[int] = []  # those still there (a batch may delete what it made: folds, prunes)
     for chunk in chunks(wanted):
@@ -67,7 +70,20 @@ def enrich(
         return
     batch = Batch(db, ids, watch=tuple(watch), rules=tuple(rules), alerts=alerts, known_texts=texts or {})
     for step in steps:
+        if defer_clusters and step is _clusters.step:
+            db.executemany("INSERT OR IGNORE INTO clusters_pending (entry_id) VALUES (?)", [(i,) for i in ids])
+            continue
         add_tags(db, step(batch))
+
+
+def settle_clusters(db: sqlite3.Connection) -> int:
+    """The clusters of the entries a fetch deferred (clusters_pending), in one pass; how many."""
+    pending = [entry_id for (entry_id,) in db.execute("SELECT entry_id FROM clusters_pending")]
+    if not pending:
+        return 0
+    enrich(db, pending, steps=(_clusters.step,))  # the ids still there (a fold may have taken one)
+    db.execute("DELETE FROM clusters_pending")
+    return len(pending)
 
 
 def refresh_watch(db: sqlite3.Connection, terms: Sequence[str]) -> None:

@@ -22,6 +22,8 @@ FEED_NAME = "COALESCE(NULLIF(f.title, ''), f.site_title, f.url)"
 class StoreBase:
     """The database connection; the per-domain parts of Store build on it."""
 
+    defer_clusters = False  # write batches note their entries for one cluster pass (clusters_deferred)
+
     def __init__(
         self, path: Path | str, watch: Iterable[str] | None = None, rules: Sequence[Rule] | None = None
     ) -> None:

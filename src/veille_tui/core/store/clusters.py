@@ -4,7 +4,8 @@ written by the enrich pass (core/enrich/clusters.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from veille_tui.core import enrich
 from veille_tui.core.models import Entry
@@ -21,6 +22,18 @@ class ClustersMixin(StoreBase):
             with self.transaction():
                 if self._meta(RULES_KEY) != enrich.CLUSTER_RULES:  # again: another process may have done it
                     self.recompute_clusters()
+
+    @contextmanager
+    def clusters_deferred(self) -> Iterator[None]:
+        """Write batches inside this block note their entries for one cluster pass at its end (a
+        fetch: one pass, not one a feed). What a killed block left is taken by the next one."""
+        self.defer_clusters = True
+        try:
+            yield
+        finally:
+            self.defer_clusters = False
+        with self.transaction():
+            enrich.settle_clusters(self.db)
 
     def recompute_clusters(self) -> None:
         with self.transaction():

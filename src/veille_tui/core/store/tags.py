@@ -45,7 +45,15 @@ class TagsMixin(StoreBase):
     ) -> None:
         """The derived data of the entries a write batch made or changed (their own tags written).
         alerts: a fetch's batch (its first watch matches are alerts)."""
-        enrich.enrich(self.db, entry_ids, watch=self.watch, texts=texts, rules=self.rules, alerts=alerts)
+        enrich.enrich(
+            self.db,
+            entry_ids,
+            watch=self.watch,
+            texts=texts,
+            rules=self.rules,
+            alerts=alerts,
+            defer_clusters=self.defer_clusters,
+        )
 
     def _sync_derived(self) -> None:
         """The watch list and the rules as the config has them now: when either differs from what
