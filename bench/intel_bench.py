@@ -47,6 +47,7 @@ REPO = HERE.parent
 DEFAULT_ARCHIVE = REPO.parent / "shared" / "archive" / "_posts"
 sys.path.insert(0, str(HERE))
 
+from tui_bench import RUN_AND_DUMP  # noqa: E402  (bench/tui_bench.py: the end of a child that dumps the timings)
 from veille_tui.core.library import Library  # noqa: E402
 
 
@@ -220,7 +221,8 @@ def bench_cves(work: Path, runs: int) -> dict:
 # The child that runs the app on the big store, the main screen's timings dumped at exit (the CVE
 # view records into them: cves_shown, cves_loaded, cves_painted). "cold": the rows kept for a view
 # are dropped before each `c`, so that every one reads them again.
-SCREEN_CHILD = textwrap.dedent("""
+SCREEN_CHILD = (
+    textwrap.dedent("""
     import json, sys
     from veille_tui.core.library import Library
     from veille_tui.tui.app import VeilleApp
@@ -234,18 +236,9 @@ SCREEN_CHILD = textwrap.dedent("""
             open_view(self)
         cves.CvePivot.open = cold
     lib = Library.open()
-    app = VeilleApp(lib, offline=True)
-    screens = []
-    make = app.get_default_screen
-    def get_default_screen():
-        screen = make()
-        screens.append(screen)
-        return screen
-    app.get_default_screen = get_default_screen
-    app.run()
-    with open(out, "w") as f:
-        json.dump({k: list(v) for k, v in screens[0].timings.items()}, f)
 """)
+    + RUN_AND_DUMP
+)
 
 
 def bench_screen(work: Path, runs: int) -> dict:

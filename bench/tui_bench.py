@@ -67,14 +67,9 @@ BARE_APP = textwrap.dedent("""
     Bare().run()
 """)
 
-# The child that runs the app with its timings dumped at exit (the app itself records them).
-TIMING_CHILD = textwrap.dedent("""
-    import json, sys
-    from veille_tui.tui.app import VeilleApp
-    from veille_tui.core.library import Library
-
-    out, archive = sys.argv[1], sys.argv[2]
-    lib = Library.open(archive=archive)
+# The end of a child that runs the app over `lib` and dumps the main screen's timings (the app
+# itself records them) into `out` at exit; bench/intel_bench.py's child ends the same way.
+RUN_AND_DUMP = textwrap.dedent("""
     app = VeilleApp(lib, offline=True)
     screens = []
     make = app.get_default_screen
@@ -87,6 +82,19 @@ TIMING_CHILD = textwrap.dedent("""
     with open(out, "w") as f:
         json.dump({k: list(v) for k, v in screens[0].timings.items()}, f)
 """)
+
+# The child that runs the app with its timings dumped at exit.
+TIMING_CHILD = (
+    textwrap.dedent("""
+    import json, sys
+    from veille_tui.tui.app import VeilleApp
+    from veille_tui.core.library import Library
+
+    out, archive = sys.argv[1], sys.argv[2]
+    lib = Library.open(archive=archive)
+""")
+    + RUN_AND_DUMP
+)
 
 
 class Term:
