@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
@@ -33,13 +34,22 @@ KILL_TRIALS = int(os.environ.get("VEILLE_KILL_TRIALS", "50"))
 
 
 class Feeds:
-    """The feeds of trial `trial`: feed n serves items n-(NEW*trial) ... n-(NEW*trial + WINDOW - 1)."""
+    """The feeds of trial `trial`: feed n serves items n-(NEW*trial) ... n-(NEW*trial + WINDOW - 1).
+    Counts the requests it answered in this trial, so a kill can wait for the downloads to start."""
 
     def __init__(self) -> None:
         self.trial = 0
         self.rng = random.Random(13)
+        self.answered = 0
+        self.lock = threading.Lock()
+
+    def start(self, trial: int) -> None:
+        with self.lock:
+            self.trial, self.answered = trial, 0
 
     def handler(self, request: Request) -> Response:
+        with self.lock:
+            self.answered += 1
         n = int(request.path.strip("/").split(".")[0])
         time.sleep(self.rng.uniform(0, 0.025))  # one request at a time: a fetch takes ~0.9 s
         first = NEW * self.trial
@@ -95,6 +105,26 @@ def fetch_process() -> subprocess.Popen[bytes]:
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # its own process group: the parser processes it starts go with it
     )
+
+
+def committed_feeds(db_path: Path, started: float) -> int:
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+    try:
+        return int(db.execute("SELECT count(*) FROM feeds WHERE last_ok >= ?", (started,)).fetchone()[0])
+    finally:
+        db.close()
+
+
+def kill_when(proc: subprocess.Popen[bytes], ready: Callable[[], bool], deadline: float = 120) -> None:
+    """Waits for an event of the fetch (not for a time: a busy machine is slower), then kills it.
+    A fetch that ends first is simply reaped."""
+    limit = time.monotonic() + deadline
+    while proc.poll() is None and not ready():
+        assert time.monotonic() < limit, "the fetch neither progressed nor ended"
+        time.sleep(0.005)
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
 
 
 def check(db_path: Path, trial: int, started: float, saved: dict[int, tuple[bool, bool]]) -> bool:
@@ -157,7 +187,7 @@ def test_kill_9_during_fetch_again_and_again(tmp_path, httpserver: HTTPServer):
     kills = finished = committed = writes = 0
     started_all = time.monotonic()
     for trial in range(1, KILL_TRIALS + KILL_TRIALS // 9 + 1):
-        feeds.trial = trial
+        feeds.start(trial)
         writer = StateWriter(db_path, ids, saved, seed=trial)
         writer.start()
         started = time.time()
@@ -168,9 +198,18 @@ def test_kill_9_during_fetch_again_and_again(tmp_path, httpserver: HTTPServer):
                 assert proc.wait(timeout=120) == 0, f"trial {trial}: a fetch after {kills} kills failed"
                 finished += 1
             else:
-                time.sleep(rng.uniform(0.05, 0.95))  # startup ~0.3 s, the downloads and writes ~0.6 s more
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait()
+                # the moment of the kill is an event of the fetch, whatever the machine's speed:
+                # starting up (nothing downloaded yet), downloading (k answers sent), or writing
+                # (j feeds committed, the others not yet)
+                phase = trial % 3
+                if phase == 0:
+                    kill_when(proc, lambda: feeds.answered > 0 or rng.random() < 0.02)
+                elif phase == 1:
+                    k = rng.randint(1, FEEDS)
+                    kill_when(proc, lambda k=k: feeds.answered >= k)
+                else:
+                    j = rng.randint(1, FEEDS - 1)
+                    kill_when(proc, lambda j=j, started=started: committed_feeds(db_path, started) >= j)
                 kills += 1
         finally:
             try:
