@@ -226,6 +226,15 @@ SOURCE_LABELS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class Undone:
+    """What `Library.undo` took back: the change as the user made it ("mark 294 entries read",
+    "star 1 entry"), and how many entries it changed."""
+
+    what: str
+    entries: int
+
+
+@dataclass(frozen=True)
 class DraftPlan:
     """What the `a` form starts with: the title, the tags (veille-cyber, the source's tag, the
     watch terms matched, `cve` when it names one) and the body sources there are, best first."""
