@@ -46,6 +46,12 @@ def _state(lib: Library) -> dict[int, tuple[bool, bool]]:
     return {e.id: (e.read, e.starred) for e in lib.entries("", limit=0)}
 
 
+def _undo(lib: Library) -> tuple[str, int] | None:
+    done = lib.undo()
+    assert done is None or isinstance(done, Undone)
+    return None if done is None else (done.what, done.entries)
+
+
 def _outbox(lib: Library) -> dict[tuple[int, str], int]:
     return {(e, w): v for e, w, v in lib.store.db.execute("SELECT entry_id, what, value FROM outbox")}
 
@@ -58,9 +64,9 @@ def test_a_toggle_of_read_and_one_of_starred_are_undone_newest_first() -> None:
         lib.set_read(first, True)  # u
         lib.set_starred(second, True)  # s
         assert lib.undo_steps() == 2
-        assert lib.undo() == Undone("star 1 entry", 1)
+        assert _undo(lib) == ("star 1 entry", 1)
         assert _state(lib) == {**before, first: (True, False)}
-        assert lib.undo() == Undone("mark 1 entry read", 1)
+        assert _undo(lib) == ("mark 1 entry read", 1)
         assert _state(lib) == before
         assert lib.undo() is None
 
@@ -81,8 +87,12 @@ def test_a_view_marked_read_comes_back_unread_but_what_was_read_before() -> None
         before = _state(lib)
         assert lib.mark_all_read(ids) == 35  # A
         assert all(read for read, _ in _state(lib).values())
+        assert lib.next_undo() == lib.next_undo()  # a look: nothing done
+        preview = lib.next_undo()
+        assert preview is not None and preview.read is False and preview.starred is None
+        assert sorted(preview.read_ids) == sorted(ids[5:])  # what the front end shows unread at once
         done = lib.undo()
-        assert done == Undone("mark 35 entries read", 35)
+        assert done == preview and (done.what, done.entries) == ("mark 35 entries read", 35)
         assert _state(lib) == before  # the 5 read before stay read
         assert lib.count("is:unread") == 35
 
@@ -100,7 +110,7 @@ def test_a_cluster_marked_read_is_undone() -> None:
         assert len(cluster) == 2
         before = _state(lib)
         assert lib.mark_cluster_read(entry) == 2  # M
-        assert lib.undo() == Undone("mark 2 entries read", 2)
+        assert _undo(lib) == ("mark 2 entries read", 2)
         assert _state(lib) == before
 
 
@@ -111,9 +121,11 @@ def test_mark_of_read_and_star_together_is_one_step() -> None:
         before = _state(lib)
         assert lib.mark([a, b], read=True, starred=True) == 3  # a was read already
         done = lib.undo()
-        assert done == Undone("mark 1 entry read, star 2 entries", 2)
+        assert done is not None and (done.what, done.entries) == ("mark 1 entry read, star 2 entries", 2)
+        assert done.read is False and done.read_ids == (b,) and done.starred is False
+        assert sorted(done.starred_ids) == sorted([a, b])
         assert _state(lib) == before
-        assert lib.undo() == Undone("mark 1 entry read", 1)  # the step before
+        assert _undo(lib) == ("mark 1 entry read", 1)  # the step before
 
 
 def test_more_than_twenty_levels_and_the_oldest_dropped_past_the_cap() -> None:
@@ -126,7 +138,7 @@ def test_more_than_twenty_levels_and_the_oldest_dropped_past_the_cap() -> None:
         for n, entry_id in enumerate(reversed(ids)):
             if n == KEEP_STEPS:
                 break
-            assert lib.undo() == Undone("mark 1 entry read", 1)
+            assert _undo(lib) == ("mark 1 entry read", 1)
             assert lib.entry(entry_id).read is False  # the newest first
         assert lib.undo() is None
         assert [lib.entry(i).read for i in ids[:5]] == [True] * 5  # too old to undo
@@ -138,9 +150,9 @@ def test_the_history_survives_a_new_library_and_another_connection() -> None:
         lib.mark_all_read(ids)
         lib.set_starred(ids[0], True)
     with Library.open() as again:
-        assert again.undo() == Undone("star 1 entry", 1)
+        assert _undo(again) == ("star 1 entry", 1)
         with again.for_thread() as other:  # a second connection sees the same history
-            assert other.undo() == Undone("mark 3 entries read", 3)
+            assert _undo(other) == ("mark 3 entries read", 3)
         assert again.undo() is None
         assert again.count("is:unread") == 3
 
@@ -165,7 +177,7 @@ def test_the_rules_changes_are_never_a_step_and_undo_leaves_them() -> None:
         assert lib.undo_steps() == 0 and lib.undo() is None
         loud = lib.entry_ids("loud")[0]
         lib.set_read(loud, True)
-        assert lib.undo() == Undone("mark 1 entry read", 1)
+        assert _undo(lib) == ("mark 1 entry read", 1)
         assert lib.entry(quiet).read and not lib.entry(loud).read
 
 
@@ -198,5 +210,5 @@ def test_a_change_made_in_another_process_is_undone_here() -> None:
     with _open([_item(n) for n in range(1, 4)]) as lib:
         ids = lib.entry_ids()
         run_cli("mark", *map(str, ids[:2]), "--read")
-        assert lib.undo() == Undone("mark 2 entries read", 2)
+        assert _undo(lib) == ("mark 2 entries read", 2)
         assert lib.count("is:unread") == 3

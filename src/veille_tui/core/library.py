@@ -7,6 +7,7 @@ connections belong to the thread that uses them: a worker thread takes its own w
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -49,6 +50,7 @@ from veille_tui.core.models import (
 )
 from veille_tui.core.query import Query, compile_sql, parse, since_timestamp
 from veille_tui.core.store import Store
+from veille_tui.core.store.undo import Step
 
 if TYPE_CHECKING:
     from veille_tui.core.doctor import Check, Repair
@@ -268,8 +270,12 @@ class Library:
         """Take back the newest read/starred change (`U`, `mark --undo`): every entry it changed
         gets the state it had before, queued for the team server like any change; the step before
         it is next. None when there is nothing to undo."""
-        done = self.store.undo_last()
-        return None if done is None else Undone(*done)
+        return _undone(self.store.undo_last())
+
+    def next_undo(self) -> Undone | None:
+        """What `undo` would take back now, nothing done (one row read): a front end shows it at
+        once and undoes in a worker."""
+        return _undone(self.store.newest_step())
 
     def undo_steps(self) -> int:
         """How many changes can be undone."""
@@ -637,3 +643,18 @@ class Library:
         return digest_mod.build(
             entries, clusters, intel, sources, query=query.strip(), since=since, start=start, end=int(now)
         )
+
+
+def _undone(step: Step | None) -> Undone | None:
+    if step is None:
+        return None
+    read = None if step.read_was is None else bool(step.read_was)
+    starred = None if step.star_was is None else bool(step.star_was)
+    return Undone(
+        step.what,
+        step.entries,
+        read,
+        tuple(json.loads(step.read_ids)) if step.read_ids else (),
+        starred,
+        tuple(json.loads(step.star_ids)) if step.star_ids else (),
+    )

@@ -10,7 +10,7 @@ from typing import Any
 
 from veille_tui.core.links import normalize_link
 from veille_tui.core.store.rows import StateRow
-from veille_tui.core.store.undo import Change, UndoMixin
+from veille_tui.core.store.undo import Change, Step, UndoMixin
 
 
 class StateMixin(UndoMixin):
@@ -49,20 +49,37 @@ class StateMixin(UndoMixin):
         removing the rule leaves them read) become the analyst's."""
         return self._set_state("read", ids, True, every=False, undoable=undoable)
 
-    def undo_last(self) -> tuple[str, int] | None:
+    def undo_last(self) -> Step | None:
         """The newest undo step taken back: each entry it changed given the state it had before
-        (the analyst's again, queued for the team server as any change is), the step removed;
-        (what the step did, how many entries it changed), None when there is nothing to undo."""
+        (the analyst's again, queued for the team server as any change is), the step removed and
+        returned; None when there is nothing to undo."""
         with self.transaction():
             step = self.newest_step()
             if step is None:
                 return None
-            if step.read_ids is not None:
-                self._apply_state("read", step.read_ids, bool(step.read_was))
-            if step.star_ids is not None:
-                self._apply_state("starred", step.star_ids, bool(step.star_was))
+            if step.read_ids is not None and step.read_was is not None:
+                self._restore_state("read", step.read_ids, step.read_was)
+            if step.star_ids is not None and step.star_was is not None:
+                self._restore_state("starred", step.star_ids, step.star_was)
             self._drop_step(step.id)
-        return step.what, step.entries
+        return step
+
+    def _restore_state(self, what: str, ids: str, value: int) -> None:
+        """The state before a step given back to its entries (`ids`, a JSON array), queued: the
+        write of `_apply_state` without looking for those it changes (all of them, but those
+        changed again since: their queued state is the one they get, harmless)."""
+        hand, rule = ("hand_read", "rule_read") if what == "read" else ("hand_star", "rule_star")
+        assert what in ("read", "starred")
+        self.db.execute(
+            "INSERT INTO outbox (entry_id, what, value, changed)"
+            " SELECT e.id, ?, ?, ? FROM entries e WHERE e.id IN (SELECT value FROM json_each(?))"
+            " ON CONFLICT (entry_id, what) DO UPDATE SET value = excluded.value, changed = excluded.changed",
+            (what, value, time.time(), ids),
+        )
+        self.db.execute(
+            f"UPDATE entries SET {what} = ?, {hand} = 1, {rule} = 0 WHERE id IN (SELECT value FROM json_each(?))",
+            (value, ids),
+        )
 
     def _set_state(self, what: str, ids: Sequence[int], value: bool, every: bool = True, undoable: bool = True) -> int:
         with self.transaction():
