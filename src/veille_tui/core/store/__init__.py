@@ -6,8 +6,8 @@ can run at once. Read/starred state is user data: it is written at once and surv
 One class made of per-domain parts, each a module here: base (connection, migrations,
 transactions, meta), posts (the archive), feeds (subscriptions and items), tags (own and derived
 tags; derived data comes from core.enrich, once per write batch), entries (reads), state
-(read/starred, the outbox), sync (the team server's feeds and items), intel (KEV and EPSS), watch
-(the watch alerts), fulltext (article pages), drafts (the archive's drafts), clusters (story
+(read/starred, the outbox; its undo history in undo), sync (the team server's feeds and items),
+intel (KEV and EPSS), watch (the watch alerts), fulltext (article pages), drafts (the archive's drafts), clusters (story
 clusters); rows holds the row types, schema the migrations.
 """
 

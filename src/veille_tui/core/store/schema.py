@@ -240,6 +240,20 @@ _V_PRUNE_INDEX = """
 CREATE INDEX entries_prunable ON entries (id) WHERE kind = 'item' AND read = 1 AND starred = 0 AND draft IS NULL;
 """
 
+_V_UNDO = """
+-- the undo history of the analyst's read/starred changes (core/store/undo.py): one row per change
+-- (a `u`, an `A` of 50,000 entries, a `mark`), per field the value its entries had before and the
+-- ids it changed, as a JSON array; the newest 50 are kept
+CREATE TABLE undo_steps (
+    id INTEGER PRIMARY KEY,
+    made REAL NOT NULL,
+    what TEXT NOT NULL,
+    entries INTEGER NOT NULL,
+    read_was INTEGER, read_ids TEXT,
+    star_was INTEGER, star_ids TEXT
+);
+"""
+
 # Each migration takes the schema from version N to N+1; append, never edit.
 MIGRATIONS: list[str] = [
     _SCHEMA_V1,
@@ -255,6 +269,7 @@ MIGRATIONS: list[str] = [
     _V_CLUSTERS,
     _V_PRUNE_INDEX,
     _V_CLUSTERS_PENDING,
+    _V_UNDO,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
