@@ -188,9 +188,9 @@ class MainScreen(Screen[None]):
 
     @on(EntryList.Opened)
     def opened(self, event: EntryList.Opened) -> None:
-        self.open_entry(event.entry_id)
         if self.reader.wanted() and not self.zoomed:
             self.reader.open()
+        self.open_entry(event.entry_id)
 
     @on(Sidebar.Selected, "#sidebar")
     def sidebar_selected(self, event: Sidebar.Selected) -> None:
