@@ -275,3 +275,20 @@ async def test_M_asks_with_the_count_and_U_undoes(make_app, lib):
         await pilot.press("U")
         await settle(pilot)
         assert any(n.message == "Nothing to undo." for n in app._notifications)
+
+
+async def test_opening_keeps_the_watch_terms_in_the_header(make_app, lib):
+    """Opening marks the entry read: the header takes the new state, not the list's row (which
+    has no watch terms)."""
+    (entry_id,) = lib.entry_ids("fortinet +certfr")
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        screen.entries.cursor = screen.entries.index_of(entry_id)
+        await settle(pilot)  # the pane's article follows the cursor first
+        await pilot.press("enter")
+        await settle(pilot)
+        article = app.screen.query_one("#reading-article", ArticleView)
+        meta = article.text.splitlines()[1]
+        assert "watch: fortinet" in meta and "●" not in meta and lib.entry(entry_id).read

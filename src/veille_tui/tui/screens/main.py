@@ -60,8 +60,7 @@ class MainScreen(Screen[None]):
         self.lib, self.offline = lib, offline
         self.state = ViewState()
         self.timings = Timings()  # bench/tui_bench.py reads them
-        # what another process commits (a fetch from cron) shows without a key: see tui/watcher.py
-        self.watcher = StoreWatcher(lib)
+        self.watcher = StoreWatcher(lib)  # what another process commits (tui/watcher.py)
         self.listing = Listing(self, preload)
         self.articles = Articles(self)
         self.moves = Moves(self)
@@ -149,8 +148,8 @@ class MainScreen(Screen[None]):
 
     # --- routing between the parts ----------------------------------------------------------
 
-    def open_entry(self, entry_id: int) -> None:
-        self.articles.show(entry_id)
+    def open_entry(self, entry_id: int, timing: str = "article_painted") -> None:
+        self.articles.show(entry_id, timing=timing)
         self.triage.opened(entry_id)
 
     def show_entry(self, entry_id: int, then: Callable[[], None] | None = None) -> None:
@@ -188,9 +187,10 @@ class MainScreen(Screen[None]):
 
     @on(EntryList.Opened)
     def opened(self, event: EntryList.Opened) -> None:
-        if self.reader.wanted() and not self.zoomed:
+        reading = self.reader.wanted() and not self.zoomed
+        if reading:
             self.reader.open()
-        self.open_entry(event.entry_id)
+        self.open_entry(event.entry_id, "reading_open_painted" if reading else "article_painted")
 
     @on(Sidebar.Selected, "#sidebar")
     def sidebar_selected(self, event: Sidebar.Selected) -> None:

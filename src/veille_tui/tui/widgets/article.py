@@ -142,11 +142,11 @@ class ArticleView(LineView, can_focus=True):
         self.refresh()
 
     def update_header(self, entry: Entry) -> None:
-        """The entry's state changed (read, starred, archived): redraw the header alone."""
+        """The entry's state changed (read, starred): redraw the header alone."""
         if self.content is None or self.content.entry.id != entry.id:
             return
-        if entry.body != self.content.entry.body:  # the header alone: the body stays as it is
-            entry = replace(entry, body=self.content.entry.body)
+        # the state alone: the body, the watch terms... stay as they are (a list row has none)
+        entry = replace(self.content.entry, read=entry.read, starred=entry.starred)
         old = len(self.lines)
         self.content = replace(self.content, entry=entry)
         self._render_lines()

@@ -142,8 +142,9 @@ class Articles:
     def changed(self, entry: Entry) -> None:
         """The entry's state changed (read, starred): the kept copy and the header follow."""
         cached = self.cache.get(entry.id)
-        if cached is not None:
-            self.cache[entry.id] = replace(cached, entry=replace(entry, body=cached.entry.body))
+        if cached is not None:  # the state alone: the list's row lacks the body, the watch terms...
+            state = replace(cached.entry, read=entry.read, starred=entry.starred)
+            self.cache[entry.id] = replace(cached, entry=state)
         self.host.article.update_header(entry)
 
     def reload(self, entry_id: int) -> None:

@@ -45,7 +45,7 @@ class Moves:
             return False
         if wrapped:
             host.notify("No unread entry below: wrapped to the top.", markup=False, timeout=3)
-        self._go(entry_id)
+        self._go(entry_id, "next_unread_article_painted")
         host.timings.since("next_unread", started)
         host.timings.until_painted(host.article, "next_unread_painted", started)
         return True
@@ -65,11 +65,11 @@ class Moves:
         position = host.lib.first_unread(candidates)
         return candidates[position] if position is not None else None
 
-    def _go(self, entry_id: int) -> None:
+    def _go(self, entry_id: int, timing: str = "article_painted") -> None:
         index = self.host.entries.index_of(entry_id)
         if index is not None:
             self.host.entries.cursor = index
-        self.host.open_entry(entry_id)
+        self.host.open_entry(entry_id, timing)
 
     def step(self, step: int) -> None:
         """`J`, `K`: the next or previous entry of the list, read or not."""

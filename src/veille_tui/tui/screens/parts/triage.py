@@ -22,7 +22,8 @@ class Triage:
 
     def __init__(self, host: Host) -> None:
         self.host = host
-        self._to_mark: tuple[list[int], int] = ([], 0)  # what `A` or `M` asked about (the ids, the unread count)
+        self._to_mark: tuple[list[int], int] = ([], 0)  # what `A` or `M` asked about (ids, unread count)
+        self._undo_asked = 0.0  # when `U` was pressed (the time until painted: bench)
 
     # --- one entry --------------------------------------------------------------------------
 
@@ -146,6 +147,7 @@ class Triage:
     def undo(self) -> None:
         """`U`: the last change of read/starred state undone, in a worker (Library.undo)."""
         self.host.watcher.edited()
+        self._undo_asked = time.perf_counter()
         self.host.run_worker(self._undo, thread=True, group="undo", exclusive=True, exit_on_error=False)
 
     def _undo(self) -> None:
@@ -162,6 +164,7 @@ class Triage:
             return False
         self.host.reload()
         self.host.notify(f"Undone: {message.what}", markup=False, timeout=4)
+        self.host.timings.until_painted(self.host.entries, "undo_painted", self._undo_asked)
         return True
 
     def marked_read(self) -> None:
