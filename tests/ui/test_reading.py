@@ -292,3 +292,19 @@ async def test_opening_keeps_the_watch_terms_in_the_header(make_app, lib):
         article = app.screen.query_one("#reading-article", ArticleView)
         meta = article.text.splitlines()[1]
         assert "watch: fortinet" in meta and "●" not in meta and lib.entry(entry_id).read
+
+
+async def test_A_asks_on_the_reading_screen_and_c_opens_the_cve_view(make_app, lib):
+    ids = add_items(lib, 2)
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        reader = await open_first(pilot, ids)
+        await pilot.press("A")
+        assert "unread" in str(reader.question.render()) and reader.question.display
+        await pilot.press("y")
+        await settle(pilot)
+        assert lib.count("is:unread") == 0 and app.screen is reader
+        await pilot.press("c")  # the CVE view, of this article's CVE id, over the list
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CveScreen" and app.screen_stack[-2] is main(app)
