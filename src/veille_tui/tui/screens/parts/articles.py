@@ -100,6 +100,32 @@ class Articles:
         if not worker.is_cancelled:
             self.host.post_message(ArticleLoaded(entry_id, content))
 
+    def _read_ahead(self, entry: Entry) -> None:
+        """In the full-screen article: the next unread entry and the next one of the list read in
+        a worker and kept, so that `n`, `space` at the end and `J` show them at once."""
+        host = self.host
+        entries = host.entries
+        index = entries.index_of(entry.id)
+        following = entries.ids[index + 1] if index is not None and index + 1 < len(entries.ids) else None
+        query, ts = host.state.query_text, entry.ts
+        host.run_worker(
+            functools.partial(self._ahead, query, ts, entry.id, following),
+            thread=True,
+            group="article-ahead",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def _ahead(self, query: str, ts: int, entry_id: int, following: int | None) -> None:
+        """In the worker thread."""
+        worker = get_current_worker()
+        with self.host.lib.for_thread() as lib:
+            unread = lib.next_unread(query, ts, entry_id)
+            for ahead in dict.fromkeys(i for i in (unread, following) if i is not None and i not in self.cache):
+                if worker.is_cancelled:
+                    return
+                self.host.post_message(ArticleLoaded(ahead, lib.article(ahead, related=RELATED_LIMIT + 1)))
+
     def loaded(self, message: ArticleLoaded) -> None:
         content = message.content
         if content is not None:
@@ -127,6 +153,8 @@ class Articles:
         host.timings.since("article_render", started)
         host.timings.until_painted(host.article, self._timing, self._asked)
         host.update_status()
+        if host.reading:
+            self._read_ahead(content.entry)
         then, self._then = self._then, []
         for action in then:
             action()
