@@ -10,6 +10,7 @@ from typing import Any
 
 from veille_tui.core import paths
 from veille_tui.core.errors import ConfigError, QueryError
+from veille_tui.core.links import host_entry
 from veille_tui.core.models import Feed, FetchSettings, Rule
 from veille_tui.core.query import parse as parse_query
 from veille_tui.core.text import normalize_tag
@@ -349,8 +350,8 @@ def from_dict(data: dict[str, Any], path: Path) -> Settings:
             raise ConfigError(
                 f"{path}: unknown [fetch] setting: {key} (known: {', '.join(FetchSettings.CONFIGURABLE)})"
             )
-        if key == "full_text_query":
-            fetch_values[key] = _full_text_query(value, path)
+        if key in ("full_text_query", "allow_private"):
+            fetch_values[key] = _full_text_query(value, path) if key == "full_text_query" else _hosts(value, path)
             continue
         expected = type(getattr(defaults, key))
         if expected is float and isinstance(value, int):
@@ -388,6 +389,17 @@ def _full_text_query(value: Any, path: Path) -> str:
     except QueryError as exc:
         raise ConfigError(f"{path}: [fetch] full_text_query: {exc}") from None
     return value.strip()
+
+
+def _hosts(value: Any, path: Path) -> tuple[str, ...]:
+    """[fetch] allow_private: host names, addresses or networks."""
+    found = [host_entry(v) if isinstance(v, str) else None for v in (value if isinstance(value, list) else [None])]
+    if None in found:
+        raise ConfigError(
+            f'{path}: [fetch] allow_private must list host names, addresses or networks (["intranet.example",'
+            ' "10.1.2.0/24"])'
+        )
+    return tuple(h for h in found if h)
 
 
 def resolve_archive(cli_archive: str | None, settings: Settings, cwd: Path | None = None) -> Path | None:

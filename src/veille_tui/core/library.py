@@ -487,7 +487,7 @@ class Library:
     def sync_configured(self) -> bool:
         return self.settings.sync is not None
 
-    def sync(self, transport: Any = None) -> SyncOutcome:
+    def sync(self) -> SyncOutcome:
         """One sync with the [sync] server (core/sync/engine.py): its feeds and items in, the queued
         changes out, its states in. A server that fails is in the outcome (ok False, the reason);
         the cache and the queue are kept. Raises SyncError when there is no [sync]."""
@@ -495,7 +495,7 @@ class Library:
             raise SyncError(f"no team server: add a [sync] table (url, user, password_file) to {self.settings.path}")
         from veille_tui.core.sync.engine import sync
 
-        return sync(self.store, self.settings.sync, self.settings.fetch.timeout, transport)
+        return sync(self.store, self.settings.sync, self.settings.fetch.timeout)
 
     def push_feed(self, url: str) -> str:
         """Subscribe the team server to a feed (`feeds add --server`); returns its stream id there."""

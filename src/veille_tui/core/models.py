@@ -39,6 +39,8 @@ class FetchSettings:
     parse_workers: int = 2  # processes for parsing; 0 = parse in a thread of this process
     full_text_query: str = ""  # new items matching it get their full text at fetch time ("+watch")
     full_text_per_host: int = 2  # article pages fetched at once from one host
+    # where a page a feed links to may be fetched automatically though private (core/net/urls.py)
+    allow_private: tuple[str, ...] = ()
 
     CONFIGURABLE = (
         "timeout",
@@ -48,6 +50,7 @@ class FetchSettings:
         "retention_days",
         "parse_workers",
         "full_text_query",
+        "allow_private",
     )
 
 

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from veille_tui.core import net
 from veille_tui.core.feeds import http as fetch_mod
 from veille_tui.core.models import Feed, FeedOutcome, FetchSettings, Item
 from veille_tui.core.store import Store
@@ -173,7 +174,12 @@ def fetch_full_texts(store: Store, feeds: Sequence[Feed], settings: FetchSetting
         return 0, 0
     from veille_tui.core import fulltext  # here: its extractor's imports cost ~0.2 s, and most fetches have no page
 
-    results = fulltext.from_urls([link for _, link in wanted], settings, per_host=settings.full_text_per_host)
+    # a link a feed brought, fetched unasked: not inside the network but the feed's own host (core/net/urls.py)
+    feeds_of = store.feed_urls_of([entry_id for entry_id, _ in wanted])
+    reach = [net.Reach.automatic(feeds_of.get(entry_id, ()), settings.allow_private) for entry_id, _ in wanted]
+    results = fulltext.from_urls(
+        [link for _, link in wanted], settings, per_host=settings.full_text_per_host, reach=reach
+    )
     done = failed = 0
     for (entry_id, link), found in zip(wanted, results, strict=True):
         if isinstance(found, fulltext.PageError):

@@ -21,8 +21,6 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-import httpx
-
 from veille_tui.core.config import SyncSettings
 from veille_tui.core.errors import SyncError
 from veille_tui.core.models import SyncOutcome
@@ -66,18 +64,16 @@ def read_password(settings: SyncSettings) -> str:
     return first[0].strip()
 
 
-def connect(settings: SyncSettings, timeout: float, transport: httpx.BaseTransport | None = None) -> GReaderClient:
-    return GReaderClient(settings.url, settings.user, read_password(settings), timeout=timeout, transport=transport)
+def connect(settings: SyncSettings, timeout: float) -> GReaderClient:
+    return GReaderClient(settings.url, settings.user, read_password(settings), timeout=timeout)
 
 
-def sync(
-    store: Store, settings: SyncSettings, timeout: float = 20.0, transport: httpx.BaseTransport | None = None
-) -> SyncOutcome:
+def sync(store: Store, settings: SyncSettings, timeout: float = 20.0) -> SyncOutcome:
     """One sync (see the module's docstring); a failure is reported in the outcome, never raised."""
     start = time.monotonic()
     outcome = SyncOutcome(server=settings.url)
     try:
-        with connect(settings, timeout, transport) as client:
+        with connect(settings, timeout) as client:
             client.login()
             _pull_feeds(store, client, outcome)
             _pull_items(store, client, outcome)
