@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from veille_tui.core import enrich
 from veille_tui.core.config import IntelSettings
 from veille_tui.core.errors import IntelError
 from veille_tui.core.intel_files import INTEL_MAX_BYTES as INTEL_MAX_BYTES
@@ -122,14 +123,18 @@ def load(
         source = SourceRow(
             "kev", origin, parsed.version, parsed.released, count, now, check[0], etag, last_modified, *check[1:]
         )
-        store.replace_kev([kev_row(record) for record in parsed.records], source)
+        with store.transaction():
+            store.replace_kev([kev_row(record) for record in parsed.records], source)
+            enrich.kev_changed(store)
         note = parsed.warning
     else:
         count = len(parsed.rows)
         source = SourceRow(
             "epss", origin, parsed.version, parsed.released, count, now, check[0], etag, last_modified, *check[1:]
         )
-        store.replace_epss(parsed.rows, source)
+        with store.transaction():
+            store.replace_epss(parsed.rows, source)
+            enrich.epss_changed(store)
         if before is not None and before.version and parsed.version and before.version != parsed.version:
             note = f"new EPSS model {parsed.version} (was {before.version}): scores of the two models differ"
     return IntelOutcome(parsed.kind, "ok", origin, count, parsed.version, note=note)

@@ -112,7 +112,9 @@ class Library:
         """The database connection of this thread (for core code and tests; the front ends use the
         methods below)."""
         if self._store is None:
-            self._store = Store(self.db_path, watch=self.settings.watch, rules=self.settings.rules)
+            from veille_tui.core.update import open_store
+
+            self._store = open_store(self.db_path, watch=self.settings.watch, rules=self.settings.rules)
             self._backup_once_a_day(self._store)
         return self._store
 
@@ -319,8 +321,10 @@ class Library:
         thread of a process."""
         if self.archive is None:
             return None
-        report = self.store.index_archive(
-            self.archive, progress, parallel=parallel, archive_format=self.settings.archive_format
+        from veille_tui.core.archive.indexer import index_archive
+
+        report = index_archive(
+            self.store, self.archive, progress, parallel=parallel, archive_format=self.settings.archive_format
         )
         report.drafts, report.drafts_changed = self._index_drafts()
         return report
@@ -332,7 +336,9 @@ class Library:
 
     def _index_drafts(self) -> tuple[int, int]:
         where = self._places()
-        return self.store.index_drafts(where.site, where.drafts, flagged=where.flagged)
+        from veille_tui.core.archive.draft_index import index_drafts
+
+        return index_drafts(self.store, where.site, where.drafts, flagged=where.flagged)
 
     def _full_text(self, entry_id: int) -> str | None:
         """The entry's stored full text (Markdown), if any."""
@@ -601,7 +607,9 @@ class Library:
 
     def recompute_clusters(self) -> None:
         """Every story cluster computed again from the stored entries."""
-        self.store.recompute_clusters()
+        from veille_tui.core import enrich
+
+        enrich.recompute_clusters(self.store)
 
     def digest(self, query: str = "", since: str = "7d") -> Digest:
         """The entries matching `query` from `since` (7d, 2w, a date) until now, by section (source

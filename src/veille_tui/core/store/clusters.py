@@ -1,44 +1,26 @@
 """Story clusters as the front ends read them: an entry's related stories, the clusters of a set of
-entries (the digest folds them), and the full recompute when the rules changed. The clusters are
-written by the enrich pass (core/enrich/clusters.py)."""
+entries (the digest folds them); the entries a fetch left for one cluster pass at its end. The
+clusters are computed by the update layer's hook (core/enrich/clusters.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
-from veille_tui.core import enrich
 from veille_tui.core.models import Entry
 from veille_tui.core.store.base import StoreBase, chunks, marks
 from veille_tui.core.store.rows import ENTRY_COLUMNS, EntryRow
 
-RULES_KEY = "cluster_rules"
-
 
 class ClustersMixin(StoreBase):
-    def _sync_clusters(self) -> None:
-        """The clusters as the rules of this version make them: recomputed once when they changed."""
-        if self._meta(RULES_KEY) != enrich.CLUSTER_RULES:
-            with self.transaction():
-                if self._meta(RULES_KEY) != enrich.CLUSTER_RULES:  # again: another process may have done it
-                    self.recompute_clusters()
+    def note_clusters_pending(self, ids: Sequence[int]) -> None:
+        """Entries whose clusters wait for the pass at the end of a fetch (clusters_pending)."""
+        self.db.executemany("INSERT OR IGNORE INTO clusters_pending (entry_id) VALUES (?)", [(i,) for i in ids])
 
-    @contextmanager
-    def clusters_deferred(self) -> Iterator[None]:
-        """Write batches inside this block note their entries for one cluster pass at its end (a
-        fetch: one pass, not one a feed). What a killed block left is taken by the next one."""
-        self.defer_clusters = True
-        try:
-            yield
-        finally:
-            self.defer_clusters = False
-        with self.transaction():
-            enrich.settle_clusters(self.db)
+    def clusters_pending(self) -> list[int]:
+        return [entry_id for (entry_id,) in self.db.execute("SELECT entry_id FROM clusters_pending")]
 
-    def recompute_clusters(self) -> None:
-        with self.transaction():
-            enrich.refresh_clusters(self.db)
-            self._set_meta(RULES_KEY, enrich.CLUSTER_RULES)
+    def clear_clusters_pending(self) -> None:
+        self.db.execute("DELETE FROM clusters_pending")
 
     def cluster_ids(self, entry_id: int) -> list[int]:
         """Every entry of the entry's cluster (itself included, the hidden ones left out), oldest
