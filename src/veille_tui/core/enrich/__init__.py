@@ -185,4 +185,4 @@ def refresh_rules(store: Store, rules: Sequence[Rule]) -> None:
 
 def refresh_clusters(store: Store) -> None:
     """The story clusters recomputed over every entry (their rules changed, or asked)."""
-    _clusters.refresh_all(store.db)
+    _clusters.refresh_all(store)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from veille_tui.core.models import Rule
 from veille_tui.core.store.rows import Text
@@ -13,9 +12,7 @@ from veille_tui.core.store.rows import Text
 if TYPE_CHECKING:
     from veille_tui.core.store import Store
 
-T = TypeVar("T")
-
-__all__ = ["Batch", "Step", "Text", "chunks", "marks"]
+__all__ = ["Batch", "Step", "Text"]
 
 
 @dataclass
@@ -31,10 +28,6 @@ class Batch:
     known_texts: Mapping[int, Text] = field(default_factory=dict)  # what the writer had at hand
     _texts: dict[int, Text] | None = field(default=None, init=False, repr=False)
 
-    @property
-    def db(self) -> sqlite3.Connection:
-        return self.store.db
-
     def texts(self) -> Mapping[int, Text]:
         """Title and body of every entry of the batch: those the writer gave, the others read back."""
         if self._texts is None:
@@ -47,12 +40,3 @@ class Batch:
 # A step derives something from the entries of a batch: it writes its own tables (through the
 # store) and returns the derived tags, by entry id, that the pass adds to the entries' tags.
 Step = Callable[[Batch], Mapping[int, Sequence[str]]]
-
-
-def chunks(seq: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
-    for start in range(0, len(seq), size):
-        yield seq[start : start + size]
-
-
-def marks(values: Sequence[object]) -> str:
-    return ",".join("?" * len(values))

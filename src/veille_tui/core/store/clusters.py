@@ -4,11 +4,17 @@ clusters are computed by the update layer's hook (core/enrich/clusters.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from veille_tui.core.models import Entry
 from veille_tui.core.store.base import StoreBase, chunks, marks
 from veille_tui.core.store.rows import ENTRY_COLUMNS, EntryRow
+
+# an entry as the cluster rules read it: id, ts, source, normalised link ('' when none), CVE ids,
+# title, its stored title words (None when not computed yet)
+ClusterRow = tuple[int, int, str, str, str, str, str | None]
+_NODE_COLUMNS = "e.id, e.ts, e.source, COALESCE(e.link_norm, ''), e.cves, e.title, c.words"
+_FROM = "entries e LEFT JOIN entry_clusters c ON c.entry_id = e.id"
 
 
 class ClustersMixin(StoreBase):
@@ -21,6 +27,79 @@ class ClustersMixin(StoreBase):
 
     def clear_clusters_pending(self) -> None:
         self.db.execute("DELETE FROM clusters_pending")
+
+    # --- what the clusters hook reads and writes (core/enrich/clusters.py) -----------------------
+
+    def cluster_rows(self, ids: Iterable[int]) -> list[ClusterRow]:
+        found: list[ClusterRow] = []
+        for chunk in chunks(list(ids)):
+            found += self.db.execute(f"SELECT {_NODE_COLUMNS} FROM {_FROM} WHERE e.id IN ({marks(chunk)})", chunk)
+        return found
+
+    def cluster_rows_between(self, low: int, high: int) -> list[ClusterRow]:
+        """The entries dated between low and high."""
+        return list(self.db.execute(f"SELECT {_NODE_COLUMNS} FROM {_FROM} WHERE e.ts BETWEEN ? AND ?", (low, high)))
+
+    def all_cluster_rows(self) -> list[ClusterRow]:
+        """Every entry, its title words not read (to be computed afresh)."""
+        return list(
+            self.db.execute(
+                "SELECT e.id, e.ts, e.source, COALESCE(e.link_norm, ''), e.cves, e.title, NULL FROM entries e"
+            )
+        )
+
+    def _column(self, sql: str, values: Iterable[object]) -> set[int]:
+        """The first column of `sql` (its `IN ({})` filled with the values, in chunks)."""
+        found: set[int] = set()
+        for chunk in chunks(sorted(set(values))):  # type: ignore[type-var]
+            found.update(value for (value,) in self.db.execute(sql.format(marks(chunk)), chunk))
+        return found
+
+    def ids_with_links(self, links: Iterable[str]) -> set[int]:
+        """The entries whose normalised link is one of these."""
+        return self._column("SELECT id FROM entries WHERE link_norm IN ({})", links)
+
+    def ids_naming(self, cves: Sequence[str], low: int, high: int) -> set[int]:
+        """The entries dated between low and high that name one of these CVE ids."""
+        found: set[int] = set()
+        for chunk in chunks(cves):
+            found.update(
+                i
+                for (i,) in self.db.execute(
+                    "SELECT DISTINCT ec.entry_id FROM entry_cves ec JOIN entries e ON e.id = ec.entry_id"
+                    f" WHERE ec.cve IN ({marks(chunk)}) AND e.ts BETWEEN ? AND ?",
+                    (*chunk, low, high),
+                )
+            )
+        return found
+
+    def cluster_members(self, clusters: Iterable[int]) -> set[int]:
+        return self._column("SELECT entry_id FROM entry_clusters WHERE cluster IN ({})", clusters)
+
+    def cluster_set(self, ids: Iterable[int]) -> set[int]:
+        """The clusters these entries are in."""
+        return self._column("SELECT cluster FROM entry_clusters WHERE entry_id IN ({})", ids)
+
+    def take_dirty_clusters(self) -> list[int]:
+        """The clusters an entry left when it was deleted (clusters_dirty, filled by a trigger), taken."""
+        dirty = [c for (c,) in self.db.execute("SELECT cluster FROM clusters_dirty")]
+        if dirty:
+            self.db.execute("DELETE FROM clusters_dirty")
+        return dirty
+
+    def write_clusters(self, rows: Iterable[tuple[int, int, str]], replace_all: bool = False) -> None:
+        """(entry id, cluster, title words) of entries; replace_all: every other cluster row goes."""
+        if replace_all:
+            self.db.execute("DELETE FROM entry_clusters")
+            self.db.execute("DELETE FROM clusters_dirty")
+        self.db.executemany(
+            "INSERT INTO entry_clusters (entry_id, cluster, words) VALUES (?, ?, ?) ON CONFLICT (entry_id) DO UPDATE"
+            " SET cluster = excluded.cluster, words = excluded.words"
+            " WHERE cluster != excluded.cluster OR words != excluded.words",
+            rows,
+        )
+
+    # --- reads ---------------------------------------------------------------------------------
 
     def cluster_ids(self, entry_id: int) -> list[int]:
         """Every entry of the entry's cluster (itself included, the hidden ones left out), oldest
