@@ -12,9 +12,9 @@ import pytest
 from bench.attack_server import FEED, serving, stacked_bomb
 from bench.bomb_bench import run as run_in_process
 
-from veille_tui.core.feeds import decode
 from veille_tui.core.feeds.http import FetchRequest, FetchResult, fetch_feeds
 from veille_tui.core.models import FetchSettings
+from veille_tui.core.net import decode
 
 SETTINGS = FetchSettings(timeout=5, parse_workers=0)  # max_bytes: the default 10 MiB
 
