@@ -1,17 +1,18 @@
 """Story clusters: which entries are one story (the rules are in cluster_rules.py), kept in
-`entry_clusters` (each entry's cluster id and the title words it is compared by).
+`entry_clusters` (each entry's cluster id, the component of the links it is in, and the title
+words it is compared by).
 
 `step` runs on every write batch, after the `cves` step: it finds the entries the batch's entries
 link to (same link; CVE ids in common within CVE_DAYS; near-identical titles within TITLE_DAYS),
-and recomputes the clusters they touch: those of the batch's entries, of their partners, and the
-ones an entry left (deleted: `clusters_dirty`, filled by a trigger). The result is the one
+and recomputes the components they touch, and their stories: those of the batch's entries, of
+their partners, and the ones an entry left (deleted: `clusters_dirty`, filled by a trigger). A
+component's stories depend on it alone (`stories` walks the links of its entries). The result is the one
 `refresh_all` gives over the whole table (a test holds them equal). `refresh_all` recomputes every
 cluster: at start when the rules changed (`RULES`, in the meta table), or on demand.
 """
 
 from __future__ import annotations
 
-import itertools
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -25,6 +26,7 @@ from veille_tui.core.enrich.cluster_rules import (
     Node,
     components,
     links,
+    stories,
     title_words,
     words_key,
 )
@@ -38,7 +40,7 @@ _FROM = "entries e LEFT JOIN entry_clusters c ON c.entry_id = e.id"
 def _node(row: tuple[int, int, str, str, str, str, str | None], fresh: bool = False) -> Node:
     entry_id, ts, source, link, cves, title, words = row
     found = title_words(title) if fresh or words is None else frozenset(words.split())
-    return Node(entry_id, ts, source, link, tuple(cves.split()), found)
+    return Node(entry_id, ts, source, link, tuple(cves.split()), found, title)
 
 
 def _nodes(db: sqlite3.Connection, ids: Iterable[int], fresh: bool = False) -> dict[int, Node]:
@@ -96,20 +98,24 @@ def _column(db: sqlite3.Connection, sql: str, values: Iterable[object]) -> set[i
     return found
 
 
-def _members(db: sqlite3.Connection, clusters: Iterable[int]) -> set[int]:
-    return _column(db, "SELECT entry_id FROM entry_clusters WHERE cluster IN ({})", clusters)
+def _members(db: sqlite3.Connection, components: Iterable[int]) -> set[int]:
+    return _column(db, "SELECT entry_id FROM entry_clusters WHERE component IN ({})", components)
 
 
-def _clusters_of(db: sqlite3.Connection, ids: Iterable[int]) -> set[int]:
-    return _column(db, "SELECT cluster FROM entry_clusters WHERE entry_id IN ({})", ids)
+def _components_of(db: sqlite3.Connection, ids: Iterable[int]) -> set[int]:
+    return _column(db, "SELECT component FROM entry_clusters WHERE entry_id IN ({})", ids)
 
 
-def _write(db: sqlite3.Connection, nodes: Mapping[int, Node], cluster_of: Mapping[int, int]) -> None:
+def _write(db: sqlite3.Connection, nodes: Mapping[int, Node], pairs: Sequence[tuple[int, int]]) -> None:
+    """The nodes' stories and components (those of every pair among them) written."""
+    story = stories(nodes, pairs)
+    component = components(nodes, pairs)
     db.executemany(
-        "INSERT INTO entry_clusters (entry_id, cluster, words) VALUES (?, ?, ?) ON CONFLICT (entry_id) DO UPDATE"
-        " SET cluster = excluded.cluster, words = excluded.words"
-        " WHERE cluster != excluded.cluster OR words != excluded.words",
-        [(entry_id, cluster_of[entry_id], words_key(node.words)) for entry_id, node in nodes.items()],
+        "INSERT INTO entry_clusters (entry_id, cluster, component, words) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (entry_id) DO UPDATE"
+        " SET cluster = excluded.cluster, component = excluded.component, words = excluded.words"
+        " WHERE cluster != excluded.cluster OR component != excluded.component OR words != excluded.words",
+        [(entry_id, story[entry_id], component[entry_id], words_key(node.words)) for entry_id, node in nodes.items()],
     )
 
 
@@ -125,7 +131,7 @@ def step(batch: Batch) -> Mapping[int, Sequence[str]]:
     dirty = [c for (c,) in db.execute("SELECT cluster FROM clusters_dirty")]
     if dirty:
         db.execute("DELETE FROM clusters_dirty")
-    touched = _members(db, _clusters_of(db, [*fresh, *partners]) | set(dirty))
+    touched = _members(db, _components_of(db, [*fresh, *partners]) | set(dirty))
     affected = dict(fresh)
     known = {**candidates}
     missing = [i for i in touched | partners if i not in affected and i not in known]
@@ -135,7 +141,7 @@ def step(batch: Batch) -> Mapping[int, Sequence[str]]:
             affected[entry_id] = known[entry_id]
     # the pairs of the batch's entries are known; those among the others are found again
     others = [node for entry_id, node in affected.items() if entry_id not in fresh]
-    _write(db, affected, components(affected, itertools.chain(pairs, links(others))))
+    _write(db, affected, [*pairs, *links(others)])
     return {}
 
 
@@ -147,7 +153,7 @@ def refresh_all(db: sqlite3.Connection) -> None:
             "SELECT e.id, e.ts, e.source, COALESCE(e.link_norm, ''), e.cves, e.title, NULL FROM entries e"
         )
     }
-    cluster_of = components(nodes, links(list(nodes.values())))
+    pairs = list(links(list(nodes.values())))
     db.execute("DELETE FROM entry_clusters")
     db.execute("DELETE FROM clusters_dirty")
-    _write(db, nodes, cluster_of)
+    _write(db, nodes, pairs)
