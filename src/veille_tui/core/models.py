@@ -244,6 +244,21 @@ SOURCE_LABELS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class Undone:
+    """What `Library.undo` took back (or `next_undo` would): the change as the user made it
+    ("mark 294 entries read", "star 1 entry"), how many entries it changed, and the state they
+    get back: `read` given to `read_ids` (None: the change did not touch read), `starred` to
+    `starred_ids`."""
+
+    what: str
+    entries: int
+    read: bool | None = None
+    read_ids: tuple[int, ...] = ()
+    starred: bool | None = None
+    starred_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class DraftPlan:
     """What the `a` form starts with: the title, the tags (veille-cyber, the source's tag, the
     watch terms matched, `cve` when it names one) and the body sources there are, best first."""
