@@ -13,6 +13,7 @@ from conftest import run_cli
 from veille_tui.core.library import Library
 from veille_tui.core.models import Item, Undone
 from veille_tui.core.store.undo import KEEP_STEPS
+from veille_tui.core.update import store_fetch
 
 FEED = "https://news.example.net/rss"
 CONFIG = f'[[feeds]]\nurl = "{FEED}"\ntitle = "News"\n'
@@ -38,7 +39,7 @@ def _open(items: list[Item], rules: str = "") -> Library:
     store = lib.store
     store.sync_feeds(lib.settings.feeds)
     (feed,) = store.feed_states()
-    store.record_fetch(feed.id, status="ok", items=items)
+    store_fetch(store, feed.id, status="ok", items=items)
     return lib
 
 
