@@ -129,12 +129,8 @@ class MainScreen(FullTextActions, TriageScreen):
                 message = f"{hint.message[0].upper()}{hint.message[1:]}."
             elif self.query_text:
                 message = "No entry matches this query (esc: all entries)."
-            elif self.total == 0:  # a first start: say how to get something to read
-                message = "Nothing here yet. Start veille-tui with --archive DIR (a Jekyll _posts folder), " + (
-                    "or without --offline and press R to fetch the feeds."
-                    if self.offline
-                    else "or press R to fetch the feeds."
-                )
+            elif self.total == 0:  # a first start: what runs, or how to get something to read
+                message = self.first_start_message()
             else:
                 message = "No entries here."
             self.article.show_message(message)

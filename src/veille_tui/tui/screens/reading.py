@@ -132,6 +132,7 @@ class ReadingScreen(Screen[None]):
             self.sync_server()
         if self.lib.archive is not None:
             self.set_activity("indexing the archive…")
+            self.tell_first_start()
             self.index_archive()
 
     def fetch_rows(self, ids: Sequence[int]) -> list[Entry]:
@@ -394,6 +395,21 @@ class ReadingScreen(Screen[None]):
     @on(IndexProgress)
     def index_progress(self, message: IndexProgress) -> None:
         self.set_activity(f"indexing the archive {message.done}/{message.total}…")
+        self.tell_first_start()
+
+    def tell_first_start(self) -> None:
+        """An empty store being filled: the article says so, not only the status line."""
+        if self.total == 0 and not self.entries.ids and not self.query_text:
+            self.article.show_message(self.first_start_message())
+
+    def first_start_message(self) -> str:
+        """What the article says while the store holds nothing: the archive being indexed, or how
+        to get something to read."""
+        if self._activity.startswith("indexing"):
+            return f"{self._activity[0].upper()}{self._activity[1:]} Its posts are listed when it is done."
+        return "Nothing here yet. Start veille-tui with --archive DIR (a Jekyll _posts folder), " + (
+            "or without --offline and press R to fetch the feeds." if self.offline else "or press R to fetch the feeds."
+        )
 
     @on(IndexDone)
     def index_done(self, message: IndexDone) -> None:

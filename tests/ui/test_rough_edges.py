@@ -1,0 +1,31 @@
+"""Issue 20, item 6: the rough edges found when veille-tui was tried as a user would, at 80x24
+over SSH in tmux. Each test fails on the code before its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from veille_tui.core.library import Library
+from veille_tui.tui.messages import IndexProgress
+
+from .helpers import main, settle
+
+
+async def test_the_first_screen_says_the_archive_is_being_indexed(env: Path):
+    """6.1: an empty store while the archive is indexed said "Nothing here yet. Start veille-tui
+    with --archive DIR…"."""
+    from veille_tui.tui.app import VeilleApp
+
+    library = Library.open()  # an empty store, no archive: the first start
+    try:
+        app = VeilleApp(library, offline=True)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            screen = main(app)
+            assert screen.article.message.startswith("Nothing here yet")
+            screen.post_message(IndexProgress(300, 2772))  # what the index worker posts
+            await pilot.pause()
+            assert screen.article.message.startswith("Indexing the archive 300/2772")
+            assert "--archive" not in screen.article.message
+    finally:
+        library.close()
