@@ -29,3 +29,18 @@ async def test_the_first_screen_says_the_archive_is_being_indexed(env: Path):
             assert "--archive" not in screen.article.message
     finally:
         library.close()
+
+
+async def test_y_where_nothing_can_know_says_the_link_was_sent_to_the_terminal(make_app, lib, monkeypatch):
+    """6.2: over SSH into a tmux (no TMUX here), `y` said "Copied (OSC 52)" though nothing can
+    tell whether the terminal copied it."""
+    monkeypatch.delenv("TMUX", raising=False)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        link = main(app).entries.current_entry.link
+        await pilot.press("y")
+        await pilot.pause()
+        told = [n.message for n in app._notifications][-1]
+        assert told == f"Sent to the terminal (OSC 52): {link}"
+        assert "opied" not in told

@@ -33,9 +33,24 @@ def tmux_set_clipboard() -> str | None:
     return value if done.returncode == 0 and value else None
 
 
-def clipboard_problem() -> str | None:
+SENT = "Sent to the terminal (OSC 52)"  # whether the terminal copies it, nothing tells
+
+
+def clipboard_problem(setting: str | None = None) -> str | None:
     """Why a copy will not reach the clipboard, with how to fix it (None: no known reason)."""
-    setting = tmux_set_clipboard()
     if setting is None or setting == "on":
         return None
     return f"Not copied: tmux drops OSC 52 (set-clipboard is {setting}). Turn it on: {TMUX_FIX}"
+
+
+def copy_told() -> tuple[str, bool]:
+    """What to say of a copy just written (OSC 52), and whether it is a warning. The terminal
+    never answers: only tmux's own buffer is known to have it (set-clipboard on); otherwise
+    (outside tmux, or in a tmux on the other side of SSH) it was sent, no more."""
+    setting = tmux_set_clipboard()
+    problem = clipboard_problem(setting)
+    if problem is not None:
+        return problem, True
+    if setting == "on":
+        return f"In tmux's buffer; {SENT[0].lower()}{SENT[1:]}", False
+    return SENT, False

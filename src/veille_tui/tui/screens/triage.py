@@ -15,7 +15,7 @@ from textual import on, work
 from veille_tui.core.errors import ConfigError
 from veille_tui.core.models import FeedStatus
 from veille_tui.core.text import clean_line
-from veille_tui.tui.clipboard import clipboard_problem
+from veille_tui.tui.clipboard import copy_told
 from veille_tui.tui.messages import MarkedRead
 from veille_tui.tui.screens.reading import ReadingScreen
 from veille_tui.tui.widgets.article import RELATED_LIMIT
@@ -212,15 +212,17 @@ class TriageScreen(ReadingScreen):
 
     # --- copying, links ----------------------------------------------------------------------
 
-    def copy(self, text: str, told: str = "Copied (OSC 52)") -> None:
-        """Copy `text` (OSC 52) and say so, or say why it cannot reach the clipboard (tmux), with
-        the text shown either way."""
+    def copy(self, text: str, before: str = "") -> None:
+        """Copy `text` (OSC 52) and say what is known of it (sent to the terminal; in tmux's
+        buffer; dropped by tmux, and how to fix it), with the text shown either way."""
         self.app.copy_to_clipboard(text)
-        problem = clipboard_problem()
-        if problem is not None:
-            self.notify(f"{problem}\n{text}", severity="warning", markup=False, timeout=12)
+        told, problem = copy_told()
+        if before:
+            told = told[0].lower() + told[1:]
+        if problem:
+            self.notify(f"{before}{told}\n{text}", severity="warning", markup=False, timeout=12)
         else:
-            self.notify(f"{told}: {text}", markup=False, timeout=6)
+            self.notify(f"{before}{told}: {text}", markup=False, timeout=6)
 
     def action_links(self) -> None:
         from veille_tui.tui.screens.links import LinkPicker
@@ -282,7 +284,7 @@ class TriageScreen(ReadingScreen):
 
         browser = gui_browser()
         if browser is None:
-            self.copy(link, "No browser here: link copied (OSC 52)")
+            self.copy(link, "No browser here: ")
             return
         self.open_in_browser(browser, link)
 
