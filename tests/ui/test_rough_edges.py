@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from veille_tui.core.library import Library
+from veille_tui.tui.widgets.entry_list import Columns
 from veille_tui.tui.messages import IndexProgress
 
 from .helpers import main, settle
@@ -44,3 +45,34 @@ async def test_y_where_nothing_can_know_says_the_link_was_sent_to_the_terminal(m
         told = [n.message for n in app._notifications][-1]
         assert told == f"Sent to the terminal (OSC 52): {link}"
         assert "opied" not in told
+
+
+INTEL = Path(__file__).resolve().parents[1] / "data" / "intel"
+
+
+async def test_the_kev_mark_has_a_cell_of_its_own(make_app, lib):
+    """6.4: the KEV mark `!` stuck to a title cut at its column ("…Jenkins appliances! 1 CVE")."""
+    lib.import_intel(INTEL / "kev.json")
+    kev = set(lib.entry_ids("+kev"))
+    assert kev
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        entries = main(app).entries
+        entries.focus()
+        width = entries.scrollable_content_region.width
+        cols = Columns.for_width(width)
+        seen = 0
+        for index, entry_id in enumerate(entries.ids):
+            if entry_id not in kev:
+                continue
+            entries.cursor = index  # the cursor row and the others: both drawn
+            for selected in (True, False):
+                if not selected:
+                    entries.cursor = 0 if index else 1
+                line = entries.render_line(index - entries.scroll_offset.y).text
+                cve = line[width - cols.cve :]
+                assert cve[0] == " " and cve[1] == "!" and cve[2] == " ", line  # spaces on both sides
+                seen += 1
+            break
+        assert seen == 2

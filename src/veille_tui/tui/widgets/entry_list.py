@@ -64,13 +64,13 @@ class Columns:
     date: int
     source: int
     title: int
-    cve: int  # a space, then ` 3 CVE`: never touching the title
+    cve: int  # a space, the KEV mark's own cell, then `  3 CVE`: never touching the title
 
     @classmethod
     def for_width(cls, width: int) -> Columns:
         source = 16 if width >= 90 else 12 if width >= 56 else 8 if width >= 44 else 0
         date = 5
-        cve = 7 if width >= 56 else 0
+        cve = 9 if width >= 56 else 0
         markers = 3
         title = max(width - markers - 1 - (date + 1) - (source + 1 if source else 0) - cve, 1)
         return cls(markers, date, source, title, cve)
@@ -301,7 +301,7 @@ class EntryList(CursorLines, can_focus=True):
         if cols.cve:
             count = len(entry.cves)
             kev = "!" if "kev" in entry.tags else " "  # one of them is in the KEV catalogue
-            cve = f"{kev}{count:>2} CVE" if count < 100 else f"{kev}99+CVE"
+            cve = f" {kev}{count:>3} CVE" if count < 100 else f" {kev}99+ CVE"
             if not count:  # the title takes the free cells
                 cve = ""
                 title_width += cols.cve
@@ -328,9 +328,9 @@ class EntryList(CursorLines, can_focus=True):
             segments.append(Segment(source, base + component("entry-list--source")))
         title_style = base + component("entry-list--title-unread") if not entry.read else base
         if entry.cves and cve:
-            segments.append(Segment(title, title_style))
+            segments.append(Segment(title + " ", title_style))  # the title never touches the KEV mark
             kev_style = "entry-list--kev" if "kev" in entry.tags else "entry-list--cve"
-            segments.append(Segment(cve, base + component(kev_style)))
+            segments.append(Segment(cve[1:], base + component(kev_style)))
         else:
             segments.append(Segment(title + cve, title_style))
         strip = Strip(segments).simplify()
