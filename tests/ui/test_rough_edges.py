@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from veille_tui.core.library import Library
-from veille_tui.tui.widgets.entry_list import Columns
+from veille_tui.tui.widgets.entry_list import Columns, source_name
 from veille_tui.tui.messages import IndexProgress
 
 from .helpers import main, settle
@@ -76,3 +76,31 @@ async def test_the_kev_mark_has_a_cell_of_its_own(make_app, lib):
                 seen += 1
             break
         assert seen == 2
+
+
+def test_one_rule_names_a_feed_and_a_post_alike():
+    """6.7: the source column mixed archive tags (`hackernews`) and cut feed titles (`The Hacker …`)."""
+    assert source_name("The Hacker News") == source_name("hackernews") == "hackernews"
+    assert source_name("BleepingComputer")[:12] == "bleepingcomp"  # the archive's tag, as cut there
+    assert source_name("sans-isc") == "sans-isc"
+    assert source_name("www.bleepingcomputer.com") == "bleepingcomputer"
+
+
+async def test_the_source_column_follows_one_rule_for_posts_and_feed_items(make_app, lib):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        entries = main(app).entries
+        width = entries.scrollable_content_region.width
+        cols = Columns.for_width(width)
+        start = cols.markers + 1 + cols.date + 1
+        sources = {}
+        for index in range(min(len(entries.ids), entries.scrollable_content_region.height)):
+            entry = entries.row(index)
+            line = entries.render_line(index).text
+            sources[entry.kind] = sources.get(entry.kind, set()) | {line[start : start + cols.source].rstrip()}
+        assert sources.keys() == {"post", "item"}
+        assert "fixturenews" in sources["item"] and "fixturecert" in sources["item"]
+        for names in sources.values():
+            for name in names:
+                assert name == name.lower() and " " not in name and "…" not in name, name

@@ -11,11 +11,13 @@ Titles and sources are untrusted: they become `Segment`s of plain text, never ma
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
+from rich.cells import cell_len, chop_cells
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -54,6 +56,27 @@ def short_date(date: str | None, year: int) -> str:
     if len(date) < 10:
         return date[:5]
     return date[5:10] if date[:4] == str(year) else date[:4]
+
+
+def cut(text: str, width: int) -> str:
+    """`text` cut to `width` cells without an ellipsis, padded."""
+    return fit(chop_cells(text, width)[0] if cell_len(text) > width else text, width)
+
+
+def source_name(source: str) -> str:
+    """The source column's one rule, for a post's source tag and a feed's title alike: a short
+    name in lowercase without spaces. A tag (`hackernews`, `sans-isc`) stays as it is; a title
+    loses a leading "The" and its spaces and punctuation (`The Hacker News` -> `hackernews`); a
+    host its `www.` and its top-level domain (`www.bleepingcomputer.com` -> `bleepingcomputer`).
+    The column cuts it without an ellipsis, as the archive's tags are cut."""
+    if source == source.lower() and re.fullmatch(r"[\w-]+", source):
+        return source
+    if "." in source and not any(c.isspace() for c in source):  # a host
+        source = source.lower().removeprefix("www.").rsplit(".", 1)[0]
+    words = re.findall(r"[^\W_]+", source.lower())
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return "".join(words)
 
 
 @dataclass(frozen=True)
@@ -295,7 +318,7 @@ class EntryList(CursorLines, can_focus=True):
             + (glyphs["archived"] if entry.archived else glyphs["drafted"] if entry.drafted else " ")
         )
         date = short_date(entry.date, self._year)
-        source = fit(entry.source, cols.source) + " " if cols.source else ""
+        source = cut(source_name(entry.source), cols.source) + " " if cols.source else ""
         cve = ""
         title_width = cols.title
         if cols.cve:
