@@ -87,7 +87,9 @@ async def test_an_old_entry_shows_its_year_and_a_two_digit_cve_count_stands_apar
         assert LONG_TITLE not in row  # cut, with the ellipsis, a space before the count
         screen.entries.focus()
         await pilot.pause()
-        assert visible_rows(screen.entries)[0].rstrip().endswith("…   13 CVE")  # a space, the KEV cell (blank), the count
+        assert (
+            visible_rows(screen.entries)[0].rstrip().endswith("…   13 CVE")
+        )  # a space, the KEV cell (blank), the count
 
 
 async def test_at_80x24_titles_gain_the_date_cells(make_app, lib):

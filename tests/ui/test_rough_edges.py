@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from veille_tui.core.library import Library
-from veille_tui.tui.widgets.entry_list import Columns, source_name
 from veille_tui.tui.messages import IndexProgress
+from veille_tui.tui.widgets.entry_list import Columns, source_name
 
 from .helpers import main, settle
 
@@ -104,3 +104,51 @@ async def test_the_source_column_follows_one_rule_for_posts_and_feed_items(make_
         for names in sources.values():
             for name in names:
                 assert name == name.lower() and " " not in name and "…" not in name, name
+
+
+BROKEN = """<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Broken</title>
+<item><guid>b1</guid><title>First broken story</title><link>https://broken.example/1</link>
+<pubDate>Mon, 24 Aug 2026 10:00:00 GMT</pubDate></item>
+<item><guid>b2</guid><title>Second broken story</title><link>https://broken.example/2</link>
+<pubDate>Mon, 24 Aug 2026 11:00:00 GMT</pubDate></item>
+<item><guid>b3</guid><title>Cut & here</title>
+"""
+
+
+async def test_a_feed_of_broken_xml_shows_a_warning_with_its_reason(env: Path, httpserver):
+    """6.3: a feed whose XML is broken (the CLI says "malformed XML… kept the 2 items") showed
+    `ok` in `F` and in `R`'s notification."""
+    from veille_tui.tui.app import VeilleApp
+    from veille_tui.tui.screens.feeds import FeedsScreen, feed_line
+
+    httpserver.expect_request("/broken.xml").respond_with_data(BROKEN, content_type="application/rss+xml")
+    config = env / "config" / "config.toml"
+    config.write_text(f'[[feeds]]\nurl = "{httpserver.url_for("/broken.xml")}"\ntitle = "Broken"\n')
+    library = Library.open()
+    try:
+        app = VeilleApp(library, offline=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("R")
+            for _ in range(200):
+                await pilot.pause(0.05)
+                if any("refreshed" in n.message for n in app._notifications):
+                    break
+            await settle(pilot)
+            told = next(n for n in app._notifications if "refreshed" in n.message)
+            assert told.severity == "warning"
+            assert "1 with a warning: Broken: malformed XML" in told.message
+            assert "kept the 3 item(s)" in told.message
+            await pilot.press("F")
+            await settle(pilot)
+            feeds = app.screen
+            assert isinstance(feeds, FeedsScreen)
+            assert feeds.feeds[0].warned and "malformed XML" in feeds.feeds[0].warning
+            line = feed_line(feeds.feeds[0], 74).plain
+            assert line.startswith("~ Broken") and "warning" in line and " ok " not in line
+            detail = str(feeds.query_one("#feed-detail").render())
+            assert "warning: read, not whole: malformed XML" in detail
+            assert "1 with a warning" in str(feeds.query_one("#feeds-title").render())
+    finally:
+        library.close()

@@ -59,6 +59,7 @@ def update_feeds(
 
     def record(result: Any) -> FeedOutcome:
         feed_id, title = by_url[result.url]
+        warning = fetch_warning(result.warning, result.items, time.time())
         added = store.record_fetch(
             feed_id,
             status=result.status,
@@ -69,8 +70,8 @@ def update_feeds(
             final_url=result.final_url,
             site_title=result.title or None,
             retry_after=result.retry_after,
+            warning=warning,
         )
-        warning = fetch_warning(result.warning, result.items, time.time())
         return FeedOutcome(
             title or result.url,
             result.url,

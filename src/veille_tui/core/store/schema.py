@@ -240,6 +240,12 @@ _V_PRUNE_INDEX = """
 CREATE INDEX entries_prunable ON entries (id) WHERE kind = 'item' AND read = 1 AND starred = 0 AND draft IS NULL;
 """
 
+_V_FEED_WARNING = """
+-- a feed read, but not all of it (malformed XML, entries dropped, dates unreadable): the feeds'
+-- health shows it as a warning with its reason, not as `ok`
+ALTER TABLE feeds ADD COLUMN last_warning TEXT;
+"""
+
 # Each migration takes the schema from version N to N+1; append, never edit.
 MIGRATIONS: list[str] = [
     _SCHEMA_V1,
@@ -255,6 +261,7 @@ MIGRATIONS: list[str] = [
     _V_CLUSTERS,
     _V_PRUNE_INDEX,
     _V_CLUSTERS_PENDING,
+    _V_FEED_WARNING,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
