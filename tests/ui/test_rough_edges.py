@@ -152,3 +152,34 @@ async def test_a_feed_of_broken_xml_shows_a_warning_with_its_reason(env: Path, h
             assert "1 with a warning" in str(feeds.query_one("#feeds-title").render())
     finally:
         library.close()
+
+
+async def test_backspace_from_a_feed_chosen_in_F_goes_back_to_F(make_app, lib):
+    """6.10: `backspace` from a feed's entries opened from `F` went to All."""
+    from veille_tui.tui.screens.feeds import FeedsScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("F")
+        await settle(pilot)
+        feeds = app.screen
+        assert isinstance(feeds, FeedsScreen)
+        while feeds.feed is None or feeds.feed.title != "Fixture CERT":
+            await pilot.press("down")
+        cert = feeds.feed.id
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen and screen.choice.id == f"feed:{cert}"
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedsScreen)  # back to `F`, on the feed it chose
+        assert app.screen.feed is not None and app.screen.feed.id == cert
+        assert screen.choice.id == "view:all"  # beneath it, the view `F` was opened over
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and screen.choice.id == "view:all"
+        await pilot.press("backspace")  # a second backspace: the usual way (no view before)
+        await settle(pilot)
+        assert app.screen is screen

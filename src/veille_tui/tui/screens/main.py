@@ -25,6 +25,7 @@ from veille_tui.tui.bindings import key_bar_items
 from veille_tui.tui.screens.cves import CvePivot
 from veille_tui.tui.screens.dialogs import Offer
 from veille_tui.tui.screens.draft import PUBLISH_TOPIC, Drafting
+from veille_tui.tui.screens.feeds import FeedsPivot, FeedsScreen
 from veille_tui.tui.screens.fulltext import FullTextActions
 from veille_tui.tui.screens.reading import Preloaded
 from veille_tui.tui.screens.triage import TriageScreen
@@ -81,6 +82,7 @@ class MainScreen(FullTextActions, TriageScreen):
         self._last_move = 0.0
         self.cve_pivot = CvePivot(self)  # `c`, and back to it from a CVE's entries
         self.drafting = Drafting(self)  # `a`, `e`, `P`
+        self.feeds_pivot = FeedsPivot(self)  # `F`, and back to it from a feed's entries
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -262,9 +264,21 @@ class MainScreen(FullTextActions, TriageScreen):
     def action_cves(self) -> None:
         self.cve_pivot.open()
 
+    def action_feeds_health(self) -> None:
+        self.feeds_pivot.open()
+
+    def feeds_changed(self) -> None:
+        for screen in self.app.screen_stack:
+            if isinstance(screen, FeedsScreen):
+                screen.show_feeds(self.feeds or [])
+
     def action_back(self) -> None:
-        if not self.cve_pivot.back():
-            super().action_back()
+        if self.cve_pivot.back():
+            return
+        feed = self.feeds_pivot.leaving()  # a feed's entries chosen in `F`: back to `F`
+        super().action_back()
+        if feed is not None:
+            self.feeds_pivot.open(feed)
 
     def action_clear_query(self) -> None:
         if self.drafting.cancel() or self.cve_pivot.back():

@@ -290,30 +290,8 @@ class TriageScreen(ReadingScreen):
 
     # --- F: the feeds' health ------------------------------------------------------------------
 
-    def action_feeds_health(self) -> None:
-        from veille_tui.tui.screens.feeds import FeedsScreen
-
-        current = self.choice.id.removeprefix("feed:") if self.choice.kind == "feed" else ""
-
-        def chosen(feed_id: int | None) -> None:
-            if feed_id is not None:
-                self.apply_choice(f"feed:{feed_id}")
-            else:
-                self.entries.focus()
-
-        self.app.push_screen(
-            FeedsScreen(self.feeds or [], self.start_fetch_one, int(current) if current.isdigit() else None), chosen
-        )
-
     def start_fetch_one(self, url: str) -> None:
         self.start_fetch([url])
-
-    def feeds_changed(self) -> None:
-        from veille_tui.tui.screens.feeds import FeedsScreen
-
-        for screen in self.app.screen_stack:
-            if isinstance(screen, FeedsScreen):
-                screen.show_feeds(self.feeds or [])
 
     def start_fetch(self, names: list[str]) -> None:
         if self.offline:
