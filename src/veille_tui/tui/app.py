@@ -159,9 +159,12 @@ class VeilleApp(App[int]):
         yield SystemCommand("Help", "Keys and the query language (?)", self.action_help)
         if not isinstance(screen, MainScreen):
             return
-        yield SystemCommand(
-            "Save the query", "The list's query, as a saved query of the sidebar ([queries])", screen.action_save_query
-        )
+        if screen.query_text:  # offered only when the list is a query
+            yield SystemCommand(
+                "Save the query",
+                "The list's query, under a name asked, as a saved query of the sidebar ([queries])",
+                screen.action_save_query,
+            )
         seen = {"quit", "help", "theme"}
         descriptions = {"Theme", "Quit", "Help"}
         for node in (screen, screen.entries, screen.sidebar, screen.article):

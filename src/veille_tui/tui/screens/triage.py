@@ -313,17 +313,31 @@ class TriageScreen(ReadingScreen):
     # --- the sidebar: a query saved --------------------------------------------------------------
 
     def action_save_query(self) -> None:
+        """The list's query saved under a name asked first (the query itself, to start with)."""
+        from veille_tui.tui.screens.dialogs import NameScreen
+
         query = self.query_text
         if not query:
             self.notify("No query to save: / types one.", severity="warning", markup=False)
             return
+
+        def named(name: str | None) -> None:
+            self.entries.focus()
+            if name:
+                self.save_query(name, query)
+
+        note = f"Saves {clean_line(query)} to the sidebar's saved queries (enter: save, esc: cancel)"
+        blink = self.app.animation_level != "none"
+        self.app.push_screen(NameScreen("Name:", clean_line(query), note, cursor_blink=blink), named)
+
+    def save_query(self, name: str, query: str) -> None:
         try:
-            self.lib.save_query(query, query)
+            self.lib.save_query(name, query)
         except (ConfigError, OSError) as exc:
             self.notify(f"Query not saved: {exc}", severity="error", markup=False)
             return
         self._fill_sidebar()
-        self.notify(f"Saved to [queries] in {self.lib.settings.path}: {query}", markup=False, timeout=5)
+        self.notify(f"Saved as {name!r} to [queries] in {self.lib.settings.path}: {query}", markup=False, timeout=5)
 
 
 def failure_text(feed: FeedStatus) -> str:
