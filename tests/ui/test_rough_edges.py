@@ -183,3 +183,48 @@ async def test_backspace_from_a_feed_chosen_in_F_goes_back_to_F(make_app, lib):
         await pilot.press("backspace")  # a second backspace: the usual way (no view before)
         await settle(pilot)
         assert app.screen is screen
+
+
+async def test_the_publish_question_fits_80_columns_with_its_keys(make_app, lib):
+    """6.8: at 80 columns the question was cut (`…fortinet-fortiweb-cve-2026-73001.m…`) and its
+    keys were not on screen."""
+    from veille_tui.core.models import Item
+    from veille_tui.tui.widgets.question import Question
+
+    from .helpers import fetched
+
+    title = "Fortinet FortiWeb appliances hit by a critical authentication bypass CVE-2026-73001 exploited"
+    fetched(
+        lib,
+        "Fixture CERT",
+        [
+            Item(
+                guid="fw",
+                link="https://cert.example.org/fw",
+                title=title,
+                date="2026-08-28T10:00:00+00:00",
+                ts=1787911200,
+                summary="FortiWeb.",
+            )
+        ],
+    )
+    entry_id = next(e.id for e in lib.entries("fortiweb"))
+    path = lib.write_draft(entry_id)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        screen.apply("is:drafted")
+        await settle(pilot)
+        assert screen.entries.current_entry.id == entry_id
+        await pilot.press("P")
+        await pilot.pause()
+        question = screen.query_one("#question", Question)
+        assert question.asking
+        shown = question.render_line(0).text
+        assert len(shown.rstrip()) <= 80
+        assert shown.rstrip().endswith("P/y/enter: yes, other keys: no")  # the keys whole
+        assert "_drafts/" not in shown and "…" in shown  # the name alone, shortened in its middle
+        assert f" {path.name[:5]}" in shown and f"{path.name[-8:]} " in shown
+        assert shown.startswith(" Publish ") and "today?" in shown
+        await pilot.press("x")

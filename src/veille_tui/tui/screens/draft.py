@@ -293,11 +293,12 @@ class Drafting:
             return
         self._publishing = entry
         screen.query_one("#question", Question).ask(
-            f"Publish {clean_line(entry.draft)} into the posts, dated today?",
+            "Publish {} into the posts today?",
             yes_keys=("P", "y", "enter"),
             yes_text="P/y/enter",
             instead_of=screen.query_one("#keys"),
             topic=PUBLISH_TOPIC,
+            subject=clean_line(Path(entry.draft or "").name),
         )
 
     def answered(self, yes: bool) -> None:
