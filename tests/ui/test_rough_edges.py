@@ -228,3 +228,32 @@ async def test_the_publish_question_fits_80_columns_with_its_keys(make_app, lib)
         assert f" {path.name[:5]}" in shown and f"{path.name[-8:]} " in shown
         assert shown.startswith(" Publish ") and "today?" in shown
         await pilot.press("x")
+
+
+async def test_a_notification_at_80_columns_keeps_to_three_lines_broken_at_path_boundaries(make_app, lib, monkeypatch):
+    """6.5: at 80 columns a notification covered the article in a block of 6 lines or more, its
+    URL cut in the middle of a word."""
+    from textual.widgets._toast import Toast
+
+    from .conftest import FOLDED_LINK
+
+    monkeypatch.delenv("TMUX", raising=False)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        index = next(n for n, i in enumerate(screen.entries.ids) if lib.store.entry(i).link == FOLDED_LINK)
+        screen.entries.cursor = index
+        await pilot.press("y")
+        await pilot.pause(0.3)
+        toasts = list(app.screen.query(Toast))
+        assert len(toasts) == 1
+        toast = toasts[0]
+        assert toast.region.height <= 3
+        assert toast.region.bottom == 23  # its last line over the status line, the key bar below it
+        assert toast.region.width == 80
+        lines = [toast.render_line(y).text.strip() for y in range(toast.region.height)]
+        shown = "".join(lines)
+        assert FOLDED_LINK in shown.replace("Sent to the terminal (OSC 52): ", "")  # whole, over its lines
+        for line in lines[:-1]:  # each line ends at a space or after a path boundary
+            assert line[-1] in "/?&=-_#:" or line.endswith(("(OSC 52):",)), lines

@@ -44,6 +44,9 @@ class VeilleApp(App[int]):
         self, lib: Library, offline: bool = False, cli_theme: str | None = None, preload: Preloaded | None = None
     ) -> None:
         super().__init__()
+        from veille_tui.tui.toasts import install
+
+        install()  # notifications of three lines at most, over the status line
         self.lib = lib
         self.preload = preload
         self.settings = lib.settings

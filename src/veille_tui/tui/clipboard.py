@@ -11,8 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 
-TMUX_FIX = "tmux set -g set-clipboard on (and in ~/.tmux.conf: set -g set-clipboard on)"
-
 
 def tmux_set_clipboard() -> str | None:
     """tmux's `set-clipboard` option ("on", "external", "off"), None outside tmux or when tmux
@@ -40,7 +38,8 @@ def clipboard_problem(setting: str | None = None) -> str | None:
     """Why a copy will not reach the clipboard, with how to fix it (None: no known reason)."""
     if setting is None or setting == "on":
         return None
-    return f"Not copied: tmux drops OSC 52 (set-clipboard is {setting}). Turn it on: {TMUX_FIX}"
+    # one line at 80 columns: the link below it takes the notification's other two
+    return f"Not copied (tmux set-clipboard is {setting}): tmux set -g set-clipboard on"
 
 
 def copy_told() -> tuple[str, bool]:
