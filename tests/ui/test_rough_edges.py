@@ -257,3 +257,19 @@ async def test_a_notification_at_80_columns_keeps_to_three_lines_broken_at_path_
         assert FOLDED_LINK in shown.replace("Sent to the terminal (OSC 52): ", "")  # whole, over its lines
         for line in lines[:-1]:  # each line ends at a space or after a path boundary
             assert line[-1] in "/?&=-_#:" or line.endswith(("(OSC 52):",)), lines
+
+
+async def test_at_160x48_list_and_article_each_get_the_width_of_what_they_hold(make_app, lib):
+    """6.6: at 160x48 the list stayed ~80 columns (titles cut at ~50 cells) beside an article of
+    ~52 that wrapped every URL: side by side, neither has what it holds."""
+    from .conftest import FOLDED_LINK
+
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        entries, article = screen.entries, screen.article
+        cols = Columns.for_width(entries.scrollable_content_region.width)
+        assert cols.title >= 89  # 9 titles in 10 of the real archive, whole
+        assert article.scrollable_content_region.width >= len(FOLDED_LINK)  # a long link on one line
+        assert entries.region.height >= 15 and article.region.height >= 20  # a page of each

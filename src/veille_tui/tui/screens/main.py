@@ -36,6 +36,13 @@ from veille_tui.tui.widgets.question import Question
 from veille_tui.tui.widgets.sidebar import Sidebar
 from veille_tui.tui.widgets.status import StatusLine
 
+# Side by side, list and article each need what they hold: titles (9 in 10 of the real archive's
+# are 89 cells or less) beside the list's other columns, and a reading measure of 72 cells with
+# links and paths of that length whole. Below that width the two panes share it badly (at 160
+# columns: titles cut at ~50 cells, the article ~52 cells wrapping every URL): they are stacked,
+# each the full width.
+SIDE_BY_SIDE = 26 + (4 + 6 + 13 + 9 + 89) + 1 + 72  # sidebar, list, rule, article: 220
+
 ARTICLE_DELAY = 0.08  # seconds the cursor must rest before the article follows it
 PREFETCH_EVERY = 3.0  # seconds between two looks at whether the CVE view's rows should be read ahead
 
@@ -43,7 +50,7 @@ PREFETCH_EVERY = 3.0  # seconds between two looks at whether the CVE view's rows
 class MainScreen(FullTextActions, TriageScreen):
     """Three panes, a status line and the key bar."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (140, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (SIDE_BY_SIDE, "-wide")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "next_pane", "Next pane", show=False, id="next_pane"),
