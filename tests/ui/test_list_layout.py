@@ -69,7 +69,7 @@ async def test_at_220_columns_the_list_is_wider_than_the_article(make_app, lib):
         cols = Columns.for_width(entries.scrollable_content_region.width)
         assert cols.title >= 75 and cols.date == 5
         first = visible_rows(entries)[0]
-        assert first.startswith("●   08-25 fixturecert      Vulnérabilité dans Fortinet FortiOS ")
+        assert first.startswith("●   08-25 fixturecert  Vulnérabilité dans Fortinet FortiOS ")
 
 
 async def test_an_old_entry_shows_its_year_and_a_two_digit_cve_count_stands_apart(make_app, lib):
@@ -84,7 +84,7 @@ async def test_an_old_entry_shows_its_year_and_a_two_digit_cve_count_stands_apar
         screen.article.focus()  # the row without the cursor, styled in segments
         await pilot.pause()
         row = visible_rows(screen.entries)[0]
-        assert row.startswith("●   2025  fixturenews      Vendor investigating")
+        assert row.startswith("●   2025  fixturenews  Vendor investigating")
         assert row.rstrip().endswith("…   13 CVE")  # a space, the KEV cell (blank), the count
         assert LONG_TITLE not in row  # cut, with the ellipsis, a space before the count
         screen.entries.focus()

@@ -91,7 +91,7 @@ class Columns:
 
     @classmethod
     def for_width(cls, width: int) -> Columns:
-        source = 16 if width >= 90 else 12 if width >= 56 else 8 if width >= 44 else 0
+        source = 12 if width >= 56 else 8 if width >= 44 else 0  # a short name (source_name): 12 cells
         date = 5
         cve = 9 if width >= 56 else 0
         markers = 3
