@@ -171,15 +171,15 @@ async def test_backspace_from_a_feed_chosen_in_F_goes_back_to_F(make_app, lib):
         cert = feeds.feed.id
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen is screen and screen.choice.id == f"feed:{cert}"
+        assert app.screen is screen and screen.state.choice.id == f"feed:{cert}"
         await pilot.press("backspace")
         await settle(pilot)
         assert isinstance(app.screen, FeedsScreen)  # back to `F`, on the feed it chose
         assert app.screen.feed is not None and app.screen.feed.id == cert
-        assert screen.choice.id == "view:all"  # beneath it, the view `F` was opened over
+        assert screen.state.choice.id == "view:all"  # beneath it, the view `F` was opened over
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is screen and screen.choice.id == "view:all"
+        assert app.screen is screen and screen.state.choice.id == "view:all"
         await pilot.press("backspace")  # a second backspace: the usual way (no view before)
         await settle(pilot)
         assert app.screen is screen

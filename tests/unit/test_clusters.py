@@ -164,7 +164,9 @@ def test_a_patch_tuesday_roundup_naming_80_cves_chains_nothing(tmp_path) -> None
     assert max(len(group) for group in _partition(store)) == 2
 
 
-def test_a_story_chain_through_an_entry_that_goes_is_split_again(tmp_path) -> None:
+def test_a_chain_of_links_is_not_one_story(tmp_path) -> None:
+    """a names 3001, b 3001 and 3002, c 3002: c is linked to b, not to a, the story's first entry,
+    nor to more than half of it (issue 20: links do not chain)."""
     store, alpha, beta = _store(tmp_path)
     store_fetch(store, alpha, status="ok", items=[_dated("a", "Orion VPN flaw exploited", 0, "CVE-2026-3001")])
     store_fetch(
@@ -172,12 +174,26 @@ def test_a_story_chain_through_an_entry_that_goes_is_split_again(tmp_path) -> No
     )
     store_fetch(store, alpha, status="ok", items=[_dated("c", "Orion VPN second flaw patched", 6, "CVE-2026-3002")])
     a, b, c = _id(store, "a"), _id(store, "b"), _id(store, "c")
-    assert store.cluster_ids(c) == [a, b, c]
+    assert store.cluster_ids(a) == [a, b] and store.cluster_ids(c) == [c]
+
+
+def test_a_story_whose_first_entry_goes_is_split_again(tmp_path) -> None:
+    store, alpha, beta = _store(tmp_path)
+    store_fetch(
+        store,
+        alpha,
+        status="ok",
+        items=[_dated("a", "Orion VPN flaws: the two bugs", 0, "CVE-2026-3001 CVE-2026-3002")],
+    )
+    store_fetch(store, beta, status="ok", items=[_dated("b", "Orion VPN flaw exploited", 3, "CVE-2026-3001")])
+    store_fetch(store, alpha, status="ok", items=[_dated("c", "Orion VPN second flaw patched", 6, "CVE-2026-3002")])
+    a, b, c = _id(store, "a"), _id(store, "b"), _id(store, "c")
+    assert store.cluster_ids(c) == [a, b, c]  # b and c are linked to a, the first
     with store.transaction():
-        store.db.execute("DELETE FROM items WHERE entry_id = ?", (b,))
-        store.db.execute("DELETE FROM entries WHERE id = ?", (b,))
+        store.db.execute("DELETE FROM items WHERE entry_id = ?", (a,))
+        store.db.execute("DELETE FROM entries WHERE id = ?", (a,))
     store_fetch(store, beta, status="ok", items=[_dated("d", "Unrelated news of the day", 7)])
-    assert store.cluster_ids(a) == [a] and store.cluster_ids(c) == [c]
+    assert store.cluster_ids(b) == [b] and store.cluster_ids(c) == [c]
 
 
 def test_the_clusters_kept_batch_by_batch_are_those_of_a_full_recompute(tmp_path) -> None:

@@ -7,6 +7,7 @@ connections belong to the thread that uses them: a worker thread takes its own w
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -33,6 +34,7 @@ from veille_tui.core.errors import (
     explain_database_error,
 )
 from veille_tui.core.models import (
+    ArticleContent,
     CveIntel,
     CveSummary,
     DraftPlan,
@@ -45,10 +47,12 @@ from veille_tui.core.models import (
     IntelStatus,
     KevRecord,
     SyncOutcome,
+    Undone,
     WatchMatch,
 )
 from veille_tui.core.query import Query, parse, since_timestamp
 from veille_tui.core.store import Store
+from veille_tui.core.store.undo import Step
 
 if TYPE_CHECKING:
     from veille_tui.core.doctor import Check, Repair
@@ -72,6 +76,7 @@ __all__ = [
     "KevRecord",
     "Library",
     "SyncOutcome",
+    "Undone",
     "WatchMatch",
 ]
 
@@ -188,6 +193,19 @@ class Library(ArchivePart, IntelPart, ServerPart):
     def entry(self, entry_id: int) -> Entry | None:
         return self.store.entry(entry_id)
 
+    def article(self, entry_id: int, related: int = 31) -> ArticleContent | None:
+        """What the article shows of an entry: with its body, its CVE ids' KEV and EPSS, the
+        first `related` other stories of its cluster, its stored full text (None: gone)."""
+        entry = self.store.entry(entry_id)
+        if entry is None:
+            return None
+        return ArticleContent(
+            entry,
+            self.cve_intel(entry.cves) if entry.cves else {},
+            tuple(self.store.related(entry_id, related)),
+            self.store.full_text(entry_id),
+        )
+
     def full_text(self, entry_id: int) -> FullText | None:
         """The entry's stored full text (`.markdown`, `.words`, `.source`; `.error` the last
         attempt's failure, `.ok` whether there is a text), None when none was ever fetched."""
@@ -245,20 +263,39 @@ class Library(ArchivePart, IntelPart, ServerPart):
 
     # --- state ----------------------------------------------------------------------------------
 
-    def set_read(self, entry_id: int, read: bool = True) -> None:
-        self.store.set_read(entry_id, read)
+    # Each change made here is one step of the undo history (the newest 50 kept in the database),
+    # but those made with undoable=False (such as an entry marked read because it was opened, if
+    # the front end wants it so); the rules' changes and the team server's states never are.
 
-    def set_starred(self, entry_id: int, starred: bool = True) -> None:
-        self.store.set_starred(entry_id, starred)
+    def set_read(self, entry_id: int, read: bool = True, *, undoable: bool = True) -> None:
+        self.store.set_read(entry_id, read, undoable=undoable)
+
+    def set_starred(self, entry_id: int, starred: bool = True, *, undoable: bool = True) -> None:
+        self.store.set_starred(entry_id, starred, undoable=undoable)
 
     def mark_all_read(self, ids: Sequence[int]) -> int:
-        """Mark these entries read; returns how many were unread."""
+        """Mark these entries read (one undo step); returns how many were unread."""
         return self.store.mark_all_read(ids)
 
     def mark(self, ids: Sequence[int], *, read: bool | None = None, starred: bool | None = None) -> int:
-        """Set read and/or starred on these entries (`mark`), queued for the team server like any
-        change; returns how many entries changed."""
+        """Set read and/or starred on these entries (`mark`; one undo step), queued for the team
+        server like any change; returns how many changes were made."""
         return self.store.set_state(ids, read=read, starred=starred)
+
+    def undo(self) -> Undone | None:
+        """Take back the newest read/starred change (`U`, `mark --undo`): every entry it changed
+        gets the state it had before, queued for the team server like any change; the step before
+        it is next. None when there is nothing to undo."""
+        return _undone(self.store.undo_last())
+
+    def next_undo(self) -> Undone | None:
+        """What `undo` would take back now, nothing done (one row read): a front end shows it at
+        once and undoes in a worker."""
+        return _undone(self.store.newest_step())
+
+    def undo_steps(self) -> int:
+        """How many changes can be undone."""
+        return self.store.undo_steps()
 
     def first_unread(self, ids: Sequence[int]) -> int | None:
         """The position in `ids` of the first unread entry, None when all are read."""
@@ -403,7 +440,8 @@ class Library(ArchivePart, IntelPart, ServerPart):
         return self.store.cluster_ids(entry_id)
 
     def mark_cluster_read(self, entry_id: int) -> int:
-        """Mark every entry of the entry's cluster read (`M`); returns how many were unread."""
+        """Mark every entry of the entry's cluster read (`M`; one undo step); returns how many were
+        unread."""
         return self.store.mark_all_read(self.store.cluster_ids(entry_id))
 
     def recompute_clusters(self) -> None:
@@ -428,3 +466,18 @@ class Library(ArchivePart, IntelPart, ServerPart):
         return digest_mod.build(
             entries, clusters, intel, sources, query=query.strip(), since=since, start=start, end=int(now)
         )
+
+
+def _undone(step: Step | None) -> Undone | None:
+    if step is None:
+        return None
+    read = None if step.read_was is None else bool(step.read_was)
+    starred = None if step.star_was is None else bool(step.star_was)
+    return Undone(
+        step.what,
+        step.entries,
+        read,
+        tuple(json.loads(step.read_ids)) if step.read_ids else (),
+        starred,
+        tuple(json.loads(step.star_ids)) if step.star_ids else (),
+    )

@@ -251,6 +251,21 @@ SOURCE_LABELS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class Undone:
+    """What `Library.undo` took back (or `next_undo` would): the change as the user made it
+    ("mark 294 entries read", "star 1 entry"), how many entries it changed, and the state they
+    get back: `read` given to `read_ids` (None: the change did not touch read), `starred` to
+    `starred_ids`."""
+
+    what: str
+    entries: int
+    read: bool | None = None
+    read_ids: tuple[int, ...] = ()
+    starred: bool | None = None
+    starred_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class DraftPlan:
     """What the `a` form starts with: the title, the tags (veille-cyber, the source's tag, the
     watch terms matched, `cve` when it names one) and the body sources there are, best first."""
@@ -295,6 +310,18 @@ class FullText:
         if self.error:
             data["error"] = self.error
         return data
+
+
+@dataclass(frozen=True)
+class ArticleContent:
+    """Everything the article shows of one entry, read at once (`Library.article`, in a worker of
+    the TUI): the entry with its body, what is known of its CVE ids, the other stories of its
+    cluster, its stored full text."""
+
+    entry: Entry
+    intel: dict[str, CveIntel] = field(default_factory=dict)
+    related: tuple[Entry, ...] = ()
+    full: FullText | None = None
 
 
 @dataclass

@@ -25,7 +25,7 @@ from veille_tui.tui.themes import THEME_VARIABLE_DEFAULTS, install_themes
 if TYPE_CHECKING:
     from textual.driver import Driver
 
-    from veille_tui.tui.screens.reading import Preloaded
+    from veille_tui.tui.screens.parts.listing import Preloaded
 
 
 class VeilleApp(App[int]):
@@ -162,7 +162,7 @@ class VeilleApp(App[int]):
         yield SystemCommand("Help", "Keys and the query language (?)", self.action_help)
         if not isinstance(screen, MainScreen):
             return
-        if screen.query_text:  # offered only when the list is a query
+        if screen.state.query_text:  # offered only when the list is a query
             yield SystemCommand(
                 "Save the query",
                 "The list's query, under a name asked, as a saved query of the sidebar ([queries])",

@@ -1,17 +1,18 @@
 """Story clusters: which entries are one story (the rules are in cluster_rules.py), kept in
-`entry_clusters` (each entry's cluster id and the title words it is compared by).
+`entry_clusters` (each entry's cluster id, the component of the links it is in, and the title
+words it is compared by).
 
 `step` runs on every write batch, after the `cves` step: it finds the entries the batch's entries
 link to (same link; CVE ids in common within CVE_DAYS; near-identical titles within TITLE_DAYS),
-and recomputes the clusters they touch: those of the batch's entries, of their partners, and the
-ones an entry left (deleted: `clusters_dirty`, filled by a trigger). The result is the one
+and recomputes the components they touch, and their stories: those of the batch's entries, of
+their partners, and the ones an entry left (deleted: `clusters_dirty`, filled by a trigger). A
+component's stories depend on it alone (`stories` walks the links of its entries). The result is the one
 `refresh_all` gives over the whole table (a test holds them equal). `refresh_all` recomputes every
 cluster: at start when the rules changed (`RULES`, in the meta table), or on demand.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ from veille_tui.core.enrich.cluster_rules import (
     Node,
     components,
     links,
+    stories,
     title_words,
     words_key,
 )
@@ -38,7 +40,7 @@ __all__ = ["RULES", "refresh_all", "step"]
 def _node(row: tuple[int, int, str, str, str, str, str | None], fresh: bool = False) -> Node:
     entry_id, ts, source, link, cves, title, words = row
     found = title_words(title) if fresh or words is None else frozenset(words.split())
-    return Node(entry_id, ts, source, link, tuple(cves.split()), found)
+    return Node(entry_id, ts, source, link, tuple(cves.split()), found, title)
 
 
 def _nodes(store: Store, ids: Iterable[int], fresh: bool = False) -> dict[int, Node]:
@@ -78,9 +80,15 @@ def _candidates(store: Store, batch: Mapping[int, Node]) -> dict[int, Node]:
     return found
 
 
-def _write(store: Store, nodes: Mapping[int, Node], cluster_of: Mapping[int, int], replace_all: bool = False) -> None:
+def _write(
+    store: Store, nodes: Mapping[int, Node], pairs: Sequence[tuple[int, int]], replace_all: bool = False
+) -> None:
+    """The nodes' stories and components (those of every pair among them) written."""
+    story = stories(nodes, pairs)
+    component = components(nodes, pairs)
     store.write_clusters(
-        [(entry_id, cluster_of[entry_id], words_key(node.words)) for entry_id, node in nodes.items()], replace_all
+        [(entry_id, story[entry_id], component[entry_id], words_key(node.words)) for entry_id, node in nodes.items()],
+        replace_all,
     )
 
 
@@ -94,7 +102,7 @@ def step(batch: Batch) -> Mapping[int, Sequence[str]]:
     pairs = list(links([*fresh.values(), *candidates.values()], probes=fresh.keys()))
     partners = {i for pair in pairs for i in pair if i not in fresh}
     dirty = store.take_dirty_clusters()
-    touched = store.cluster_members(store.cluster_set([*fresh, *partners]) | set(dirty))
+    touched = store.component_members(store.components_of([*fresh, *partners]) | set(dirty))
     affected = dict(fresh)
     known = {**candidates}
     missing = [i for i in touched | partners if i not in affected and i not in known]
@@ -104,12 +112,11 @@ def step(batch: Batch) -> Mapping[int, Sequence[str]]:
             affected[entry_id] = known[entry_id]
     # the pairs of the batch's entries are known; those among the others are found again
     others = [node for entry_id, node in affected.items() if entry_id not in fresh]
-    _write(store, affected, components(affected, itertools.chain(pairs, links(others))))
+    _write(store, affected, [*pairs, *links(others)])
     return {}
 
 
 def refresh_all(store: Store) -> None:
     """Every cluster recomputed, from every entry's title, date, link and CVE ids."""
     nodes = {row[0]: _node(row, fresh=True) for row in store.all_cluster_rows()}
-    cluster_of = components(nodes, links(list(nodes.values())))
-    _write(store, nodes, cluster_of, replace_all=True)
+    _write(store, nodes, list(links(list(nodes.values()))), replace_all=True)

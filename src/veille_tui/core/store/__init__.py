@@ -7,9 +7,9 @@ One class made of per-domain parts, each a module here: base (connection, migrat
 transactions, meta), posts (the archive), feeds (subscriptions and items), tags (own and derived
 tags), derived (the SQL of the derived data: the update layer's hooks in core.enrich compute it,
 once per write batch, over the entries each write returns), entries (reads), state
-(read/starred, the outbox), sync (the team server's feeds and items), intel (KEV and EPSS), watch
-(the watch alerts), fulltext (article pages), drafts (the archive's drafts), clusters (story
-clusters); rows holds the row types, schema the migrations.
+(read/starred, the outbox; its undo history in undo), sync (the team server's feeds and items),
+intel (KEV and EPSS), watch (the watch alerts), fulltext (article pages), drafts (the archive's
+drafts), clusters (story clusters); rows holds the row types, schema the migrations.
 """
 
 from __future__ import annotations

@@ -80,22 +80,32 @@ class ClustersMixin(StoreBase):
         """The clusters these entries are in."""
         return self._column("SELECT cluster FROM entry_clusters WHERE entry_id IN ({})", ids)
 
+    def component_members(self, components: Iterable[int]) -> set[int]:
+        """The entries of these link components (the groups the links connect, whole)."""
+        return self._column("SELECT entry_id FROM entry_clusters WHERE component IN ({})", components)
+
+    def components_of(self, ids: Iterable[int]) -> set[int]:
+        """The link components these entries are in."""
+        return self._column("SELECT component FROM entry_clusters WHERE entry_id IN ({})", ids)
+
     def take_dirty_clusters(self) -> list[int]:
-        """The clusters an entry left when it was deleted (clusters_dirty, filled by a trigger), taken."""
+        """The components an entry left when it was deleted (clusters_dirty, filled by a trigger), taken."""
         dirty = [c for (c,) in self.db.execute("SELECT cluster FROM clusters_dirty")]
         if dirty:
             self.db.execute("DELETE FROM clusters_dirty")
         return dirty
 
-    def write_clusters(self, rows: Iterable[tuple[int, int, str]], replace_all: bool = False) -> None:
-        """(entry id, cluster, title words) of entries; replace_all: every other cluster row goes."""
+    def write_clusters(self, rows: Iterable[tuple[int, int, int, str]], replace_all: bool = False) -> None:
+        """(entry id, story, link component, title words) of entries; replace_all: every other
+        cluster row goes."""
         if replace_all:
             self.db.execute("DELETE FROM entry_clusters")
             self.db.execute("DELETE FROM clusters_dirty")
         self.db.executemany(
-            "INSERT INTO entry_clusters (entry_id, cluster, words) VALUES (?, ?, ?) ON CONFLICT (entry_id) DO UPDATE"
-            " SET cluster = excluded.cluster, words = excluded.words"
-            " WHERE cluster != excluded.cluster OR words != excluded.words",
+            "INSERT INTO entry_clusters (entry_id, cluster, component, words) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (entry_id) DO UPDATE"
+            " SET cluster = excluded.cluster, component = excluded.component, words = excluded.words"
+            " WHERE cluster != excluded.cluster OR component != excluded.component OR words != excluded.words",
             rows,
         )
 

@@ -9,7 +9,7 @@ a refresh ends); it never touches the library.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.cells import cell_len
 from textual import on
@@ -25,9 +25,6 @@ from veille_tui.core.models import FeedStatus
 from veille_tui.core.text import clean_line
 from veille_tui.tui.widgets.lines import fit, fit_middle
 from veille_tui.tui.widgets.sidebar import feed_label
-
-if TYPE_CHECKING:
-    from veille_tui.tui.screens.triage import TriageScreen
 
 
 def ordered(feeds: Sequence[FeedStatus]) -> list[FeedStatus]:
@@ -178,39 +175,3 @@ class FeedsScreen(ModalScreen[int | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-
-class FeedsPivot:
-    """`F` over the main screen, and back to it: `backspace` on the entries of a feed chosen in
-    `F` brings the view before back, with `F` over it, its cursor on that feed."""
-
-    def __init__(self, screen: TriageScreen) -> None:
-        self.screen = screen
-        self.chosen: str | None = None  # the sidebar choice `F` opened ("feed:12")
-
-    def open(self, current: int | None = None) -> None:
-        screen = self.screen
-        if current is None and screen.choice.kind == "feed":
-            feed = screen.choice.id.removeprefix("feed:")
-            current = int(feed) if feed.isdigit() else None
-
-        def chosen(feed_id: int | None) -> None:
-            if feed_id is None:
-                screen.entries.focus()
-                return
-            choice_id = f"feed:{feed_id}"
-            screen.apply_choice(choice_id)
-            self.chosen = choice_id if screen.choice.id == choice_id else None
-
-        screen.app.push_screen(FeedsScreen(screen.feeds or [], screen.start_fetch_one, current), chosen)
-
-    def leaving(self) -> int | None:
-        """`backspace` on the main screen: the feed to open `F` on once the view before is back
-        (None: the list is not a feed chosen in `F`, or it shows the article full screen)."""
-        screen, chosen = self.screen, self.chosen
-        if screen.zoomed:
-            return None
-        self.chosen = None
-        if chosen is None or screen.choice.id != chosen:  # gone elsewhere since
-            return None
-        return int(chosen.removeprefix("feed:"))
