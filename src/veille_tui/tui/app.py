@@ -44,6 +44,9 @@ class VeilleApp(App[int]):
         self, lib: Library, offline: bool = False, cli_theme: str | None = None, preload: Preloaded | None = None
     ) -> None:
         super().__init__()
+        from veille_tui.tui.toasts import install
+
+        install()  # notifications of three lines at most, over the status line
         self.lib = lib
         self.preload = preload
         self.settings = lib.settings
@@ -159,9 +162,12 @@ class VeilleApp(App[int]):
         yield SystemCommand("Help", "Keys and the query language (?)", self.action_help)
         if not isinstance(screen, MainScreen):
             return
-        yield SystemCommand(
-            "Save the query", "The list's query, as a saved query of the sidebar ([queries])", screen.action_save_query
-        )
+        if screen.state.query_text:  # offered only when the list is a query
+            yield SystemCommand(
+                "Save the query",
+                "The list's query, under a name asked, as a saved query of the sidebar ([queries])",
+                screen.action_save_query,
+            )
         seen = {"quit", "help", "theme"}
         descriptions = {"Theme", "Quit", "Help"}
         for node in (screen, screen.entries, screen.sidebar, screen.article):

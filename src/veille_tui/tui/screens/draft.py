@@ -300,11 +300,12 @@ class Drafting:
             return
         self._publishing = entry
         screen.question.ask(
-            f"Publish {clean_line(entry.draft)} into the posts, dated today?",
+            "Publish {} into the posts today?",
             yes_keys=("P", "y", "enter"),
             yes_text="P/y/enter",
             instead_of=screen.keys,
             topic=PUBLISH_TOPIC,
+            subject=clean_line(Path(entry.draft or "").name),
         )
 
     def answered(self, yes: bool) -> None:
