@@ -337,6 +337,7 @@ class SyncOutcome:
     pulled: int = 0  # entries whose state changed on the server
     pending: int = 0  # changes made here still waiting
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # what the server did wrong that the sync got past
 
     def summary(self) -> str:
         if not self.ok:
@@ -344,7 +345,7 @@ class SyncOutcome:
         return (
             f"synced with {self.server}: {self.feeds} feeds ({self.new_feeds} new), {self.items} new items,"
             f" {self.pushed} change(s) pushed, {self.pulled} pulled, {self.pending} waiting ({self.seconds:.2f} s)"
-        )
+        ) + "".join(f"\n  {note}" for note in self.notes)
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,9 @@ def _pull_items(store: Store, client: GReaderClient, outcome: SyncOutcome) -> No
             outcome.items += _store_page(store, by_feed)
     if unlisted:  # a feed subscribed there during this sync: its items again next time
         newest = min(newest, min(unlisted) - 1)
-    if newest > since:
+    if client.cuts:  # the server never ended its pages: what came is kept, the rest asked again next time
+        outcome.notes.append(f"{client.url}: {client.cuts[-1]}; the items read are kept")
+    elif newest > since:
         store.set_sync_meta(ot=str(newest))
 
 
@@ -170,8 +172,12 @@ def _push(store: Store, client: GReaderClient, outcome: SyncOutcome) -> None:
 
 
 def _pull_states(store: Store, client: GReaderClient, outcome: SyncOutcome) -> None:
+    cuts = len(client.cuts)
     unread = client.item_ids(READING_LIST, exclude=READ)
     starred = client.item_ids(STARRED)
+    if len(client.cuts) > cuts:  # states read from part of a list would be wrong: none is taken
+        outcome.notes.append(f"{client.url}: {client.cuts[-1]}; its read/starred states are not taken")
+        return
     changes: list[tuple[int, int, str, int]] = []
     for known in store.known_items():
         read = 0 if known.server_id in unread else 1

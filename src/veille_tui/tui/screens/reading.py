@@ -440,6 +440,8 @@ class ReadingScreen(Screen[None]):
         outcome = message.outcome
         if outcome is not None and not outcome.ok:
             self.notify(clean_line(outcome.error or ""), title="Team server", severity="warning", markup=False)
+        for note in outcome.notes if outcome is not None else ():  # a server that never ended its pages
+            self.notify(clean_line(note), title="Team server", severity="warning", markup=False)
         if outcome is not None and outcome.ok and (outcome.items or outcome.pulled or outcome.new_feeds):
             self.reload()
             self.load_feeds()
