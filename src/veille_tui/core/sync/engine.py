@@ -26,6 +26,7 @@ import httpx
 from veille_tui.core.config import SyncSettings
 from veille_tui.core.errors import SyncError
 from veille_tui.core.models import SyncOutcome
+from veille_tui.core.secret_files import read_secret_line
 from veille_tui.core.store import Store
 from veille_tui.core.store.sync import NewServerItem, Pending, ServerFeedRow
 from veille_tui.core.sync.client import READ, READING_LIST, STARRED, GReaderClient
@@ -39,16 +40,8 @@ def read_password(settings: SyncSettings) -> str:
     output, run once per sync) or the config itself."""
     if settings.password is not None:
         return settings.password
-    if settings.password_file is not None:
-        path = Path(settings.password_file)
-        try:
-            line = path.read_text(encoding="utf-8-sig").splitlines()[:1]
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            raise SyncError(f"[sync] password_file {path}: cannot read it: {reason}") from None
-        if not line or not line[0].strip():
-            raise SyncError(f"[sync] password_file {path}: its first line is empty")
-        return line[0].strip()
+    if settings.password_file is not None:  # refused when others can read it, as a password in the config
+        return read_secret_line(Path(settings.password_file), "[sync] password_file", SyncError)
     command = settings.password_command or ""
     try:
         done = subprocess.run(
