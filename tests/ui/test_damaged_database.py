@@ -125,3 +125,21 @@ async def test_an_uncaught_exception_is_one_screen_of_text_not_a_traceback(make_
     assert "Traceback" not in err and "locals" not in err and "veille-tui stopped" in err
     logged = log_file().read_text(encoding="utf-8")
     assert "Traceback" in logged and "KeyError" in logged
+
+
+async def test_a_panic_with_a_traceback_is_one_line(make_app, capsys):
+    """Textual's driver panics with a Rich traceback when its input thread dies."""
+    from rich.traceback import Traceback
+
+    log_to_file()
+    app = make_app()
+    async with app.run_test(size=(110, 36)) as pilot:
+        await pilot.pause()
+        try:
+            raise OSError(5, "Input/output error")
+        except OSError:
+            app.panic(Traceback())
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "veille-tui stopped on an unexpected error of the terminal" in err
+    logged = log_file().read_text(encoding="utf-8")
+    assert "Input/output error" in logged and "test_a_panic_with_a_traceback_is_one_line" in logged

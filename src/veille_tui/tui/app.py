@@ -23,6 +23,7 @@ from veille_tui.tui.palette import Palette, ThemeProvider
 from veille_tui.tui.themes import THEME_VARIABLE_DEFAULTS, install_themes
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from textual.driver import Driver
 
     from veille_tui.tui.screens.reading import Preloaded
@@ -88,6 +89,12 @@ class VeilleApp(App[int]):
         from veille_tui.tui.crash import crashed
 
         super()._handle_exception(crashed(error, self.lib.explain))
+
+    def panic(self, *renderables: RenderableType) -> None:
+        """Textual's driver panics with a traceback when its input thread dies: logged, one line."""
+        from veille_tui.tui.crash import without_tracebacks
+
+        super().panic(*without_tracebacks(renderables))
 
     def on_mount(self) -> None:
         for message in self._theme_messages:

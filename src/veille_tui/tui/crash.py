@@ -4,11 +4,15 @@ the settings, a config's password). The traceback goes to the log file (cli.logf
 
 from __future__ import annotations
 
+import io
 import logging
 import sqlite3
 from collections.abc import Callable
+from typing import Any
 
+from rich.console import Console
 from rich.text import Text
+from rich.traceback import Traceback
 from textual.worker import WorkerFailed
 
 from veille_tui.core.errors import VeilleError
@@ -41,6 +45,19 @@ def crash_text(error: BaseException, explain: Callable[[BaseException], str]) ->
         text = f"veille-tui stopped on an unexpected error: {detail}"
     lines = [clean_line(line)[:MAX_LINE] for line in text.splitlines()[:MAX_LINES]]
     return "\n".join([*lines, f"(details in {log_file()})"])
+
+
+def without_tracebacks(renderables: tuple[Any, ...]) -> tuple[Any, ...]:
+    """What `App.panic` is given, a Rich traceback (Textual's driver gives one when its input
+    thread dies) logged and told in one line instead."""
+    if not any(isinstance(r, Traceback) for r in renderables):
+        return renderables
+    for renderable in renderables:
+        if isinstance(renderable, Traceback):
+            out = io.StringIO()
+            Console(file=out, width=120, color_system=None).print(renderable)
+            logging.getLogger("veille_tui.tui").error("veille-tui stopped on an error:\n%s", out.getvalue())
+    return (Text(f"veille-tui stopped on an unexpected error of the terminal (details in {log_file()})"),)
 
 
 def crashed(error: Exception, explain: Callable[[BaseException], str]) -> Crashed:
