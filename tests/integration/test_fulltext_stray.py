@@ -6,6 +6,7 @@ PDF, random bytes) still refused; thousands of unterminated escape strings cost 
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 from pathlib import Path
@@ -101,9 +102,9 @@ def test_a_utf16_page_declared_by_its_header_is_text():
 
 
 @settings(
-    max_examples=int(__import__("os").environ.get("HYPOTHESIS_EXAMPLES", "80")),
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "80")),
     deadline=None,
-    derandomize=True,
+    derandomize=not os.environ.get("HYPOTHESIS_EXPLORE"),  # the same examples on every run, as test_properties
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(
@@ -125,9 +126,24 @@ def test_any_strays_anywhere_between_tags_give_a_clean_text(strays, rnd):
         at = rnd.choice(spots)
         text = text[:at] + stray + text[at:]
         spots = [s + len(stray) if s >= at else s for s in spots]
-    found = fulltext.from_page(RawPage("https://news.example/a", text.encode("utf-8"), HTML))
+    residue = any(leaves_text(stray) for stray in strays)
+    try:
+        found = fulltext.from_page(RawPage("https://news.example/a", text.encode("utf-8"), HTML))
+    except PageError as exc:  # a residue where the page's structure is can leave no article found
+        assert residue and "binary data" not in str(exc), exc
+        return
     assert not DIRTY.search(found.title + found.markdown + found.text)
-    assert "48,000 devices" in found.markdown
+    if not residue:
+        assert "48,000 devices" in found.markdown
+
+
+def leaves_text(stray: str) -> bool:
+    """An escape string never ended leaves its printable rest as text (RESIDUE): in the page's
+    <head> that text moves the parser into the body early, as a browser's, and the page reads
+    differently."""
+    if stray in STRAYS.values():
+        return stray in (STRAYS[name] for name in RESIDUE)
+    return any(c in "\x1b\x90\x98\x9b\x9d\x9e\x9f" for c in stray)
 
 
 def test_extract_file_and_url_on_the_command_line(httpserver, tmp_path):
