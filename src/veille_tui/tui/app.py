@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from textual.driver import Driver
 
-    from veille_tui.tui.screens.reading import Preloaded
+    from veille_tui.tui.screens.parts.listing import Preloaded
 
 
 class VeilleApp(App[int]):
