@@ -16,13 +16,14 @@ from textual.theme import Theme
 from textual.timer import Timer
 from textual.widget import Widget
 
-from veille_tui.core.errors import ConfigError
+from veille_tui.core.errors import ConfigError, StoreError
 from veille_tui.core.library import Library
 from veille_tui.tui.bindings import effective_bindings, keymap_problems, keys_text
 from veille_tui.tui.palette import Palette, ThemeProvider
 from veille_tui.tui.themes import THEME_VARIABLE_DEFAULTS, install_themes
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from textual.driver import Driver
 
     from veille_tui.tui.screens.parts.listing import Preloaded
@@ -71,9 +72,32 @@ class VeilleApp(App[int]):
         return dict(THEME_VARIABLE_DEFAULTS)
 
     def get_default_screen(self) -> Screen[Any]:
+        try:
+            self.lib.open_database()
+        except StoreError as problem:  # damaged, busy or too new: said as the command line says it
+            from veille_tui.tui.screens.damaged import DamagedScreen
+
+            return DamagedScreen(self.lib, problem, self._main_screen)
+        return self._main_screen()
+
+    def _main_screen(self) -> Screen[Any]:
         from veille_tui.tui.screens.main import MainScreen
 
         return MainScreen(self.lib, offline=self.offline, preload=self.preload)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's hook for an exception nothing caught (private API of the pinned Textual 8.2,
+        overridden here only): it would print a traceback panel with every frame's local
+        variables. The traceback goes to the log file; the user reads one screen of text."""
+        from veille_tui.tui.crash import crashed
+
+        super()._handle_exception(crashed(error, self.lib.explain))
+
+    def panic(self, *renderables: RenderableType) -> None:
+        """Textual's driver panics with a traceback when its input thread dies: logged, one line."""
+        from veille_tui.tui.crash import without_tracebacks
+
+        super().panic(*without_tracebacks(renderables))
 
     def on_mount(self) -> None:
         for message in self._theme_messages:

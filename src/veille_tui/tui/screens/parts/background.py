@@ -205,6 +205,8 @@ class Background:
         outcome = message.outcome
         if outcome is not None and not outcome.ok:
             host.notify(clean_line(outcome.error or ""), title="Team server", severity="warning", markup=False)
+        for note in outcome.notes if outcome is not None else ():  # a server that never ended its pages
+            host.notify(clean_line(note), title="Team server", severity="warning", markup=False)
         if outcome is not None and outcome.ok and (outcome.items or outcome.pulled or outcome.new_feeds):
             host.reload()
             self.load_feeds()
