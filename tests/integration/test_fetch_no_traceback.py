@@ -202,10 +202,20 @@ def test_ctrl_c_during_fetch(tmp_path, base_url):
             os.killpg(proc.pid, signal.SIGINT)
             try:
                 out, err = proc.communicate(timeout=60)
-            except subprocess.TimeoutExpired:  # where it is stuck: every thread's stack (faulthandler)
-                os.kill(proc.pid, signal.SIGABRT)
+            except subprocess.TimeoutExpired:  # what is left, and where it is stuck (faulthandler)
+                left = subprocess.run(
+                    ["ps", "-o", "pid,ppid,stat,etime,args", "-s", str(proc.pid)], capture_output=True, text=True
+                ).stdout
+                alive = proc.poll() is None
+                if alive:
+                    os.kill(proc.pid, signal.SIGABRT)
+                    time.sleep(1)  # the stacks written
+                os.killpg(proc.pid, signal.SIGKILL)
                 out, err = proc.communicate(timeout=30)
-                raise AssertionError(f"still running 60 s after Ctrl-C:\n{err}") from None
+                raise AssertionError(
+                    f"60 s after Ctrl-C: fetch {'still running' if alive else f'ended {proc.returncode}'};"
+                    f" left in its session:\n{left}\n{err}"
+                ) from None
         finally:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
