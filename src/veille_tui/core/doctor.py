@@ -246,7 +246,7 @@ def repair(settings: Settings, archive: Path | None, db_path: Path) -> Repair:
         if side.exists():
             os.replace(side, aside.with_name(aside.name + suffix))
     result = Repair(needed=True, moved_to=aside, backup=backup.newest(db_path.parent))
-    with open_store(db_path, watch=settings.watch, rules=settings.rules) as store:
+    with open_store(db_path, watch=settings.watch, rules=settings.rules, assets=settings.assets) as store:
         store.sync_feeds(settings.feeds)
         if archive is not None and archive.is_dir():
             result.index = index_archive(store, archive, archive_format=settings.archive_format)

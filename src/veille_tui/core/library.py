@@ -21,6 +21,7 @@ from veille_tui.core import config as config_mod
 from veille_tui.core import hints, history, paths
 from veille_tui.core.api import NO_ARCHIVE
 from veille_tui.core.api.archive import ArchivePart
+from veille_tui.core.api.assets import AssetsPart
 from veille_tui.core.api.intel import IntelPart
 from veille_tui.core.api.server import ServerPart
 from veille_tui.core.backup import daily as daily_backup
@@ -84,7 +85,7 @@ __all__ = [
 QueryLike = Query | str | None
 
 
-class Library(ArchivePart, IntelPart, ServerPart):
+class Library(ArchivePart, IntelPart, ServerPart, AssetsPart):
     def __init__(
         self,
         settings: config_mod.Settings,
@@ -119,7 +120,8 @@ class Library(ArchivePart, IntelPart, ServerPart):
         if self._store is None:
             from veille_tui.core.update import open_store
 
-            self._store = open_store(self.db_path, watch=self.settings.watch, rules=self.settings.rules)
+            settings = self.settings
+            self._store = open_store(self.db_path, watch=settings.watch, rules=settings.rules, assets=settings.assets)
             self._backup_once_a_day(self._store)
         return self._store
 
