@@ -16,7 +16,8 @@ from veille_tui.core.config_write import write_query as write_query
 from veille_tui.core.config_write import write_value as write_value
 from veille_tui.core.errors import ConfigError, QueryError
 from veille_tui.core.links import host_entry
-from veille_tui.core.models import Asset, Feed, FetchSettings, Rule
+from veille_tui.core.models import Asset, Feed, FetchSettings, NotifyTarget, Rule
+from veille_tui.core.notify.config import parse_targets
 from veille_tui.core.query import parse as parse_query
 from veille_tui.core.text import normalize_tag
 
@@ -92,6 +93,7 @@ class Settings:
     watch: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = ()
     assets: tuple[Asset, ...] = ()  # [[assets]]: the products the team runs
+    notify: tuple[NotifyTarget, ...] = ()  # [[notify]]: where the new matches of a fetch are sent
     queries: tuple[tuple[str, str], ...] = ()  # saved queries: (name, query)
     fetch: FetchSettings = field(default_factory=FetchSettings)
     intel: IntelSettings = field(default_factory=IntelSettings)
@@ -207,6 +209,7 @@ _KNOWN = {
     "watch",
     "rules",
     "assets",
+    "notify",
     "queries",
     "fetch",
     "intel",
@@ -380,6 +383,7 @@ def from_dict(data: dict[str, Any], path: Path) -> Settings:
         watch=tuple(w.strip() for w in watch if w.strip()),
         rules=_rules(data.get("rules", []), path),
         assets=parse_assets(data.get("assets", []), path),
+        notify=parse_targets(data.get("notify", []), path),
         queries=tuple(queries.items()),
         fetch=replace(defaults, **fetch_values),
         intel=_intel(data.get("intel", {}), path),

@@ -23,6 +23,7 @@ from veille_tui.core.api import NO_ARCHIVE
 from veille_tui.core.api.archive import ArchivePart
 from veille_tui.core.api.assets import AssetsPart
 from veille_tui.core.api.intel import IntelPart
+from veille_tui.core.api.notify import NotifyPart
 from veille_tui.core.api.server import ServerPart
 from veille_tui.core.backup import daily as daily_backup
 from veille_tui.core.digest import Digest
@@ -85,7 +86,7 @@ __all__ = [
 QueryLike = Query | str | None
 
 
-class Library(ArchivePart, IntelPart, ServerPart, AssetsPart):
+class Library(ArchivePart, IntelPart, ServerPart, AssetsPart, NotifyPart):
     def __init__(
         self,
         settings: config_mod.Settings,
@@ -397,9 +398,11 @@ class Library(ArchivePart, IntelPart, ServerPart, AssetsPart):
     ) -> list[FeedOutcome]:
         """Fetch the feeds (all, or those matching names) and store what they bring; fetching all
         of them also refreshes the intel data that is due (at most once a day, [intel] enabled).
-        An intel source that fails keeps its data and is reported through on_intel."""
+        An intel source that fails keeps its data and is reported through on_intel. Then the
+        [[notify]] targets get the new matches (what they answered: `notified`)."""
         from veille_tui.core.update import update_feeds
 
+        self.notify_prepare()
         outcomes = update_feeds(
             self.store, self.settings.feeds, self.settings.fetch, names, on_result, on_start, on_full_text
         )
@@ -410,6 +413,7 @@ class Library(ArchivePart, IntelPart, ServerPart, AssetsPart):
             for outcome in self.update_intel(due_only=True):
                 if on_intel is not None:
                     on_intel(outcome)
+        self.notify_after_fetch()
         return outcomes
 
     # --- watch alerts and rules ---------------------------------------------------------------

@@ -21,6 +21,7 @@ from veille_tui.core.models_intel import (
     nvd_url,
     ordinal,
 )
+from veille_tui.core.models_notify import NotifyOutcome, NotifyTarget
 
 FetchStatus = Literal["ok", "unchanged", "error", "deferred"]
 """What became of one feed's fetch: stored, 304, failed, or not asked (its Retry-After is not over)."""
@@ -417,6 +418,8 @@ __all__ = [
     "IntelStatus",
     "Item",
     "KevRecord",
+    "NotifyOutcome",
+    "NotifyTarget",
     "NVD_URL",
     "Post",
     "Rule",

@@ -28,6 +28,12 @@ def run(args: Namespace, lib: Library) -> int:
         err("veille-tui: no subscribed feed matches " + " ".join(args.feeds))
         return EXIT_FAILED
     failed = any(o.status == "error" for o in outcomes)
+    for told in lib.notified:  # a target that fails is said, never the fetch's failure
+        if told.ok:
+            err(f"notify {told.target}: {told.sent} message{'s' if told.sent != 1 else ''} sent")
+        else:
+            waiting = f"{told.waiting} waiting for the next fetch"
+            err(f"veille-tui: notify {told.target}: not sent ({told.detail}); {waiting}")
     if lib.sync_configured and not args.feeds:  # the team server too, at the end of a full fetch
         sync = lib.sync()
         err(sync.summary() if sync.ok else f"veille-tui: {sync.summary()}")

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from veille_tui.core import alerts
 from veille_tui.core import config as config_mod
+from veille_tui.core.alerts import Mark
 from veille_tui.core.api import Part
 from veille_tui.core.assets import asset_key, read_csv
 from veille_tui.core.models import Asset, AssetReport, WatchMatch
-
-Mark = tuple[int, int]  # the newest watch alert and match alert seen
 
 
 class AssetsPart(Part):
@@ -67,31 +67,9 @@ class AssetsPart(Part):
 
     def alerts_mark(self) -> Mark:
         """Where the watch and asset alerts stand now: `new_alerts(mark)` gives those after it."""
-        return self.store.last_alert(), self.store.last_match_alert()
+        return alerts.mark_now(self.store)
 
     def new_alerts(self, mark: Mark, kinds: tuple[str, ...] = ("watch", "asset")) -> tuple[Mark, list[WatchMatch]]:
         """The entries fetches made match the watch list (kind `watch`), touch an asset (`asset`)
-        or name a KEV CVE (`kev`) for the first time since mark, oldest first; and the new mark."""
-        watch_seq, match_seq = mark
-        found: list[WatchMatch] = []
-        if "watch" in kinds:
-            watch_seq, watched = self.store.alerts_after(watch_seq)
-            found += watched
-        else:
-            watch_seq = self.store.last_alert()
-        last = self.store.last_match_alert()
-        rows = [r for r in self.store.match_alerts_after(match_seq, last) if r[1] in kinds]
-        if rows:
-            by_key = self._asset_names()
-            ids = [r[2] for r in rows]
-            touched = self.store.assets_of(ids)
-            cves = {e.id: e.cves for e in self.store.entries_by_ids(ids)}
-            kev = self.store.kev_cves(c for cs in cves.values() for c in cs)
-            for _seq, kind, entry_id, title, link in rows:
-                if kind == "asset":
-                    keys = touched.get(entry_id, {})
-                    terms = tuple(by_key[k].product if k in by_key else k for k in keys)
-                else:
-                    terms = tuple(c for c in cves.get(entry_id, ()) if c in kev)
-                found.append(WatchMatch(entry_id, title, link, terms, kind))
-        return (watch_seq, max(match_seq, last)), found
+        or name a KEV CVE (`kev`) for the first time since mark; and the new mark."""
+        return alerts.since(self.store, mark, self.settings.assets, kinds)
