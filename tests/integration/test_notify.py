@@ -128,6 +128,7 @@ def test_a_target_down_gets_both_messages_once_when_back(httpserver, receiver: R
     down = run("fetch")
     assert down.returncode == 0, down.stderr  # the failing target never fails the fetch
     assert "veille-tui: notify hook: not sent (" in down.stderr and "1 waiting" in down.stderr
+    assert "hook: 1 waiting (" in run("doctor").stdout
     failed = run("notify", "test")
     assert failed.returncode == 1 and "hook\tFAILED\t" in failed.stdout
     receiver.start()
@@ -137,6 +138,7 @@ def test_a_target_down_gets_both_messages_once_when_back(httpserver, receiver: R
     bodies = [post["message"] for _, post in receiver.posts[1:]]
     assert len(bodies) == 2 and "Exchange Server two" in bodies[0] and "Fortinet three" in bodies[1]
     assert run("fetch").returncode == 0 and len(receiver.posts) == 3  # none twice
+    assert "1 target(s), no message waiting" in run("doctor").stdout
 
 
 def test_query_and_triggers_filter(httpserver, receiver: Receiver) -> None:

@@ -71,7 +71,20 @@ def run_checks(
         _backups(db_path.parent, now),
         _terminal(env),
         _clipboard(env),
+        *([_notify(settings, db)] if settings.notify or db.notify_waiting else []),
     ]
+
+
+def _notify(settings: Settings, db: health.DatabaseHealth) -> Check:
+    """[[notify]]: the messages waiting for a target that did not take them, and its last error."""
+    labels = {t.key: t.label for t in settings.notify}
+    if not db.notify_waiting:
+        return Check("notify", True, f"{len(settings.notify)} target(s), no message waiting")
+    said = [
+        f"{labels.get(key, 'a target no longer in the config')}: {count} waiting" + (f" ({error})" if error else "")
+        for key, (count, error) in sorted(db.notify_waiting.items())
+    ]
+    return Check("notify", False, "; ".join(said), "`veille-tui notify test` says what each target answers")
 
 
 def _config(settings: Settings, error: str | None) -> Check:

@@ -6,9 +6,10 @@ and marked sent in the transaction that records the target's answer. A fetch kil
 claim leaves it queued (the next fetch sends it); killed between the claim and the answer, it is
 taken over by the next fetch as soon as the process that claimed it is gone (or after STALE
 seconds) and sent again: nothing is lost. The one window where a message can arrive twice is
-between the target's acceptance and our commit of `sent` (the answer's way back and one SQLite
-commit, a few milliseconds); the generic webhooks get an X-Veille-Message header, the same for
-both sends, so that a receiver can drop the second. Exactly once is not possible without a
+between the moment the target has the request and our commit of `sent` (its handling, the
+answer's way back, one SQLite commit: milliseconds on a healthy target, as long as a slow one
+takes to answer); the generic webhooks get an X-Veille-Message header, the same for both sends,
+so that a receiver can drop the second. Exactly once is not possible without a
 receiver that drops duplicates: at least once is the choice (a summary that arrives twice is
 better than one lost)."""
 
