@@ -270,6 +270,12 @@ CREATE TRIGGER entries_ad_clusters AFTER DELETE ON entries BEGIN
 END;
 """
 
+_V_FEED_WARNING = """
+-- a feed read, but not all of it (malformed XML, entries dropped, dates unreadable): the feeds'
+-- health shows it as a warning with its reason, not as `ok`
+ALTER TABLE feeds ADD COLUMN last_warning TEXT;
+"""
+
 _V_ASSETS = """
 -- the assets each entry touches (core/enrich/assets.py): `asset` is the asset's key (its folded
 -- product name), `via` says how: 'text' (its title, body or full text names it) or 'kev' (it names
@@ -326,6 +332,7 @@ MIGRATIONS: list[str] = [
     _V_CLUSTERS_PENDING,
     _V_UNDO,
     _V_STORIES,
+    _V_FEED_WARNING,
     _V_ASSETS,
     _V_NOTIFY,
 ]

@@ -38,14 +38,15 @@ class Triage:
         return row
 
     def opened(self, entry_id: int) -> None:
-        """An entry opened is read."""
+        """An entry opened is read; reading is not a change `U` takes back (u, s, A and M are):
+        fifty articles read would otherwise push an `A` out of the history."""
         entry = self.entry(entry_id)
         if entry is not None and not entry.read and entry.id not in self.host.state.marking:
-            self.set_read(entry, True)
+            self.set_read(entry, True, undoable=False)
 
-    def set_read(self, entry: Entry, read: bool) -> None:
+    def set_read(self, entry: Entry, read: bool, undoable: bool = True) -> None:
         host = self.host
-        host.lib.set_read(entry.id, read)
+        host.lib.set_read(entry.id, read, undoable=undoable)
         self._changed(replace(entry, read=read))
         if entry.read != read:
             self.count_unread(-1 if read else 1, "watch" in entry.tags)
