@@ -204,12 +204,16 @@ class Library(ArchivePart, IntelPart, ServerPart, AssetsPart, NotifyPart):
         return self.store.entries_by_ids(ids)
 
     def entry(self, entry_id: int) -> Entry | None:
-        return self.store.entry(entry_id)
+        """One entry with its watch terms and the assets it touches (`affects`)."""
+        entry = self.store.entry(entry_id)
+        if entry is not None and self.settings.assets and "asset" in entry.tags:
+            entry = replace(entry, affects=tuple(self.affects(entry_id)))
+        return entry
 
     def article(self, entry_id: int, related: int = 31) -> ArticleContent | None:
         """What the article shows of an entry: with its body, its CVE ids' KEV and EPSS, the
         first `related` other stories of its cluster, its stored full text (None: gone)."""
-        entry = self.store.entry(entry_id)
+        entry = self.entry(entry_id)
         if entry is None:
             return None
         return ArticleContent(

@@ -235,6 +235,7 @@ class Entry:
     file: str | None = None
     feed_date: str | None = None  # only from Store.entry(): its feed's date, when too far ahead to list it by
     watch_terms: tuple[str, ...] = ()  # only from Store.entry(): the watch terms it matched
+    affects: tuple[str, ...] = ()  # only from Library.entry() and article(): the assets it touches
     hidden: bool = False  # a rule hides it (`is:hidden` lists it)
     draft: str | None = None  # its draft file, relative to the site's folder (`_drafts/slug.md`)
 
