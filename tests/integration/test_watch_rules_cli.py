@@ -57,8 +57,8 @@ def test_fetch_watch_prints_new_matches_and_exits_3_then_0(httpserver):
     first = run("fetch", "--watch")
     assert first.returncode == 3, first.stderr
     (line,) = first.stdout.splitlines()  # stdout holds the matches only
-    entry_id, terms, title, link = line.split("\t")
-    assert (terms, title, link) == ("fortinet", FORTINET[0], FORTINET[1])
+    entry_id, kind, terms, title, link = line.split("\t")
+    assert (kind, terms, title, link) == ("watch", "fortinet", FORTINET[0], FORTINET[1])
     assert "1 new watch match" in first.stderr
     shown = json.loads(run("show", entry_id, "--json").stdout)
     assert shown["watch_terms"] == ["fortinet"] and "watch" in shown["tags"]

@@ -43,9 +43,10 @@ def entry_row(entry: Entry) -> str:
 
 
 def watch_match_line(match: WatchMatch) -> str:
-    """One line of `fetch --watch`, tab separated: id, the terms matched, title, link."""
+    """One line of `fetch --watch`, tab separated: id, kind (watch, asset), the terms or assets
+    matched, title, link."""
     terms = ", ".join(clean_line(t) for t in match.terms)
-    return "\t".join((str(match.id), terms, clean_line(match.title), clean_line(match.link or "")))
+    return "\t".join((str(match.id), match.kind, terms, clean_line(match.title), clean_line(match.link or "")))
 
 
 def cve_lines(cves: Sequence[str], intel: Mapping[str, CveIntel]) -> list[str]:
@@ -97,10 +98,11 @@ def render_plain(
     intel: Mapping[str, CveIntel] | None = None,
     full: FullText | None = None,
     related: Sequence[Entry] = (),
+    affects: Sequence[str] = (),
 ) -> str:
-    """One entry as plain text, for `show` (with the KEV and EPSS data of its CVEs, and the other
-    stories of its cluster); its full text instead of the feed's summary when one is stored (said
-    so)."""
+    """One entry as plain text, for `show` (with the assets it touches, the KEV and EPSS data of
+    its CVEs, and the other stories of its cluster); its full text instead of the feed's summary
+    when one is stored (said so)."""
     lines = [
         clean_line(entry.title),
         f"{entry.date}  {entry.source}  {_state(entry)}",
@@ -108,6 +110,8 @@ def render_plain(
     ]
     if entry.watch_terms:
         lines.append("watch: " + ", ".join(clean_line(t) for t in entry.watch_terms))
+    if affects:
+        lines.append("affects: " + ", ".join(clean_line(a) for a in affects))
     if entry.hidden:
         lines.append("hidden by a rule ([[rules]] hide = true)")
     if entry.feed_date:

@@ -17,7 +17,7 @@ query language (list, and / in the TUI):
   has:fulltext     its full text is stored (`veille-tui extract ID`, `f` in the TUI)
   epss:0.5         names a CVE whose EPSS score is at least 0.5 (loaded by `veille-tui intel`)
 
-fetch exit status: 0 ok, 1 some feeds failed, 3 new watch matches with --watch (3 wins over 1)
+fetch exit status: 0 ok, 1 some feeds failed, 3 new watch or asset matches with --watch (3 wins over 1)
 
 environment: VEILLE_TUI_CONFIG, VEILLE_TUI_DATA_DIR, VEILLE_TUI_ARCHIVE, TEXTUAL_THEME,
   VEILLE_TUI_INTEL=off (no KEV/EPSS download)
@@ -26,7 +26,7 @@ environment: VEILLE_TUI_CONFIG, VEILLE_TUI_DATA_DIR, VEILLE_TUI_ARCHIVE, TEXTUAL
 
 FETCH_EPILOG = """\
 exit status: 0 every feed fetched or unchanged; 1 some feeds failed (their earlier items are kept);
-  3 (with --watch) new watch matches. 3 wins over 1: when feeds failed and there are matches the
+  3 (with --watch) new watch or asset matches. 3 wins over 1: when feeds failed and there are matches the
   status is 3, and the failures are still listed on stderr.
 """
 
@@ -98,8 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--watch",
         action="store_true",
-        help="print the entries that match the watch list for the first time (id, terms, title, link; tab"
-        " separated; --json: a list of objects) and exit 3 when there are any",
+        help="print the entries that match the watch list or touch an asset for the first time (id, kind, terms,"
+        " title, link; tab separated; --json: a list of objects) and exit 3 when there are any",
     )
     command("index", "(re)index the archive")
     command("tags", "every tag with its count of entries")
@@ -143,6 +143,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("import", "load a KEV JSON or EPSS CSV / CSV.gz file copied by hand", within=isub)
     p.add_argument("file", metavar="FILE")
     command("status", "what is loaded: versions, dates, counts, age", within=isub)
+
+    p = command("assets", "each [[assets]] entry with the entries that touch it and their CVE ids, KEV first")
+    asub = p.add_subparsers(dest="assets_command", metavar="ACTION", required=False)
+    p = command("import", "add the assets of a CSV inventory (vendor,product[,aliases]) to the config", within=asub)
+    p.add_argument("file", metavar="FILE.csv")
+
+    notify = command("notify", "the [[notify]] targets", json_flag=False)
+    nsub = notify.add_subparsers(dest="notify_command", metavar="ACTION", required=True)
+    command("test", "send a test message to every [[notify]] target and say what each answered", within=nsub)
 
     feeds = command("feeds", "manage subscriptions", json_flag=False)
     fsub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)

@@ -9,12 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from veille_tui.core import paths
+from veille_tui.core.assets import parse_assets
+from veille_tui.core.config_write import write_assets as write_assets
 from veille_tui.core.config_write import write_feeds as write_feeds
 from veille_tui.core.config_write import write_query as write_query
 from veille_tui.core.config_write import write_value as write_value
 from veille_tui.core.errors import ConfigError, QueryError
 from veille_tui.core.links import host_entry
-from veille_tui.core.models import Feed, FetchSettings, Rule
+from veille_tui.core.models import Asset, Feed, FetchSettings, NotifyTarget, Rule
+from veille_tui.core.notify.config import parse_targets
 from veille_tui.core.query import parse as parse_query
 from veille_tui.core.secret_files import exposed
 from veille_tui.core.text import normalize_tag
@@ -90,6 +93,8 @@ class Settings:
     feeds_from_config: bool = False
     watch: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = ()
+    assets: tuple[Asset, ...] = ()  # [[assets]]: the products the team runs
+    notify: tuple[NotifyTarget, ...] = ()  # [[notify]]: where the new matches of a fetch are sent
     queries: tuple[tuple[str, str], ...] = ()  # saved queries: (name, query)
     fetch: FetchSettings = field(default_factory=FetchSettings)
     intel: IntelSettings = field(default_factory=IntelSettings)
@@ -204,6 +209,8 @@ _KNOWN = {
     "feeds",
     "watch",
     "rules",
+    "assets",
+    "notify",
     "queries",
     "fetch",
     "intel",
@@ -375,6 +382,8 @@ def from_dict(data: dict[str, Any], path: Path) -> Settings:
         theme=theme,
         watch=tuple(w.strip() for w in watch if w.strip()),
         rules=_rules(data.get("rules", []), path),
+        assets=parse_assets(data.get("assets", []), path),
+        notify=parse_targets(data.get("notify", []), path),
         queries=tuple(queries.items()),
         fetch=replace(defaults, **fetch_values),
         intel=_intel(data.get("intel", {}), path),

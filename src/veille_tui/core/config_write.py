@@ -1,5 +1,6 @@
 """The config file written back with tomlkit, its comments kept: the feeds (`feeds add/remove/
-import`), one value (`config set`, the theme picker), a saved query. Re-exported by config.py."""
+import`), the assets (`assets import`), one value (`config set`, the theme picker), a saved query.
+Re-exported by config.py."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from veille_tui.core.errors import ConfigError
-from veille_tui.core.models import Feed
+from veille_tui.core.models import Asset, Feed
 
 
 def _load_document(path: Path) -> Any:
@@ -97,3 +98,35 @@ def write_query(path: Path, name: str, query: str) -> None:
         doc["queries"] = table
     table[name] = query
     _save_document(path, doc)
+
+
+def write_assets(path: Path, assets: list[Asset] | tuple[Asset, ...]) -> int:
+    """Add these assets to the [[assets]] array (those whose vendor and product are there already
+    are left alone), keeping the rest of the file; how many were added."""
+    import tomlkit
+
+    doc = _load_document(path)
+    existing = doc.get("assets")
+    if existing is not None and not isinstance(existing, tomlkit.items.AoT):
+        raise ConfigError(f"{path}: assets must be an array of tables ([[assets]])")
+    have = {(str(t.get("vendor", "")).casefold(), str(t.get("product", "")).casefold()) for t in existing or ()}
+    array = existing if existing is not None else tomlkit.aot()
+    added = 0
+    for asset in assets:
+        if (asset.vendor.casefold(), asset.product.casefold()) in have:
+            continue
+        have.add((asset.vendor.casefold(), asset.product.casefold()))
+        table = tomlkit.table()
+        table["vendor"] = asset.vendor
+        table["product"] = asset.product
+        if asset.aliases:
+            table["aliases"] = list(asset.aliases)
+        if asset.cpe:
+            table["cpe"] = asset.cpe
+        array.append(table)
+        added += 1
+    if existing is None and added:
+        doc.append("assets", array)
+    if added:
+        _save_document(path, doc)
+    return added

@@ -71,7 +71,20 @@ def run_checks(
         _backups(db_path.parent, now),
         _terminal(env),
         _clipboard(env),
+        *([_notify(settings, db)] if settings.notify or db.notify_waiting else []),
     ]
+
+
+def _notify(settings: Settings, db: health.DatabaseHealth) -> Check:
+    """[[notify]]: the messages waiting for a target that did not take them, and its last error."""
+    labels = {t.key: t.label for t in settings.notify}
+    if not db.notify_waiting:
+        return Check("notify", True, f"{len(settings.notify)} target(s), no message waiting")
+    said = [
+        f"{labels.get(key, 'a target no longer in the config')}: {count} waiting" + (f" ({error})" if error else "")
+        for key, (count, error) in sorted(db.notify_waiting.items())
+    ]
+    return Check("notify", False, "; ".join(said), "`veille-tui notify test` says what each target answers")
 
 
 def _config(settings: Settings, error: str | None) -> Check:
@@ -259,7 +272,7 @@ def repair(settings: Settings, archive: Path | None, db_path: Path) -> Repair:
         if side.exists():
             os.replace(side, aside.with_name(aside.name + suffix))
     result = Repair(needed=True, moved_to=aside, backup=backup.newest(db_path.parent))
-    with open_store(db_path, watch=settings.watch, rules=settings.rules) as store:
+    with open_store(db_path, watch=settings.watch, rules=settings.rules, assets=settings.assets) as store:
         store.sync_feeds(settings.feeds)
         if archive is not None and archive.is_dir():
             result.index = index_archive(store, archive, archive_format=settings.archive_format)

@@ -86,3 +86,7 @@ def explain_database_error(path: Path, exc: BaseException) -> str:
         f"still work), mv '{path}' '{path}.broken', `veille-tui index` and `veille-tui fetch`, then "
         "`veille-tui state import state.json` (`sqlite3 FILE .recover` can salvage what the file holds)."
     )
+
+
+class NotifyError(VeilleError):
+    """A [[notify]] target's URL could not be read (its file, its command)."""

@@ -21,7 +21,9 @@ from veille_tui.core import config as config_mod
 from veille_tui.core import hints, history, paths
 from veille_tui.core.api import NO_ARCHIVE
 from veille_tui.core.api.archive import ArchivePart
+from veille_tui.core.api.assets import AssetsPart
 from veille_tui.core.api.intel import IntelPart
+from veille_tui.core.api.notify import NotifyPart
 from veille_tui.core.api.server import ServerPart
 from veille_tui.core.backup import daily as daily_backup
 from veille_tui.core.digest import Digest
@@ -85,7 +87,7 @@ __all__ = [
 QueryLike = Query | str | None
 
 
-class Library(ArchivePart, IntelPart, ServerPart):
+class Library(ArchivePart, IntelPart, ServerPart, AssetsPart, NotifyPart):
     def __init__(
         self,
         settings: config_mod.Settings,
@@ -120,7 +122,8 @@ class Library(ArchivePart, IntelPart, ServerPart):
         if self._store is None:
             from veille_tui.core.update import open_store
 
-            self._store = open_store(self.db_path, watch=self.settings.watch, rules=self.settings.rules)
+            settings = self.settings
+            self._store = open_store(self.db_path, watch=settings.watch, rules=settings.rules, assets=settings.assets)
             self._backup_once_a_day(self._store)
         return self._store
 
@@ -201,12 +204,16 @@ class Library(ArchivePart, IntelPart, ServerPart):
         return self.store.entries_by_ids(ids)
 
     def entry(self, entry_id: int) -> Entry | None:
-        return self.store.entry(entry_id)
+        """One entry with its watch terms and the assets it touches (`affects`)."""
+        entry = self.store.entry(entry_id)
+        if entry is not None and self.settings.assets and "asset" in entry.tags:
+            entry = replace(entry, affects=tuple(self.affects(entry_id)))
+        return entry
 
     def article(self, entry_id: int, related: int = 31) -> ArticleContent | None:
         """What the article shows of an entry: with its body, its CVE ids' KEV and EPSS, the
         first `related` other stories of its cluster, its stored full text (None: gone)."""
-        entry = self.store.entry(entry_id)
+        entry = self.entry(entry_id)
         if entry is None:
             return None
         return ArticleContent(
@@ -405,9 +412,11 @@ class Library(ArchivePart, IntelPart, ServerPart):
     ) -> list[FeedOutcome]:
         """Fetch the feeds (all, or those matching names) and store what they bring; fetching all
         of them also refreshes the intel data that is due (at most once a day, [intel] enabled).
-        An intel source that fails keeps its data and is reported through on_intel."""
+        An intel source that fails keeps its data and is reported through on_intel. Then the
+        [[notify]] targets get the new matches (what they answered: `notified`)."""
         from veille_tui.core.update import update_feeds
 
+        self.notify_prepare()
         outcomes = update_feeds(
             self.store, self.settings.feeds, self.settings.fetch, names, on_result, on_start, on_full_text
         )
@@ -418,6 +427,7 @@ class Library(ArchivePart, IntelPart, ServerPart):
             for outcome in self.update_intel(due_only=True):
                 if on_intel is not None:
                     on_intel(outcome)
+        self.notify_after_fetch()
         return outcomes
 
     # --- watch alerts and rules ---------------------------------------------------------------

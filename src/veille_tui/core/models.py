@@ -21,6 +21,7 @@ from veille_tui.core.models_intel import (
     nvd_url,
     ordinal,
 )
+from veille_tui.core.models_notify import NotifyOutcome, NotifyTarget
 
 FetchStatus = Literal["ok", "unchanged", "error", "deferred"]
 """What became of one feed's fetch: stored, 304, failed, or not asked (its Retry-After is not over)."""
@@ -136,15 +137,51 @@ class Rule:
 
 @dataclass(frozen=True)
 class WatchMatch:
-    """An entry that a fetch made match the watch list for the first time."""
+    """An entry that a fetch made match the watch list (kind `watch`: terms are the terms) or an
+    asset (kind `asset`: terms are the assets' names) for the first time, or made name a KEV CVE
+    (kind `kev`: terms are the CVE ids)."""
 
     id: int
     title: str
     link: str | None
     terms: tuple[str, ...]
+    kind: str = "watch"
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "terms": list(self.terms), "title": self.title, "link": self.link}
+        return {"id": self.id, "kind": self.kind, "terms": list(self.terms), "title": self.title, "link": self.link}
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One `[[assets]]` table of the config: a product the team runs. Its name is the product's."""
+
+    vendor: str
+    product: str
+    aliases: tuple[str, ...] = ()
+    cpe: str | None = None
+
+    def key(self) -> list[Any]:
+        return [self.vendor, self.product, list(self.aliases), self.cpe]
+
+
+@dataclass(frozen=True)
+class AssetReport:
+    """An asset as `assets` lists it: the entries that touch it (id, title, link, kev), its CVE
+    ids (id, in KEV for it), KEV ones first."""
+
+    asset: Asset
+    entries: tuple[tuple[int, str, str | None, bool], ...]
+    cves: tuple[tuple[str, bool], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "vendor": self.asset.vendor,
+            "product": self.asset.product,
+            "aliases": list(self.asset.aliases),
+            "cpe": self.asset.cpe,
+            "entries": [{"id": i, "title": t, "link": link, "kev": kev} for i, t, link, kev in self.entries],
+            "cves": [{"cve": cve, "kev": kev} for cve, kev in self.cves],
+        }
 
 
 @dataclass(frozen=True)
@@ -198,6 +235,7 @@ class Entry:
     file: str | None = None
     feed_date: str | None = None  # only from Store.entry(): its feed's date, when too far ahead to list it by
     watch_terms: tuple[str, ...] = ()  # only from Store.entry(): the watch terms it matched
+    affects: tuple[str, ...] = ()  # only from Library.entry() and article(): the assets it touches
     hidden: bool = False  # a rule hides it (`is:hidden` lists it)
     draft: str | None = None  # its draft file, relative to the site's folder (`_drafts/slug.md`)
 
@@ -368,6 +406,8 @@ class FeedOutcome:
 
 
 __all__ = [
+    "Asset",
+    "AssetReport",
     "CveIntel",
     "CveSummary",
     "DraftPlan",
@@ -386,6 +426,8 @@ __all__ = [
     "IntelStatus",
     "Item",
     "KevRecord",
+    "NotifyOutcome",
+    "NotifyTarget",
     "NVD_URL",
     "Post",
     "Rule",

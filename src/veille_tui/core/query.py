@@ -1,7 +1,7 @@
 """The query language of SPEC.md: parse a query string, then compile it to an SQL condition.
 
     +tag  -tag  @7d  @2w  @2026-08-01  feed:NAME  is:unread|read|starred|archived|drafted|hidden
-    has:fulltext  cve:CVE-2026-1234 (or cve:2026-1234)  epss:0.5  word  "quoted phrase"
+    has:fulltext  cve:CVE-2026-1234 (or cve:2026-1234)  epss:0.5  asset:NAME  word  "quoted phrase"
 
 Words and phrases are looked for in the title, the body and the stored full text.
 
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from veille_tui.core.assets import asset_key
 from veille_tui.core.errors import QueryError
 
 
@@ -30,6 +31,7 @@ class Query:
     flags: tuple[str, ...] = ()  # unread, read, starred, archived (and their "not" forms with a '!')
     cves: tuple[str, ...] = ()
     epss: tuple[float, ...] = ()  # names a CVE whose EPSS score is at least this
+    assets: tuple[str, ...] = ()  # touches this asset (its key: the folded product name)
     words: tuple[str, ...] = ()  # full-text words: prefix match ("vulnerabilit" finds "vulnérabilités")
     phrases: tuple[str, ...] = ()  # "quoted phrases": exact token sequence
     text: str = ""
@@ -44,6 +46,7 @@ class Query:
             or self.flags
             or self.cves
             or self.epss
+            or self.assets
             or self.words
             or self.phrases
         )
@@ -101,6 +104,7 @@ def parse(text: str) -> Query:
     not_tags: list[str] = []
     since, feeds, flags, cves, words, phrases = [], [], [], [], [], []
     epss: list[float] = []
+    assets: list[str] = []
     quoted_phrases = set(re.findall(r'"([^"]*)"', text))
     for token in _split(text):
         if token in quoted_phrases:
@@ -147,11 +151,16 @@ def parse(text: str) -> Query:
             cves.append(cve)
         elif low.startswith("epss:"):
             epss.append(_epss_threshold(token))
+        elif low.startswith("asset:"):
+            key = asset_key(token[6:])
+            if not key:
+                raise QueryError("'asset:' needs an asset's product name: asset:fortiweb (asset:exchange-server)")
+            assets.append(key)
         elif token == "":
             continue
         elif _PREFIX.match(low) and not low.startswith(("http:", "https:")):
             raise QueryError(
-                f"'{token}': unknown term; known: +tag -tag @7d feed: is: not: has: cve: epss:,"
+                f"'{token}': unknown term; known: +tag -tag @7d feed: is: not: has: cve: epss: asset:,"
                 ' or "quote" it to search the text'
             )
         else:
@@ -164,6 +173,7 @@ def parse(text: str) -> Query:
         flags=tuple(flags),
         cves=tuple(cves),
         epss=tuple(epss),
+        assets=tuple(assets),
         words=tuple(words),
         phrases=tuple(phrases),
         text=text,
@@ -258,6 +268,9 @@ def compile_sql(
     for threshold in query.epss:
         where.append("e.id IN (SELECT ec.entry_id FROM entry_cves ec JOIN epss s ON s.cve = ec.cve WHERE s.score >= ?)")
         params.append(threshold)
+    for key in query.assets:
+        where.append("e.id IN (SELECT entry_id FROM entry_assets WHERE asset = ?)")
+        params.append(key)
     if query.words or query.phrases:
         terms = [fts_phrase(w, prefix=True) for w in query.words] + [fts_phrase(p) for p in query.phrases]
         where.append(_text_sql(terms, params))

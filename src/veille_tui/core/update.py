@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from veille_tui.core import enrich
-from veille_tui.core.models import Feed, FeedOutcome, FetchSettings, FetchStatus, Item, Rule
+from veille_tui.core.models import Asset, Feed, FeedOutcome, FetchSettings, FetchStatus, Item, Rule
 from veille_tui.core.store import Store
 from veille_tui.core.store.base import FUTURE_SLACK
 from veille_tui.core.store.rows import Added
@@ -26,10 +26,16 @@ BACKLOG = 8  # feeds parsed but not stored yet: beyond it, downloads wait (bound
 BATCH = 8  # feeds stored in one transaction at most
 
 
-def open_store(path: Path | str, watch: Iterable[str] | None = None, rules: Sequence[Rule] | None = None) -> Store:
-    """A database opened with the config's watch list and rules, its derived data brought up to
-    them (enrich.on_open). watch, rules None: a read-only look, what it holds left as it is."""
+def open_store(
+    path: Path | str,
+    watch: Iterable[str] | None = None,
+    rules: Sequence[Rule] | None = None,
+    assets: Sequence[Asset] | None = None,
+) -> Store:
+    """A database opened with the config's watch list, rules and assets, its derived data brought
+    up to them (enrich.on_open). None: a read-only look, what it holds left as it is."""
     store = Store(path, watch, rules)
+    store.assets = tuple(assets) if assets is not None else None
     try:
         enrich.on_open(store)
     except BaseException:
@@ -243,6 +249,9 @@ def fetch_full_texts(store: Store, feeds: Sequence[Feed], settings: FetchSetting
         else:
             store.save_full_text(entry_id, found)
             done += 1
+    if done:
+        with store.transaction():
+            enrich.full_text_written(store, [entry_id for entry_id, _ in wanted], alerts=True)
     return done, failed
 
 

@@ -31,6 +31,8 @@ COMMANDS = (
     "mark",
     "rules",
     "extract",
+    "assets",
+    "notify",
 )
 
 

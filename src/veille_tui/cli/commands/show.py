@@ -17,10 +17,12 @@ def run(args: Namespace, lib: Library) -> int:
     intel = lib.cve_intel(entry.cves)
     related = lib.related(entry.id)
     full = lib.full_text(entry.id)
+    affects = lib.affects(entry.id)
     if args.json:
         data = {
             **entry.to_json(),
             "watch_terms": list(entry.watch_terms),
+            "affects": affects,
             "cve_intel": [intel[cve].to_json() for cve in entry.cves],
             "related": [other.id for other in related],
         }
@@ -28,5 +30,5 @@ def run(args: Namespace, lib: Library) -> int:
             data["full_text"] = {**full.to_json(), "fetched": full.fetched, "error": full.error}
         emit_json(data)
     else:
-        print(render_plain(entry, intel, full, related))
+        print(render_plain(entry, intel, full, related, affects))
     return 0

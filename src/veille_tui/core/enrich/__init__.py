@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from veille_tui.core.enrich import assets as _assets
 from veille_tui.core.enrich import clusters as _clusters
 from veille_tui.core.enrich import cves as _cves
 from veille_tui.core.enrich import kev as _kev
@@ -40,9 +41,11 @@ __all__ = [
     "clusters_deferred",
     "enrich",
     "epss_changed",
+    "full_text_written",
     "kev_changed",
     "on_open",
     "recompute_clusters",
+    "refresh_assets",
     "refresh_clusters",
     "refresh_kev",
     "refresh_rules",
@@ -52,8 +55,8 @@ __all__ = [
     "written",
 ]
 
-# kev and clusters read what cves wrote; rules read every tag before them
-STEPS: tuple[Step, ...] = (_cves.step, _watch.step, _kev.step, _rules.step, _clusters.step)
+# kev, assets and clusters read what cves wrote; rules read every tag before them
+STEPS: tuple[Step, ...] = (_cves.step, _watch.step, _kev.step, _assets.step, _rules.step, _clusters.step)
 
 rules_key = _rules.rules_key
 CLUSTER_RULES = _clusters.RULES
@@ -65,6 +68,12 @@ def written(store: Store, changed: Mapping[int, Text], *, alerts: bool = False) 
     their text). alerts: the batch is a fetch's (its first watch matches are alerts)."""
     if changed:
         enrich(store, changed, texts=changed, alerts=alerts)
+
+
+def full_text_written(store: Store, entry_ids: Sequence[int], *, alerts: bool = False) -> None:
+    """Full texts were stored for these entries: the assets they touch again (a full text may name
+    one), and the rules (a rule may read `+asset`). alerts: at fetch time."""
+    enrich(store, entry_ids, steps=(_assets.step, _rules.step), alerts=alerts)
 
 
 def enrich(
@@ -117,6 +126,13 @@ def on_open(store: Store) -> None:
     again over every entry when they differ from what it was derived with (kept in meta; a changed
     watch list applies the rules again: they may read the `watch` tag), and the clusters when
     their rules changed (this version's)."""
+    if store.assets is not None and store.derived_key("assets") != _assets_key(store):
+        with store.transaction():
+            if store.derived_key("assets") != _assets_key(store):  # again: another process may have done it
+                store.set_derived_key("assets", _assets_key(store))
+                refresh_assets(store)
+                if store.rules and store.synced[1]:
+                    _reapply_rules(store)
     if any(_derived_moved(store)):
         with store.transaction():
             watch_moved, rules_moved = _derived_moved(store)  # again: another process may have done it
@@ -133,6 +149,10 @@ def on_open(store: Store) -> None:
 
 def _watch_key(store: Store) -> str:
     return json.dumps(list(store.watch), ensure_ascii=False)  # as written: entry_watch shows them so
+
+
+def _assets_key(store: Store) -> str:
+    return json.dumps([asset.key() for asset in store.assets or ()], ensure_ascii=False)
 
 
 def _derived_moved(store: Store) -> tuple[bool, bool]:
@@ -152,6 +172,8 @@ def kev_changed(store: Store) -> None:
     """The KEV catalogue was replaced (in this transaction): the `kev` tag over every entry, and the
     rules again (a rule may read `+kev`)."""
     refresh_kev(store)
+    if store.assets:
+        _assets.refresh_kev(store)
     epss_changed(store)
 
 
@@ -171,6 +193,11 @@ def recompute_clusters(store: Store) -> None:
 def refresh_watch(store: Store, terms: Sequence[str]) -> None:
     """The watch list changed: its tag recomputed over every entry."""
     _watch.refresh_all(store, terms)
+
+
+def refresh_assets(store: Store) -> None:
+    """The asset inventory changed: what every entry touches recomputed, and its tag."""
+    _assets.refresh_all(store)
 
 
 def refresh_kev(store: Store) -> None:

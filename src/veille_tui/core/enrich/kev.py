@@ -1,6 +1,7 @@
 """The derived `kev` tag: on the entries that name a CVE of CISA's Known Exploited
-Vulnerabilities catalogue (the `kev` table, loaded by core/intel.py). Runs after the `cves` step,
-whose entry_cves rows it reads."""
+Vulnerabilities catalogue (the `kev` table, loaded by core/intel.py), and at fetch time the alerts
+of those that name one for the first time (`match_alerts`, kind 'kev': notifications). Runs after
+the `cves` step, whose entry_cves rows it reads."""
 
 from __future__ import annotations
 
@@ -13,10 +14,14 @@ if TYPE_CHECKING:
     from veille_tui.core.store import Store
 
 TAG = "kev"
+ALERTS_KEPT = 30 * 86400
 
 
 def step(batch: Batch) -> Mapping[int, Sequence[str]]:
-    return {entry_id: (TAG,) for entry_id in batch.store.kev_entries(batch.ids)}
+    found = batch.store.kev_entries(batch.ids)
+    if batch.alerts and found:
+        batch.store.add_match_alerts("kev", sorted(found), ALERTS_KEPT)
+    return {entry_id: (TAG,) for entry_id in found}
 
 
 def refresh_all(store: Store) -> None:

@@ -9,7 +9,8 @@ tags), derived (the SQL of the derived data: the update layer's hooks in core.en
 once per write batch, over the entries each write returns), entries (reads), state
 (read/starred, the outbox; its undo history in undo), sync (the team server's feeds and items),
 intel (KEV and EPSS), watch (the watch alerts), fulltext (article pages), drafts (the archive's
-drafts), clusters (story clusters); rows holds the row types, schema the migrations.
+drafts), clusters (story clusters), assets (the assets entries touch, the match alerts), notify
+(the notifications' outbox); rows holds the row types, schema the migrations.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from veille_tui.core.errors import StoreError
 from veille_tui.core.models import Rule
+from veille_tui.core.store.assets import AssetsMixin
 from veille_tui.core.store.clusters import ClustersMixin
 from veille_tui.core.store.derived import DerivedMixin
 from veille_tui.core.store.drafts import DraftsMixin
@@ -26,6 +28,7 @@ from veille_tui.core.store.entries import EntriesMixin
 from veille_tui.core.store.feeds import FeedsMixin
 from veille_tui.core.store.fulltext import FullTextMixin
 from veille_tui.core.store.intel import IntelMixin
+from veille_tui.core.store.notify import NotifyMixin
 from veille_tui.core.store.posts import PostsMixin
 from veille_tui.core.store.rows import FeedState
 from veille_tui.core.store.schema import SCHEMA_VERSION
@@ -47,6 +50,8 @@ class Store(
     FullTextMixin,
     DraftsMixin,
     ClustersMixin,
+    AssetsMixin,
+    NotifyMixin,
     DerivedMixin,
 ):
     """The database. One instance per thread (sqlite3 connections are not shared)."""

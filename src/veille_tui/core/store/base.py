@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import TypeVar
 
 from veille_tui.core.errors import StoreError, database_error
-from veille_tui.core.models import Rule
+from veille_tui.core.models import Asset, Rule
 from veille_tui.core.store.schema import MIGRATIONS, statements
 
 T = TypeVar("T")
@@ -23,6 +23,7 @@ class StoreBase:
     """The database connection; the per-domain parts of Store build on it."""
 
     defer_clusters = False  # write batches note their entries for one cluster pass (clusters_deferred)
+    assets: tuple[Asset, ...] | None = None  # the config's [[assets]]; None: not known here (left as they are)
 
     def __init__(
         self, path: Path | str, watch: Iterable[str] | None = None, rules: Sequence[Rule] | None = None

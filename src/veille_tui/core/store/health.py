@@ -31,6 +31,7 @@ class DatabaseHealth:
     failing: list[FailingFeed] = field(default_factory=list)  # failing for FAILING_FOR or more
     index_problems: int = 0
     entries: int = 0
+    notify_waiting: dict[str, tuple[int, str | None]] = field(default_factory=dict)  # target key -> (count, error)
 
     @property
     def ok(self) -> bool:
@@ -75,3 +76,9 @@ def _facts(db: sqlite3.Connection, health: DatabaseHealth, now: float) -> None:
             (now - FAILING_FOR,),
         )
     ]
+    has_outbox = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'notify_outbox'").fetchone()
+    if has_outbox:
+        for target, count, error in db.execute(
+            "SELECT target, count(*), max(last_error) FROM notify_outbox WHERE state != 'sent' GROUP BY target"
+        ):
+            health.notify_waiting[str(target)] = (int(count), error)

@@ -276,6 +276,45 @@ _V_FEED_WARNING = """
 ALTER TABLE feeds ADD COLUMN last_warning TEXT;
 """
 
+_V_ASSETS = """
+-- the assets each entry touches (core/enrich/assets.py): `asset` is the asset's key (its folded
+-- product name), `via` says how: 'text' (its title, body or full text names it) or 'kev' (it names
+-- a CVE that KEV lists for it); match_alerts: the entries a fetch made touch an asset (kind
+-- 'asset') or name a KEV CVE (kind 'kev') for the first time (`fetch --watch`, notifications)
+CREATE TABLE entry_assets (
+    asset TEXT NOT NULL, entry_id INTEGER NOT NULL, via TEXT NOT NULL, PRIMARY KEY (asset, entry_id, via)
+) WITHOUT ROWID;
+CREATE INDEX entry_assets_entry ON entry_assets (entry_id);
+CREATE TABLE match_alerts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, entry_id INTEGER NOT NULL, at REAL NOT NULL
+);
+CREATE INDEX match_alerts_entry ON match_alerts (entry_id, kind);
+CREATE TRIGGER entries_ad_assets AFTER DELETE ON entries BEGIN
+    DELETE FROM entry_assets WHERE entry_id = old.id;
+END;
+"""
+
+_V_NOTIFY = """
+-- notifications (core/notify): each message waits here until its target took it; `state` queued
+-- -> sending (a token written before the request) -> sent; notify_marks: per target, the newest
+-- watch alert and match alert already put in a message
+CREATE TABLE notify_outbox (
+    id INTEGER PRIMARY KEY,
+    target TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created REAL NOT NULL,
+    state TEXT NOT NULL DEFAULT 'queued',
+    token TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_try REAL,
+    last_error TEXT,
+    sent REAL
+);
+CREATE INDEX notify_outbox_waiting ON notify_outbox (target, id) WHERE state != 'sent';
+CREATE TABLE notify_marks (target TEXT PRIMARY KEY, watch INTEGER NOT NULL, alerts INTEGER NOT NULL);
+"""
+
 # Each migration takes the schema from version N to N+1; append, never edit.
 MIGRATIONS: list[str] = [
     _SCHEMA_V1,
@@ -294,6 +333,8 @@ MIGRATIONS: list[str] = [
     _V_UNDO,
     _V_STORIES,
     _V_FEED_WARNING,
+    _V_ASSETS,
+    _V_NOTIFY,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

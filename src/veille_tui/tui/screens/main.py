@@ -78,7 +78,10 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
-            yield Sidebar(id="sidebar")
+            sidebar = Sidebar(id="sidebar")
+            if self.lib.settings.assets:
+                sidebar.hidden_views = frozenset()
+            yield sidebar
             with Vertical(id="reading"):
                 yield EntryList(self.listing.fetch_rows, id="entries")
                 # the line between list and article is a widget of its own: it is not repainted

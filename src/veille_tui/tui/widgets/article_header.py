@@ -1,7 +1,7 @@
 """The article's header and its info block, as Rich `Text` (no store, no Textual).
 
 The header is at most three lines at 80 columns: the title (two lines at most), then one line
-`date · source · CVE ×3 KEV EPSS 0.94 · watch: term · ● ★ ◆`. The rest (tags, link, via, the
+`date · source · CVE ×3 KEV EPSS 0.94 · watch: term · affects: FortiWeb · ● ★ ◆`. The rest (tags, link, via, the
 file, each CVE id's KEV record, EPSS score and NVD page, the full text's source) is the info
 block, shown under the header by `i` and always at the end of the article."""
 
@@ -41,6 +41,8 @@ def meta_line(entry: Entry, intel: Mapping[str, CveIntel], glyphs: Mapping[str, 
         parts.append((cves, style("cve")))
     if entry.watch_terms:
         parts.append(("watch: " + ", ".join(clean_line(t) for t in entry.watch_terms)[:30], style("tag")))
+    if entry.affects:
+        parts.append(("affects: " + ", ".join(clean_line(a) for a in entry.affects)[:30], style("tag")))
     marks = []
     if not entry.read:
         marks.append((glyphs["unread"], style("unread")))
@@ -76,6 +78,9 @@ def info_lines(
     if entry.watch_terms:
         terms = ", ".join(clean_line(term) for term in entry.watch_terms)
         lines.append(Text.assemble(("watch: ", style("muted")), (terms, style("tag"))))
+    if entry.affects:
+        assets = ", ".join(clean_line(asset) for asset in entry.affects)
+        lines.append(Text.assemble(("affects: ", style("muted")), (assets, style("tag"))))
     lines += cve_lines(entry, intel, style)
     if entry.link:
         lines.append(Text(clean_line(entry.link), style=style("link")))

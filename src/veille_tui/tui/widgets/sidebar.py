@@ -29,10 +29,11 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("unread", "Unread", "is:unread"),
     ("starred", "Starred", "is:starred"),
     ("watch", "Watch", "+watch"),
+    ("assets", "Assets", "+asset"),  # shown when [[assets]] lists some (Sidebar.hidden_views)
     ("drafts", "Drafts", "is:drafted"),
 )
 # what a view counts when it is not what it lists: Watch lists every match, counts the unread ones
-VIEW_COUNTED: dict[str, str] = {"watch": "+watch is:unread"}
+VIEW_COUNTED: dict[str, str] = {"watch": "+watch is:unread", "assets": "+asset is:unread"}
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,8 @@ class Sidebar(LineView, can_focus=True):
 
     COMPONENT_CLASSES = {"sidebar--head", "sidebar--count", "sidebar--cursor", "sidebar--active", "sidebar--error"}
 
+    hidden_views: frozenset[str] = frozenset({"assets"})  # views not shown (Assets: no [[assets]])
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "cursor_down", "Down", show=False, id="sidebar.down"),
         Binding("up,k", "cursor_up", "Up", show=False, id="sidebar.up"),
@@ -141,7 +144,7 @@ class Sidebar(LineView, can_focus=True):
         rows: list[Row] = [Row("head:views", "Views")]
         view_counts = view_counts or {}
         for view_id, label, query in VIEWS:
-            if view_id in view_counts and view_counts[view_id] is None:
+            if view_id in self.hidden_views or (view_id in view_counts and view_counts[view_id] is None):
                 continue
             choice = Choice(f"view:{view_id}", label, query)
             choices[choice.id] = choice
