@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from veille_tui.core.iocs import KINDS, extract, extract_many, site_of
-from veille_tui.core.iocs.extract import _normal_url
+from veille_tui.core.iocs.defang import normal_url
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "iocs"
 Found = dict[str, set[str]]
@@ -30,7 +30,7 @@ Found = dict[str, set[str]]
 
 def _norm(kind: str, value: str) -> str:
     value = value.strip()
-    return _normal_url(value) if kind == "url" else value.lower()
+    return normal_url(value) if kind == "url" else value.lower()
 
 
 def ours(text: str, link: str) -> Found:
@@ -125,7 +125,9 @@ def timings() -> None:
     extract("warm up evil[.]com")
     started = time.perf_counter()
     extract_many([(text, "example-feed.net") for text in summaries])
-    print(f"1,000 feed summaries (~400 chars, 1 in 10 with indicators): {(time.perf_counter() - started) * 1000:.0f} ms")
+    print(
+        f"1,000 feed summaries (~400 chars, 1 in 10 with indicators): {(time.perf_counter() - started) * 1000:.0f} ms"
+    )
     big = ("lorem ipsum dolor sit amet 1.2.3.4 readme.md " * 1_200_000)[:50_000_000]
     started = time.perf_counter()
     extract(big)
@@ -137,7 +139,9 @@ def timings() -> None:
     c2 = "\n".join(f"c2-{i}[.]com 45.{i % 250}.{i % 199}[.]{i % 251}" for i in range(200_000))
     started = time.perf_counter()
     found = extract(c2)
-    print(f"a 200,000-line defanged C2 list: {time.perf_counter() - started:.2f} s, {sum(map(len, found.values()))} kept")
+    print(
+        f"a 200,000-line defanged C2 list: {time.perf_counter() - started:.2f} s, {sum(map(len, found.values()))} kept"
+    )
 
 
 def main() -> int:

@@ -380,6 +380,9 @@ class Library(ArchivePart, IntelPart, ServerPart):
             self.store.save_full_text_error(target, entry.link, result.reason)
             raise FullTextError(f"entry {target}: {result}")
         self.store.save_full_text(target, result)
+        from veille_tui.core import enrich
+
+        enrich.full_text_saved(self.store, [target])  # the indicators it names
         stored = self.store.full_text(target)
         return stored or result
 

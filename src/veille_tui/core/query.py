@@ -1,7 +1,8 @@
 """The query language of SPEC.md: parse a query string, then compile it to an SQL condition.
 
     +tag  -tag  @7d  @2w  @2026-08-01  feed:NAME  is:unread|read|starred|archived|drafted|hidden
-    has:fulltext  cve:CVE-2026-1234 (or cve:2026-1234)  epss:0.5  word  "quoted phrase"
+    has:fulltext has:ioc  cve:CVE-2026-1234 (or cve:2026-1234)  epss:0.5  ioc:evil[.]com  word
+    "quoted phrase"
 
 Words and phrases are looked for in the title, the body and the stored full text.
 
@@ -19,6 +20,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from veille_tui.core.errors import QueryError
+from veille_tui.core.iocs.defang import normalise as normalise_ioc
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Query:
     flags: tuple[str, ...] = ()  # unread, read, starred, archived (and their "not" forms with a '!')
     cves: tuple[str, ...] = ()
     epss: tuple[float, ...] = ()  # names a CVE whose EPSS score is at least this
+    iocs: tuple[str, ...] = ()  # names this indicator (refanged, normalised)
     words: tuple[str, ...] = ()  # full-text words: prefix match ("vulnerabilit" finds "vulnérabilités")
     phrases: tuple[str, ...] = ()  # "quoted phrases": exact token sequence
     text: str = ""
@@ -44,13 +47,14 @@ class Query:
             or self.flags
             or self.cves
             or self.epss
+            or self.iocs
             or self.words
             or self.phrases
         )
 
 
 FLAGS = {"unread", "read", "starred", "unstarred", "archived", "drafted", "new", "item", "post", "hidden"}
-HAS = {"fulltext"}  # has:NAME, kept with the flags as "has:NAME"
+HAS = {"fulltext", "ioc"}  # has:NAME, kept with the flags as "has:NAME"
 _TAG_RE = re.compile(r"^[\w.-]+$")
 _SINCE_REL = re.compile(r"^(\d{1,5})([hdwmy])$")
 _SINCE_ABS = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -101,6 +105,7 @@ def parse(text: str) -> Query:
     not_tags: list[str] = []
     since, feeds, flags, cves, words, phrases = [], [], [], [], [], []
     epss: list[float] = []
+    iocs: list[str] = []
     quoted_phrases = set(re.findall(r'"([^"]*)"', text))
     for token in _split(text):
         if token in quoted_phrases:
@@ -138,7 +143,7 @@ def parse(text: str) -> Query:
         elif low.startswith("has:"):
             what = low[4:]
             if what not in HAS:
-                raise QueryError(f"'{token}': use has:fulltext")
+                raise QueryError(f"'{token}': use has:fulltext or has:ioc")
             flags.append(low)
         elif low.startswith("cve:"):
             cve = normalize_cve(token[4:])
@@ -147,11 +152,16 @@ def parse(text: str) -> Query:
             cves.append(cve)
         elif low.startswith("epss:"):
             epss.append(_epss_threshold(token))
+        elif low.startswith("ioc:"):
+            value = normalise_ioc(token[4:])
+            if not value:
+                raise QueryError(f"'{token}': name an indicator: ioc:evil[.]com, ioc:1.2.3.4, ioc:HASH")
+            iocs.append(value)
         elif token == "":
             continue
         elif _PREFIX.match(low) and not low.startswith(("http:", "https:")):
             raise QueryError(
-                f"'{token}': unknown term; known: +tag -tag @7d feed: is: not: has: cve: epss:,"
+                f"'{token}': unknown term; known: +tag -tag @7d feed: is: not: has: cve: epss: ioc:,"
                 ' or "quote" it to search the text'
             )
         else:
@@ -164,6 +174,7 @@ def parse(text: str) -> Query:
         flags=tuple(flags),
         cves=tuple(cves),
         epss=tuple(epss),
+        iocs=tuple(iocs),
         words=tuple(words),
         phrases=tuple(phrases),
         text=text,
@@ -246,6 +257,7 @@ def compile_sql(
         "item": "e.kind = 'item'",
         "hidden": "e.hidden = 1",
         "has:fulltext": "e.id IN (SELECT entry_id FROM fulltext WHERE words > 0)",
+        "has:ioc": "e.id IN (SELECT entry_id FROM entry_iocs)",
     }
     for flag in query.flags:
         if flag.startswith("!"):
@@ -258,6 +270,9 @@ def compile_sql(
     for threshold in query.epss:
         where.append("e.id IN (SELECT ec.entry_id FROM entry_cves ec JOIN epss s ON s.cve = ec.cve WHERE s.score >= ?)")
         params.append(threshold)
+    for value in query.iocs:
+        where.append("e.id IN (SELECT entry_id FROM entry_iocs WHERE value = ?)")
+        params.append(value)
     if query.words or query.phrases:
         terms = [fts_phrase(w, prefix=True) for w in query.words] + [fts_phrase(p) for p in query.phrases]
         where.append(_text_sql(terms, params))

@@ -6,7 +6,7 @@ The writers (the fetch pipeline in core/update.py, the archive indexer, sync) ca
 per write batch with the entries the store says it made or changed, inside the batch's
 transaction; `on_open` when a database is opened (the watch list, the rules or the clusters' rules
 changed since it was derived); `kev_changed` / `epss_changed` when intel data did. The pass is a
-list of steps, each a module here (`cves`, `watch`, `kev`, `rules`, `clusters`), run in order; a
+list of steps, each a module here (`cves`, `iocs`, `watch`, `kev`, `rules`, `clusters`), run in order; a
 step writes its own tables through the store's methods (the SQL is the store's:
 core/store/derived.py, clusters.py) and returns the tags it derives, which join the entries' tags
 after their own, in the steps' order, before the next step runs (a rule's query sees the `watch`
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from veille_tui.core.enrich import clusters as _clusters
 from veille_tui.core.enrich import cves as _cves
+from veille_tui.core.enrich import iocs as _iocs
 from veille_tui.core.enrich import kev as _kev
 from veille_tui.core.enrich import rules as _rules
 from veille_tui.core.enrich import watch as _watch
@@ -40,6 +41,7 @@ __all__ = [
     "clusters_deferred",
     "enrich",
     "epss_changed",
+    "full_text_saved",
     "kev_changed",
     "on_open",
     "recompute_clusters",
@@ -53,7 +55,7 @@ __all__ = [
 ]
 
 # kev and clusters read what cves wrote; rules read every tag before them
-STEPS: tuple[Step, ...] = (_cves.step, _watch.step, _kev.step, _rules.step, _clusters.step)
+STEPS: tuple[Step, ...] = (_cves.step, _iocs.step, _watch.step, _kev.step, _rules.step, _clusters.step)
 
 rules_key = _rules.rules_key
 CLUSTER_RULES = _clusters.RULES
@@ -125,10 +127,21 @@ def on_open(store: Store) -> None:
                 refresh_watch(store, store.watch)
             if rules_moved or (watch_moved and store.rules and store.synced[1]):
                 _reapply_rules(store)
+    if store.derived_key("iocs") != _iocs.KEY:
+        with store.transaction():
+            if store.derived_key("iocs") != _iocs.KEY:  # again: another process may have done it
+                _iocs.refresh_all(store)
     if store.derived_key(CLUSTER_RULES_KEY) != CLUSTER_RULES:
         with store.transaction():
             if store.derived_key(CLUSTER_RULES_KEY) != CLUSTER_RULES:  # again: another process may have done it
                 recompute_clusters(store)
+
+
+def full_text_saved(store: Store, ids: Sequence[int]) -> None:
+    """Full texts were stored for these entries: the indicators they name, and the `ioc` tag."""
+    if ids:
+        with store.transaction():
+            store.add_derived_tags(_iocs.full_text_saved(store, ids))
 
 
 def _watch_key(store: Store) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["defang", "is_defanged", "refang"]
+__all__ = ["defang", "is_defanged", "normal_url", "normalise", "refang"]
 
 # the forms of a dot, an at sign, a colon and the http scheme that reports use
 _DOT = re.compile(r"\s?(?:\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\{dot\}|\[\s\.\s\])\s?", re.IGNORECASE)
@@ -53,3 +53,25 @@ def defang(kind: str, value: str) -> str:
         local, _, domain = value.rpartition("@")
         return f"{local}[@]{domain.replace('.', '[.]')}"
     return value.replace(".", "[.]")
+
+
+_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def normal_url(url: str) -> str:
+    """A URL as stored: cut at the first blank, control or bidi character, scheme and host lower
+    case, trailing punctuation off."""
+    cut = _UNSAFE.search(url)
+    url = (url[: cut.start()] if cut else url).rstrip(".,;:!?)]}'\"")
+    scheme, _, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    return f"{scheme.lower()}://{host.lower()}{slash}{path}"
+
+
+def normalise(value: str) -> str:
+    """An indicator as stored, from its plain or defanged form ("" when nothing is left)."""
+    value = refang(value.strip()).strip()
+    if "://" in value:
+        return normal_url(value)
+    cut = _UNSAFE.search(value)
+    return (value[: cut.start()] if cut else value).strip(".,;:!?()[]{}'\"").lower()

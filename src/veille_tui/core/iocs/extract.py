@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
-from veille_tui.core.iocs.defang import is_defanged
+from veille_tui.core.iocs.defang import is_defanged, normal_url
 from veille_tui.core.iocs.filters import _BENIGN, _FILE_TLDS, _under, keep_domain, keep_email, keep_ip, keep_url
 
 __all__ = ["HASHES", "KINDS", "MAX_CHARS", "extract", "extract_many"]
@@ -26,7 +26,9 @@ MAX_WINDOWS = 50_000  # of a text, read by the library
 MAX_FOUND = 2_000  # indicators of one text
 _CONTEXT = 40  # characters before a candidate (a version number's words)
 
-_HASH = re.compile(r"(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{128}|[0-9A-Fa-f]{64}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{32})(?![0-9A-Za-z])")
+_HASH = re.compile(
+    r"(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{128}|[0-9A-Fa-f]{64}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{32})(?![0-9A-Za-z])"
+)
 # where an indicator other than a hash could be: a dot before a letter or digit (hosts, addresses,
 # URLs, e-mail), two colons (IPv6), a defang marker; each widened to its token
 _DOT_HIT = re.compile(r"\.(?=[A-Za-z0-9])")
@@ -186,7 +188,7 @@ def _library(windows: str, starts: list[int], owns: list[str]) -> Iterator[tuple
             if keep_email(address, own=own):
                 kept.append((owner, kind, address, defanged))
         elif "://" in value:
-            url = _normal_url(value)
+            url = normal_url(value)
             if keep_url(url, defanged=defanged, own=own):
                 kept.append((owner, kind, url, defanged))
     # an author who defangs an address or a domain defangs them all: the plain ones are not indicators
@@ -200,11 +202,3 @@ def _forms(windows: str) -> str:
     for pattern, repl in _FORMS:
         windows = pattern.sub(repl, windows)
     return windows
-
-
-def _normal_url(url: str) -> str:
-    """Scheme and host lower case, trailing punctuation off."""
-    url = url.rstrip(".,;:!?)]}'\"")
-    scheme, _, rest = url.partition("://")
-    host, slash, path = rest.partition("/")
-    return f"{scheme.lower()}://{host.lower()}{slash}{path}"

@@ -16,10 +16,14 @@ _RESOLVERS = frozenset(
     {"8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "149.112.112.112", "208.67.222.222", "208.67.220.220"}
 )
 # RFC 2606/6761 and habits of lab networks
-_RESERVED_TLDS = frozenset({"local", "internal", "example", "invalid", "test", "localhost", "lan", "home", "corp", "onion"})
+_RESERVED_TLDS = frozenset(
+    {"local", "internal", "example", "invalid", "test", "localhost", "lan", "home", "corp", "onion"}
+)
 _EXAMPLE = frozenset({"example.com", "example.net", "example.org"})
 # file extensions that are also top-level domains: `readme.md`, `main.py`, `install.sh`, `invoice.zip`
-_FILE_TLDS = frozenset({"md", "py", "sh", "rs", "zip", "mov", "pl", "so", "ai", "cc", "in", "ps", "cs", "js", "ts", "go", "rb"})
+_FILE_TLDS = frozenset(
+    {"md", "py", "sh", "rs", "zip", "mov", "pl", "so", "ai", "cc", "in", "ps", "cs", "js", "ts", "go", "rb"}
+)
 # reference sites, vendors, news, social networks: a report names them, plain, as sources
 _BENIGN = frozenset(
     """

@@ -9,7 +9,7 @@ tags), derived (the SQL of the derived data: the update layer's hooks in core.en
 once per write batch, over the entries each write returns), entries (reads), state
 (read/starred, the outbox; its undo history in undo), sync (the team server's feeds and items),
 intel (KEV and EPSS), watch (the watch alerts), fulltext (article pages), drafts (the archive's
-drafts), clusters (story clusters); rows holds the row types, schema the migrations.
+drafts), clusters (story clusters), iocs (indicators of compromise); rows holds the row types, schema the migrations.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from veille_tui.core.store.entries import EntriesMixin
 from veille_tui.core.store.feeds import FeedsMixin
 from veille_tui.core.store.fulltext import FullTextMixin
 from veille_tui.core.store.intel import IntelMixin
+from veille_tui.core.store.iocs import IocsMixin
 from veille_tui.core.store.posts import PostsMixin
 from veille_tui.core.store.rows import FeedState
 from veille_tui.core.store.schema import SCHEMA_VERSION
@@ -43,6 +44,7 @@ class Store(
     EntriesMixin,
     StateMixin,
     IntelMixin,
+    IocsMixin,
     WatchMixin,
     FullTextMixin,
     DraftsMixin,
