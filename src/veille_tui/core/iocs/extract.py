@@ -26,9 +26,16 @@ MAX_WINDOWS = 50_000  # of a text, read by the library
 MAX_FOUND = 2_000  # indicators of one text
 _CONTEXT = 40  # characters before a candidate (a version number's words)
 
-_HASH = re.compile(
-    r"(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{128}|[0-9A-Fa-f]{64}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{32})(?![0-9A-Za-z])"
-)
+_HEX_RUN = re.compile(r"[0-9A-Fa-f]{32,}")
+# a text that writes indicators plainly says so nearby (or defangs them, or lists hashes): a plain
+# `12.7.0.1` or `asp.net` elsewhere in prose is a version or a product, not an indicator
+_SAYS = (
+    "ioc", "indicators", "indicateurs", "indicateur de compromission", "c2", "c&c", "command-and-control",
+    "command and control", "commande et contr", "beacon", "blocklist", "block these", "sender", "expéditeur",
+)  # fmt: skip
+_MARKERS = ("[.]", "(.)", "{.}", "[dot]", "(dot)", "{dot}", "[at]", "(at)", "[@]", "hxxp", "[:]")
+_REACH = 3000  # characters after such a word (or around a hash) where plain indicators are read
+
 # where an indicator other than a hash could be: a dot before a letter or digit (hosts, addresses,
 # URLs, e-mail), two colons (IPv6), a defang marker; each widened to its token
 _DOT_HIT = re.compile(r"\.(?=[A-Za-z0-9])")
@@ -74,50 +81,78 @@ def extract_many(texts: Sequence[tuple[str, str]]) -> list[dict[str, list[str]]]
     parts: list[str] = []
     starts: list[int] = []
     owners: list[int] = []
+    plains: list[bool] = []  # whether the text may name indicators plainly
     offset = 0
     for index, (text, own) in enumerate(texts):
         text = text[:MAX_CHARS]
-        _hashes(text, found[index])
-        windows = _forms("\n\n".join(_windows(text, own)))
+        low = text.lower()
+        regions = _regions(low, _hashes(text, found[index]))
+        plain = bool(regions)
+        windows = _forms("\n\n".join(_windows(text, low, own, regions)))
         if windows:
+            plains.append(plain)
             starts.append(offset)
             owners.append(index)
             parts.append(windows)
             offset += len(windows) + 3
     if parts:
-        for owner, kind, value in _library("\n\x00\n".join(parts), starts, [texts[i][1] for i in owners]):
+        joined = "\n\x00\n".join(parts)
+        for owner, kind, value in _library(joined, starts, [texts[i][1] for i in owners], plains):
             bucket = found[owners[owner]].setdefault(kind, set())
             if len(bucket) < MAX_FOUND:
                 bucket.add(value)
     return [{kind: sorted(one[kind]) for kind in KINDS if one.get(kind)} for one in found]
 
 
-def _hashes(text: str, found: dict[str, set[str]]) -> None:
-    count = 0
-    for match in _HASH.finditer(text):
+def _hashes(text: str, found: dict[str, set[str]]) -> list[int]:
+    """The hashes of the text into found; where they are."""
+    at: list[int] = []
+    for match in _HEX_RUN.finditer(text):
         value = match.group().lower()
+        start, end = match.span()
+        if len(value) not in HASHES or text[start - 1 : start].isalnum() or text[end : end + 1].isalnum():
+            continue
         if len(set(value)) > 4:  # 000…0, deadbeef…: fillers
             found.setdefault(HASHES[len(value)], set()).add(value)
-            count += 1
-            if count >= MAX_FOUND:
-                return
+            at.append(start)
+            if len(at) >= MAX_FOUND:
+                break
+    return at
 
 
-def _hits(text: str) -> list[int]:
-    hits = [m.start() for m in _DOT_HIT.finditer(text)]
-    hits += [m.start() for m in _COLONS_HIT.finditer(text)]
-    if "[" in text or "(" in text or "{" in text or "xx" in text or "XX" in text:
+def _regions(low: str, hashes: list[int]) -> list[tuple[int, int]]:
+    """Where the text (lower case) may write indicators plainly: after the words that say so, around hashes."""
+    spots = [max(0, i - _REACH) for i in hashes[:: max(1, len(hashes) // 100)]]
+    for word in _SAYS:
+        i = low.find(word)
+        while i >= 0:
+            spots.append(i)
+            i = low.find(word, i + _REACH)
+    regions: list[tuple[int, int]] = []
+    for spot in sorted(spots):
+        if regions and spot <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], spot + 2 * _REACH)
+        else:
+            regions.append((spot, spot + 2 * _REACH))
+    return regions
+
+
+def _hits(text: str, low: str, regions: list[tuple[int, int]]) -> list[int]:
+    hits: list[int] = []
+    for lo, hi in regions:
+        hits += [m.start() for m in _DOT_HIT.finditer(text, lo, hi)]
+        hits += [m.start() for m in _COLONS_HIT.finditer(text, lo, hi)]
+    if any(marker in low for marker in _MARKERS):
         hits += [m.start() for m in _MARKER_HIT.finditer(text)]
-        hits.sort()
-    return hits
+    return sorted(hits)
 
 
-def _windows(text: str, own: str) -> Iterator[str]:
+def _windows(text: str, low: str, own: str, regions: list[tuple[int, int]]) -> Iterator[str]:
     """The parts of the text around the candidates that survive the cheap checks, merged: each
     candidate's token (between blanks) and the few words before it."""
     start = end = -1
     total = 0
-    for hit in _hits(text):
+    for hit in _hits(text, low, regions):
         if hit < end:
             continue  # in a token already taken
         lo = text.rfind(" ", max(0, hit - 2000), hit) + 1
@@ -127,9 +162,11 @@ def _windows(text: str, own: str) -> Iterator[str]:
         if text[hi - 1 : hi] in {"]", ")", "}"}:  # `a [at] b[.]com`: the next token too
             blank = _BLANK.search(text, hi + 1, hi + 2000)
             hi = blank.start() if blank else min(len(text), hi + 2000)
-        if not _worth(text[lo:hi], own):
+        token = text[lo:hi]
+        if not _worth(token, own):
             continue
-        lo = max(0, lo - _CONTEXT)
+        if token[:1].isdigit() and not any(marker in token for marker in "[({"):
+            lo = max(0, lo - _CONTEXT)  # a plain address: the words before it (a version's?)
         if lo <= end:
             end = max(end, hi)
             if total + end - start < MAX_WINDOWS:
@@ -161,7 +198,7 @@ def _worth(token: str, own: str) -> bool:
     return False
 
 
-def _library(windows: str, starts: list[int], owns: list[str]) -> Iterator[tuple[int, str, str]]:
+def _library(windows: str, starts: list[int], owns: list[str], plains: list[bool]) -> Iterator[tuple[int, str, str]]:
     """(which text, kind, value) of what the library finds in the texts' windows, joined (at starts)."""
     # the forms are rewritten per part: the offsets of the parts must hold
     kept: list[tuple[int, str, str, bool]] = []
@@ -181,7 +218,8 @@ def _library(windows: str, starts: list[int], owns: list[str]) -> Iterator[tuple
         elif kind == "domain":
             host = value.lower().rstrip(".")
             encoded = "%" in windows[max(0, start - 3) : start]
-            if not encoded and after[:1] != "@" and keep_domain(host, defanged=defanged, own=own):
+            shouting = not defanged and raw != raw.lower()  # `ASP.NET`, `Node.JS`: names, not hosts
+            if not (encoded or shouting) and after[:1] != "@" and keep_domain(host, defanged=defanged, own=own):
                 kept.append((owner, kind, host, defanged))
         elif kind == "email":
             address = value.lower()
@@ -194,7 +232,7 @@ def _library(windows: str, starts: list[int], owns: list[str]) -> Iterator[tuple
     # an author who defangs an address or a domain defangs them all: the plain ones are not indicators
     careful = {(owner, kind) for owner, kind, _, defanged in kept if defanged and kind in {"ipv4", "domain"}}
     for owner, kind, value, defanged in kept:
-        if defanged or (owner, kind) not in careful:
+        if defanged or ((owner, kind) not in careful and plains[owner]):
             yield owner, kind, value
 
 
