@@ -22,6 +22,7 @@ from veille_tui.core import hints, history, paths
 from veille_tui.core.api import NO_ARCHIVE
 from veille_tui.core.api.archive import ArchivePart
 from veille_tui.core.api.intel import IntelPart
+from veille_tui.core.api.iocs import IocsPart
 from veille_tui.core.api.server import ServerPart
 from veille_tui.core.backup import daily as daily_backup
 from veille_tui.core.digest import Digest
@@ -84,7 +85,7 @@ __all__ = [
 QueryLike = Query | str | None
 
 
-class Library(ArchivePart, IntelPart, ServerPart):
+class Library(ArchivePart, IntelPart, IocsPart, ServerPart):
     def __init__(
         self,
         settings: config_mod.Settings,

@@ -21,6 +21,7 @@ from veille_tui.core.models_intel import (
     nvd_url,
     ordinal,
 )
+from veille_tui.core.models_iocs import Ioc, IocSummary  # noqa: E402  (indicators: their own module)
 
 FetchStatus = Literal["ok", "unchanged", "error", "deferred"]
 """What became of one feed's fetch: stored, 304, failed, or not asked (its Retry-After is not over)."""
@@ -377,6 +378,8 @@ __all__ = [
     "IntelKind",
     "IntelOutcome",
     "IntelStatus",
+    "Ioc",
+    "IocSummary",
     "Item",
     "KevRecord",
     "NVD_URL",

@@ -24,6 +24,7 @@ COMMANDS = (
     "themes",
     "state",
     "cves",
+    "iocs",
     "intel",
     "digest",
     "doctor",

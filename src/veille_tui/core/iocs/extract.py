@@ -16,6 +16,7 @@ from typing import Any
 
 from veille_tui.core.iocs.defang import is_defanged, normal_url
 from veille_tui.core.iocs.filters import _BENIGN, _FILE_TLDS, _under, keep_domain, keep_email, keep_ip, keep_url
+from veille_tui.core.text import clean
 
 __all__ = ["HASHES", "KINDS", "MAX_CHARS", "extract", "extract_many"]
 
@@ -85,6 +86,8 @@ def extract_many(texts: Sequence[tuple[str, str]]) -> list[dict[str, list[str]]]
     offset = 0
     for index, (text, own) in enumerate(texts):
         text = text[:MAX_CHARS]
+        if "\x1b" in text or "\x9b" in text:
+            text = clean(text)  # `\x1b[31mbad[.]com` is bad.com, not 31mbad.com
         low = text.lower()
         regions = _regions(low, _hashes(text, found[index]))
         plain = bool(regions)
