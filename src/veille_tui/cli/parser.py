@@ -145,6 +145,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="extract from saved pages or text files (HTML or text, .gz too) without storing; --json: refanged",
     )  # fmt: skip
 
+    p = command("export", "the entries matching QUERY (default: the starred ones) as a STIX 2.1 bundle or a MISP feed")
+    p.add_argument("query", nargs="*", metavar="QUERY", help="query terms (see below)")
+    p.add_argument("--stix", type=Path, metavar="FILE", help="write a STIX 2.1 bundle (JSON) to FILE")
+    p.add_argument(
+        "--misp", type=Path, metavar="DIR", help="write a MISP feed folder (events, manifest.json, hashes.csv)"
+    )
+    p.add_argument("--tlp", choices=("clear", "green", "amber", "red"), default="amber", help="default: amber")
+    p.add_argument("--author", default="veille-tui", help="the identity or organisation that shares it")
+
     p = command("digest", "a Markdown digest of the entries matching QUERY over a period: by tag, stories folded, CVEs")
     p.add_argument("query", nargs="*", metavar="QUERY", help="query terms (see below)")
     p.add_argument("--since", default="7d", metavar="WINDOW", help="the period: 7d, 2w, 12h or a date (default 7d)")

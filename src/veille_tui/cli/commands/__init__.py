@@ -25,6 +25,7 @@ COMMANDS = (
     "state",
     "cves",
     "iocs",
+    "export",
     "intel",
     "digest",
     "doctor",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from veille_tui.core.api import Part
 from veille_tui.core.errors import VeilleError
+from veille_tui.core.models_intel import CveIntel
 from veille_tui.core.models_iocs import Ioc, IocSummary
 from veille_tui.core.query import Query, compile_sql, parse
 
@@ -28,6 +29,52 @@ class IocsPart(Part):
     def entry_iocs(self, entry_id: int) -> list[Ioc]:
         """The indicators an entry names, by type then value."""
         return [Ioc(r.type, r.value, tuple(r.seen_in.split())) for r in self.store.entry_iocs(entry_id)]
+
+    def export(
+        self,
+        query: QueryLike,
+        *,
+        stix: Path | None = None,
+        misp: Path | None = None,
+        tlp: str = "amber",
+        author: str = "veille-tui",
+    ) -> int:
+        """The entries matching query (None: the starred ones) written as a STIX 2.1 bundle (stix,
+        a file, written whole) or a MISP feed folder (misp); how many entries."""
+        from veille_tui.core.export import TLPS, Exported
+
+        if tlp not in TLPS:
+            raise VeilleError(f"no TLP {tlp!r}: use one of {', '.join(TLPS)}")
+        entries = self.store.entries(query if query else "is:starred", limit=0)
+        cves = sorted({cve for entry in entries for cve in entry.cves})
+        intel = self.cve_intel(cves) if cves else {}
+        iocs = self.store.iocs_of([entry.id for entry in entries])
+        items = [
+            Exported(
+                entry,
+                tuple(intel[cve] for cve in entry.cves if cve in intel),
+                tuple(Ioc(r.type, r.value, tuple(r.seen_in.split())) for r in iocs.get(entry.id, [])),
+            )
+            for entry in entries
+        ]
+        if stix is not None:
+            import json
+            import os
+
+            from veille_tui.core.export import stix as stix_mod
+
+            data = stix_mod.bundle(items, author=author, tlp=tlp)
+            partial = stix.with_name(stix.name + ".part")
+            partial.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+            os.replace(partial, stix)
+        if misp is not None:
+            from veille_tui.core.export import misp as misp_mod
+
+            misp_mod.write_feed(items, misp, author=author, tlp=tlp)
+        return len(items)
+
+    def cve_intel(self, cves: Sequence[str]) -> dict[str, CveIntel]:
+        raise NotImplementedError
 
     def iocs_from_files(self, paths: Sequence[Path]) -> list[tuple[Path, dict[str, list[str]] | str]]:
         """What each saved page or text file names (nothing stored): per file its indicators by
