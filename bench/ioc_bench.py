@@ -177,9 +177,7 @@ def step_cost(summaries: list[str]) -> None:
                 started = time.perf_counter()
                 enrich.enrich(store, ids, steps=(iocs_step.step,))
                 times.append(time.perf_counter() - started)
-        print(
-            f"the IOC step over a fetch batch of 1,000 items (store reads and writes): {min(times) * 1000:.0f} ms"
-        )
+        print(f"the IOC step over a fetch batch of 1,000 items (store reads and writes): {min(times) * 1000:.0f} ms")
         store.close()
 
 
