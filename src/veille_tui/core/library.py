@@ -205,6 +205,7 @@ class Library(ArchivePart, IntelPart, IocsPart, ServerPart):
             self.cve_intel(entry.cves) if entry.cves else {},
             tuple(self.store.related(entry_id, related)),
             self.store.full_text(entry_id),
+            tuple(self.entry_iocs(entry_id)),
         )
 
     def full_text(self, entry_id: int) -> FullText | None:

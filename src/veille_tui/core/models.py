@@ -316,6 +316,7 @@ class ArticleContent:
     intel: dict[str, CveIntel] = field(default_factory=dict)
     related: tuple[Entry, ...] = ()
     full: FullText | None = None
+    iocs: tuple[Ioc, ...] = ()  # the indicators it names (shown defanged)
 
 
 @dataclass

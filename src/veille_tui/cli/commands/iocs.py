@@ -12,8 +12,8 @@ from typing import Any
 
 from veille_tui.cli.commands.common import refresh_index
 from veille_tui.cli.output import emit_json, err, ioc_row, iocs_header
-from veille_tui.core.iocs.defang import defang
 from veille_tui.core.library import Library
+from veille_tui.core.models import Ioc
 from veille_tui.core.text import clean_line
 
 
@@ -60,7 +60,7 @@ def _from_files(args: Namespace, lib: Library) -> int:
         print(f"{clean_line(str(item['file']))}:")
         for kind, values in item["iocs"].items():
             for value in values:
-                print(f"  {kind:<7} {clean_line(defang(kind, value))}")
+                print(f"  {kind:<7} {clean_line(Ioc(kind, value).defanged)}")
         if not item["iocs"]:
             print("  (no indicator)")
     return status
