@@ -131,3 +131,16 @@ def test_an_older_database_gets_its_indicators_when_opened(tmp_path) -> None:
     store.close()
     again = open_store(tmp_path / "db.sqlite")
     assert len(again.entry_ids("ioc:update-check.net")) == 1
+
+
+def test_the_info_block_lists_them_defanged() -> None:
+    from rich.style import Style
+
+    from veille_tui.core.models import Ioc
+    from veille_tui.tui.widgets.article_header import IOC_LINES, ioc_lines
+
+    iocs = [Ioc("domain", f"c2-{i}.evil.com") for i in range(IOC_LINES + 3)]
+    lines = [line.plain for line in ioc_lines(iocs, lambda _name: Style())]
+    assert lines[0] == "domain  c2-0[.]evil[.]com"
+    assert not any("c2-0.evil.com" in line for line in lines)
+    assert lines[-1] == "… and 3 more indicators"
