@@ -142,6 +142,7 @@ def fetch_notice(outcomes: Sequence[FeedOutcome]) -> Notice:
     new = sum(o.new for o in outcomes)
     archived = sum(o.archived for o in outcomes)
     failed = [o for o in outcomes if o.status == "error"]
+    warned = [o for o in outcomes if o.status != "error" and o.warning]
     text = f"{len(outcomes)} feed(s) refreshed: {new} new"
     if archived:
         text += f", {archived} already in the archive"
@@ -149,7 +150,11 @@ def fetch_notice(outcomes: Sequence[FeedOutcome]) -> Notice:
         text += f"; {len(failed)} failed: " + "; ".join(
             f"{clean_line(o.name)}: {clean_line(o.error or '')}" for o in failed[:3]
         )
-    return Notice(text, "warning" if failed else "information")
+    if warned:  # read, but not whole (malformed XML: the items before the fault kept)
+        text += f"; {len(warned)} with a warning: " + "; ".join(
+            f"{clean_line(o.name)}: {clean_line(o.warning or '')}" for o in warned[: max(3 - len(failed), 1)]
+        )
+    return Notice(text, "warning" if failed or warned else "information")
 
 
 def index_changed(report: IndexReport) -> bool:

@@ -270,6 +270,12 @@ CREATE TRIGGER entries_ad_clusters AFTER DELETE ON entries BEGIN
 END;
 """
 
+_V_FEED_WARNING = """
+-- a feed read, but not all of it (malformed XML, entries dropped, dates unreadable): the feeds'
+-- health shows it as a warning with its reason, not as `ok`
+ALTER TABLE feeds ADD COLUMN last_warning TEXT;
+"""
+
 _V_IOCS = """
 -- indicators of compromise each entry names (core/enrich/iocs.py), refanged and normalised;
 -- seen_in: where (title, summary, fulltext; space separated). Entries stored before this version
@@ -304,6 +310,7 @@ MIGRATIONS: list[str] = [
     _V_CLUSTERS_PENDING,
     _V_UNDO,
     _V_STORIES,
+    _V_FEED_WARNING,
     _V_IOCS,
 ]
 
