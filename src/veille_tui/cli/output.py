@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from veille_tui.core.library import CveIntel, CveSummary, IntelStatus
-from veille_tui.core.models import Entry, FullText, WatchMatch
+from veille_tui.core.models import Entry, FullText, Ioc, IocSummary, WatchMatch
 from veille_tui.core.text import clean, clean_line, strip_attribute_lists
 
 
@@ -99,6 +99,7 @@ def render_plain(
     full: FullText | None = None,
     related: Sequence[Entry] = (),
     affects: Sequence[str] = (),
+    iocs: Sequence[Ioc] = (),
 ) -> str:
     """One entry as plain text, for `show` (with the assets it touches, the KEV and EPSS data of
     its CVEs, and the other stories of its cluster); its full text instead of the feed's summary
@@ -124,6 +125,7 @@ def render_plain(
         lines += cve_lines(entry.cves, intel or {})
     if related:
         lines += related_lines(related)
+    lines += ioc_lines(iocs)
     lines += full_text_lines(full)
     body = full.markdown if full is not None and full.ok else strip_attribute_lists(entry.body or "")
     lines += ["", clean(body).strip()]
@@ -147,6 +149,22 @@ def cve_row(c: CveSummary) -> str:
         f"{c.cve:<16} {c.entries:>7}  {c.first_seen[:10]:<10}  {c.last_seen[:10]:<10}  {kev:<5} {epss:>5} {pct:>5}"
         f"  {c.trend:>5.2f} {change:<7} {sources}"
     )
+
+
+def iocs_header() -> str:
+    return f"{'type':<7} {'entries':>7}  {'first':<10}  {'last':<10}  indicator (defanged)"
+
+
+def ioc_row(i: IocSummary) -> str:
+    """One line of `iocs`: type, entries, first and last seen, the indicator defanged."""
+    return f"{i.type:<7} {i.entries:>7}  {i.first_seen:<10}  {i.last_seen:<10}  {clean_line(i.defanged)}"
+
+
+def ioc_lines(iocs: Sequence[Ioc]) -> list[str]:
+    """`show`'s lines of an entry's indicators, defanged."""
+    if not iocs:
+        return []
+    return ["", "Indicators (defanged):", *(f"  {i.type:<7} {clean_line(i.defanged)}" for i in iocs)]
 
 
 def _age(seconds: float) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import re
+from pathlib import Path
 from typing import Any, NoReturn
 
 from veille_tui import __version__
@@ -131,6 +132,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--sort", choices=("trend", "count", "recent", "epss"), default="trend", help="default: trend")
     p.add_argument("--limit", type=_count, default=0, help="at most N CVE ids (default 0 = all)")
+
+    p = command("iocs", "the indicators of compromise named by the entries matching QUERY, shown defanged")
+    p.add_argument("query", nargs="*", metavar="QUERY", help="query terms (see below)")
+    p.add_argument(
+        "--type", dest="kind", metavar="T", help="one type: ipv4 ipv6 domain url email md5 sha1 sha256 sha512"
+    )
+    p.add_argument("--csv", action="store_true", help="as CSV (type, indicator defanged, entries, first, last)")
+    p.add_argument("--limit", type=_count, default=0, help="at most N indicators (default 0 = all)")
+    p.add_argument(
+        "--from", dest="files", nargs="+", type=Path, metavar="FILE",
+        help="extract from saved pages or text files (HTML or text, .gz too) without storing; --json: refanged",
+    )  # fmt: skip
+
+    p = command("export", "the entries matching QUERY (default: the starred ones) as a STIX 2.1 bundle or a MISP feed")
+    p.add_argument("query", nargs="*", metavar="QUERY", help="query terms (see below)")
+    p.add_argument("--stix", type=Path, metavar="FILE", help="write a STIX 2.1 bundle (JSON) to FILE")
+    p.add_argument(
+        "--misp", type=Path, metavar="DIR", help="write a MISP feed folder (events, manifest.json, hashes.csv)"
+    )
+    p.add_argument("--tlp", choices=("clear", "green", "amber", "red"), default="amber", help="default: amber")
+    p.add_argument("--author", default="veille-tui", help="the identity or organisation that shares it")
 
     p = command("digest", "a Markdown digest of the entries matching QUERY over a period: by tag, stories folded, CVEs")
     p.add_argument("query", nargs="*", metavar="QUERY", help="query terms (see below)")

@@ -23,6 +23,7 @@ from veille_tui.core.api import NO_ARCHIVE
 from veille_tui.core.api.archive import ArchivePart
 from veille_tui.core.api.assets import AssetsPart
 from veille_tui.core.api.intel import IntelPart
+from veille_tui.core.api.iocs import IocsPart
 from veille_tui.core.api.notify import NotifyPart
 from veille_tui.core.api.server import ServerPart
 from veille_tui.core.backup import daily as daily_backup
@@ -87,7 +88,7 @@ __all__ = [
 QueryLike = Query | str | None
 
 
-class Library(ArchivePart, IntelPart, ServerPart, AssetsPart, NotifyPart):
+class Library(ArchivePart, IntelPart, IocsPart, ServerPart, AssetsPart, NotifyPart):
     def __init__(
         self,
         settings: config_mod.Settings,
@@ -221,6 +222,7 @@ class Library(ArchivePart, IntelPart, ServerPart, AssetsPart, NotifyPart):
             self.cve_intel(entry.cves) if entry.cves else {},
             tuple(self.store.related(entry_id, related)),
             self.store.full_text(entry_id),
+            tuple(self.entry_iocs(entry_id)),
         )
 
     def full_text(self, entry_id: int) -> FullText | None:
@@ -397,6 +399,9 @@ class Library(ArchivePart, IntelPart, ServerPart, AssetsPart, NotifyPart):
             self.store.save_full_text_error(target, entry.link, result.reason)
             raise FullTextError(f"entry {target}: {result}")
         self.store.save_full_text(target, result)
+        from veille_tui.core import enrich
+
+        enrich.full_text_written(self.store, [target])  # the indicators, assets and rules it touches
         stored = self.store.full_text(target)
         return stored or result
 

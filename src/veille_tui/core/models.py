@@ -21,6 +21,7 @@ from veille_tui.core.models_intel import (
     nvd_url,
     ordinal,
 )
+from veille_tui.core.models_iocs import Ioc, IocSummary  # noqa: E402  (indicators: their own module)
 from veille_tui.core.models_notify import NotifyOutcome, NotifyTarget
 
 FetchStatus = Literal["ok", "unchanged", "error", "deferred"]
@@ -360,6 +361,7 @@ class ArticleContent:
     intel: dict[str, CveIntel] = field(default_factory=dict)
     related: tuple[Entry, ...] = ()
     full: FullText | None = None
+    iocs: tuple[Ioc, ...] = ()  # the indicators it names (shown defanged)
 
 
 @dataclass
@@ -424,6 +426,8 @@ __all__ = [
     "IntelKind",
     "IntelOutcome",
     "IntelStatus",
+    "Ioc",
+    "IocSummary",
     "Item",
     "KevRecord",
     "NotifyOutcome",

@@ -1,7 +1,8 @@
 """The query language of SPEC.md: parse a query string, then compile it to an SQL condition.
 
     +tag  -tag  @7d  @2w  @2026-08-01  feed:NAME  is:unread|read|starred|archived|drafted|hidden
-    has:fulltext  cve:CVE-2026-1234 (or cve:2026-1234)  epss:0.5  asset:NAME  word  "quoted phrase"
+    has:fulltext has:ioc  cve:CVE-2026-1234 (or cve:2026-1234)  epss:0.5  asset:NAME  ioc:evil[.]com
+    word  "quoted phrase"
 
 Words and phrases are looked for in the title, the body and the stored full text.
 
@@ -20,6 +21,7 @@ from typing import Any
 
 from veille_tui.core.assets import asset_key
 from veille_tui.core.errors import QueryError
+from veille_tui.core.iocs.defang import normalise as normalise_ioc
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Query:
     cves: tuple[str, ...] = ()
     epss: tuple[float, ...] = ()  # names a CVE whose EPSS score is at least this
     assets: tuple[str, ...] = ()  # touches this asset (its key: the folded product name)
+    iocs: tuple[str, ...] = ()  # names this indicator (refanged, normalised)
     words: tuple[str, ...] = ()  # full-text words: prefix match ("vulnerabilit" finds "vulnérabilités")
     phrases: tuple[str, ...] = ()  # "quoted phrases": exact token sequence
     text: str = ""
@@ -47,13 +50,14 @@ class Query:
             or self.cves
             or self.epss
             or self.assets
+            or self.iocs
             or self.words
             or self.phrases
         )
 
 
 FLAGS = {"unread", "read", "starred", "unstarred", "archived", "drafted", "new", "item", "post", "hidden"}
-HAS = {"fulltext"}  # has:NAME, kept with the flags as "has:NAME"
+HAS = {"fulltext", "ioc"}  # has:NAME, kept with the flags as "has:NAME"
 _TAG_RE = re.compile(r"^[\w.-]+$")
 _SINCE_REL = re.compile(r"^(\d{1,5})([hdwmy])$")
 _SINCE_ABS = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -105,6 +109,7 @@ def parse(text: str) -> Query:
     since, feeds, flags, cves, words, phrases = [], [], [], [], [], []
     epss: list[float] = []
     assets: list[str] = []
+    iocs: list[str] = []
     quoted_phrases = set(re.findall(r'"([^"]*)"', text))
     for token in _split(text):
         if token in quoted_phrases:
@@ -142,7 +147,7 @@ def parse(text: str) -> Query:
         elif low.startswith("has:"):
             what = low[4:]
             if what not in HAS:
-                raise QueryError(f"'{token}': use has:fulltext")
+                raise QueryError(f"'{token}': use has:fulltext or has:ioc")
             flags.append(low)
         elif low.startswith("cve:"):
             cve = normalize_cve(token[4:])
@@ -156,11 +161,16 @@ def parse(text: str) -> Query:
             if not key:
                 raise QueryError("'asset:' needs an asset's product name: asset:fortiweb (asset:exchange-server)")
             assets.append(key)
+        elif low.startswith("ioc:"):
+            value = normalise_ioc(token[4:])
+            if not value:
+                raise QueryError(f"'{token}': name an indicator: ioc:evil[.]com, ioc:1.2.3.4, ioc:HASH")
+            iocs.append(value)
         elif token == "":
             continue
         elif _PREFIX.match(low) and not low.startswith(("http:", "https:")):
             raise QueryError(
-                f"'{token}': unknown term; known: +tag -tag @7d feed: is: not: has: cve: epss: asset:,"
+                f"'{token}': unknown term; known: +tag -tag @7d feed: is: not: has: cve: epss: asset: ioc:,"
                 ' or "quote" it to search the text'
             )
         else:
@@ -174,6 +184,7 @@ def parse(text: str) -> Query:
         cves=tuple(cves),
         epss=tuple(epss),
         assets=tuple(assets),
+        iocs=tuple(iocs),
         words=tuple(words),
         phrases=tuple(phrases),
         text=text,
@@ -256,6 +267,7 @@ def compile_sql(
         "item": "e.kind = 'item'",
         "hidden": "e.hidden = 1",
         "has:fulltext": "e.id IN (SELECT entry_id FROM fulltext WHERE words > 0)",
+        "has:ioc": "e.id IN (SELECT entry_id FROM entry_iocs)",
     }
     for flag in query.flags:
         if flag.startswith("!"):
@@ -271,6 +283,9 @@ def compile_sql(
     for key in query.assets:
         where.append("e.id IN (SELECT entry_id FROM entry_assets WHERE asset = ?)")
         params.append(key)
+    for value in query.iocs:
+        where.append("e.id IN (SELECT entry_id FROM entry_iocs WHERE value = ?)")
+        params.append(value)
     if query.words or query.phrases:
         terms = [fts_phrase(w, prefix=True) for w in query.words] + [fts_phrase(p) for p in query.phrases]
         where.append(_text_sql(terms, params))

@@ -241,18 +241,18 @@ def fetch_full_texts(store: Store, feeds: Sequence[Feed], settings: FetchSetting
     results = fulltext.from_urls(
         [link for _, link in wanted], settings, per_host=settings.full_text_per_host, reach=reach
     )
-    done = failed = 0
+    failed = 0
+    saved: list[int] = []
     for (entry_id, link), found in zip(wanted, results, strict=True):
         if isinstance(found, fulltext.PageError):
             store.save_full_text_error(entry_id, link, found.reason)
             failed += 1
         else:
             store.save_full_text(entry_id, found)
-            done += 1
-    if done:
-        with store.transaction():
-            enrich.full_text_written(store, [entry_id for entry_id, _ in wanted], alerts=True)
-    return done, failed
+            saved.append(entry_id)
+    if saved:
+        enrich.full_text_written(store, saved, alerts=True)
+    return len(saved), failed
 
 
 def fetch_warning(parse_warning: str | None, items: Sequence[Item], now: float) -> str | None:

@@ -24,6 +24,8 @@ COMMANDS = (
     "themes",
     "state",
     "cves",
+    "iocs",
+    "export",
     "intel",
     "digest",
     "doctor",

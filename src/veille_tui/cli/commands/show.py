@@ -1,4 +1,4 @@
-"""`veille-tui show ID`: one entry as plain text, with its CVE intelligence and related stories (its
+"""`veille-tui show ID`: one entry as plain text, with its CVE intelligence, related stories, indicators (its
 full text when one is stored)."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ def run(args: Namespace, lib: Library) -> int:
     related = lib.related(entry.id)
     full = lib.full_text(entry.id)
     affects = lib.affects(entry.id)
+    iocs = lib.entry_iocs(entry.id)
     if args.json:
         data = {
             **entry.to_json(),
@@ -25,10 +26,11 @@ def run(args: Namespace, lib: Library) -> int:
             "affects": affects,
             "cve_intel": [intel[cve].to_json() for cve in entry.cves],
             "related": [other.id for other in related],
+            "iocs": [ioc.to_json() for ioc in iocs],
         }
         if full is not None:
             data["full_text"] = {**full.to_json(), "fetched": full.fetched, "error": full.error}
         emit_json(data)
     else:
-        print(render_plain(entry, intel, full, related, affects))
+        print(render_plain(entry, intel, full, related, affects, iocs))
     return 0

@@ -6,7 +6,7 @@ The writers (the fetch pipeline in core/update.py, the archive indexer, sync) ca
 per write batch with the entries the store says it made or changed, inside the batch's
 transaction; `on_open` when a database is opened (the watch list, the rules or the clusters' rules
 changed since it was derived); `kev_changed` / `epss_changed` when intel data did. The pass is a
-list of steps, each a module here (`cves`, `watch`, `kev`, `rules`, `clusters`), run in order; a
+list of steps, each a module here (`cves`, `iocs`, `watch`, `kev`, `rules`, `clusters`), run in order; a
 step writes its own tables through the store's methods (the SQL is the store's:
 core/store/derived.py, clusters.py) and returns the tags it derives, which join the entries' tags
 after their own, in the steps' order, before the next step runs (a rule's query sees the `watch`
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from veille_tui.core.enrich import assets as _assets
 from veille_tui.core.enrich import clusters as _clusters
 from veille_tui.core.enrich import cves as _cves
+from veille_tui.core.enrich import iocs as _iocs
 from veille_tui.core.enrich import kev as _kev
 from veille_tui.core.enrich import rules as _rules
 from veille_tui.core.enrich import watch as _watch
@@ -56,7 +57,7 @@ __all__ = [
 ]
 
 # kev, assets and clusters read what cves wrote; rules read every tag before them
-STEPS: tuple[Step, ...] = (_cves.step, _watch.step, _kev.step, _assets.step, _rules.step, _clusters.step)
+STEPS: tuple[Step, ...] = (_cves.step, _iocs.step, _watch.step, _kev.step, _assets.step, _rules.step, _clusters.step)
 
 rules_key = _rules.rules_key
 CLUSTER_RULES = _clusters.RULES
@@ -71,9 +72,14 @@ def written(store: Store, changed: Mapping[int, Text], *, alerts: bool = False) 
 
 
 def full_text_written(store: Store, entry_ids: Sequence[int], *, alerts: bool = False) -> None:
-    """Full texts were stored for these entries: the assets they touch again (a full text may name
-    one), and the rules (a rule may read `+asset`). alerts: at fetch time."""
-    enrich(store, entry_ids, steps=(_assets.step, _rules.step), alerts=alerts)
+    """Full texts were stored for these entries (at fetch time, `f`, `extract ID`): the
+    indicators they name, the assets they touch again (a full text may name one), and the rules
+    (a rule may read `+asset` or `+ioc`); in one transaction. alerts: at fetch time."""
+    if not entry_ids:
+        return
+    with store.transaction():
+        store.add_derived_tags(_iocs.full_text_saved(store, entry_ids))
+        enrich(store, entry_ids, steps=(_assets.step, _rules.step), alerts=alerts)
 
 
 def enrich(
@@ -141,6 +147,10 @@ def on_open(store: Store) -> None:
                 refresh_watch(store, store.watch)
             if rules_moved or (watch_moved and store.rules and store.synced[1]):
                 _reapply_rules(store)
+    if store.derived_key("iocs") != _iocs.KEY:
+        with store.transaction():
+            if store.derived_key("iocs") != _iocs.KEY:  # again: another process may have done it
+                _iocs.refresh_all(store)
     if store.derived_key(CLUSTER_RULES_KEY) != CLUSTER_RULES:
         with store.transaction():
             if store.derived_key(CLUSTER_RULES_KEY) != CLUSTER_RULES:  # again: another process may have done it

@@ -10,7 +10,8 @@ once per write batch, over the entries each write returns), entries (reads), sta
 (read/starred, the outbox; its undo history in undo), sync (the team server's feeds and items),
 intel (KEV and EPSS), watch (the watch alerts), fulltext (article pages), drafts (the archive's
 drafts), clusters (story clusters), assets (the assets entries touch, the match alerts), notify
-(the notifications' outbox); rows holds the row types, schema the migrations.
+(the notifications' outbox), iocs (indicators of compromise); rows holds the row types, schema the
+migrations.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from veille_tui.core.store.entries import EntriesMixin
 from veille_tui.core.store.feeds import FeedsMixin
 from veille_tui.core.store.fulltext import FullTextMixin
 from veille_tui.core.store.intel import IntelMixin
+from veille_tui.core.store.iocs import IocsMixin
 from veille_tui.core.store.notify import NotifyMixin
 from veille_tui.core.store.posts import PostsMixin
 from veille_tui.core.store.rows import FeedState
@@ -46,6 +48,7 @@ class Store(
     EntriesMixin,
     StateMixin,
     IntelMixin,
+    IocsMixin,
     WatchMixin,
     FullTextMixin,
     DraftsMixin,

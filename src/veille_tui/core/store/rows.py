@@ -111,6 +111,14 @@ class FeedState(NamedTuple):
     last_modified: str | None
 
 
+class IocRow(NamedTuple):
+    """An indicator an entry names: its type, its value (plain), where it was seen."""
+
+    type: str
+    value: str
+    seen_in: str
+
+
 class Text(NamedTuple):
     """An entry's title and body, as the derived data reads them."""
 

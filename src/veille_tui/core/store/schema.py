@@ -315,6 +315,23 @@ CREATE INDEX notify_outbox_waiting ON notify_outbox (target, id) WHERE state != 
 CREATE TABLE notify_marks (target TEXT PRIMARY KEY, watch INTEGER NOT NULL, alerts INTEGER NOT NULL);
 """
 
+_V_IOCS = """
+-- indicators of compromise each entry names (core/enrich/iocs.py), refanged and normalised;
+-- seen_in: where (title, summary, fulltext; space separated). Entries stored before this version
+-- get theirs when the store opens (the derived key `iocs` differs).
+CREATE TABLE entry_iocs (
+    entry_id INTEGER NOT NULL,
+    type TEXT NOT NULL,            -- ipv4 ipv6 domain url email md5 sha1 sha256 sha512
+    value TEXT NOT NULL,
+    seen_in TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (entry_id, type, value)
+) WITHOUT ROWID;
+CREATE INDEX entry_iocs_value ON entry_iocs (value, type);
+CREATE TRIGGER entries_ad_iocs AFTER DELETE ON entries BEGIN
+    DELETE FROM entry_iocs WHERE entry_id = old.id;
+END;
+"""
+
 # Each migration takes the schema from version N to N+1; append, never edit.
 MIGRATIONS: list[str] = [
     _SCHEMA_V1,
@@ -335,6 +352,7 @@ MIGRATIONS: list[str] = [
     _V_FEED_WARNING,
     _V_ASSETS,
     _V_NOTIFY,
+    _V_IOCS,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -28,7 +28,7 @@ from textual.geometry import Size
 from textual.strip import Strip
 
 from veille_tui.core.article import Link
-from veille_tui.core.models import ArticleContent, CveIntel, Entry, FullText
+from veille_tui.core.models import ArticleContent, CveIntel, Entry, FullText, Ioc
 from veille_tui.core.text import CVE_RE, clean_line
 from veille_tui.tui.bindings import set_virtual_height
 from veille_tui.tui.lru import LRU
@@ -104,6 +104,10 @@ class ArticleView(LineView, can_focus=True):
     @property
     def intel(self) -> Mapping[str, CveIntel]:
         return self.content.intel if self.content is not None else {}
+
+    @property
+    def iocs(self) -> tuple[Ioc, ...]:
+        return self.content.iocs if self.content is not None else ()
 
     @property
     def related(self) -> tuple[Entry, ...]:
@@ -244,7 +248,7 @@ class ArticleView(LineView, can_focus=True):
         entry = self.content.entry if self.content is not None else None
         if entry is None:
             return []
-        lines = info_lines(entry, self.intel, self.full, self.full_text_shown, self._style)
+        lines = info_lines(entry, self.intel, self.full, self.full_text_shown, self._style, self.iocs)
         return self._strips(Text("\n").join(lines), console, options)
 
     def _render_body(
@@ -328,7 +332,7 @@ class ArticleView(LineView, can_focus=True):
         """Everything the article says of the entry besides its body, as text: title, the meta
         line, the info block."""
         meta = meta_line(entry, self.intel, self._glyphs, self._style)
-        info = info_lines(entry, self.intel, self.full, self.full_text_shown, self._style)
+        info = info_lines(entry, self.intel, self.full, self.full_text_shown, self._style, self.iocs)
         return Text("\n").join([Text(clean_line(entry.title) or "(untitled)"), meta, *info])
 
     @property

@@ -7,12 +7,12 @@ block, shown under the header by `i` and always at the end of the article."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from rich.style import Style
 from rich.text import Text
 
-from veille_tui.core.models import CveIntel, Entry, FullText
+from veille_tui.core.models import CveIntel, Entry, FullText, Ioc
 from veille_tui.core.text import clean_line
 
 CVE_LINES = 8  # CVE ids of the info block shown with their KEV and EPSS data (the others on one line)
@@ -61,10 +61,15 @@ def meta_line(entry: Entry, intel: Mapping[str, CveIntel], glyphs: Mapping[str, 
 
 
 def info_lines(
-    entry: Entry, intel: Mapping[str, CveIntel], full: FullText | None, full_shown: bool, style: StyleOf
+    entry: Entry,
+    intel: Mapping[str, CveIntel],
+    full: FullText | None,
+    full_shown: bool,
+    style: StyleOf,
+    iocs: Sequence[Ioc] = (),
 ) -> list[Text]:
-    """The info block: state, tags, CVE ids with their KEV, EPSS and NVD page, link, via, file,
-    the full text's line."""
+    """The info block: state, tags, CVE ids with their KEV, EPSS and NVD page, the indicators
+    (defanged), link, via, file, the full text's line."""
     state = [("archived" if entry.archived else "not archived", style("archived" if entry.archived else "muted"))]
     if entry.drafted and not entry.archived:
         state = [(f"drafted: {clean_line(entry.draft)}", style("archived"))]
@@ -82,6 +87,7 @@ def info_lines(
         assets = ", ".join(clean_line(asset) for asset in entry.affects)
         lines.append(Text.assemble(("affects: ", style("muted")), (assets, style("tag"))))
     lines += cve_lines(entry, intel, style)
+    lines += ioc_lines(iocs, style)
     if entry.link:
         lines.append(Text(clean_line(entry.link), style=style("link")))
     if entry.feeds:
@@ -91,6 +97,20 @@ def info_lines(
     note = full_text_note(full, full_shown, style)
     if note is not None:
         lines.append(note)
+    return lines
+
+
+IOC_LINES = 12  # indicators listed in the info block; the rest counted (`I` lists them all)
+
+
+def ioc_lines(iocs: Sequence[Ioc], style: StyleOf) -> list[Text]:
+    """The indicators, defanged (never a form that can be clicked or pasted by mistake)."""
+    lines = [
+        Text.assemble((f"{ioc.type:<7} ", style("muted")), (clean_line(ioc.defanged), style("cve")))
+        for ioc in iocs[:IOC_LINES]
+    ]
+    if len(iocs) > IOC_LINES:
+        lines.append(Text(f"… and {len(iocs) - IOC_LINES} more indicators", style=style("muted")))
     return lines
 
 
