@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from veille_tui.core import enrich
 from veille_tui.core.models import Feed, Item
 from veille_tui.core.store import Store
+from veille_tui.core.text import CVE_RE, find_cves
 
 
 def _item(n: int, summary: str, title: str | None = None) -> Item:
@@ -83,3 +84,23 @@ def test_ids_gone_within_the_batch_are_skipped(tmp_path) -> None:
     with store.transaction():
         enrich.enrich(store.db, [*store.entry_ids(""), 999_999])  # no such entry: no error, no row
     assert store.db.execute("SELECT count(*) FROM entry_tags WHERE entry_id = 999999").fetchone()[0] == 0
+
+
+def test_cve_ids_written_against_cjk_text_are_found(tmp_path) -> None:
+    # CJK letters are word characters: a `\b` boundary never falls between them and "CVE"
+    assert find_cves("攻击者利用漏洞CVE-2031-0001进行远程执行") == ["CVE-2031-0001"]
+    assert find_cves("（CVE-2031-0002等）と CVE-2031-0003の修正") == ["CVE-2031-0002", "CVE-2031-0003"]
+    assert find_cves("see_CVE-2031-0004_poc, cve-2031-0005.") == ["CVE-2031-0004", "CVE-2031-0005"]
+    # an ASCII letter or digit on either side is part of another word
+    assert find_cves("XCVE-2031-0006 CVE-2031-00071234 CVE-2031-0008a") == []
+    store, feed = _store(tmp_path)
+    store.record_fetch(feed, status="ok", items=[_item(1, "修补了漏洞CVE-2031-0009，请尽快更新", title="安全公告")])
+    assert store.count("cve:CVE-2031-0009") == 1
+    assert store.count("+cve") == 1
+
+
+def test_the_article_highlights_cve_ids_against_cjk_text() -> None:
+    assert [m.group(0) for m in CVE_RE.finditer("漏洞CVE-2031-0001进行，cve-2031-0002等")] == [
+        "CVE-2031-0001",
+        "cve-2031-0002",
+    ]

@@ -28,8 +28,10 @@ _CONTROLS_INLINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Unicode bidi overrides and isolates can reorder what is shown.
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
-CVE_RE = re.compile(r"\bCVE-(\d{4})-(\d{4,7})\b", re.IGNORECASE)
-_CVE_LOWER = re.compile(r"(?<![\w-])cve-(\d{4})-(\d{4,7})(?![\w])")
+# A CVE id stands between two characters that are not ASCII letters or digits: `\b` would miss
+# one written against CJK text ("漏洞CVE-2031-0001进行"), whose letters are word characters too.
+CVE_RE = re.compile(r"(?<![A-Za-z0-9])CVE-([0-9]{4})-([0-9]{4,7})(?![A-Za-z0-9])", re.IGNORECASE)
+_CVE_LOWER = re.compile(r"(?<![a-z0-9])cve-([0-9]{4})-([0-9]{4,7})(?![a-z0-9])")
 # anything clean() would remove: a quick test that spares the full pass on ordinary text
 _DIRTY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # kramdown inline/block attribute lists: {:target="_blank"}, {: .class}, {:#id}
