@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 
 from veille_tui.core import enrich
-from veille_tui.core.models import Feed, Item
+from veille_tui.core.models import Feed, FullText, Item
 from veille_tui.core.store import Store
 from veille_tui.core.text import CVE_RE, find_cves
 
@@ -104,3 +104,57 @@ def test_the_article_highlights_cve_ids_against_cjk_text() -> None:
         "CVE-2031-0001",
         "cve-2031-0002",
     ]
+
+
+def _linked(n: int, title: str, summary: str) -> Item:
+    return Item(
+        guid=f"w{n}",
+        link=f"https://vendor-news.example.org/advisory/acme-psirt-{n}",
+        title=title,
+        date="2026-07-25T00:00:00+00:00",
+        ts=1_785_000_000 + n,
+        summary=summary,
+    )
+
+
+def test_watch_terms_match_what_the_reader_reads_not_link_urls(tmp_path) -> None:
+    store, feed = _store(tmp_path, watch=["acme", "gateway"])
+    store.record_fetch(
+        feed,
+        status="ok",
+        items=[
+            # the term is only in link targets and a bare URL: not read, no match
+            _linked(
+                1,
+                "Weekly advisory roundup",
+                "[Read the bulletin](https://psirt.example.org/acme-psirt-8) and https://acme.example.org/x",
+            ),
+            # in the link's text and the title: read
+            _linked(2, "Gateway flaw", "[Acme bulletin](https://psirt.example.org/b-9) out."),
+        ],
+    )
+    ids = {e.title: e.id for e in store.entries("", limit=0)}
+    assert store.count("+watch") == 1
+    quiet, loud = store.entry(ids["Weekly advisory roundup"]), store.entry(ids["Gateway flaw"])
+    assert quiet is not None and quiet.watch_terms == () and "watch" not in quiet.tags
+    assert loud is not None and loud.watch_terms == ("acme", "gateway")
+    assert loud.watch_where == (("text",), ("title",))
+    assert loud.watch_line() == "acme (text), gateway (title)"
+
+
+def test_watch_terms_are_looked_for_in_the_stored_full_text(tmp_path) -> None:
+    store, feed = _store(tmp_path, watch=["routeur"])
+    store.record_fetch(feed, status="ok", items=[_linked(3, "Monthly patches", "Many fixes.")])
+    (entry_id,) = store.entry_ids()
+    assert store.count("+watch") == 0
+    page = "The Routeur X200 is affected."
+    store.save_full_text(entry_id, FullText("Monthly patches", page, page, 5, "https://vendor-news.example.org/a"))
+    store.rederive(entry_id)
+    entry = store.entry(entry_id)
+    assert entry is not None and entry.watch_terms == ("routeur",) and entry.watch_where == (("full text",),)
+    assert "watch" in entry.tags and store.count("+watch") == 1
+    # a new watch list is matched against full texts too
+    store.close()
+    again = Store(tmp_path / "db.sqlite", watch=["x200", "acme"])
+    entry = again.entry(entry_id)
+    assert entry is not None and entry.watch_terms == ("x200",) and entry.watch_line() == "x200 (full text)"

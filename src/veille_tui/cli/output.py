@@ -107,7 +107,7 @@ def render_plain(
         "tags: " + " ".join(entry.tags),
     ]
     if entry.watch_terms:
-        lines.append("watch: " + ", ".join(clean_line(t) for t in entry.watch_terms))
+        lines.append("watch: " + clean_line(entry.watch_line()))
     if entry.hidden:
         lines.append("hidden by a rule ([[rules]] hide = true)")
     if entry.feed_date:

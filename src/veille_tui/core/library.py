@@ -451,6 +451,7 @@ class Library:
             self.store.save_full_text_error(target, entry.link, result.reason)
             raise FullTextError(f"entry {target}: {result}")
         self.store.save_full_text(target, result)
+        self.store.rederive(target)  # its watch terms may be in the page only
         stored = self.store.full_text(target)
         return stored or result
 

@@ -173,6 +173,7 @@ class Entry:
     file: str | None = None
     feed_date: str | None = None  # only from Store.entry(): its feed's date, when too far ahead to list it by
     watch_terms: tuple[str, ...] = ()  # only from Store.entry(): the watch terms it matched
+    watch_where: tuple[tuple[str, ...], ...] = ()  # with watch_terms: where each is ("title", "text", "full text")
     hidden: bool = False  # a rule hides it (`is:hidden` lists it)
     draft: str | None = None  # its draft file, relative to the site's folder (`_drafts/slug.md`)
 
@@ -183,6 +184,14 @@ class Entry:
     @property
     def drafted(self) -> bool:
         return self.draft is not None
+
+    def watch_line(self) -> str:
+        """The watch terms it matched, each with where: `fortinet (title, full text), ivanti (text)`."""
+        places = (*self.watch_where, *[()] * len(self.watch_terms))[: len(self.watch_terms)]
+        return ", ".join(
+            term + (f" ({', '.join(where)})" if where else "")
+            for term, where in zip(self.watch_terms, places, strict=True)
+        )
 
     def to_json(self) -> dict[str, Any]:
         data = {

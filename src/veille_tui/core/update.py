@@ -181,6 +181,7 @@ def fetch_full_texts(store: Store, feeds: Sequence[Feed], settings: FetchSetting
             failed += 1
         else:
             store.save_full_text(entry_id, found)
+            store.rederive(entry_id, alerts=True)  # its watch terms may be in the page only
             done += 1
     return done, failed
 

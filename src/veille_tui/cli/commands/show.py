@@ -21,6 +21,7 @@ def run(args: Namespace, lib: Library) -> int:
         data = {
             **entry.to_json(),
             "watch_terms": list(entry.watch_terms),
+            "watch_where": dict(zip(entry.watch_terms, map(list, entry.watch_where), strict=False)),
             "cve_intel": [intel[cve].to_json() for cve in entry.cves],
             "related": [other.id for other in related],
         }

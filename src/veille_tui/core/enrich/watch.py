@@ -1,7 +1,9 @@
-"""The watch list: the derived `watch` tag on the entries whose title or body holds one of the
-watch terms (a full-text match, so accents and case do not matter), the terms each one matched
-(`entry_watch`, shown by the article and `show`), and the alerts: the entries a fetch made match
-for the first time (`watch_alerts`, read by the TUI's bell and `fetch --watch`)."""
+"""The watch list: the derived `watch` tag on the entries whose title, body or stored full text
+holds one of the watch terms (what the reader reads: link targets and URLs are not; accents and
+case do not matter), the terms each one matched (`entry_watch`, shown by the article and `show`),
+and the alerts: the entries a fetch made match for the first time (`watch_alerts`, read by the
+TUI's bell and `fetch --watch`). The full-text indexes find the candidates; text.watch_places
+keeps those whose match is in readable text."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from veille_tui.core.enrich.batch import Batch, chunks, marks
 from veille_tui.core.query import fts_phrase
+from veille_tui.core.text import read_texts, watch_places
 
 TAG = "watch"
 ALERTS_KEPT = 30 * 86400  # alerts older than this are dropped (every reader has seen them)
@@ -19,19 +22,33 @@ ALERTS_KEPT = 30 * 86400  # alerts older than this are dropped (every reader has
 
 def _matches(db: sqlite3.Connection, terms: Sequence[str], ids: Sequence[int] | None) -> dict[int, list[str]]:
     """The terms each entry matches, in the order of the list: of these ids, or of every entry."""
-    found: dict[int, list[str]] = {}
+    candidates: dict[int, set[str]] = {}
     for term in dict.fromkeys(terms):
-        if ids is None:
-            rows = db.execute("SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?", (fts_phrase(term),))
+        for table in ("entries_fts", "fulltext_fts"):
+            if ids is None:
+                rows = db.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (fts_phrase(term),)).fetchall()
+            else:
+                rows = []
+                for chunk in chunks(ids):
+                    rows += db.execute(
+                        f"SELECT rowid FROM {table} WHERE {table} MATCH ? AND rowid IN ({marks(chunk)})",
+                        (fts_phrase(term), *chunk),
+                    ).fetchall()
             for (rowid,) in rows:
-                found.setdefault(rowid, []).append(term)
-            continue
-        for chunk in chunks(ids):
-            for (rowid,) in db.execute(
-                f"SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? AND rowid IN ({marks(chunk)})",
-                (fts_phrase(term), *chunk),
-            ):
-                found.setdefault(rowid, []).append(term)
+                candidates.setdefault(rowid, set()).add(term)
+    found: dict[int, list[str]] = {}
+    for chunk in chunks(list(candidates)):
+        for entry_id, title, body, full in db.execute(
+            "SELECT f.rowid, f.title, f.body, t.text FROM entries_fts f LEFT JOIN fulltext t ON t.entry_id = f.rowid"
+            f" WHERE f.rowid IN ({marks(chunk)})",
+            chunk,
+        ):
+            texts = read_texts(title or "", body or "", full)
+            matched = [
+                term for term in dict.fromkeys(terms) if term in candidates[entry_id] and watch_places(term, texts)
+            ]
+            if matched:
+                found[entry_id] = matched
     return found
 
 

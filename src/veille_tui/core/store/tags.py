@@ -55,6 +55,14 @@ class TagsMixin(StoreBase):
             defer_clusters=self.defer_clusters,
         )
 
+    def rederive(self, entry_id: int, alerts: bool = False) -> None:
+        """What derives from an entry worked out again (its full text was stored: the watch terms
+        are looked for there too). alerts: a fetch stored it (a first watch match is an alert)."""
+        with self.transaction():
+            text = self._refresh_entry(entry_id)
+            if text is not None:
+                self._enrich([entry_id], {entry_id: text}, alerts=alerts)
+
     def _sync_derived(self) -> None:
         """The watch list and the rules as the config has them now: when either differs from what
         the database was derived with (kept in meta), it is derived again over every entry (a

@@ -461,7 +461,7 @@ class ArticleView(LineView, can_focus=True):
         if entry.tags:
             lines.append(Text(" ".join("#" + tag for tag in entry.tags), style=style("tag")))
         if entry.watch_terms:
-            terms = ", ".join(clean_line(term) for term in entry.watch_terms)
+            terms = clean_line(entry.watch_line())
             lines.append(Text.assemble(("watch: ", style("muted")), (terms, style("tag"))))
         lines += self.cve_lines(entry)
         if entry.link:
