@@ -3,7 +3,8 @@
 read/starred change that was acknowledged as saved (by another connection writing all along, as
 the TUI does while cron fetches) is there.
 
-KILL_TRIALS trials (VEILLE_KILL_TRIALS overrides, default 50), each a real `veille-tui fetch`
+KILL_TRIALS trials behind the `stress` marker (VEILLE_KILL_TRIALS overrides, default 50), 12 in the
+default run, each a real `veille-tui fetch`
 process against a small slow local server, killed at a random moment (starting up, downloading,
 parsing, writing, finishing); every tenth fetch is left to finish and must exit 0.
 """
@@ -21,6 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -30,7 +32,8 @@ from veille_tui.core.store import Store
 FEEDS = 24
 WINDOW = 8  # items a feed serves; each trial moves the window on by NEW
 NEW = 2
-KILL_TRIALS = int(os.environ.get("VEILLE_KILL_TRIALS", "50"))
+KILL_TRIALS = int(os.environ.get("VEILLE_KILL_TRIALS", "50"))  # the stress run (`pytest -m stress`)
+QUICK_TRIALS = 12  # the default run
 
 
 class Feeds:
@@ -42,6 +45,8 @@ class Feeds:
         self.rng = random.Random(13)
         self.answered = 0
         self.lock = threading.Lock()
+        self.gate = threading.Event()  # cleared: requests wait (a kill before anything is downloaded)
+        self.gate.set()
 
     def start(self, trial: int) -> None:
         with self.lock:
@@ -50,6 +55,7 @@ class Feeds:
     def handler(self, request: Request) -> Response:
         with self.lock:
             self.answered += 1
+        self.gate.wait(timeout=60)
         n = int(request.path.strip("/").split(".")[0])
         time.sleep(self.rng.uniform(0, 0.025))  # one request at a time: a fetch takes ~0.9 s
         first = NEW * self.trial
@@ -165,7 +171,10 @@ def check(db_path: Path, trial: int, started: float, saved: dict[int, tuple[bool
         db.close()
 
 
-def test_kill_9_during_fetch_again_and_again(tmp_path, httpserver: HTTPServer):
+@pytest.mark.parametrize(
+    "trials", [pytest.param(QUICK_TRIALS, id="quick"), pytest.param(KILL_TRIALS, id="stress", marks=pytest.mark.stress)]
+)
+def test_kill_9_during_fetch_again_and_again(tmp_path, httpserver: HTTPServer, trials: int):
     feeds = Feeds()
     for n in range(FEEDS):
         httpserver.expect_request(f"/{n}.xml").respond_with_handler(feeds.handler)
@@ -186,7 +195,7 @@ def test_kill_9_during_fetch_again_and_again(tmp_path, httpserver: HTTPServer):
     saved: dict[int, tuple[bool, bool]] = {}
     kills = finished = committed = writes = 0
     started_all = time.monotonic()
-    for trial in range(1, KILL_TRIALS + KILL_TRIALS // 9 + 1):
+    for trial in range(1, trials + trials // 9 + 2):
         feeds.start(trial)
         writer = StateWriter(db_path, ids, saved, seed=trial)
         writer.start()
@@ -202,8 +211,12 @@ def test_kill_9_during_fetch_again_and_again(tmp_path, httpserver: HTTPServer):
                 # starting up (nothing downloaded yet), downloading (k answers sent), or writing
                 # (j feeds committed, the others not yet)
                 phase = trial % 3
-                if phase == 0:
-                    kill_when(proc, lambda: feeds.answered > 0 or rng.random() < 0.02)
+                if phase == 0:  # the downloads held at the server until the kill
+                    feeds.gate.clear()
+                    try:
+                        kill_when(proc, lambda: feeds.answered > 0 or rng.random() < 0.02)
+                    finally:
+                        feeds.gate.set()
                 elif phase == 1:
                     k = rng.randint(1, FEEDS)
                     kill_when(proc, lambda k=k: feeds.answered >= k)
@@ -223,10 +236,10 @@ def test_kill_9_during_fetch_again_and_again(tmp_path, httpserver: HTTPServer):
         if let_finish:
             with sqlite3.connect(db_path) as db:
                 assert db.execute("SELECT count(*) FROM feeds WHERE last_ok >= ?", (started,)).fetchone()[0] == FEEDS
-        if kills >= KILL_TRIALS:
+        if kills >= trials:
             break
     elapsed = time.monotonic() - started_all
     print(f"\n{kills} kills, {finished} fetches finished, {committed} trials with a fetch committed before the kill,"
           f" {writes} state writes acknowledged, {elapsed:.1f} s")  # fmt: skip
-    assert kills >= KILL_TRIALS
+    assert kills >= trials
     assert 0 < committed - finished < kills  # kills landed both before and after feeds were stored

@@ -4,7 +4,7 @@ The parser process pool used to be left running (shutdown(wait=False)) when fetc
 the interpreter's exit hook for concurrent.futures then raced the pool's manager thread on the
 pool's wake-up pipe: "OSError: [Errno 9] Bad file descriptor" from multiprocessing/connection.py,
 in about one run in a few hundred here. Each case runs `python -m veille_tui fetch` as a real
-process RUNS times (200, or VEILLE_TUI_RACE_RUNS) against tiny feeds on loopback, a few processes
+process RUNS times (200, or VEILLE_TUI_RACE_RUNS, behind the `stress` marker; 24 in the default run) against tiny feeds on loopback, a few processes
 at a time, and looks for a traceback in every stderr.
 """
 
@@ -23,7 +23,18 @@ from pathlib import Path
 
 import pytest
 
-RUNS = int(os.environ.get("VEILLE_TUI_RACE_RUNS", "200"))
+RUNS = int(os.environ.get("VEILLE_TUI_RACE_RUNS", "200"))  # the stress run (`pytest -m stress`)
+QUICK_RUNS = 24  # the default run: the same cases, fewer times
+
+
+@pytest.fixture(
+    params=[pytest.param(QUICK_RUNS, id="quick"), pytest.param(RUNS, id="stress", marks=pytest.mark.stress)]
+)
+def runs(request: pytest.FixtureRequest) -> int:
+    """How many fetches a case runs: a few in the default run, RUNS behind the `stress` marker."""
+    return int(request.param)
+
+
 PARALLEL = max(2, min(4, (os.cpu_count() or 2) + 1))  # processes at a time
 
 
@@ -113,8 +124,8 @@ def fetch(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def run_many(tmp_path: Path, urls: list[str], prime: bool = False) -> list[subprocess.CompletedProcess]:
-    """RUNS fetches, PARALLEL at a time, each slot with its own data folder."""
+def run_many(tmp_path: Path, urls: list[str], runs: int, prime: bool = False) -> list[subprocess.CompletedProcess]:
+    """`runs` fetches, PARALLEL at a time, each slot with its own data folder."""
     homes = [make_home(tmp_path / f"slot{n}", urls) for n in range(PARALLEL)]
     if prime:  # a first fetch stores the ETags: the runs that count are then all 304
         for env in homes:
@@ -123,14 +134,14 @@ def run_many(tmp_path: Path, urls: list[str], prime: bool = False) -> list[subpr
     results: list[subprocess.CompletedProcess] = []
 
     def slot(n: int) -> None:
-        for _ in range(n, RUNS, PARALLEL):
+        for _ in range(n, runs, PARALLEL):
             results.append(fetch(homes[n]))
 
     started = time.monotonic()
     with ThreadPoolExecutor(PARALLEL) as pool:
         list(pool.map(slot, range(PARALLEL)))
-    print(f"{RUNS} fetches in {time.monotonic() - started:.1f} s ({PARALLEL} at a time)")
-    assert len(results) == RUNS
+    print(f"{runs} fetches in {time.monotonic() - started:.1f} s ({PARALLEL} at a time)")
+    assert len(results) == runs
     return results
 
 
@@ -141,26 +152,26 @@ def assert_clean(results: list[subprocess.CompletedProcess], code: int) -> None:
     assert codes == [code], (codes, next(r.stderr for r in results if r.returncode != code))
 
 
-def test_one_failing_feed_two_parsed(tmp_path, base_url):
+def test_one_failing_feed_two_parsed(tmp_path, base_url, runs):
     """The issue's case: two good feeds parsed in the process pool (three feeds start it), one 500."""
     urls = [f"{base_url}/plain/alpha.xml", f"{base_url}/plain/beta.xml", f"{base_url}/500/gone.xml"]
-    results = run_many(tmp_path, urls)
+    results = run_many(tmp_path, urls, runs)
     assert_clean(results, 1)
     for r in results:
         assert "HTTP 500" in r.stderr and "1 failed" in r.stderr
         assert r.stdout.count("ok ") == 2 and "5 items" in r.stdout
 
 
-def test_all_unchanged(tmp_path, base_url):
+def test_all_unchanged(tmp_path, base_url, runs):
     """Every feed answers 304: nothing to parse, the pool never starts."""
-    results = run_many(tmp_path, [f"{base_url}/etag/{name}.xml" for name in FEEDS], prime=True)
+    results = run_many(tmp_path, [f"{base_url}/etag/{name}.xml" for name in FEEDS], runs, prime=True)
     assert_clean(results, 0)
     assert all("3 unchanged" in r.stderr and "0 fetched" in r.stderr for r in results)
 
 
-def test_all_failed(tmp_path, base_url):
+def test_all_failed(tmp_path, base_url, runs):
     """Two 500s and a refused connection."""
-    results = run_many(tmp_path, [f"{base_url}/500/a.xml", f"{base_url}/500/b.xml", refused_url()])
+    results = run_many(tmp_path, [f"{base_url}/500/a.xml", f"{base_url}/500/b.xml", refused_url()], runs)
     assert_clean(results, 1)
     assert all("3 failed" in r.stderr and "connection failed" in r.stderr for r in results)
 

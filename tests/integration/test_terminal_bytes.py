@@ -4,6 +4,7 @@ attributes) must be the same, and ours must have been sent in fewer bytes."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -30,7 +31,7 @@ CHILD = textwrap.dedent("""
 
 def run(tmp: Path, mode: str, keys: list[str]) -> tuple[str, int]:
     """The pane after `keys` (with escapes), and the bytes the app wrote from its start."""
-    session = f"veille-bytes-{mode}-{id(tmp)}"
+    session = f"veille-bytes-{mode}-{os.getpid()}-{id(tmp)}"
     child = tmp / "child.py"
     child.write_text(CHILD)
     stream = tmp / f"{mode}.out"
