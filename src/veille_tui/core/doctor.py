@@ -244,7 +244,7 @@ def repair(settings: Settings, archive: Path | None, db_path: Path) -> Repair:
         if side.exists():
             os.replace(side, aside.with_name(aside.name + suffix))
     result = Repair(needed=True, moved_to=aside, backup=backup.newest(db_path.parent))
-    with Store(db_path, watch=settings.watch, rules=settings.rules) as store:
+    with Store(db_path, watch=settings.watch, rules=settings.rules, config_stamp=settings.stamp) as store:
         store.sync_feeds(settings.feeds)
         if archive is not None and archive.is_dir():
             result.index = store.index_archive(archive, archive_format=settings.archive_format)

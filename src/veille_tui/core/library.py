@@ -112,7 +112,9 @@ class Library:
         """The database connection of this thread (for core code and tests; the front ends use the
         methods below)."""
         if self._store is None:
-            self._store = Store(self.db_path, watch=self.settings.watch, rules=self.settings.rules)
+            self._store = Store(
+                self.db_path, watch=self.settings.watch, rules=self.settings.rules, config_stamp=self.settings.stamp
+            )
             self._backup_once_a_day(self._store)
         return self._store
 

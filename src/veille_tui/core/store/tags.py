@@ -13,6 +13,8 @@ from veille_tui.core.store.rows import SEP, EntryItem, EntryText
 
 
 class TagsMixin(StoreBase):
+    config_stamp = 0  # the config's mtime (ns) the watch list and rules come from (Store's argument)
+
     def tag_counts(self) -> dict[str, int]:
         """Entries per tag (those rules hide left out)."""
         if not self.any_hidden():
@@ -71,6 +73,8 @@ class TagsMixin(StoreBase):
             return
         with self.transaction():
             watch_moved, rules_moved = self._derived_moved()  # again: another process may have done it
+            if watch_moved or rules_moved:
+                self._set_meta("config_stamp", str(self.config_stamp))
             if watch_moved:
                 self._set_meta("watch", self._watch_key())
                 enrich.refresh_watch(self.db, self.watch)
@@ -83,6 +87,10 @@ class TagsMixin(StoreBase):
     def _derived_moved(self) -> tuple[bool, bool]:
         """Do the watch list and the rules differ from what the database was derived with?"""
         watch_known, rules_known = self.synced
+        if int(self._meta("config_stamp") or 0) > self.config_stamp:
+            # derived from a newer config by another process (a TUI started before the config was
+            # edited must not take every command back to the config it read)
+            return False, False
         watch_moved = watch_known and self._meta("watch") != self._watch_key()
         rules_moved = rules_known and (self._meta("rules") or "[]") != enrich.rules_key(self.rules)
         return watch_moved, rules_moved
