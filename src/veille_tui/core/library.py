@@ -284,9 +284,17 @@ class Library:
         """When `query` names a +tag that no entry has: what to say, and the words search to offer
         instead (None: every tag it names exists)."""
         parsed = parse(query)
+        if "kev" in (*parsed.tags, *parsed.not_tags) or parsed.epss:  # intelligence not loaded: say so
+            missing = hints.intel_hint(parsed, self.store.intel_counts())
+            if missing is not None:
+                return missing
         if not parsed.tags:
             return None
         return hints.tag_hint(parsed, self.tag_counts(), self.count)
+
+    def kev_loaded(self) -> bool:
+        """Is a KEV catalogue loaded? (The CVE view says "not loaded" rather than "not in it".)"""
+        return bool(self.store.intel_counts()["kev"])
 
     # --- query history and saved queries ---------------------------------------------------------
 
