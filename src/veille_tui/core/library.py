@@ -627,6 +627,15 @@ class Library:
         clusters = self.store.clusters_of([e.id for e in entries])
         intel = self.cve_intel(sorted({cve for e in entries for cve in e.cves}))
         sources = self.store.source_tags() | {tag for feed in self.settings.feeds for tag in feed.tags}
+        openings = self.store.post_openings([e.id for e in entries if e.kind == "post"])
         return digest_mod.build(
-            entries, clusters, intel, sources, query=query.strip(), since=since, start=start, end=int(now)
+            entries,
+            clusters,
+            intel,
+            sources,
+            query=query.strip(),
+            since=since,
+            start=start,
+            end=int(now),
+            headings=digest_mod.own_headings(entries, openings),
         )
