@@ -236,8 +236,8 @@ SOURCE_LABELS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class DraftPlan:
-    """What the `a` form starts with: the title, the tags (veille-cyber, the source's tag, the
-    watch terms matched, `cve` when it names one) and the body sources there are, best first."""
+    """What the `a` form starts with: the title, the tags (the archive's rule: its common tag and
+    one source tag) and the body sources there are, best first."""
 
     entry_id: int
     title: str

@@ -42,6 +42,17 @@ class TagsMixin(StoreBase):
             found.update(json.loads(raw))
         return {tag for tag in found if tag}
 
+    def post_tag_counts(self) -> tuple[int, dict[str, int]]:
+        """How many posts the archive has, and how many of them carry each of their own tags (what
+        a draft's tags are learnt from: drafting.TagRule)."""
+        posts = 0
+        counts: dict[str, int] = {}
+        for (own,) in self.db.execute("SELECT post_tags FROM entries WHERE kind = 'post'"):
+            posts += 1
+            for tag in set(own.split()):
+                counts[tag] = counts.get(tag, 0) + 1
+        return posts, counts
+
     def _enrich(
         self, entry_ids: Collection[int], texts: Mapping[int, Text] | None = None, alerts: bool = False
     ) -> None:
