@@ -146,3 +146,24 @@ def test_a_process_started_before_the_config_changed_does_not_take_derived_tags_
         assert look.count("+watch") == 2
     running.close()
     assert json.loads(run("rules", "test", "+watch", "--json").stdout)["count"] == 2
+
+
+def test_fetch_watch_exits_3_when_its_reader_stops_early(httpserver):
+    config(httpserver)
+    padding = "firmware gateway appliance " * 6
+    many = [(f"Fortinet advisory {n}: {padding}", f"https://loop.example/a/{n}", "Patch.") for n in range(1500)]
+    serve(httpserver, *many)
+    # `veille-tui fetch --watch | head -3`: more than a pipe holds, the reader gone after 3 lines
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "veille_tui", "fetch", "--watch"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ),
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = [proc.stdout.readline() for _ in range(3)]
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 3, stderr
+    assert all(b"Fortinet advisory" in line for line in first)
+    assert "Traceback" not in stderr and "1500 new watch matches" in stderr
