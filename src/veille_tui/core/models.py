@@ -293,12 +293,14 @@ class IndexReport:
     format: str = ""  # the rules the archive was read with: jekyll | hugo
     drafts: int = 0  # files of the drafts folder (not posts: in none of the three)
     drafts_changed: int = 0  # entries marked drafted, or no more
+    skipped_files: list[tuple[str, str]] = field(default_factory=list)  # (file, why), as many as `skipped`
 
     def count(self, file: str, status: str, reason: str | None) -> None:
         if status == "indexed":
             self.indexed += 1
         elif status == "skipped":
             self.skipped += 1
+            self.skipped_files.append((file, reason or "not a post"))
         else:
             self.problems.append((file, reason or "unreadable"))
 
@@ -306,6 +308,7 @@ class IndexReport:
         return {
             "indexed": self.indexed,
             "skipped": self.skipped,
+            "skipped_files": [{"file": f, "reason": r} for f, r in self.skipped_files],
             "problems": [{"file": f, "reason": r} for f, r in self.problems],
         }
 
