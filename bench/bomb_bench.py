@@ -28,7 +28,7 @@ from bench.attack_server import serving, stacked_bomb  # noqa: E402
 
 CHILD = r"""
 import asyncio, asyncio.events, json, sys, time
-from veille_tui.core.feeds import decode
+from veille_tui.core.net import decode
 from veille_tui.core.feeds.http import FetchRequest, fetch_all
 from veille_tui.core.models import FetchSettings
 

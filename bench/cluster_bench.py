@@ -25,10 +25,13 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+from veille_tui.core import enrich
+from veille_tui.core.archive.indexer import index_archive
 from veille_tui.core.enrich import clusters
 from veille_tui.core.enrich.batch import Batch
 from veille_tui.core.models import Feed, Item
 from veille_tui.core.store import Store
+from veille_tui.core.update import open_store, store_fetch
 
 SYLLABLES = "ar bel cor dex fen gal hex ion jor kal lum mer nov orb pax quil rho syn tor umb vel wix xen zan".split()
 VERBS = "patches fixes warns-of confirms exploits discloses releases hit-by targets abuses".split()
@@ -121,9 +124,9 @@ class Generator:
 
 
 def build(db: Path, archive: Path | None, n_items: int, gen: Generator, now: float) -> tuple[Store, dict[str, int]]:
-    store = Store(db)
+    store = open_store(db)
     if archive is not None:
-        store.index_archive(archive)
+        index_archive(store, archive)
     feeds = [Feed(f"https://feeds.example.net/{i}/rss.xml", f"Bench feed {i:03d}", ("bench",)) for i in range(100)]
     store.sync_feeds(feeds)
     ids = {url: fid for fid, url, *_ in store.feed_states()}
@@ -134,7 +137,7 @@ def build(db: Path, archive: Path | None, n_items: int, gen: Generator, now: flo
         low = now - year + start / n_items * year
         high = now - year + (start + chunk) / n_items * year
         feed = feeds[n % len(feeds)]
-        store.record_fetch(ids[feed.url], status="ok", items=gen.items(min(chunk, n_items - start), low, high, f"b{n}"))
+        store_fetch(store, ids[feed.url], status="ok", items=gen.items(min(chunk, n_items - start), low, high, f"b{n}"))
     return store, ids
 
 
@@ -165,7 +168,7 @@ def main() -> int:
         store.db.execute("BEGIN IMMEDIATE")
         try:
             began = time.perf_counter()
-            store.record_fetch(feed_ids[n], status="ok", items=items)
+            store_fetch(store, feed_ids[n], status="ok", items=items)
             write_times.append(time.perf_counter() - began)
             guids = [item.guid for item in items]
             marks = ",".join("?" * len(guids))
@@ -173,7 +176,7 @@ def main() -> int:
                 i for (i,) in store.db.execute(f"SELECT DISTINCT entry_id FROM items WHERE guid IN ({marks})", guids)
             ]
             began, cpu = time.perf_counter(), time.process_time()
-            clusters.step(Batch(store.db, batch))
+            clusters.step(Batch(store, batch))
             step_times.append(time.perf_counter() - began)
             step_cpu.append(time.process_time() - cpu)
         finally:
@@ -188,7 +191,7 @@ def main() -> int:
     recompute_cpu: list[float] = []
     for _ in range(3):
         began, cpu = time.perf_counter(), time.process_time()
-        store.recompute_clusters()
+        enrich.recompute_clusters(store)
         recompute.append(time.perf_counter() - began)
         recompute_cpu.append(time.process_time() - cpu)
     sizes = Counter(cluster for (cluster,) in store.db.execute("SELECT cluster FROM entry_clusters"))

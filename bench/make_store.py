@@ -14,8 +14,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from veille_tui.core.archive.indexer import index_archive
 from veille_tui.core.models import Feed, Item
 from veille_tui.core.store import Store
+from veille_tui.core.update import open_store, store_fetch
 
 WORDS = (
     "ransomware phishing vulnérabilité exploit patch zero-day botnet malware fortinet ivanti cisco "
@@ -27,9 +29,9 @@ TAGS = ["ransomware", "phishing", "apt", "cloud", "ics", "mobile", "vuln", "priv
 
 def make(db: Path, n_items: int, archive: Path | None, seed: int = 7) -> Store:
     rng = random.Random(seed)
-    store = Store(db)
+    store = open_store(db)
     if archive:
-        store.index_archive(archive)
+        index_archive(store, archive)
     feeds = [
         Feed(f"https://feeds.example.net/{i}/rss.xml", f"Bench feed {i:03d}", (TAGS[i % len(TAGS)],))
         for i in range(100)
@@ -56,7 +58,7 @@ def make(db: Path, n_items: int, archive: Path | None, seed: int = 7) -> Store:
                     categories=(rng.choice(TAGS),),
                 )
             )
-        store.record_fetch(ids[feed.url], status="ok", items=items)
+        store_fetch(store, ids[feed.url], status="ok", items=items)
     return store
 
 

@@ -17,7 +17,7 @@ feeds, dates, CVE ids and full text, and does each action:
 - full: what opening the store costs when the rules changed: what the rules did given back and the
   rules applied to every entry (`enrich.refresh_rules` in its transaction, as Store does it), the
   rule set alternating with one rule fewer so that every run changes something; median of --runs;
-  also a whole `Store(...)` open that finds the rules changed.
+  also a whole `open_store(...)` open that finds the rules changed.
 - batch: the rules step over 1,000 stored entries (a fetch batch), median of --runs.
 
 Target (issue 10): re-application over 52,772 entries <= 2 s.
@@ -42,7 +42,7 @@ from pathlib import Path
 from veille_tui.core import enrich
 from veille_tui.core.enrich import rules as rules_step
 from veille_tui.core.models import Rule
-from veille_tui.core.store import Store
+from veille_tui.core.update import open_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -69,13 +69,13 @@ def store_path(work: Path, archive: Path | None, items: int) -> Path:
 
 def full(db: Path, runs: int) -> list[float]:
     times = []
-    with Store(db, watch=(), rules=RULES) as store:
+    with open_store(db, watch=(), rules=RULES) as store:
         for n in range(runs):
             rules = RULES if n % 2 else RULES[:-1]
             started = time.perf_counter()
             with store.transaction():
                 store._set_meta("rules", enrich.rules_key(rules))
-                enrich.refresh_rules(store.db, rules)
+                enrich.refresh_rules(store, rules)
             times.append(time.perf_counter() - started)
         counts = {
             "entries": store.count(as_rule=True),
@@ -93,19 +93,19 @@ def open_changed(db: Path, runs: int) -> list[float]:
     for n in range(runs):
         rules = RULES[:-1] if n % 2 else RULES  # `full` left RULES[:-1]: each open finds a change
         started = time.perf_counter()
-        Store(db, watch=(), rules=rules).close()
+        open_store(db, watch=(), rules=rules).close()
         times.append(time.perf_counter() - started)
     return times
 
 
 def batch(db: Path, runs: int) -> list[float]:
     times = []
-    with Store(db, watch=(), rules=RULES) as store:
+    with open_store(db, watch=(), rules=RULES) as store:
         ids = store.entry_ids("", limit=1000)
         for _ in range(runs):
             started = time.perf_counter()
             with store.transaction():
-                enrich.enrich(store.db, ids, rules=RULES, steps=(rules_step.step,))
+                enrich.enrich(store, ids, steps=(rules_step.step,))
             times.append(time.perf_counter() - started)
     return times
 

@@ -12,9 +12,9 @@ import pytest
 from bench.attack_server import FEED, serving, stacked_bomb
 from bench.bomb_bench import run as run_in_process
 
-from veille_tui.core.feeds import decode
 from veille_tui.core.feeds.http import FetchRequest, FetchResult, fetch_feeds
 from veille_tui.core.models import FetchSettings
+from veille_tui.core.net import decode
 
 SETTINGS = FetchSettings(timeout=5, parse_workers=0)  # max_bytes: the default 10 MiB
 
@@ -112,7 +112,8 @@ def test_a_lying_content_length_and_a_huge_body(server):
 def test_a_trickling_server_meets_the_timeout(server):
     started = time.monotonic()
     res = fetch(server.url("/trickle"), FetchSettings(timeout=0.5, parse_workers=0))
-    assert res.error == "timed out after 0.5 s" and time.monotonic() - started < 1.5
+    # the trickle lasts 20 s: ending well before it is the timeout's doing, however busy the machine
+    assert res.error == "timed out after 0.5 s" and time.monotonic() - started < 10
 
 
 def test_the_plain_feed_still_works(server):

@@ -9,6 +9,8 @@ import sys
 import pytest
 from tests.conftest import EXAMPLES, REAL_ARCHIVE, run_cli, write_post
 
+from veille_tui.core.update import open_store, store_fetch
+
 run = run_cli
 
 
@@ -81,7 +83,8 @@ def test_archive_command_writes_a_draft_for_an_item(posts_dir, tmp_path):
     lib.index()
     lib.store.sync_feeds([Feed("https://feeds.example.com/rss", "Example", ("bleepingcomp",))])
     fid = lib.store.feed_states()[0][0]
-    lib.store.record_fetch(
+    store_fetch(
+        lib.store,
         fid,
         status="ok",
         items=[
@@ -134,9 +137,8 @@ def test_real_archive_facts():
     accents = json.loads(run(*a, "list", "vulnerabilite", "--json", "--limit", "0").stdout)
     assert len(accents) > 1000
     from veille_tui.core.paths import database_file
-    from veille_tui.core.store import Store
 
-    store = Store(database_file())
+    store = open_store(database_file())
     distinct = store.db.execute("SELECT count(DISTINCT cve) FROM entry_cves").fetchone()[0]
     assert distinct == 1051
     links = store.db.execute(

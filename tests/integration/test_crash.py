@@ -27,7 +27,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from veille_tui.core.paths import database_file
-from veille_tui.core.store import Store
+from veille_tui.core.update import open_store
 
 FEEDS = 24
 WINDOW = 8  # items a feed serves; each trial moves the window on by NEW
@@ -86,7 +86,7 @@ class StateWriter(threading.Thread):
         self.writes = 0
 
     def run(self) -> None:
-        store = Store(self.path)
+        store = open_store(self.path)
         try:
             while not self.stop.is_set():
                 entry_id = self.rng.choice(self.ids)
@@ -187,7 +187,7 @@ def test_kill_9_during_fetch_again_and_again(tmp_path, httpserver: HTTPServer, t
     first = subprocess.run([sys.executable, "-m", "veille_tui", "fetch"], capture_output=True, text=True, timeout=120)
     assert first.returncode == 0, first.stderr
     db_path = database_file()
-    with Store(db_path) as store:
+    with open_store(db_path) as store:
         ids = store.entry_ids()
     assert len(ids) == FEEDS * WINDOW
 

@@ -19,6 +19,7 @@ from pytest_httpserver import HTTPServer
 from tests.conftest import EXAMPLES
 
 from veille_tui.core.paths import data_dir, database_file
+from veille_tui.core.update import open_store
 
 HEALTHY_ENV = {"TERM": "xterm-256color", "TMUX": "", "COLORTERM": ""}
 CHECKS = ["config", "database", "schema", "archive", "feeds", "intel", "backups", "terminal", "clipboard"]
@@ -75,9 +76,8 @@ def test_truncated_database_is_found_and_repaired(indexed):
     # state worth keeping, and its daily backup written by the first command of the day
     run("--archive", str(EXAMPLES), "list", "--limit", "1")
     listed = json.loads(run("--archive", str(EXAMPLES), "list", "--json", "--limit", "3").stdout)
-    from veille_tui.core.store import Store
 
-    with Store(indexed) as store:
+    with open_store(indexed) as store:
         store.set_starred(listed[0]["id"])
         store.set_read(listed[1]["id"], False)
     for old in data_dir().glob("state-*.json"):
@@ -129,9 +129,8 @@ def test_repair_restores_item_state_when_the_items_come_back(tmp_path, httpserve
     config.write_text(f'[[feeds]]\nurl = "{httpserver.url_for("/feed.xml")}"\ntitle = "Local"\n')
     run("fetch")
     stories = {e["title"]: e["id"] for e in json.loads(run("list", "--json").stdout)}
-    from veille_tui.core.store import Store
 
-    with Store(database_file()) as store:
+    with open_store(database_file()) as store:
         store.set_read(stories["Story 1"])
         store.set_starred(stories["Story 3"])
     for old in data_dir().glob("state-*.json"):
@@ -144,7 +143,7 @@ def test_repair_restores_item_state_when_the_items_come_back(tmp_path, httpserve
     after = {e["title"]: e for e in json.loads(run("list", "--json").stdout)}
     assert after["Story 1"]["read"] and after["Story 3"]["starred"]
     assert not after["Story 2"]["read"] and not after["Story 2"]["starred"]
-    with Store(database_file()) as store:
+    with open_store(database_file()) as store:
         assert store.pending_state() == []
 
 

@@ -20,6 +20,7 @@ from tests.conftest import EXAMPLES
 
 from veille_tui.core.library import Library
 from veille_tui.core.models import Feed, FullText, Item
+from veille_tui.core.update import store_fetch
 
 LINK = "https://news.example.net/2026/07/big-breach?utm_source=rss&utm_medium=feed&id=7&fbclid=abc"
 CLEAN_LINK = "https://news.example.net/2026/07/big-breach?id=7"
@@ -41,7 +42,7 @@ def add_items(site: Path, items: list[Item]) -> list[int]:
         lib.index()
         lib.store.sync_feeds([Feed("https://news.example.net/feed", "Example News", ("examplenews",))])
         feed_id = lib.store.feed_states()[0][0]
-        lib.store.record_fetch(feed_id, status="ok", items=items)
+        store_fetch(lib.store, feed_id, status="ok", items=items)
         return [e.id for e in lib.store.entries("is:item", limit=0)]
 
 

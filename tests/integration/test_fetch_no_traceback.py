@@ -106,9 +106,11 @@ def refused_url() -> str:
     return f"http://127.0.0.1:{port}/feed.xml"
 
 
-def make_home(folder: Path, urls: list[str]) -> dict[str, str]:
+def make_home(folder: Path, urls: list[str], timeout: float | None = None) -> dict[str, str]:
     folder.mkdir(parents=True)
-    (folder / "config.toml").write_text("".join(f'[[feeds]]\nurl = "{u}"\n\n' for u in urls), encoding="utf-8")
+    settings = f"[fetch]\ntimeout = {timeout}\n\n" if timeout else ""
+    feeds = "".join(f'[[feeds]]\nurl = "{u}"\n\n' for u in urls)
+    (folder / "config.toml").write_text(settings + feeds, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("VEILLE_TUI_")}
     return {**env, "VEILLE_TUI_CONFIG": str(folder / "config.toml"), "VEILLE_TUI_DATA_DIR": str(folder / "data")}
 
@@ -181,7 +183,8 @@ def test_ctrl_c_during_fetch(tmp_path, base_url):
     """Ctrl-C while the pool has parsed two feeds and a third stalls: one line, exit 130. The
     terminal sends SIGINT to the whole process group, parser processes included."""
     urls = [f"{base_url}/plain/alpha.xml", f"{base_url}/plain/beta.xml", f"{base_url}/stall/gamma.xml"]
-    env = make_home(tmp_path / "home", urls)
+    # the stalled feed must still be waiting when the two others are parsed, however busy the machine
+    env = make_home(tmp_path / "home", urls, timeout=600)
     for _ in range(5):
         proc = subprocess.Popen(
             [sys.executable, "-m", "veille_tui", "fetch"],

@@ -14,6 +14,7 @@ from pytest_httpserver import HTTPServer
 from veille_tui.core.models import Item
 from veille_tui.core.store import Store
 from veille_tui.core.store.sync import NewServerItem, ServerFeedRow
+from veille_tui.core.update import open_store
 
 API = "/api/greader.php"
 LOGIN_OK = "SID=analyst/abc\nLSID=null\nAuth=analyst/abc\n"
@@ -27,7 +28,7 @@ def setup_machine(tmp_path: Path, url: str) -> tuple[Path, dict[str, str]]:
     config.write_text(f'feeds = []\n[sync]\nurl = "{url}"\nuser = "analyst"\npassword_file = "{home / "pw"}"\n')
     env = {"VEILLE_TUI_DATA_DIR": str(home / "data"), "VEILLE_TUI_INTEL": "off", "PATH": "/usr/bin:/bin"}
     # an item a server sent before, with a queued change, to see that it is kept
-    with Store(home / "data" / "veille.db") as store:
+    with open_store(home / "data" / "veille.db") as store:
         served_item(store)
         store.set_read(1, True)
     return config, env
@@ -38,7 +39,7 @@ def served_item(store: Store) -> None:
     feed_ids = store.apply_server_feeds([ServerFeedRow("feed/1", "https://x.example/rss", "X", ())])
     item = Item("greader:5", "https://x.example/1", "t", "2026-01-01T00:00:00+00:00", 1767225600, "")
     with store.transaction():
-        store._add_items(feed_ids["feed/1"], [item], 1767225600.0)
+        store.add_items(feed_ids["feed/1"], [item], 1767225600.0)
         store.link_server_items(feed_ids["feed/1"], [NewServerItem(5, "greader:5", False, False)])
 
 
@@ -79,7 +80,7 @@ def test_a_bad_answer_is_one_clear_line(httpserver: HTTPServer, tmp_path, body, 
     )
     config, env = setup_machine(tmp_path, url)
     check_one_line(sync(config, env), url, *words)
-    with Store(tmp_path / "m" / "data" / "veille.db") as store:
+    with open_store(tmp_path / "m" / "data" / "veille.db") as store:
         assert store.pending_changes() == 1
         assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 

@@ -15,6 +15,7 @@ import pytest
 
 from veille_tui.core.library import Library
 from veille_tui.core.models import Item
+from veille_tui.core.update import store_fetch
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples" / "_posts"
@@ -121,8 +122,8 @@ def fill_items(lib: Library) -> None:
     store = lib.store
     store.sync_feeds(lib.settings.feeds)
     ids = {url: feed_id for feed_id, url, *_ in store.feed_states()}
-    store.record_fetch(ids["https://news.example.org/feed.xml"], status="ok", items=ITEMS_NEWS)
-    store.record_fetch(ids["https://cert.example.org/rss"], status="ok", items=ITEMS_CERT)
+    store_fetch(store, ids["https://news.example.org/feed.xml"], status="ok", items=ITEMS_NEWS)
+    store_fetch(store, ids["https://cert.example.org/rss"], status="ok", items=ITEMS_CERT)
 
 
 @pytest.fixture

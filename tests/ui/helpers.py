@@ -7,6 +7,7 @@ from textual.worker import WorkerCancelled, WorkerFailed
 
 from veille_tui.core.library import Library
 from veille_tui.core.models import Item
+from veille_tui.core.update import store_fetch
 from veille_tui.tui.screens.main import MainScreen
 
 
@@ -51,4 +52,4 @@ def fetched(lib: Library, feed_title: str, items: list[Item]) -> None:
     """`items` as a successful fetch of the configured feed titled `feed_title` would store them."""
     store = lib.store
     feed_id = next(s.id for s in store.feed_states() if s.title == feed_title)
-    store.record_fetch(feed_id, status="ok", items=items)
+    store_fetch(store, feed_id, status="ok", items=items)

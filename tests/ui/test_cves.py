@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from veille_tui.core.update import store_fetch
 from veille_tui.tui.screens.cves import CveScreen
 from veille_tui.tui.screens.main import MainScreen
 from veille_tui.tui.widgets.cve_table import CveTable
@@ -219,7 +220,8 @@ async def test_a_roundup_shows_its_first_cves_in_full_and_the_others_on_one_line
     feed_id = next(s.id for s in store.feed_states() if s.url == "https://roundup.example.org/rss")
     ids = [f"CVE-2026-{n}" for n in range(50001, 50011)] + ["CVE-2026-41117"]
     body = "Patch day: " + ", ".join(ids)
-    store.record_fetch(
+    store_fetch(
+        store,
         feed_id,
         status="ok",
         items=[Item("r1", "https://roundup.example.org/1", "Patch day", "2026-08-30T09:00:00+00:00", 1788080400, body)],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from veille_tui.core.models import Item
+from veille_tui.core.update import store_fetch
 from veille_tui.tui.widgets.entry_list import Columns, short_date
 
 MANY_CVES = " ".join(f"CVE-2025-{1000 + n}" for n in range(13))
@@ -13,7 +14,8 @@ def add_old_item(lib) -> None:
     """An item of last year with 13 CVE ids and a title longer than any list column."""
     store = lib.store
     feed_id = next(feed_id for feed_id, url, *_ in store.feed_states() if "news.example.org" in url)
-    store.record_fetch(
+    store_fetch(
+        store,
         feed_id,
         status="ok",
         items=[

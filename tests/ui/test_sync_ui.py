@@ -5,7 +5,7 @@ wait (pytest-httpserver as a slow, then a dead, server)."""
 from __future__ import annotations
 
 import socket
-import time
+import threading
 from pathlib import Path
 
 import pytest
@@ -32,8 +32,10 @@ def with_sync(env: Path, url: str) -> None:
 async def test_start_up_shows_the_cache_while_a_slow_server_answers(env, archive, httpserver):
     from veille_tui.tui.app import VeilleApp
 
+    answer = threading.Event()  # the server answers when the test has seen the cache on screen
+
     def slow_login(request):
-        time.sleep(1.5)
+        answer.wait(timeout=120)
         from werkzeug import Response
 
         return Response("Unauthorized!", status=401)
@@ -45,14 +47,19 @@ async def test_start_up_shows_the_cache_while_a_slow_server_answers(env, archive
         lib.index()
         fill_items(lib)
         app = VeilleApp(lib, offline=False)
-        started = time.monotonic()
         async with app.run_test(size=(160, 48)) as pilot:
-            await pilot.pause(0.3)
             screen = app.screen
-            # the list is there, the server has not answered yet
+
+            def syncing() -> bool:
+                return any(w.is_running and w.group == "sync" for w in app.workers)
+
+            for _ in range(600):  # the list is there while the server has not answered yet
+                if len(screen.entries.ids) == lib.count(None) > 0 and syncing():
+                    break
+                await pilot.pause(0.05)
             assert len(screen.entries.ids) == lib.count(None) > 0
-            assert any(w.is_running and w.group == "sync" for w in app.workers)
-            assert time.monotonic() - started < 1.5
+            assert syncing()
+            answer.set()
             for _ in range(60):
                 await pilot.pause(0.1)
                 if "sync failed" in status_of(screen):

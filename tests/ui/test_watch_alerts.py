@@ -10,6 +10,7 @@ import pytest
 
 from veille_tui.core.library import Library
 from veille_tui.core.models import Item
+from veille_tui.core.update import store_fetch
 from veille_tui.tui.screens.main import MainScreen
 
 from .helpers import idle
@@ -107,7 +108,7 @@ async def test_a_fetch_by_another_connection_rings_through_the_poll(make_app, li
                 ts=1787731200,
                 summary="Une vulnérabilité.",
             )
-            store.record_fetch(feed.id, status="ok", items=[item])
+            store_fetch(store, feed.id, status="ok", items=[item])
         finally:
             other.close()
         for _ in range(30):

@@ -10,8 +10,9 @@ from tests.conftest import write_post
 
 from veille_tui.core.archive import drafts
 from veille_tui.core.archive import reader as archive
+from veille_tui.core.archive.indexer import index_archive
 from veille_tui.core.errors import DraftError
-from veille_tui.core.store import Store
+from veille_tui.core.update import open_store
 
 
 def read(folder, name):
@@ -137,7 +138,7 @@ def test_terminal_escapes_removed_from_title_and_body(posts_dir):
 
 
 def index(store, folder):
-    return store.index_archive(folder)
+    return index_archive(store, folder)
 
 
 def test_bad_files_are_problems_and_others_are_kept(posts_dir, tmp_path):
@@ -148,7 +149,7 @@ def test_bad_files_are_problems_and_others_are_kept(posts_dir, tmp_path):
     (posts_dir / "2026-07-05-latin1.md").write_bytes("---\ntitle: caf\xe9\n---\n".encode("latin-1"))
     (posts_dir / "2026-07-06-binary.md").write_bytes(b"\x00\x01\x02binary")
     write_post(posts_dir, "2026-07-07-list.md", "---\n- just\n- a list\n---\nx\n")
-    report = index(Store(tmp_path / "db.sqlite"), posts_dir)
+    report = index(open_store(tmp_path / "db.sqlite"), posts_dir)
     problems = dict(report.problems)
     assert report.indexed == 1
     assert set(problems) == {
@@ -175,7 +176,7 @@ def test_skipped_files_as_jekyll_would(posts_dir, tmp_path):
     write_post(posts_dir, "image.png", "not a post")
     write_post(posts_dir, "2099-01-01-future.md", "---\ntitle: Later\n---\nx\n")
     write_post(posts_dir, "sub/2026-07-05-in-folder.md", "---\ntitle: Nested\n---\nx\n")
-    report = Store(tmp_path / "db.sqlite").index_archive(posts_dir)
+    report = index_archive(open_store(tmp_path / "db.sqlite"), posts_dir)
     assert report.indexed == 2
     assert report.skipped == 8
     assert report.problems == []
@@ -189,14 +190,14 @@ def test_incremental_reindex(posts_dir, tmp_path, monkeypatch):
             f"2026-07-0{n}-post-{n}.md",
             f"---\ntitle: Post {n}\ntags: [veille-cyber, krebs]\n---\nbody {n}\n",
         )
-    store = Store(tmp_path / "db.sqlite")
-    assert store.index_archive(posts_dir).indexed == 5
+    store = open_store(tmp_path / "db.sqlite")
+    assert index_archive(store, posts_dir).indexed == 5
     reads = []
     original = archive.read_post
     monkeypatch.setattr(
         archive, "read_post", lambda root, stat, now_ts=None: reads.append(stat.name) or original(root, stat, now_ts)
     )
-    report = store.index_archive(posts_dir)
+    report = index_archive(store, posts_dir)
     assert (report.indexed, report.unchanged, reads) == (5, 5, [])
     # change one, delete one, add one
     path = posts_dir / "2026-07-02-post-2.md"
@@ -204,7 +205,7 @@ def test_incremental_reindex(posts_dir, tmp_path, monkeypatch):
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
     (posts_dir / "2026-07-03-post-3.md").unlink()
     write_post(posts_dir, "2026-07-09-post-9.md", "---\ntitle: Post 9\n---\nx\n")
-    report = store.index_archive(posts_dir)
+    report = index_archive(store, posts_dir)
     assert sorted(reads) == ["2026-07-02-post-2.md", "2026-07-09-post-9.md"]
     assert report.indexed == 5 and report.removed == 1
     titles = [e.title for e in store.entries("")]
@@ -270,8 +271,8 @@ def test_draft_tags_are_always_valid_yaml(posts_dir):
 
 def test_tags_are_normalised_so_queries_find_them(posts_dir, tmp_path):
     write_post(posts_dir, "2026-07-01-t.md", "---\ntitle: T\ntags: ['Has Space', '*Star', 'Zero-Day']\n---\nx\n")
-    store = Store(tmp_path / "db.sqlite")
-    store.index_archive(posts_dir)
+    store = open_store(tmp_path / "db.sqlite")
+    index_archive(store, posts_dir)
     assert set(store.tag_counts()) == {"has-space", "star", "zero-day"}
     assert store.count("+has-space") == store.count("+zero-day") == 1
 

@@ -12,15 +12,16 @@ from tests.conftest import EXAMPLES, write_post
 
 from veille_tui.core import config
 from veille_tui.core.archive import hugo, reader
+from veille_tui.core.archive.indexer import index_archive
 from veille_tui.core.errors import ConfigError
-from veille_tui.core.store import Store
+from veille_tui.core.update import open_store
 
 HUGO_SITE = Path(__file__).resolve().parent.parent / "data" / "hugo-site"
 
 
 @pytest.fixture
 def store(tmp_path):
-    with Store(tmp_path / "data" / "veille.db") as s:
+    with open_store(tmp_path / "data" / "veille.db") as s:
         yield s
 
 
@@ -43,7 +44,7 @@ def test_a_symlink_loop_is_one_problem_and_every_file_is_read_once(tmp_path, sto
     posts = loop_archive(tmp_path)
     files = [p for p in posts.rglob("*") if p.is_file() and not p.is_symlink()]
     assert len(files) == 29
-    report = store.index_archive(posts)
+    report = index_archive(store, posts)
     assert (report.indexed, report.skipped) == (27, 1)
     assert dict(report.problems) == {
         "2026-01-09-broken.md": "bad YAML front matter at line 3: did not find expected ',' or ']'",
@@ -54,7 +55,7 @@ def test_a_symlink_loop_is_one_problem_and_every_file_is_read_once(tmp_path, sto
     }
     assert store.count() == 27  # each post once
     assert len({e.file for e in store.entries(limit=0)}) == 27
-    again = store.index_archive(posts)  # and the same the second time (problems are re-checked)
+    again = index_archive(store, posts)  # and the same the second time (problems are re-checked)
     assert (again.indexed, again.skipped, len(again.problems)) == (27, 1, 5)
 
 
@@ -65,7 +66,7 @@ def test_a_loop_deeper_down_and_a_symlinked_root(tmp_path, store):
     os.symlink("../..", posts / "a" / "b" / "back")
     link = tmp_path / "link-to-posts"
     os.symlink(posts, link)
-    report = store.index_archive(link)  # the root itself may be a symlink
+    report = index_archive(store, link)  # the root itself may be a symlink
     assert report.indexed == 1
     assert report.problems == [("a/b/back", "symlink loop: leads back to the archive folder itself; not followed")]
 
@@ -88,7 +89,7 @@ def test_scan_names_unreadable_folders(tmp_path):
 
 
 def test_hugo_site_indexed_with_dates_tags_and_permalinks(store):
-    report = store.index_archive(HUGO_SITE)  # the site's own folder: its content/ is indexed
+    report = index_archive(store, HUGO_SITE)  # the site's own folder: its content/ is indexed
     assert report.format == "hugo"
     assert (report.indexed, report.skipped) == (5, 9)
     assert report.problems == [
@@ -122,7 +123,7 @@ def test_hugo_site_indexed_with_dates_tags_and_permalinks(store):
 
 
 def test_hugo_section_folder_keeps_its_permalinks(store):
-    report = store.index_archive(HUGO_SITE / "content" / "posts")
+    report = index_archive(store, HUGO_SITE / "content" / "posts")
     assert report.format == "hugo" and report.indexed == 5
     assert {e.permalink for e in store.entries(limit=0)} >= {"/posts/fortinet-zero-day/", "/posts/2026/dated-by-name/"}
 
@@ -150,12 +151,12 @@ def test_archive_format_from_the_config_wins(tmp_path, store):
     folder = tmp_path / "blog"
     write_post(folder, "2026-03-01-named.md", "---\ntitle: Named\n---\nx\n")
     write_post(folder, "undated-name.md", "---\ntitle: Undated name\ndate: 2026-03-02\n---\nx\n")
-    auto = store.index_archive(folder)  # no site: front-matter dates count
+    auto = index_archive(store, folder)  # no site: front-matter dates count
     assert (auto.format, auto.indexed) == ("hugo", 2)
-    jekyll = store.index_archive(folder, archive_format="jekyll")  # the rules changed: every file read again
+    jekyll = index_archive(store, folder, archive_format="jekyll")  # the rules changed: every file read again
     assert (jekyll.format, jekyll.indexed, jekyll.skipped) == ("jekyll", 1, 1)
     assert store.count() == 1
-    assert store.index_archive(folder, archive_format="hugo").indexed == 2
+    assert index_archive(store, folder, archive_format="hugo").indexed == 2
 
 
 def test_archive_format_setting(tmp_path):

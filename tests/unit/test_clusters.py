@@ -8,16 +8,19 @@ import random
 import time
 from pathlib import Path
 
+from veille_tui.core import enrich
+from veille_tui.core.archive.indexer import index_archive
 from veille_tui.core.enrich.cluster_rules import title_words
 from veille_tui.core.models import Feed, Item
 from veille_tui.core.store import Store
+from veille_tui.core.update import open_store, store_fetch
 
 DAY = 86400
 T0 = 1_785_000_000  # 2026-07-25
 
 
 def _store(tmp_path: Path) -> tuple[Store, int, int]:
-    store = Store(tmp_path / "db.sqlite")
+    store = open_store(tmp_path / "db.sqlite")
     store.sync_feeds(
         [
             Feed("https://alpha.example.net/rss", "Alpha News", ("alpha",)),
@@ -59,8 +62,9 @@ def _partition(store: Store) -> set[frozenset[int]]:
 
 def test_a_cve_in_common_within_7_days_joins_and_8_days_apart_does_not(tmp_path) -> None:
     store, alpha, beta = _store(tmp_path)
-    store.record_fetch(alpha, status="ok", items=[_dated("a", "Acme gateway flaw under attack", 0, "CVE-2026-1001")])
-    store.record_fetch(
+    store_fetch(store, alpha, status="ok", items=[_dated("a", "Acme gateway flaw under attack", 0, "CVE-2026-1001")])
+    store_fetch(
+        store,
         beta,
         status="ok",
         items=[
@@ -75,7 +79,8 @@ def test_a_cve_in_common_within_7_days_joins_and_8_days_apart_does_not(tmp_path)
 
 def test_near_identical_titles_within_3_days_join_different_ones_do_not(tmp_path) -> None:
     store, alpha, beta = _store(tmp_path)
-    store.record_fetch(
+    store_fetch(
+        store,
         alpha,
         status="ok",
         items=[
@@ -83,7 +88,8 @@ def test_near_identical_titles_within_3_days_join_different_ones_do_not(tmp_path
             _dated("x", "Tenvia publishes its quarterly earnings report", 0.5),
         ],
     )
-    store.record_fetch(
+    store_fetch(
+        store,
         beta,
         status="ok",
         items=[
@@ -101,7 +107,8 @@ def test_near_identical_titles_within_3_days_join_different_ones_do_not(tmp_path
 def test_one_source_joins_only_the_same_title(tmp_path) -> None:
     """A source's near-identical titles are a series (part 1, part 2), not one story told twice."""
     store, alpha, _beta = _store(tmp_path)
-    store.record_fetch(
+    store_fetch(
+        store,
         alpha,
         status="ok",
         items=[
@@ -129,8 +136,8 @@ def test_two_posts_of_one_source_url_are_one_cluster_whatever_their_dates(tmp_pa
     _post(posts, "2026-01-10-quasar.md", "Quasar leak exposes VPN accounts", "2026-01-10", url)
     _post(posts, "2026-08-01-quasar-again.md", "Un autre résumé de la fuite", "2026-08-01", url + "?utm_source=rss")
     _post(posts, "2026-08-02-other.md", "Something else entirely happened", "2026-08-02", "https://news.example.net/x")
-    store = Store(tmp_path / "db.sqlite")
-    store.index_archive(posts)
+    store = open_store(tmp_path / "db.sqlite")
+    index_archive(store, posts)
     by_file = dict(store.db.execute("SELECT file, id FROM entries"))
     first, second = by_file["2026-01-10-quasar.md"], by_file["2026-08-01-quasar-again.md"]
     assert [e.id for e in store.related(first)] == [second]
@@ -147,30 +154,46 @@ def test_a_patch_tuesday_roundup_naming_80_cves_chains_nothing(tmp_path) -> None
         _dated(f"s{n}", f"{name} flaw exploited in the wild", n * 1.0, f"Exploited: {cves[n * 7]}.")
         for n, name in enumerate(["Helios", "Kestrel", "Umbra", "Vantage", "Zephyr"])
     ]
-    store.record_fetch(
-        alpha, status="ok", items=[_dated("roundup", "Monthly security updates", 0.5, roundup), *stories]
+    store_fetch(
+        store, alpha, status="ok", items=[_dated("roundup", "Monthly security updates", 0.5, roundup), *stories]
     )
-    store.record_fetch(beta, status="ok", items=[_dated("roundup2", "The month's patches, all of them", 1, roundup)])
+    store_fetch(store, beta, status="ok", items=[_dated("roundup2", "The month's patches, all of them", 1, roundup)])
     assert _related(store, "roundup") == {_id(store, "roundup2")}  # the same 80: the same story
     for n in range(5):
         assert _related(store, f"s{n}") == set()
     assert max(len(group) for group in _partition(store)) == 2
 
 
-def test_a_story_chain_through_an_entry_that_goes_is_split_again(tmp_path) -> None:
+def test_a_chain_of_links_is_not_one_story(tmp_path) -> None:
+    """a names 3001, b 3001 and 3002, c 3002: c is linked to b, not to a, the story's first entry,
+    nor to more than half of it (issue 20: links do not chain)."""
     store, alpha, beta = _store(tmp_path)
-    store.record_fetch(alpha, status="ok", items=[_dated("a", "Orion VPN flaw exploited", 0, "CVE-2026-3001")])
-    store.record_fetch(
-        beta, status="ok", items=[_dated("b", "Orion VPN flaws: the two bugs", 3, "CVE-2026-3001 CVE-2026-3002")]
+    store_fetch(store, alpha, status="ok", items=[_dated("a", "Orion VPN flaw exploited", 0, "CVE-2026-3001")])
+    store_fetch(
+        store, beta, status="ok", items=[_dated("b", "Orion VPN flaws: the two bugs", 3, "CVE-2026-3001 CVE-2026-3002")]
     )
-    store.record_fetch(alpha, status="ok", items=[_dated("c", "Orion VPN second flaw patched", 6, "CVE-2026-3002")])
+    store_fetch(store, alpha, status="ok", items=[_dated("c", "Orion VPN second flaw patched", 6, "CVE-2026-3002")])
     a, b, c = _id(store, "a"), _id(store, "b"), _id(store, "c")
-    assert store.cluster_ids(c) == [a, b, c]
+    assert store.cluster_ids(a) == [a, b] and store.cluster_ids(c) == [c]
+
+
+def test_a_story_whose_first_entry_goes_is_split_again(tmp_path) -> None:
+    store, alpha, beta = _store(tmp_path)
+    store_fetch(
+        store,
+        alpha,
+        status="ok",
+        items=[_dated("a", "Orion VPN flaws: the two bugs", 0, "CVE-2026-3001 CVE-2026-3002")],
+    )
+    store_fetch(store, beta, status="ok", items=[_dated("b", "Orion VPN flaw exploited", 3, "CVE-2026-3001")])
+    store_fetch(store, alpha, status="ok", items=[_dated("c", "Orion VPN second flaw patched", 6, "CVE-2026-3002")])
+    a, b, c = _id(store, "a"), _id(store, "b"), _id(store, "c")
+    assert store.cluster_ids(c) == [a, b, c]  # b and c are linked to a, the first
     with store.transaction():
-        store.db.execute("DELETE FROM items WHERE entry_id = ?", (b,))
-        store.db.execute("DELETE FROM entries WHERE id = ?", (b,))
-    store.record_fetch(beta, status="ok", items=[_dated("d", "Unrelated news of the day", 7)])
-    assert store.cluster_ids(a) == [a] and store.cluster_ids(c) == [c]
+        store.db.execute("DELETE FROM items WHERE entry_id = ?", (a,))
+        store.db.execute("DELETE FROM entries WHERE id = ?", (a,))
+    store_fetch(store, beta, status="ok", items=[_dated("d", "Unrelated news of the day", 7)])
+    assert store.cluster_ids(b) == [b] and store.cluster_ids(c) == [c]
 
 
 def test_the_clusters_kept_batch_by_batch_are_those_of_a_full_recompute(tmp_path) -> None:
@@ -188,7 +211,7 @@ def test_the_clusters_kept_batch_by_batch_are_those_of_a_full_recompute(tmp_path
             items.append(_dated(key, title, batch * 1.5 + rng.random() * 4, cves))
         if batch == 6:  # an item seen before comes back with another title and other CVE ids
             items.append(_dated("2-3", "Completely different headline now", 3, "CVE-2026-4999"))
-        store.record_fetch(alpha if batch % 2 else beta, status="ok", items=items)
+        store_fetch(store, alpha if batch % 2 else beta, status="ok", items=items)
         if batch == 8:  # an entry goes (a prune, a fold)
             gone = _id(store, "5-5")
             with store.transaction():
@@ -197,37 +220,37 @@ def test_the_clusters_kept_batch_by_batch_are_those_of_a_full_recompute(tmp_path
     kept = _clusters(store)
     assert len(kept) == store.count("")
     assert any(len(group) > 2 for group in _partition(store))  # the fixture does make clusters
-    store.recompute_clusters()
+    enrich.recompute_clusters(store)
     assert _clusters(store) == kept
 
 
 def test_the_clusters_are_recomputed_once_when_the_rules_change(tmp_path) -> None:
     store, alpha, beta = _store(tmp_path)
-    store.record_fetch(alpha, status="ok", items=[_dated("a", "Acme gateway flaw under attack", 0, "CVE-2026-1001")])
-    store.record_fetch(beta, status="ok", items=[_dated("b", "Acme gateways: patch now", 1, "CVE-2026-1001")])
+    store_fetch(store, alpha, status="ok", items=[_dated("a", "Acme gateway flaw under attack", 0, "CVE-2026-1001")])
+    store_fetch(store, beta, status="ok", items=[_dated("b", "Acme gateways: patch now", 1, "CVE-2026-1001")])
     with store.transaction():
         store.db.execute("DELETE FROM entry_clusters")
         store.db.execute("UPDATE meta SET value = 'older rules' WHERE key = 'cluster_rules'")
     store.close()
-    store = Store(tmp_path / "db.sqlite")
+    store = open_store(tmp_path / "db.sqlite")
     assert _related(store, "a") == {_id(store, "b")}
 
 
 def test_an_entry_written_again_finds_a_later_entry_of_the_same_second(tmp_path) -> None:
     store, alpha, beta = _store(tmp_path)
-    store.record_fetch(alpha, status="ok", items=[_dated("a", "Quasar leak exposes VPN accounts of banks", 0)])
-    store.record_fetch(beta, status="ok", items=[_dated("b", "Quasar leak exposes the VPN accounts of banks", 0)])
+    store_fetch(store, alpha, status="ok", items=[_dated("a", "Quasar leak exposes VPN accounts of banks", 0)])
+    store_fetch(store, beta, status="ok", items=[_dated("b", "Quasar leak exposes the VPN accounts of banks", 0)])
     a, b = _id(store, "a"), _id(store, "b")
     assert a < b and store.cluster_ids(a) == [a, b]
     # a's title changes (the feed edited it): a is written again, b (same second, a larger id) is not
-    store.record_fetch(alpha, status="ok", items=[_dated("a", "Quasar leak exposes VPN accounts of many banks", 0)])
+    store_fetch(store, alpha, status="ok", items=[_dated("a", "Quasar leak exposes VPN accounts of many banks", 0)])
     assert store.cluster_ids(a) == [a, b]
 
 
 def test_a_hidden_entry_is_no_related_story(tmp_path) -> None:
     from veille_tui.core.models import Rule
 
-    store = Store(tmp_path / "db.sqlite", rules=[Rule(query="feed:beta", hide=True, position=1)])
+    store = open_store(tmp_path / "db.sqlite", rules=[Rule(query="feed:beta", hide=True, position=1)])
     store.sync_feeds(
         [
             Feed("https://alpha.example.net/rss", "Alpha News", ("alpha",)),
@@ -235,8 +258,8 @@ def test_a_hidden_entry_is_no_related_story(tmp_path) -> None:
         ]
     )
     feeds = {s.title: s.id for s in store.feed_states()}
-    store.record_fetch(feeds["Alpha News"], status="ok", items=[_dated("a", "Acme gateway flaw", 0, "CVE-2026-1001")])
-    store.record_fetch(feeds["Beta Wire"], status="ok", items=[_dated("b", "Acme gateway: patch", 1, "CVE-2026-1001")])
+    store_fetch(store, feeds["Alpha News"], status="ok", items=[_dated("a", "Acme gateway flaw", 0, "CVE-2026-1001")])
+    store_fetch(store, feeds["Beta Wire"], status="ok", items=[_dated("b", "Acme gateway: patch", 1, "CVE-2026-1001")])
     a, b = _id(store, "a"), _id(store, "b")
     assert _clusters(store)[a] == _clusters(store)[b]  # one story, in the table
     assert store.related(a) == [] and store.cluster_ids(a) == [a]  # but b is hidden
@@ -246,12 +269,12 @@ def test_a_fetch_clusters_once_at_its_end_and_a_killed_one_is_taken_by_the_next(
     """Inside `clusters_deferred` (a fetch) the feeds' batches only note their entries; the one pass
     at the block's end gives the clusters the batches would have given one by one."""
     store, alpha, beta = _store(tmp_path)
-    with store.clusters_deferred():
-        store.record_fetch(
-            alpha, status="ok", items=[_dated("a", "Acme gateway flaw under attack", 0, "CVE-2026-1001")]
+    with enrich.clusters_deferred(store):
+        store_fetch(
+            store, alpha, status="ok", items=[_dated("a", "Acme gateway flaw under attack", 0, "CVE-2026-1001")]
         )
-        store.record_fetch(
-            beta, status="ok", items=[_dated("b", "Patch now: Acme gateways", 2, "Fixed: CVE-2026-1001.")]
+        store_fetch(
+            store, beta, status="ok", items=[_dated("b", "Patch now: Acme gateways", 2, "Fixed: CVE-2026-1001.")]
         )
         assert _clusters(store) == {}  # not yet: noted
         assert store.db.execute("SELECT count(*) FROM clusters_pending").fetchone()[0] == 2
@@ -260,17 +283,17 @@ def test_a_fetch_clusters_once_at_its_end_and_a_killed_one_is_taken_by_the_next(
 
     # a fetch killed before its end leaves its entries noted; the next fetch's end takes them
     try:
-        with store.clusters_deferred():
-            store.record_fetch(
-                alpha, status="ok", items=[_dated("c", "Acme gateway flaw: more victims", 3, "CVE-2026-1001")]
+        with enrich.clusters_deferred(store):
+            store_fetch(
+                store, alpha, status="ok", items=[_dated("c", "Acme gateway flaw: more victims", 3, "CVE-2026-1001")]
             )
             raise KeyboardInterrupt
     except KeyboardInterrupt:
         pass
     assert _related(store, "c") == set()
-    with store.clusters_deferred():
+    with enrich.clusters_deferred(store):
         pass
     assert _related(store, "c") == {_id(store, "a"), _id(store, "b")}
     reference = _partition(store)
-    store.recompute_clusters()
+    enrich.recompute_clusters(store)
     assert _partition(store) == reference

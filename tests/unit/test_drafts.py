@@ -16,6 +16,7 @@ from veille_tui.core.archive import drafts
 from veille_tui.core.errors import ConfigError, DraftError
 from veille_tui.core.library import Library
 from veille_tui.core.models import Feed, Item
+from veille_tui.core.update import store_fetch
 
 HUGO_SITE = Path(__file__).resolve().parent.parent / "data" / "hugo-site"
 
@@ -88,7 +89,8 @@ def test_a_hugo_site_drafts_in_its_content_section(tmp_path):
     with Library.open(archive=str(section)) as lib:
         lib.index()
         lib.store.sync_feeds([Feed("https://f.example/rss", "F", ("fsrc",))])
-        lib.store.record_fetch(
+        store_fetch(
+            lib.store,
             lib.store.feed_states()[0][0],
             status="ok",
             items=[
@@ -124,7 +126,7 @@ def test_a_drafted_item_outlives_its_feeds_retention(tmp_path):
             Item(f"i{n}", f"https://f.example/{n}", f"Story {n}", "2026-03-01T10:00:00+00:00", 1772359200, "Body.")
             for n in range(2)
         ]
-        lib.store.record_fetch(lib.store.feed_states()[0][0], status="ok", items=items)
+        store_fetch(lib.store, lib.store.feed_states()[0][0], status="ok", items=items)
         kept, dropped = (e.id for e in sorted(lib.store.entries("is:item"), key=lambda e: e.title))
         for entry_id in (kept, dropped):
             lib.set_read(entry_id)

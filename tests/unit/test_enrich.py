@@ -10,6 +10,7 @@ from veille_tui.core import enrich
 from veille_tui.core.models import Feed, FullText, Item
 from veille_tui.core.store import Store
 from veille_tui.core.text import CVE_RE, find_cves
+from veille_tui.core.update import full_text_stored, open_store, store_fetch
 
 
 def _item(n: int, summary: str, title: str | None = None) -> Item:
@@ -24,14 +25,14 @@ def _item(n: int, summary: str, title: str | None = None) -> Item:
 
 
 def _store(tmp_path, watch: Sequence[str] = ()) -> tuple[Store, int]:
-    store = Store(tmp_path / "db.sqlite", watch=watch)
+    store = open_store(tmp_path / "db.sqlite", watch=watch)
     store.sync_feeds([Feed("https://feeds.example.net/rss", "Example", ("news",))])
     return store, store.feed_states()[0].id
 
 
 def test_derived_tags_follow_the_entry_own_in_step_order(tmp_path) -> None:
     store, feed = _store(tmp_path, watch=["ivanti"])
-    store.record_fetch(feed, status="ok", items=[_item(1, "Ivanti fixes CVE-2026-1001 and cve-2026-1002")])
+    store_fetch(store, feed, status="ok", items=[_item(1, "Ivanti fixes CVE-2026-1001 and cve-2026-1002")])
     (entry,) = store.entries("", limit=0)
     assert entry.cves == ("CVE-2026-1001", "CVE-2026-1002")
     assert entry.tags == ("news", "cve", "watch")
@@ -39,7 +40,7 @@ def test_derived_tags_follow_the_entry_own_in_step_order(tmp_path) -> None:
 
 def test_a_step_sees_only_the_ids_of_its_batch(tmp_path) -> None:
     store, feed = _store(tmp_path)
-    store.record_fetch(feed, status="ok", items=[_item(1, "one"), _item(2, "two"), _item(3, "three")])
+    store_fetch(store, feed, status="ok", items=[_item(1, "one"), _item(2, "two"), _item(3, "three")])
     ids = store.entry_ids("")
     seen: list[list[int]] = []
 
@@ -48,13 +49,13 @@ def test_a_step_sees_only_the_ids_of_its_batch(tmp_path) -> None:
         return {}
 
     with store.transaction():
-        enrich.enrich(store.db, ids[:2], steps=(spy,))
+        enrich.enrich(store, ids[:2], steps=(spy,))
     assert len(seen) == 1 and sorted(seen[0]) == sorted(ids[:2])
 
 
 def test_a_custom_step_through_the_pass(tmp_path) -> None:
     store, feed = _store(tmp_path)
-    store.record_fetch(feed, status="ok", items=[_item(1, "CVE-2026-2001 exploited"), _item(2, "quiet")])
+    store_fetch(store, feed, status="ok", items=[_item(1, "CVE-2026-2001 exploited"), _item(2, "quiet")])
     ids = store.entry_ids("")
     db: sqlite3.Connection = store.db
 
@@ -62,7 +63,7 @@ def test_a_custom_step_through_the_pass(tmp_path) -> None:
         return {i: ("exploited",) for i, text in batch.texts().items() if "exploited" in text.body}
 
     with store.transaction():
-        enrich.enrich(db, ids, steps=(*enrich.STEPS, loud))
+        enrich.enrich(store, ids, steps=(*enrich.STEPS, loud))
     assert store.count("+exploited") == 1
     assert store.entries("+exploited")[0].tags == ("news", "cve", "exploited")
     assert store.count("+cve") == 1  # the CVE step ran again without doubling anything
@@ -71,18 +72,18 @@ def test_a_custom_step_through_the_pass(tmp_path) -> None:
 
 def test_an_entry_that_loses_its_cve_loses_the_tag(tmp_path) -> None:
     store, feed = _store(tmp_path)
-    store.record_fetch(feed, status="ok", items=[_item(1, "CVE-2026-3001")])
+    store_fetch(store, feed, status="ok", items=[_item(1, "CVE-2026-3001")])
     assert store.count("cve:CVE-2026-3001") == 1
-    store.record_fetch(feed, status="ok", items=[_item(1, "the advisory was withdrawn")])
+    store_fetch(store, feed, status="ok", items=[_item(1, "the advisory was withdrawn")])
     assert store.count("cve:CVE-2026-3001") == 0
     assert store.count("+cve") == 0
 
 
 def test_ids_gone_within_the_batch_are_skipped(tmp_path) -> None:
     store, feed = _store(tmp_path)
-    store.record_fetch(feed, status="ok", items=[_item(1, "CVE-2026-4001")])
+    store_fetch(store, feed, status="ok", items=[_item(1, "CVE-2026-4001")])
     with store.transaction():
-        enrich.enrich(store.db, [*store.entry_ids(""), 999_999])  # no such entry: no error, no row
+        enrich.enrich(store, [*store.entry_ids(""), 999_999])  # no such entry: no error, no row
     assert store.db.execute("SELECT count(*) FROM entry_tags WHERE entry_id = 999999").fetchone()[0] == 0
 
 
@@ -94,7 +95,7 @@ def test_cve_ids_written_against_cjk_text_are_found(tmp_path) -> None:
     # an ASCII letter or digit on either side is part of another word
     assert find_cves("XCVE-2031-0006 CVE-2031-00071234 CVE-2031-0008a") == []
     store, feed = _store(tmp_path)
-    store.record_fetch(feed, status="ok", items=[_item(1, "修补了漏洞CVE-2031-0009，请尽快更新", title="安全公告")])
+    store_fetch(store, feed, status="ok", items=[_item(1, "修补了漏洞CVE-2031-0009，请尽快更新", title="安全公告")])
     assert store.count("cve:CVE-2031-0009") == 1
     assert store.count("+cve") == 1
 
@@ -119,7 +120,8 @@ def _linked(n: int, title: str, summary: str) -> Item:
 
 def test_watch_terms_match_what_the_reader_reads_not_link_urls(tmp_path) -> None:
     store, feed = _store(tmp_path, watch=["acme", "gateway"])
-    store.record_fetch(
+    store_fetch(
+        store,
         feed,
         status="ok",
         items=[
@@ -144,17 +146,17 @@ def test_watch_terms_match_what_the_reader_reads_not_link_urls(tmp_path) -> None
 
 def test_watch_terms_are_looked_for_in_the_stored_full_text(tmp_path) -> None:
     store, feed = _store(tmp_path, watch=["routeur"])
-    store.record_fetch(feed, status="ok", items=[_linked(3, "Monthly patches", "Many fixes.")])
+    store_fetch(store, feed, status="ok", items=[_linked(3, "Monthly patches", "Many fixes.")])
     (entry_id,) = store.entry_ids()
     assert store.count("+watch") == 0
     page = "The Routeur X200 is affected."
     store.save_full_text(entry_id, FullText("Monthly patches", page, page, 5, "https://vendor-news.example.org/a"))
-    store.rederive(entry_id)
+    full_text_stored(store, entry_id)
     entry = store.entry(entry_id)
     assert entry is not None and entry.watch_terms == ("routeur",) and entry.watch_where == (("full text",),)
     assert "watch" in entry.tags and store.count("+watch") == 1
     # a new watch list is matched against full texts too
     store.close()
-    again = Store(tmp_path / "db.sqlite", watch=["x200", "acme"])
+    again = open_store(tmp_path / "db.sqlite", watch=["x200", "acme"])
     entry = again.entry(entry_id)
     assert entry is not None and entry.watch_terms == ("x200",) and entry.watch_line() == "x200 (full text)"

@@ -10,8 +10,7 @@ import pytest
 from veille_tui.core.feeds import xmlcheck
 from veille_tui.core.feeds.parse import parse_feed
 from veille_tui.core.models import Feed, Item
-from veille_tui.core.store import Store
-from veille_tui.core.update import fetch_warning
+from veille_tui.core.update import fetch_warning, open_store, store_fetch
 
 HEAD = b'<?xml version="1.0" encoding="utf-8"?>\n'
 
@@ -112,7 +111,7 @@ def test_ordinary_entities_and_external_ones_are_not_bombs():
 
 @pytest.fixture
 def store(tmp_path):
-    s = Store(tmp_path / "db.sqlite")
+    s = open_store(tmp_path / "db.sqlite")
     s.sync_feeds([Feed("https://feeds.example.com/rss", "Example News", ("news",))])
     yield s
     s.close()
@@ -125,7 +124,8 @@ def make_item(n: int, ts: int | None, date: str | None = None) -> Item:
 def test_an_item_dated_in_the_future_is_listed_at_its_fetch_time(store):
     fid = store.feed_states()[0].id
     now = time.time()
-    store.record_fetch(
+    store_fetch(
+        store,
         fid,
         status="ok",
         items=[
@@ -144,7 +144,7 @@ def test_an_item_dated_in_the_future_is_listed_at_its_fetch_time(store):
     assert store.entry(entries["Item 2"].id).feed_date is None
     assert store.db.execute("SELECT date FROM items WHERE guid = 'g1'").fetchone()[0] == "2099-01-01T00:00:00+00:00"
     # a later fetch's items go above it: it does not stay first
-    store.record_fetch(fid, status="ok", items=[make_item(4, int(now) + 120, "soon")])
+    store_fetch(store, fid, status="ok", items=[make_item(4, int(now) + 120, "soon")])
     assert [e.title for e in store.entries(limit=2)] == ["Item 3", "Item 4"]
 
 
@@ -154,8 +154,8 @@ def test_a_future_item_folded_with_another_keeps_the_earliest_real_date(store):
     )
     first, second = store.feed_states()
     now = int(time.time())
-    store.record_fetch(first.id, status="ok", items=[make_item(1, 4_070_908_800, "2099-01-01T00:00:00+00:00")])
-    store.record_fetch(second.id, status="ok", items=[make_item(1, now - 7200, "two hours ago")])
+    store_fetch(store, first.id, status="ok", items=[make_item(1, 4_070_908_800, "2099-01-01T00:00:00+00:00")])
+    store_fetch(store, second.id, status="ok", items=[make_item(1, now - 7200, "two hours ago")])
     (entry,) = store.entries(limit=0)
     assert entry.ts == now - 7200
 

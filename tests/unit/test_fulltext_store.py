@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from tests.conftest import write_post
 
+from veille_tui.core.archive.indexer import index_archive
 from veille_tui.core.models import Feed, FullText, Item
 from veille_tui.core.store import Store
+from veille_tui.core.update import open_store, store_fetch
 
 
 def _item(n: int, link: str, summary: str = "a short summary") -> Item:
@@ -31,11 +33,11 @@ def _text(words: str, source: str = "https://example.org/a") -> FullText:
 
 
 def _store(tmp_path, links=("https://example.org/a", "https://example.org/b")) -> tuple[Store, list[int]]:
-    store = Store(tmp_path / "db.sqlite")
+    store = open_store(tmp_path / "db.sqlite")
     feed = Feed("https://example.org/feed")
     store.sync_feeds([feed])
     (state,) = store.feed_states()
-    store.record_fetch(state.id, status="ok", items=[_item(n, link) for n, link in enumerate(links)])
+    store_fetch(store, state.id, status="ok", items=[_item(n, link) for n, link in enumerate(links)])
     return store, sorted(store.entry_ids())
 
 
@@ -103,7 +105,7 @@ def test_follows_an_item_into_its_post(tmp_path, posts_dir):
         [Source](https://example.org/a){:target="_blank"}
         """,
     )
-    store.index_archive(posts_dir)
+    index_archive(store, posts_dir)
     (post_id,) = store.entry_ids("is:archived")
     moved = store.full_text(post_id)
     assert moved is not None and "bilbyword" in moved.markdown

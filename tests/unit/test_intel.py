@@ -17,6 +17,7 @@ from veille_tui.core.errors import ConfigError, IntelError, QueryError
 from veille_tui.core.library import Library
 from veille_tui.core.models import Item
 from veille_tui.core.query import parse
+from veille_tui.core.update import store_fetch
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "intel"
 KEV_IDS = {"CVE-2026-40876", "CVE-2026-41001", "CVE-2026-41117", "CVE-2025-99001"}  # kev.json
@@ -230,7 +231,7 @@ def test_new_entries_get_the_kev_tag_from_the_enrich_pass(lib):
     (state,) = store.feed_states()
     item = Item("g1", "https://feed.example.org/1", "Exploited Ivanti bug", None, None, "cve-2026-41117 again")
     other = Item("g2", "https://feed.example.org/2", "Not in KEV", None, None, "CVE-2026-41302")
-    store.record_fetch(state.id, status="ok", items=[item, other])
+    store_fetch(store, state.id, status="ok", items=[item, other])
     tagged = {e.title for e in lib.entries("+kev is:item", limit=0)}
     assert tagged == {"Exploited Ivanti bug"}
 
@@ -273,7 +274,7 @@ def store_items(lib, stories):
         return Item(f"t{n}", f"https://feed.example.org/t{n}", f"Story {n}", date, ts, " ".join(ids))
 
     items = [item(n, age, ids) for n, (age, ids) in enumerate(stories)]
-    store.record_fetch(state.id, status="ok", items=items)
+    store_fetch(store, state.id, status="ok", items=items)
     return now
 
 

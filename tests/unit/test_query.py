@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from veille_tui.core.query import VISIBLE, QueryError, compile_sql, parse
-from veille_tui.core.store import Store
+from veille_tui.core.update import open_store
 
 
 def test_parse_terms():
@@ -40,7 +40,7 @@ def test_since_relative_and_absolute():
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    return Store(tmp_path_factory.mktemp("q") / "db.sqlite")
+    return open_store(tmp_path_factory.mktemp("q") / "db.sqlite")
 
 
 @settings(max_examples=300, deadline=None)

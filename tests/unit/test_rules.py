@@ -13,6 +13,7 @@ import pytest
 from veille_tui.core.errors import ConfigError
 from veille_tui.core.library import Library
 from veille_tui.core.models import Entry, Item
+from veille_tui.core.update import store_fetch
 
 FEED = "https://news.example.net/rss"
 BASE = f'watch = ["fortinet", "ivanti epmm"]\n\n[[feeds]]\nurl = "{FEED}"\ntitle = "Example News"\ntags = ["news"]\n'
@@ -53,7 +54,7 @@ def _fetch(lib: Library, items: list[Item]) -> None:
     store = lib.store
     store.sync_feeds(lib.settings.feeds)
     (feed,) = store.feed_states()
-    store.record_fetch(feed.id, status="ok", items=items)
+    store_fetch(store, feed.id, status="ok", items=items)
 
 
 def _by_title(lib: Library) -> dict[str, Entry]:

@@ -8,8 +8,10 @@ import time
 import pytest
 from tests.conftest import write_post
 
+from veille_tui.core.archive.indexer import index_archive
 from veille_tui.core.models import Feed, Item
-from veille_tui.core.store import SCHEMA_VERSION, Store, StoreError
+from veille_tui.core.store import SCHEMA_VERSION, StoreError
+from veille_tui.core.update import open_store, store_fetch
 
 
 def item(n, link=None, guid=None, title=None, summary="", ts=1_785_000_000, categories=()):
@@ -61,8 +63,8 @@ def archive(posts_dir):
 
 @pytest.fixture
 def store(tmp_path, archive):
-    s = Store(tmp_path / "db.sqlite", watch=["fortinet"])
-    s.index_archive(archive)
+    s = open_store(tmp_path / "db.sqlite", watch=["fortinet"])
+    index_archive(s, archive)
     s.sync_feeds([Feed("https://feeds.example.com/rss", "Example News", ("news",))])
     return s
 
@@ -72,7 +74,8 @@ def feed_id(store):
 
 
 def test_items_fold_into_posts_by_normalised_link(store):
-    added = store.record_fetch(
+    added = store_fetch(
+        store,
         feed_id(store),
         status="ok",
         items=[
@@ -99,8 +102,8 @@ def test_same_link_from_two_feeds_is_one_entry(store):
         ]
     )
     (id1, *_), (id2, *_) = sorted(store.feed_states(), key=lambda r: r[1])
-    store.record_fetch(id1, status="ok", items=[item(1, link="https://example.com/x")])
-    store.record_fetch(id2, status="ok", items=[item(9, link="https://example.com/x/")])
+    store_fetch(store, id1, status="ok", items=[item(1, link="https://example.com/x")])
+    store_fetch(store, id2, status="ok", items=[item(9, link="https://example.com/x/")])
     entries = store.entries("is:unread")
     assert len(entries) == 1
     assert set(entries[0].feeds) == {"Example News", "Other"}
@@ -136,23 +139,26 @@ def test_distinct_items_of_one_feed_that_share_a_link_stay_separate(store):
 
 
 def test_fragment_is_not_stripped(store):
-    store.record_fetch(feed_id(store), status="ok", items=[item(1, link="https://example.com/news/a#c2")])
+    store_fetch(store, feed_id(store), status="ok", items=[item(1, link="https://example.com/news/a#c2")])
     assert store.count("is:unread") == 1
     assert store.entries("is:unread")[0].kind == "item"
 
 
 def test_items_without_guid_dedupe_by_link_and_refetch_adds_nothing(store):
     items = [item(1, link="https://example.com/z", guid=""), item(2, link="https://example.com/y", guid="")]
-    assert store.record_fetch(feed_id(store), status="ok", items=items).new == 2
-    assert store.record_fetch(feed_id(store), status="ok", items=items).new == 0
+    assert store_fetch(store, feed_id(store), status="ok", items=items).new == 2
+    assert store_fetch(store, feed_id(store), status="ok", items=items).new == 0
     assert store.count("is:item") == 2
 
 
 def test_derived_tags_cve_and_watch(store):
     counts = store.tag_counts()
     assert counts["cve"] == 1 and counts["watch"] == 1
-    store.record_fetch(
-        feed_id(store), status="ok", items=[item(5, link="https://e.com/5", summary="FORTINET patches CVE-2026-1111")]
+    store_fetch(
+        store,
+        feed_id(store),
+        status="ok",
+        items=[item(5, link="https://e.com/5", summary="FORTINET patches CVE-2026-1111")],
     )
     counts = store.tag_counts()
     assert counts["cve"] == 2 and counts["watch"] == 2
@@ -160,27 +166,27 @@ def test_derived_tags_cve_and_watch(store):
 
 
 def test_watch_list_change_recomputes(tmp_path, archive):
-    Store(tmp_path / "w.sqlite", watch=["fortinet"]).index_archive(archive)
-    s = Store(tmp_path / "w.sqlite", watch=["rien"])
+    index_archive(open_store(tmp_path / "w.sqlite", watch=["fortinet"]), archive)
+    s = open_store(tmp_path / "w.sqlite", watch=["rien"])
     assert s.count("+watch") == 1 and s.entries("+watch")[0].title == "Post B"
     assert "watch" in s.entries("+watch")[0].tags
     assert "watch" not in s.entries("+bleepingcomp")[0].tags
 
 
 def test_read_and_starred_survive_reindex(store, archive):
-    store.record_fetch(feed_id(store), status="ok", items=[item(1, link="https://example.com/new")])
+    store_fetch(store, feed_id(store), status="ok", items=[item(1, link="https://example.com/new")])
     new = store.entries("is:unread")[0]
     post = store.entries("+hackernews")[0]
     store.set_read(new.id)
     store.set_starred(post.id)
     write_post(archive, "2026-07-03-c.md", "---\ntitle: C\n---\nx\n")
-    store.index_archive(archive)
+    index_archive(store, archive)
     assert store.entry(new.id).read
     assert store.entry(post.id).starred
 
 
 def test_archiving_an_item_keeps_its_state_and_folds_it(store, archive):
-    store.record_fetch(feed_id(store), status="ok", items=[item(1, link="https://example.com/new-story")])
+    store_fetch(store, feed_id(store), status="ok", items=[item(1, link="https://example.com/new-story")])
     entry = store.entries("is:item")[0]
     store.set_starred(entry.id)
     write_post(
@@ -188,20 +194,20 @@ def test_archiving_an_item_keeps_its_state_and_folds_it(store, archive):
         "2026-07-25-new-story.md",
         "---\ntitle: New story\ntags: [veille-cyber, bleepingcomp]\n---\nx\n\n[Source](https://example.com/new-story)\n",
     )
-    store.index_archive(archive)
+    index_archive(store, archive)
     archived = store.entry(entry.id)
     assert archived.kind == "post" and archived.starred and archived.title == "New story"
     assert store.count("is:item") == 0
     # the post removed again: the item is back, not lost
     (archive / "2026-07-25-new-story.md").unlink()
-    store.index_archive(archive)
+    index_archive(store, archive)
     again = store.entry(entry.id)
     assert again.kind == "item" and again.title == "Item 1" and again.starred
 
 
 def test_failed_fetch_keeps_items_and_records_error(store):
-    store.record_fetch(feed_id(store), status="ok", items=[item(1, link="https://example.com/k")])
-    store.record_fetch(feed_id(store), status="error", error="HTTP 500 Internal Server Error")
+    store_fetch(store, feed_id(store), status="ok", items=[item(1, link="https://example.com/k")])
+    store_fetch(store, feed_id(store), status="error", error="HTTP 500 Internal Server Error")
     status = store.feed_statuses()[0]
     assert status.last_error == "HTTP 500 Internal Server Error"
     assert status.total == 1 and status.unread == 1
@@ -209,7 +215,8 @@ def test_failed_fetch_keeps_items_and_records_error(store):
 
 def test_permanent_redirect_updates_url_and_validators_are_kept(store):
     fid = feed_id(store)
-    store.record_fetch(
+    store_fetch(
+        store,
         fid,
         status="ok",
         etag='"v1"',
@@ -222,7 +229,7 @@ def test_permanent_redirect_updates_url_and_validators_are_kept(store):
 
 def test_retention_never_drops_unread_or_starred(store):
     fid = feed_id(store)
-    store.record_fetch(fid, status="ok", items=[item(n, link=f"https://e.com/{n}") for n in range(3)])
+    store_fetch(store, fid, status="ok", items=[item(n, link=f"https://e.com/{n}") for n in range(3)])
     e0, e1, e2 = sorted(store.entries("is:item"), key=lambda e: e.title)
     store.set_read(e0.id)
     store.set_read(e1.id)
@@ -236,7 +243,7 @@ def test_retention_walks_only_the_entries_it_may_drop(store):
     """The prune of every fetch reads the prunable entries' index, not every item: thousands of
     unread items cost it nothing (issue 14, the unchanged fetch)."""
     fid = feed_id(store)
-    store.record_fetch(fid, status="ok", items=[item(n, link=f"https://e.com/{n}") for n in range(4)])
+    store_fetch(store, fid, status="ok", items=[item(n, link=f"https://e.com/{n}") for n in range(4)])
     e0, e1, e2, e3 = sorted(store.entries("is:item"), key=lambda e: e.title)
     store.set_read(e0.id)
     store.set_read(e1.id)
@@ -253,40 +260,40 @@ def test_retention_walks_only_the_entries_it_may_drop(store):
 
 
 def test_schema_version_and_migration_from_empty(tmp_path):
-    s = Store(tmp_path / "m.sqlite")
+    s = open_store(tmp_path / "m.sqlite")
     assert s.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_newer_schema_is_refused(tmp_path):
     path = tmp_path / "n.sqlite"
-    Store(path).close()
+    open_store(path).close()
     db = sqlite3.connect(path)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
     db.close()
     with pytest.raises(StoreError, match="newer veille-tui"):
-        Store(path)
+        open_store(path)
 
 
 def test_damaged_database_says_how_to_recover(tmp_path):
     path = tmp_path / "d.sqlite"
     path.write_bytes(b"this is not a database" * 200)
     with pytest.raises(StoreError) as info:
-        Store(path)
+        open_store(path)
     message = str(info.value)
     assert str(path) in message and "veille-tui index" in message and "state export" in message
 
 
 def test_state_export_import_round_trip(tmp_path, archive, store):
-    store.record_fetch(feed_id(store), status="ok", items=[item(1, link="https://example.com/q")])
+    store_fetch(store, feed_id(store), status="ok", items=[item(1, link="https://example.com/q")])
     q = store.entries("is:item")[0]
     store.set_starred(q.id)
     store.set_starred(store.entries("+hackernews")[0].id)
     exported = store.export_state()
-    fresh = Store(tmp_path / "fresh.sqlite")
-    fresh.index_archive(archive)
+    fresh = open_store(tmp_path / "fresh.sqlite")
+    index_archive(fresh, archive)
     fresh.sync_feeds([Feed("https://feeds.example.com/rss", "Example News", ("news",))])
-    fresh.record_fetch(fresh.feed_states()[0][0], status="ok", items=[item(1, link="https://example.com/q")])
+    store_fetch(fresh, fresh.feed_states()[0][0], status="ok", items=[item(1, link="https://example.com/q")])
     assert fresh.import_state(exported) == 2
     assert fresh.count("is:starred") == 2
 
@@ -294,12 +301,12 @@ def test_state_export_import_round_trip(tmp_path, archive, store):
 def test_two_connections_write_at_once(tmp_path, archive):
     """A cron `fetch` and the TUI: each its own connection, neither fails."""
     path = tmp_path / "c.sqlite"
-    a, b = Store(path), Store(path)
-    a.index_archive(archive)
+    a, b = open_store(path), open_store(path)
+    index_archive(a, archive)
     a.sync_feeds([Feed("https://f.example/rss", "F")])
     fid = a.feed_states()[0][0]
     with a.transaction():
-        a.record_fetch(fid, status="ok", items=[item(1, link="https://e.com/1")])
+        store_fetch(a, fid, status="ok", items=[item(1, link="https://e.com/1")])
         # b reads a consistent snapshot while a writes
         assert b.count() == 2
     entry = b.entries("is:item")[0]
@@ -323,7 +330,7 @@ def test_migration_from_version_1_keeps_data(tmp_path):
     db.execute("INSERT INTO items (feed_id, guid, title, entry_id, fetched) VALUES (1, 'g', 'Kept', 7, 0)")
     db.commit()
     db.close()
-    store = Store(path)
+    store = open_store(path)
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == len(MIGRATIONS)
     assert "items_feed_entry" in {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     kept = store.entry(7)
@@ -333,8 +340,8 @@ def test_migration_from_version_1_keeps_data(tmp_path):
 
 def test_permanent_redirect_keeps_the_subscription(store):
     fid = feed_id(store)
-    store.record_fetch(
-        fid, status="ok", items=[item(1, link="https://e.com/r")], final_url="https://moved.example.com/rss"
+    store_fetch(
+        store, fid, status="ok", items=[item(1, link="https://e.com/r")], final_url="https://moved.example.com/rss"
     )
     store.sync_feeds([Feed("https://feeds.example.com/rss", "Example News", ("news",))])  # the config is unchanged
     ((new_id, url, *_),) = store.feed_states()
@@ -350,10 +357,10 @@ def test_per_feed_retention(store):
         ]
     )
     states = {url: fid for fid, url, *_ in store.feed_states()}
-    store.record_fetch(
-        states["https://feeds.example.com/rss"], status="ok", items=[item(1, link="https://e.com/short")]
+    store_fetch(
+        store, states["https://feeds.example.com/rss"], status="ok", items=[item(1, link="https://e.com/short")]
     )
-    store.record_fetch(states["https://keep.example.net/rss"], status="ok", items=[item(2, link="https://e.com/long")])
+    store_fetch(store, states["https://keep.example.net/rss"], status="ok", items=[item(2, link="https://e.com/long")])
     store.mark_all_read(store.entry_ids("is:item"))
     three_days_later = time.time() + 3 * 86400
     assert store.prune(retention_days=30, now=three_days_later) == 1
@@ -363,7 +370,7 @@ def test_per_feed_retention(store):
 def test_a_feed_without_a_title_takes_its_own(store):
     store.sync_feeds([Feed("https://untitled.example.net/rss")])
     fid = store.feed_states()[0][0]
-    store.record_fetch(fid, status="ok", site_title="Untitled Weekly", items=[item(1, link="https://e.com/u")])
+    store_fetch(store, fid, status="ok", site_title="Untitled Weekly", items=[item(1, link="https://e.com/u")])
     assert store.feed_statuses()[0].title == "Untitled Weekly"
     assert store.entries("is:item")[0].source == "Untitled Weekly"
     assert store.count("feed:weekly") == 1
@@ -376,9 +383,9 @@ def test_state_survives_indexing_another_archive_and_coming_back(store, archive,
     other = tmp_path / "other"
     other.mkdir()
     write_post(other, "2026-07-09-other.md", "---\ntitle: Other\n---\nx\n")
-    store.index_archive(other)  # the first archive's posts leave the index
+    index_archive(store, other)  # the first archive's posts leave the index
     assert store.count() == 1 and store.count("is:starred") == 0
-    store.index_archive(archive)  # and come back with their state
+    index_archive(store, archive)  # and come back with their state
     assert [e.title for e in store.entries("is:starred")] == ["Post B"]
     assert [e.title for e in store.entries("is:unread")] == ["Post A"]
     assert store.db.execute("SELECT count(*) FROM kept_state").fetchone()[0] == 0

@@ -6,20 +6,23 @@ from pathlib import Path
 
 import pytest
 
+from veille_tui.core.archive.indexer import index_archive
 from veille_tui.core.models import Feed, Item
 from veille_tui.core.query import QueryError
 from veille_tui.core.store import Store
+from veille_tui.core.update import open_store, store_fetch
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "_posts"
 
 
 @pytest.fixture
 def store(tmp_path: Path):
-    s = Store(tmp_path / "veille.db", watch=("fortinet",))
-    s.index_archive(EXAMPLES)
+    s = open_store(tmp_path / "veille.db", watch=("fortinet",))
+    index_archive(s, EXAMPLES)
     s.sync_feeds([Feed("https://f.example.org/rss", "F", ("ftag",))])
     feed_id = s.feed_states()[0][0]
-    s.record_fetch(
+    store_fetch(
+        s,
         feed_id,
         status="ok",
         items=[

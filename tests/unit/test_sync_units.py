@@ -14,6 +14,7 @@ from veille_tui.core.store import Store
 from veille_tui.core.sync.client import parse_item_id
 from veille_tui.core.sync.engine import read_password
 from veille_tui.core.sync.items import server_feeds, server_item
+from veille_tui.core.update import open_store
 
 
 def write_config(tmp_path: Path, body: str, mode: int = 0o644) -> Path:
@@ -71,7 +72,7 @@ def test_a_url_that_is_not_http_is_refused(tmp_path):
 
 
 def _store(tmp_path: Path, n: int = 5) -> Store:
-    store = Store(tmp_path / "db.sqlite")
+    store = open_store(tmp_path / "db.sqlite")
     for i in range(n):
         store.db.execute(
             "INSERT INTO entries (kind, link, title, date, ts, added) VALUES ('item', ?, 't', '2026-01-01', 0, 0)",

@@ -12,6 +12,7 @@ import pytest
 from veille_tui.core import history
 from veille_tui.core.library import Library
 from veille_tui.core.models import Item
+from veille_tui.core.update import store_fetch
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "_posts"
 
@@ -51,8 +52,8 @@ def lib(tmp_path):
     store = library.store
     store.sync_feeds(library.settings.feeds)
     news = next(s.id for s in store.feed_states() if s.title == "News")
-    store.record_fetch(
-        news, status="ok", items=[item(n, summary="Fortinet FortiOS" if n == 3 else "") for n in range(1, 6)]
+    store_fetch(
+        store, news, status="ok", items=[item(n, summary="Fortinet FortiOS" if n == 3 else "") for n in range(1, 6)]
     )
     yield library
     library.close()
@@ -148,15 +149,15 @@ def test_a_saved_query_goes_to_the_config(lib):
 def test_feed_health_counts_failures_in_a_row(lib):
     store = lib.store
     down = next(s.id for s in store.feed_states() if s.title == "Down")
-    store.record_fetch(down, status="error", error="HTTP 500 Internal Server Error")
-    store.record_fetch(down, status="error", error="HTTP 502 Bad Gateway")
+    store_fetch(store, down, status="error", error="HTTP 500 Internal Server Error")
+    store_fetch(store, down, status="error", error="HTTP 502 Bad Gateway")
     health = {feed.title: status for feed, status in lib.feed_health()}
     status = health["Down"]
     assert status is not None and status.failing and status.failures == 2
     assert status.last_error == "HTTP 502 Bad Gateway" and status.last_ok is None and status.last_fetch
     news = health["News"]
     assert news is not None and not news.failing and news.failures == 0 and news.last_ok and news.total == 5
-    store.record_fetch(down, status="ok", items=[])
+    store_fetch(store, down, status="ok", items=[])
     status = {f.title: s for f, s in lib.feed_health()}["Down"]
     assert status is not None and status.failures == 0 and status.last_error is None and status.last_ok
     assert status.to_json()["failures"] == 0
@@ -167,7 +168,7 @@ def test_items_folded_into_archived_posts_are_counted_apart(lib):
     store = lib.store
     news = next(s.id for s in store.feed_states() if s.title == "News")
     posts = lib.entries("is:archived", limit=3)
-    added = store.record_fetch(
-        news, status="ok", items=[item(20 + n, link=post.link) for n, post in enumerate(posts)] + [item(9)]
+    added = store_fetch(
+        store, news, status="ok", items=[item(20 + n, link=post.link) for n, post in enumerate(posts)] + [item(9)]
     )
     assert (added.new, added.archived) == (1, 3)

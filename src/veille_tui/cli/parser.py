@@ -175,6 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--query", metavar="Q", help="the entries matching this query (instead of IDs)")
     for flag, what in (("--read", "read"), ("--unread", "unread"), ("--star", "starred"), ("--unstar", "not starred")):
         p.add_argument(flag, action="store_true", help=f"mark them {what}")
+    p.add_argument(
+        "--undo",
+        action="store_true",
+        help="undo the last read/starred change made here or in the TUI (again for the one before; the newest 50"
+        " are kept)",
+    )
     rules = command("rules", "try the query of a [[rules]] table", json_flag=False)
     rsub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
     p = command("test", "what a rule with QUERY would match now: the count and the first 20", within=rsub)

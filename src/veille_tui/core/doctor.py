@@ -21,9 +21,11 @@ from typing import Any
 
 from veille_tui.core import backup, intel
 from veille_tui.core.archive import hugo
+from veille_tui.core.archive.indexer import index_archive
 from veille_tui.core.config import Settings
 from veille_tui.core.models import IndexReport
 from veille_tui.core.store import Store, health
+from veille_tui.core.update import open_store
 
 REPAIR = "veille-tui doctor --repair"
 INTEL_STALE = 3 * 86400.0  # `fetch` refreshes it daily: three days old means it has stopped
@@ -244,10 +246,10 @@ def repair(settings: Settings, archive: Path | None, db_path: Path) -> Repair:
         if side.exists():
             os.replace(side, aside.with_name(aside.name + suffix))
     result = Repair(needed=True, moved_to=aside, backup=backup.newest(db_path.parent))
-    with Store(db_path, watch=settings.watch, rules=settings.rules, config_stamp=settings.stamp) as store:
+    with open_store(db_path, watch=settings.watch, rules=settings.rules, config_stamp=settings.stamp) as store:
         store.sync_feeds(settings.feeds)
         if archive is not None and archive.is_dir():
-            result.index = store.index_archive(archive, archive_format=settings.archive_format)
+            result.index = index_archive(store, archive, archive_format=settings.archive_format)
         else:
             result.notes.append("no archive to rebuild the posts from")
         if result.backup is None:

@@ -18,14 +18,13 @@ sources, KEV record, EPSS score and percentile, trend).
 
 from __future__ import annotations
 
-import asyncio
-import threading
 import time
-from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
+from veille_tui.core import enrich
 from veille_tui.core.config import IntelSettings
 from veille_tui.core.errors import IntelError
 from veille_tui.core.intel_files import INTEL_MAX_BYTES as INTEL_MAX_BYTES
@@ -50,8 +49,6 @@ from veille_tui.core.store.intel import KevRow, SourceRow
 
 if TYPE_CHECKING:
     from veille_tui.core.store import Store
-
-T = TypeVar("T")
 
 Kind = IntelKind
 KINDS: tuple[Kind, ...] = ("kev", "epss")
@@ -126,14 +123,18 @@ def load(
         source = SourceRow(
             "kev", origin, parsed.version, parsed.released, count, now, check[0], etag, last_modified, *check[1:]
         )
-        store.replace_kev([kev_row(record) for record in parsed.records], source)
+        with store.transaction():
+            store.replace_kev([kev_row(record) for record in parsed.records], source)
+            enrich.kev_changed(store)
         note = parsed.warning
     else:
         count = len(parsed.rows)
         source = SourceRow(
             "epss", origin, parsed.version, parsed.released, count, now, check[0], etag, last_modified, *check[1:]
         )
-        store.replace_epss(parsed.rows, source)
+        with store.transaction():
+            store.replace_epss(parsed.rows, source)
+            enrich.epss_changed(store)
         if before is not None and before.version and parsed.version and before.version != parsed.version:
             note = f"new EPSS model {parsed.version} (was {before.version}): scores of the two models differ"
     return IntelOutcome(parsed.kind, "ok", origin, count, parsed.version, note=note)
@@ -166,66 +167,34 @@ class Download:
 
 
 async def _get(url: str, etag: str | None, last_modified: str | None, settings: FetchSettings) -> Download:
-    import httpx
+    from veille_tui.core import net
 
-    from veille_tui.core.feeds import http
-
-    problem = http._check_url(url)
-    if problem:
-        raise IntelError(f"{url}: {problem}")
-    capped = replace(settings, max_bytes=max(settings.max_bytes, INTEL_MAX_BYTES))
-    headers = {"User-Agent": settings.user_agent, "Accept": "application/json, text/csv, application/gzip, */*;q=0.5"}
-    request = http.FetchRequest(url=url, etag=etag, last_modified=last_modified)
+    accept = "application/json, text/csv, application/gzip, */*;q=0.5"
     try:
-        async with httpx.AsyncClient(
-            headers=headers, timeout=httpx.Timeout(settings.timeout), follow_redirects=False, trust_env=True
-        ) as client:
-            async with asyncio.timeout(settings.timeout):
-                resp, _final, body = await http._download(client, request, capped)
-    except TimeoutError:
-        raise IntelError(f"{url}: timed out after {settings.timeout:g} s") from None
-    except http._FeedError as exc:
+        async with net.async_client(settings, accept) as client:
+            resp = await net.download(
+                client,
+                url,
+                settings,
+                etag=etag,
+                last_modified=last_modified,
+                max_bytes=max(settings.max_bytes, INTEL_MAX_BYTES),
+            )
+    except net.NetError as exc:
         raise IntelError(f"{url}: {exc}") from None
-    except httpx.ConnectError as exc:
-        raise IntelError(f"{url}: connection failed: {http._short_reason(exc)}") from None
-    except httpx.HTTPError as exc:
-        raise IntelError(f"{url}: network error: {http._short_reason(exc)}") from None
-    except (OSError, ValueError) as exc:
-        raise IntelError(f"{url}: error: {http._short_reason(exc)}") from None
     new_etag = resp.headers.get("etag")
     new_modified = resp.headers.get("last-modified")
-    if resp.status_code == 304:
+    if resp.status == 304:
         return Download("unchanged", etag=new_etag or etag, last_modified=new_modified or last_modified)
-    if body is None:
-        raise IntelError(f"{url}: HTTP {resp.status_code} {resp.reason_phrase[:60]}".rstrip())
-    return Download("ok", body, new_etag, new_modified)
-
-
-def _run(coro_factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    """Run a coroutine to its end from synchronous code (in a thread if a loop runs here)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro_factory())
-    box: list[T | BaseException] = []
-
-    def target() -> None:
-        try:
-            box.append(asyncio.run(coro_factory()))
-        except BaseException as exc:  # re-raised in the caller's thread
-            box.append(exc)
-
-    thread = threading.Thread(target=target, name="veille-intel")
-    thread.start()
-    thread.join()
-    result = box[0]
-    if isinstance(result, BaseException):
-        raise result
-    return result
+    if resp.body is None:
+        raise IntelError(f"{url}: HTTP {resp.status} {resp.reason_phrase[:60]}".rstrip())
+    return Download("ok", resp.body, new_etag, new_modified)
 
 
 def download(url: str, settings: FetchSettings, etag: str | None = None, last_modified: str | None = None) -> Download:
-    return _run(lambda: _get(url, etag, last_modified, settings))
+    from veille_tui.core import net
+
+    return net.run_sync(lambda: _get(url, etag, last_modified, settings))
 
 
 def due(source: SourceRow | None, url: str, now: float) -> bool:

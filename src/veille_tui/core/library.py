@@ -7,6 +7,7 @@ connections belong to the thread that uses them: a worker thread takes its own w
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -17,7 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from veille_tui.core import config as config_mod
-from veille_tui.core import drafting, hints, history, paths
+from veille_tui.core import hints, history, paths
+from veille_tui.core.api import NO_ARCHIVE
+from veille_tui.core.api.archive import ArchivePart
+from veille_tui.core.api.intel import IntelPart
+from veille_tui.core.api.server import ServerPart
 from veille_tui.core.backup import daily as daily_backup
 from veille_tui.core.digest import Digest
 from veille_tui.core.errors import (
@@ -26,28 +31,27 @@ from veille_tui.core.errors import (
     IntelError,
     QueryError,
     StoreError,
-    SyncError,
     explain_database_error,
 )
 from veille_tui.core.models import (
     CveIntel,
     CveSummary,
     DraftPlan,
-    DraftSource,
     Entry,
     Feed,
     FeedOutcome,
     FeedStatus,
     FullText,
-    IndexReport,
     IntelOutcome,
     IntelStatus,
     KevRecord,
     SyncOutcome,
+    Undone,
     WatchMatch,
 )
-from veille_tui.core.query import Query, compile_sql, parse, since_timestamp
+from veille_tui.core.query import Query, parse, since_timestamp
 from veille_tui.core.store import Store
+from veille_tui.core.store.undo import Step
 
 if TYPE_CHECKING:
     from veille_tui.core.doctor import Check, Repair
@@ -71,15 +75,15 @@ __all__ = [
     "KevRecord",
     "Library",
     "SyncOutcome",
+    "Undone",
     "WatchMatch",
 ]
 
-NO_ARCHIVE = 'no archive: give --archive DIR, set VEILLE_TUI_ARCHIVE, or archive = "..." in the config'
 
 QueryLike = Query | str | None
 
 
-class Library:
+class Library(ArchivePart, IntelPart, ServerPart):
     def __init__(
         self,
         settings: config_mod.Settings,
@@ -112,7 +116,9 @@ class Library:
         """The database connection of this thread (for core code and tests; the front ends use the
         methods below)."""
         if self._store is None:
-            self._store = Store(
+            from veille_tui.core.update import open_store
+
+            self._store = open_store(
                 self.db_path, watch=self.settings.watch, rules=self.settings.rules, config_stamp=self.settings.stamp
             )
             self._backup_once_a_day(self._store)
@@ -245,20 +251,39 @@ class Library:
 
     # --- state ----------------------------------------------------------------------------------
 
-    def set_read(self, entry_id: int, read: bool = True) -> None:
-        self.store.set_read(entry_id, read)
+    # Each change made here is one step of the undo history (the newest 50 kept in the database),
+    # but those made with undoable=False (such as an entry marked read because it was opened, if
+    # the front end wants it so); the rules' changes and the team server's states never are.
 
-    def set_starred(self, entry_id: int, starred: bool = True) -> None:
-        self.store.set_starred(entry_id, starred)
+    def set_read(self, entry_id: int, read: bool = True, *, undoable: bool = True) -> None:
+        self.store.set_read(entry_id, read, undoable=undoable)
+
+    def set_starred(self, entry_id: int, starred: bool = True, *, undoable: bool = True) -> None:
+        self.store.set_starred(entry_id, starred, undoable=undoable)
 
     def mark_all_read(self, ids: Sequence[int]) -> int:
-        """Mark these entries read; returns how many were unread."""
+        """Mark these entries read (one undo step); returns how many were unread."""
         return self.store.mark_all_read(ids)
 
     def mark(self, ids: Sequence[int], *, read: bool | None = None, starred: bool | None = None) -> int:
-        """Set read and/or starred on these entries (`mark`), queued for the team server like any
-        change; returns how many entries changed."""
+        """Set read and/or starred on these entries (`mark`; one undo step), queued for the team
+        server like any change; returns how many changes were made."""
         return self.store.set_state(ids, read=read, starred=starred)
+
+    def undo(self) -> Undone | None:
+        """Take back the newest read/starred change (`U`, `mark --undo`): every entry it changed
+        gets the state it had before, queued for the team server like any change; the step before
+        it is next. None when there is nothing to undo."""
+        return _undone(self.store.undo_last())
+
+    def next_undo(self) -> Undone | None:
+        """What `undo` would take back now, nothing done (one row read): a front end shows it at
+        once and undoes in a worker."""
+        return _undone(self.store.newest_step())
+
+    def undo_steps(self) -> int:
+        """How many changes can be undone."""
+        return self.store.undo_steps()
 
     def first_unread(self, ids: Sequence[int]) -> int | None:
         """The position in `ids` of the first unread entry, None when all are read."""
@@ -322,121 +347,6 @@ class Library:
     def import_state(self, records: Iterable[dict[str, Any]]) -> int:
         return self.store.import_state(records)
 
-    # --- archive --------------------------------------------------------------------------------
-
-    def index(self, progress: Callable[[int, int], None] | None = None, parallel: bool = False) -> IndexReport | None:
-        """Incremental index of the archive and its drafts. parallel=True only from the main
-        thread of a process."""
-        if self.archive is None:
-            return None
-        report = self.store.index_archive(
-            self.archive, progress, parallel=parallel, archive_format=self.settings.archive_format
-        )
-        report.drafts, report.drafts_changed = self._index_drafts()
-        return report
-
-    def _places(self) -> drafting.Places:
-        if self.archive is None:
-            raise DraftError(NO_ARCHIVE)
-        return drafting.places(self.archive, self.settings.archive_format)
-
-    def _index_drafts(self) -> tuple[int, int]:
-        where = self._places()
-        return self.store.index_drafts(where.site, where.drafts, flagged=where.flagged)
-
-    def _full_text(self, entry_id: int) -> str | None:
-        """The entry's stored full text (Markdown), if any."""
-        stored = self.full_text(entry_id)
-        return stored.markdown if stored is not None and stored.markdown.strip() else None
-
-    def _draftable(self, entry_id: int) -> tuple[Entry, list[str]]:
-        if self.archive is None:
-            raise DraftError(NO_ARCHIVE)
-        found = self.store.item_for_draft(entry_id)
-        if found is None:
-            raise DraftError(f"no entry with id {entry_id}")
-        entry, feed_tags = found
-        if entry.kind == "post":
-            raise DraftError(f"entry {entry_id} is already archived ({entry.file})")
-        if entry.draft:
-            raise DraftError(
-                f"entry {entry_id} has a draft already: {self._places().site / entry.draft}"
-                f" (`veille-tui publish {entry_id}` publishes it)"
-            )
-        if not entry.link:
-            raise DraftError(f"entry {entry_id} has no link to cite as its source")
-        return entry, feed_tags
-
-    def draft_plan(self, entry_id: int) -> DraftPlan:
-        """What the `a` form starts with: title, tags (by the archive's rule: its common tag and one
-        source tag), the body sources there are. DraftError when the entry cannot be
-        drafted (archived, drafted, no link)."""
-        entry, feed_tags = self._draftable(entry_id)
-        return drafting.plan(entry, feed_tags, self.settings, self._full_text(entry_id), self._tag_rule())
-
-    def _tag_rule(self) -> drafting.TagRule:
-        """How the archive's posts are tagged, learnt from them."""
-        return drafting.TagRule.learn(*self.store.post_tag_counts())
-
-    def write_draft(
-        self,
-        entry_id: int,
-        extra_tags: Sequence[str] = (),
-        *,
-        title: str | None = None,
-        tags: Sequence[str] | None = None,
-        source: DraftSource | None = None,
-        to_posts: bool | None = None,
-        cancelled: Callable[[], bool] = lambda: False,
-    ) -> Path:
-        """Write a draft of the entry into `_drafts/` (to_posts, or [draft] folder = "posts":
-        straight into `_posts/`) and index it, so that the entry shows drafted (or archived).
-
-        title, tags: the form's (default: the entry's title; the archive's common tag, one source tag
-        of its feeds, and extra_tags). source: where the body comes from (default: the draft command when there is
-        one, else the full text when stored, else the summary). `cancelled` stops the command."""
-        entry, feed_tags = self._draftable(entry_id)
-        full_text = self._full_text(entry_id)
-        if source is None:
-            source = drafting.plan(entry, feed_tags, self.settings, full_text).sources[0]
-        text = drafting.body(entry, source, self.settings, full_text, cancelled)
-        if cancelled():
-            raise DraftError("cancelled: nothing written")
-        rule = self._tag_rule()
-        chosen = list(tags) if tags is not None else rule.tags(feed_tags, extra_tags)
-        chosen = rule.tags([], chosen) if rule.common not in chosen else chosen
-        if to_posts is None:
-            to_posts = self.settings.draft.folder == "posts"
-        where = self._places()
-        path = drafting.write(
-            where, entry, title=(title or "").strip() or entry.title, tags=chosen, text=text, to_posts=to_posts
-        )
-        self.index()
-        return path
-
-    def draft_file(self, entry_id: int) -> Path | None:
-        """The path of the entry's draft, None when it has none."""
-        entry = self.store.entry(entry_id)
-        if entry is None or entry.draft is None or self.archive is None:
-            return None
-        return self._places().site / entry.draft
-
-    def publish(self, target: str | Path | int) -> Path:
-        """Move a draft (its path, or the id of the entry it drafts) into `_posts/` as
-        `YYYY-MM-DD-slug.md`, dated today (date and permalink of its front matter too), never
-        overwriting; index the archive; returns the new path."""
-        where = self._places()
-        path: Path | None = None
-        if isinstance(target, int) or (isinstance(target, str) and target.isdigit() and not Path(target).exists()):
-            path = self.draft_file(int(target))
-            if path is None:
-                raise DraftError(f"entry {target} has no draft (a: write one; `veille-tui archive {target}`)")
-        else:
-            path = Path(target)
-        new = drafting.publish(where, drafting.draft_to_publish(where, path))
-        self.index()
-        return new
-
     # --- full text ------------------------------------------------------------------------------
 
     def extract(self, target: int | str | Path) -> FullText:
@@ -466,7 +376,9 @@ class Library:
             self.store.save_full_text_error(target, entry.link, result.reason)
             raise FullTextError(f"entry {target}: {result}")
         self.store.save_full_text(target, result)
-        self.store.rederive(target)  # its watch terms may be in the page only
+        from veille_tui.core.update import full_text_stored
+
+        full_text_stored(self.store, target)  # its watch terms may be in the page only
         stored = self.store.full_text(target)
         return stored or result
 
@@ -497,35 +409,6 @@ class Library:
                     on_intel(outcome)
         return outcomes
 
-    # --- the team server ------------------------------------------------------------------------
-
-    @property
-    def sync_configured(self) -> bool:
-        return self.settings.sync is not None
-
-    def sync(self, transport: Any = None) -> SyncOutcome:
-        """One sync with the [sync] server (core/sync/engine.py): its feeds and items in, the queued
-        changes out, its states in. A server that fails is in the outcome (ok False, the reason);
-        the cache and the queue are kept. Raises SyncError when there is no [sync]."""
-        if self.settings.sync is None:
-            raise SyncError(f"no team server: add a [sync] table (url, user, password_file) to {self.settings.path}")
-        from veille_tui.core.sync.engine import sync
-
-        return sync(self.store, self.settings.sync, self.settings.fetch.timeout, transport)
-
-    def push_feed(self, url: str) -> str:
-        """Subscribe the team server to a feed (`feeds add --server`); returns its stream id there."""
-        if self.settings.sync is None:
-            raise SyncError(f"no team server: add a [sync] table (url, user, password_file) to {self.settings.path}")
-        from veille_tui.core.sync.engine import push_feed
-
-        return push_feed(self.settings.sync, url, self.settings.fetch.timeout)
-
-    def sync_state(self) -> tuple[int, str | None]:
-        """(changes waiting to be pushed, the last sync's error or None): the status line's."""
-        store = self.store
-        return store.pending_changes(), store.sync_meta("last_error")
-
     # --- watch alerts and rules ---------------------------------------------------------------
 
     def watch_mark(self) -> int:
@@ -543,62 +426,6 @@ class Library:
         parsed = parse(query)
         return self.store.count(parsed, as_rule=True), self.store.entries(parsed, limit=limit, as_rule=True)
 
-    # --- CVE intelligence -----------------------------------------------------------------------
-
-    def cves(
-        self,
-        query: QueryLike = None,
-        since: str | None = None,
-        sort: str = "trend",
-        limit: int = 0,
-        *,
-        only: Sequence[str] | None = None,
-        recent: bool = False,
-    ) -> list[CveSummary]:
-        """The CVE ids named by the entries matching query: per CVE its entries, first and last
-        seen, sources, KEV record, EPSS score and trend over the window `since` (default 7 days).
-        only: these CVE ids alone; recent: only those named in the window, the head of the trend
-        order (quick to read: the TUI shows it while it reads the rest)."""
-        now = time.time()
-        from veille_tui.core import intel as intel_mod
-
-        window = intel_mod.window_seconds(since, now)
-        parsed = parse(query) if isinstance(query, str) else query
-        where, params = compile_sql(parsed, now, hidden=not self.store.any_hidden())
-        found = intel_mod.cves(self.store, where, params, now=now, window=window, sort=sort, only=only, recent=recent)
-        return found[:limit] if limit else found
-
-    def cve_intel(self, cves: Sequence[str]) -> dict[str, CveIntel]:
-        """KEV and EPSS of these CVE ids (the article header, `show`): every id is in the answer."""
-        from veille_tui.core import intel as intel_mod
-
-        return intel_mod.cve_intel(self.store, cves)
-
-    def intel_status(self) -> list[IntelStatus]:
-        """What is loaded of the KEV catalogue and the EPSS scores, from where, how old."""
-        from veille_tui.core import intel as intel_mod
-
-        return intel_mod.status(self.store)
-
-    def import_intel(self, path: Path) -> IntelOutcome:
-        """Load a KEV catalogue (JSON) or EPSS scores (CSV, CSV.gz) from a file, told by content.
-        A bad file raises IntelError and the data loaded before stays."""
-        from veille_tui.core import intel as intel_mod
-
-        return intel_mod.import_file(self.store, Path(path))
-
-    def update_intel(self, due_only: bool = False) -> list[IntelOutcome]:
-        """Download the KEV catalogue and the EPSS scores from the [intel] URLs (conditional GET);
-        due_only: only those not refreshed for a day. Raises IntelError when [intel] is disabled."""
-        if not self.settings.intel.enabled:
-            raise IntelError(
-                f"intel downloads are off ([intel] enabled = false in {self.settings.path}, or VEILLE_TUI_INTEL=off):"
-                " `veille-tui intel import FILE` loads a file"
-            )
-        from veille_tui.core import intel as intel_mod
-
-        return intel_mod.update(self.store, self.settings.intel, self.settings.fetch, due_only=due_only)
-
     # --- story clusters and the digest ------------------------------------------------------------
 
     def related(self, entry_id: int, limit: int = 0) -> list[Entry]:
@@ -612,12 +439,15 @@ class Library:
         return self.store.cluster_ids(entry_id)
 
     def mark_cluster_read(self, entry_id: int) -> int:
-        """Mark every entry of the entry's cluster read (`M`); returns how many were unread."""
+        """Mark every entry of the entry's cluster read (`M`; one undo step); returns how many were
+        unread."""
         return self.store.mark_all_read(self.store.cluster_ids(entry_id))
 
     def recompute_clusters(self) -> None:
         """Every story cluster computed again from the stored entries."""
-        self.store.recompute_clusters()
+        from veille_tui.core import enrich
+
+        enrich.recompute_clusters(self.store)
 
     def digest(self, query: str = "", since: str = "7d") -> Digest:
         """The entries matching `query` from `since` (7d, 2w, a date) until now, by section (source
@@ -644,3 +474,18 @@ class Library:
             end=int(now),
             headings=digest_mod.own_headings(entries, openings),
         )
+
+
+def _undone(step: Step | None) -> Undone | None:
+    if step is None:
+        return None
+    read = None if step.read_was is None else bool(step.read_was)
+    starred = None if step.star_was is None else bool(step.star_was)
+    return Undone(
+        step.what,
+        step.entries,
+        read,
+        tuple(json.loads(step.read_ids)) if step.read_ids else (),
+        starred,
+        tuple(json.loads(step.star_ids)) if step.star_ids else (),
+    )

@@ -5,10 +5,12 @@
 - ``normalize_link``: a link → its matching key (``link_norm`` in the store): scheme and host case
   (http counted as https), default port, trailing slash, utm_* (and fbclid, gclid...) parameters;
   the fragment is kept. Compared, never shown.
+- ``host_entry``: a host name, an address or a network as `[fetch] allow_private` lists it.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -92,3 +94,17 @@ def normalize_link(url: str | None) -> str | None:
         pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not is_tracking(k)]
         query = urlencode(pairs)
     return urlunsplit((scheme, host, path, query, parts.fragment))
+
+
+_HOST_NAME = re.compile(r"^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,62})(\.[a-z0-9_]([a-z0-9_-]{0,62}))*\.?$")
+
+
+def host_entry(value: str) -> str | None:
+    """A host name, an address or a network (`10.0.0.0/8`) as kept (lower case, a network in its
+    own notation), None when it is none of these."""
+    text = value.strip().lower()
+    try:
+        return str(ipaddress.ip_network(text, strict=False))
+    except ValueError:
+        pass
+    return text.rstrip(".") if _HOST_NAME.match(text) else None

@@ -1,5 +1,8 @@
-"""The fetch pipeline: which feeds to ask, the downloads, and a writer thread that stores what they
-bring while the downloads go on (batched commits, bounded backlog, Retry-After honoured)."""
+"""The update layer: the fetch pipeline (which feeds to ask, the downloads, and a writer thread that
+stores what they bring while the downloads go on: batched commits, bounded backlog, Retry-After
+honoured), and the hooks (core/enrich) run over what each write batch stored, in its transaction.
+`open_store` opens a database with the hooks' start-up pass; `store_fetch` stores one feed's fetch
+outcome and runs the hooks (the one way to do it, for the pipeline and the tests)."""
 
 from __future__ import annotations
 
@@ -7,18 +10,79 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
-from veille_tui.core.feeds import http as fetch_mod
-from veille_tui.core.models import Feed, FeedOutcome, FetchSettings, Item
+from veille_tui.core import enrich
+from veille_tui.core.models import Feed, FeedOutcome, FetchSettings, FetchStatus, Item, Rule
 from veille_tui.core.store import Store
 from veille_tui.core.store.base import FUTURE_SLACK
+from veille_tui.core.store.rows import Added
 
 log = logging.getLogger(__name__)
 
 BACKLOG = 8  # feeds parsed but not stored yet: beyond it, downloads wait (bounds memory)
 BATCH = 8  # feeds stored in one transaction at most
+
+
+def open_store(
+    path: Path | str,
+    watch: Iterable[str] | None = None,
+    rules: Sequence[Rule] | None = None,
+    *,
+    config_stamp: int = 0,
+) -> Store:
+    """A database opened with the config's watch list and rules, its derived data brought up to
+    them (enrich.on_open). watch, rules None: a read-only look, what it holds left as it is.
+    config_stamp: the config's mtime (a database derived from a newer config is left as it is)."""
+    store = Store(path, watch, rules, config_stamp=config_stamp)
+    try:
+        enrich.on_open(store)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def full_text_stored(store: Store, entry_id: int, *, alerts: bool = False) -> None:
+    """A full text was stored with the entry: what derives from it again (its watch terms may be
+    in the page only). alerts: stored by a fetch (a first watch match is an alert)."""
+    with store.transaction():
+        text = store.refreshed_text(entry_id)
+        if text is not None:
+            enrich.written(store, {entry_id: text}, alerts=alerts)
+
+
+def store_fetch(
+    store: Store,
+    feed_id: int,
+    *,
+    status: FetchStatus,
+    items: Sequence[Item] = (),
+    error: str | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    final_url: str | None = None,
+    site_title: str | None = None,
+    retry_after: float | None = None,
+) -> Added:
+    """One feed's fetch outcome stored, and the hooks over the entries it made or changed, in one
+    transaction."""
+    with store.transaction():
+        added = store.record_fetch(
+            feed_id,
+            status=status,
+            items=items,
+            error=error,
+            etag=etag,
+            last_modified=last_modified,
+            final_url=final_url,
+            site_title=site_title,
+            retry_after=retry_after,
+        )
+        enrich.written(store, added.changed, alerts=True)
+    return added
 
 
 def update_feeds(
@@ -33,6 +97,8 @@ def update_feeds(
     """Fetch the feeds (all, or those matching names) and store what they bring; then the full
     text of the new items of `full_text = true` feeds or of `[fetch] full_text_query`
     (on_full_text(extracted, failed) when there were any)."""
+    from veille_tui.core.feeds import http as fetch_mod  # here: httpx and asyncio only for a fetch
+
     store.sync_feeds(feeds)
     last_id = store.last_entry_id()
     states = store.feed_states(names)
@@ -59,7 +125,8 @@ def update_feeds(
 
     def record(result: Any) -> FeedOutcome:
         feed_id, title = by_url[result.url]
-        added = store.record_fetch(
+        added = store_fetch(
+            store,
             feed_id,
             status=result.status,
             items=result.items,
@@ -140,7 +207,7 @@ def update_feeds(
                     pass
 
     thread = threading.Thread(target=writer, name="veille-store-writer", daemon=True)
-    with store.clusters_deferred():  # one cluster pass over what the fetch stored, at its end
+    with enrich.clusters_deferred(store):  # one cluster pass over what the fetch stored, at its end
         thread.start()
         try:
             fetch_mod.fetch_feeds(requests, settings, on_result=results.put, hold=lambda: results.qsize() > BACKLOG)
@@ -173,7 +240,14 @@ def fetch_full_texts(store: Store, feeds: Sequence[Feed], settings: FetchSetting
         return 0, 0
     from veille_tui.core import fulltext  # here: its extractor's imports cost ~0.2 s, and most fetches have no page
 
-    results = fulltext.from_urls([link for _, link in wanted], settings, per_host=settings.full_text_per_host)
+    # a link a feed brought, fetched unasked: not inside the network but the feed's own host (core/net/urls.py)
+    feeds_of = store.feed_urls_of([entry_id for entry_id, _ in wanted])
+    from veille_tui.core import net
+
+    reach = [net.Reach.automatic(feeds_of.get(entry_id, ()), settings.allow_private) for entry_id, _ in wanted]
+    results = fulltext.from_urls(
+        [link for _, link in wanted], settings, per_host=settings.full_text_per_host, reach=reach
+    )
     done = failed = 0
     for (entry_id, link), found in zip(wanted, results, strict=True):
         if isinstance(found, fulltext.PageError):
@@ -181,7 +255,7 @@ def fetch_full_texts(store: Store, feeds: Sequence[Feed], settings: FetchSetting
             failed += 1
         else:
             store.save_full_text(entry_id, found)
-            store.rederive(entry_id, alerts=True)  # its watch terms may be in the page only
+            full_text_stored(store, entry_id, alerts=True)  # its watch terms may be in the page only
             done += 1
     return done, failed
 

@@ -1,4 +1,5 @@
-"""`veille-tui mark ID... | --query Q  --read|--unread|--star|--unstar`: state from scripts."""
+"""`veille-tui mark ID... | --query Q  --read|--unread|--star|--unstar`: state from scripts;
+`mark --undo`: the last read/starred change taken back (as `U` in the TUI)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from veille_tui.core.library import Library
 
 
 def run(args: Namespace, lib: Library) -> int:
+    if args.undo:
+        return undo(args, lib)
     if args.read and args.unread or args.star and args.unstar:
         err("veille-tui: mark: --read and --unread (or --star and --unstar) contradict each other")
         return 2
@@ -37,4 +40,21 @@ def run(args: Namespace, lib: Library) -> int:
         err(f"{len(ids)} entries, {changed} change(s) made; {pending} change(s) wait for the team server")
     else:
         err(f"{len(ids)} entries, {changed} change(s) made (queued: pushed once a [sync] server is set)")
+    return 0
+
+
+def undo(args: Namespace, lib: Library) -> int:
+    if args.ids or args.query or args.read or args.unread or args.star or args.unstar:
+        err("veille-tui: mark: --undo takes nothing else (it undoes the last change, whatever it was)")
+        return 2
+    done = lib.undo()
+    if done is None:
+        err("veille-tui: mark: nothing to undo")
+        return 1
+    pending, _error = lib.sync_state()
+    left = lib.undo_steps()
+    if args.json:
+        emit_json({"undone": done.what, "entries": done.entries, "pending": pending, "left": left})
+    noun = "entry" if done.entries == 1 else "entries"
+    err(f"undone: {done.what} ({done.entries:,} {noun} as they were; {left} more change(s) can be undone)")
     return 0

@@ -21,19 +21,10 @@ from veille_tui.core.archive.frontmatter import (
     title_of,
 )
 from veille_tui.core.links import normalize_link
+from veille_tui.core.store.rows import DraftFile
 
 DRAFT_EXTENSIONS = {".md", ".markdown", ".mkdown", ".mkdn", ".mkd", ".mdown"}
 MAX_DRAFTS = 10_000  # files of the drafts folder looked at
-
-
-class DraftFile(NamedTuple):
-    """A draft as the `drafts` table keeps it."""
-
-    file: str  # relative to the site's folder: _drafts/slug.md
-    link_norm: str | None
-    title: str
-    size: int
-    mtime_ns: int
 
 
 class DraftsIndexed(NamedTuple):

@@ -1,53 +1,35 @@
 """Indexing the archive: its layout (Jekyll, Hugo), which files changed since the last index,
 reading them (in a forked helper while this process writes, when allowed) and handing them to the
-store in batches.
-
-The store's side (its SQL) is the `IndexTarget` below; Store implements it (store/posts.py)."""
+store in batches (its SQL: store/posts.py), each followed by the update layer's hooks (core/enrich)
+over the entries it wrote, in its transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple, Protocol
 
+from veille_tui.core import enrich
 from veille_tui.core.archive import hugo, reader
 from veille_tui.core.models import IndexReport, Post
+from veille_tui.core.store import Store
+from veille_tui.core.store.rows import FileRecord
 
-
-class FileRecord(NamedTuple):
-    """A file of the archive as an index saw it (the `files` table)."""
-
-    name: str
-    size: int
-    mtime_ns: int
-    status: str  # indexed | skipped | problem
-    reason: str | None
-
-
-class IndexTarget(Protocol):
-    def transaction(self) -> AbstractContextManager[object]: ...
-
-    def index_layout(self) -> str | None: ...
-
-    def set_index_layout(self, layout: str) -> None: ...
-
-    def known_files(self) -> Mapping[str, FileRecord]: ...
-
-    def forget_files(self, names: Sequence[str]) -> None: ...
-
-    def write_files(self, files: Sequence[FileRecord], posts: Mapping[str, Post]) -> None: ...
+__all__ = ["FileRecord", "index_archive"]
 
 
 def index_archive(
-    store: IndexTarget,
+    store: Store,
     root: Path,
     progress: Callable[[int, int], None] | None = None,
     parallel: bool = False,
     archive_format: str = "auto",
 ) -> IndexReport:
     """(Re)index the archive at root into store, read with the rules of its format (its layout
-    says, or archive_format); see Store.index_archive."""
+    says, or archive_format): new and changed files are read, unchanged ones skipped, deleted ones
+    leave the index. A file that cannot be read is a problem, never a stop.
+
+    parallel: parse in a second process while this one writes (for the CLI: the TUI calls this
+    from a thread, where forking is unsafe). archive_format: auto (the layout says), jekyll or hugo."""
     report = IndexReport()
     if not root.is_dir():
         raise FileNotFoundError(f"{root}: archive folder not found")
@@ -72,7 +54,7 @@ def index_archive(
     if not to_read and not gone:
         return report
     with store.transaction():
-        store.forget_files(gone)
+        enrich.written(store, store.forget_files(gone))
         store.set_index_layout(rules)
         done = len(stats) - len(to_read)
         for chunk in reader.read_posts(layout, to_read, parallel=parallel):
@@ -81,9 +63,8 @@ def index_archive(
                 report.count(r.stat.name, r.status, r.reason)
                 if isinstance(r.post, Post):
                     posts[r.stat.name] = r.post
-            store.write_files(
-                [FileRecord(r.stat.name, r.stat.size, r.stat.mtime_ns, r.status, r.reason) for r in chunk], posts
-            )
+            files = [FileRecord(r.stat.name, r.stat.size, r.stat.mtime_ns, r.status, r.reason) for r in chunk]
+            enrich.written(store, store.write_files(files, posts))
             done += len(chunk)
             if progress:
                 progress(done, len(stats))

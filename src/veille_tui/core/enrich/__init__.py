@@ -1,29 +1,35 @@
-"""What is derived from an entry once it is written: its CVE ids and the `cve` tag, the `watch` tag
-and the terms matched, the `kev` tag, what the [[rules]] do.
+"""The hooks of the update layer: what is derived from an entry once it is written — its CVE ids
+and the `cve` tag, the `watch` tag and the terms matched, the `kev` tag, what the [[rules]] do, the
+story clusters.
 
-The store calls `enrich` once per write batch (an archive chunk, a feed's fetch) with the ids of
-the entries it made or changed, inside the batch's transaction, after it wrote their text and their
-own tags; `refresh_watch` when the watch list changed, `refresh_kev` when the KEV catalogue did,
-`refresh_rules` when the rules (or what they read) did, `refresh_clusters` when the clusters' rules
-did. The pass is a list of steps, each a module here (`cves`, `watch`, `kev`, `rules`, `clusters`),
-run in order; a step writes its own tables and returns the tags it derives, which join the
-entries' tags after their own, in the steps' order, before the next step runs (a rule's query sees
-the `watch` tag).
-Takes the sqlite3 connection and plain values: this package does not know the Store.
+The writers (the fetch pipeline in core/update.py, the archive indexer, sync) call `written` once
+per write batch with the entries the store says it made or changed, inside the batch's
+transaction; `on_open` when a database is opened (the watch list, the rules or the clusters' rules
+changed since it was derived); `kev_changed` / `epss_changed` when intel data did. The pass is a
+list of steps, each a module here (`cves`, `watch`, `kev`, `rules`, `clusters`), run in order; a
+step writes its own tables through the store's methods (the SQL is the store's:
+core/store/derived.py, clusters.py) and returns the tags it derives, which join the entries' tags
+after their own, in the steps' order, before the next step runs (a rule's query sees the `watch`
+tag).
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from veille_tui.core.enrich import clusters as _clusters
 from veille_tui.core.enrich import cves as _cves
 from veille_tui.core.enrich import kev as _kev
 from veille_tui.core.enrich import rules as _rules
 from veille_tui.core.enrich import watch as _watch
-from veille_tui.core.enrich.batch import Batch, Step, Text, add_tags, chunks, marks
+from veille_tui.core.enrich.batch import Batch, Step, Text
 from veille_tui.core.models import Rule
+
+if TYPE_CHECKING:
+    from veille_tui.core.store import Store
 
 __all__ = [
     "CLUSTER_RULES",
@@ -31,13 +37,19 @@ __all__ = [
     "Batch",
     "Step",
     "Text",
+    "clusters_deferred",
     "enrich",
+    "epss_changed",
+    "kev_changed",
+    "on_open",
+    "recompute_clusters",
     "refresh_clusters",
     "refresh_kev",
     "refresh_rules",
     "refresh_watch",
     "rules_key",
     "settle_clusters",
+    "written",
 ]
 
 # kev and clusters read what cves wrote; rules read every tag before them
@@ -45,62 +57,139 @@ STEPS: tuple[Step, ...] = (_cves.step, _watch.step, _kev.step, _rules.step, _clu
 
 rules_key = _rules.rules_key
 CLUSTER_RULES = _clusters.RULES
+CLUSTER_RULES_KEY = "cluster_rules"
+CONFIG_STAMP_KEY = "config_stamp"  # the mtime of the config the watch list and rules were derived from
+
+
+def written(store: Store, changed: Mapping[int, Text], *, alerts: bool = False) -> None:
+    """The hook of a write batch: the derived data of the entries it made or changed (by id, with
+    their text). alerts: the batch is a fetch's (its first watch matches are alerts)."""
+    if changed:
+        enrich(store, changed, texts=changed, alerts=alerts)
 
 
 def enrich(
-    db: sqlite3.Connection,
+    store: Store,
     entry_ids: Iterable[int],
     *,
-    watch: Sequence[str] = (),
     texts: Mapping[int, Text] | None = None,
     steps: Sequence[Step] = STEPS,
-    rules: Sequence[Rule] = (),
     alerts: bool = False,
-    defer_clusters: bool = False,
 ) -> None:
     """One pass over the entries of a write batch. texts: the (title, body) the writer has at hand,
-    by id; the others are read back from entries_fts. alerts: the batch is a fetch's (the entries
-    it makes match the watch list for the first time are alerts). defer_clusters: the clusters
-    step only notes the ids (clusters_pending), for one `settle_clusters` at the end of a fetch."""
-    wanted = list(dict.fromkeys(entry_ids))
-    ids: list[int] = []  # those still there (a batch may delete what it made: folds, prunes)
-    for chunk in chunks(wanted):
-        ids += [entry_id for (entry_id,) in db.execute(f"SELECT id FROM entries WHERE id IN ({marks(chunk)})", chunk)]
+    by id; the others are read back. Inside `clusters_deferred`, the clusters step only notes the
+    ids (clusters_pending), for one `settle_clusters` at its end."""
+    ids = store.existing_ids(entry_ids)  # a batch may delete what it made: folds, prunes
     if not ids:
         return
-    batch = Batch(db, ids, watch=tuple(watch), rules=tuple(rules), alerts=alerts, known_texts=texts or {})
+    batch = Batch(store, ids, watch=store.watch, rules=store.rules, alerts=alerts, known_texts=texts or {})
     for step in steps:
-        if defer_clusters and step is _clusters.step:
-            db.executemany("INSERT OR IGNORE INTO clusters_pending (entry_id) VALUES (?)", [(i,) for i in ids])
+        if store.defer_clusters and step is _clusters.step:
+            store.note_clusters_pending(ids)
             continue
-        add_tags(db, step(batch))
+        store.add_derived_tags(step(batch))
 
 
-def settle_clusters(db: sqlite3.Connection) -> int:
+@contextmanager
+def clusters_deferred(store: Store) -> Iterator[None]:
+    """Write batches inside this block note their entries for one cluster pass at its end (a
+    fetch: one pass, not one a feed). What a killed block left is taken by the next one."""
+    store.defer_clusters = True
+    try:
+        yield
+    finally:
+        store.defer_clusters = False
+    with store.transaction():
+        settle_clusters(store)
+
+
+def settle_clusters(store: Store) -> int:
     """The clusters of the entries a fetch deferred (clusters_pending), in one pass; how many."""
-    pending = [entry_id for (entry_id,) in db.execute("SELECT entry_id FROM clusters_pending")]
+    pending = store.clusters_pending()
     if not pending:
         return 0
-    enrich(db, pending, steps=(_clusters.step,))  # the ids still there (a fold may have taken one)
-    db.execute("DELETE FROM clusters_pending")
+    enrich(store, pending, steps=(_clusters.step,))  # the ids still there (a fold may have taken one)
+    store.clear_clusters_pending()
     return len(pending)
 
 
-def refresh_watch(db: sqlite3.Connection, terms: Sequence[str]) -> None:
+def on_open(store: Store) -> None:
+    """A database opened with the config's watch list and rules: what derives from them made
+    again over every entry when they differ from what it was derived with (kept in meta; a changed
+    watch list applies the rules again: they may read the `watch` tag), and the clusters when
+    their rules changed (this version's)."""
+    if any(_derived_moved(store)):
+        with store.transaction():
+            watch_moved, rules_moved = _derived_moved(store)  # again: another process may have done it
+            if watch_moved or rules_moved:
+                store.set_derived_key(CONFIG_STAMP_KEY, str(store.config_stamp))
+            if watch_moved:
+                store.set_derived_key("watch", _watch_key(store))
+                refresh_watch(store, store.watch)
+            if rules_moved or (watch_moved and store.rules and store.synced[1]):
+                _reapply_rules(store)
+    if store.derived_key(CLUSTER_RULES_KEY) != CLUSTER_RULES:
+        with store.transaction():
+            if store.derived_key(CLUSTER_RULES_KEY) != CLUSTER_RULES:  # again: another process may have done it
+                recompute_clusters(store)
+
+
+def _watch_key(store: Store) -> str:
+    return json.dumps(list(store.watch), ensure_ascii=False)  # as written: entry_watch shows them so
+
+
+def _derived_moved(store: Store) -> tuple[bool, bool]:
+    watch_known, rules_known = store.synced
+    if int(store.derived_key(CONFIG_STAMP_KEY) or 0) > store.config_stamp:
+        # derived from a newer config by another process (a TUI started before the config was
+        # edited must not take every command back to the config it read)
+        return False, False
+    watch_moved = watch_known and store.derived_key("watch") != _watch_key(store)
+    rules_moved = rules_known and (store.derived_key("rules") or "[]") != rules_key(store.rules)
+    return watch_moved, rules_moved
+
+
+def _reapply_rules(store: Store) -> None:
+    with store.transaction():
+        store.set_derived_key("rules", rules_key(store.rules))
+        refresh_rules(store, store.rules)
+
+
+def kev_changed(store: Store) -> None:
+    """The KEV catalogue was replaced (in this transaction): the `kev` tag over every entry, and the
+    rules again (a rule may read `+kev`)."""
+    refresh_kev(store)
+    epss_changed(store)
+
+
+def epss_changed(store: Store) -> None:
+    """The EPSS scores were replaced: the rules again (a rule may read `epss:`)."""
+    if store.rules and store.synced[1]:
+        refresh_rules(store, store.rules)
+
+
+def recompute_clusters(store: Store) -> None:
+    """Every cluster recomputed (their rules changed, or asked)."""
+    with store.transaction():
+        refresh_clusters(store)
+        store.set_derived_key(CLUSTER_RULES_KEY, CLUSTER_RULES)
+
+
+def refresh_watch(store: Store, terms: Sequence[str]) -> None:
     """The watch list changed: its tag recomputed over every entry."""
-    _watch.refresh_all(db, terms)
+    _watch.refresh_all(store, terms)
 
 
-def refresh_kev(db: sqlite3.Connection) -> None:
+def refresh_kev(store: Store) -> None:
     """The KEV catalogue changed: its tag recomputed over every entry."""
-    _kev.refresh_all(db)
+    _kev.refresh_all(store)
 
 
-def refresh_rules(db: sqlite3.Connection, rules: Sequence[Rule]) -> None:
+def refresh_rules(store: Store, rules: Sequence[Rule]) -> None:
     """The rules changed, or what they read did: what they did given back, and applied again."""
-    _rules.refresh_all(db, rules)
+    _rules.refresh_all(store, rules)
 
 
-def refresh_clusters(db: sqlite3.Connection) -> None:
+def refresh_clusters(store: Store) -> None:
     """The story clusters recomputed over every entry (their rules changed, or asked)."""
-    _clusters.refresh_all(db)
+    _clusters.refresh_all(store)

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, TypeVar
+from typing import TYPE_CHECKING
 
 from veille_tui.core.models import Rule
+from veille_tui.core.store.rows import Text
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from veille_tui.core.store import Store
 
-
-class Text(NamedTuple):
-    title: str
-    body: str
+__all__ = ["Batch", "Step", "Text"]
 
 
 @dataclass
 class Batch:
     """The entries one write batch made or changed. Their own tags (post, feeds, categories) are
-    written already; the steps add what derives from them."""
+    written already; the steps add what derives from them, through the store's methods."""
 
-    db: sqlite3.Connection
+    store: Store
     ids: Sequence[int]
     watch: tuple[str, ...] = ()  # the watch terms (config)
     rules: tuple[Rule, ...] = ()  # the [[rules]] (config)
@@ -31,48 +29,14 @@ class Batch:
     _texts: dict[int, Text] | None = field(default=None, init=False, repr=False)
 
     def texts(self) -> Mapping[int, Text]:
-        """Title and body of every entry of the batch: those the writer gave, the others from entries_fts."""
+        """Title and body of every entry of the batch: those the writer gave, the others read back."""
         if self._texts is None:
             texts = {i: self.known_texts[i] for i in self.ids if i in self.known_texts}
-            missing = [i for i in self.ids if i not in texts]
-            for chunk in chunks(missing):
-                for rowid, title, body in self.db.execute(
-                    f"SELECT rowid, title, body FROM entries_fts WHERE rowid IN ({marks(chunk)})", chunk
-                ):
-                    texts[rowid] = Text(title, body or "")
+            texts.update(self.store.entry_texts([i for i in self.ids if i not in texts]))
             self._texts = texts
         return self._texts
 
 
-# A step derives something from the entries of a batch: it writes its own tables and returns the
-# derived tags, by entry id, that the pass adds to the entries' tags.
+# A step derives something from the entries of a batch: it writes its own tables (through the
+# store) and returns the derived tags, by entry id, that the pass adds to the entries' tags.
 Step = Callable[[Batch], Mapping[int, Sequence[str]]]
-
-
-def add_tags(db: sqlite3.Connection, derived: Mapping[int, Sequence[str]]) -> None:
-    """Derived tags join the entries' tags: rows of entry_tags, and the tags column (display) after
-    the entry's own tags, in the order of the steps."""
-    if not derived:
-        return
-    db.executemany(
-        "INSERT OR IGNORE INTO entry_tags (tag, entry_id) VALUES (?, ?)",
-        [(tag, entry_id) for entry_id, tags in derived.items() for tag in tags],
-    )
-    ids = list(derived)
-    updates: list[tuple[str, int]] = []
-    for chunk in chunks(ids):
-        for entry_id, shown in db.execute(f"SELECT id, tags FROM entries WHERE id IN ({marks(chunk)})", chunk):
-            tags = shown.split()
-            added = [t for t in dict.fromkeys(derived[entry_id]) if t not in tags]
-            if added:
-                updates.append((" ".join([*tags, *added]), entry_id))
-    db.executemany("UPDATE entries SET tags = ? WHERE id = ?", updates)
-
-
-def chunks(seq: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
-    for start in range(0, len(seq), size):
-        yield seq[start : start + size]
-
-
-def marks(values: Sequence[object]) -> str:
-    return ",".join("?" * len(values))

@@ -13,9 +13,18 @@ Two entries are linked when
   words left out), at least MIN_WORDS each; from two sources, a Jaccard index (shared words /
   words of either) of at least TITLE_JACCARD; from one source, the same words (a source does not
   report a story twice under another title: its near-identical titles are a series, part 1 and
-  part 2, one product's advisories).
+  part 2, one product's advisories). But two titles are never the same story on their words
+  alone when their entries name CVE ids and none in common, or when the words they do not share
+  are names on both sides (`renamed`: "Multiple vulnerabilities in Cisco IOS XE" and "... in
+  Juniper Junos": templated advisories share every other word).
 
-A cluster is a connected component of these links (union-find); its id is its smallest entry id.
+Links do not chain (`stories`): in time order, an entry joins a story when it is linked to the
+story's first entry, or to more than half of its entries, or has its link (the same source URL is
+the same story); else it starts one. A≈B and B≈C does not put A and C together unless C is close
+to the story itself: a few templated titles cannot join hundreds of stories. A story's id is its
+smallest entry id. The connected components of the links (`components`, union-find) bound what
+a new entry can change: the stories of a component depend on it alone.
+
 Candidates are found without comparing every pair: entries by link and by CVE id; titles against
 those of their window only, compared in C by rapidfuzz (see _DICE).
 """
@@ -25,7 +34,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from veille_tui.core.text import fold
@@ -37,7 +46,8 @@ CVE_JACCARD = 0.5
 TITLE_JACCARD = 0.5
 MIN_WORDS = 4
 # what the clusters were computed with: a change recomputes them all (Store start)
-RULES = f"cve{CVE_DAYS}d>={CVE_JACCARD};title{TITLE_DAYS}d>={TITLE_JACCARD},{MIN_WORDS}w;link;v1"
+RULES = f"cve{CVE_DAYS}d>={CVE_JACCARD};title{TITLE_DAYS}d>={TITLE_JACCARD},{MIN_WORDS}w,renamed;link;stories;v2"
+RENAMED_WORDS = 3  # at most this many words apart on each side for two titles to be one renamed
 
 _WORD = re.compile(r"\w+")
 STOP_WORDS = frozenset(
@@ -56,11 +66,17 @@ class Node(NamedTuple):
     link: str  # normalised link, '' when none
     cves: tuple[str, ...]
     words: frozenset[str]
+    title: str = ""  # as written: its names are read from it (`renamed`), for the pairs that get there
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) >= 4 and word[-1] == "s" and word[-2] != "s" else word
 
 
 def title_words(title: str) -> frozenset[str]:
     """The words a title is compared by: folded (case, accents), a final `s` dropped from words
-    of four letters or more, stop words left out."""
+    of four letters or more, stop words left out (the loop is `_stem` written inline: 52,000
+    titles at a recompute)."""
     found = set()
     for word in _WORD.findall(title.lower() if title.isascii() else fold(title)):
         if word in STOP_WORDS:
@@ -69,6 +85,38 @@ def title_words(title: str) -> frozenset[str]:
             word = word[:-1]
         found.add(word)
     return frozenset(found)
+
+
+def title_names(title: str) -> frozenset[str]:
+    """The words of a title that name something (a vendor, a product), as `title_words` writes
+    them: a capital inside the word (FortiOS, IOS, VMware), letters and digits (XE17), or a
+    capital first letter past the title's first word, unless the title capitalises most of its
+    other words (Title Case: there a capital says nothing)."""
+    raw = _WORD.findall(title)
+    long = [w for w in raw[1:] if len(w) >= 4 and w.isalpha() and w.lower() not in STOP_WORDS]
+    title_case = len(long) >= 3 and sum(w[0].isupper() for w in long) >= 0.75 * len(long)
+    found = set()
+    for position, word in enumerate(raw):
+        inner = any(c.isupper() for c in word[1:])
+        mixed = not word.isalpha() and not word.isdigit() and any(c.isalpha() for c in word)
+        capital = word[0].isupper() and position > 0 and not title_case
+        if inner or mixed or capital:
+            found.add(_stem(word.lower() if word.isascii() else fold(word)))
+    return frozenset(found)
+
+
+def renamed(a: Node, b: Node) -> bool:
+    """The titles differ only in a name (and numbers): one template said of two vendors or
+    products. Each side has a word the other has not, at most RENAMED_WORDS, each a name or a
+    number, a name among them."""
+    only_a, only_b = a.words - b.words, b.words - a.words
+    if not only_a or not only_b or len(only_a) > RENAMED_WORDS or len(only_b) > RENAMED_WORDS:
+        return False
+    for only, node in ((only_a, a), (only_b, b)):
+        names = title_names(node.title)
+        if not only & names or any(w not in names and not w.isdigit() for w in only):
+            return False
+    return True
 
 
 def words_key(words: frozenset[str]) -> str:
@@ -80,10 +128,12 @@ def titles_match(a: Node, b: Node) -> bool:
     la, lb = len(a.words), len(b.words)
     if la < MIN_WORDS or lb < MIN_WORDS:
         return False
+    if a.cves and b.cves and set(a.cves).isdisjoint(b.cves):
+        return False  # two stories of one template, each its CVE id
     if a.source == b.source:
         return a.words == b.words
     shared = len(a.words & b.words)
-    return shared >= TITLE_JACCARD * (la + lb - shared)
+    return shared >= TITLE_JACCARD * (la + lb - shared) and not renamed(a, b)
 
 
 def cves_match(a: Node, b: Node, shared: int) -> bool:
@@ -204,6 +254,45 @@ def _add(postings: tuple[_Postings, _Postings], ts: int, position: int, probe: b
 def _topic(words: frozenset[str]) -> frozenset[str]:
     """The words of a title that say what it is about (not the parts of a CVE id, not numbers)."""
     return frozenset(w for w in words if w != "cve" and not w.isdigit())
+
+
+def stories(nodes: Mapping[int, Node], pairs: Iterable[tuple[int, int]]) -> dict[int, int]:
+    """Each node's story (its smallest entry id), links not chained: in time order, a node joins
+    the story of an earlier node with its link, else the story it is linked to the first entry
+    of or to more than half of (the one it has most links to, then the oldest), else it starts
+    one. `pairs` holds every linked pair among the nodes (but those of one link: one earlier
+    node of the same link is enough)."""
+    partners: dict[int, set[int]] = defaultdict(set)
+    for a, b in pairs:
+        partners[a].add(b)
+        partners[b].add(a)
+    story_of: dict[int, int] = {}  # node -> its story's first node
+    members: dict[int, list[int]] = {}  # a story's first node -> its nodes
+    linked = sorted((nodes[i] for i in partners), key=lambda n: (n.ts, n.id))  # the others are alone
+    for node in linked:
+        story = None
+        mine = partners[node.id]
+        links_to: dict[int, int] = defaultdict(int)
+        for other in mine:
+            if other not in story_of:
+                continue  # later: it looks back at this one
+            if node.link and nodes[other].link == node.link:
+                story = story_of[other]
+                break
+            links_to[story_of[other]] += 1
+        if story is None:
+            near = [
+                (count, -nodes[first].ts, -first)
+                for first, count in links_to.items()
+                if first in mine or 2 * count > len(members[first])
+            ]
+            story = -max(near)[2] if near else node.id
+        story_of[node.id] = story
+        members.setdefault(story, []).append(node.id)
+    smallest = {first: min(ids) for first, ids in members.items()}
+    found = {node: node for node in nodes}
+    found.update((node, smallest[first]) for node, first in story_of.items())
+    return found
 
 
 def components(ids: Iterable[int], pairs: Iterable[tuple[int, int]]) -> dict[int, int]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import xml.parsers.expat
 
-from veille_tui.core.feeds.decode import size_text
+from veille_tui.core.net.decode import size_text
 
 MAX_ENTITY = 64 * 1024  # what one entity may expand to
 MAX_TOTAL = 1024 * 1024  # what all the references of the document may expand to

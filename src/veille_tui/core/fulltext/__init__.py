@@ -3,11 +3,13 @@ Markdown (extract.py), for `extract`, `f` and fetch time. quality.py scores an e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from veille_tui.core.fulltext import extract as extraction
 from veille_tui.core.fulltext.page import PageError, RawPage, decode, fetch, read_file
 from veille_tui.core.models import FetchSettings, FullText
+from veille_tui.core.net import Reach
 
 __all__ = ["PageError", "from_file", "from_page", "from_urls"]
 
@@ -26,10 +28,13 @@ def from_file(path: Path, settings: FetchSettings) -> FullText:
     return from_page(read_file(path, settings.max_bytes))
 
 
-def from_urls(urls: list[str], settings: FetchSettings, per_host: int = 2) -> list[FullText | PageError]:
-    """Each URL's main text, or why not, in order (at most per_host downloads at once per host)."""
+def from_urls(
+    urls: list[str], settings: FetchSettings, per_host: int = 2, reach: Sequence[Reach] | None = None
+) -> list[FullText | PageError]:
+    """Each URL's main text, or why not, in order (at most per_host downloads at once per host).
+    reach: where each URL may go (core/net/urls.py; default anywhere: the user asked)."""
     found: list[FullText | PageError] = []
-    for page in fetch(urls, settings, per_host):
+    for page in fetch(urls, settings, per_host, reach):
         if isinstance(page, PageError):
             found.append(page)
             continue

@@ -1,5 +1,6 @@
 """An article page's bytes: from a file (gzipped or not) or an http(s) URL fetched with the feed
-rules (core/feeds/http.py), and their text, in the charset the headers or the page declare."""
+rules (core/net: redirects, caps, per-host limits; an automatic fetch kept out of the local
+network), and their text, in the charset the headers or the page declare."""
 
 from __future__ import annotations
 
@@ -10,11 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
-from veille_tui.core.feeds import http
-from veille_tui.core.feeds.decode import size_text
+from veille_tui.core import net
 from veille_tui.core.models import FetchSettings
+from veille_tui.core.net import size_text
 
 ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
@@ -57,35 +56,16 @@ def read_file(path: Path, max_bytes: int) -> RawPage:
     return RawPage(str(path), raw)
 
 
-def fetch(urls: Sequence[str], settings: FetchSettings, per_host: int = 2) -> list[RawPage | PageError]:
-    """Each URL's page (or why not), in order; at most per_host downloads at once to one host."""
-    return http.run_sync(lambda: _fetch_all(list(urls), settings, per_host))
-
-
-async def _fetch_all(urls: list[str], settings: FetchSettings, per_host: int) -> list[RawPage | PageError]:
-    import asyncio
-    from urllib.parse import urlsplit
-
-    hosts: dict[str, asyncio.Semaphore] = {}
-    everyone = asyncio.Semaphore(max(1, settings.concurrency))
-    headers = {"User-Agent": settings.user_agent, "Accept": ACCEPT}
-
-    async def one(client: httpx.AsyncClient, url: str) -> RawPage | PageError:
-        try:
-            host = (urlsplit(url).hostname or "").lower()
-        except ValueError:
-            host = ""
-        async with hosts.setdefault(host, asyncio.Semaphore(max(1, per_host))), everyone:
-            try:
-                page = await http.download_page(client, url, settings)
-            except http.PageError as exc:
-                return PageError(url, str(exc))
-        return RawPage(page.url, page.body, page.content_type)
-
-    async with httpx.AsyncClient(
-        headers=headers, timeout=httpx.Timeout(settings.timeout), follow_redirects=False, trust_env=True
-    ) as client:
-        return list(await asyncio.gather(*(one(client, url) for url in urls)))
+def fetch(
+    urls: Sequence[str], settings: FetchSettings, per_host: int = 2, reach: Sequence[net.Reach] | None = None
+) -> list[RawPage | PageError]:
+    """Each URL's page (or why not), in order; at most per_host downloads at once to one host.
+    reach: where each URL may go (default: anywhere, the user asked for it)."""
+    found = net.fetch_pages(urls, settings, accept=ACCEPT, per_host=per_host, reach=reach)
+    return [
+        PageError(url, str(page)) if isinstance(page, net.NetError) else RawPage(page.url, page.body, page.content_type)
+        for url, page in zip(urls, found, strict=True)
+    ]
 
 
 def decode(page: RawPage) -> str:

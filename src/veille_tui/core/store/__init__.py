@@ -5,21 +5,22 @@ can run at once. Read/starred state is user data: it is written at once and surv
 
 One class made of per-domain parts, each a module here: base (connection, migrations,
 transactions, meta), posts (the archive), feeds (subscriptions and items), tags (own and derived
-tags; derived data comes from core.enrich, once per write batch), entries (reads), state
-(read/starred, the outbox), sync (the team server's feeds and items), intel (KEV and EPSS), watch
-(the watch alerts), fulltext (article pages), drafts (the archive's drafts), clusters (story
-clusters); rows holds the row types, schema the migrations.
+tags), derived (the SQL of the derived data: the update layer's hooks in core.enrich compute it,
+once per write batch, over the entries each write returns), entries (reads), state
+(read/starred, the outbox; its undo history in undo), sync (the team server's feeds and items),
+intel (KEV and EPSS), watch (the watch alerts), fulltext (article pages), drafts (the archive's
+drafts), clusters (story clusters); rows holds the row types, schema the migrations.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from veille_tui.core.errors import StoreError
 from veille_tui.core.models import Rule
 from veille_tui.core.store.clusters import ClustersMixin
+from veille_tui.core.store.derived import DerivedMixin
 from veille_tui.core.store.drafts import DraftsMixin
 from veille_tui.core.store.entries import EntriesMixin
 from veille_tui.core.store.feeds import FeedsMixin
@@ -46,6 +47,7 @@ class Store(
     FullTextMixin,
     DraftsMixin,
     ClustersMixin,
+    DerivedMixin,
 ):
     """The database. One instance per thread (sqlite3 connections are not shared)."""
 
@@ -58,14 +60,9 @@ class Store(
         config_stamp: int = 0,
     ) -> None:
         """config_stamp: when the config that gave watch and rules was written (its mtime in ns):
-        a database derived from a newer config is not taken back to this one's."""
+        a database derived from a newer config is not taken back to this one's (enrich.on_open)."""
         super().__init__(path, watch, rules)
         self.config_stamp = config_stamp
-        try:
-            self._sync_derived()
-            self._sync_clusters()
-        except sqlite3.DatabaseError as exc:
-            raise self._explained(exc) from None
 
     def __enter__(self) -> Store:
         return self

@@ -1,44 +1,115 @@
 """Story clusters as the front ends read them: an entry's related stories, the clusters of a set of
-entries (the digest folds them), and the full recompute when the rules changed. The clusters are
-written by the enrich pass (core/enrich/clusters.py)."""
+entries (the digest folds them); the entries a fetch left for one cluster pass at its end. The
+clusters are computed by the update layer's hook (core/enrich/clusters.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 
-from veille_tui.core import enrich
 from veille_tui.core.models import Entry
 from veille_tui.core.store.base import StoreBase, chunks, marks
 from veille_tui.core.store.rows import ENTRY_COLUMNS, EntryRow
 
-RULES_KEY = "cluster_rules"
+# an entry as the cluster rules read it: id, ts, source, normalised link ('' when none), CVE ids,
+# title, its stored title words (None when not computed yet)
+ClusterRow = tuple[int, int, str, str, str, str, str | None]
+_NODE_COLUMNS = "e.id, e.ts, e.source, COALESCE(e.link_norm, ''), e.cves, e.title, c.words"
+_FROM = "entries e LEFT JOIN entry_clusters c ON c.entry_id = e.id"
 
 
 class ClustersMixin(StoreBase):
-    def _sync_clusters(self) -> None:
-        """The clusters as the rules of this version make them: recomputed once when they changed."""
-        if self._meta(RULES_KEY) != enrich.CLUSTER_RULES:
-            with self.transaction():
-                if self._meta(RULES_KEY) != enrich.CLUSTER_RULES:  # again: another process may have done it
-                    self.recompute_clusters()
+    def note_clusters_pending(self, ids: Sequence[int]) -> None:
+        """Entries whose clusters wait for the pass at the end of a fetch (clusters_pending)."""
+        self.db.executemany("INSERT OR IGNORE INTO clusters_pending (entry_id) VALUES (?)", [(i,) for i in ids])
 
-    @contextmanager
-    def clusters_deferred(self) -> Iterator[None]:
-        """Write batches inside this block note their entries for one cluster pass at its end (a
-        fetch: one pass, not one a feed). What a killed block left is taken by the next one."""
-        self.defer_clusters = True
-        try:
-            yield
-        finally:
-            self.defer_clusters = False
-        with self.transaction():
-            enrich.settle_clusters(self.db)
+    def clusters_pending(self) -> list[int]:
+        return [entry_id for (entry_id,) in self.db.execute("SELECT entry_id FROM clusters_pending")]
 
-    def recompute_clusters(self) -> None:
-        with self.transaction():
-            enrich.refresh_clusters(self.db)
-            self._set_meta(RULES_KEY, enrich.CLUSTER_RULES)
+    def clear_clusters_pending(self) -> None:
+        self.db.execute("DELETE FROM clusters_pending")
+
+    # --- what the clusters hook reads and writes (core/enrich/clusters.py) -----------------------
+
+    def cluster_rows(self, ids: Iterable[int]) -> list[ClusterRow]:
+        found: list[ClusterRow] = []
+        for chunk in chunks(list(ids)):
+            found += self.db.execute(f"SELECT {_NODE_COLUMNS} FROM {_FROM} WHERE e.id IN ({marks(chunk)})", chunk)
+        return found
+
+    def cluster_rows_between(self, low: int, high: int) -> list[ClusterRow]:
+        """The entries dated between low and high."""
+        return list(self.db.execute(f"SELECT {_NODE_COLUMNS} FROM {_FROM} WHERE e.ts BETWEEN ? AND ?", (low, high)))
+
+    def all_cluster_rows(self) -> list[ClusterRow]:
+        """Every entry, its title words not read (to be computed afresh)."""
+        return list(
+            self.db.execute(
+                "SELECT e.id, e.ts, e.source, COALESCE(e.link_norm, ''), e.cves, e.title, NULL FROM entries e"
+            )
+        )
+
+    def _column(self, sql: str, values: Iterable[object]) -> set[int]:
+        """The first column of `sql` (its `IN ({})` filled with the values, in chunks)."""
+        found: set[int] = set()
+        for chunk in chunks(sorted(set(values))):  # type: ignore[type-var]
+            found.update(value for (value,) in self.db.execute(sql.format(marks(chunk)), chunk))
+        return found
+
+    def ids_with_links(self, links: Iterable[str]) -> set[int]:
+        """The entries whose normalised link is one of these."""
+        return self._column("SELECT id FROM entries WHERE link_norm IN ({})", links)
+
+    def ids_naming(self, cves: Sequence[str], low: int, high: int) -> set[int]:
+        """The entries dated between low and high that name one of these CVE ids."""
+        found: set[int] = set()
+        for chunk in chunks(cves):
+            found.update(
+                i
+                for (i,) in self.db.execute(
+                    "SELECT DISTINCT ec.entry_id FROM entry_cves ec JOIN entries e ON e.id = ec.entry_id"
+                    f" WHERE ec.cve IN ({marks(chunk)}) AND e.ts BETWEEN ? AND ?",
+                    (*chunk, low, high),
+                )
+            )
+        return found
+
+    def cluster_members(self, clusters: Iterable[int]) -> set[int]:
+        return self._column("SELECT entry_id FROM entry_clusters WHERE cluster IN ({})", clusters)
+
+    def cluster_set(self, ids: Iterable[int]) -> set[int]:
+        """The clusters these entries are in."""
+        return self._column("SELECT cluster FROM entry_clusters WHERE entry_id IN ({})", ids)
+
+    def component_members(self, components: Iterable[int]) -> set[int]:
+        """The entries of these link components (the groups the links connect, whole)."""
+        return self._column("SELECT entry_id FROM entry_clusters WHERE component IN ({})", components)
+
+    def components_of(self, ids: Iterable[int]) -> set[int]:
+        """The link components these entries are in."""
+        return self._column("SELECT component FROM entry_clusters WHERE entry_id IN ({})", ids)
+
+    def take_dirty_clusters(self) -> list[int]:
+        """The components an entry left when it was deleted (clusters_dirty, filled by a trigger), taken."""
+        dirty = [c for (c,) in self.db.execute("SELECT cluster FROM clusters_dirty")]
+        if dirty:
+            self.db.execute("DELETE FROM clusters_dirty")
+        return dirty
+
+    def write_clusters(self, rows: Iterable[tuple[int, int, int, str]], replace_all: bool = False) -> None:
+        """(entry id, story, link component, title words) of entries; replace_all: every other
+        cluster row goes."""
+        if replace_all:
+            self.db.execute("DELETE FROM entry_clusters")
+            self.db.execute("DELETE FROM clusters_dirty")
+        self.db.executemany(
+            "INSERT INTO entry_clusters (entry_id, cluster, component, words) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (entry_id) DO UPDATE"
+            " SET cluster = excluded.cluster, component = excluded.component, words = excluded.words"
+            " WHERE cluster != excluded.cluster OR component != excluded.component OR words != excluded.words",
+            rows,
+        )
+
+    # --- reads ---------------------------------------------------------------------------------
 
     def cluster_ids(self, entry_id: int) -> list[int]:
         """Every entry of the entry's cluster (itself included, the hidden ones left out), oldest

@@ -5,21 +5,14 @@ core/archive/draft_index.py's business; this is its SQL."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
-from veille_tui.core.archive import draft_index
-from veille_tui.core.archive.draft_index import DraftFile, DraftsIndexed
 from veille_tui.core.store.base import StoreBase
+from veille_tui.core.store.rows import DraftFile
 
 DRAFT_COLUMNS = ", ".join(DraftFile._fields)
 
 
 class DraftsMixin(StoreBase):
-    def index_drafts(self, site: Path, folder: Path, flagged: bool = False) -> DraftsIndexed:
-        """(Re)index the drafts folder (flagged, a Hugo section: the files saying `draft: true`):
-        the drafts in all, the entries whose draft changed."""
-        return draft_index.index_drafts(self, site, folder, flagged)
-
     def known_drafts(self) -> dict[str, DraftFile]:
         rows = (DraftFile._make(r) for r in self.db.execute(f"SELECT {DRAFT_COLUMNS} FROM drafts"))
         return {row.file: row for row in rows}

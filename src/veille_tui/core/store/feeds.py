@@ -7,11 +7,10 @@ import json
 import time
 from collections.abc import Sequence
 
-from veille_tui.core.enrich import Text
 from veille_tui.core.links import normalize_link
 from veille_tui.core.models import Feed, FeedStatus, FetchStatus, Item
 from veille_tui.core.store.base import FEED_NAME, chunks, listed_when, marks
-from veille_tui.core.store.rows import Added, FeedRow, FeedState, StoredItem
+from veille_tui.core.store.rows import Added, FeedRow, FeedState, StoredItem, Text
 from veille_tui.core.store.tags import TagsMixin
 from veille_tui.core.text import normalize_tag
 
@@ -115,9 +114,11 @@ class FeedsMixin(TagsMixin):
                     self.db.execute("UPDATE feeds SET url = ? WHERE id = ?", (final_url, feed_id))
             if status != "ok":
                 return Added(0)
-            return self._add_items(feed_id, items, now)
+            return self.add_items(feed_id, items, now)
 
-    def _add_items(self, feed_id: int, items: Sequence[Item], now: float) -> Added:
+    def add_items(self, feed_id: int, items: Sequence[Item], now: float) -> Added:
+        """A feed's items stored (folded by link into the entry of their story); Added.changed:
+        the entries made or changed, for the update layer's hooks (in this transaction)."""
         new = archived = 0
         touched: set[int] = set()  # existing entries that changed: recomputed from their items
         fresh: dict[int, Item] = {}  # entries made here from one item: written directly, in bulk
@@ -205,8 +206,7 @@ class FeedsMixin(TagsMixin):
                 changed.pop(entry_id, None)
             else:
                 changed[entry_id] = text
-        self._enrich(changed, changed, alerts=True)
-        return Added(new - archived, archived)
+        return Added(new - archived, archived, changed)
 
     def _same_story(self, entry_id: int, feed_id: int, title: str) -> bool:
         """Whether a new item of a feed that links where an entry does is that entry's story: yes

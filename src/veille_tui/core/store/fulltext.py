@@ -77,3 +77,15 @@ class FullTextMixin(StoreBase):
             where, params = compile_sql(parse(query))
             found.update(self.db.execute(f"{base} AND {where}", (after_id, *params)))
         return sorted(found.items())
+
+    def feed_urls_of(self, entry_ids: Sequence[int]) -> dict[int, list[str]]:
+        """The URLs (as fetched and as configured) of the feeds each entry's items came from."""
+        found: dict[int, list[str]] = {}
+        for chunk in chunks(list(entry_ids)):
+            for entry_id, url, config_url in self.db.execute(
+                "SELECT DISTINCT i.entry_id, f.url, f.config_url FROM items i JOIN feeds f ON f.id = i.feed_id"
+                f" WHERE i.entry_id IN ({marks(chunk)})",
+                chunk,
+            ):
+                found.setdefault(entry_id, []).extend(u for u in (url, config_url) if u)
+        return found

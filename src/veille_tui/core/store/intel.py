@@ -12,7 +12,6 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-from veille_tui.core import enrich
 from veille_tui.core.errors import QueryError
 from veille_tui.core.store.base import StoreBase, chunks, marks
 
@@ -94,14 +93,12 @@ class IntelMixin(StoreBase):
     # --- loading --------------------------------------------------------------------------------
 
     def replace_kev(self, rows: Sequence[KevRow], source: SourceRow) -> None:
-        """The catalogue replaced, its source recorded and the `kev` tag recomputed over every
-        entry, in one transaction."""
+        """The catalogue replaced and its source recorded, in one transaction (the caller's, where
+        the hooks recompute what derives from it)."""
         with self.transaction():
             self.db.execute("DELETE FROM kev")
             self.db.executemany(f"INSERT OR REPLACE INTO kev ({KEV_COLUMNS}) VALUES ({marks(KevRow._fields)})", rows)
             self._write_source(source)
-            enrich.refresh_kev(self.db)
-            self._rules_read_intel()
 
     def replace_epss(self, rows: Iterable[EpssRow | tuple[str, float, float]], source: SourceRow) -> None:
         """The scores replaced and their source recorded, in one transaction."""
@@ -109,13 +106,6 @@ class IntelMixin(StoreBase):
             self.db.execute("DELETE FROM epss")
             self.db.executemany("INSERT OR REPLACE INTO epss (cve, score, percentile) VALUES (?, ?, ?)", rows)
             self._write_source(source)
-            self._rules_read_intel()
-
-    def _rules_read_intel(self) -> None:
-        """The KEV catalogue or the EPSS scores changed: the rules apply again (a rule may read
-        `+kev` or `epss:`)."""
-        if self.rules and self.synced[1]:
-            enrich.refresh_rules(self.db, self.rules)
 
     def _write_source(self, source: SourceRow) -> None:
         self.db.execute(

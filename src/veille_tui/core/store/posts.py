@@ -1,43 +1,25 @@
 """Archive posts: the files table, posts written in bulk or one by one, feed items folded into the
 post that archives them, and the read/starred state kept for posts that left the index.
 
-What to (re)read and when is the indexer's business (core/archive/indexer.py); this is its SQL."""
+What to (re)read and when is the indexer's business (core/archive/indexer.py); this is its SQL.
+The writes return the entries they made or changed, for the update layer's hooks."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
-from veille_tui.core.archive import indexer
-from veille_tui.core.archive.indexer import FileRecord
-from veille_tui.core.enrich import Text
 from veille_tui.core.links import normalize_link
-from veille_tui.core.models import IndexReport, Post
+from veille_tui.core.models import Post
 from veille_tui.core.store.base import chunks, marks
-from veille_tui.core.store.rows import FoldedEntry
+from veille_tui.core.store.rows import FileRecord, FoldedEntry, Text
 from veille_tui.core.store.tags import TagsMixin
 
 FILE_COLUMNS = ", ".join(FileRecord._fields)
 
 
 class PostsMixin(TagsMixin):
-    def index_archive(
-        self,
-        root: Path,
-        progress: Callable[[int, int], None] | None = None,
-        parallel: bool = False,
-        archive_format: str = "auto",
-    ) -> IndexReport:
-        """(Re)index the archive: new and changed files are read, unchanged ones skipped, deleted
-        ones leave the index. A file that cannot be read is a problem, never a stop.
-
-        parallel: parse in a second process while this one writes (for the CLI: the TUI calls
-        this from a thread, where forking is unsafe). archive_format: auto (the layout says),
-        jekyll or hugo."""
-        return indexer.index_archive(self, root, progress, parallel=parallel, archive_format=archive_format)
-
     def post_openings(self, ids: Sequence[int]) -> dict[int, str]:
         """The first characters of the bodies of the posts among these ids (their own heading is
         there, when they have one: the digest's title for them)."""
@@ -64,17 +46,19 @@ class PostsMixin(TagsMixin):
         records = (FileRecord._make(r) for r in self.db.execute(f"SELECT {FILE_COLUMNS} FROM files"))
         return {record.name: record for record in records}
 
-    def forget_files(self, names: Sequence[str]) -> None:
-        """Files gone from the archive: out of the files table, their posts out of the index."""
+    def forget_files(self, names: Sequence[str]) -> dict[int, Text]:
+        """Files gone from the archive: out of the files table, their posts out of the index; the
+        entries changed (those that stay: items the post had folded)."""
         changed: dict[int, Text] = {}
         for name in names:
             self.db.execute("DELETE FROM files WHERE name = ?", (name,))
             self._remove_post(name, changed)
-        self._enrich(changed, changed)
+        return changed
 
-    def write_files(self, files: Sequence[FileRecord], posts: Mapping[str, Post]) -> None:
+    def write_files(self, files: Sequence[FileRecord], posts: Mapping[str, Post]) -> dict[int, Text]:
         """One batch of files read: their records, and their posts (by file name) written; a file
-        with no post (skipped, a problem) takes its post, if it had one, out of the index."""
+        with no post (skipped, a problem) takes its post, if it had one, out of the index. Returns
+        the entries made or changed."""
         self.db.executemany(
             f"INSERT INTO files ({FILE_COLUMNS}) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (name) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,"
@@ -100,7 +84,7 @@ class PostsMixin(TagsMixin):
             else:
                 fresh.append(post)
         changed.update(self._insert_new_posts(fresh))
-        self._enrich(changed, changed)
+        return changed
 
     def _insert_new_posts(self, posts: list[Post]) -> dict[int, Text]:
         """The cold path: posts with no entry yet and no feed item to fold, inserted in bulk."""

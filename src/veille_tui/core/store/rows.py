@@ -5,6 +5,7 @@ cursor row into it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from veille_tui.core.models import Entry, FullText
@@ -110,12 +111,45 @@ class FeedState(NamedTuple):
     last_modified: str | None
 
 
+class Text(NamedTuple):
+    """An entry's title and body, as the derived data reads them."""
+
+    title: str
+    body: str
+
+
+# the entries a write made or changed, with their text (what the update layer's hooks run over)
+Changed = Mapping[int, Text]
+
+
 class Added(NamedTuple):
     """What one fetch of a feed stored: items not seen before, those whose story is already a post
-    of the archive counted apart (the fetch says "5 new, 700 already in the archive")."""
+    of the archive counted apart (the fetch says "5 new, 700 already in the archive"); changed: the
+    entries it made or changed (for the hooks)."""
 
     new: int
     archived: int = 0
+    changed: Changed = {}
+
+
+class DraftFile(NamedTuple):
+    """A draft as the `drafts` table keeps it."""
+
+    file: str  # relative to the site's folder: _drafts/slug.md
+    link_norm: str | None
+    title: str
+    size: int
+    mtime_ns: int
+
+
+class FileRecord(NamedTuple):
+    """A file of the archive as an index saw it (the `files` table)."""
+
+    name: str
+    size: int
+    mtime_ns: int
+    status: str  # indexed | skipped | problem
+    reason: str | None
 
 
 class FeedRow(NamedTuple):

@@ -240,6 +240,36 @@ _V_PRUNE_INDEX = """
 CREATE INDEX entries_prunable ON entries (id) WHERE kind = 'item' AND read = 1 AND starred = 0 AND draft IS NULL;
 """
 
+_V_UNDO = """
+-- the undo history of the analyst's read/starred changes (core/store/undo.py): one row per change
+-- (a `u`, an `A` of 50,000 entries, a `mark`), per field the value its entries had before and the
+-- ids it changed, as a JSON array; the newest 50 are kept
+CREATE TABLE undo_steps (
+    id INTEGER PRIMARY KEY,
+    made REAL NOT NULL,
+    what TEXT NOT NULL,
+    entries INTEGER NOT NULL,
+    read_was INTEGER, read_ids TEXT,
+    star_was INTEGER, star_ids TEXT
+);
+"""
+
+_V_STORIES = """
+-- stories do not chain (core/enrich/cluster_rules.py `stories`): an entry's cluster is its story,
+-- and `component` the connected component of the links it is in (its smallest entry id), what a
+-- write batch recomputes; clusters_dirty now holds components (the trigger below). The clusters'
+-- rules changed with this version: every cluster is recomputed when the store opens.
+ALTER TABLE entry_clusters ADD COLUMN component INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX entry_clusters_component ON entry_clusters (component);
+DROP TRIGGER entries_ad_clusters;
+CREATE TRIGGER entries_ad_clusters AFTER DELETE ON entries BEGIN
+    INSERT OR IGNORE INTO clusters_dirty SELECT c.component FROM entry_clusters c
+        WHERE c.entry_id = old.id
+        AND EXISTS (SELECT 1 FROM entry_clusters o WHERE o.component = c.component AND o.entry_id != old.id);
+    DELETE FROM entry_clusters WHERE entry_id = old.id;
+END;
+"""
+
 # Each migration takes the schema from version N to N+1; append, never edit.
 MIGRATIONS: list[str] = [
     _SCHEMA_V1,
@@ -255,6 +285,8 @@ MIGRATIONS: list[str] = [
     _V_CLUSTERS,
     _V_PRUNE_INDEX,
     _V_CLUSTERS_PENDING,
+    _V_UNDO,
+    _V_STORIES,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

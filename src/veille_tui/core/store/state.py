@@ -9,61 +9,112 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from veille_tui.core.links import normalize_link
-from veille_tui.core.store.base import StoreBase
 from veille_tui.core.store.rows import StateRow
+from veille_tui.core.store.undo import Change, Step, UndoMixin
 
 
-class StateMixin(StoreBase):
+class StateMixin(UndoMixin):
     """State written here is the analyst's: it is marked changed by hand (`hand_read`,
     `hand_star`), and no rule changes it again (core/enrich/rules.py). Every change is also queued
     in `outbox` in the transaction that makes it (the team server's sync pushes the queue:
-    core/sync/); the latest per entry and field, with its time."""
+    core/sync/); the latest per entry and field, with its time. Each change (but those made with
+    undoable=False) is one step of the undo history (store/undo.py), that `undo_last` takes back."""
 
-    def set_read(self, entry_id: int, read: bool = True) -> None:
-        self._set_state("read", [entry_id], read)
+    def set_read(self, entry_id: int, read: bool = True, *, undoable: bool = True) -> None:
+        self._set_state("read", [entry_id], read, undoable=undoable)
 
-    def set_starred(self, entry_id: int, starred: bool = True) -> None:
-        self._set_state("starred", [entry_id], starred)
+    def set_starred(self, entry_id: int, starred: bool = True, *, undoable: bool = True) -> None:
+        self._set_state("starred", [entry_id], starred, undoable=undoable)
 
-    def set_state(self, ids: Sequence[int], *, read: bool | None = None, starred: bool | None = None) -> int:
-        """Set read and/or starred on these entries (`mark`); returns how many changed."""
-        changed = 0
+    def set_state(
+        self, ids: Sequence[int], *, read: bool | None = None, starred: bool | None = None, undoable: bool = True
+    ) -> int:
+        """Set read and/or starred on these entries (`mark`), one undo step; returns how many
+        changes were made (an entry made read and starred counts twice)."""
+        wanted = json.dumps(list(ids))
+        changes = []
         with self.transaction():
             if read is not None:
-                changed += self._set_state("read", ids, read)
+                changes.append(self._apply_state("read", wanted, read))
             if starred is not None:
-                changed += self._set_state("starred", ids, starred)
-        return changed
+                changes.append(self._apply_state("starred", wanted, starred))
+            if undoable:
+                self._record_step(changes)
+        return sum(change.entries for change in changes)
 
-    def mark_all_read(self, ids: Sequence[int]) -> int:
+    def mark_all_read(self, ids: Sequence[int], *, undoable: bool = True) -> int:
         """Mark these entries read, in one statement (the ids go in as one JSON array: 50,000 ids
         in about 0.2 s, three times faster than chunks of `IN (?, ...)`), the changes queued;
         returns how many were unread. Only those it changes (and those a rule had marked read:
         removing the rule leaves them read) become the analyst's."""
-        return self._set_state("read", ids, True, every=False)
+        return self._set_state("read", ids, True, every=False, undoable=undoable)
 
-    def _set_state(self, what: str, ids: Sequence[int], value: bool, every: bool = True) -> int:
-        """One field set by hand on these entries and the changes queued, in one transaction;
-        returns how many entries changed. `what` is 'read' or 'starred'; every: all of them are
-        marked the analyst's (else only those changed, and those a rule had set)."""
+    def undo_last(self) -> Step | None:
+        """The newest undo step taken back: each entry it changed given the state it had before
+        (the analyst's again, queued for the team server as any change is), the step removed and
+        returned; None when there is nothing to undo."""
+        with self.transaction():
+            step = self.newest_step()
+            if step is None:
+                return None
+            if step.read_ids is not None and step.read_was is not None:
+                self._restore_state("read", step.read_ids, step.read_was)
+            if step.star_ids is not None and step.star_was is not None:
+                self._restore_state("starred", step.star_ids, step.star_was)
+            self._drop_step(step.id)
+        return step
+
+    def _restore_state(self, what: str, ids: str, value: int) -> None:
+        """The state before a step given back to its entries (`ids`, a JSON array), queued: the
+        write of `_apply_state` without looking for those it changes (all of them, but those
+        changed again since: their queued state is the one they get, harmless)."""
         hand, rule = ("hand_read", "rule_read") if what == "read" else ("hand_star", "rule_star")
         assert what in ("read", "starred")
-        wanted = json.dumps(list(ids))
+        self.db.execute(
+            "INSERT INTO outbox (entry_id, what, value, changed)"
+            " SELECT e.id, ?, ?, ? FROM entries e WHERE e.id IN (SELECT value FROM json_each(?))"
+            " ON CONFLICT (entry_id, what) DO UPDATE SET value = excluded.value, changed = excluded.changed",
+            (what, value, time.time(), ids),
+        )
+        self.db.execute(
+            f"UPDATE entries SET {what} = ?, {hand} = 1, {rule} = 0 WHERE id IN (SELECT value FROM json_each(?))",
+            (value, ids),
+        )
+
+    def _set_state(self, what: str, ids: Sequence[int], value: bool, every: bool = True, undoable: bool = True) -> int:
         with self.transaction():
-            cursor = self.db.execute(
-                "INSERT INTO outbox (entry_id, what, value, changed)"
-                f" SELECT e.id, ?, ?, ? FROM entries e WHERE e.{what} != ? AND e.id IN (SELECT value FROM json_each(?))"
-                " ON CONFLICT (entry_id, what) DO UPDATE SET value = excluded.value, changed = excluded.changed",
-                (what, int(value), time.time(), int(value), wanted),
-            )
-            changed = cursor.rowcount
+            change = self._apply_state(what, json.dumps(list(ids)), value, every)
+            if undoable:
+                self._record_step([change])
+        return change.entries
+
+    def _apply_state(self, what: str, wanted: str, value: bool, every: bool = True) -> Change:
+        """One field set by hand on the entries of `wanted` (a JSON array of ids) and the changes
+        queued, in one transaction; returns the change (the ids it changed). `what` is 'read' or
+        'starred'; every: all of them are marked the analyst's (else only those changed, and
+        those a rule had set)."""
+        hand, rule = ("hand_read", "rule_read") if what == "read" else ("hand_star", "rule_star")
+        assert what in ("read", "starred")
+        with self.transaction():
+            changed, count = self.db.execute(
+                f"SELECT json_group_array(e.id), count(*) FROM entries e WHERE e.{what} != ?"
+                " AND e.id IN (SELECT value FROM json_each(?))",
+                (int(value), wanted),
+            ).fetchone()
+            if count:
+                self.db.execute(
+                    "INSERT INTO outbox (entry_id, what, value, changed)"
+                    " SELECT value, ?, ?, ? FROM json_each(?) WHERE 1 ON CONFLICT (entry_id, what)"
+                    " DO UPDATE SET value = excluded.value, changed = excluded.changed",
+                    (what, int(value), time.time(), changed),
+                )
             which = "" if every else f" AND ({what} != ? OR {rule} = 1)"
             self.db.execute(
                 f"UPDATE entries SET {what} = ?, {hand} = 1, {rule} = 0 WHERE id IN (SELECT value FROM json_each(?))"
                 + which,
                 (int(value), wanted, *(() if every else (int(value),))),
             )
-        return changed
+        return Change(what, value, changed, int(count))
 
     def pending_changes(self) -> int:
         """Read/starred changes made here that wait to be pushed to the team server: those of

@@ -48,6 +48,14 @@ class Known(NamedTuple):
 class SyncMixin(FeedsMixin, StateMixin):
     # --- subscriptions --------------------------------------------------------------------------
 
+    def server_feed_read(self, feed_id: int, now: float) -> None:
+        """A feed the server alone holds (not subscribed here) got items from it: its health as a
+        successful fetch."""
+        self.db.execute(
+            "UPDATE feeds SET last_fetch = ?, last_ok = ?, last_error = NULL, failures = 0 WHERE id = ? AND active = 0",
+            (now, now, feed_id),
+        )
+
     def apply_server_feeds(self, feeds: Sequence[ServerFeedRow]) -> dict[str, int]:
         """The server's subscriptions join the feeds (a feed subscribed here too is the same row,
         known by its URL; its config title and tags stay); those it dropped are no longer the
@@ -104,7 +112,7 @@ class SyncMixin(FeedsMixin, StateMixin):
         return found
 
     def link_server_items(self, feed_id: int, items: Sequence[NewServerItem]) -> None:
-        """After the feed's items were stored (`_add_items`, in this transaction): each server item
+        """After the feed's items were stored (`add_items`, in this transaction): each server item
         tied to its item row, with the server's state. Its entry (new, or a post or an item that
         was here before) becomes read or starred too when the server says so, unless a change of
         that is queued here (pushed instead); what the server has not is left as it is here (the

@@ -1,20 +1,16 @@
-"""Tags: their counts, an entry's own tags (its post's, its feeds', its items' categories) and what
-the enrich pass derives on top of them (CVE ids, `cve`, `watch`)."""
+"""Tags: their counts, and an entry's own tags (its post's, its feeds', its items' categories); what
+derives from them on top (CVE ids, `cve`, `watch`...) is written by the update layer's hooks
+(core/enrich, through derived.py)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping
 
-from veille_tui.core import enrich
-from veille_tui.core.enrich import Text
 from veille_tui.core.store.base import FEED_NAME, FUTURE_SLACK, StoreBase, listed_when
-from veille_tui.core.store.rows import SEP, EntryItem, EntryText
+from veille_tui.core.store.rows import SEP, EntryItem, EntryText, Text
 
 
 class TagsMixin(StoreBase):
-    config_stamp = 0  # the config's mtime (ns) the watch list and rules come from (Store's argument)
-
     def tag_counts(self) -> dict[str, int]:
         """Entries per tag (those rules hide left out)."""
         if not self.any_hidden():
@@ -53,69 +49,14 @@ class TagsMixin(StoreBase):
                 counts[tag] = counts.get(tag, 0) + 1
         return posts, counts
 
-    def _enrich(
-        self, entry_ids: Collection[int], texts: Mapping[int, Text] | None = None, alerts: bool = False
-    ) -> None:
-        """The derived data of the entries a write batch made or changed (their own tags written).
-        alerts: a fetch's batch (its first watch matches are alerts)."""
-        enrich.enrich(
-            self.db,
-            entry_ids,
-            watch=self.watch,
-            texts=texts,
-            rules=self.rules,
-            alerts=alerts,
-            defer_clusters=self.defer_clusters,
-        )
-
-    def rederive(self, entry_id: int, alerts: bool = False) -> None:
-        """What derives from an entry worked out again (its full text was stored: the watch terms
-        are looked for there too). alerts: a fetch stored it (a first watch match is an alert)."""
-        with self.transaction():
-            text = self._refresh_entry(entry_id)
-            if text is not None:
-                self._enrich([entry_id], {entry_id: text}, alerts=alerts)
-
-    def _sync_derived(self) -> None:
-        """The watch list and the rules as the config has them now: when either differs from what
-        the database was derived with (kept in meta), it is derived again over every entry (a
-        changed watch list applies the rules again: they may read the `watch` tag)."""
-        if not any(self._derived_moved()):
-            return
-        with self.transaction():
-            watch_moved, rules_moved = self._derived_moved()  # again: another process may have done it
-            if watch_moved or rules_moved:
-                self._set_meta("config_stamp", str(self.config_stamp))
-            if watch_moved:
-                self._set_meta("watch", self._watch_key())
-                enrich.refresh_watch(self.db, self.watch)
-            if rules_moved or (watch_moved and self.rules and self.synced[1]):
-                self._reapply_rules()
-
-    def _watch_key(self) -> str:
-        return json.dumps(list(self.watch), ensure_ascii=False)  # as written: entry_watch shows them so
-
-    def _derived_moved(self) -> tuple[bool, bool]:
-        """Do the watch list and the rules differ from what the database was derived with?"""
-        watch_known, rules_known = self.synced
-        if int(self._meta("config_stamp") or 0) > self.config_stamp:
-            # derived from a newer config by another process (a TUI started before the config was
-            # edited must not take every command back to the config it read)
-            return False, False
-        watch_moved = watch_known and self._meta("watch") != self._watch_key()
-        rules_moved = rules_known and (self._meta("rules") or "[]") != enrich.rules_key(self.rules)
-        return watch_moved, rules_moved
-
-    def _reapply_rules(self) -> None:
-        """What the rules did given back and the rules applied again over every entry (the rules
-        changed, or what they read: the watch list, the KEV catalogue, the EPSS scores)."""
-        with self.transaction():
-            self._set_meta("rules", enrich.rules_key(self.rules))
-            enrich.refresh_rules(self.db, self.rules)
+    def refreshed_text(self, entry_id: int) -> Text | None:
+        """An entry's own tags written afresh (derived ones go: the hooks that follow add them
+        back), and its text for them; None when it is gone."""
+        return self._refresh_entry(entry_id)
 
     def _write_tags(self, entry_id: int, tags: list[str], feeds: list[str]) -> None:
-        """An entry's own tags and feeds, replacing what it had (derived tags included: the enrich
-        pass that follows adds them back)."""
+        """An entry's own tags and feeds, replacing what it had (derived tags included: the hooks
+        that follow add them back)."""
         self.db.execute("DELETE FROM entry_tags WHERE entry_id = ?", (entry_id,))
         self.db.executemany(
             "INSERT OR IGNORE INTO entry_tags (tag, entry_id) VALUES (?, ?)", [(t, entry_id) for t in tags]

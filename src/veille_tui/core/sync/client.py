@@ -1,5 +1,5 @@
 """A Google Reader API client (FreshRSS's `api/greader.php`, also Inoreader, The Old Reader...) on
-httpx: ClientLogin, the write token, subscriptions, quickadd, stream contents and item ids, edit-tag
+a core/net Session: ClientLogin, the write token, subscriptions, quickadd, stream contents and item ids, edit-tag
 and mark-all-as-read.
 
 Every answer is untrusted: its size is capped, its JSON shape checked, and whatever is wrong with it
@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-import httpx
-
 from veille_tui import __version__
 from veille_tui.core.errors import SyncError
+from veille_tui.core.net import NetError, Session, TooLarge
 
 READING_LIST = "user/-/state/com.google/reading-list"
 READ = "user/-/state/com.google/read"
@@ -52,19 +51,13 @@ class GReaderClient:
         password: str,
         *,
         timeout: float = 20.0,
-        transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.url = url.rstrip("/")
         self.user = user
         self._password = password
         self._auth: str | None = None
         self._token: str | None = None
-        self.http = httpx.Client(
-            timeout=httpx.Timeout(timeout),
-            headers={"User-Agent": f"veille-tui/{__version__} (+feed reader)"},
-            follow_redirects=True,
-            transport=transport,
-        )
+        self.http = Session(timeout, f"veille-tui/{__version__} (+feed reader)")
 
     def close(self) -> None:
         self.http.close()
@@ -83,26 +76,24 @@ class GReaderClient:
     def _refused(self, reason: str) -> Refused:
         return Refused(f"team server {self.url}: {reason}")
 
-    def _send(self, method: str, path: str, limit: int, **kwargs: Any) -> tuple[int, httpx.Headers, bytes]:
+    def _send(self, method: str, path: str, limit: int, **kwargs: Any) -> tuple[int, Mapping[str, str], bytes]:
         url = f"{self.url}/{path}"
         headers = {"Authorization": f"GoogleLogin auth={self._auth}"} if self._auth else {}
+        content = None
         if "data" in kwargs:  # a form, keys repeated (`i=1&i=2...`): encoded here
-            kwargs["content"] = urlencode(_pairs(kwargs.pop("data"))).encode("ascii")
+            content = urlencode(_pairs(kwargs.pop("data"))).encode("ascii")
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        params = {str(k): str(v) for k, v in (kwargs.pop("params", None) or {}).items()}
         try:
-            with self.http.stream(method, url, headers=headers, **kwargs) as resp:
-                body = bytearray()
-                for chunk in resp.iter_bytes():
-                    body += chunk
-                    if len(body) > limit:
-                        raise self._fail(f"an answer larger than {limit // (1024 * 1024)} MB to {path}: refused")
-                return resp.status_code, resp.headers, bytes(body)
-        except httpx.TimeoutException:
-            raise self._fail("no answer in time (timeout)") from None
-        except httpx.ConnectError as exc:
-            raise self._fail(f"cannot be reached ({_reason(exc)})") from None
-        except httpx.HTTPError as exc:
-            raise self._fail(f"the connection failed ({_reason(exc)})") from None
+            return self.http.send(method, url, limit, headers=headers, content=content, params=params or None)
+        except TooLarge:
+            raise self._fail(f"an answer larger than {limit // (1024 * 1024)} MB to {path}: refused") from None
+        except NetError as exc:
+            if exc.kind == "timeout":
+                raise self._fail("no answer in time (timeout)") from None
+            if exc.kind == "connect":
+                raise self._fail(f"cannot be reached ({exc.reason})") from None
+            raise self._fail(f"the connection failed ({exc.reason})") from None
 
     def _call(self, method: str, path: str, *, limit: int = MAX_SMALL, write: bool = False, **kwargs: Any) -> bytes:
         """One API call, logged in, with the write token for a write. A 401 takes a new write token
@@ -128,7 +119,7 @@ class GReaderClient:
             else:
                 raise self._fail(f"refused the login of {self.user!r} (401 Unauthorized after logging in again)")
 
-    def _check_status(self, status: int, headers: httpx.Headers, body: bytes, path: str) -> None:
+    def _check_status(self, status: int, headers: Mapping[str, str], body: bytes, path: str) -> None:
         if status == 401:
             raise self._fail(f"refused the login of {self.user!r} (401 Unauthorized)")
         if status >= 400:
@@ -288,11 +279,6 @@ def _pairs(data: Any) -> list[tuple[str, str]]:
     return list(data)
 
 
-def _reason(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text.splitlines()[0][:200]
-
-
 def _preview(body: bytes, limit: int = 80) -> str:
     """A short, printable look at what the server sent."""
     text = body[: limit * 4].decode("utf-8", "replace")
@@ -301,7 +287,7 @@ def _preview(body: bytes, limit: int = 80) -> str:
     return repr(text[:limit] + ("…" if len(text) > limit else "")) if text else "an empty answer"
 
 
-def _body_hint(headers: httpx.Headers, body: bytes) -> str:
+def _body_hint(headers: Mapping[str, str], body: bytes) -> str:
     if "html" in headers.get("content-type", "").lower() or body.lstrip()[:1] == b"<":
         return "an HTML page (is [sync] url the API base, such as https://HOST/api/greader.php?)"
     return _preview(body) if body.strip() else ""

@@ -2,7 +2,8 @@
 
 1. its subscriptions join the feeds (core/store/sync.py: marked as the server's);
 2. its items crawled since the last sync (`ot`, kept in meta) come in as items of those feeds,
-   through the fetch path's own writer (`_add_items`: folded by link into posts, enriched), a page
+   through the fetch path's own writer (`Store.add_items`: folded by link into posts; then the
+   hooks, core/enrich), a page
    per transaction (a sync killed half-way resumes: the items already stored are skipped);
 3. the queued changes made here are pushed, batched (edit-tag with many `i=`), each leaving the
    queue once the server said OK (a change to a story the server does not hold stays queued: it is
@@ -23,8 +24,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-import httpx
-
+from veille_tui.core import enrich
 from veille_tui.core.config import SyncSettings
 from veille_tui.core.errors import SyncError
 from veille_tui.core.models import SyncOutcome
@@ -68,18 +68,16 @@ def read_password(settings: SyncSettings) -> str:
     return first[0].strip()
 
 
-def connect(settings: SyncSettings, timeout: float, transport: httpx.BaseTransport | None = None) -> GReaderClient:
-    return GReaderClient(settings.url, settings.user, read_password(settings), timeout=timeout, transport=transport)
+def connect(settings: SyncSettings, timeout: float) -> GReaderClient:
+    return GReaderClient(settings.url, settings.user, read_password(settings), timeout=timeout)
 
 
-def sync(
-    store: Store, settings: SyncSettings, timeout: float = 20.0, transport: httpx.BaseTransport | None = None
-) -> SyncOutcome:
+def sync(store: Store, settings: SyncSettings, timeout: float = 20.0) -> SyncOutcome:
     """One sync (see the module's docstring); a failure is reported in the outcome, never raised."""
     start = time.monotonic()
     outcome = SyncOutcome(server=settings.url)
     try:
-        with connect(settings, timeout, transport) as client:
+        with connect(settings, timeout) as client:
             client.login()
             _pull_feeds(store, client, outcome)
             _pull_items(store, client, outcome)
@@ -141,16 +139,13 @@ def _store_page(store: Store, by_feed: dict[int, list[ServerItem]]) -> int:
     added = 0
     with store.transaction():
         for feed_id, items in by_feed.items():
-            result = store._add_items(feed_id, [i.item for i in items], now)
+            result = store.add_items(feed_id, [i.item for i in items], now)
+            enrich.written(store, result.changed, alerts=True)
             added += result.new + result.archived
             store.link_server_items(
                 feed_id, [NewServerItem(i.server_id, i.item.guid or "", i.read, i.starred) for i in items]
             )
-            store.db.execute(
-                "UPDATE feeds SET last_fetch = ?, last_ok = ?, last_error = NULL, failures = 0"
-                " WHERE id = ? AND active = 0",
-                (now, now, feed_id),
-            )
+            store.server_feed_read(feed_id, now)
     return added
 
 
