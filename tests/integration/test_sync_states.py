@@ -16,6 +16,7 @@ from veille_tui.core.store import Store
 from veille_tui.core.store.sync import NewServerItem, ServerFeedRow
 from veille_tui.core.sync.client import READ, READING_LIST, STARRED
 from veille_tui.core.sync.engine import sync
+from veille_tui.core.update import open_store
 
 API = "/api/greader.php"
 FEED = {"id": "feed/4", "url": "https://wire.example.org/rss", "title": "Wire", "categories": []}
@@ -36,7 +37,7 @@ def stored(store: Store, server_ids: dict[int, bool]) -> None:
         for n in server_ids
     ]
     with store.transaction():
-        store._add_items(feed_ids["feed/4"], items, 1777593600.0)
+        store.add_items(feed_ids["feed/4"], items, 1777593600.0)
         store.link_server_items(
             feed_ids["feed/4"], [NewServerItem(n, f"greader:{n}", read, False) for n, read in server_ids.items()]
         )
@@ -60,7 +61,7 @@ def serve(httpserver: HTTPServer, unread: list[int], read: list[int]) -> None:
 def test_an_unread_item_the_server_no_longer_lists_stays_unread(httpserver: HTTPServer, tmp_path: Path) -> None:
     (tmp_path / "pw").write_text("pw\n")
     settings = SyncSettings(httpserver.url_for(API), "analyst", password_file=tmp_path / "pw")
-    with Store(tmp_path / "db.sqlite") as store:
+    with open_store(tmp_path / "db.sqlite") as store:
         # 11: unread there; 12: read there; 13: purged there (in neither list); 14: read here, gone there
         stored(store, {11: False, 12: False, 13: False, 14: True})
         serve(httpserver, unread=[11], read=[12])
