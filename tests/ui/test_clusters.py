@@ -8,6 +8,7 @@ import re
 import pytest
 
 from veille_tui.core.models import Item
+from veille_tui.tui.widgets.article import ABOUT
 
 from .helpers import fetched, main, settle
 
@@ -73,7 +74,7 @@ async def test_the_article_lists_the_related_stories_at_its_end(make_app, story)
         await settle(pilot)
         article = screen.article
         assert article.entry_id == ids["zephyr-cert"]
-        tail = article.text.split("Related stories (L: open one)")[1]
+        tail = article.text.split("Related stories (L: open one)")[1].split(ABOUT)[0]
         (line,) = [line.strip() for line in tail.split("\n") if line.strip()]
         assert line == "2026-08-28  Fixture News  Zephyr gateway flaw exploited in the wild"
         assert [e.id for e in article.related] == [ids["zephyr-news"]]
@@ -120,17 +121,17 @@ async def test_M_marks_the_cluster_read(make_app, story):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = main(app)
-        unread = screen.view_counts["unread"]
+        unread = screen.state.view_counts["unread"]
         assert not lib.entry(ids["zephyr-news"]).read and not lib.entry(ids["zephyr-cert"]).read
         await pilot.press("slash", *"zephyr", "enter")
         await settle(pilot)
-        await pilot.press("M")
+        await pilot.press("M", "y")  # asked first, with the count
         await settle(pilot)
         assert lib.entry(ids["zephyr-news"]).read and lib.entry(ids["zephyr-cert"]).read
         assert not lib.entry(ids["other-news"]).read
         rows = [screen.entries.row(n) for n in range(len(screen.entries.ids))]
         assert {e.id for e in rows if e is not None and e.read} >= {ids["zephyr-news"], ids["zephyr-cert"]}
-        assert screen.view_counts["unread"] == unread - 2
+        assert screen.state.view_counts["unread"] == unread - 2
         assert any("2 entries marked read" in n.message for n in app._notifications)
         await pilot.press("M")
         await pilot.pause()
@@ -180,10 +181,10 @@ async def test_a_big_cluster_lists_30_related_stories_and_says_there_are_more(ma
         screen = main(app)
         await pilot.press("slash", *"cve:CVE-2026-8888", "enter", "enter")
         await settle(pilot)
-        tail = screen.article.text.split("Related stories (L: open one)")[1]
+        tail = screen.article.text.split("Related stories (L: open one)")[1].split(ABOUT)[0]
         lines = [line.strip() for line in tail.split("\n") if line.strip()]
         assert len(lines) == 31 and lines[-1] == "and more in this cluster (M marks it all read)"
         assert len(lib.related(screen.article.entry_id)) == 39
-        await pilot.press("M")
+        await pilot.press("M", "y")  # asked first, with the count
         await settle(pilot)
         assert lib.count("cve:CVE-2026-8888 is:unread") == 0

@@ -72,7 +72,7 @@ async def test_c_lists_the_cves_of_the_view_by_trend_and_enter_lists_their_entri
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is home
-        assert home.query_text == "cve:CVE-2026-41001"
+        assert home.state.query_text == "cve:CVE-2026-41001"
         assert home.entries.ids == lib.entry_ids("cve:CVE-2026-41001") and len(home.entries.ids) == 3
         # backspace: back to the CVE view as it was, over the view it was opened from
         await pilot.press("backspace")
@@ -80,18 +80,18 @@ async def test_c_lists_the_cves_of_the_view_by_trend_and_enter_lists_their_entri
         again = app.screen
         assert isinstance(again, CveScreen)
         assert again.table.current is not None and again.table.current.cve == "CVE-2026-41001"
-        assert home.query_text == ""
+        assert home.state.query_text == ""
         # escape from the entries works the same
         await pilot.press("enter")
         await settle(pilot)
-        assert home.query_text == "cve:CVE-2026-41001"
+        assert home.state.query_text == "cve:CVE-2026-41001"
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, CveScreen)
         # escape in the CVE view: back to the list
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is home and home.query_text == "" and app.focused is home.entries
+        assert app.screen is home and home.state.query_text == "" and app.focused is home.entries
 
 
 async def test_typing_filters_tab_orders_backspace_erases_then_goes_back(make_app, intel_lib):

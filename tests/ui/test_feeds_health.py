@@ -142,5 +142,5 @@ async def test_F_shows_each_feeds_health_enter_lists_and_r_refreshes(served):
         )
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen is screen and screen.choice.kind == "feed"
-        assert len(screen.entries.ids) == 3 and screen.choice.label == "Good"
+        assert app.screen is screen and screen.state.choice.kind == "feed"
+        assert len(screen.entries.ids) == 3 and screen.state.choice.label == "Good"

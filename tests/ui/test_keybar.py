@@ -94,4 +94,4 @@ async def test_a_click_on_the_key_bar_runs_the_key(make_app):
         start = next(start for start, _end, item in bar._spans if item.description == "Next tag")
         await pilot.click(KeyBar, offset=(start + 1, 0))
         await pilot.pause()
-        assert screen.choice.id.startswith("tag:")
+        assert screen.state.choice.id.startswith("tag:")

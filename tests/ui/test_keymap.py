@@ -18,10 +18,10 @@ async def test_keymap_from_the_config(env, archive, lib):
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, MainScreen)
-        first = screen.choice.id
+        first = screen.state.choice.id
         await pilot.press("n")
         await pilot.pause()
-        assert screen.choice.id != first and screen.choice.id.startswith("tag:")
+        assert screen.state.choice.id != first and screen.state.choice.id.startswith("tag:")
         entry_id = screen.entries.current_id
         await pilot.press("x")
         await pilot.pause()

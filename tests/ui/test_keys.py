@@ -174,14 +174,14 @@ async def test_brackets_step_through_tags_from_any_pane(make_app, lib):
         screen = main(app)
         tags = list(lib.store.tag_counts())
         await pilot.press("right_square_bracket")
-        assert screen.choice.id == f"tag:{tags[0]}"
+        assert screen.state.choice.id == f"tag:{tags[0]}"
         assert screen.entries.ids == lib.store.entry_ids(f"+{tags[0]}")
         screen.article.focus()
         await pilot.press("right_square_bracket")
-        assert screen.choice.id == f"tag:{tags[1]}"
+        assert screen.state.choice.id == f"tag:{tags[1]}"
         assert app.focused is screen.entries and screen.entries.cursor == 0
         await pilot.press("left_square_bracket", "left_square_bracket")
-        assert screen.choice.id == f"tag:{tags[-1]}"  # wraps around
+        assert screen.state.choice.id == f"tag:{tags[-1]}"  # wraps around
         assert screen.sidebar.highlighted_id == f"tag:{tags[-1]}"
 
 
@@ -195,12 +195,12 @@ async def test_t_picks_a_tag_by_name(make_app, lib):
         await pilot.press(*"schnei")
         await pilot.press("enter")
         assert app.screen is screen
-        assert screen.choice.id == "tag:schneier"
+        assert screen.state.choice.id == "tag:schneier"
         assert screen.entries.ids == lib.store.entry_ids("+schneier")
         assert app.focused is screen.entries
         await pilot.press("t", "escape")
         await pilot.pause(0.3)
-        assert app.screen is screen and screen.choice.id == "tag:schneier"
+        assert app.screen is screen and screen.state.choice.id == "tag:schneier"
 
 
 async def test_slash_query_and_escape(make_app, lib):
@@ -231,7 +231,7 @@ async def test_slash_query_and_escape(make_app, lib):
         # escape on the main screen clears the query
         await pilot.press("escape")
         await pilot.pause(0.3)
-        assert screen.query_text == "" and screen.entries.ids == lib.store.entry_ids(None)
+        assert screen.state.query_text == "" and screen.entries.ids == lib.store.entry_ids(None)
 
 
 async def test_slash_opens_an_empty_line_whatever_the_view(make_app, lib):
@@ -242,8 +242,8 @@ async def test_slash_opens_an_empty_line_whatever_the_view(make_app, lib):
         await settle(pilot)
         screen = main(app)
         await pilot.press("right_square_bracket")
-        tag = screen.choice.id.removeprefix("tag:")
-        assert tag != "certfr" and screen.query_text == f"+{tag}"
+        tag = screen.state.choice.id.removeprefix("tag:")
+        assert tag != "certfr" and screen.state.query_text == f"+{tag}"
         await pilot.press("slash")
         field = app.screen.query_one("#query-input")
         assert field.value == ""
@@ -251,7 +251,7 @@ async def test_slash_opens_an_empty_line_whatever_the_view(make_app, lib):
         assert app.screen is screen
         expected = lib.store.entry_ids("+certfr")
         assert expected and screen.entries.ids == expected
-        assert screen.query_text == "+certfr" and screen.choice.id == "tag:certfr"
+        assert screen.state.query_text == "+certfr" and screen.state.choice.id == "tag:certfr"
         status = str(screen.query_one("#status").render())
         assert f"certfr · {len(expected)} entries" in status
         # the history holds the earlier queries, the view's one included
@@ -265,7 +265,7 @@ async def test_slash_opens_an_empty_line_whatever_the_view(make_app, lib):
         await pilot.press("down", "down")
         assert field.value == ""
         await pilot.press("up", "up", *" cve", "enter")
-        assert screen.query_text == f"+{tag} cve"
+        assert screen.state.query_text == f"+{tag} cve"
         assert screen.entries.ids == lib.store.entry_ids(f"+{tag} cve")
 
 
@@ -413,7 +413,7 @@ async def test_R_fetches_in_a_worker_with_progress(make_app, lib, monkeypatch):
         assert calls == [((), True)]
         messages = [str(n.message) for n in app._notifications]
         assert any("2 feed(s) refreshed" in m and "HTTP 503" in m for m in messages)
-        assert main(app)._activity == ""
+        assert main(app).state.activity == ""
 
 
 async def test_r_refreshes_the_feed_of_the_selected_entry(make_app, lib, monkeypatch):
@@ -455,7 +455,7 @@ async def test_question_mark_shows_help_from_live_bindings(make_app, lib):
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
         await pilot.press("n")
-        assert main(app).choice.id.startswith("tag:")
+        assert main(app).state.choice.id.startswith("tag:")
 
 
 async def test_q_quits(make_app):
@@ -483,7 +483,7 @@ async def test_palette_command_runs_the_action(make_app, lib):
         screen = main(app)
         command = next(c for c in app.get_system_commands(screen) if c.title == "Next tag")
         await command.callback()
-        assert screen.choice.id.startswith("tag:")
+        assert screen.state.choice.id.startswith("tag:")
 
 
 async def test_untrusted_titles_are_shown_as_text(make_app, lib):
@@ -542,7 +542,7 @@ async def test_narrow_layout_hides_the_sidebar_and_tab_opens_it(make_app):
         assert app.focused is screen.entries
         assert screen.sidebar.region.width == 0
         await pilot.press("right_square_bracket")
-        assert screen.choice.id.startswith("tag:")
+        assert screen.state.choice.id.startswith("tag:")
 
 
 async def test_archive_index_runs_at_start_and_new_posts_appear(make_app, lib, archive):
@@ -558,7 +558,7 @@ async def test_archive_index_runs_at_start_and_new_posts_appear(make_app, lib, a
         screen = main(app)
         titles = [e.title for e in lib.store.entries_by_ids(screen.entries.ids[:3])]
         assert "A new post written meanwhile" in titles
-        assert screen.tag_counts["krebs"] == 3
+        assert screen.state.tag_counts["krebs"] == 3
 
 
 async def test_bad_config_theme_is_a_notification(env, archive, monkeypatch):

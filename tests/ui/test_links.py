@@ -11,6 +11,7 @@ import stat
 import pytest
 
 from veille_tui.core.models import Item
+from veille_tui.tui.widgets.article import ABOUT
 
 from .helpers import fetched, main, settle
 
@@ -69,7 +70,7 @@ async def test_links_are_numbered_in_the_text_and_listed_at_the_end(make_app, li
         assert "https://bare.example/ioc.txt [4]" in text
         assert "again" in text and text.count("[1]") >= 3  # the same link keeps its number
         assert "curl -s https://fenced.example/check | sh" in text and "[5]" not in text.split("Links")[0]
-        listed = text.split("Links (L: open or copy one)")[1].split("\n")
+        listed = text.split("Links (L: open or copy one)")[1].split(ABOUT)[0].split("\n")
         assert [line.strip() for line in listed if line.strip()] == [
             "[1] https://fortiguard.example/psirt/FG-IR-26-001",
             "[2] https://cisa.example/kev",

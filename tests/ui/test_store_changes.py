@@ -116,7 +116,7 @@ async def test_a_query_view_follows_too(make_app, lib, archive):
         assert len(screen.entries.ids) == 1
         cron_fetch(archive, new_items(2))
         await settle(pilot, 4 * POLL)
-        assert screen.query_text == "+fixcert"
+        assert screen.state.query_text == "+fixcert"
         assert screen.entries.ids == lib.store.entry_ids("+fixcert") and len(screen.entries.ids) == 3
         assert "fixcert · 3 entries" in status(screen)
 

@@ -73,10 +73,10 @@ async def test_n_opens_the_next_unread_and_N_the_previous(make_app, lib):
         assert lib.store.entry(unread[1]).read
         await pilot.press("n")
         assert screen.entries.current_id == unread[2] and lib.store.entry(unread[2]).read
-        await pilot.press("n")  # none left below: it says so, the cursor stays
+        await pilot.press("n")  # none left, below or above: it says so, the cursor stays
         await pilot.pause()
         assert screen.entries.current_id == unread[2]
-        assert any("No unread entry below" in n.message for n in app._notifications)
+        assert any("No unread entry in this view" in n.message for n in app._notifications)
         lib.set_read(unread[0], False)
         screen.reload()
         await pilot.press("N")
@@ -145,18 +145,18 @@ async def test_backspace_goes_back_to_the_previous_view_with_its_cursor(make_app
         await pilot.press("j", "j", "j", "j", "j")
         all_cursor = screen.entries.current_id
         await pilot.press("t", *"certfr", "enter")
-        assert screen.choice.id == "tag:certfr"
+        assert screen.state.choice.id == "tag:certfr"
         await pilot.press("j")
         certfr_cursor = screen.entries.current_id
         await pilot.press("slash", *"fortinet", "enter")
-        assert screen.query_text == "fortinet"
+        assert screen.state.query_text == "fortinet"
         await pilot.press("backspace")
-        assert screen.choice.id == "tag:certfr" and screen.entries.current_id == certfr_cursor
+        assert screen.state.choice.id == "tag:certfr" and screen.entries.current_id == certfr_cursor
         await pilot.press("backspace")
-        assert screen.choice.id == "view:all" and screen.entries.current_id == all_cursor
+        assert screen.state.choice.id == "view:all" and screen.entries.current_id == all_cursor
         await pilot.press("backspace")  # nothing before
         await pilot.pause()
-        assert screen.choice.id == "view:all"
+        assert screen.state.choice.id == "view:all"
         assert any("No view to go back to" in n.message for n in app._notifications)
 
 
@@ -174,13 +174,13 @@ async def test_each_view_keeps_its_cursor_and_scroll(make_app, lib):
         assert entries.cursor == 0  # a new view: its first entry
         await pilot.press("escape")
         await pilot.pause()
-        assert screen.query_text == "" and entries.current_id == kept and entries.scroll_offset.y == top
+        assert screen.state.query_text == "" and entries.current_id == kept and entries.scroll_offset.y == top
         await pilot.press("right_square_bracket")
-        first_tag = screen.choice.id
+        first_tag = screen.state.choice.id
         await pilot.press("j", "j")
         in_tag = entries.current_id
         await pilot.press("right_square_bracket", "left_square_bracket")
-        assert screen.choice.id == first_tag and entries.current_id == in_tag
+        assert screen.state.choice.id == first_tag and entries.current_id == in_tag
 
 
 async def test_A_marks_the_view_read_after_saying_how_many(make_app, lib):
@@ -205,7 +205,7 @@ async def test_A_marks_the_view_read_after_saying_how_many(make_app, lib):
         assert lib.count("is:unread") == 1  # the other views' entries untouched
         assert all(screen.entries.row(i).read for i in range(len(screen.entries.ids)))
         assert screen.sidebar.view_count("unread") == 1
-        feed = next(f for f in screen.feeds if f.title == "Fixture News")
+        feed = next(f for f in screen.state.feeds if f.title == "Fixture News")
         assert feed.unread == 0
         await pilot.press("A")
         await pilot.pause()
@@ -219,11 +219,11 @@ async def test_A_shows_the_view_read_before_the_write_commits(make_app, lib):
         await settle(pilot)
         screen = main(app)
         unread = lib.entry_ids("is:unread")
-        screen.mark_read = lambda ids: None  # the worker that writes: not run
-        screen.mark_view_read(list(screen.entries.ids), len(unread))
+        screen.triage._write = lambda ids: None  # the worker that writes: not run
+        screen.triage.mark_ids_read(list(screen.entries.ids), len(unread))
         await pilot.pause()
         assert lib.count("is:unread") == 3  # not written yet
-        assert all(entry.read for entry in screen.fetch_rows(unread))  # but shown read
+        assert all(entry.read for entry in screen.listing.fetch_rows(unread))  # but shown read
         assert not any(not screen.entries.row(i).read for i in range(len(screen.entries.ids)))
 
 

@@ -33,7 +33,7 @@ async def test_a_draft_that_cannot_be_written_is_told_and_the_activity_cleared(m
         await pilot.press("ctrl+s")
         await idle(pilot, tries=100)  # not wait_for_complete: it raises the failed worker's error
         assert f"{blocker}: cannot write the draft there: Not a directory" in messages(app), messages(app)
-        assert screen._activity == ""
+        assert screen.state.activity == ""
         assert app.is_running
 
 
@@ -46,7 +46,7 @@ async def test_a_failed_index_at_start_is_told(make_app, monkeypatch):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert any(m.startswith("Archive: ") and "busy" in m for m in messages(app)), messages(app)
-        assert app.screen._activity == ""
+        assert app.screen.state.activity == ""
 
 
 @pytest.mark.parametrize("group", ["feeds", "changes"])
@@ -62,14 +62,14 @@ async def test_quiet_workers_fail_without_a_notification(make_app, monkeypatch, 
         assert isinstance(screen, MainScreen)
         if group == "changes":
             screen.watcher.version = -1  # as if another process had committed
-            screen.poll_store()
+            screen.background.poll_store()
             for _ in range(50):  # not wait_for_complete: it raises the worker's error
                 await pilot.pause(0.05)
                 if screen.watcher.version is None:
                     break
             assert screen.watcher.version is None  # the next poll reads again
         else:
-            assert screen.feeds == []
+            assert screen.state.feeds == []
         assert not any("locked" in m for m in messages(app))
         assert app.is_running
 

@@ -72,3 +72,21 @@ def test_write_feeds_keeps_comments(tmp_path):
     assert [f.url for f in config.load(path).feeds] == ["https://b.example/rss"]
     config.write_value(path, "theme", "high-contrast")
     assert config.load(path).theme == "high-contrast" and "# my settings" in path.read_text()
+
+
+@pytest.mark.parametrize("mode", ["auto", "full", "pane"])
+def test_tui_reading(tmp_path, mode):
+    path = tmp_path / "config.toml"
+    path.write_text(f'[tui]\nreading = "{mode}"\n', encoding="utf-8")
+    assert config.load(path).reading == mode
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"), [('reading = "wide"', "[tui] reading must be"), ("zoom = 1", "unknown [tui]")]
+)
+def test_tui_reading_refused(tmp_path, text, needle):
+    path = tmp_path / "config.toml"
+    path.write_text(f"[tui]\n{text}\n", encoding="utf-8")
+    with pytest.raises(config.ConfigError) as caught:
+        config.load(path)
+    assert needle in str(caught.value) and str(path) in str(caught.value)

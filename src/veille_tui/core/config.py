@@ -98,6 +98,7 @@ class Settings:
     sync: SyncSettings | None = None  # [sync]: the team server (None: no server)
     exists: bool = False
     stamp: int = 0  # the file's mtime (ns) when it was read: which of two configs is the newer
+    reading: str = "auto"  # [tui] reading: one of READING_MODES
 
 
 def _str_list(value: Any, where: str, path: Path) -> tuple[str, ...]:
@@ -198,6 +199,7 @@ def load(config_override: str | os.PathLike[str] | None = None, must_exist: bool
 
 
 _KNOWN = {
+    "tui",
     "archive",
     "theme",
     "feeds",
@@ -382,7 +384,20 @@ def from_dict(data: dict[str, Any], path: Path) -> Settings:
         animations=animations,
         keymap=tuple(keymap.items()),
         sync=_sync(data["sync"], path) if "sync" in data else None,
+        reading=_reading(data.get("tui", {}), path),
     )
+
+
+# [tui] reading: "auto" opens an article full screen below 100 columns, "full" at any width,
+# "pane" never (the article stays in its pane)
+READING_MODES = ("auto", "full", "pane")
+
+
+def _reading(raw: Any, path: Path) -> str:
+    mode = _table(raw, path, "tui", ("reading",)).get("reading", "auto")
+    if mode not in READING_MODES:
+        raise ConfigError(f'{path}: [tui] reading must be "auto", "full" (the article full screen) or "pane"')
+    return str(mode)
 
 
 def _full_text_query(value: Any, path: Path) -> str:

@@ -34,6 +34,7 @@ from veille_tui.core.errors import (
     explain_database_error,
 )
 from veille_tui.core.models import (
+    ArticleContent,
     CveIntel,
     CveSummary,
     DraftPlan,
@@ -193,6 +194,19 @@ class Library(ArchivePart, IntelPart, ServerPart):
 
     def entry(self, entry_id: int) -> Entry | None:
         return self.store.entry(entry_id)
+
+    def article(self, entry_id: int, related: int = 31) -> ArticleContent | None:
+        """What the article shows of an entry: with its body, its CVE ids' KEV and EPSS, the
+        first `related` other stories of its cluster, its stored full text (None: gone)."""
+        entry = self.store.entry(entry_id)
+        if entry is None:
+            return None
+        return ArticleContent(
+            entry,
+            self.cve_intel(entry.cves) if entry.cves else {},
+            tuple(self.store.related(entry_id, related)),
+            self.store.full_text(entry_id),
+        )
 
     def full_text(self, entry_id: int) -> FullText | None:
         """The entry's stored full text (`.markdown`, `.words`, `.source`; `.error` the last

@@ -314,6 +314,18 @@ class FullText:
         return data
 
 
+@dataclass(frozen=True)
+class ArticleContent:
+    """Everything the article shows of one entry, read at once (`Library.article`, in a worker of
+    the TUI): the entry with its body, what is known of its CVE ids, the other stories of its
+    cluster, its stored full text."""
+
+    entry: Entry
+    intel: dict[str, CveIntel] = field(default_factory=dict)
+    related: tuple[Entry, ...] = ()
+    full: FullText | None = None
+
+
 @dataclass
 class IndexReport:
     """What an archive (re)index did. Every file is in exactly one of the three."""

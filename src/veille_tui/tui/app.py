@@ -25,7 +25,7 @@ from veille_tui.tui.themes import THEME_VARIABLE_DEFAULTS, install_themes
 if TYPE_CHECKING:
     from textual.driver import Driver
 
-    from veille_tui.tui.screens.reading import Preloaded
+    from veille_tui.tui.screens.parts.listing import Preloaded
 
 
 class VeilleApp(App[int]):

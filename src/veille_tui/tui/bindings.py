@@ -98,7 +98,12 @@ def keys_text(app: App[Any], binding: Binding, keys: list[str]) -> str:
     return " ".join(key_display(app, binding, key) for key in keys)
 
 
-def key_bar_items(app: App[Any], nodes: Iterable[Widget | App[Any]], skip: Collection[str] = ()) -> list[KeyItem]:
+def key_bar_items(
+    app: App[Any],
+    nodes: Iterable[Widget | App[Any]],
+    skip: Collection[str] = (),
+    order: tuple[tuple[str, str], ...] = KEY_BAR,
+) -> list[KeyItem]:
     """The key bar's items from the live bindings of `nodes` (the first node binding an id wins),
     in KEY_BAR's order, without the ids in `skip`, then the pinned `help`."""
     found: dict[str, KeyItem] = {}
@@ -111,7 +116,7 @@ def key_bar_items(app: App[Any], nodes: Iterable[Widget | App[Any]], skip: Colle
             found[name] = KeyItem(shown, binding.description, node, binding.action, pinned=name == KEY_BAR_PINNED)
     items = [
         dataclasses.replace(found[name], description=label)
-        for name, label in KEY_BAR
+        for name, label in order
         if name in found and name not in skip
     ]
     if KEY_BAR_PINNED in found:

@@ -8,7 +8,16 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from veille_tui.core.models import Entry, FeedOutcome, FeedStatus, FullText, IndexReport, SyncOutcome, WatchMatch
+from veille_tui.core.models import (
+    ArticleContent,
+    Entry,
+    FeedOutcome,
+    FeedStatus,
+    FullText,
+    IndexReport,
+    SyncOutcome,
+    WatchMatch,
+)
 
 
 @dataclass
@@ -72,9 +81,32 @@ class SyncDone(Message):
 
 @dataclass
 class MarkedRead(Message):
-    """`A`: `count` entries of the view were marked read in the store."""
+    """`A`, `M`: `count` entries were marked read in the store."""
 
     count: int
+
+
+@dataclass
+class ArticleLoaded(Message):
+    """What the article shows of `entry_id`, read in a worker (content None: the entry is gone)."""
+
+    entry_id: int
+    content: ArticleContent | None
+
+
+@dataclass
+class EntryChanged(Message):
+    """The read or starred state of `entry` changed here: the article and its kept copy follow."""
+
+    entry: Entry
+
+
+@dataclass
+class Undone(Message):
+    """`U`: the last change of read/starred state was undone (`what` None: nothing to undo)."""
+
+    what: str | None
+    entries: int = 0
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """Recent durations inside the app, by name: `bench/tui_bench.py` and `bench/triage_bench.py` dump
 `MainScreen.timings` at exit (`apply`, `apply_painted`, `article_render`, `article_painted`,
 `article_after_rest`, `startup_load`; `next_unread`, `next_unread_painted`, `mark_view_read_asked`,
-`mark_view_read`, `mark_view_read_painted`, `mark_view_read_committed`). Recording one costs a
+`mark_view_read`, `mark_view_read_painted`, `mark_view_read_committed`; bench/reading_bench.py:
+`reading_open_painted`, `next_unread_article_painted`, `undo_painted`). Recording one costs a
 deque append."""
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ from veille_tui.tui.widgets.cve_table import CveTable
 from veille_tui.tui.workers import failure_notice
 
 if TYPE_CHECKING:
-    from veille_tui.tui.screens.triage import TriageScreen
+    from veille_tui.tui.screens.parts.host import Host
 
 SORTS = ("trend", "count", "recent", "epss")
 SORT_LABELS = {"trend": "by trend", "count": "by entries", "recent": "by last seen", "epss": "by EPSS"}
@@ -337,7 +337,7 @@ class CvePivot:
     PREFETCH_FROM = 5000  # entries: below, reading them when `c` is pressed is quick enough
     KEEP = 4  # views whose rows are kept
 
-    def __init__(self, screen: TriageScreen) -> None:
+    def __init__(self, screen: Host) -> None:
         self.screen = screen
         self.state: CveState | None = None  # the CVE view to come back to
         self._held: dict[str, CveState] = {}  # rows by the view's query, with what they were read for
@@ -348,7 +348,7 @@ class CvePivot:
         the other connections' commits) and its entries."""
         screen = self.screen
         ids = screen.entries.ids
-        return (screen.query_text, screen.lib.data_version(), len(ids), ids[:1], ids[-1:])
+        return (screen.state.query_text, screen.lib.data_version(), len(ids), ids[:1], ids[-1:])
 
     def _keep(self, state: CveState) -> None:
         if state.rows is None or state.key is None:
@@ -364,16 +364,16 @@ class CvePivot:
             return None
         return state.rows
 
-    def open(self) -> None:
+    def open(self, in_article: bool = False) -> None:
         screen = self.screen
         started = time.perf_counter()
         self._focus = screen.focused
         article = screen.article.entry
-        in_article = screen.focused is screen.article or screen.zoomed
+        in_article = in_article or screen.focused is screen.article or screen.reading
         focus = tuple(article.cves) if in_article and article is not None else ()
         key = self.key()
         rows = self.held(key)
-        state = CveState(screen.query_text, screen.view_label(), focus=focus, rows=rows, key=key)
+        state = CveState(screen.state.query_text, screen.state.view_label(), focus=focus, rows=rows, key=key)
         if rows is not None:
             state.kev_loaded = self._held[key[0]].kev_loaded
         self._push(state, started)
@@ -400,15 +400,14 @@ class CvePivot:
     def back(self) -> bool:
         """`backspace` / `escape` on the main screen: when it lists a CVE's entries chosen in the
         CVE view, the view before comes back under the CVE view (True: done)."""
-        from veille_tui.tui.screens.triage import TriageScreen
 
         state, screen = self.state, self.screen
-        if state is None or screen.zoomed:  # zoomed: backspace first shows the three panes again
+        if state is None or screen.reading:  # zoomed: backspace first shows the three panes again
             return False
         self.state = None
-        if screen.query_text != state.pivot:  # the reader has gone elsewhere since
+        if screen.state.query_text != state.pivot:  # the reader has gone elsewhere since
             return False
-        TriageScreen.action_back(screen)  # the view the CVE view was opened over
+        screen.back_to_view()  # the view the CVE view was opened over
         self._push(state, time.perf_counter())
         return True
 

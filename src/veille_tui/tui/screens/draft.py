@@ -29,10 +29,9 @@ from veille_tui.core.library import NO_ARCHIVE
 from veille_tui.core.models import SOURCE_LABELS, DraftPlan, DraftSource, Entry
 from veille_tui.core.text import clean_line, normalize_tag
 from veille_tui.tui.messages import DraftDone
-from veille_tui.tui.widgets.question import Question
 
 if TYPE_CHECKING:
-    from veille_tui.tui.screens.reading import ReadingScreen
+    from veille_tui.tui.screens.parts.host import Host
 
 PUBLISH_TOPIC = "publish"
 
@@ -144,7 +143,7 @@ class Drafting:
 
     TICK = 0.5  # seconds between two updates of the status line while the command runs
 
-    def __init__(self, screen: ReadingScreen) -> None:
+    def __init__(self, screen: Host) -> None:
         self.screen = screen
         self._cancel: threading.Event | None = None  # set: the running draft is to stop
         self._timer: Timer | None = None
@@ -242,6 +241,14 @@ class Drafting:
         self.screen.set_activity("cancelling the draft…")
         return True
 
+    def done(self, message: DraftDone) -> None:
+        """A draft written, edited or published: the store changed, the entry with it."""
+        screen = self.screen
+        screen.set_activity("")
+        screen.notify(message.text, markup=False, timeout=6)
+        screen.reload()
+        screen.reload_article(message.entry_id)
+
     # --- e --------------------------------------------------------------------------------
 
     def _draft_path(self, entry: Entry) -> Path | None:
@@ -292,11 +299,11 @@ class Drafting:
         if self._draft_path(entry) is None:
             return
         self._publishing = entry
-        screen.query_one("#question", Question).ask(
+        screen.question.ask(
             f"Publish {clean_line(entry.draft)} into the posts, dated today?",
             yes_keys=("P", "y", "enter"),
             yes_text="P/y/enter",
-            instead_of=screen.query_one("#keys"),
+            instead_of=screen.keys,
             topic=PUBLISH_TOPIC,
         )
 

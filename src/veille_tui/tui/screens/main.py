@@ -1,86 +1,77 @@
-"""The main screen: sidebar, entry list, article, status line and key bar; its layout and keys.
-
-Widgets are given models (ids, entries, feed statuses) and post messages; this screen routes
-them and the keys. The reading and triage actions (`n N space z backspace A L F`) are its base
-class's (`TriageScreen`, triage.py); what it reads and writes, and the work in the background,
-that one's base (`ReadingScreen`, reading.py).
-"""
+"""The main screen: sidebar, entry list, article, status line and key bar; its layout, its keys
+and the routing between its parts (screens/parts/: the list, the article, the moves, the
+read/starred state, links, full text, the background work; draft.py's `Drafting` and cves.py's
+`CvePivot`). Below 100 columns (or with `[tui] reading = "full"`), `enter` opens the article
+full screen (screens/reading.py)."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.timer import Timer
+from textual.message import Message
+from textual.screen import Screen
 from textual.widget import Widget
+from textual.worker import Worker, WorkerState
 
 from veille_tui.core.library import Library
-from veille_tui.core.models import Entry
-from veille_tui.core.text import clean_line
+from veille_tui.core.models import ArticleContent, Entry
+from veille_tui.tui import messages as m
 from veille_tui.tui.bindings import key_bar_items
 from veille_tui.tui.screens.cves import CvePivot
-from veille_tui.tui.screens.dialogs import Offer
 from veille_tui.tui.screens.draft import PUBLISH_TOPIC, Drafting
-from veille_tui.tui.screens.fulltext import FullTextActions
-from veille_tui.tui.screens.reading import Preloaded
-from veille_tui.tui.screens.triage import TriageScreen
+from veille_tui.tui.screens.keys import MAIN_KEYS
+from veille_tui.tui.screens.parts.articles import Articles
+from veille_tui.tui.screens.parts.background import Background
+from veille_tui.tui.screens.parts.fulltext import FullTexts
+from veille_tui.tui.screens.parts.host import ViewState
+from veille_tui.tui.screens.parts.links import Links
+from veille_tui.tui.screens.parts.listing import Listing, Preloaded
+from veille_tui.tui.screens.parts.moves import Moves
+from veille_tui.tui.screens.parts.panes import Panes
+from veille_tui.tui.screens.parts.triage import Triage
+from veille_tui.tui.screens.reading import ReadingScreen
+from veille_tui.tui.timings import Timings
+from veille_tui.tui.watcher import StoreWatcher
 from veille_tui.tui.widgets.article import ArticleView
 from veille_tui.tui.widgets.entry_list import EntryList
 from veille_tui.tui.widgets.keybar import KeyBar
 from veille_tui.tui.widgets.question import Question
-from veille_tui.tui.widgets.sidebar import Sidebar
+from veille_tui.tui.widgets.sidebar import Choice, Sidebar
 from veille_tui.tui.widgets.status import StatusLine
 
-ARTICLE_DELAY = 0.08  # seconds the cursor must rest before the article follows it
 PREFETCH_EVERY = 3.0  # seconds between two looks at whether the CVE view's rows should be read ahead
 
 
-class MainScreen(FullTextActions, TriageScreen):
+class MainScreen(Screen[None]):
     """Three panes, a status line and the key bar."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (140, "-wide")]
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "next_pane", "Next pane", show=False, id="next_pane"),
-        Binding("shift+tab", "previous_pane", "Previous pane", show=False, id="previous_pane"),
-        Binding("n", "next_unread", "Next unread", id="next_unread"),
-        Binding("N", "previous_unread", "Previous unread", show=False, id="previous_unread"),
-        Binding("space", "read_on", "Page down, then the next unread", show=False, id="read_on"),
-        Binding("z", "zoom", "Article full screen", id="zoom"),
-        Binding("backspace", "back", "Back to the previous view", show=False, id="back"),
-        Binding("A", "mark_view_read", "Mark the view read", id="mark_view_read"),
-        Binding("M", "mark_cluster_read", "Mark the story's cluster read", show=False, id="mark_cluster_read"),
-        Binding("L", "links", "Links and related stories", id="links"),
-        Binding("F", "feeds_health", "Feeds' health", id="feeds_health"),
-        Binding("c", "cves", "CVE view", id="cves"),
-        Binding("right_square_bracket", "next_tag", "Next tag", id="next_tag"),
-        Binding("left_square_bracket", "previous_tag", "Previous tag", show=False, id="previous_tag"),
-        Binding("t", "pick_tag", "Tags", id="pick_tag"),
-        Binding("slash", "query", "Query", id="query"),
-        Binding("escape", "clear_query", "Clear query", show=False, id="clear_query"),
-        Binding("u", "toggle_read", "Read/unread", id="toggle_read"),
-        Binding("s", "toggle_starred", "Star", id="toggle_starred"),
-        Binding("o", "open_link", "Open link", id="open_link"),
-        Binding("f", "full_text", "Full text", id="full_text"),
-        Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
-        Binding("a", "archive", "Draft a post", id="archive"),
-        Binding("e", "edit_draft", "Edit the draft", show=False, id="edit_draft"),
-        Binding("P", "publish_draft", "Publish the draft", show=False, id="publish_draft"),
-        Binding("r", "refresh_feed", "Refresh feed", show=False, id="refresh_feed"),
-        Binding("R", "refresh_all", "Refresh all", id="refresh_all"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = MAIN_KEYS
 
     def __init__(self, lib: Library, offline: bool = False, preload: Preloaded | None = None) -> None:
-        super().__init__(lib, offline=offline, preload=preload)
-        self.query_history: list[str] = lib.query_history()  # kept across runs, in the data folder
-        self._article_timer: Timer | None = None
-        self._last_move = 0.0
+        super().__init__()
+        self.lib, self.offline = lib, offline
+        self.state = ViewState()
+        self.timings = Timings()  # bench/tui_bench.py reads them
+        self.watcher = StoreWatcher(lib)  # what another process commits (tui/watcher.py)
+        self.listing = Listing(self, preload)
+        self.articles = Articles(self)
+        self.moves = Moves(self)
+        self.triage = Triage(self)
+        self.links = Links(self)
+        self.full_texts = FullTexts(self)
+        self.background = Background(self)
         self.cve_pivot = CvePivot(self)  # `c`, and back to it from a CVE's entries
         self.drafting = Drafting(self)  # `a`, `e`, `P`
+        self.panes = Panes(self, self)
+        self.reader = ReadingScreen(self)  # the article full screen (`enter` below 100 columns)
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -88,7 +79,7 @@ class MainScreen(FullTextActions, TriageScreen):
         with Horizontal(id="panes"):
             yield Sidebar(id="sidebar")
             with Vertical(id="reading"):
-                yield EntryList(self.fetch_rows, id="entries")
+                yield EntryList(self.listing.fetch_rows, id="entries")
                 # the line between list and article is a widget of its own: it is not repainted
                 # with each article
                 yield Widget(id="rule")
@@ -100,260 +91,309 @@ class MainScreen(FullTextActions, TriageScreen):
 
     def on_mount(self) -> None:
         started = time.perf_counter()
-        self.entries.set_ids(self.load_first())
+        self.entries.set_ids(self.listing.load_first())
         self.entries.focus()
         self.update_status()
         # the key bar, from the live bindings (the user's keymap applied)
         skip = {"refresh_all"} if self.offline else set()
         self.query_one("#keys", KeyBar).set_items(key_bar_items(self.app, (self.entries, self.app, self), skip))
         self.timings.since("startup_load", started)
-        self.call_after_refresh(self.start_background)
+        self.call_after_refresh(self.background.start)
         self.set_interval(PREFETCH_EVERY, self.cve_pivot.prefetch)  # the CVE view of a big view, read ahead
 
-    # --- article ----------------------------------------------------------------------------
+    # --- what the parts are given -----------------------------------------------------------
 
-    def _stop_article_timer(self) -> None:
-        if self._article_timer is not None:
-            self._article_timer.stop()
-            self._article_timer = None
+    @property
+    def sidebar(self) -> Sidebar:
+        return self.query_one("#sidebar", Sidebar)
+
+    @property
+    def entries(self) -> EntryList:
+        return self.query_one("#entries", EntryList)
+
+    @property
+    def reading(self) -> bool:
+        return self.zoomed or self.reader.is_open
+
+    @property
+    def article(self) -> ArticleView:
+        return self.reader.article if self.reader.is_open else self.query_one("#article", ArticleView)
+
+    @property
+    def question(self) -> Question:
+        return self.reader.question if self.reader.is_open else self.query_one("#question", Question)
+
+    @property
+    def keys(self) -> Widget:
+        return self.reader.keys if self.reader.is_open else self.query_one("#keys")
+
+    def update_status(self) -> None:
+        state = self.state
+        query = state.choice.id == "query"
+        shown = (state.view_label(), len(self.entries.ids))
+        position = self.articles.position()
+        for status in (self.query_one("#status", StatusLine), *self.reader.status_lines()):
+            status.show(
+                *shown,
+                query=query and bool(state.query_text),
+                activity=state.activity,
+                offline=self.offline,
+                position=position,
+                sync=state.sync,
+            )
+
+    def set_activity(self, text: str) -> None:
+        self.state.activity = text
+        self.update_status()
+
+    # --- routing between the parts ----------------------------------------------------------
+
+    def open_entry(self, entry_id: int, timing: str = "article_painted") -> None:
+        self.articles.show(entry_id, timing=timing)
+        self.triage.opened(entry_id)
+
+    def show_entry(self, entry_id: int, then: Callable[[], None] | None = None) -> None:
+        self.articles.show(entry_id, then=then)
+
+    def refresh_article(self, content: ArticleContent) -> None:
+        self.articles.redisplay(content)
+
+    def reload_article(self, entry_id: int) -> None:
+        self.articles.reload(entry_id)
+
+    def apply(self, query: str, choice: Choice | None = None, *, going_back: bool = False) -> str | None:
+        return self.listing.apply(query, choice, going_back=going_back)
+
+    def apply_choice(self, choice_id: str) -> None:
+        self.listing.apply_choice(choice_id)
+
+    def fill_sidebar(self) -> None:
+        self.listing.fill_sidebar()
+
+    def back_to_view(self) -> None:
+        self.listing.back()
+
+    def reload(self) -> None:
+        self.articles.forget()
+        self.listing.reload()
 
     @on(EntryList.Highlighted)
     def highlighted(self, event: EntryList.Highlighted) -> None:
-        self._stop_article_timer()
         if event.entry_id is None:
-            problem = self.feed_problem(self.choice.id)
-            hint = self.lib.tag_hint(self.query_text) if self.query_text and not problem else None
-            if problem:
-                message = f"No entries here. {problem} r retries it; F shows every feed's health."
-            elif hint:
-                message = f"{hint.message[0].upper()}{hint.message[1:]}."
-            elif self.query_text:
-                message = "No entry matches this query (esc: all entries)."
-            elif self.total == 0:  # a first start: say how to get something to read
-                message = "Nothing here yet. Start veille-tui with --archive DIR (a Jekyll _posts folder), " + (
-                    "or without --offline and press R to fetch the feeds."
-                    if self.offline
-                    else "or press R to fetch the feeds."
-                )
-            else:
-                message = "No entries here."
-            self.article.show_message(message)
-            return
-        self._last_move = time.perf_counter()
-        if event.entry_id == self.article.entry_id:
-            return
-        self._article_timer = self.set_timer(ARTICLE_DELAY, self._show_current)
-
-    def _show_current(self) -> None:
-        self._article_timer = None
-        entry_id = self.entries.current_id
-        if entry_id is not None and entry_id != self.article.entry_id:
-            self.show_article(entry_id)
-            self.timings.until_painted(self, "article_after_rest", self._last_move)
+            self.articles.stop_timer()
+            self.article.show_message(self.listing.empty_text())
+        elif not self.reader.is_open:
+            self.articles.follow(event.entry_id)
 
     @on(EntryList.Opened)
     def opened(self, event: EntryList.Opened) -> None:
-        self._stop_article_timer()
-        self.open_entry(event.entry_id)
+        reading = self.reader.wanted() and not self.zoomed
+        if reading:
+            self.reader.open()
+        self.open_entry(event.entry_id, "reading_open_painted" if reading else "article_painted")
 
-    # --- entry state and links --------------------------------------------------------------
+    @on(Sidebar.Selected, "#sidebar")
+    def sidebar_selected(self, event: Sidebar.Selected) -> None:
+        self.listing.sidebar_selected(event.choice_id)
+
+    @on(Question.Answered, "#question")
+    def question_answered(self, event: Question.Answered) -> None:
+        self.answered(event.topic, event.yes)
+
+    def answered(self, topic: str, yes: bool) -> None:
+        if topic == PUBLISH_TOPIC:
+            self.drafting.answered(yes)
+        else:
+            self.triage.answered(topic, yes)
+
+    @on(m.ArticleLoaded)
+    def article_loaded(self, message: m.ArticleLoaded) -> None:
+        self.articles.loaded(message)
+
+    @on(m.EntryChanged)
+    def entry_changed(self, message: m.EntryChanged) -> None:
+        self.articles.changed(message.entry)
+        self.background.count_waiting()
+
+    @on(m.MarkedRead)
+    def marked_read(self, message: m.MarkedRead) -> None:
+        self.triage.marked_read()
+        self.listing.count_views()  # as the store has them now
+        for view in ("unread", "watch"):
+            self.sidebar.set_view_count(view, self.state.view_counts.get(view) or 0)
+        self.background.load_feeds()  # their unread counts
+        self.background.count_waiting()  # the team server out of reach: these changes wait for it too
+
+    @on(m.Undone)
+    def undone(self, message: m.Undone) -> None:
+        if self.triage.undone(message):
+            self.background.load_feeds()  # their unread counts
+
+    @on(m.FullTextDone)
+    def full_text_done(self, message: m.FullTextDone) -> None:
+        self.full_texts.done(message)
+
+    @on(m.DraftDone)
+    def draft_done(self, message: m.DraftDone) -> None:
+        self.drafting.done(message)
+
+    @on(m.IndexProgress)
+    @on(m.FetchStarted)
+    @on(m.FetchProgress)
+    @on(m.IndexDone)
+    @on(m.FeedsLoaded)
+    @on(m.FetchDone)
+    @on(m.SyncDone)
+    def background_news(self, message: Message) -> None:
+        self.background.handle(message)
+
+    @on(m.StoreChanged)
+    def store_changed(self, message: m.StoreChanged) -> None:
+        if not self.background.store_changed(message):
+            return
+        self.articles.forget()
+        article = message.article
+        if article is not None and article.id == self.article.entry_id and article != self.article.entry:
+            self.articles.reload(article.id)
+        self.update_status()
+
+    @on(Worker.StateChanged)
+    def worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one error path of the workers: tidy what a failed one leaves, then tell it."""
+        worker, error = event.worker, event.worker.error
+        if event.state != WorkerState.ERROR or error is None:
+            return
+        if worker.group == "mark":  # nothing was marked: show the store as it is
+            self.state.marking.clear()
+            self.reload()
+        elif worker.group == "fulltext":  # the failure was recorded with the entry: show it
+            self.full_texts.failed()
+        self.background.failed(worker.group, error)
+
+    # --- keys -------------------------------------------------------------------------------
 
     def _target(self) -> Entry | None:
+        """The entry the keys act on: the list's selected one (the full-screen article's)."""
         entry = self.entries.current_entry
         if entry is None:
             self.notify("No entry selected.", severity="warning")
         return entry
 
-    def action_toggle_read(self) -> None:
+    def _on_target(self, act: Callable[[Entry], object]) -> None:
         entry = self._target()
         if entry is not None:
-            self.set_read(entry, not entry.read)
+            act(entry)
+
+    def action_toggle_read(self) -> None:
+        self._on_target(lambda e: self.triage.set_read(e, not e.read))
 
     def action_toggle_starred(self) -> None:
-        entry = self._target()
-        if entry is not None:
-            self.set_starred(entry, not entry.starred)
-
-    def _link(self) -> str | None:
-        entry = self._target()
-        if entry is None:
-            return None
-        if not entry.link:
-            self.notify("This entry has no link.", severity="warning")
-            return None
-        return clean_line(entry.link)
+        self._on_target(lambda e: self.triage.set_starred(e, not e.starred))
 
     def action_copy_link(self) -> None:
-        link = self._link()
-        if link:
-            self.copy(link)
+        self._on_target(self.links.copy_link)
 
     def action_open_link(self) -> None:
-        link = self._link()
-        if link:
-            self.open_url(link)
+        self._on_target(self.links.open_link)
 
-    # --- filters ----------------------------------------------------------------------------
+    def action_links(self) -> None:
+        self._on_target(lambda e: self.links.pick(e.id))
 
-    @on(Sidebar.Selected, "#sidebar")
-    def sidebar_selected(self, event: Sidebar.Selected) -> None:
-        self.apply_choice(event.choice_id)
-        problem = self.feed_problem(event.choice_id)
-        if problem:
-            self.notify(f"{problem} (F: every feed's health)", severity="warning", markup=False, timeout=8)
+    def action_mark_cluster_read(self) -> None:
+        self._on_target(self.triage.ask_cluster)
 
-    def _step_tag(self, step: int) -> None:
-        current = self.choice.id if self.choice.id.startswith("tag:") else None
-        target = self.sidebar.next_tag(current, step)
-        if target is None:
-            self.notify("No tags yet.", severity="warning")
-            return
-        self.apply_choice(target)
+    def action_archive(self) -> None:
+        self._on_target(self.drafting.open_form)
+
+    def action_edit_draft(self) -> None:
+        self._on_target(self.drafting.edit)
+
+    def action_publish_draft(self) -> None:
+        self._on_target(self.drafting.ask_publish)
+
+    def action_mark_view_read(self) -> None:
+        self.triage.ask_view()
+
+    def action_undo(self) -> None:
+        self.triage.undo()
+
+    def action_full_text(self) -> None:
+        self.full_texts.toggle()
+
+    def action_next_unread(self) -> None:
+        self.moves.open_unread(1)
+
+    def action_previous_unread(self) -> None:
+        self.moves.open_unread(-1)
+
+    def action_next_entry(self) -> None:
+        self.moves.step(1)
+
+    def action_previous_entry(self) -> None:
+        self.moves.step(-1)
+
+    def action_read_on(self) -> None:
+        self.moves.read_on()
+
+    def action_info(self) -> None:
+        self.article.toggle_info()
 
     def action_next_tag(self) -> None:
-        self._step_tag(1)
+        self.listing.step_tag(1)
 
     def action_previous_tag(self) -> None:
-        self._step_tag(-1)
+        self.listing.step_tag(-1)
 
     def action_pick_tag(self) -> None:
-        from veille_tui.tui.screens.dialogs import TagPicker
-
-        current = self.choice.id.removeprefix("tag:") if self.choice.id.startswith("tag:") else None
-
-        def chosen(tag: str | None) -> None:
-            if tag:
-                self.apply_choice(f"tag:{tag}")
-            else:
-                self.entries.focus()
-
-        self.app.push_screen(
-            TagPicker(self.tag_counts, current, cursor_blink=self.app.animation_level != "none"), chosen
-        )
+        self.listing.pick_tag()
 
     def action_query(self) -> None:
-        from veille_tui.tui.screens.dialogs import QueryScreen
+        self.listing.query()
 
-        def done(result: str | None) -> None:
-            if result:
-                self.lib.remember_query(result)
-            self.entries.focus()
-
-        # The line opens empty, so that what is typed is the whole query whatever the view; the
-        # view's own query is the last of the history (`up` brings it back, to refine it).
-        history = self.query_history
-        if self.query_text and (not history or history[-1] != self.query_text):
-            history.append(self.query_text)
-            del history[:-100]
-        self.app.push_screen(
-            QueryScreen("", self._apply_typed, history, cursor_blink=self.app.animation_level != "none"),
-            done,
-        )
-
-    def _apply_typed(self, text: str) -> str | Offer | None:
-        if not text:
-            return self.apply("", self.sidebar.choices.get("view:all"))
-        choice = next((c for c in self.sidebar.choices.values() if c.query == text), None)
-        error = self.apply(text, choice)
-        if error or self.entries.ids:
-            return error
-        hint = self.lib.tag_hint(text)  # `+fortinet`, a tag no entry has: offer the words search
-        if hint is not None and hint.query is not None:
-            self.lib.remember_query(text)
-            return Offer(hint.message, hint.query)
-        return None
+    def action_save_query(self) -> None:
+        self.listing.save_query()
 
     def action_cves(self) -> None:
         self.cve_pivot.open()
 
-    def action_back(self) -> None:
-        if not self.cve_pivot.back():
-            super().action_back()
-
-    def action_clear_query(self) -> None:
-        if self.drafting.cancel() or self.cve_pivot.back():
-            return
-        if self.query_text or self.choice.id != "view:all":
-            self.apply("", self.sidebar.choices.get("view:all"))
-        elif self.focused is not self.entries:
-            self.entries.focus()
-
-    # --- panes ------------------------------------------------------------------------------
-
-    def _focus_pane(self, step: int) -> None:
-        if self.zoomed:  # back to the three panes
-            self.action_zoom()
-            return
-        panes: list[Widget] = [self.sidebar, self.entries, self.article]
-        focused = self.focused
-        index = next((n for n, pane in enumerate(panes) if focused is pane), 1)
-        target = panes[(index + step) % len(panes)]
-        if target is self.sidebar and self.has_class("-narrow"):
-            self.add_class("-drawer")
-            self.call_after_refresh(target.focus)
-            return
-        target.focus()
-
-    def action_next_pane(self) -> None:
-        self._focus_pane(1)
-
-    def action_previous_pane(self) -> None:
-        self._focus_pane(-1)
-
-    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
-        if event.widget is self.sidebar:
-            self.remove_class("-drawer")
-        elif event.widget is self.article:
-            self.query_one("#rule").remove_class("-focus")
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        if event.widget is self.article:
-            self.query_one("#rule").add_class("-focus")
-
-    # --- archive draft, refresh -------------------------------------------------------------
-
-    def action_archive(self) -> None:
-        entry = self._target()
-        if entry is not None:
-            self.drafting.open_form(entry)
-
-    def action_edit_draft(self) -> None:
-        entry = self._target()
-        if entry is not None:
-            self.drafting.edit(entry)
-
-    def action_publish_draft(self) -> None:
-        entry = self._target()
-        if entry is not None:
-            self.drafting.ask_publish(entry)
-
-    @on(Question.Answered, "#question")
-    def publish_answered(self, event: Question.Answered) -> None:
-        if event.topic == PUBLISH_TOPIC:
-            self.drafting.answered(event.yes)
+    def action_feeds_health(self) -> None:
+        self.background.feeds_health()
 
     def action_refresh_feed(self) -> None:
-        names = self._feeds_here()
+        names = self.background.feeds_here()
         if names is not None:
-            self.start_fetch(names)
+            self.background.start_fetch(names)
 
     def action_refresh_all(self) -> None:
-        self.start_fetch([])
+        self.background.start_fetch([])
 
-    def _feeds_here(self) -> list[str] | None:
-        """The feed(s) `r` refreshes: the one highlighted or shown, else the selected entry's."""
-        sidebar = self.sidebar
-        for choice_id in (sidebar.highlighted_id if self.focused is sidebar else None, self.choice.id):
-            if choice_id and choice_id.startswith("feed:"):
-                feed = sidebar.feed(choice_id)
-                if feed is not None:
-                    return [feed.url]
-        entry = self.entries.current_entry
-        if entry is not None and entry.feeds:
-            urls = [feed.url for title in entry.feeds if (feed := sidebar.feed_by_title(title))]
-            if urls:
-                return urls
-        self.notify(
-            "No feed here (this entry comes from the archive): R refreshes all feeds.", severity="warning", markup=False
-        )
-        return None
+    def action_back(self) -> None:
+        if self.zoomed:
+            self.action_zoom()
+        elif not self.cve_pivot.back():
+            self.listing.back()
+
+    def action_clear_query(self) -> None:
+        if not (self.drafting.cancel() or self.cve_pivot.back()):
+            self.listing.clear()
+
+    # --- panes and the article full screen (`z`) --------------------------------------------
+
+    @property
+    def zoomed(self) -> bool:
+        return self.has_class("-zoom")
+
+    def action_zoom(self) -> None:
+        self.panes.zoom()
+
+    def action_next_pane(self) -> None:
+        self.panes.focus_pane(1)
+
+    def action_previous_pane(self) -> None:
+        self.panes.focus_pane(-1)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self.panes.blurred(event.widget)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.panes.focused_on(event.widget)

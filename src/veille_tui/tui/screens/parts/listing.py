@@ -1,0 +1,268 @@
+"""The list and its views: what the first frame shows, a query or a sidebar choice applied (the
+cursor and scroll of a view kept for when it comes back), `backspace` to the view before, the
+tags (`]`, `[`, `t`), the query line (`/`), the query saved to the sidebar, what an empty list
+says. Quick reads (the ids of a query, a window of rows) run in the UI thread: SQLite answers
+them in milliseconds."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Protocol
+
+from veille_tui.core.errors import ConfigError, QueryError
+from veille_tui.core.models import Entry, FeedStatus
+from veille_tui.core.text import clean_line
+from veille_tui.tui.screens.dialogs import Offer
+from veille_tui.tui.screens.parts.host import Host
+from veille_tui.tui.views import Place, ViewHistory, query_terms
+from veille_tui.tui.widgets.sidebar import VIEW_COUNTED, VIEWS, Choice, feed_label
+
+
+class Preloaded(Protocol):
+    """What the first screen shows, read while Textual was being imported (tui/__init__.py)."""
+
+    def get(self) -> tuple[list[int], dict[str, int]] | None: ...
+
+
+def counted_views() -> list[tuple[str, str]]:
+    """The sidebar's views with the query each one counts."""
+    return [(v, VIEW_COUNTED.get(v, q)) for v, _label, q in VIEWS if v != "all"]
+
+
+def failure_text(feed: FeedStatus) -> str:
+    """Why a feed fails, for a notification or the empty list."""
+    times = f", {feed.failures} times in a row" if feed.failures > 1 else ""
+    when = f" at {feed.last_fetch}" if feed.last_fetch else ""
+    ok = f"; last success {feed.last_ok}" if feed.last_ok else "; never fetched successfully"
+    return f"{feed_label(feed)}: the last fetch failed{when}{times}: {clean_line(feed.last_error)}{ok}."
+
+
+class Listing:
+    """The list part of the main screen."""
+
+    def __init__(self, host: Host, preload: Preloaded | None = None) -> None:
+        self.host = host
+        self.preload = preload
+        self.views = ViewHistory()  # each view's cursor, and the views `backspace` goes back to
+        self.query_history: list[str] = host.lib.query_history()  # kept across runs, in the data folder
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def load_first(self) -> list[int]:
+        """The ids of every entry and the sidebar, for the first frame (read by the preload
+        thread when there is one)."""
+        host, state = self.host, self.host.state
+        loaded = self.preload.get() if self.preload is not None else None
+        if loaded is None:
+            loaded = host.lib.entry_ids(""), host.lib.tag_counts()
+        ids, state.tag_counts = loaded
+        state.total = len(ids)
+        self.count_views()
+        self.fill_sidebar()
+        return ids
+
+    def fetch_rows(self, ids: Sequence[int]) -> list[Entry]:
+        rows = self.host.lib.entries_by_ids(ids)
+        marking = self.host.state.marking
+        if marking:  # not committed yet: shown as they will be
+            rows = [replace(e, read=True) if e.id in marking else e for e in rows]
+        return rows
+
+    def count_views(self) -> None:
+        self.host.state.view_counts = self.host.lib.view_counts(counted_views())
+
+    def fill_sidebar(self) -> None:
+        state = self.host.state
+        counts = {**state.view_counts, "all": state.total}
+        self.host.sidebar.fill(
+            state.tag_counts, state.feeds, self.host.lib.settings.queries, view_counts=counts, active=state.choice.id
+        )
+
+    def reload(self) -> None:
+        """The store changed under us (index, fetch, draft): counts, sidebar, list."""
+        host, state, lib = self.host, self.host.state, self.host.lib
+        host.watcher.caught_up()
+        state.tag_counts = lib.tag_counts()
+        state.total = lib.count(None)
+        self.count_views()
+        self.fill_sidebar()
+        entries = host.entries
+        keep = entries.current_id
+        try:
+            ids = lib.entry_ids(state.query_text)
+        except QueryError:
+            ids = lib.entry_ids("")
+        entries.forget_rows()
+        entries.set_ids(ids, keep=keep)
+        host.update_status()
+
+    def place(self) -> Place:
+        """The view shown, and where its list is."""
+        entries = self.host.entries
+        return Place(self.host.state.choice, self.host.state.query_text, entries.current_id, entries.scroll_offset.y)
+
+    def apply(self, query: str, choice: Choice | None = None, *, going_back: bool = False) -> str | None:
+        """Show the entries matching `query`; the list takes the focus with its first entry
+        selected, or, for a view shown before, the entry it had, at the same height. Returns an
+        error message for a malformed query (nothing changes then)."""
+        host, state = self.host, self.host.state
+        started = time.perf_counter()
+        try:
+            ids = host.lib.entry_ids(query)
+        except QueryError as exc:
+            return str(exc)
+        except sqlite3.DatabaseError as exc:  # locked for too long, or damaged: say so, go on
+            return host.lib.explain(exc)
+        self.views.leave(self.place(), going_back=going_back)
+        earlier = self.views.place(query)
+        state.query_text = query
+        state.choice = choice or Choice("query", query or "All entries", query)
+        host.sidebar.set_active(choice.id if choice is not None else None)
+        entries = host.entries
+        if earlier is not None:
+            entries.set_ids(ids, keep=earlier.entry_id, scroll_row=earlier.top)
+        else:
+            entries.set_ids(ids)
+        terms, article = query_terms(query), host.article
+        if article.content is not None and (terms and terms.pattern) != (article.terms and article.terms.pattern):
+            # the words to highlight changed
+            article.show(article.content, keep_scroll=True, terms=terms, showing_full=article.showing_full)
+        if host.focused is not entries:
+            entries.focus()
+        host.update_status()
+        host.timings.since("apply", started)
+        host.timings.until_painted(host.entries, "apply_painted", started)
+        return None
+
+    def apply_choice(self, choice_id: str) -> None:
+        choice = self.host.sidebar.choices.get(choice_id)
+        if choice is None:
+            return
+        error = self.apply(choice.query, choice)
+        if error:
+            self.host.notify(f"{choice.label}: {error}", severity="error", markup=False)
+
+    def empty_text(self) -> str:
+        """What the article says when the list is empty."""
+        host, state = self.host, self.host.state
+        problem = self.feed_problem(state.choice.id)
+        hint = host.lib.tag_hint(state.query_text) if state.query_text and not problem else None
+        if problem:
+            return f"No entries here. {problem} r retries it; F shows every feed's health."
+        if hint:
+            return f"{hint.message[0].upper()}{hint.message[1:]}."
+        if state.query_text:
+            return "No entry matches this query (esc: all entries)."
+        if state.total == 0:  # a first start: say how to get something to read
+            return "Nothing here yet. Start veille-tui with --archive DIR (a Jekyll _posts folder), " + (
+                "or without --offline and press R to fetch the feeds."
+                if host.offline
+                else "or press R to fetch the feeds."
+            )
+        return "No entries here."
+
+    def feed_problem(self, choice_id: str) -> str | None:
+        """What is wrong with the feed of a sidebar choice (None: nothing)."""
+        feed = self.host.sidebar.feed(choice_id)
+        if feed is None or not feed.failing:
+            return None
+        return failure_text(feed)
+
+    # --- keys -------------------------------------------------------------------------------
+
+    def sidebar_selected(self, choice_id: str) -> None:
+        self.apply_choice(choice_id)
+        problem = self.feed_problem(choice_id)
+        if problem:
+            self.host.notify(f"{problem} (F: every feed's health)", severity="warning", markup=False, timeout=8)
+
+    def step_tag(self, step: int) -> None:
+        choice = self.host.state.choice
+        target = self.host.sidebar.next_tag(choice.id if choice.id.startswith("tag:") else None, step)
+        if target is None:
+            self.host.notify("No tags yet.", severity="warning")
+            return
+        self.apply_choice(target)
+
+    def pick_tag(self) -> None:
+        from veille_tui.tui.screens.dialogs import TagPicker
+
+        host, choice = self.host, self.host.state.choice
+        current = choice.id.removeprefix("tag:") if choice.id.startswith("tag:") else None
+
+        def chosen(tag: str | None) -> None:
+            if tag:
+                self.apply_choice(f"tag:{tag}")
+            else:
+                host.entries.focus()
+
+        blink = host.app.animation_level != "none"
+        host.app.push_screen(TagPicker(host.state.tag_counts, current, cursor_blink=blink), chosen)
+
+    def query(self) -> None:
+        from veille_tui.tui.screens.dialogs import QueryScreen
+
+        host, query_text = self.host, self.host.state.query_text
+
+        def done(result: str | None) -> None:
+            if result:
+                host.lib.remember_query(result)
+            host.entries.focus()
+
+        # The line opens empty, so that what is typed is the whole query whatever the view; the
+        # view's own query is the last of the history (`up` brings it back, to refine it).
+        history = self.query_history
+        if query_text and (not history or history[-1] != query_text):
+            history.append(query_text)
+            del history[:-100]
+        blink = host.app.animation_level != "none"
+        host.app.push_screen(QueryScreen("", self._apply_typed, history, cursor_blink=blink), done)
+
+    def _apply_typed(self, text: str) -> str | Offer | None:
+        choices = self.host.sidebar.choices
+        if not text:
+            return self.apply("", choices.get("view:all"))
+        choice = next((c for c in choices.values() if c.query == text), None)
+        error = self.apply(text, choice)
+        if error or self.host.entries.ids:
+            return error
+        hint = self.host.lib.tag_hint(text)  # `+fortinet`, a tag no entry has: offer the words search
+        if hint is not None and hint.query is not None:
+            self.host.lib.remember_query(text)
+            return Offer(hint.message, hint.query)
+        return None
+
+    def clear(self) -> None:
+        """`escape` in the list: all entries again, else the list focused."""
+        state, host = self.host.state, self.host
+        if state.query_text or state.choice.id != "view:all":
+            self.apply("", host.sidebar.choices.get("view:all"))
+        elif host.focused is not host.entries:
+            host.entries.focus()
+
+    def back(self) -> None:
+        """`backspace`: the view shown before."""
+        place = self.views.pop(self.host.state.query_text)
+        if place is None:
+            self.host.notify("No view to go back to.", markup=False, timeout=3)
+            return
+        choice = None if place.choice.id == "query" else place.choice
+        error = self.apply(place.query, choice, going_back=True)
+        if error:
+            self.host.notify(error, severity="error", markup=False)
+
+    def save_query(self) -> None:
+        query, host = self.host.state.query_text, self.host
+        if not query:
+            host.notify("No query to save: / types one.", severity="warning", markup=False)
+            return
+        try:
+            host.lib.save_query(query, query)
+        except (ConfigError, OSError) as exc:
+            host.notify(f"Query not saved: {exc}", severity="error", markup=False)
+            return
+        self.fill_sidebar()
+        host.notify(f"Saved to [queries] in {host.lib.settings.path}: {query}", markup=False, timeout=5)
