@@ -67,16 +67,19 @@ class FetchDone(Message):
     outcomes: list[FeedOutcome] = field(default_factory=list)
     alert_mark: int = 0  # the newest watch alert after the fetch, and those after the screen's mark
     alerts: list[WatchMatch] = field(default_factory=list)
+    sync_follows: bool = False  # a sync with the team server comes next: one notice says both
 
 
 @dataclass
 class SyncDone(Message):
     """A sync with the team server ran (outcome None: only its state was read, at start-up):
-    changes waiting to be pushed, and the last sync's error (None: it worked)."""
+    changes waiting to be pushed, and the last sync's error (None: it worked). fetched: the
+    feeds' outcomes of the `r`/`R` it followed (told with it)."""
 
     outcome: SyncOutcome | None
     pending: int
     error: str | None
+    fetched: list[FeedOutcome] | None = None
 
 
 @dataclass

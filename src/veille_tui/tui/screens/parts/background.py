@@ -84,9 +84,11 @@ class Background:
 
     def _fetch(self, names: list[str], alert_mark: int) -> None:
         with self.host.lib.for_thread() as lib:
-            self.host.post_message(run_fetch(lib, names, self.host.post_message, alert_mark))
-            if lib.sync_configured:  # `r` and `R`: the team server too, after the feeds
-                self.host.post_message(run_sync(lib))
+            done = run_fetch(lib, names, self.host.post_message, alert_mark)
+            done.sync_follows = lib.sync_configured
+            self.host.post_message(done)
+            if lib.sync_configured:  # `r` and `R`: the team server too, after the feeds (one notice says both)
+                self.host.post_message(run_sync(lib, done.outcomes))
 
     def _sync_at_start(self) -> None:
         """Once the first frame is out: what waits, then a sync (the screen never waits for the
@@ -202,8 +204,9 @@ class Background:
                 screen.show_feeds(message.feeds)
 
     def fetch_done(self, message: FetchDone) -> None:
-        self.host.set_activity("")
-        self.tell(fetch_notice(message.outcomes))
+        self.host.set_activity("" if not message.sync_follows else "syncing with the team server…")
+        if not message.sync_follows:  # else the sync's notice says what both did
+            self.tell(fetch_notice(message.outcomes))
         self.tell_watch(message.alert_mark, message.alerts)
         self.host.reload()
         self.load_feeds()
@@ -213,6 +216,9 @@ class Background:
         host.state.sync = sync_note(message.pending, message.error)
         host.update_status()
         outcome = message.outcome
+        if message.fetched is not None and outcome is not None:  # `r`/`R`: the feeds, then the server
+            host.set_activity("")
+            self.tell(fetch_notice(message.fetched, outcome))
         if outcome is not None and not outcome.ok:
             host.notify(clean_line(outcome.error or ""), title="Team server", severity="warning", markup=False)
         if outcome is not None and outcome.ok and (outcome.items or outcome.pulled or outcome.new_feeds):
