@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from veille_tui.core import config as config_mod
-from veille_tui.core import hints, history, paths
+from veille_tui.core import config_watch, hints, history, paths
 from veille_tui.core.api import NO_ARCHIVE
 from veille_tui.core.api.archive import ArchivePart
 from veille_tui.core.api.intel import IntelPart
@@ -124,6 +124,24 @@ class Library(ArchivePart, IntelPart, ServerPart):
             )
             self._backup_once_a_day(self._store)
         return self._store
+
+    def config_moved(self) -> bool:
+        """Has the config file changed since it was read? (A running TUI reads it again.)"""
+        return config_watch.moved(self.settings)
+
+    def reload_config(self) -> config_mod.Settings:
+        """The config read again and put in force: the database reopened with its watch list and
+        rules (derived again when they changed). ConfigError: the settings in force are kept."""
+        settings = config_watch.reload(self.settings)
+        self.use_settings(settings)
+        return settings
+
+    def use_settings(self, settings: config_mod.Settings) -> None:
+        """Settings read elsewhere (a worker's reload_config) put in force on this connection."""
+        self.settings = settings
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
     _backed_up: dict[Path, date] = {}  # per process: the day each database was last looked at
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
+from veille_tui.core.config import Settings
 from veille_tui.core.models import (
     ArticleContent,
     Entry,
@@ -144,3 +145,12 @@ class StoreChanged(Message):
     view_counts: dict[str, int | None] = field(default_factory=dict)  # the sidebar's views
     alert_mark: int = 0  # the newest watch alert, and those after the screen's mark
     alerts: list[WatchMatch] = field(default_factory=list)
+
+
+@dataclass
+class ConfigReloaded(Message):
+    """The config file changed and was read again: the settings now in force, or why it could not
+    be read (settings None: the last good config stays in force)."""
+
+    settings: Settings | None
+    error: str | None = None

@@ -7,15 +7,19 @@ reports every failure (tui/workers.py)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from textual.message import Message
 from textual.worker import get_current_worker
 
+from veille_tui.core.errors import ConfigError
+from veille_tui.core.library import Library
 from veille_tui.core.models import WatchMatch
 from veille_tui.core.text import clean_line
 from veille_tui.tui.alerts import WatchAlerts
 from veille_tui.tui.browser import LinkNotOpened
 from veille_tui.tui.messages import (
+    ConfigReloaded,
     FeedsLoaded,
     FetchDone,
     FetchProgress,
@@ -49,6 +53,7 @@ class Background:
     def __init__(self, host: Host) -> None:
         self.host = host
         self.watch_alerts = WatchAlerts(0)  # the watch alerts told (start: those before are not)
+        self._broken_stamp: int | None = None  # the mtime of a config file that could not be read
 
     def tell(self, notice: Notice, timeout: float | None = None) -> None:
         self.host.notify(notice.text, severity=notice.severity, markup=False, timeout=timeout)
@@ -82,8 +87,25 @@ class Background:
         with self.host.lib.for_thread() as lib:
             self.host.post_message(FeedsLoaded(lib.feed_statuses()))
 
+    def _reload_config(self, lib: Library) -> None:
+        """In a worker: the config read again when its file changed, and put in force on the
+        worker's connection (the watch list and rules derived again there); the screen told."""
+        if not lib.config_moved():
+            return
+        try:
+            settings = lib.reload_config()
+        except ConfigError as exc:
+            self.host.post_message(ConfigReloaded(None, str(exc)))
+        else:
+            self.host.post_message(ConfigReloaded(settings))
+
+    def _config(self) -> None:
+        with self.host.lib.for_thread() as lib:
+            self._reload_config(lib)
+
     def _fetch(self, names: list[str], alert_mark: int) -> None:
         with self.host.lib.for_thread() as lib:
+            self._reload_config(lib)  # `R` reads a changed config first: its feeds, watch list, rules
             done = run_fetch(lib, names, self.host.post_message, alert_mark)
             done.sync_follows = lib.sync_configured
             self.host.post_message(done)
@@ -181,6 +203,40 @@ class Background:
             self.fetch_done(message)
         elif isinstance(message, SyncDone):
             self.sync_done(message)
+        elif isinstance(message, ConfigReloaded):
+            self.config_reloaded(message)
+
+    def config_reloaded(self, message: ConfigReloaded) -> None:
+        """The config read again: in force here too, the lists and sidebar read again; or why it
+        could not be, the last good one kept (said until the file is fixed)."""
+        host = self.host
+        if message.settings is None:
+            host.state.config = f"config error (the last good one is kept): {clean_line(message.error or '')}"
+            self._broken_stamp = _file_stamp(host.lib.settings.path)
+            host.update_status()
+            return
+        host.lib.use_settings(message.settings)
+        host.state.config = "config reloaded"
+        host.update_status()
+        host.reload()
+        self.load_feeds()
+
+        def fade() -> None:
+            if host.state.config == "config reloaded":
+                host.state.config = ""
+                host.update_status()
+
+        host.set_timer(CONFIG_NOTE_SECONDS, fade)
+
+    def check_config(self) -> None:
+        """Every few seconds (the poll): a config file written since it was read is read again,
+        in a worker (a new watch list is derived over every entry there)."""
+        host = self.host
+        if any(w.is_running and w.group in ("config", "fetch") for w in host.app.workers):
+            return
+        # a broken config already said is not read again until it is written again
+        if host.lib.config_moved() and _file_stamp(host.lib.settings.path) != self._broken_stamp:
+            self._run(self._config, "config")
 
     def index_done(self, message: IndexDone) -> None:
         self.host.set_activity("")
@@ -255,6 +311,7 @@ class Background:
         """Every few seconds: has another connection committed? (a few microseconds when not;
         nothing is repainted then). Our own workers reload when they finish: not while they run."""
         host = self.host
+        self.check_config()
         if any(w.is_running and w.group in WRITER_GROUPS for w in host.app.workers):
             return
         query = host.state.query_text
@@ -285,3 +342,13 @@ class Background:
         if message.ids is not None and message.ids != entries.ids:
             entries.set_ids(message.ids, keep=entries.current_id)
         return True
+
+
+CONFIG_NOTE_SECONDS = 8.0  # how long the status line says "config reloaded"
+
+
+def _file_stamp(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
