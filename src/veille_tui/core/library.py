@@ -447,6 +447,15 @@ class Library(ArchivePart, IntelPart, ServerPart):
         """Where the watch alerts stand now: `watch_alerts(mark)` gives those that come after."""
         return self.store.last_alert()
 
+    def watch_seen(self) -> int:
+        """The mark of the watch alerts a TUI last told here (the newest, when none ever did)."""
+        seen = self.store.alerts_seen()
+        return self.store.last_alert() if seen is None else seen
+
+    def set_watch_seen(self, mark: int) -> None:
+        """The watch alerts up to `mark` are told (the next start tells those after it)."""
+        self.store.set_alerts_seen(mark)
+
     def watch_alerts(self, after: int) -> tuple[int, list[WatchMatch]]:
         """The entries that fetches made match the watch list for the first time since `after`
         (a mark), and the new mark."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from textual.message import Message
 from textual.worker import get_current_worker
@@ -54,6 +55,7 @@ class Background:
         self.host = host
         self.watch_alerts = WatchAlerts(0)  # the watch alerts told (start: those before are not)
         self._broken_stamp: int | None = None  # the mtime of a config file that could not be read
+        self._settle_timer: Any = None  # telling another process's matches once its fetch settles
 
     def tell(self, notice: Notice, timeout: float | None = None) -> None:
         self.host.notify(notice.text, severity=notice.severity, markup=False, timeout=timeout)
@@ -62,7 +64,7 @@ class Background:
         """Once the first frame is out, so that they do not slow it down: the poll, the feeds'
         statuses, the archive index."""
         host = self.host
-        self.watch_alerts.mark = host.lib.watch_mark()
+        self.tell_since_last_looked()
         host.watcher.start(host.entries, self.poll_store)
         self.load_feeds()
         if host.lib.sync_configured and not host.offline:
@@ -181,12 +183,37 @@ class Background:
 
     # --- what the workers send ----------------------------------------------------------------
 
-    def tell_watch(self, mark: int, matches: Sequence[WatchMatch]) -> None:
-        """New watch matches (a fetch here, or seen from another process): one bell, one notice."""
-        alert = self.watch_alerts.take(mark, matches)
-        if alert is not None:
-            self.host.app.bell()
-            self.host.notify(alert.text, title=alert.title, markup=False, timeout=12)
+    def tell_since_last_looked(self) -> None:
+        """At start: the matches of the fetches made while the TUI was closed (after the mark a
+        TUI last told), one notification; then the newest mark."""
+        lib = self.host.lib
+        mark, matches = lib.watch_alerts(lib.watch_seen())
+        if self.watch_alerts.take(mark, matches):
+            self._ring(since_last_looked=True)
+        lib.set_watch_seen(self.watch_alerts.mark)
+
+    def tell_watch(self, mark: int, matches: Sequence[WatchMatch], settle: bool = False) -> None:
+        """New watch matches (a fetch here, or seen from another process): one bell, one notice
+        counting and naming every one. settle: another process's fetch, seen by the poll while it
+        may still be writing: told once nothing new came for ALERT_SETTLE seconds."""
+        if not self.watch_alerts.take(mark, matches):
+            return
+        if self._settle_timer is not None:
+            self._settle_timer.stop()
+            self._settle_timer = None
+        if settle:
+            self._settle_timer = self.host.set_timer(ALERT_SETTLE, self._ring)
+        else:
+            self._ring()
+
+    def _ring(self, since_last_looked: bool = False) -> None:
+        self._settle_timer = None
+        alert = self.watch_alerts.flush(since_last_looked)
+        if alert is None:
+            return
+        self.host.app.bell()
+        self.host.notify(alert.text, title=alert.title, markup=False, timeout=12)
+        self.host.lib.set_watch_seen(self.watch_alerts.mark)
 
     def handle(self, message: Message) -> None:
         """What a worker of this part sent."""
@@ -323,7 +350,7 @@ class Background:
         """Show what changed in place: counts, sidebar, list (the cursor on the same entry); what
         did not change is not repainted. False: the message is stale."""
         host, state = self.host, self.host.state
-        self.tell_watch(message.alert_mark, message.alerts)  # once, even when the rest is stale
+        self.tell_watch(message.alert_mark, message.alerts, settle=True)  # once, even when the rest is stale
         if not host.watcher.still_wanted(message, state.query_text):
             return False
         added = message.total - state.total
@@ -345,6 +372,7 @@ class Background:
 
 
 CONFIG_NOTE_SECONDS = 8.0  # how long the status line says "config reloaded"
+ALERT_SETTLE = 1.5  # seconds without new matches from another process's fetch before they are told
 
 
 def _file_stamp(path: Path) -> int:
