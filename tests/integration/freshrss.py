@@ -105,6 +105,7 @@ def start_freshrss(state: Path) -> FreshRSS:
         raise Unavailable(done.stderr.strip() or "freshrss-up.sh: exit 2")
     if done.returncode != 0:
         raise RuntimeError(f"freshrss-up.sh failed ({done.returncode}): {done.stderr}")
+    os.chmod(state / "api_password", 0o600)  # a password_file others can read is refused
     port = int((state / "port").read_text())
     _wait_port(port, up=True)
     return FreshRSS(state, (state / "api").read_text().strip(), port)

@@ -225,6 +225,7 @@ API = "/api/greader.php"
 
 def sync_config(url: str, tmp_path: Path) -> None:
     (tmp_path / "pw").write_text("api-secret\n")
+    (tmp_path / "pw").chmod(0o600)  # a password_file others can read is refused
     config = Path(os.environ["VEILLE_TUI_CONFIG"])
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(f'feeds = []\n[sync]\nurl = "{url}"\nuser = "analyst"\npassword_file = "{tmp_path / "pw"}"\n')

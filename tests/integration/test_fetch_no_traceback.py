@@ -184,7 +184,7 @@ def test_ctrl_c_during_fetch(tmp_path, base_url):
     terminal sends SIGINT to the whole process group, parser processes included."""
     urls = [f"{base_url}/plain/alpha.xml", f"{base_url}/plain/beta.xml", f"{base_url}/stall/gamma.xml"]
     # the stalled feed must still be waiting when the two others are parsed, however busy the machine
-    env = make_home(tmp_path / "home", urls, timeout=600)
+    env = {**make_home(tmp_path / "home", urls, timeout=600), "PYTHONFAULTHANDLER": "1"}
     for _ in range(5):
         proc = subprocess.Popen(
             [sys.executable, "-m", "veille_tui", "fetch"],
@@ -200,7 +200,12 @@ def test_ctrl_c_during_fetch(tmp_path, base_url):
             seen = [proc.stdout.readline(), proc.stdout.readline()]  # the two parsed feeds
             assert all(line.startswith("ok ") for line in seen), seen
             os.killpg(proc.pid, signal.SIGINT)
-            out, err = proc.communicate(timeout=30)
+            try:
+                out, err = proc.communicate(timeout=60)
+            except subprocess.TimeoutExpired:  # where it is stuck: every thread's stack (faulthandler)
+                os.kill(proc.pid, signal.SIGABRT)
+                out, err = proc.communicate(timeout=30)
+                raise AssertionError(f"still running 60 s after Ctrl-C:\n{err}") from None
         finally:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)

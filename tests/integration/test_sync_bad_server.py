@@ -24,6 +24,7 @@ def setup_machine(tmp_path: Path, url: str) -> tuple[Path, dict[str, str]]:
     home = tmp_path / "m"
     (home / "data").mkdir(parents=True)
     (home / "pw").write_text("secret\n")
+    (home / "pw").chmod(0o600)  # a password_file others can read is refused
     config = home / "config.toml"
     config.write_text(f'feeds = []\n[sync]\nurl = "{url}"\nuser = "analyst"\npassword_file = "{home / "pw"}"\n')
     env = {"VEILLE_TUI_DATA_DIR": str(home / "data"), "VEILLE_TUI_INTEL": "off", "PATH": "/usr/bin:/bin"}
@@ -172,3 +173,19 @@ def test_a_batch_the_server_refuses_is_sent_again_in_halves(httpserver: HTTPServ
     with GReaderClient(httpserver.url_for(API), "analyst", "pw") as client:
         client.edit_tag(list(range(1, 1001)), add=READ)
     assert sorted(seen) == list(range(1, 1001))
+
+
+def test_a_password_file_others_can_read_is_refused_before_any_request(httpserver: HTTPServer, tmp_path):
+    url = httpserver.url_for(API)
+    httpserver.expect_request(f"{API}/accounts/ClientLogin", method="POST").respond_with_data(LOGIN_OK)
+    config, env = setup_machine(tmp_path, url)
+    pw = tmp_path / "m" / "pw"
+    pw.chmod(0o644)
+    done = sync(config, env)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    (line,) = [line for line in done.stderr.splitlines() if line.strip()]
+    assert f"[sync] password_file {pw}: others can read it (mode 644): `chmod 600 {pw}`" in line
+    assert "secret" not in line and not httpserver.log  # the password never left the machine
+    pw.chmod(0o600)
+    assert sync(config, env).returncode == 1  # now it logs in (the rest of this server is missing)
+    assert [r.path for r, _ in httpserver.log][0].endswith("ClientLogin")

@@ -60,6 +60,7 @@ def serve(httpserver: HTTPServer, unread: list[int], read: list[int]) -> None:
 
 def test_an_unread_item_the_server_no_longer_lists_stays_unread(httpserver: HTTPServer, tmp_path: Path) -> None:
     (tmp_path / "pw").write_text("pw\n")
+    (tmp_path / "pw").chmod(0o600)  # a password_file others can read is refused
     settings = SyncSettings(httpserver.url_for(API), "analyst", password_file=tmp_path / "pw")
     with open_store(tmp_path / "db.sqlite") as store:
         # 11: unread there; 12: read there; 13: purged there (in neither list); 14: read here, gone there

@@ -183,7 +183,8 @@ async def test_y_inside_tmux_without_set_clipboard_says_how_to_turn_it_on(make_a
         told = next(n.message for n in app._notifications if link in n.message)
         assert "Copied" not in told and "set-clipboard is external" in told
         assert "tmux set -g set-clipboard on" in told and told.endswith(link)
-        tmux.write_text("on\n")  # turned on: copies are told as such again
+        tmux.write_text("on\n")  # turned on: in tmux's buffer, sent on to the terminal
         await pilot.press("y")
         await pilot.pause()
-        assert [n.message for n in app._notifications][-1] == f"Copied (OSC 52): {link}"
+        told = [n.message for n in app._notifications][-1]
+        assert told == f"In tmux's buffer; sent to the terminal (OSC 52): {link}"

@@ -57,25 +57,27 @@ def test_columns_leave_a_space_before_the_cve_count():
         )
 
 
-async def test_at_160x48_the_list_is_wider_than_the_article(make_app, lib):
+async def test_at_220_columns_the_list_is_wider_than_the_article(make_app, lib):
     app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=(220, 48)) as pilot:
         await settle(pilot)
         screen = app.screen
         entries, article = screen.entries, screen.article
+        assert entries.region.y == article.region.y  # side by side
         reading = entries.region.width + 1 + article.region.width
         assert entries.region.width > article.region.width
         assert 0.36 <= article.region.width / reading <= 0.42  # z shows the article full screen
+        assert article.region.width >= 72
         cols = Columns.for_width(entries.scrollable_content_region.width)
-        assert cols.title >= 45 and cols.date == 5
+        assert cols.title >= 75 and cols.date == 5
         first = visible_rows(entries)[0]
-        assert first.startswith("●   08-25 Fixture CERT Vulnérabilité dans Fortinet FortiOS ")
+        assert first.startswith("●   08-25 fixturecert  Vulnérabilité dans Fortinet FortiOS ")
 
 
 async def test_an_old_entry_shows_its_year_and_a_two_digit_cve_count_stands_apart(make_app, lib):
     add_old_item(lib)
     app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         screen = app.screen
         await pilot.press("slash", *"investigating", "enter")
@@ -84,12 +86,14 @@ async def test_an_old_entry_shows_its_year_and_a_two_digit_cve_count_stands_apar
         screen.article.focus()  # the row without the cursor, styled in segments
         await pilot.pause()
         row = visible_rows(screen.entries)[0]
-        assert row.startswith("●   2025  Fixture News Vendor investigating")
-        assert row.rstrip().endswith("… 13 CVE")
+        assert row.startswith("●   2025  fixturenews  Vendor investigating")
+        assert row.rstrip().endswith("…   13 CVE")  # a space, the KEV cell (blank), the count
         assert LONG_TITLE not in row  # cut, with the ellipsis, a space before the count
         screen.entries.focus()
         await pilot.pause()
-        assert visible_rows(screen.entries)[0].rstrip().endswith("… 13 CVE")
+        assert (
+            visible_rows(screen.entries)[0].rstrip().endswith("…   13 CVE")
+        )  # a space, the KEV cell (blank), the count
 
 
 async def test_at_80x24_titles_gain_the_date_cells(make_app, lib):

@@ -23,6 +23,7 @@ def status_of(screen) -> str:
 
 def with_sync(env: Path, url: str) -> None:
     (env / "pw").write_text("secret\n")
+    (env / "pw").chmod(0o600)  # a password_file others can read is refused
     config = env / "config" / "config.toml"
     config.write_text(
         CONFIG + f'\n[sync]\nurl = "{url}"\nuser = "analyst"\npassword_file = "{env / "pw"}"\n', encoding="utf-8"
@@ -180,6 +181,7 @@ async def test_r_with_only_the_server_s_feeds_says_what_the_sync_did(env, archiv
     server = TeamServer(httpserver)
     server.add(1)
     (env / "pw").write_text("secret\n")
+    (env / "pw").chmod(0o600)  # a password_file others can read is refused
     (env / "config" / "config.toml").write_text(
         f'feeds = []\n[sync]\nurl = "{server.url}"\nuser = "analyst"\npassword_file = "{env / "pw"}"\n',
         encoding="utf-8",

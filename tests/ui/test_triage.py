@@ -246,6 +246,9 @@ async def test_the_query_history_is_kept_across_runs(make_app, lib, archive):
 
 
 async def test_the_query_is_saved_to_the_sidebar_from_the_palette(make_app, lib):
+    """Issue 20, 6.9: "Save the query" asked no name (the query was its name)."""
+    from veille_tui.tui.screens.dialogs import NameScreen
+
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -257,10 +260,20 @@ async def test_the_query_is_saved_to_the_sidebar_from_the_palette(make_app, lib)
         await pilot.pause(0.5)
         await pilot.press("enter")
         await settle(pilot)
-        assert ("cve is:unread", "cve is:unread") in lib.settings.queries
-        assert '"cve is:unread" = "cve is:unread"' in lib.settings.path.read_text()
+        assert isinstance(app.screen, NameScreen)  # a name is asked, the query offered as one
+        field = app.screen.query_one("#name-input")
+        assert field.value == "cve is:unread"
+        field.value = ""
+        await pilot.press("enter")  # no name: refused, said
+        await pilot.pause()
+        assert isinstance(app.screen, NameScreen) and "A name" in str(app.screen.query_one("#name-note").render())
+        await pilot.press(*"CVE unread", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert ("CVE unread", "cve is:unread") in lib.settings.queries
+        assert '"CVE unread" = "cve is:unread"' in lib.settings.path.read_text()
         labels = [c.label for c in screen.sidebar.choices.values() if c.kind == "query"]
-        assert "cve is:unread" in labels
+        assert "CVE unread" in labels
 
 
 async def test_a_tag_no_entry_has_is_said_and_the_words_search_offered(make_app, lib):

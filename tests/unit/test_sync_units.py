@@ -29,6 +29,7 @@ BASE = '[sync]\nurl = "https://rss.example.net/api/greader.php"\nuser = "analyst
 
 def test_password_file_and_command(tmp_path):
     (tmp_path / "pw").write_text("from-file\nsecond line\n")
+    (tmp_path / "pw").chmod(0o600)
     settings = config_mod.load(write_config(tmp_path, BASE + 'password_file = "pw"\n'))
     assert settings.sync is not None and settings.sync.password_file == tmp_path / "pw"
     assert read_password(settings.sync) == "from-file"
@@ -50,6 +51,51 @@ def test_a_password_in_a_readable_config_is_refused(tmp_path):
     os.chmod(path, 0o600)
     settings = config_mod.load(path)
     assert settings.sync is not None and read_password(settings.sync) == "hunter2"
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o620, 0o602, 0o660, 0o666, 0o700 | 0o004])
+def test_a_password_file_others_can_read_is_refused(tmp_path, mode):
+    pw = tmp_path / "pw"
+    pw.write_text("hunter2\n")
+    pw.chmod(mode)
+    settings = config_mod.load(write_config(tmp_path, BASE + 'password_file = "pw"\n', mode=0o600))
+    assert settings.sync is not None
+    with pytest.raises(SyncError) as raised:
+        read_password(settings.sync)
+    said = str(raised.value)
+    assert said == f"[sync] password_file {pw}: others can read it (mode {mode:o}): `chmod 600 {pw}`"
+    assert "hunter2" not in said
+    pw.chmod(0o600)
+    assert read_password(settings.sync) == "hunter2"
+    pw.chmod(0o400)
+    assert read_password(settings.sync) == "hunter2"
+
+
+def test_a_password_file_behind_a_symlink_is_judged_by_the_file(tmp_path):
+    real = tmp_path / "real-pw"
+    real.write_text("s3cret\n")
+    real.chmod(0o644)
+    (tmp_path / "pw").symlink_to(real)
+    settings = config_mod.load(write_config(tmp_path, BASE + 'password_file = "pw"\n', mode=0o600))
+    assert settings.sync is not None
+    with pytest.raises(SyncError, match="others can read it"):
+        read_password(settings.sync)
+    real.chmod(0o600)
+    assert read_password(settings.sync) == "s3cret"
+
+
+def test_check_owner_only_is_the_same_rule_for_any_secret_file(tmp_path):
+    from veille_tui.core.secret_files import check_owner_only
+
+    url_file = tmp_path / "ntfy-url"
+    url_file.write_text("https://ntfy.example/secret-topic\n")
+    url_file.chmod(0o644)
+    with pytest.raises(ConfigError, match=r"\[notify\] url_file .*ntfy-url: others can read it .*chmod 600"):
+        check_owner_only(url_file, "[notify] url_file", ConfigError)
+    url_file.chmod(0o600)
+    check_owner_only(url_file, "[notify] url_file", ConfigError)
+    with pytest.raises(ConfigError, match="cannot check its permissions"):
+        check_owner_only(tmp_path / "missing", "[notify] url_file", ConfigError)
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from veille_tui.core.errors import ConfigError, QueryError
 from veille_tui.core.links import host_entry
 from veille_tui.core.models import Feed, FetchSettings, Rule
 from veille_tui.core.query import parse as parse_query
+from veille_tui.core.secret_files import exposed
 from veille_tui.core.text import normalize_tag
 
 DEFAULT_FEEDS: tuple[Feed, ...] = (
@@ -264,13 +265,12 @@ def _sync(raw: Any, path: Path) -> SyncSettings:
 def _owner_only(path: Path) -> None:
     """A password written in the config itself: only when nobody but its owner can read the file."""
     try:
-        mode = path.stat().st_mode
+        problem = exposed(path)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot check its permissions: {exc.strerror or exc}") from None
-    if mode & 0o077:
+    if problem:
         raise ConfigError(
-            f"{path}: [sync] password is in a file others can read (mode {mode & 0o777:o}): `chmod 600 {path}`,"
-            " or use password_file or password_command instead"
+            f"{path}: [sync] password is in a file {problem}, or use password_file or password_command instead"
         )
 
 

@@ -249,6 +249,19 @@ class Repair:
     pending: int = 0  # states waiting for their feed items (the next fetch)
     notes: list[str] = field(default_factory=list)
 
+    def lines(self) -> list[str]:
+        """What the repair did, a sentence a line (`doctor --repair` and the TUI tell the same)."""
+        if not self.needed:
+            return ["the database is not damaged: nothing to repair"]
+        said = [f"the damaged database was moved to {self.moved_to}"]
+        if self.index is not None:
+            said.append(f"rebuilt from the archive: {self.index.indexed} posts indexed, {self.index.skipped} skipped")
+        if self.backup is not None:
+            said.append(f"{self.restored} read/starred states restored from {self.backup}")
+            if self.pending:
+                said.append(f"{self.pending} more wait for their feed items and are applied as they come back")
+        return said + self.notes
+
     def to_json(self) -> dict[str, Any]:
         return {
             "needed": self.needed,

@@ -121,15 +121,21 @@ def body(
     settings: Settings,
     full_text: str | None,
     cancelled: Callable[[], bool] = lambda: False,
+    notes: list[str] | None = None,
 ) -> str:
+    """The draft's body from `source`; what the user should know of it (the command's output
+    cut) is added to `notes`."""
     if source == "command":
         if not settings.draft.command:
             raise DraftError(f"no [draft] command in {settings.path}")
         link = drafts.clean_source_url(entry.link or "")
         env = {"VEILLE_TITLE": entry.title, "VEILLE_LINK": link, "VEILLE_SOURCE": entry.source}
-        return draft_command.run(
+        output = draft_command.run(
             settings.draft.command, article_markdown(entry, full_text), env, settings.draft.timeout, cancelled
         )
+        if output.cut and notes is not None:
+            notes.append(output.cut)
+        return output.body
     if source == "fulltext":
         if not full_text:
             raise DraftError(f"entry {entry.id} has no full text stored (f, or `veille-tui extract {entry.id}`)")

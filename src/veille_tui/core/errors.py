@@ -27,6 +27,10 @@ class StoreError(VeilleError):
     """The database cannot be opened or used (damaged, locked, too new)."""
 
 
+class DatabaseDamaged(StoreError):
+    """The database file is damaged or not a veille-tui database: `doctor --repair` mends it."""
+
+
 class DraftError(VeilleError):
     """An archive draft cannot be written."""
 
@@ -60,9 +64,20 @@ class SyncError(VeilleError):
     exit_code = 1
 
 
+def database_busy(exc: BaseException) -> bool:
+    """Is this SQLite error another process holding the database (not damage)?"""
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
+
+
+def database_error(path: Path, exc: sqlite3.DatabaseError) -> StoreError:
+    """An SQLite error as the error to raise: DatabaseDamaged unless the database is only busy."""
+    kind = StoreError if database_busy(exc) else DatabaseDamaged
+    return kind(explain_database_error(path, exc))
+
+
 def explain_database_error(path: Path, exc: BaseException) -> str:
     """What to tell the user about an SQLite error: busy, or damaged and how to recover."""
-    if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
+    if database_busy(exc):
         return f"{path}: the database is busy (another veille-tui is writing to it); try again in a moment"
     return (
         f"{path}: the database is damaged or not a veille-tui database ({exc}).\n"

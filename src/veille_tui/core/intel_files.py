@@ -160,6 +160,11 @@ def parse_kev(text: str, origin: str) -> ParsedKev:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise IntelError(f"{origin}: not a KEV catalogue: invalid JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:  # arrays or objects nested thousands deep: no catalogue is
+        raise IntelError(
+            f"{origin}: not a KEV catalogue: JSON nested too deep (arrays or objects within each other"
+            " hundreds of times); nothing loaded, the data loaded before stays"
+        ) from None
     if not isinstance(data, dict):
         raise IntelError(f"{origin}: not a KEV catalogue: a JSON object was expected, not {_type_name(data)}")
     vulns = data.get("vulnerabilities")
@@ -209,11 +214,29 @@ def parse_epss(text: str, origin: str) -> ParsedEpss:
     """FIRST's daily scores: an optional `#model_version:...,score_date:...` line (more `#` lines
     anywhere are read too: the last model named wins), a `cve,epss,percentile` header (columns
     found by name, others ignored), then one row per CVE. A BOM and CRLF line ends are fine; a row
-    that is not a CVE id with two numbers between 0 and 1 rejects the file, naming the line."""
+    that is not a CVE id with two numbers between 0 and 1 rejects the file, naming the line, and so
+    does what the csv module cannot read (a field past its limit, a NUL)."""
     meta: dict[str, str] = {}
     rows: list[tuple[str, float, float]] = []
-    columns: tuple[int, int, int] | None = None
     reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        _epss_rows(reader, origin, meta, rows)
+    except csv.Error as exc:
+        reason = str(exc)
+        if "field larger than field limit" in reason:
+            reason = f"a field longer than {csv.field_size_limit():,} characters"
+        raise IntelError(
+            f"{origin}: line {reader.line_num}: not EPSS scores: {reason}; nothing loaded, the scores loaded"
+            " before stay"
+        ) from None
+    if not rows:
+        raise IntelError(f"{origin}: no EPSS scores in the file: not loaded")
+    return ParsedEpss(rows, meta.get("model_version"), meta.get("score_date"))
+
+
+def _epss_rows(reader: Any, origin: str, meta: dict[str, str], rows: list[tuple[str, float, float]]) -> None:
+    """The rows of a scores file into `rows`, its `#` lines into `meta` (csv.Error passes through)."""
+    columns: tuple[int, int, int] | None = None
     for row in reader:
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
@@ -246,6 +269,3 @@ def parse_epss(text: str, origin: str) -> ParsedEpss:
                 f" {shown!r}; nothing loaded, the scores loaded before stay"
             )
         rows.append((cve, score, percentile))
-    if not rows:
-        raise IntelError(f"{origin}: no EPSS scores in the file: not loaded")
-    return ParsedEpss(rows, meta.get("model_version"), meta.get("score_date"))

@@ -31,6 +31,7 @@ from veille_tui.core.errors import (
     IntelError,
     QueryError,
     StoreError,
+    database_error,
     explain_database_error,
 )
 from veille_tui.core.models import (
@@ -177,6 +178,15 @@ class Library(ArchivePart, IntelPart, ServerPart):
     def explain(self, exc: BaseException) -> str:
         """What to tell the user about a database error met while reading or writing."""
         return explain_database_error(self.db_path, exc)
+
+    def open_database(self) -> None:
+        """Open the database now (a front end's start): a damaged one raises DatabaseDamaged, a busy
+        or too new one StoreError, each with what to do."""
+        try:
+            _ = self.store
+        except sqlite3.DatabaseError as exc:  # damaged beyond the first pages: met by the first reads
+            self.close()
+            raise database_error(self.db_path, exc) from None
 
     def database_exists(self) -> bool:
         return self._store is not None or self.db_path.exists()

@@ -85,10 +85,16 @@ class FeedStatus:
     failures: int = 0  # fetches failed in a row since the last success
     server: bool = False  # the team server holds it ([sync]): its items come from there
     local: bool = True  # subscribed in the config (fetched here)
+    warning: str | None = None  # the last fetch read it, but not whole (malformed XML, items dropped)
 
     @property
     def failing(self) -> bool:
         return bool(self.last_error)
+
+    @property
+    def warned(self) -> bool:
+        """Read at its last fetch, but not whole: not `ok`, not failing either."""
+        return bool(self.warning) and not self.failing
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -101,6 +107,7 @@ class FeedStatus:
             "last_ok": self.last_ok,
             "last_error": self.last_error,
             "failures": self.failures,
+            "warning": self.warning,
             "server": self.server,
             "local": self.local,
         }

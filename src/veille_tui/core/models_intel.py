@@ -3,7 +3,7 @@ other (re-exported by core/models.py, where the front ends read them). No I/O he
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 # --- CVE intelligence (core/intel.py reads, loads and downloads it) -----------------------------
@@ -28,6 +28,7 @@ class SyncOutcome:
     pulled: int = 0  # entries whose state changed on the server
     pending: int = 0  # changes made here still waiting
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # what the server did wrong that the sync got past
 
     def summary(self) -> str:
         if not self.ok:
@@ -35,7 +36,7 @@ class SyncOutcome:
         return (
             f"synced with {self.server}: {self.feeds} feeds ({self.new_feeds} new), {self.items} new items,"
             f" {self.pushed} change(s) pushed, {self.pulled} pulled, {self.pending} waiting ({self.seconds:.2f} s)"
-        )
+        ) + "".join(f"\n  {note}" for note in self.notes)
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,17 @@ import re
 import unicodedata
 
 # ESC-based sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), other two-byte escapes,
-# plus the 8-bit C1 forms (CSI = \x9b, OSC = \x9d).
+# plus the 8-bit C1 forms (CSI = \x9b, OSC = \x9d). A string's body stops at the next ESC or C1
+# introducer (which ends it in a terminal too): an unterminated one is looked at up to there, not
+# to the end of the text, so that thousands of them cost one pass over the text, not one each.
 _ESCAPES = re.compile(
     r"""
-    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]          # CSI
-    | (?:\x1b\]|\x9d).*?(?:\x07|\x1b\\|\x9c)   # OSC, terminated
-    | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f]).*?(?:\x1b\\|\x9c)  # DCS/SOS/PM/APC strings
-    | \x1b[@-Z\\-_]?                            # other ESC sequences (or a lone ESC)
+    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]                         # CSI
+    | (?:\x1b\]|\x9d)[^\x07\x1b\x90\x98\x9b-\x9f]*(?:\x07|\x1b\\|\x9c)         # OSC, terminated
+    | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x90\x98\x9b-\x9f]*(?:\x1b\\|\x9c)  # DCS/SOS/PM/APC strings
+    | \x1b[@-Z\\-_]?                                           # other ESC sequences (or a lone ESC)
     """,
-    re.VERBOSE | re.DOTALL,
+    re.VERBOSE,
 )
 # C0 controls except TAB and LF, DEL, C1 controls.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -66,6 +66,7 @@ def store_fetch(
     final_url: str | None = None,
     site_title: str | None = None,
     retry_after: float | None = None,
+    warning: str | None = None,
 ) -> Added:
     """One feed's fetch outcome stored, and the hooks over the entries it made or changed, in one
     transaction."""
@@ -80,6 +81,7 @@ def store_fetch(
             final_url=final_url,
             site_title=site_title,
             retry_after=retry_after,
+            warning=warning,
         )
         enrich.written(store, added.changed, alerts=True)
     return added
@@ -125,6 +127,7 @@ def update_feeds(
 
     def record(result: Any) -> FeedOutcome:
         feed_id, title = by_url[result.url]
+        warning = fetch_warning(result.warning, result.items, time.time())
         added = store_fetch(
             store,
             feed_id,
@@ -136,8 +139,8 @@ def update_feeds(
             final_url=result.final_url,
             site_title=result.title or None,
             retry_after=result.retry_after,
+            warning=warning,
         )
-        warning = fetch_warning(result.warning, result.items, time.time())
         return FeedOutcome(
             title or result.url,
             result.url,

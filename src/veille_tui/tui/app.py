@@ -16,13 +16,14 @@ from textual.theme import Theme
 from textual.timer import Timer
 from textual.widget import Widget
 
-from veille_tui.core.errors import ConfigError
+from veille_tui.core.errors import ConfigError, StoreError
 from veille_tui.core.library import Library
 from veille_tui.tui.bindings import effective_bindings, keymap_problems, keys_text
 from veille_tui.tui.palette import Palette, ThemeProvider
 from veille_tui.tui.themes import THEME_VARIABLE_DEFAULTS, install_themes
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from textual.driver import Driver
 
     from veille_tui.tui.screens.parts.listing import Preloaded
@@ -44,6 +45,9 @@ class VeilleApp(App[int]):
         self, lib: Library, offline: bool = False, cli_theme: str | None = None, preload: Preloaded | None = None
     ) -> None:
         super().__init__()
+        from veille_tui.tui.toasts import install
+
+        install()  # notifications of three lines at most, over the status line
         self.lib = lib
         self.preload = preload
         self.settings = lib.settings
@@ -68,9 +72,32 @@ class VeilleApp(App[int]):
         return dict(THEME_VARIABLE_DEFAULTS)
 
     def get_default_screen(self) -> Screen[Any]:
+        try:
+            self.lib.open_database()
+        except StoreError as problem:  # damaged, busy or too new: said as the command line says it
+            from veille_tui.tui.screens.damaged import DamagedScreen
+
+            return DamagedScreen(self.lib, problem, self._main_screen)
+        return self._main_screen()
+
+    def _main_screen(self) -> Screen[Any]:
         from veille_tui.tui.screens.main import MainScreen
 
         return MainScreen(self.lib, offline=self.offline, preload=self.preload)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's hook for an exception nothing caught (private API of the pinned Textual 8.2,
+        overridden here only): it would print a traceback panel with every frame's local
+        variables. The traceback goes to the log file; the user reads one screen of text."""
+        from veille_tui.tui.crash import crashed
+
+        super()._handle_exception(crashed(error, self.lib.explain))
+
+    def panic(self, *renderables: RenderableType) -> None:
+        """Textual's driver panics with a traceback when its input thread dies: logged, one line."""
+        from veille_tui.tui.crash import without_tracebacks
+
+        super().panic(*without_tracebacks(renderables))
 
     def on_mount(self) -> None:
         for message in self._theme_messages:
@@ -159,9 +186,12 @@ class VeilleApp(App[int]):
         yield SystemCommand("Help", "Keys and the query language (?)", self.action_help)
         if not isinstance(screen, MainScreen):
             return
-        yield SystemCommand(
-            "Save the query", "The list's query, as a saved query of the sidebar ([queries])", screen.action_save_query
-        )
+        if screen.state.query_text:  # offered only when the list is a query
+            yield SystemCommand(
+                "Save the query",
+                "The list's query, under a name asked, as a saved query of the sidebar ([queries])",
+                screen.action_save_query,
+            )
         seen = {"quit", "help", "theme"}
         descriptions = {"Theme", "Quit", "Help"}
         for node in (screen, screen.entries, screen.sidebar, screen.article):

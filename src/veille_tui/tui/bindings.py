@@ -1,9 +1,9 @@
 """Keys as the user has them (the config's keymap applied): for the help screen, the command
 palette and the key bar.
 
-This is the one module of veille-tui that reads private Textual API, which is why pyproject pins
+This module and toasts.py are the ones of veille-tui that read private Textual API, which is why pyproject pins
 Textual to one minor version (8.2): each private read below says what it is and why. Nothing else
-in `veille_tui.tui` reads a private Textual attribute.
+in `veille_tui.tui` reads a private Textual attribute but toasts.py (the toast class).
 """
 
 from __future__ import annotations

@@ -11,8 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 
-TMUX_FIX = "tmux set -g set-clipboard on (and in ~/.tmux.conf: set -g set-clipboard on)"
-
 
 def tmux_set_clipboard() -> str | None:
     """tmux's `set-clipboard` option ("on", "external", "off"), None outside tmux or when tmux
@@ -33,9 +31,25 @@ def tmux_set_clipboard() -> str | None:
     return value if done.returncode == 0 and value else None
 
 
-def clipboard_problem() -> str | None:
+SENT = "Sent to the terminal (OSC 52)"  # whether the terminal copies it, nothing tells
+
+
+def clipboard_problem(setting: str | None = None) -> str | None:
     """Why a copy will not reach the clipboard, with how to fix it (None: no known reason)."""
-    setting = tmux_set_clipboard()
     if setting is None or setting == "on":
         return None
-    return f"Not copied: tmux drops OSC 52 (set-clipboard is {setting}). Turn it on: {TMUX_FIX}"
+    # one line at 80 columns: the link below it takes the notification's other two
+    return f"Not copied (tmux set-clipboard is {setting}): tmux set -g set-clipboard on"
+
+
+def copy_told() -> tuple[str, bool]:
+    """What to say of a copy just written (OSC 52), and whether it is a warning. The terminal
+    never answers: only tmux's own buffer is known to have it (set-clipboard on); otherwise
+    (outside tmux, or in a tmux on the other side of SSH) it was sent, no more."""
+    setting = tmux_set_clipboard()
+    problem = clipboard_problem(setting)
+    if problem is not None:
+        return problem, True
+    if setting == "on":
+        return f"In tmux's buffer; {SENT[0].lower()}{SENT[1:]}", False
+    return SENT, False

@@ -144,6 +144,7 @@ def fetch_notice(outcomes: Sequence[FeedOutcome], sync: SyncOutcome | None = Non
     new = sum(o.new for o in outcomes)
     archived = sum(o.archived for o in outcomes)
     failed = [o for o in outcomes if o.status == "error"]
+    warned = [o for o in outcomes if o.status != "error" and o.warning]
     text = f"{len(outcomes)} feed(s) refreshed: {new} new" if outcomes or sync is None else ""
     if archived:
         text += f", {archived} already in the archive"
@@ -151,9 +152,13 @@ def fetch_notice(outcomes: Sequence[FeedOutcome], sync: SyncOutcome | None = Non
         text += f"; {len(failed)} failed: " + "; ".join(
             f"{clean_line(o.name)}: {clean_line(o.error or '')}" for o in failed[:3]
         )
+    if warned:  # read, but not whole (malformed XML: the items before the fault kept)
+        text += f"; {len(warned)} with a warning: " + "; ".join(
+            f"{clean_line(o.name)}: {clean_line(o.warning or '')}" for o in warned[: max(3 - len(failed), 1)]
+        )
     if sync is not None:
         text += ("; " if text else "") + sync_summary(sync)
-    return Notice(text, "warning" if failed or (sync is not None and not sync.ok) else "information")
+    return Notice(text, "warning" if failed or warned or (sync is not None and not sync.ok) else "information")
 
 
 def sync_summary(sync: SyncOutcome) -> str:

@@ -56,15 +56,5 @@ def _print_checks(checks: list[Check]) -> None:
 
 
 def _print_repair(r: Repair) -> None:
-    if not r.needed:
-        err("doctor: the database is not damaged: nothing to repair")
-        return
-    err(f"doctor: the damaged database was moved to {r.moved_to}")
-    if r.index is not None:
-        err(f"doctor: rebuilt from the archive: {r.index.indexed} posts indexed, {r.index.skipped} skipped")
-    if r.backup is not None:
-        err(f"doctor: {r.restored} read/starred states restored from {r.backup}")
-        if r.pending:
-            err(f"doctor: {r.pending} more wait for their feed items and are applied as they come back")
-    for note in r.notes:
-        err(f"doctor: {note}")
+    for line in r.lines():
+        err(f"doctor: {line}")

@@ -55,10 +55,10 @@ def _list(lib: Library, settings: config_mod.Settings, as_json: bool) -> int:
 
 
 def _health_json(status: FeedStatus | None) -> dict[str, object]:
-    fields = ("items", "unread", "last_fetch", "last_ok", "last_error", "failures", "server", "local")
+    fields = ("items", "unread", "last_fetch", "last_ok", "last_error", "failures", "warning", "server", "local")
     if status is None:
         empty: dict[str, object] = {name: 0 if name in ("items", "unread", "failures") else None for name in fields}
-        return empty | {"server": False, "local": True}
+        return empty | {"server": False, "local": True, "warning": None}
     data = status.to_json()
     return {name: data[name] for name in fields}
 
@@ -71,6 +71,8 @@ def _health_line(status: FeedStatus | None) -> str:
         times = f"{status.failures} failures in a row" if status.failures > 1 else "failed"
         ok = f"last success {status.last_ok}" if status.last_ok else "never fetched successfully"
         return f"FAILING ({times}, {ok}): {clean_line(status.last_error)} · {counts}"
+    if status.warned:
+        return f"WARNING, last read {status.last_ok or status.last_fetch}: {clean_line(status.warning)} · {counts}"
     return f"ok, last success {status.last_ok or status.last_fetch} · {counts}"
 
 

@@ -80,18 +80,20 @@ class ArchivePart(Part):
         source: DraftSource | None = None,
         to_posts: bool | None = None,
         cancelled: Callable[[], bool] = lambda: False,
+        notes: list[str] | None = None,
     ) -> Path:
         """Write a draft of the entry into `_drafts/` (to_posts, or [draft] folder = "posts":
         straight into `_posts/`) and index it, so that the entry shows drafted (or archived).
 
         title, tags: the form's (default: the entry's title; the archive's common tag, one source tag
-        of its feeds, and extra_tags). source: where the body comes from (default: the draft command when there is
-        one, else the full text when stored, else the summary). `cancelled` stops the command."""
+        of its feeds, and extra_tags). source: where the body comes from (default: the draft command
+        when there is one, else the full text when stored, else the summary). `cancelled` stops the
+        command. `notes` gets what the user should be told of the draft written (the command's output cut)."""
         entry, feed_tags = self._draftable(entry_id)
         full_text = self._full_text(entry_id)
         if source is None:
             source = drafting.plan(entry, feed_tags, self.settings, full_text).sources[0]
-        text = drafting.body(entry, source, self.settings, full_text, cancelled)
+        text = drafting.body(entry, source, self.settings, full_text, cancelled, notes)
         if cancelled():
             raise DraftError("cancelled: nothing written")
         rule = self._tag_rule()

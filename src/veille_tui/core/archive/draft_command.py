@@ -4,8 +4,9 @@ the draft's body.
 
 It runs through `/bin/sh -c` (the config is the user's own: a pipe or a one-liner works), in a
 session of its own so that a timeout or a cancel kills it and whatever it started. Its output is
-untrusted: read up to a cap, control characters and escape sequences removed. A non-zero exit, a
-timeout or an empty output is a DraftCommandError carrying its stderr (cleaned, capped)."""
+untrusted: read up to a cap (a longer one is cut there, and the cut said), control characters and
+escape sequences removed. A non-zero exit, a timeout or an empty output is a DraftCommandError
+carrying its stderr (cleaned, capped)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import IO
+from typing import IO, NamedTuple
 
 from veille_tui.core.errors import DraftError
 from veille_tui.core.text import clean, clean_line
@@ -24,6 +25,19 @@ from veille_tui.core.text import clean, clean_line
 MAX_OUTPUT = 512 * 1024  # bytes of stdout read: a body longer than this is cut
 MAX_STDERR = 600  # characters of stderr told
 POLL = 0.05  # seconds between two looks at the process
+
+
+class Output(NamedTuple):
+    """The draft's body, and what to tell of it (its output cut at MAX_OUTPUT), or None."""
+
+    body: str
+    cut: str | None = None
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} MiB"
+    return f"{n / 1024:.0f} KiB" if n >= 1024 else f"{n} bytes"
 
 
 class DraftCommandError(DraftError):
@@ -71,9 +85,9 @@ def run(
     env: Mapping[str, str],
     timeout: float,
     cancelled: Callable[[], bool] = lambda: False,
-) -> str:
-    """The body the command writes for this article (Markdown, cleaned); raises
-    DraftCommandError. `cancelled` is asked every few milliseconds: True kills the command."""
+) -> Output:
+    """The body the command writes for this article (Markdown, cleaned), and whether it was cut;
+    raises DraftCommandError. `cancelled` is asked every few milliseconds: True kills the command."""
     name = clean_line(command)[:80]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         try:
@@ -117,11 +131,21 @@ def run(
             raise DraftCommandError(
                 f"draft command {name!r} failed (exit status {status})" + (f": {told}" if told else "; it said nothing")
             )
+        written = os.fstat(out.fileno()).st_size
         out.seek(0)
-        body = clean(out.read(MAX_OUTPUT).decode("utf-8", "replace")).strip()
+        head = out.read(MAX_OUTPUT)
+        cut = None
+        if written > MAX_OUTPUT:
+            head = head.decode("utf-8", "ignore").encode("utf-8")  # not a character cut in two
+            how = f"more than {_size(written)}: stopped" if runaway else f"{_size(written)}"
+            cut = (
+                f"draft command {name!r} wrote {how}; the draft keeps its first {_size(MAX_OUTPUT)}"
+                f" ({'at least ' if runaway else ''}{_size(written - MAX_OUTPUT)} cut)"
+            )
+        body = clean(head.decode("utf-8", "replace")).strip()
         if not body:
             told = _tail(err)
             raise DraftCommandError(
                 f"draft command {name!r} wrote nothing on its output" + (f": {told}" if told else "")
             )
-        return body
+        return Output(body, cut)

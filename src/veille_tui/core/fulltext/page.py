@@ -14,12 +14,17 @@ from pathlib import Path
 from veille_tui.core import net
 from veille_tui.core.models import FetchSettings
 from veille_tui.core.net import size_text
+from veille_tui.core.text import clean
 
 ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]+)""", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
+# the first bytes of what is served as a page and is none: images, PDF, archives, executables
+_BINARY_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF-", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF", b"RIFF")
+# the bytes that are not C0 controls of binary data (TAB, LF, FF, CR and ESC are in text)
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 32 and b not in (9, 10, 12, 13, 27) or b == 127))
 
 
 class PageError(Exception):
@@ -70,20 +75,27 @@ def fetch(
 
 def decode(page: RawPage) -> str:
     """The page as text: a BOM, else the charset of Content-Type, else the page's <meta>, else
-    UTF-8 when it is, else windows-1252 (what browsers take ISO-8859-1 pages for)."""
+    UTF-8 when it is, else windows-1252 (what browsers take ISO-8859-1 pages for). Escape
+    sequences, control and bidi characters are removed (real pages carry a stray one); a body that
+    is mostly control bytes, or an image, PDF or archive, is not a page."""
     body = page.body
     media = (page.content_type or "").split(";")[0].strip().lower()
     if media and media not in _TEXT_TYPES:
         raise PageError(page.source, f"not a web page ({media[:60]})")
-    if b"\x00" in body[:2048] and not body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise PageError(page.source, "not a web page (binary data)")
-    for bom, bom_codec in _BOMS:
-        if body.startswith(bom):
-            return body.decode(bom_codec, errors="replace")
     declared: str | None = None
     if page.content_type:
         found = _HEADER_CHARSET.search(page.content_type)
         declared = found.group(1) if found else None
+    bom_codec = next((bom_codec for bom, bom_codec in _BOMS if body.startswith(bom)), None)
+    wide = (bom_codec or _codec(declared) or "").startswith("utf-16")  # NUL bytes are its text
+    if not wide and _binary(body):
+        raise PageError(page.source, "not a web page (binary data)")
+    return clean(_text(body, bom_codec, declared))
+
+
+def _text(body: bytes, bom_codec: str | None, declared: str | None) -> str:
+    if bom_codec is not None:
+        return body.decode(bom_codec, errors="replace")
     if declared is None:
         found_meta = _META_CHARSET.search(body[:8192])
         declared = found_meta.group(1).decode("ascii", "replace") if found_meta else None
@@ -94,6 +106,15 @@ def decode(page: RawPage) -> str:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         return body.decode("cp1252", errors="replace")
+
+
+def _binary(body: bytes) -> bool:
+    """An image, PDF or archive by its first bytes, or more than one control byte in 16 in the
+    first 4 KiB (text has tabs, line ends and a stray escape; random bytes have one in 9)."""
+    head = body[:4096]
+    if head.startswith(_BINARY_MAGIC):
+        return True
+    return len(head.translate(None, _NOT_CONTROL)) * 16 > len(head)
 
 
 def _codec(label: str | None) -> str | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
-from veille_tui.core.errors import StoreError, explain_database_error
+from veille_tui.core.errors import StoreError, database_error
 from veille_tui.core.models import Rule
 from veille_tui.core.store.schema import MIGRATIONS, statements
 
@@ -46,7 +46,7 @@ class StoreBase:
             raise self._explained(exc) from None
 
     def _explained(self, exc: sqlite3.DatabaseError) -> StoreError:
-        return StoreError(explain_database_error(self.path, exc))
+        return database_error(self.path, exc)
 
     def close(self) -> None:
         self.db.close()

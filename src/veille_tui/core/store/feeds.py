@@ -88,9 +88,11 @@ class FeedsMixin(TagsMixin):
         final_url: str | None = None,
         site_title: str | None = None,
         retry_after: float | None = None,
+        warning: str | None = None,
     ) -> Added:
         """Store one feed's fetch outcome; returns how many new items it brought, and how many of
-        them joined a post of the archive. A failed feed keeps its items and shows its error."""
+        them joined a post of the archive. A failed feed keeps its items and shows its error; a
+        feed read but not whole (`warning`: malformed XML, items dropped) keeps the reason."""
         now = time.time()
         with self.transaction():
             if status == "error":
@@ -103,8 +105,9 @@ class FeedsMixin(TagsMixin):
             self.db.execute(
                 "UPDATE feeds SET last_fetch = ?, last_ok = ?, last_error = NULL, retry_after = NULL, failures = 0,"
                 " etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),"
-                " site_title = COALESCE(?, site_title) WHERE id = ?",
-                (now, now, etag, last_modified, site_title, feed_id),
+                " site_title = COALESCE(?, site_title),"
+                " last_warning = CASE WHEN ? = 'ok' THEN ? ELSE last_warning END WHERE id = ?",
+                (now, now, etag, last_modified, site_title, status, warning, feed_id),
             )
             if final_url:
                 clash = self.db.execute(
@@ -260,7 +263,8 @@ class FeedsMixin(TagsMixin):
             FeedRow._make(r)
             for r in self.db.execute(
                 f"SELECT f.id, f.url, {FEED_NAME}, f.tags, f.last_fetch, f.last_error, f.last_ok, f.failures,"
-                " f.server_id IS NOT NULL, f.active FROM feeds f WHERE f.active = 1 OR f.server_id IS NOT NULL"
+                " f.server_id IS NOT NULL, f.active, f.last_warning"
+                " FROM feeds f WHERE f.active = 1 OR f.server_id IS NOT NULL"
                 f" ORDER BY lower({FEED_NAME}), f.url"
             )
         ]
@@ -278,6 +282,7 @@ class FeedsMixin(TagsMixin):
                 failures=r.failures,
                 server=bool(r.server),
                 local=bool(r.local),
+                warning=r.last_warning,
             )
             for r in rows
         ]

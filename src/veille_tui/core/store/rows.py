@@ -165,6 +165,7 @@ class FeedRow(NamedTuple):
     failures: int  # fetches failed in a row since the last success
     server: int  # the team server holds it (1: feeds.server_id is set)
     local: int  # subscribed here (feeds.active)
+    last_warning: str | None  # read, but not whole (malformed XML, items dropped)
 
 
 class StateRow(NamedTuple):

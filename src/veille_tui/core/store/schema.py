@@ -270,6 +270,12 @@ CREATE TRIGGER entries_ad_clusters AFTER DELETE ON entries BEGIN
 END;
 """
 
+_V_FEED_WARNING = """
+-- a feed read, but not all of it (malformed XML, entries dropped, dates unreadable): the feeds'
+-- health shows it as a warning with its reason, not as `ok`
+ALTER TABLE feeds ADD COLUMN last_warning TEXT;
+"""
+
 # Each migration takes the schema from version N to N+1; append, never edit.
 MIGRATIONS: list[str] = [
     _SCHEMA_V1,
@@ -287,6 +293,7 @@ MIGRATIONS: list[str] = [
     _V_CLUSTERS_PENDING,
     _V_UNDO,
     _V_STORIES,
+    _V_FEED_WARNING,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

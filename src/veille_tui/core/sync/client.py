@@ -34,11 +34,44 @@ PAGE_IDS = 10_000  # ids per stream/items/ids page
 # server that refuses a batch is asked again in halves, down to SMALLEST_BATCH.
 EDIT_BATCH = 900
 SMALLEST_BATCH = 100
-MAX_PAGES = 10_000  # a continuation that never ends is the server's bug, not a loop of ours
+# the pages of one crawl (250,000 items, 10 million ids): a server still answering "there is more"
+# after that never ends (its bug, not a loop of ours)
+MAX_PAGES = 1_000
 
 
 class Refused(SyncError):
     """The server answered, but not what was asked (an error status, not OK)."""
+
+
+class Crawl:
+    """The continuation of one crawl, checked: it ends where the server says there is no more, or
+    at a continuation it gave before, a page with nothing not seen already in this crawl, or
+    MAX_PAGES pages; `cut` then says why (what was read is kept by the caller)."""
+
+    def __init__(self, path: str, max_pages: int) -> None:
+        self.path = path
+        self.max_pages = max_pages
+        self.pages = 0
+        self.seen: set[str] = set()
+        self.cut: str | None = None
+
+    def more(self, continuation: str | None, size: int, new: int) -> bool:
+        """After a page of `size` entries, `new` of them never seen in this crawl: ask for another?"""
+        self.pages += 1
+        if not continuation or not size:  # the end (an empty page: the end too, as servers send it)
+            return False
+        reason = None
+        if continuation in self.seen:
+            reason = "a continuation it gave before"
+        elif not new:
+            reason = "a page of nothing new"
+        elif self.pages >= self.max_pages:
+            reason = f"still more after {self.pages} pages"
+        if reason is not None:
+            self.cut = f"{self.path} never ended ({reason}): stopped after {self.pages} page(s)"
+            return False
+        self.seen.add(continuation)
+        return True
 
 
 class GReaderClient:
@@ -57,6 +90,8 @@ class GReaderClient:
         self._password = password
         self._auth: str | None = None
         self._token: str | None = None
+        self.max_pages = MAX_PAGES
+        self.cuts: list[str] = []  # the crawls of this session that the server never ended (Crawl.cut)
         self.http = Session(timeout, f"veille-tui/{__version__} (+feed reader)")
 
     def close(self) -> None:
@@ -192,14 +227,21 @@ class GReaderClient:
         params: dict[str, Any] = {"n": PAGE_ITEMS, "output": "json"}
         if since:
             params["ot"] = since
-        for _ in range(MAX_PAGES):
+        crawl = Crawl(path, self.max_pages)
+        seen: set[str] = set()
+        while True:
             body = self._call("GET", path, params=params, limit=MAX_JSON)
             items: list[Any] = self._json(body, path, "items", list)
-            yield [i for i in items if isinstance(i, dict)]
+            page = [i for i in items if isinstance(i, dict)]
+            yield page
+            before = len(seen)
+            seen.update(str(i.get("id")) for i in page)
             continuation = self._json(body, path, "continuation", str)
-            if not continuation or not items or continuation == params.get("c"):
-                return
+            if not crawl.more(continuation, len(items), len(seen) - before):
+                break
             params["c"] = continuation
+        if crawl.cut:
+            self.cuts.append(crawl.cut)
 
     def item_ids(self, stream: str, exclude: str | None = None) -> set[int]:
         """The ids of every item of a stream (`user/-/state/com.google/starred`; the reading list
@@ -209,7 +251,9 @@ class GReaderClient:
         if exclude:
             params["xt"] = exclude
         found: set[int] = set()
-        for _ in range(MAX_PAGES):
+        crawl = Crawl(f"{path} ({stream})", self.max_pages)
+        while True:
+            before = len(found)
             body = self._call("GET", path, params=params)
             refs: list[Any] = self._json(body, path, "itemRefs", list)
             for ref in refs:
@@ -218,9 +262,11 @@ class GReaderClient:
                     raise self._fail(f"answered an item id that is not one to {path}: {_preview(repr(ref).encode())}")
                 found.add(item_id)
             continuation = self._json(body, path, "continuation", str)
-            if not continuation or not refs or continuation == params.get("c"):
-                return found
+            if not crawl.more(continuation, len(refs), len(found) - before):
+                break
             params["c"] = continuation
+        if crawl.cut:
+            self.cuts.append(crawl.cut)
         return found
 
     def edit_tag(self, ids: Sequence[int], *, add: str | None = None, remove: str | None = None) -> None:

@@ -28,6 +28,7 @@ from veille_tui.core import enrich
 from veille_tui.core.config import SyncSettings
 from veille_tui.core.errors import SyncError
 from veille_tui.core.models import SyncOutcome
+from veille_tui.core.secret_files import read_secret_line
 from veille_tui.core.store import Store
 from veille_tui.core.store.sync import NewServerItem, Pending, ServerFeedRow
 from veille_tui.core.sync.client import READ, READING_LIST, STARRED, GReaderClient
@@ -41,16 +42,8 @@ def read_password(settings: SyncSettings) -> str:
     output, run once per sync) or the config itself."""
     if settings.password is not None:
         return settings.password
-    if settings.password_file is not None:
-        path = Path(settings.password_file)
-        try:
-            line = path.read_text(encoding="utf-8-sig").splitlines()[:1]
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            raise SyncError(f"[sync] password_file {path}: cannot read it: {reason}") from None
-        if not line or not line[0].strip():
-            raise SyncError(f"[sync] password_file {path}: its first line is empty")
-        return line[0].strip()
+    if settings.password_file is not None:  # refused when others can read it, as a password in the config
+        return read_secret_line(Path(settings.password_file), "[sync] password_file", SyncError)
     command = settings.password_command or ""
     try:
         done = subprocess.run(
@@ -128,7 +121,9 @@ def _pull_items(store: Store, client: GReaderClient, outcome: SyncOutcome) -> No
             outcome.items += _store_page(store, by_feed)
     if unlisted:  # a feed subscribed there during this sync: its items again next time
         newest = min(newest, min(unlisted) - 1)
-    if newest > since:
+    if client.cuts:  # the server never ended its pages: what came is kept, the rest asked again next time
+        outcome.notes.append(f"{client.url}: {client.cuts[-1]}; the items read are kept")
+    elif newest > since:
         store.set_sync_meta(ot=str(newest))
 
 
@@ -167,9 +162,13 @@ def _push(store: Store, client: GReaderClient, outcome: SyncOutcome) -> None:
 
 
 def _pull_states(store: Store, client: GReaderClient, outcome: SyncOutcome) -> None:
+    cuts = len(client.cuts)
     unread = client.item_ids(READING_LIST, exclude=READ)
     read_ids = client.item_ids(READ)
     starred = client.item_ids(STARRED)
+    if len(client.cuts) > cuts:  # states read from part of a list would be wrong: none is taken
+        outcome.notes.append(f"{client.url}: {client.cuts[-1]}; its read/starred states are not taken")
+        return
     changes: list[tuple[int, int, str, int]] = []
     for known in store.known_items():
         read = 0 if known.server_id in unread else 1 if known.server_id in read_ids else known.read

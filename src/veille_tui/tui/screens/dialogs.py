@@ -1,4 +1,5 @@
-"""Dialogs: the query line (`/`) and the tag picker (`t`)."""
+"""Dialogs: the query line (`/`), the tag picker (`t`), a name asked on one line (the query saved
+from the command palette)."""
 
 from __future__ import annotations
 
@@ -208,6 +209,64 @@ class TagPicker(ModalScreen[str | None]):
 
     async def action_page(self, step: int) -> None:
         await self.query_one(OptionList).run_action("page_down" if step > 0 else "page_up")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NameScreen(ModalScreen[str | None]):
+    """One line at the bottom asking a name (`prompt`), `initial` in it: enter gives the name
+    typed (an empty one is refused, said below), escape None."""
+
+    DEFAULT_CSS = """
+    NameScreen {
+        align: left bottom;
+        background: transparent;
+    }
+    NameScreen > Vertical {
+        height: auto;
+        width: 1fr;
+        background: $panel;
+        border-top: solid $primary;
+        padding: 0 1;
+    }
+    NameScreen #name-row { height: 1; }
+    NameScreen #name-prompt { width: auto; color: $text-accent; text-style: bold; }
+    #name-input, #name-input:focus { border: none; height: 1; padding: 0; background: $panel; width: 1fr; }
+    NameScreen #name-note { color: $text-muted; height: auto; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="name.cancel"),
+        Binding("ctrl+g", "cancel", "Cancel", show=False, id="name.cancel_alt"),
+    ]
+
+    def __init__(self, prompt: str, initial: str, note: str = "", cursor_blink: bool = False) -> None:
+        super().__init__()
+        self.prompt = prompt
+        self.initial = initial
+        self.note = note
+        self.cursor_blink = cursor_blink
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            with Horizontal(id="name-row"):
+                yield Static(Content(f"{self.prompt} "), id="name-prompt", markup=False)
+                yield Input(value=self.initial, id="name-input", select_on_focus=True)
+            yield Static(Content(self.note), id="name-note", markup=False)
+
+    def on_mount(self) -> None:
+        field = self.query_one(Input)
+        field.cursor_blink = self.cursor_blink
+        field.focus()
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        name = " ".join(event.value.split())
+        if not name:
+            self.query_one("#name-note", Static).update(Content("A name, please (esc: cancel)."))
+            return
+        self.dismiss(name)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -212,10 +212,16 @@ class Drafting:
     def _write(self, entry_id: int, request: DraftRequest, cancel: threading.Event) -> None:
         """In the worker thread."""
         screen = self.screen
+        notes: list[str] = []  # the command's output cut: said beside "Draft written"
         try:
             with screen.lib.for_thread() as lib:
                 path = lib.write_draft(
-                    entry_id, title=request.title, tags=request.tags, source=request.source, cancelled=cancel.is_set
+                    entry_id,
+                    title=request.title,
+                    tags=request.tags,
+                    source=request.source,
+                    cancelled=cancel.is_set,
+                    notes=notes,
                 )
         except DraftError:
             screen.app.call_from_thread(self.finished)
@@ -224,6 +230,8 @@ class Drafting:
                 return
             raise
         screen.app.call_from_thread(self.finished)
+        for note in notes:
+            screen.app.call_from_thread(screen.notify, note, severity="warning", markup=False, timeout=12)
         screen.post_message(DraftDone(entry_id, f"Draft written: {path}"))
 
     def finished(self) -> None:
@@ -300,11 +308,12 @@ class Drafting:
             return
         self._publishing = entry
         screen.question.ask(
-            f"Publish {clean_line(entry.draft)} into the posts, dated today?",
+            "Publish {} into the posts today?",
             yes_keys=("P", "y", "enter"),
             yes_text="P/y/enter",
             instead_of=screen.keys,
             topic=PUBLISH_TOPIC,
+            subject=clean_line(Path(entry.draft or "").name),
         )
 
     def answered(self, yes: bool) -> None:

@@ -28,28 +28,38 @@ from veille_tui.tui.widgets.sidebar import feed_label
 
 
 def ordered(feeds: Sequence[FeedStatus]) -> list[FeedStatus]:
-    """Failing feeds first (most failures first), then the others, each by name."""
-    return sorted(feeds, key=lambda f: (not f.failing, -f.failures, feed_label(f).lower()))
+    """Failing feeds first (most failures first), then those read but not whole (a warning),
+    then the others, each by name."""
+    return sorted(feeds, key=lambda f: (not f.failing, not f.warned, -f.failures, feed_label(f).lower()))
 
 
 def summary(feeds: Sequence[FeedStatus]) -> str:
     failing = sum(f.failing for f in feeds)
+    warned = sum(f.warned for f in feeds)
     text = f"Feeds: {len(feeds)}"
-    return text + (f", {failing} failing" if failing else ", all well")
+    if not failing and not warned:
+        return text + ", all well"
+    return text + (f", {failing} failing" if failing else "") + (f", {warned} with a warning" if warned else "")
 
 
 def feed_line(feed: FeedStatus, width: int) -> Content:
-    """`! name   ok 08-25 10:00   3 failed   12/340`: what fits in `width` cells."""
+    """`! name   ok 08-25 10:00   3 failed   12/340`: what fits in `width` cells (`~ name  warn 08-25
+    10:00  warning`: read, but not whole)."""
     ok = f"ok {feed.last_ok[5:]}" if feed.last_ok else "never ok" if feed.last_fetch else "never fetched"
+    if feed.warned and feed.last_ok:
+        ok = f"warn {feed.last_ok[5:]}"
     failed = f"{feed.failures} failed" if feed.failures else ("failed" if feed.failing else "")
+    if feed.warned:
+        failed = "warning"
     counts = f"{feed.unread}/{feed.total}"
     tail = f"  {ok:<14} {failed:>9} {counts:>11}" if width >= 60 else f" {failed or ok:>9} {counts:>9}"
     name_width = max(width - 2 - cell_len(tail), 4)
     label = feed_label(feed)
     untitled = not feed.title or feed.title == feed.url
     name = fit_middle(label, name_width) if untitled else fit(label, name_width)
-    mark = ("! ", "$text-error bold") if feed.failing else ("  ", "")
-    return Content.assemble(mark, (name, "$text-error" if feed.failing else ""), (tail, "$text-muted"))
+    mark = ("! ", "$text-error bold") if feed.failing else ("~ ", "$text-warning bold") if feed.warned else ("  ", "")
+    colour = "$text-error" if feed.failing else "$text-warning" if feed.warned else ""
+    return Content.assemble(mark, (name, colour), (tail, "$text-muted"))
 
 
 def feed_details(feed: FeedStatus) -> Content:
@@ -63,6 +73,10 @@ def feed_details(feed: FeedStatus) -> Content:
     if feed.failing:
         times = f" ({feed.failures} times in a row)" if feed.failures > 1 else ""
         lines.append(Content.assemble(("failing", "$text-error bold"), f"{times}: {clean_line(feed.last_error)}"))
+    elif feed.warned:
+        lines.append(
+            Content.assemble(("warning", "$text-warning bold"), f": read, not whole: {clean_line(feed.warning)}")
+        )
     return Content("\n").join(lines)
 
 

@@ -1,8 +1,7 @@
 """The main screen: sidebar, entry list, article, status line and key bar; its layout, its keys
-and the routing between its parts (screens/parts/: the list, the article, the moves, the
-read/starred state, links, full text, the background work; draft.py's `Drafting` and cves.py's
-`CvePivot`). Below 100 columns (or with `[tui] reading = "full"`), `enter` opens the article
-full screen (screens/reading.py)."""
+and the routing between its parts (screens/parts/: the list, the article, the moves, the read/starred
+state, links, full text, the background work; `Drafting`, `CvePivot`, `FeedsPivot`). Below 100 columns
+(or with `[tui] reading = "full"`), `enter` opens the article full screen (screens/reading.py)."""
 
 from __future__ import annotations
 
@@ -28,12 +27,13 @@ from veille_tui.tui.screens.draft import PUBLISH_TOPIC, Drafting
 from veille_tui.tui.screens.keys import MAIN_KEYS
 from veille_tui.tui.screens.parts.articles import Articles
 from veille_tui.tui.screens.parts.background import Background
+from veille_tui.tui.screens.parts.feeds import FeedsPivot
 from veille_tui.tui.screens.parts.fulltext import FullTexts
 from veille_tui.tui.screens.parts.host import ViewState
 from veille_tui.tui.screens.parts.links import Links
 from veille_tui.tui.screens.parts.listing import Listing, Preloaded
 from veille_tui.tui.screens.parts.moves import Moves
-from veille_tui.tui.screens.parts.panes import Panes
+from veille_tui.tui.screens.parts.panes import SIDE_BY_SIDE, Panes
 from veille_tui.tui.screens.parts.triage import Triage
 from veille_tui.tui.screens.reading import ReadingScreen
 from veille_tui.tui.timings import Timings
@@ -51,7 +51,7 @@ PREFETCH_EVERY = 3.0  # seconds between two looks at whether the CVE view's rows
 class MainScreen(Screen[None]):
     """Three panes, a status line and the key bar."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (140, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (SIDE_BY_SIDE, "-wide")]
 
     BINDINGS: ClassVar[list[BindingType]] = MAIN_KEYS
 
@@ -70,6 +70,7 @@ class MainScreen(Screen[None]):
         self.background = Background(self)
         self.cve_pivot = CvePivot(self)  # `c`, and back to it from a CVE's entries
         self.drafting = Drafting(self)  # `a`, `e`, `P`
+        self.feeds_pivot = FeedsPivot(self, self.background.start_fetch_one)  # `F`, and back to it
         self.panes = Panes(self, self)
         self.reader = ReadingScreen(self)  # the article full screen (`enter` below 100 columns)
 
@@ -146,6 +147,7 @@ class MainScreen(Screen[None]):
     def set_activity(self, text: str) -> None:
         self.state.activity = text
         self.update_status()
+        self.listing.tell_first_start()  # an empty store being filled: the article says so
 
     # --- routing between the parts ----------------------------------------------------------
 
@@ -359,12 +361,10 @@ class MainScreen(Screen[None]):
         self.cve_pivot.open()
 
     def action_feeds_health(self) -> None:
-        self.background.feeds_health()
+        self.feeds_pivot.open()
 
     def action_refresh_feed(self) -> None:
-        names = self.background.feeds_here()
-        if names is not None:
-            self.background.start_fetch(names)
+        self.background.refresh_here()
 
     def action_refresh_all(self) -> None:
         self.background.start_fetch([])
@@ -373,7 +373,7 @@ class MainScreen(Screen[None]):
         if self.zoomed:
             self.action_zoom()
         elif not self.cve_pivot.back():
-            self.listing.back()
+            self.feeds_pivot.back(self.listing.back)  # from a feed's entries chosen in `F`: `F` again
 
     def action_clear_query(self) -> None:
         if not (self.drafting.cancel() or self.cve_pivot.back()):

@@ -11,11 +11,13 @@ Titles and sources are untrusted: they become `Segment`s of plain text, never ma
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
+from rich.cells import cell_len, chop_cells
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -56,6 +58,27 @@ def short_date(date: str | None, year: int) -> str:
     return date[5:10] if date[:4] == str(year) else date[:4]
 
 
+def cut(text: str, width: int) -> str:
+    """`text` cut to `width` cells without an ellipsis, padded."""
+    return fit(chop_cells(text, width)[0] if cell_len(text) > width else text, width)
+
+
+def source_name(source: str) -> str:
+    """The source column's one rule, for a post's source tag and a feed's title alike: a short
+    name in lowercase without spaces. A tag (`hackernews`, `sans-isc`) stays as it is; a title
+    loses a leading "The" and its spaces and punctuation (`The Hacker News` -> `hackernews`); a
+    host its `www.` and its top-level domain (`www.bleepingcomputer.com` -> `bleepingcomputer`).
+    The column cuts it without an ellipsis, as the archive's tags are cut."""
+    if source == source.lower() and re.fullmatch(r"[\w-]+", source):
+        return source
+    if "." in source and not any(c.isspace() for c in source):  # a host
+        source = source.lower().removeprefix("www.").rsplit(".", 1)[0]
+    words = re.findall(r"[^\W_]+", source.lower())
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return "".join(words)
+
+
 @dataclass(frozen=True)
 class Columns:
     """Cell widths of the columns for one list width."""
@@ -64,13 +87,13 @@ class Columns:
     date: int
     source: int
     title: int
-    cve: int  # a space, then ` 3 CVE`: never touching the title
+    cve: int  # a space, the KEV mark's own cell, then `  3 CVE`: never touching the title
 
     @classmethod
     def for_width(cls, width: int) -> Columns:
-        source = 16 if width >= 90 else 12 if width >= 56 else 8 if width >= 44 else 0
+        source = 12 if width >= 56 else 8 if width >= 44 else 0  # a short name (source_name): 12 cells
         date = 5
-        cve = 7 if width >= 56 else 0
+        cve = 9 if width >= 56 else 0
         markers = 3
         title = max(width - markers - 1 - (date + 1) - (source + 1 if source else 0) - cve, 1)
         return cls(markers, date, source, title, cve)
@@ -295,13 +318,13 @@ class EntryList(CursorLines, can_focus=True):
             + (glyphs["archived"] if entry.archived else glyphs["drafted"] if entry.drafted else " ")
         )
         date = short_date(entry.date, self._year)
-        source = fit(entry.source, cols.source) + " " if cols.source else ""
+        source = cut(source_name(entry.source), cols.source) + " " if cols.source else ""
         cve = ""
         title_width = cols.title
         if cols.cve:
             count = len(entry.cves)
             kev = "!" if "kev" in entry.tags else " "  # one of them is in the KEV catalogue
-            cve = f"{kev}{count:>2} CVE" if count < 100 else f"{kev}99+CVE"
+            cve = f" {kev}{count:>3} CVE" if count < 100 else f" {kev}99+ CVE"
             if not count:  # the title takes the free cells
                 cve = ""
                 title_width += cols.cve
@@ -328,9 +351,9 @@ class EntryList(CursorLines, can_focus=True):
             segments.append(Segment(source, base + component("entry-list--source")))
         title_style = base + component("entry-list--title-unread") if not entry.read else base
         if entry.cves and cve:
-            segments.append(Segment(title, title_style))
+            segments.append(Segment(title + " ", title_style))  # the title never touches the KEV mark
             kev_style = "entry-list--kev" if "kev" in entry.tags else "entry-list--cve"
-            segments.append(Segment(cve, base + component(kev_style)))
+            segments.append(Segment(cve[1:], base + component(kev_style)))
         else:
             segments.append(Segment(title + cve, title_style))
         strip = Strip(segments).simplify()

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+from rich.cells import cell_len
 from textual import events
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
-from veille_tui.tui.widgets.lines import WidgetMessage
+from veille_tui.tui.widgets.lines import WidgetMessage, fit_middle
 
 
 class Question(Static, can_focus=True):
@@ -47,6 +48,7 @@ class Question(Static, can_focus=True):
         super().__init__(markup=False, **kwargs)
         self.yes_keys: frozenset[str] = frozenset()
         self.topic = ""
+        self._asked = ("", "", "")  # the question, its subject, the keys that answer it
         self._hidden: Widget | None = None
         self._focused: Widget | None = None
 
@@ -55,19 +57,46 @@ class Question(Static, can_focus=True):
         return bool(self.display)
 
     def ask(
-        self, text: str, yes_keys: Collection[str], yes_text: str, instead_of: Widget | None = None, topic: str = ""
+        self,
+        text: str,
+        yes_keys: Collection[str],
+        yes_text: str,
+        instead_of: Widget | None = None,
+        topic: str = "",
+        subject: str = "",
     ) -> None:
         """Show the question (in place of `instead_of`) and wait for a key; the answer carries
-        `topic`, to tell two questions apart."""
+        `topic`, to tell two questions apart. `subject` (a file name) takes the place of `{}` in
+        `text`, and is what gives way first when the line is too short."""
         self.yes_keys = frozenset(yes_keys)
         self.topic = topic
-        self.update(Content.assemble((f" {text}", "bold"), (f"  {yes_text}: yes, other keys: no", "$text-muted")))
+        self._asked = (text, subject, f"  {yes_text}: yes, other keys: no")
+        self._fit()
         self._focused = self.screen.focused
         self._hidden = instead_of
         if instead_of is not None:
             instead_of.display = False
         self.display = True
         self.focus()
+
+    def _fit(self) -> None:
+        """The keys always shown whole: the question gives way, cut in its middle (its end, the
+        question mark, stays)."""
+        text, subject, keys = self._asked
+        width = self.size.width or self.app.size.width
+        room = width - 1 - cell_len(keys)
+        if subject:
+            left = room - cell_len(text.replace("{}", ""))
+            if cell_len(subject) > left:
+                subject = fit_middle(subject, max(left, 12)).rstrip()
+            text = text.replace("{}", subject)
+        if cell_len(text) > room:
+            text = fit_middle(text, max(room, 8)).rstrip()
+        self.update(Content.assemble((f" {text}", "bold"), (keys, "$text-muted")))
+
+    def on_resize(self) -> None:
+        if self.asking:
+            self._fit()
 
     def on_key(self, event: events.Key) -> None:
         event.stop()

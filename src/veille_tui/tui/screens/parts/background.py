@@ -1,8 +1,8 @@
 """The work in the background and what it brings: the archive index at start-up, the feeds'
 statuses, fetching (`r`, `R`) and the team server, what another process committed (polled), the
-feeds' health (`F`), the watch alerts. Each worker runs on a connection of its own, sends its
+feeds' health (`F`) kept up to date, the watch alerts. Each worker runs on a connection of its own, sends its
 result as a message and raises when it fails: the screen's one `Worker.StateChanged` handler
-reports every failure (tui/workers.py)."""
+reports every failure (tui/workers.py). `F` itself is screens/feeds.py's `FeedsPivot`."""
 
 from __future__ import annotations
 
@@ -162,21 +162,11 @@ class Background:
         )
         return None
 
-    def feeds_health(self) -> None:
-        from veille_tui.tui.screens.feeds import FeedsScreen
-
-        host, choice = self.host, self.host.state.choice
-        current = choice.id.removeprefix("feed:") if choice.kind == "feed" else ""
-
-        def chosen(feed_id: int | None) -> None:
-            if feed_id is not None:
-                host.apply_choice(f"feed:{feed_id}")
-            else:
-                host.entries.focus()
-
-        feeds = host.state.feeds or []
-        start_one = self.start_fetch_one
-        host.app.push_screen(FeedsScreen(feeds, start_one, int(current) if current.isdigit() else None), chosen)
+    def refresh_here(self) -> None:
+        """`r`: the feed(s) here refreshed."""
+        names = self.feeds_here()
+        if names is not None:
+            self.start_fetch(names)
 
     def start_fetch_one(self, url: str) -> None:
         self.start_fetch([url])
@@ -304,6 +294,8 @@ class Background:
             self.tell(fetch_notice(message.fetched, outcome))
         if outcome is not None and not outcome.ok:
             host.notify(clean_line(outcome.error or ""), title="Team server", severity="warning", markup=False)
+        for note in outcome.notes if outcome is not None else ():  # a server that never ended its pages
+            host.notify(clean_line(note), title="Team server", severity="warning", markup=False)
         if outcome is not None and outcome.ok and (outcome.items or outcome.pulled or outcome.new_feeds):
             host.reload()
             self.load_feeds()

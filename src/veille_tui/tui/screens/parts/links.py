@@ -1,6 +1,6 @@
 """Links: `o` opens the entry's link (a browser where one opens a window, else copied: a jump
-host), `y` copies it (OSC 52, or why tmux will not let it through), `L` picks one of the
-article's links or related stories."""
+host), `y` copies it (sent to the terminal (OSC 52), in tmux's buffer, or why tmux will not let it
+through), `L` picks one of the article's links or related stories."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import webbrowser
 from veille_tui.core.models import Entry
 from veille_tui.core.text import clean_line
 from veille_tui.tui.browser import open_link
-from veille_tui.tui.clipboard import clipboard_problem
+from veille_tui.tui.clipboard import copy_told
 from veille_tui.tui.screens.parts.host import Host
 from veille_tui.tui.widgets.article import RELATED_LIMIT
 
@@ -20,16 +20,18 @@ class Links:
     def __init__(self, host: Host) -> None:
         self.host = host
 
-    def copy(self, text: str, told: str = "Copied (OSC 52)") -> None:
-        """Copy `text` (OSC 52) and say so, or say why it cannot reach the clipboard (tmux), with
-        the text shown either way."""
+    def copy(self, text: str, before: str = "") -> None:
+        """Copy `text` (OSC 52) and say what is known of it (sent to the terminal; in tmux's
+        buffer; dropped by tmux, and how to fix it), with the text shown either way."""
         host = self.host
         host.app.copy_to_clipboard(text)
-        problem = clipboard_problem()
-        if problem is not None:
-            host.notify(f"{problem}\n{text}", severity="warning", markup=False, timeout=12)
+        told, problem = copy_told()
+        if before:
+            told = told[0].lower() + told[1:]
+        if problem:
+            host.notify(f"{before}{told}\n{text}", severity="warning", markup=False, timeout=12)
         else:
-            host.notify(f"{told}: {text}", markup=False, timeout=6)
+            host.notify(f"{before}{told}: {text}", markup=False, timeout=6)
 
     def _link(self, entry: Entry) -> str | None:
         if not entry.link:
@@ -53,7 +55,7 @@ class Links:
 
         browser = gui_browser()
         if browser is None:
-            self.copy(link, "No browser here: link copied (OSC 52)")
+            self.copy(link, "No browser here: ")
             return
         self.host.run_worker(lambda: self._open(browser, link), thread=True, group="browser", exit_on_error=False)
 

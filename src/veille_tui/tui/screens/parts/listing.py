@@ -156,13 +156,26 @@ class Listing:
             return f"{hint.message[0].upper()}{hint.message[1:]}."
         if state.query_text:
             return "No entry matches this query (esc: all entries)."
-        if state.total == 0:  # a first start: say how to get something to read
-            return "Nothing here yet. Start veille-tui with --archive DIR (a Jekyll _posts folder), " + (
-                "or without --offline and press R to fetch the feeds."
-                if host.offline
-                else "or press R to fetch the feeds."
-            )
+        if state.total == 0:  # a first start: what runs, or how to get something to read
+            return self.first_start_text()
         return "No entries here."
+
+    def first_start_text(self) -> str:
+        """What the article says while the store holds nothing: the archive being indexed, or how
+        to get something to read."""
+        activity = self.host.state.activity
+        if activity.startswith("indexing"):
+            return f"{activity[0].upper()}{activity[1:]} Its posts are listed when it is done."
+        how = "or without --offline and press R" if self.host.offline else "or press R"
+        start = "Nothing here yet. Start veille-tui with --archive DIR (a Jekyll _posts folder)"
+        return f"{start}, {how} to fetch the feeds."
+
+    def tell_first_start(self) -> None:
+        """An empty store being filled (the activity changed): the article says so, not only the
+        status line."""
+        host, state = self.host, self.host.state
+        if state.total == 0 and not host.entries.ids and not state.query_text:
+            host.article.show_message(self.first_start_text())
 
     def feed_problem(self, choice_id: str) -> str | None:
         """What is wrong with the feed of a sidebar choice (None: nothing)."""
@@ -255,14 +268,29 @@ class Listing:
             self.host.notify(error, severity="error", markup=False)
 
     def save_query(self) -> None:
+        """The list's query saved under a name asked first (the query itself, to start with)."""
+        from veille_tui.tui.screens.dialogs import NameScreen
+
         query, host = self.host.state.query_text, self.host
         if not query:
             host.notify("No query to save: / types one.", severity="warning", markup=False)
             return
+
+        def named(name: str | None) -> None:
+            host.entries.focus()
+            if name:
+                self.save_named(name, query)
+
+        note = f"Saves {clean_line(query)} to the sidebar's saved queries (enter: save, esc: cancel)"
+        blink = host.app.animation_level != "none"
+        host.app.push_screen(NameScreen("Name:", clean_line(query), note, cursor_blink=blink), named)
+
+    def save_named(self, name: str, query: str) -> None:
+        host = self.host
         try:
-            host.lib.save_query(query, query)
+            host.lib.save_query(name, query)
         except (ConfigError, OSError) as exc:
             host.notify(f"Query not saved: {exc}", severity="error", markup=False)
             return
         self.fill_sidebar()
-        host.notify(f"Saved to [queries] in {host.lib.settings.path}: {query}", markup=False, timeout=5)
+        host.notify(f"Saved as {name!r} to [queries] in {host.lib.settings.path}: {query}", markup=False, timeout=5)

@@ -8,6 +8,13 @@ from textual.widget import Widget
 
 from veille_tui.tui.screens.parts.host import Host
 
+# Side by side, list and article each need what they hold: titles (9 in 10 of the real archive's
+# are 89 cells or less) beside the list's other columns, and a reading measure of 72 cells with
+# links and paths of that length whole. Below that width the two panes share it badly (at 160
+# columns: titles cut at ~50 cells, the article ~52 cells wrapping every URL): they are stacked,
+# each the full width (the main screen's `-wide` class from this width).
+SIDE_BY_SIDE = 26 + (4 + 6 + 13 + 9 + 89) + 1 + 72  # sidebar, list, rule, article: 220
+
 
 class Panes:
     """The panes part of the main screen (whose `-zoom` and `-drawer` classes it sets)."""
