@@ -136,6 +136,12 @@ def test_distinct_items_of_one_feed_that_share_a_link_stay_separate(store):
     store.record_fetch(other, status="ok", items=[item(9, link=page + "/", title="Weekly roundup")])
     assert store.count("is:item") == 3
     assert store.count("feed:other") == 1
+    # items of one feed that carry an archived post's link are that post's story, whatever their titles
+    post_link = "https://www.example.com/news/a"
+    posted = [item(n, link=post_link, guid=f"p{n}", title=f"Follow-up {n}") for n in (11, 12)]
+    added = store.record_fetch(feed_id(store), status="ok", items=posted)
+    assert (added.new, added.archived) == (0, 2)
+    assert store.count("is:item") == 3 and store.count("follow-up") == 0
 
 
 def test_fragment_is_not_stripped(store):

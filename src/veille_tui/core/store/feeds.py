@@ -151,7 +151,7 @@ class FeedsMixin(TagsMixin):
                 for candidate, kind in self.db.execute(
                     "SELECT id, kind FROM entries WHERE link_norm = ? ORDER BY kind = 'post' DESC, id", (link_norm,)
                 ).fetchall():
-                    if self._same_story(candidate, feed_id, item.title):
+                    if kind == "post" or self._same_story(candidate, feed_id, item.title):
                         entry_id = candidate
                         archived += kind == "post"
                         break
@@ -212,10 +212,11 @@ class FeedsMixin(TagsMixin):
         return Added(new - archived, archived, changed)
 
     def _same_story(self, entry_id: int, feed_id: int, title: str) -> bool:
-        """Whether a new item of a feed that links where an entry does is that entry's story: yes
-        when the entry has no item of this feed (another feed, an archived post), or one of the
-        same title (re-published under a new id); no when this feed's items there are titled
-        otherwise (distinct items of one feed that share a link stay separate entries)."""
+        """Whether a new item of a feed that links where an item entry does is that entry's story
+        (an archived post's link always is): yes when the entry has no item of this feed (another
+        feed brought it), or one of the same title (re-published under a new id); no when this
+        feed's items there are titled otherwise (distinct items of one feed that share a link stay
+        separate entries)."""
         titles = [
             t
             for (t,) in self.db.execute(
