@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from veille_tui.core import config as config_mod
-from veille_tui.core import config_watch, hints, history, paths
+from veille_tui.core import hints, history, paths
 from veille_tui.core.api import NO_ARCHIVE
 from veille_tui.core.api.archive import ArchivePart
 from veille_tui.core.api.intel import IntelPart
 from veille_tui.core.api.server import ServerPart
+from veille_tui.core.api.session import SessionPart
 from veille_tui.core.backup import daily as daily_backup
 from veille_tui.core.digest import Digest
 from veille_tui.core.errors import (
@@ -85,7 +86,7 @@ __all__ = [
 QueryLike = Query | str | None
 
 
-class Library(ArchivePart, IntelPart, ServerPart):
+class Library(ArchivePart, IntelPart, ServerPart, SessionPart):
     def __init__(
         self,
         settings: config_mod.Settings,
@@ -125,17 +126,6 @@ class Library(ArchivePart, IntelPart, ServerPart):
             )
             self._backup_once_a_day(self._store)
         return self._store
-
-    def config_moved(self) -> bool:
-        """Has the config file changed since it was read? (A running TUI reads it again.)"""
-        return config_watch.moved(self.settings)
-
-    def reload_config(self) -> config_mod.Settings:
-        """The config read again and put in force: the database reopened with its watch list and
-        rules (derived again when they changed). ConfigError: the settings in force are kept."""
-        settings = config_watch.reload(self.settings)
-        self.use_settings(settings)
-        return settings
 
     def use_settings(self, settings: config_mod.Settings) -> None:
         """Settings read elsewhere (a worker's reload_config) put in force on this connection."""
@@ -359,10 +349,6 @@ class Library(ArchivePart, IntelPart, ServerPart):
             return None
         return hints.tag_hint(parsed, self.tag_counts(), self.count)
 
-    def kev_loaded(self) -> bool:
-        """Is a KEV catalogue loaded? (The CVE view says "not loaded" rather than "not in it".)"""
-        return bool(self.store.intel_counts()["kev"])
-
     # --- query history and saved queries ---------------------------------------------------------
 
     @property
@@ -456,15 +442,6 @@ class Library(ArchivePart, IntelPart, ServerPart):
     def watch_mark(self) -> int:
         """Where the watch alerts stand now: `watch_alerts(mark)` gives those that come after."""
         return self.store.last_alert()
-
-    def watch_seen(self) -> int:
-        """The mark of the watch alerts a TUI last told here (the newest, when none ever did)."""
-        seen = self.store.alerts_seen()
-        return self.store.last_alert() if seen is None else seen
-
-    def set_watch_seen(self, mark: int) -> None:
-        """The watch alerts up to `mark` are told (the next start tells those after it)."""
-        self.store.set_alerts_seen(mark)
 
     def watch_alerts(self, after: int) -> tuple[int, list[WatchMatch]]:
         """The entries that fetches made match the watch list for the first time since `after`
