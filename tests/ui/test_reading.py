@@ -277,6 +277,30 @@ async def test_M_asks_with_the_count_and_U_undoes(make_app, lib):
         assert any(n.message == "Nothing to undo." for n in app._notifications)
 
 
+async def test_U_takes_back_the_last_key_not_the_articles_read_since(make_app, lib):
+    """Opening marks read but is no step of the undo history: `U` after `s` and two articles read
+    takes the star back, and the two stay read."""
+    ids = add_items(lib, 3)
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        screen.entries.cursor = screen.entries.index_of(ids[2])
+        await pilot.press("s")
+        await settle(pilot)
+        assert lib.entry(ids[2]).starred
+        await open_first(pilot, ids)
+        await pilot.press("J")
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+        assert lib.entry(ids[0]).read and lib.entry(ids[1]).read
+        await pilot.press("U")
+        await settle(pilot)
+        assert not lib.entry(ids[2]).starred
+        assert lib.entry(ids[0]).read and lib.entry(ids[1]).read
+
+
 async def test_opening_keeps_the_watch_terms_in_the_header(make_app, lib):
     """Opening marks the entry read: the header takes the new state, not the list's row (which
     has no watch terms)."""

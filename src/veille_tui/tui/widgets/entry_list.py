@@ -220,12 +220,23 @@ class EntryList(CursorLines, can_focus=True):
         if index is not None:
             self.refresh_line(index)
 
-    def show_read(self, ids: Collection[int]) -> None:
-        """These entries are read (a view marked read): the rows held change, the list repaints."""
+    def show_read(self, ids: Collection[int], read: bool = True) -> None:
+        """These entries are read (a view marked read), or unread (that undone): the rows held
+        change, the list repaints."""
+        self.show_state(ids, read=read)
+
+    def show_state(self, ids: Collection[int], *, read: bool | None = None, starred: bool | None = None) -> None:
+        """These entries get this read and/or starred state before the store has it (a worker
+        writes it): the rows held change, the list repaints once."""
         for entry_id in self._rows.keys():
             entry = self._rows.get(entry_id)
-            if entry is not None and entry_id in ids and not entry.read:
-                self._rows[entry_id] = replace(entry, read=True)
+            if entry is None or entry_id not in ids:
+                continue
+            if read is not None and entry.read != read:
+                entry = replace(entry, read=read)
+            if starred is not None and entry.starred != starred:
+                entry = replace(entry, starred=starred)
+            self._rows[entry_id] = entry
         self.refresh()
 
     def cached_ids(self) -> list[int]:

@@ -9,6 +9,7 @@ import time
 from dataclasses import replace
 
 from veille_tui.core.models import Entry
+from veille_tui.core.models import Undone as UndoneStep
 from veille_tui.core.text import clean_line
 from veille_tui.tui.messages import EntryChanged, MarkedRead, Undone
 from veille_tui.tui.screens.parts.host import Host
@@ -38,14 +39,15 @@ class Triage:
         return row
 
     def opened(self, entry_id: int) -> None:
-        """An entry opened is read."""
+        """An entry opened is read; reading is not a change `U` takes back (u, s, A and M are):
+        fifty articles read would otherwise push an `A` out of the history."""
         entry = self.entry(entry_id)
         if entry is not None and not entry.read and entry.id not in self.host.state.marking:
-            self.set_read(entry, True)
+            self.set_read(entry, True, undoable=False)
 
-    def set_read(self, entry: Entry, read: bool) -> None:
+    def set_read(self, entry: Entry, read: bool, undoable: bool = True) -> None:
         host = self.host
-        host.lib.set_read(entry.id, read)
+        host.lib.set_read(entry.id, read, undoable=undoable)
         self._changed(replace(entry, read=read))
         if entry.read != read:
             self.count_unread(-1 if read else 1, "watch" in entry.tags)
@@ -145,10 +147,37 @@ class Triage:
     # --- U: undo ---------------------------------------------------------------------------
 
     def undo(self) -> None:
-        """`U`: the last change of read/starred state undone, in a worker (Library.undo)."""
-        self.host.watcher.edited()
+        """`U`: the last change of read/starred state undone. What it gives back is read first
+        (`next_undo`, one row) and shown at once (rows, article, counts); a worker writes it
+        (`Library.undo`: about as long as the `A` it takes back), then the list is read again."""
+        host = self.host
+        if any(w.group == "undo" and w.is_running for w in host.workers):
+            host.notify("Still undoing the change before…", markup=False, timeout=2)
+            return
         self._undo_asked = time.perf_counter()
-        self.host.run_worker(self._undo, thread=True, group="undo", exclusive=True, exit_on_error=False)
+        step = host.lib.next_undo()
+        if step is None:
+            host.notify("Nothing to undo.", markup=False, timeout=3)
+            return
+        host.watcher.edited()
+        self._show_undone(step)
+        host.notify(f"Undone: {step.what}", markup=False, timeout=4)
+        host.timings.until_painted(host.entries, "undo_painted", self._undo_asked)
+        host.run_worker(self._undo, thread=True, group="undo", exclusive=True, exit_on_error=False)
+
+    def _show_undone(self, step: UndoneStep) -> None:
+        """The states a step gives back, on screen before the store has them."""
+        host = self.host
+        read_ids, starred_ids = set(step.read_ids), set(step.starred_ids)
+        host.entries.show_state(read_ids, read=step.read)
+        host.entries.show_state(starred_ids, starred=step.starred)
+        if step.read is not None:
+            self.count_unread(-len(read_ids) if step.read else len(read_ids))
+        article = host.article.entry
+        if article is not None and (article.id in read_ids or article.id in starred_ids):
+            read = step.read if article.id in read_ids and step.read is not None else article.read
+            starred = step.starred if article.id in starred_ids and step.starred is not None else article.starred
+            host.post_message(EntryChanged(replace(article, read=read, starred=starred)))
 
     def _undo(self) -> None:
         """In the worker thread."""
@@ -158,13 +187,11 @@ class Triage:
         self.host.post_message(Undone(what, undone.entries if undone is not None else 0))
 
     def undone(self, message: Undone) -> bool:
-        """What `U` undid, shown (False: there was nothing to undo)."""
+        """The worker wrote it: the list and the counts as the store has them now (False: there
+        was nothing to undo after all, another process took it first)."""
         if message.what is None:
-            self.host.notify("Nothing to undo.", markup=False, timeout=3)
             return False
         self.host.reload()
-        self.host.notify(f"Undone: {message.what}", markup=False, timeout=4)
-        self.host.timings.until_painted(self.host.entries, "undo_painted", self._undo_asked)
         return True
 
     def marked_read(self) -> None:
