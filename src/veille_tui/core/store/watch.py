@@ -22,6 +22,8 @@ class WatchMixin(StoreBase):
 
     def set_alerts_seen(self, seq: int) -> None:
         """A TUI told the alerts up to seq (kept: the next start tells those after it)."""
+        if seq <= (self.alerts_seen() or 0):  # nothing to write (most starts): no write lock taken
+            return
         with self.transaction():
             if seq > (self.alerts_seen() or 0):
                 self._set_meta("watch_alerts_seen", str(seq))
