@@ -5,7 +5,7 @@ veille-tui runs `[draft] command` with the article as Markdown on stdin (the ful
 stored, else the feed's summary; its first line is `# Title`) and VEILLE_TITLE, VEILLE_LINK,
 VEILLE_SOURCE in the environment. What this prints on stdout becomes the draft's body:
 
-    ### <the title>
+    ### Titre à écrire            (the French heading: the front matter has the title already)
 
     <the first paragraphs of the article>
 
@@ -24,7 +24,6 @@ The analyst then writes the French summary over it (`e` in veille-tui). Standard
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 
@@ -58,17 +57,16 @@ def first_sentence(text: str, limit: int = 220) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def skeleton(article: str, title: str) -> str:
+def skeleton(article: str) -> str:
     lines = article.splitlines()
-    if lines and lines[0].startswith("# "):  # veille-tui's title line
-        title = title or lines[0][2:].strip()
+    if lines and lines[0].startswith("# "):  # veille-tui's title line (the front matter's title)
         article = "\n".join(lines[1:])
     found = paragraphs(article)
     keep = min(INTRO_PARAGRAPHS, max(1, len(found) - 1))  # a short article keeps one for the points
     intro, rest = found[:keep], found[keep:]
     points = [first_sentence(p) for p in (rest or found)[:KEY_POINTS]]
     cves = list(dict.fromkeys(m.upper() for m in CVE.findall(article)))
-    out = [f"### {title or 'Titre à écrire'}", ""]
+    out = ["### Titre à écrire", ""]  # the title is the front matter's: the heading is the French one
     out += [p + "\n" for p in intro] or ["Résumé à écrire.\n"]
     out += ["**Points clés :**"] + [f"*   {p}" for p in points or ["À compléter."]] + [""]
     out.append("**Vulnérabilités et Recommandations :**")
@@ -82,7 +80,7 @@ def main() -> int:
     if not article.strip():
         print("draft_skeleton: nothing on stdin (veille-tui gives the article there)", file=sys.stderr)
         return 1
-    sys.stdout.write(skeleton(article, os.environ.get("VEILLE_TITLE", "").strip()))
+    sys.stdout.write(skeleton(article))
     return 0
 
 

@@ -35,6 +35,7 @@ def test_the_reported_symlink_loop(tmp_path):
     assert report == {
         "indexed": 28,
         "skipped": 1,
+        "skipped_files": [{"file": "README.txt", "reason": "not a post file (extension)"}],
         "problems": [
             {"file": "sub/up", "reason": "symlink loop: leads back to the archive folder itself; not followed"}
         ],
@@ -74,3 +75,16 @@ def test_archive_format_in_the_config(tmp_path):
     report = json.loads(run("index", "--json").stdout)
     assert (report["indexed"], report["skipped"]) == (1, 1)
     assert [e["title"] for e in json.loads(run("list", "--json").stdout)] == ["Named"]
+
+
+def test_index_names_the_files_it_skips_the_first_ten_and_all_in_json(posts_dir):
+    write_post(posts_dir, "2026-05-01-post.md", "---\ntitle: A post\n---\nbody\n")
+    for n in range(12):
+        (posts_dir / f"notes-{n:02d}.txt").write_text("a note beside the posts, no front matter")
+    plain = run("--archive", str(posts_dir), "index").stdout
+    assert "1 posts indexed (0 unchanged), 12 skipped, 0 problems" in plain
+    named = [line.strip() for line in plain.splitlines() if line.strip().startswith("skipped: ")]
+    assert named == [f"skipped: notes-{n:02d}.txt: not a post file (extension)" for n in range(10)]
+    assert "... and 2 more skipped (`veille-tui index --json` lists them all)" in plain
+    report = json.loads(run("--archive", str(posts_dir), "index", "--json").stdout)  # unchanged files too
+    assert [s["file"] for s in report["skipped_files"]] == [f"notes-{n:02d}.txt" for n in range(12)]

@@ -115,7 +115,7 @@ def test_real_archive_facts():
     """The facts of ../shared/archive/README.md, counted by the program."""
     a = ("--archive", str(REAL_ARCHIVE))
     index = json.loads(run(*a, "index", "--json").stdout)
-    assert index == {"indexed": 2772, "skipped": 0, "problems": []}
+    assert index == {"indexed": 2772, "skipped": 0, "skipped_files": [], "problems": []}
     tags = json.loads(run(*a, "tags", "--json").stdout)
     expected = {
         "veille-cyber": 2772,

@@ -171,3 +171,38 @@ def test_a_malformed_digest_query_is_one_message():
     result = run("--archive", str(EXAMPLES), "digest", '"unclosed', check=False)
     assert result.returncode != 0 and "Traceback" not in result.stderr and "quote" in result.stderr
     assert result.stdout == ""
+
+
+def test_the_digest_strips_tracking_says_its_period_once_and_titles_posts_by_their_own_heading(posts_dir):
+    (posts_dir / "2026-11-18-router.md").write_text(
+        "---\ntitle: 'Router Vendor Ships Emergency Patch'\ndate: 2026-11-18\npermalink: /posts/router/\n"
+        "tags:\n- veille-cyber\n- wirenews\n---\n### Routeurs : un correctif d'urgence publié\n\nRésumé.\n\n"
+        '[Source](https://wire.example.net/router-patch?id=7&utm_source=rss&utm_medium=feed&fbclid=x){:target="_blank"}\n',
+        encoding="utf-8",
+    )
+    (posts_dir / "2026-11-19-plain.md").write_text(
+        "---\ntitle: 'Plain Post'\ndate: 2026-11-19\npermalink: /posts/plain/\ntags:\n- veille-cyber\n- wirenews\n"
+        "---\n### Plain Post\n\nSame heading as the title.\n\n"
+        '[Source](https://wire.example.net/plain?utm_campaign=w){:target="_blank"}\n',
+        encoding="utf-8",
+    )
+    text = run("--archive", str(posts_dir), "digest", "--since", "2026-11-01").stdout
+    (period,) = [line for line in text.splitlines() if line.startswith("- Period:")]
+    assert period.startswith("- Period: 2026-11-01 to ") and period.count("2026-11-01") == 1
+    assert "- Period: 400d, " in run("--archive", str(posts_dir), "digest", "--since", "400d").stdout
+    links = _links(MarkdownIt().parse(text))
+    assert sorted(links) == [
+        ("https://wire.example.net/plain", "Plain Post"),
+        ("https://wire.example.net/router-patch?id=7", "Router Vendor Ships Emergency Patch"),
+    ]
+    router = next(line for line in text.splitlines() if "router-patch" in line)
+    # the post's own (French) heading is its title; the source's title stays the link's text
+    assert router.startswith("- 2026-11-18 Routeurs : un correctif d'urgence publié — [Router Vendor")
+    plain = next(line for line in text.splitlines() if "/plain" in line)
+    assert plain.startswith("- 2026-11-19 [Plain Post]")  # a heading that repeats the title adds nothing
+    data = json.loads(run("--archive", str(posts_dir), "digest", "--since", "2026-11-01", "--json").stdout)
+    headings = {s["title"]: s["heading"] for section in data["sections"] for s in section["stories"]}
+    assert headings == {
+        "Router Vendor Ships Emergency Patch": "Routeurs : un correctif d'urgence publié",
+        "Plain Post": None,
+    }

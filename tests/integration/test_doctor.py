@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 from tests.conftest import EXAMPLES
+from tests.integration.test_sync_bad_server import served_item
 
 from veille_tui.core.paths import data_dir, database_file
 from veille_tui.core.update import open_store
@@ -217,3 +218,45 @@ def test_clipboard_with_the_real_tmux(indexed, tmp_path):
         assert code == 1
     finally:
         subprocess.run(["tmux", "-S", str(socket), "kill-server"], check=False)
+
+
+API = "/api/greader.php"
+
+
+def sync_config(url: str, tmp_path: Path) -> None:
+    (tmp_path / "pw").write_text("api-secret\n")
+    (tmp_path / "pw").chmod(0o600)  # a password_file others can read is refused
+    config = Path(os.environ["VEILLE_TUI_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'feeds = []\n[sync]\nurl = "{url}"\nuser = "analyst"\npassword_file = "{tmp_path / "pw"}"\n')
+
+
+def test_the_team_server_and_its_queue_are_checked(indexed, tmp_path, httpserver: HTTPServer):
+    httpserver.expect_request(f"{API}/accounts/ClientLogin", method="POST").respond_with_data(
+        "SID=a/1\nLSID=null\nAuth=a/1\n"
+    )
+    sync_config(httpserver.url_for(API), tmp_path)
+    code, report = doctor()
+    checks = by_name(report)
+    assert list(checks) == [*CHECKS[:6], "sync server", "sync queue", *CHECKS[6:]]
+    assert (
+        code == 0 and checks["sync server"]["ok"] and "login of 'analyst' accepted" in checks["sync server"]["detail"]
+    )
+    assert checks["sync queue"]["detail"] == "no change waiting; no sync has gone through yet"
+    # the server gone, a change made two days ago still waiting, the last good sync three days old
+    with open_store(indexed) as store:
+        served_item(store)  # an item the server sent, read here since
+        (entry_id,) = store.entry_ids("is:item")
+        store.set_read(entry_id, True)
+        store.db.execute("UPDATE outbox SET changed = ?", (time.time() - 2 * 86400,))
+        store.set_sync_meta(last_ok=str(time.time() - 3 * 86400), last_error="connection refused")
+    httpserver.stop()
+    code, report = doctor()
+    checks = by_name(report)
+    assert code == 1 and not checks["sync server"]["ok"] and not checks["sync queue"]["ok"]
+    assert httpserver.url_for(API).split("/api")[0] in checks["sync server"]["detail"]
+    queue = checks["sync queue"]["detail"]
+    assert queue.startswith("1 change(s) waiting since 2 days; last good sync 3 days ago")
+    assert "the last one failed: connection refused" in queue and checks["sync queue"]["fix"] == "veille-tui sync"
+    plain = run("--archive", str(EXAMPLES), "doctor", check=False).stdout
+    assert plain.splitlines()[-1] == "9 of 11 checks hold, 2 failed"

@@ -219,7 +219,8 @@ def test_the_full_text_is_the_commands_stdin_and_a_body_source(site, tmp_path):
     # --source fulltext: the body is the full text under the title
     path = Path(ok(cli(site, "archive", str(second), "--source", "fulltext")))
     content = frontmatter.load(path).content
-    assert content.startswith(f"### {TITLE}\n\n## The whole story") and "CVE-2026-99999" in content
+    # under the heading to write (the title is the front matter's already)
+    assert content.startswith("### Titre à écrire\n\n## The whole story") and "CVE-2026-99999" in content
     assert "The **attackers**" not in content
 
 
@@ -324,7 +325,8 @@ def test_the_example_draft_command_writes_the_archives_skeleton(site):
     config(f'[draft]\ncommand = "{sys.executable} {SKELETON}"\n')
     path = Path(ok(cli(site, "archive", str(entry_id))))
     body = frontmatter.load(path).content
-    assert body.startswith(f"### {TITLE}\n\nAttackers are exploiting CVE-2026-12345")
+    assert body.startswith("### Titre à écrire\n\nAttackers are exploiting CVE-2026-12345")
+    assert TITLE not in body  # the heading is the French one to write, not the title again
     assert "**Points clés :**\n*   Researchers counted 4,000 exposed devices." in body
     assert "**Vulnérabilités et Recommandations :**\n*   **CVE-2026-12345** :" in body
     assert "*   **CVE-2026-23456** :" in body
@@ -346,3 +348,33 @@ def test_a_draft_written_by_hand_is_indexed(site):
     (drafts / "by-hand.md").unlink()
     ok(cli(site, "index"))
     assert listed(site, "is:drafted") == []
+
+
+def test_the_form_and_archive_tag_a_draft_by_the_rule_the_archive_s_posts_follow(tmp_path):
+    posts = tmp_path / "site" / "_posts"
+    posts.mkdir(parents=True)
+    for n, source in enumerate(["govcert", "wirenews", "govcert"], 1):
+        (posts / f"2026-06-0{n}-post-{n}.md").write_text(
+            f"---\ntitle: 'Post {n}'\ndate: 2026-06-0{n}\ntags:\n- veille\n- {source}\n---\n### Titre {n}\n\nTexte.\n",
+            encoding="utf-8",
+        )
+    config('watch = ["gateway"]\n')
+    with Library.open(archive=str(posts)) as lib:
+        lib.index()
+        # the feed's tags: a language tag first, then the source tag the archive uses
+        lib.store.sync_feeds([Feed("https://gov.example.org/feed", "Gov CERT", ("fr", "govcert"))])
+        lib.store.record_fetch(
+            lib.store.feed_states()[0][0],
+            status="ok",
+            items=[item(title="Gateway flaw CVE-2026-55555", summary="A gateway flaw, CVE-2026-55555.")],
+        )
+        (entry_id,) = [e.id for e in lib.store.entries("is:item", limit=0)]
+        # the form starts with what every post carries: the common tag and one source tag; not the
+        # feed's other tags, the watch terms or `cve` (the analyst adds what he wants)
+        assert lib.draft_plan(entry_id).tags == ("veille", "govcert")
+    plain = Path(ok(cli(tmp_path / "site", "archive", str(entry_id))))
+    assert frontmatter.load(plain)["tags"] == ["veille", "govcert"]
+    plain.unlink()
+    ok(cli(tmp_path / "site", "index"))
+    tagged = Path(ok(cli(tmp_path / "site", "archive", str(entry_id), "--tag", "Routeurs")))
+    assert frontmatter.load(tagged)["tags"] == ["veille", "govcert", "routeurs"]

@@ -101,6 +101,24 @@ def test_intel_import_status_cves_show_on_the_examples():
     assert first["nvd"] == "https://nvd.nist.gov/vuln/detail/CVE-2026-41001"
 
 
+def test_queries_on_intelligence_not_loaded_say_what_is_missing_and_how_to_load_it():
+    ex = ("--archive", str(EXAMPLES))
+    epss = run(*ex, "list", "epss:0.5")
+    assert epss.returncode == 0 and epss.stdout == ""
+    assert "no EPSS scores are loaded" in epss.stderr and "veille-tui intel update" in epss.stderr
+    kev = run(*ex, "list", "+kev")
+    assert "the KEV catalogue is not loaded" in kev.stderr and "intel import FILE" in kev.stderr
+    assert "words search" not in kev.stderr  # not the hint of a tag nobody has
+    tested = run(*ex, "rules", "test", "+kev epss:0.1")
+    assert tested.stdout.startswith("0 entries match")
+    assert "KEV catalogue is not loaded" in tested.stderr and "no EPSS scores are loaded" in tested.stderr
+    # once loaded, an empty answer is an empty answer
+    run(*ex, "intel", "import", str(DATA / "kev.json"))
+    run(*ex, "intel", "import", str(DATA / "epss.csv"))
+    assert run(*ex, "list", "epss:0.9999").stderr == ""
+    assert "not loaded" not in run(*ex, "list", "+kev", "+nosuchtag").stderr
+
+
 def test_a_bad_file_is_one_message_naming_it_and_nothing_on_stdout():
     ex = ("--archive", str(EXAMPLES))
     run(*ex, "intel", "import", str(DATA / "kev.json"))

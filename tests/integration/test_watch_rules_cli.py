@@ -122,3 +122,48 @@ def test_a_hide_rule_on_schneier_in_the_real_archive(real_archive, tmp_path):
     path.write_text(archive, encoding="utf-8")  # the rule removed: they are back
     assert len(json.loads(run("list", "--limit", "0", "--json").stdout)) == everything
     assert json.loads(run("list", "is:hidden", "--json").stdout) == []
+
+
+def test_a_process_started_before_the_config_changed_does_not_take_derived_tags_back(httpserver):
+    from veille_tui.core.library import Library
+    from veille_tui.core.store import Store
+
+    path = Path(os.environ["VEILLE_TUI_CONFIG"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'[[feeds]]\nurl = "{httpserver.url_for("/feed.xml")}"\ntitle = "Loop"\n', encoding="utf-8")
+    serve(httpserver, FORTINET, QUIET, IVANTI)
+    assert run("fetch").returncode == 0
+    before = os.stat(path).st_mtime_ns
+    running = Library.open(config=str(path))  # a TUI open since before the edit: the old config, no watch list
+    assert running.count("+watch") == 0
+    config(httpserver)  # the watch list is added
+    os.utime(path, ns=(before + 2_000_000_000, before + 2_000_000_000))
+    tested = json.loads(run("rules", "test", "+watch", "--json").stdout)
+    assert tested["count"] == 2
+    with running.for_thread() as worker:  # the running process opens a connection (its workers do)
+        assert worker.count("+watch") == 2  # it reads the database as the newer config made it
+    with Store(Path(os.environ["VEILLE_TUI_DATA_DIR"]) / "veille.db") as look:  # a look that derives nothing
+        assert look.count("+watch") == 2
+    running.close()
+    assert json.loads(run("rules", "test", "+watch", "--json").stdout)["count"] == 2
+
+
+def test_fetch_watch_exits_3_when_its_reader_stops_early(httpserver):
+    config(httpserver)
+    padding = "firmware gateway appliance " * 6
+    many = [(f"Fortinet advisory {n}: {padding}", f"https://loop.example/a/{n}", "Patch.") for n in range(1500)]
+    serve(httpserver, *many)
+    # `veille-tui fetch --watch | head -3`: more than a pipe holds, the reader gone after 3 lines
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "veille_tui", "fetch", "--watch"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ),
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = [proc.stdout.readline() for _ in range(3)]
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 3, stderr
+    assert all(b"Fortinet advisory" in line for line in first)
+    assert "Traceback" not in stderr and "1500 new watch matches" in stderr

@@ -235,3 +235,27 @@ async def test_a_roundup_shows_its_first_cves_in_full_and_the_others_on_one_line
         assert "  https://nvd.nist.gov/vuln/detail/CVE-2026-50008" in header
         assert "  https://nvd.nist.gov/vuln/detail/CVE-2026-50009" not in header
         assert "3 more (1 in KEV) (c: the CVE view): CVE-2026-50009 CVE-2026-50010 CVE-2026-41117" in header
+
+
+async def test_without_a_kev_catalogue_the_cve_view_says_it_is_not_loaded(make_app, lib):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_cves(pilot)
+        assert screen.table.rows
+        screen.table.cursor = 0
+        await pilot.pause()
+        detail = str(screen.query_one("#cves-detail").render())
+        assert "KEV catalogue not loaded" in detail and "intel update" in detail
+        assert "not in the KEV catalogue" not in detail
+        await pilot.press("escape")
+        await settle(pilot)
+    lib.import_intel(DATA / "kev.json")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_cves(pilot)
+        table = screen.table
+        table.cursor = next(n for n, r in enumerate(table.rows) if r.kev is None)
+        await pilot.pause()
+        assert "not in the KEV catalogue (as loaded)" in str(screen.query_one("#cves-detail").render())

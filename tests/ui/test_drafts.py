@@ -68,8 +68,8 @@ async def test_a_opens_the_form_and_writes_the_draft(make_app, lib, archive):
         form = app.screen
         assert isinstance(form, DraftForm)
         assert form.query_one("#draft-title-input").value == entry.title
-        # veille-cyber, the feed's tag, the watch term matched, cve
-        assert form.query_one("#draft-tags-input").value == "veille-cyber fixcert fortinet cve"
+        # the archive's rule: its common tag and the source's tag (the watch term, cve: the analyst's to add)
+        assert form.query_one("#draft-tags-input").value == "veille-cyber fixcert"
         assert [b.id for b in form.query("RadioButton")] == ["draft-source-summary"]  # no command, no full text
         await pilot.press("ctrl+u", *"Fortinet FortiOS : faille critique")
         await pilot.press("tab", "end", *" urgent")
@@ -81,7 +81,7 @@ async def test_a_opens_the_form_and_writes_the_draft(make_app, lib, archive):
         assert path.name == "fortinet-fortios-faille-critique.md"
         post = frontmatter.load(path)
         assert post["title"] == "Fortinet FortiOS : faille critique"
-        assert post["tags"] == ["veille-cyber", "fixcert", "fortinet", "cve", "urgent"]
+        assert post["tags"] == ["veille-cyber", "fixcert", "urgent"]
         assert "Une vulnérabilité Fortinet (CVE-2026-4444)." in post.content
         assert path.read_text().rstrip().endswith('[Source](https://cert.example.org/avis/1){:target="_blank"}')
         # the entry is drafted: the list's marker, the header, the Drafts view

@@ -122,3 +122,93 @@ async def test_a_dead_server_is_said_and_the_changes_waiting_counted(env, archiv
             assert f"server unreachable · {waiting} changes wait" in status_of(screen)
     finally:
         lib.close()
+
+
+class TeamServer:
+    """A Google Reader API of our own (pytest-httpserver): one feed, its items, the states; what
+    it was told (edit-tag) kept."""
+
+    def __init__(self, httpserver) -> None:
+        import json
+
+        from werkzeug import Request, Response
+
+        self.items: list[dict] = []
+        self.edits: list[str] = []
+        api = "/api/greader.php"
+        self.url = httpserver.url_for(api)
+        feed = {"id": "feed/7", "url": "https://wire.example.org/rss", "title": "Wire", "categories": []}
+
+        def contents(request: Request) -> Response:
+            return Response(json.dumps({"items": list(self.items)}), content_type="application/json")
+
+        def ids(request: Request) -> Response:
+            stream, exclude = request.args.get("s", ""), request.args.get("xt")
+            wanted = [i["id"] for i in self.items] if stream.endswith("reading-list") and exclude else []
+            return Response(json.dumps({"itemRefs": [{"id": i} for i in wanted]}), content_type="application/json")
+
+        def edit(request: Request) -> Response:
+            self.edits.append(request.get_data(as_text=True))
+            return Response("OK")
+
+        httpserver.expect_request(f"{api}/accounts/ClientLogin").respond_with_data("SID=a/1\nLSID=null\nAuth=a/1\n")
+        httpserver.expect_request(f"{api}/reader/api/0/token").respond_with_data("t-1\n")
+        httpserver.expect_request(f"{api}/reader/api/0/subscription/list").respond_with_json({"subscriptions": [feed]})
+        httpserver.expect_request(
+            f"{api}/reader/api/0/stream/contents/user/-/state/com.google/reading-list"
+        ).respond_with_handler(contents)
+        httpserver.expect_request(f"{api}/reader/api/0/stream/items/ids").respond_with_handler(ids)
+        httpserver.expect_request(f"{api}/reader/api/0/edit-tag", method="POST").respond_with_handler(edit)
+
+    def add(self, n: int) -> None:
+        self.items.append(
+            {
+                "id": str(7000 + n),
+                "origin": {"streamId": "feed/7"},
+                "title": f"Wire story {n}",
+                "canonical": [{"href": f"https://wire.example.org/{n}"}],
+                "published": 1785000000 + n,
+                "crawlTimeMsec": str((1785000000 + n) * 1000),
+                "summary": {"content": f"<p>Story {n} of the wire.</p>"},
+                "categories": [],
+            }
+        )
+
+
+async def test_r_with_only_the_server_s_feeds_says_what_the_sync_did(env, archive, httpserver):
+    from veille_tui.tui.app import VeilleApp
+
+    server = TeamServer(httpserver)
+    server.add(1)
+    (env / "pw").write_text("secret\n")
+    (env / "pw").chmod(0o600)  # a password_file others can read is refused
+    (env / "config" / "config.toml").write_text(
+        f'feeds = []\n[sync]\nurl = "{server.url}"\nuser = "analyst"\npassword_file = "{env / "pw"}"\n',
+        encoding="utf-8",
+    )
+    lib = Library.open(archive=str(archive))
+    try:
+        app = VeilleApp(lib, offline=False)
+        async with app.run_test(size=(160, 48)) as pilot:
+            screen = app.screen
+            for _ in range(300):  # the sync at start-up brings the server's first item
+                await pilot.pause(0.05)
+                if lib.count("wire") == 1 and not any(w.is_running for w in app.workers if w.group == "sync"):
+                    break
+            assert lib.count("wire") == 1
+            server.add(2)
+            server.add(3)
+            lib.store.set_read(lib.entry_ids("wire")[0], True)  # a change made here, for the server
+            app._notifications.clear()
+            await pilot.press("R")
+            for _ in range(300):
+                await pilot.pause(0.05)
+                if server.edits and not any(w.is_running for w in app.workers if w.group == "fetch"):
+                    break
+            await pilot.pause(0.1)
+            messages = [str(n.message) for n in app._notifications]
+            assert any("team server: 2 new items, 1 change pushed" in m for m in messages), messages
+            assert not any("0 feed(s) refreshed" in m for m in messages), messages
+            assert lib.count("wire") == 3 and "syncing" not in status_of(screen)
+    finally:
+        lib.close()

@@ -21,6 +21,7 @@ pytest.importorskip("pytest_httpserver")
 @pytest.fixture(autouse=True)
 def fast_poll(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("veille_tui.tui.watcher.POLL_SECONDS", 0.1)
+    monkeypatch.setattr("veille_tui.tui.screens.parts.background.ALERT_SETTLE", 0.3, raising=False)
 
 
 def rss(titles: list[str]) -> str:
@@ -169,3 +170,70 @@ async def test_a_veille_tui_fetch_process_rings_the_running_tui(env, archive, ht
             assert watch_notices(app) == [("Watch: 1 new match", "• Fortinet FortiGate advisory [fortinet]")]
     finally:
         lib.close()
+
+
+def cron_items(numbers: range) -> list[Item]:
+    return [
+        Item(
+            guid=f"cron-{n}",
+            link=f"https://cert.example.org/avis/cron-{n}",
+            title=f"Avis {n} : Fortinet FortiGate",
+            date="2026-08-26T08:00:00+00:00",
+            ts=1787731200 + n,
+            summary="Une vulnérabilité.",
+        )
+        for n in numbers
+    ]
+
+
+def cron_fetch(archive: Path, items: list[Item]) -> None:
+    """A write batch of `veille-tui fetch` from cron: another connection, the CERT feed's items."""
+    other = Library.open(archive=str(archive))
+    try:
+        store = other.store
+        feed = next(f for f in store.feed_states() if f.url == "https://cert.example.org/rss")
+        store_fetch(store, feed.id, status="ok", items=items)
+    finally:
+        other.close()
+
+
+async def test_every_match_of_another_process_s_fetch_is_counted_and_named_once(make_app, lib, archive):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        rung = count_bells(app)
+        screen = app.screen
+        cron_fetch(archive, cron_items(range(1, 4)))  # the fetch's first batch: three matches
+        for _ in range(100):  # the poll has read them
+            await pilot.pause(0.02)
+            if screen.background.watch_alerts.pending:
+                break
+        assert len(screen.background.watch_alerts.pending) == 3 and not rung
+        cron_fetch(archive, cron_items(range(4, 5)))  # its second batch, a moment later: a fourth
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if rung:
+                break
+        await settle(pilot)
+        assert len(rung) == 1
+        (notice,) = watch_notices(app)
+        assert notice[0] == "Watch: 4 new matches"
+        assert all(f"Avis {n} : Fortinet FortiGate [fortinet]" in notice[1] for n in range(1, 5))
+
+
+async def test_matches_of_fetches_made_while_the_tui_was_closed_are_told_at_start(make_app, lib, archive):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert watch_notices(app) == []
+    cron_fetch(archive, cron_items(range(1, 3)))  # while the TUI is closed
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        (notice,) = watch_notices(app)
+        assert notice[0] == "Watch: 2 new matches since you last looked"
+        assert "Avis 1 : Fortinet FortiGate" in notice[1] and "Avis 2 : Fortinet FortiGate" in notice[1]
+    app = make_app()  # told once
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert watch_notices(app) == []

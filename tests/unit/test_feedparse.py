@@ -107,6 +107,43 @@ def test_atom_without_xhtml_takes_fast_path():
     assert r.parser == "fast" and len(r.items) == 2
 
 
+MARKUP_TITLES_RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Markup titles</title>
+<item><guid>m1</guid><title>Update &lt;b&gt;today&lt;/b&gt;</title><link>https://news.example.com/m1</link></item>
+<item><guid>m2</guid><title><![CDATA[<div>Hole in the <a href="g.html">gateway</a></div>]]></title></item>
+<item><guid>m3</guid><title>Tom &amp; Jerry &lt;3 firmware</title><link>https://news.example.com/m3</link></item>
+</channel></rss>"""
+
+MARKUP_TITLES_ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Markup titles</title><id>urn:t</id>
+<updated>2026-08-01T00:00:00Z</updated>
+<entry><id>urn:a1</id><title type="html">Update &lt;b&gt;today&lt;/b&gt; &amp;amp; more</title>
+<updated>2026-08-01T00:00:00Z</updated></entry>
+<entry><id>urn:a2</id><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Hole in the
+<a href="g.html">gateway</a></div></title><updated>2026-08-01T00:00:00Z</updated></entry>
+<entry><id>urn:a3</id><title type="html">heading&lt;script&gt;steal()&lt;/script&gt; words&lt;style&gt;b{}&lt;/style&gt;</title>
+<updated>2026-08-01T00:00:00Z</updated></entry>
+<entry><id>urn:a4</id><title type="text">Filter &lt;b&gt; tags</title><updated>2026-08-01T00:00:00Z</updated></entry>
+</feed>"""
+
+
+def test_html_and_xhtml_titles_become_text():
+    rss = parse_feed(MARKUP_TITLES_RSS, URL)
+    assert rss.parser == "fast"
+    # an RSS title that looks like HTML (feedparser's guess) is HTML; one that does not stays as is
+    assert [i.title for i in rss.items] == ["Update today", "Hole in the gateway", "Tom & Jerry <3 firmware"]
+    assert_same(MARKUP_TITLES_RSS)
+    atom = parse_feed(MARKUP_TITLES_ATOM, URL)
+    # markup removed, entities decoded, script and style dropped with their content;
+    # a title of type text keeps its angle brackets
+    assert [i.title for i in atom.items] == [
+        "Update today & more",
+        "Hole in the gateway",
+        "heading words",
+        "Filter <b> tags",
+    ]
+
+
 def test_json_feed():
     r = parse_feed(load("jsonfeed.json"), URL, "application/feed+json")
     assert r.error is None and r.parser == "json"

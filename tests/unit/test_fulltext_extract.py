@@ -164,3 +164,70 @@ def test_token_f1():
     assert token_f1("", "the cat") == 0.0 and token_f1("", "") == 1.0
     assert token_f1("the cat", "the cat sat on the mat") == pytest.approx(2 * 1.0 * (2 / 6) / (1 + 2 / 6))
     assert tokens("[a link](https://x.example/path) `code` | cell |") == ["a", "link", "code", "cell"]
+
+
+# --- pages of shapes found in the wild, written here (issue 23, item 15) --------------------------
+
+_WORDS = "operators gateway breach vendor patch analysts exposure servers credentials firmware logs agency".split()
+
+
+def _paragraph(n: int) -> str:
+    words = " ".join(_WORDS[(n + k) % len(_WORDS)] for k in range(45))
+    return f"<p>Part {n}: {words}.</p>"
+
+
+def _page(body: str) -> str:
+    return (
+        "<html><head><title>A long read</title></head><body><header><nav><a href='/'>Home</a>"
+        f"<a href='/topics'>Topics</a></nav></header>{body}<footer><p>Copyright the magazine</p></footer></body></html>"
+    )
+
+
+def test_no_line_of_the_text_is_only_spaces():
+    code = "<pre><code>def check(host):\n    found = scan(host)\n    \n\t\n    return found\n</code></pre>"
+    found = extract_mod.extract(
+        _page(f"<article><h1>A long read</h1>{_paragraph(1)}{code}{_paragraph(2)}</article>"), "p"
+    )
+    for text in (found.text, found.markdown):
+        assert "return found" in text
+        assert not [line for line in text.split("\n") if line and not line.strip()]
+
+
+def test_a_one_line_pre_block_is_a_fenced_block():
+    one = "<pre><code>curl -sk https://gateway.example/api/v1/status | jq .version</code></pre>"
+    page = _page(
+        f"<article><h1>A long read</h1>{_paragraph(1)}{one}{_paragraph(2)}<p>Run <code>id</code>.</p></article>"
+    )
+    markdown = extract_mod.extract(page, "p").markdown
+    assert "```\ncurl -sk https://gateway.example/api/v1/status | jq .version\n```" in markdown
+    assert "Run `id`." in markdown  # inline code stays inline
+
+
+def test_an_article_split_around_a_pull_quote_is_read_whole():
+    first = "".join(_paragraph(n) for n in range(1, 11))
+    second = "".join(_paragraph(n) for n in range(11, 25))
+    quote = '<aside class="story__pull-quote"><p>"Nobody saw them for months."</p></aside>'
+    for body in (
+        f'<article><h1>A long read</h1><div class="story__body">{first}</div>{quote}'
+        f'<div class="story__body">{second}</div><div class="related"><a href="/x">More</a></div></article>',
+        f'<h1>A long read</h1><div class="copy">{first}</div><div class="break"><blockquote class="pullquote">'
+        f'"Nobody saw them."</blockquote></div><h2>What came next</h2><div class="copy">{second}</div>',
+    ):
+        markdown = extract_mod.extract(_page(body), "p").markdown
+        assert [n for n in range(1, 25) if f"Part {n}:" in markdown] == list(range(1, 25))
+        assert "Nobody saw them" not in markdown  # the pull quote repeats the article: left out
+
+
+def test_a_page_that_repeats_its_article_gives_it_once():
+    article = "".join(_paragraph(n) for n in range(1, 8))
+    body = (
+        f'<article><h1>A long read</h1><div class="screen">{article}</div><div class="print">{article}</div></article>'
+    )
+    markdown = extract_mod.extract(_page(body), "p").markdown
+    assert all(markdown.count(f"Part {n}:") == 1 for n in range(1, 8))
+    # a short line said twice (a table's rows, a refrain) is not the page repeating itself
+    table = "<table><tr><th>Product</th><th>Fixed</th></tr><tr><td>Gateway</td><td>yes</td></tr><tr><td>Router</td><td>yes</td></tr></table>"
+    markdown = extract_mod.extract(
+        _page(f"<article><h1>A long read</h1>{article}{table}<p>Patch now.</p><p>Patch now.</p></article>"), "p"
+    ).markdown
+    assert markdown.count("| yes |") == 2 and markdown.count("Patch now.") == 2

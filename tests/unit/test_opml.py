@@ -95,9 +95,25 @@ def test_round_trip():
     assert problems == []
     assert [f.url for f in back] == [f.url for f in feeds]
     assert [f.tags for f in back] == [f.tags for f in feeds]
-    assert [f.title for f in back] == [f.title or f.url for f in feeds]
+    assert back == feeds  # an empty title comes back empty, not as the URL
     # and again: stable
-    assert write_opml(back) == write_opml([Feed(f.url, f.title or f.url, f.tags) for f in feeds])
+    assert write_opml(back) == text
+
+
+def test_tags_keep_the_rule_of_feeds_add_through_export_and_import():
+    # the tags `feeds add --tag` and the config keep: underscores, dots, accented letters
+    feeds = [
+        Feed("https://one.example.org/rss", "One", ("tag_two", "v1.2", "sécurité", "threat-intel")),
+        Feed("https://two.example.org/atom", "", ("x_y",)),
+    ]
+    back, problems = parse_opml(write_opml(feeds).encode(), "export.opml")
+    assert problems == [] and back == feeds
+    # a foreign list's folders and categories follow the same rule
+    foreign = b"""<opml version="2.0"><body><outline text="Blue_Team / Notes">
+      <outline text="Three" type="rss" xmlUrl="https://three.example.org/feed" category="red_team,Vendor Advisories"/>
+    </outline></body></opml>"""
+    (three,), _ = parse_opml(foreign, "foreign.opml")
+    assert three.tags == ("blue_team-notes", "red_team", "vendor-advisories")
 
 
 def test_write_removes_control_characters():

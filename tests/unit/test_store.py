@@ -110,6 +110,40 @@ def test_same_link_from_two_feeds_is_one_entry(store):
     assert {"news", "other"} <= set(entries[0].tags)
 
 
+def test_distinct_items_of_one_feed_that_share_a_link_stay_separate(store):
+    # a feed whose three bulletins all link to the same index page: different ids, different titles
+    page = "https://advisories.example.com/bulletins"
+    items = [item(n, link=page, guid=f"bulletin-{n}", title=f"Bulletin {n}: router flaw") for n in (1, 2, 3)]
+    assert store.record_fetch(feed_id(store), status="ok", items=items).new == 3
+    assert sorted(e.title for e in store.entries("is:item")) == [
+        "Bulletin 1: router flaw",
+        "Bulletin 2: router flaw",
+        "Bulletin 3: router flaw",
+    ]
+    assert store.count("bulletin 2") == 1
+    # the same story re-published under a new id, with its title, still folds into its entry
+    again = item(4, link=page, guid="bulletin-2-republished", title="Bulletin 2:  router FLAW")
+    assert store.record_fetch(feed_id(store), status="ok", items=[*items, again]).new == 1
+    assert store.count("is:item") == 3
+    # and another feed linking there joins the first entry of that link, as before
+    store.sync_feeds(
+        [
+            Feed("https://feeds.example.com/rss", "Example News", ("news",)),
+            Feed("https://other.example.net/atom", "Other", ("other",)),
+        ]
+    )
+    other = next(s.id for s in store.feed_states() if s.url.startswith("https://other."))
+    store.record_fetch(other, status="ok", items=[item(9, link=page + "/", title="Weekly roundup")])
+    assert store.count("is:item") == 3
+    assert store.count("feed:other") == 1
+    # items of one feed that carry an archived post's link are that post's story, whatever their titles
+    post_link = "https://www.example.com/news/a"
+    posted = [item(n, link=post_link, guid=f"p{n}", title=f"Follow-up {n}") for n in (11, 12)]
+    added = store.record_fetch(feed_id(store), status="ok", items=posted)
+    assert (added.new, added.archived) == (0, 2)
+    assert store.count("is:item") == 3 and store.count("follow-up") == 0
+
+
 def test_fragment_is_not_stripped(store):
     store_fetch(store, feed_id(store), status="ok", items=[item(1, link="https://example.com/news/a#c2")])
     assert store.count("is:unread") == 1

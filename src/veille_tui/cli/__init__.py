@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 
 from veille_tui.cli.logfile import log_to_file, unexpected
-from veille_tui.cli.output import err
+from veille_tui.cli.output import err, reader_gone
 from veille_tui.cli.parser import build_parser
 from veille_tui.core.errors import VeilleError, explain_database_error
 
@@ -56,7 +56,8 @@ def _main(argv: list[str] | None) -> int:
     except KeyboardInterrupt:
         err("veille-tui: interrupted")
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader of stdout went away (`| head`): nothing more to say
+        reader_gone()
         return 0
     except Exception as exc:  # a bug, or a failure nobody foresaw: one line, the rest in the log
         what = args.command or "the TUI"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -23,6 +24,27 @@ def _state(entry: Entry) -> str:
 def err(message: str) -> None:
     """A message for the user, on stderr, with terminal escapes removed."""
     print(clean(message), file=sys.stderr)
+
+
+def reader_gone() -> None:
+    """Standard output's reader closed it (`| head -3`): what is left to print goes nowhere, and
+    the exit status stays the command's own (Python would exit 120 when its final flush fails)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor behind sys.stdout (a test's capture)
+        pass
+
+
+def print_lines(lines: Sequence[str]) -> None:
+    """Lines on standard output, whether or not the reader reads them to the end."""
+    try:
+        for line in lines:
+            print(line)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        reader_gone()
 
 
 def emit_json(data: Any) -> None:
@@ -110,7 +132,7 @@ def render_plain(
         "tags: " + " ".join(entry.tags),
     ]
     if entry.watch_terms:
-        lines.append("watch: " + ", ".join(clean_line(t) for t in entry.watch_terms))
+        lines.append("watch: " + clean_line(entry.watch_line()))
     if affects:
         lines.append("affects: " + ", ".join(clean_line(a) for a in affects))
     if entry.hidden:

@@ -103,6 +103,7 @@ class Settings:
     keymap: tuple[tuple[str, str], ...] = ()  # binding id -> keys, for App.set_keymap
     sync: SyncSettings | None = None  # [sync]: the team server (None: no server)
     exists: bool = False
+    stamp: int = 0  # the file's mtime (ns) when it was read: which of two configs is the newer
     reading: str = "auto"  # [tui] reading: one of READING_MODES
 
 
@@ -185,6 +186,7 @@ def load(config_override: str | os.PathLike[str] | None = None, must_exist: bool
     is an error, unless the caller is about to write it: must_exist=False)."""
     path = paths.config_file(config_override)
     try:
+        stamp = path.stat().st_mtime_ns  # before reading: an edit meanwhile makes the file newer still
         raw_bytes = path.read_bytes()
     except FileNotFoundError:
         if config_override and must_exist:
@@ -199,7 +201,7 @@ def load(config_override: str | os.PathLike[str] | None = None, must_exist: bool
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     settings = from_dict(data, path)
-    return replace(settings, intel=_intel_from_environment(settings.intel))
+    return replace(settings, intel=_intel_from_environment(settings.intel), stamp=stamp)
 
 
 _KNOWN = {

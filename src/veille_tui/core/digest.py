@@ -6,17 +6,22 @@ tags, a post's source tag: `bleepingcomp`, `certfr`), then the others. Each stor
 under its first source tag (else its first own tag), with its date, title and link; the other
 entries of its cluster are folded under the first of them. Each section ends with the CVE ids its
 entries name: KEV marked, EPSS score. Titles and names are untrusted: control characters go,
-Markdown's characters are escaped, only http(s) links are linked.
+Markdown's characters are escaped, only http(s) links are linked, without their tracking
+parameters (utm_*...). An archived post whose body opens with its own heading (the archive's
+French summary of an English source) is listed under that heading, the source's title kept as the
+text of its link.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from veille_tui.core.links import without_tracking
 from veille_tui.core.models import CveIntel, Entry
 from veille_tui.core.text import clean_line
 
@@ -37,7 +42,23 @@ def link_url(url: str | None) -> str | None:
     url = clean_line(url)
     if not url.lower().startswith(("http://", "https://")):
         return None
-    return quote(url, safe=_URL_SAFE)
+    return quote(without_tracking(url), safe=_URL_SAFE)
+
+
+_HEADING = re.compile(r"#{1,6}[ \t]+(.+?)[ \t#]*$")
+
+
+def own_headings(entries: Iterable[Entry], openings: Mapping[int, str]) -> dict[int, str]:
+    """The posts' own headings, by id: the heading their body opens with, when it is not their
+    title again."""
+    found: dict[int, str] = {}
+    for entry in entries:
+        opening = openings.get(entry.id, "").lstrip()
+        m = _HEADING.match(opening.split("\n", 1)[0]) if opening.startswith("#") else None
+        heading = clean_line(m.group(1)) if m else ""
+        if heading and heading.casefold() != clean_line(entry.title).casefold():
+            found[entry.id] = heading
+    return found
 
 
 @dataclass(frozen=True)
@@ -71,6 +92,7 @@ class Digest:
     start: int
     end: int
     sections: tuple[Section, ...]
+    headings: Mapping[int, str] = field(default_factory=dict)  # posts' own headings (own_headings)
 
     @property
     def entries(self) -> int:
@@ -105,7 +127,10 @@ class Digest:
                     "source": section.source,
                     "entries": section.count,
                     "stories": [
-                        {**_entry_json(story.entry), "related": [_entry_json(e) for e in story.folded]}
+                        {
+                            **_entry_json(story.entry, self.headings),
+                            "related": [_entry_json(e, self.headings) for e in story.folded],
+                        }
                         for story in section.stories
                     ],
                     "cves": [
@@ -118,11 +143,12 @@ class Digest:
         }
 
 
-def _entry_json(entry: Entry) -> dict[str, Any]:
+def _entry_json(entry: Entry, headings: Mapping[int, str]) -> dict[str, Any]:
     return {
         "id": entry.id,
         "date": entry.date,
         "title": clean_line(entry.title),
+        "heading": headings.get(entry.id),
         "link": entry.link,
         "source": entry.source,
     }
@@ -158,8 +184,10 @@ def build(
     since: str,
     start: int,
     end: int,
+    headings: Mapping[int, str] | None = None,
 ) -> Digest:
-    """The digest of these entries; clusters: each entry's cluster id (missing: alone)."""
+    """The digest of these entries; clusters: each entry's cluster id (missing: alone); headings:
+    the posts' own headings (`own_headings`), their titles in the digest."""
     sources = set(sources)
     groups: dict[int, list[Entry]] = {}
     for entry in entries:
@@ -176,14 +204,17 @@ def build(
         known = sorted((intel.get(cve) or CveIntel(cve) for cve in cves), key=_cve_order)
         sections.append(Section(tag, source, tuple(stories), tuple(known)))
     sections.sort(key=lambda s: (not s.source, -s.count, s.tag))
-    return Digest(query, since, start, end, tuple(sections))
+    return Digest(query, since, start, end, tuple(sections), dict(headings or {}))
 
 
-def _entry_line(entry: Entry, section: str) -> str:
-    """Date, title linked, and its source unless the section is named after it."""
+def _entry_line(entry: Entry, section: str, heading: str | None = None) -> str:
+    """Date, title linked, and its source unless the section is named after it; a post's own
+    heading first, when it has one, its source's title then the link's text."""
     title = escape(entry.title) or "(untitled)"
     url = link_url(entry.link)
     shown = f"[{title}]({url})" if url else title
+    if heading:
+        shown = f"{escape(heading)} — {shown}"
     source = f" — {escape(entry.source)}" if entry.source and entry.source != section else ""
     return f"{entry.date[:10]} {shown}{source}"
 
@@ -204,7 +235,10 @@ def _markdown(digest: Digest) -> Iterable[str]:
     yield f"# Digest: {escape(digest.query) or 'all entries'}, {period}"
     yield ""
     yield f"- Query: {('`' + clean_line(digest.query).replace('`', '') + '`') if digest.query else 'all entries'}"
-    yield f"- Period: {escape(digest.since)}, {period} (UTC)"
+    since = clean_line(digest.since).lower().removeprefix("@")
+    # a window (7d) is said with its dates; a date is the first of them already
+    said = "" if since[:1].isdigit() and not since[-1:].isalpha() else f"{escape(digest.since)}, "
+    yield f"- Period: {said}{period} (UTC)"
     cves, kev = digest.cve_ids(), digest.kev_ids()
     yield (
         f"- {digest.entries} {'entry' if digest.entries == 1 else 'entries'} in {digest.stories}"
@@ -220,9 +254,9 @@ def _markdown(digest: Digest) -> Iterable[str]:
         yield f"## {escape(section.tag)} ({section.count} {'entry' if section.count == 1 else 'entries'})"
         yield ""
         for story in section.stories:
-            yield "- " + _entry_line(story.entry, section.tag)
+            yield "- " + _entry_line(story.entry, section.tag, digest.headings.get(story.entry.id))
             for other in story.folded:
-                yield "  - " + _entry_line(other, section.tag)
+                yield "  - " + _entry_line(other, section.tag, digest.headings.get(other.id))
         if section.cves:
             yield ""
             yield f"### CVEs: {escape(section.tag)}"

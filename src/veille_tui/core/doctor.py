@@ -29,6 +29,8 @@ from veille_tui.core.update import open_store
 
 REPAIR = "veille-tui doctor --repair"
 INTEL_STALE = 3 * 86400.0  # `fetch` refreshes it daily: three days old means it has stopped
+SYNC_TIMEOUT = 10.0  # seconds the team server has to answer the doctor's login
+SYNC_LATE = 86400.0  # a change waiting longer than this for the server is worth a word
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ def run_checks(
         _archive(settings, archive, db),
         _feeds(db),
         _intel(db, db_path, settings, now),
+        *(_sync(settings, db, now) if settings.sync is not None else []),
         _backups(db_path.parent, now),
         _terminal(env),
         _clipboard(env),
@@ -85,6 +88,31 @@ def _notify(settings: Settings, db: health.DatabaseHealth) -> Check:
         for key, (count, error) in sorted(db.notify_waiting.items())
     ]
     return Check("notify", False, "; ".join(said), "`veille-tui notify test` says what each target answers")
+
+
+def _sync(settings: Settings, db: health.DatabaseHealth, now: float) -> list[Check]:
+    """The team server of [sync]: reachable, and the login it takes; the changes waiting for it
+    (how many, since when) and the last sync that went through."""
+    from veille_tui.core.errors import SyncError
+    from veille_tui.core.sync.engine import connect
+
+    assert settings.sync is not None
+    url = settings.sync.url
+    try:
+        with connect(settings.sync, timeout=SYNC_TIMEOUT) as client:
+            client.login()
+    except SyncError as exc:
+        server = Check("sync server", False, str(exc), "check [sync] url, user and password; `veille-tui sync` tries")
+    else:
+        server = Check("sync server", True, f"{url}: reachable, login of {settings.sync.user!r} accepted")
+    last = f"last good sync {_ago(now - db.sync_last_ok)} ago" if db.sync_last_ok else "no sync has gone through yet"
+    if db.sync_last_error:
+        last += f"; the last one failed: {db.sync_last_error}"
+    if not db.queued:
+        return [server, Check("sync queue", True, f"no change waiting; {last}")]
+    waiting = f"{db.queued} change(s) waiting since {_ago(now - (db.queued_oldest or now))}; {last}"
+    late = db.sync_last_ok is None or (db.queued_oldest or now) < now - SYNC_LATE
+    return [server, Check("sync queue", not late, waiting, "veille-tui sync" if late else None)]
 
 
 def _config(settings: Settings, error: str | None) -> Check:
@@ -272,7 +300,9 @@ def repair(settings: Settings, archive: Path | None, db_path: Path) -> Repair:
         if side.exists():
             os.replace(side, aside.with_name(aside.name + suffix))
     result = Repair(needed=True, moved_to=aside, backup=backup.newest(db_path.parent))
-    with open_store(db_path, watch=settings.watch, rules=settings.rules, assets=settings.assets) as store:
+    with open_store(
+        db_path, watch=settings.watch, rules=settings.rules, assets=settings.assets, config_stamp=settings.stamp
+    ) as store:
         store.sync_feeds(settings.feeds)
         if archive is not None and archive.is_dir():
             result.index = index_archive(store, archive, archive_format=settings.archive_format)

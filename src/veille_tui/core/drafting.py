@@ -6,7 +6,7 @@ summary), and publishing it. `Library.write_draft`, `draft_plan` and `publish` a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,7 +16,7 @@ from veille_tui.core.archive.draft_index import drafts_folder
 from veille_tui.core.config import Settings
 from veille_tui.core.errors import DraftError
 from veille_tui.core.models import DraftPlan, DraftSource, Entry
-from veille_tui.core.text import clean, fold, normalize_tag
+from veille_tui.core.text import clean, normalize_tag
 
 ARCHIVE_TAG = "veille-cyber"
 
@@ -47,26 +47,42 @@ def draft_day(entry: Entry) -> date:
         return date.today()
 
 
-def default_tags(feed_tags: Sequence[str], extra: Sequence[str] = ()) -> list[str]:
-    """veille-cyber, the feeds' source tags, then the analyst's: each once, normalised."""
-    tags = [ARCHIVE_TAG]
-    for tag in [*feed_tags, *extra]:
-        tag = normalize_tag(tag)
-        if tag and tag not in tags:
-            tags.append(tag)
-    return tags
+@dataclass(frozen=True)
+class TagRule:
+    """How the archive's posts are tagged, learnt from them: the tag (nearly) every post carries
+    (the archive's own, `veille-cyber`), and the source tags that go with it (one a post)."""
+
+    common: str = ARCHIVE_TAG
+    sources: frozenset[str] = frozenset()
+
+    @classmethod
+    def learn(cls, posts: int, counts: Mapping[str, int]) -> TagRule:
+        """From the posts' own tags (Store.post_tag_counts); an archive without posts: the default."""
+        if not posts or not counts:
+            return cls()
+        common, seen = max(counts.items(), key=lambda kv: (kv[1], kv[0] == ARCHIVE_TAG))
+        if seen < 0.9 * posts:  # no tag on (nearly) every post: the default common tag
+            common = ARCHIVE_TAG
+        return cls(common, frozenset(tag for tag in counts if tag != common))
+
+    def tags(self, feed_tags: Sequence[str], extra: Sequence[str] = ()) -> list[str]:
+        """A draft's tags: the common tag, one source tag (the first of the feeds' tags that the
+        archive's posts use as one, else the feeds' first), then those the analyst adds."""
+        feed = [t for t in map(normalize_tag, feed_tags) if t and t != self.common]
+        source = next((t for t in feed if t in self.sources), feed[0] if feed else "")
+        tags = [self.common]
+        for tag in [source, *extra]:
+            tag = normalize_tag(tag)
+            if tag and tag not in tags:
+                tags.append(tag)
+        return tags
 
 
-def watch_terms_in(entry: Entry, terms: Sequence[str]) -> list[str]:
-    """The watch terms the entry's title or body holds (accents and case ignored)."""
-    text = fold(f"{entry.title}\n{entry.body or ''}")
-    return [term for term in terms if fold(term) in text]
-
-
-def plan(entry: Entry, feed_tags: Sequence[str], settings: Settings, full_text: str | None) -> DraftPlan:
-    """What the `a` form starts with."""
-    terms = entry.watch_terms or watch_terms_in(entry, settings.watch)  # the store's, when it kept them
-    extra = [*terms, *(["cve"] if entry.cves else [])]
+def plan(
+    entry: Entry, feed_tags: Sequence[str], settings: Settings, full_text: str | None, rule: TagRule | None = None
+) -> DraftPlan:
+    """What the `a` form starts with: the tags by the archive's rule (`TagRule`), nothing more
+    until the analyst adds it."""
     sources: list[DraftSource] = []
     if settings.draft.command:
         sources.append("command")
@@ -76,16 +92,21 @@ def plan(entry: Entry, feed_tags: Sequence[str], settings: Settings, full_text: 
     return DraftPlan(
         entry_id=entry.id,
         title=entry.title,
-        tags=tuple(default_tags(feed_tags, extra)),
+        tags=tuple((rule or TagRule()).tags(feed_tags)),
         sources=tuple(sources),
         command=settings.draft.command,
     )
 
 
+# the heading a post opens with: the French title the analyst writes (the front matter has the
+# source's title already: repeating it there says nothing)
+HEADING_TO_WRITE = "### Titre à écrire"
+
+
 def summary_body(entry: Entry) -> str:
-    """The feed's summary, opened by a heading as the archive's posts are (its own, else the title)."""
+    """The feed's summary, opened by a heading as the archive's posts are (its own, else one to write)."""
     body = (entry.body or "").strip()
-    return body if body.startswith("#") else f"### {entry.title}\n\n{body}".strip()
+    return body if body.startswith("#") else f"{HEADING_TO_WRITE}\n\n{body}".strip()
 
 
 def article_markdown(entry: Entry, full_text: str | None) -> str:
@@ -118,7 +139,7 @@ def body(
     if source == "fulltext":
         if not full_text:
             raise DraftError(f"entry {entry.id} has no full text stored (f, or `veille-tui extract {entry.id}`)")
-        return f"### {entry.title}\n\n{clean(full_text).strip()}"
+        return f"{HEADING_TO_WRITE}\n\n{clean(full_text).strip()}"
     return summary_body(entry)
 
 

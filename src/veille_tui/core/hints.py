@@ -1,11 +1,12 @@
 """What to say when a query finds nothing because it names a tag no entry has (`+fortinet`):
-the tags it may have meant, and the words search that finds something."""
+the tags it may have meant, and the words search that finds something; or because it reads CVE
+intelligence that is not loaded (`+kev`, `epss:0.5`): what is missing and how to load it."""
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from veille_tui.core.query import Query
@@ -19,6 +20,26 @@ class TagHint:
     message: str
     query: str | None
     count: int
+
+
+KEV_MISSING = (
+    "the KEV catalogue is not loaded, so no entry has the tag kev: `veille-tui intel update` downloads it"
+    " (or `veille-tui intel import FILE` loads a copy of known_exploited_vulnerabilities.json)"
+)
+EPSS_MISSING = (
+    "no EPSS scores are loaded, so epss: matches nothing: `veille-tui intel update` downloads them"
+    " (or `veille-tui intel import FILE` loads a copy of epss_scores-current.csv.gz)"
+)
+
+
+def intel_hint(query: Query, loaded: Mapping[str, int]) -> TagHint | None:
+    """When `query` reads intelligence that is not loaded (`loaded`: rows held, by source)."""
+    parts = []
+    if "kev" in (*query.tags, *query.not_tags) and not loaded.get("kev"):
+        parts.append(KEV_MISSING)
+    if query.epss and not loaded.get("epss"):
+        parts.append(EPSS_MISSING)
+    return TagHint("; ".join(parts), None, 0) if parts else None
 
 
 def tag_hint(query: Query, tags: Collection[str], count: Callable[[str], int]) -> TagHint | None:

@@ -26,6 +26,7 @@ from veille_tui.core.api.intel import IntelPart
 from veille_tui.core.api.iocs import IocsPart
 from veille_tui.core.api.notify import NotifyPart
 from veille_tui.core.api.server import ServerPart
+from veille_tui.core.api.session import SessionPart
 from veille_tui.core.backup import daily as daily_backup
 from veille_tui.core.digest import Digest
 from veille_tui.core.errors import (
@@ -88,7 +89,7 @@ __all__ = [
 QueryLike = Query | str | None
 
 
-class Library(ArchivePart, IntelPart, IocsPart, ServerPart, AssetsPart, NotifyPart):
+class Library(ArchivePart, IntelPart, IocsPart, ServerPart, AssetsPart, NotifyPart, SessionPart):
     def __init__(
         self,
         settings: config_mod.Settings,
@@ -124,9 +125,22 @@ class Library(ArchivePart, IntelPart, IocsPart, ServerPart, AssetsPart, NotifyPa
             from veille_tui.core.update import open_store
 
             settings = self.settings
-            self._store = open_store(self.db_path, watch=settings.watch, rules=settings.rules, assets=settings.assets)
+            self._store = open_store(
+                self.db_path,
+                watch=settings.watch,
+                rules=settings.rules,
+                assets=settings.assets,
+                config_stamp=settings.stamp,
+            )
             self._backup_once_a_day(self._store)
         return self._store
+
+    def use_settings(self, settings: config_mod.Settings) -> None:
+        """Settings read elsewhere (a worker's reload_config) put in force on this connection."""
+        self.settings = settings
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
     _backed_up: dict[Path, date] = {}  # per process: the day each database was last looked at
 
@@ -340,6 +354,10 @@ class Library(ArchivePart, IntelPart, IocsPart, ServerPart, AssetsPart, NotifyPa
         """When `query` names a +tag that no entry has: what to say, and the words search to offer
         instead (None: every tag it names exists)."""
         parsed = parse(query)
+        if "kev" in (*parsed.tags, *parsed.not_tags) or parsed.epss:  # intelligence not loaded: say so
+            missing = hints.intel_hint(parsed, self.store.intel_counts())
+            if missing is not None:
+                return missing
         if not parsed.tags:
             return None
         return hints.tag_hint(parsed, self.tag_counts(), self.count)
@@ -399,9 +417,9 @@ class Library(ArchivePart, IntelPart, IocsPart, ServerPart, AssetsPart, NotifyPa
             self.store.save_full_text_error(target, entry.link, result.reason)
             raise FullTextError(f"entry {target}: {result}")
         self.store.save_full_text(target, result)
-        from veille_tui.core import enrich
+        from veille_tui.core.update import full_text_stored
 
-        enrich.full_text_written(self.store, [target])  # the indicators, assets and rules it touches
+        full_text_stored(self.store, target)  # its watch terms, indicators, assets may be in the page only
         stored = self.store.full_text(target)
         return stored or result
 
@@ -488,8 +506,17 @@ class Library(ArchivePart, IntelPart, IocsPart, ServerPart, AssetsPart, NotifyPa
         clusters = self.store.clusters_of([e.id for e in entries])
         intel = self.cve_intel(sorted({cve for e in entries for cve in e.cves}))
         sources = self.store.source_tags() | {tag for feed in self.settings.feeds for tag in feed.tags}
+        openings = self.store.post_openings([e.id for e in entries if e.kind == "post"])
         return digest_mod.build(
-            entries, clusters, intel, sources, query=query.strip(), since=since, start=start, end=int(now)
+            entries,
+            clusters,
+            intel,
+            sources,
+            query=query.strip(),
+            since=since,
+            start=start,
+            end=int(now),
+            headings=digest_mod.own_headings(entries, openings),
         )
 
 

@@ -28,6 +28,19 @@ def is_tracking(name: str) -> bool:
     return TRACKING.match(name.lower()) is not None
 
 
+def without_tracking(url: str) -> str:
+    """The URL with its tracking parameters (utm_*, fbclid, gclid...) dropped, the rest as it was
+    (a draft's Source line, the digest's links)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.query:
+        return url
+    pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(pairs), parts.fragment))
+
+
 def absolute_link(link: str | None, base_url: str) -> str | None:
     """An absolute http(s) link, or None (relative links are resolved against the feed URL)."""
     if not link:

@@ -237,6 +237,7 @@ class Entry:
     feed_date: str | None = None  # only from Store.entry(): its feed's date, when too far ahead to list it by
     watch_terms: tuple[str, ...] = ()  # only from Store.entry(): the watch terms it matched
     affects: tuple[str, ...] = ()  # only from Library.entry() and article(): the assets it touches
+    watch_where: tuple[tuple[str, ...], ...] = ()  # with watch_terms: where each is ("title", "text", "full text")
     hidden: bool = False  # a rule hides it (`is:hidden` lists it)
     draft: str | None = None  # its draft file, relative to the site's folder (`_drafts/slug.md`)
 
@@ -247,6 +248,14 @@ class Entry:
     @property
     def drafted(self) -> bool:
         return self.draft is not None
+
+    def watch_line(self) -> str:
+        """The watch terms it matched, each with where: `fortinet (title, full text), ivanti (text)`."""
+        places = (*self.watch_where, *[()] * len(self.watch_terms))[: len(self.watch_terms)]
+        return ", ".join(
+            term + (f" ({', '.join(where)})" if where else "")
+            for term, where in zip(self.watch_terms, places, strict=True)
+        )
 
     def to_json(self) -> dict[str, Any]:
         data = {
@@ -306,8 +315,8 @@ class Undone:
 
 @dataclass(frozen=True)
 class DraftPlan:
-    """What the `a` form starts with: the title, the tags (veille-cyber, the source's tag, the
-    watch terms matched, `cve` when it names one) and the body sources there are, best first."""
+    """What the `a` form starts with: the title, the tags (the archive's rule: its common tag and
+    one source tag) and the body sources there are, best first."""
 
     entry_id: int
     title: str
@@ -376,12 +385,14 @@ class IndexReport:
     format: str = ""  # the rules the archive was read with: jekyll | hugo
     drafts: int = 0  # files of the drafts folder (not posts: in none of the three)
     drafts_changed: int = 0  # entries marked drafted, or no more
+    skipped_files: list[tuple[str, str]] = field(default_factory=list)  # (file, why), as many as `skipped`
 
     def count(self, file: str, status: str, reason: str | None) -> None:
         if status == "indexed":
             self.indexed += 1
         elif status == "skipped":
             self.skipped += 1
+            self.skipped_files.append((file, reason or "not a post"))
         else:
             self.problems.append((file, reason or "unreadable"))
 
@@ -389,6 +400,7 @@ class IndexReport:
         return {
             "indexed": self.indexed,
             "skipped": self.skipped,
+            "skipped_files": [{"file": f, "reason": r} for f, r in self.skipped_files],
             "problems": [{"file": f, "reason": r} for f, r in self.problems],
         }
 

@@ -2,8 +2,10 @@
 
 Reading uses the standard library's expat with DTDs and entity declarations refused (the
 defusedxml approach, without the dependency): a billion-laughs or external-entity OPML is an
-OpmlError, never an expansion. Nested outlines become tags (the folder's text, slugified), and so
-does the ``category`` attribute (comma-separated, each slash path split into its parts).
+OpmlError, never an expansion. Nested outlines become tags (the folder's text), and so does the
+``category`` attribute (comma-separated, each slash path split into its parts); each made a tag by
+the rule of the config and `feeds add --tag` (text.normalize_tag), so that export then import is
+the identity. A feed without a title is exported under its URL and comes back without a title.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from xml.sax.saxutils import quoteattr
 
 from veille_tui.core.errors import OpmlError
 from veille_tui.core.models import Feed
-from veille_tui.core.text import clean_line, slugify
+from veille_tui.core.text import clean_line, normalize_tag
 
 
 def _parse_xml(data: bytes, source_name: str) -> ET.Element:
@@ -53,12 +55,15 @@ def _tags_from_category(value: str) -> list[str]:
     tags: list[str] = []
     for part in value.split(","):
         for piece in part.split("/"):
-            piece = piece.strip()
-            if piece:
-                tag = slugify(piece)
-                if tag != "untitled":
-                    tags.append(tag)
+            tag = _tag(piece)
+            if tag:
+                tags.append(tag)
     return tags
+
+
+def _tag(text: str) -> str:
+    """A folder's name or a category as a tag: a slash separates words ("CERT / Gov" -> cert-gov)."""
+    return normalize_tag(" ".join(text.replace("/", " ").split()))
 
 
 def parse_opml(data: bytes, source_name: str) -> tuple[list[Feed], list[str]]:
@@ -88,8 +93,8 @@ def parse_opml(data: bytes, source_name: str) -> tuple[list[Feed], list[str]]:
                 if attrs.get("type", "").lower() in ("rss", "atom"):
                     problems.append(f"outline {text or '(untitled)'!r}: no xmlUrl, skipped")
                     continue
-                folder = slugify(text) if text else ""
-                sub = tags + ([folder] if folder and folder != "untitled" else [])
+                folder = _tag(text)
+                sub = tags + ([folder] if folder else [])
                 walk(outline, tuple(dict.fromkeys(sub)))
                 continue
             try:
@@ -103,6 +108,8 @@ def parse_opml(data: bytes, source_name: str) -> tuple[list[Feed], list[str]]:
                 )
                 continue
             title = clean_line(attrs.get("title") or attrs.get("text") or "")[:500]
+            if title == url:  # how a feed without a title is exported
+                title = ""
             tag_tuple = tuple(dict.fromkeys(tags))
             if url in seen:  # listed twice: merge the tags
                 i = seen[url]

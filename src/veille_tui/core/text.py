@@ -7,6 +7,7 @@ the screen; kramdown attribute lists are stripped; CVE ids are found; tags and s
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -30,8 +31,10 @@ _CONTROLS_INLINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Unicode bidi overrides and isolates can reorder what is shown.
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
-CVE_RE = re.compile(r"\bCVE-(\d{4})-(\d{4,7})\b", re.IGNORECASE)
-_CVE_LOWER = re.compile(r"(?<![\w-])cve-(\d{4})-(\d{4,7})(?![\w])")
+# A CVE id stands between two characters that are not ASCII letters or digits: `\b` would miss
+# one written against CJK text ("漏洞CVE-2031-0001进行"), whose letters are word characters too.
+CVE_RE = re.compile(r"(?<![A-Za-z0-9])CVE-([0-9]{4})-([0-9]{4,7})(?![A-Za-z0-9])", re.IGNORECASE)
+_CVE_LOWER = re.compile(r"(?<![a-z0-9])cve-([0-9]{4})-([0-9]{4,7})(?![a-z0-9])")
 # anything clean() would remove: a quick test that spares the full pass on ordinary text
 _DIRTY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # kramdown inline/block attribute lists: {:target="_blank"}, {: .class}, {:#id}
@@ -85,10 +88,64 @@ def find_cves(text: str) -> list[str]:
     return list(seen)
 
 
+# what a reader does not read as text: a Markdown link's or image's target (balanced parentheses
+# allowed), a URL written out (autolinks, reference definitions, bare links)
+_MD_TARGET = re.compile(r"\]\(\s*<?(?:[^()\s<>]|\([^()\s]*\))*>?(?:\s+\"[^\"\n]*\")?\s*\)")
+_URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)[^\s<>()\[\]]*", re.IGNORECASE)
+_TOKEN = re.compile(r"[^\W_]+")  # a word as SQLite's unicode61 tokenizer cuts them
+
+
+def readable(markdown: str) -> str:
+    """Markdown without what the reader does not read as words: link targets and URLs."""
+    if "://" not in markdown and "](" not in markdown and "www." not in markdown.lower():
+        return markdown
+    return _URL.sub(" ", _MD_TARGET.sub("] ", markdown))
+
+
+@functools.lru_cache(maxsize=256)
+def _watch_pattern(term: str) -> re.Pattern[str] | None:
+    prefix = term.endswith("*")
+    tokens = _TOKEN.findall(fold(term.rstrip("*")))
+    if not tokens:
+        return None
+    end = "" if prefix else r"(?![^\W_])"
+    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, tokens)) + end)
+
+
+def read_texts(title: str, body: str, full_text: str | None = None) -> tuple[tuple[str, str], ...]:
+    """What the reader reads of an entry, folded, by place: "title", "text" (the body, link targets
+    and URLs left out), "full text" (the article page's, when stored)."""
+    texts = (("title", title), ("text", readable(body or "")), ("full text", readable(full_text or "")))
+    return tuple((place, fold(text)) for place, text in texts if text)
+
+
+def watch_places(term: str, texts: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """Where a watch term is in `read_texts`: whole words, accents and case ignored, as the
+    full-text search matches a phrase (a trailing `*`: a prefix)."""
+    pattern = _watch_pattern(term)
+    if pattern is None:
+        return ()
+    return tuple(place for place, text in texts if pattern.search(text))
+
+
+class _FoldTable(dict[int, str]):
+    """Each character's folded form, worked out once (str.translate reads it)."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Accent- and case-insensitive form, for matching watch-list words and names."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    if text.isascii():
+        return text.lower()
+    return text.translate(_FOLD)
 
 
 _TAG_JUNK = re.compile(r"[^\w.-]+")

@@ -31,10 +31,13 @@ def open_store(
     watch: Iterable[str] | None = None,
     rules: Sequence[Rule] | None = None,
     assets: Sequence[Asset] | None = None,
+    *,
+    config_stamp: int = 0,
 ) -> Store:
     """A database opened with the config's watch list, rules and assets, its derived data brought
-    up to them (enrich.on_open). None: a read-only look, what it holds left as it is."""
-    store = Store(path, watch, rules)
+    up to them (enrich.on_open). None: a read-only look, what it holds left as it is.
+    config_stamp: the config's mtime (a database derived from a newer config is left as it is)."""
+    store = Store(path, watch, rules, config_stamp=config_stamp)
     store.assets = tuple(assets) if assets is not None else None
     try:
         enrich.on_open(store)
@@ -42,6 +45,16 @@ def open_store(
         store.close()
         raise
     return store
+
+
+def full_text_stored(store: Store, entry_id: int, *, alerts: bool = False) -> None:
+    """A full text was stored with the entry: what derives from it again (its watch terms may be
+    in the page only). alerts: stored by a fetch (a first watch match is an alert)."""
+    with store.transaction():
+        text = store.refreshed_text(entry_id)
+        if text is not None:
+            enrich.written(store, {entry_id: text}, alerts=alerts)
+        enrich.full_text_written(store, [entry_id], alerts=alerts)  # the indicators it names, assets, rules
 
 
 def store_fetch(
@@ -242,17 +255,16 @@ def fetch_full_texts(store: Store, feeds: Sequence[Feed], settings: FetchSetting
         [link for _, link in wanted], settings, per_host=settings.full_text_per_host, reach=reach
     )
     failed = 0
-    saved: list[int] = []
+    done = 0
     for (entry_id, link), found in zip(wanted, results, strict=True):
         if isinstance(found, fulltext.PageError):
             store.save_full_text_error(entry_id, link, found.reason)
             failed += 1
         else:
             store.save_full_text(entry_id, found)
-            saved.append(entry_id)
-    if saved:
-        enrich.full_text_written(store, saved, alerts=True)
-    return len(saved), failed
+            full_text_stored(store, entry_id, alerts=True)  # its watch terms may be in the page only
+            done += 1
+    return done, failed
 
 
 def fetch_warning(parse_warning: str | None, items: Sequence[Item], now: float) -> str | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
+from veille_tui.core.config import Settings
 from veille_tui.core.models import (
     ArticleContent,
     Entry,
@@ -67,16 +68,19 @@ class FetchDone(Message):
     outcomes: list[FeedOutcome] = field(default_factory=list)
     alert_mark: int = 0  # the newest watch alert after the fetch, and those after the screen's mark
     alerts: list[WatchMatch] = field(default_factory=list)
+    sync_follows: bool = False  # a sync with the team server comes next: one notice says both
 
 
 @dataclass
 class SyncDone(Message):
     """A sync with the team server ran (outcome None: only its state was read, at start-up):
-    changes waiting to be pushed, and the last sync's error (None: it worked)."""
+    changes waiting to be pushed, and the last sync's error (None: it worked). fetched: the
+    feeds' outcomes of the `r`/`R` it followed (told with it)."""
 
     outcome: SyncOutcome | None
     pending: int
     error: str | None
+    fetched: list[FeedOutcome] | None = None
 
 
 @dataclass
@@ -141,3 +145,12 @@ class StoreChanged(Message):
     view_counts: dict[str, int | None] = field(default_factory=dict)  # the sidebar's views
     alert_mark: int = 0  # the newest watch alert, and those after the screen's mark
     alerts: list[WatchMatch] = field(default_factory=list)
+
+
+@dataclass
+class ConfigReloaded(Message):
+    """The config file changed and was read again: the settings now in force, or why it could not
+    be read (settings None: the last good config stays in force)."""
+
+    settings: Settings | None
+    error: str | None = None

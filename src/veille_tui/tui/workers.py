@@ -23,7 +23,7 @@ from textual.worker import Worker
 
 from veille_tui.core.errors import VeilleError
 from veille_tui.core.library import Library
-from veille_tui.core.models import FeedOutcome, IndexReport
+from veille_tui.core.models import FeedOutcome, IndexReport, SyncOutcome
 from veille_tui.core.paths import log_file
 from veille_tui.core.text import clean_line
 from veille_tui.tui.browser import LinkNotOpened
@@ -119,10 +119,11 @@ def run_fetch(lib: Library, names: Sequence[str], post: Post, alert_mark: int = 
     return FetchDone(outcomes, mark, alerts)
 
 
-def run_sync(lib: Library) -> SyncDone:
-    """One sync with the team server (a server that fails is in the outcome, never raised)."""
+def run_sync(lib: Library, fetched: list[FeedOutcome] | None = None) -> SyncDone:
+    """One sync with the team server (a server that fails is in the outcome, never raised);
+    fetched: the feeds' outcomes of the `r`/`R` it follows."""
     outcome = lib.sync()
-    return SyncDone(outcome, outcome.pending, outcome.error)
+    return SyncDone(outcome, outcome.pending, outcome.error, fetched)
 
 
 # --- what the results say --------------------------------------------------------------------
@@ -137,13 +138,14 @@ def sync_note(pending: int, error: str | None) -> str:
     return f"{reason} · {pending} change{'' if pending == 1 else 's'} wait{'s' if pending == 1 else ''}"
 
 
-def fetch_notice(outcomes: Sequence[FeedOutcome]) -> Notice:
-    """How many feeds were refreshed, how many new items, and the first failures."""
+def fetch_notice(outcomes: Sequence[FeedOutcome], sync: SyncOutcome | None = None) -> Notice:
+    """How many feeds were refreshed, how many new items, and the first failures; then what the
+    sync with the team server that followed did (with only the server's feeds, that alone)."""
     new = sum(o.new for o in outcomes)
     archived = sum(o.archived for o in outcomes)
     failed = [o for o in outcomes if o.status == "error"]
     warned = [o for o in outcomes if o.status != "error" and o.warning]
-    text = f"{len(outcomes)} feed(s) refreshed: {new} new"
+    text = f"{len(outcomes)} feed(s) refreshed: {new} new" if outcomes or sync is None else ""
     if archived:
         text += f", {archived} already in the archive"
     if failed:
@@ -154,7 +156,24 @@ def fetch_notice(outcomes: Sequence[FeedOutcome]) -> Notice:
         text += f"; {len(warned)} with a warning: " + "; ".join(
             f"{clean_line(o.name)}: {clean_line(o.warning or '')}" for o in warned[: max(3 - len(failed), 1)]
         )
-    return Notice(text, "warning" if failed or warned else "information")
+    if sync is not None:
+        text += ("; " if text else "") + sync_summary(sync)
+    return Notice(text, "warning" if failed or warned or (sync is not None and not sync.ok) else "information")
+
+
+def sync_summary(sync: SyncOutcome) -> str:
+    """What one sync did, in a few words (the notice of `r`/`R`)."""
+    if not sync.ok:
+        return f"team server failed ({sync.pending} change{'' if sync.pending == 1 else 's'} wait)"
+    text = (
+        f"team server: {sync.items} new item{'' if sync.items == 1 else 's'},"
+        f" {sync.pushed} change{'' if sync.pushed == 1 else 's'} pushed, {sync.pulled} pulled"
+    )
+    if sync.new_feeds:
+        text += f", {sync.new_feeds} new feed{'' if sync.new_feeds == 1 else 's'}"
+    if sync.pending:
+        text += f", {sync.pending} waiting"
+    return text
 
 
 def index_changed(report: IndexReport) -> bool:

@@ -8,9 +8,10 @@ that a script's `case $?` sees the matches first.
 
 from __future__ import annotations
 
+import json
 from argparse import Namespace
 
-from veille_tui.cli.output import emit_json, err, watch_match_line
+from veille_tui.cli.output import emit_json, err, print_lines, watch_match_line
 from veille_tui.cli.progress import run_fetch
 from veille_tui.core.library import Library
 
@@ -43,14 +44,14 @@ def run(args: Namespace, lib: Library) -> int:
             emit_json([o.__dict__ for o in outcomes])
         return EXIT_FAILED if failed else 0
     _, matches = lib.new_alerts(mark)
+    # the status is the fetch's, whether the reader reads the matches to the end or not (`| head -3`)
+    status = EXIT_WATCH if matches else EXIT_FAILED if failed else 0
     if args.json:
-        emit_json([m.to_json() for m in matches])
+        print_lines([json.dumps([m.to_json() for m in matches], ensure_ascii=False, indent=1)])
     else:
-        for match in matches:
-            print(watch_match_line(match))
+        print_lines([watch_match_line(match) for match in matches])
     if matches:
         kinds = {m.kind for m in matches}
         what = "watch and asset" if len(kinds) > 1 else next(iter(kinds))
         err(f"{len(matches)} new {what} match{'es' if len(matches) != 1 else ''}")
-        return EXIT_WATCH
-    return EXIT_FAILED if failed else 0
+    return status

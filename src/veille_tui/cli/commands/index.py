@@ -6,6 +6,9 @@ from argparse import Namespace
 
 from veille_tui.cli.output import emit_json, err
 from veille_tui.core.library import NO_ARCHIVE, Library
+from veille_tui.core.text import clean_line
+
+SKIPPED_SHOWN = 10  # skipped files named on the terminal (all of them in --json)
 
 
 def run(args: Namespace, lib: Library) -> int:
@@ -28,4 +31,8 @@ def run(args: Namespace, lib: Library) -> int:
         )
         for file, reason in report.problems:
             print(f"  problem: {file}: {reason}")
+        for file, reason in report.skipped_files[:SKIPPED_SHOWN]:
+            print(f"  skipped: {clean_line(file)}: {clean_line(reason)}")
+        if report.skipped > SKIPPED_SHOWN:
+            print(f"  ... and {report.skipped - SKIPPED_SHOWN} more skipped (`veille-tui index --json` lists them all)")
     return 0

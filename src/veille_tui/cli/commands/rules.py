@@ -5,7 +5,7 @@ from __future__ import annotations
 from argparse import Namespace
 
 from veille_tui.cli.commands.common import refresh_index
-from veille_tui.cli.output import emit_json, entry_row
+from veille_tui.cli.output import emit_json, entry_row, err
 from veille_tui.core.library import Library
 
 SHOWN = 20
@@ -24,4 +24,8 @@ def run(args: Namespace, lib: Library) -> int:
     )
     for entry in first:
         print(entry_row(entry))
+    if not count:
+        hint = lib.tag_hint(query)  # a tag no entry has, intelligence not loaded: say so
+        if hint is not None:
+            err(f"veille-tui: {hint.message}")
     return 0

@@ -24,6 +24,7 @@ def run(args: Namespace, lib: Library) -> int:
             **entry.to_json(),
             "watch_terms": list(entry.watch_terms),
             "affects": affects,
+            "watch_where": dict(zip(entry.watch_terms, map(list, entry.watch_where), strict=False)),
             "cve_intel": [intel[cve].to_json() for cve in entry.cves],
             "related": [other.id for other in related],
             "iocs": [ioc.to_json() for ioc in iocs],

@@ -27,3 +27,6 @@ class Part:
 
     def full_text(self, entry_id: int) -> FullText | None:
         raise NotImplementedError
+
+    def use_settings(self, settings: config_mod.Settings) -> None:
+        raise NotImplementedError

@@ -60,11 +60,15 @@ class ArchivePart(Part):
         return entry, feed_tags
 
     def draft_plan(self, entry_id: int) -> DraftPlan:
-        """What the `a` form starts with: title, tags (veille-cyber, the source's tag, the watch
-        terms matched, `cve`), the body sources there are. DraftError when the entry cannot be
-        drafted (archived, drafted, no link)."""
+        """What the `a` form starts with: title, tags (by the archive's rule: its common tag and one
+        source tag), the body sources there are. DraftError when the entry cannot be drafted
+        (archived, drafted, no link)."""
         entry, feed_tags = self._draftable(entry_id)
-        return drafting.plan(entry, feed_tags, self.settings, self._full_text(entry_id))
+        return drafting.plan(entry, feed_tags, self.settings, self._full_text(entry_id), self._tag_rule())
+
+    def _tag_rule(self) -> drafting.TagRule:
+        """How the archive's posts are tagged, learnt from them."""
+        return drafting.TagRule.learn(*self.store.post_tag_counts())
 
     def write_draft(
         self,
@@ -81,10 +85,10 @@ class ArchivePart(Part):
         """Write a draft of the entry into `_drafts/` (to_posts, or [draft] folder = "posts":
         straight into `_posts/`) and index it, so that the entry shows drafted (or archived).
 
-        title, tags: the form's (default: the entry's title; veille-cyber, its feeds' tags and
-        extra_tags). source: where the body comes from (default: the draft command when there is
-        one, else the full text when stored, else the summary). `cancelled` stops the command.
-        `notes` gets what the user should be told of the draft written (the command's output cut)."""
+        title, tags: the form's (default: the entry's title; the archive's common tag, one source tag
+        of its feeds, and extra_tags). source: where the body comes from (default: the draft command
+        when there is one, else the full text when stored, else the summary). `cancelled` stops the
+        command. `notes` gets what the user should be told of the draft written (the command's output cut)."""
         entry, feed_tags = self._draftable(entry_id)
         full_text = self._full_text(entry_id)
         if source is None:
@@ -92,8 +96,9 @@ class ArchivePart(Part):
         text = drafting.body(entry, source, self.settings, full_text, cancelled, notes)
         if cancelled():
             raise DraftError("cancelled: nothing written")
-        chosen = list(tags) if tags is not None else drafting.default_tags(feed_tags, extra_tags)
-        chosen = drafting.default_tags([], chosen) if drafting.ARCHIVE_TAG not in chosen else chosen
+        rule = self._tag_rule()
+        chosen = list(tags) if tags is not None else rule.tags(feed_tags, extra_tags)
+        chosen = rule.tags([], chosen) if rule.common not in chosen else chosen
         if to_posts is None:
             to_posts = self.settings.draft.folder == "posts"
         where = self._places()

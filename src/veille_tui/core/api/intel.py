@@ -16,6 +16,10 @@ QueryLike = Query | str | None
 
 
 class IntelPart(Part):
+    def kev_loaded(self) -> bool:
+        """Is a KEV catalogue loaded? (The CVE view says "not loaded" rather than "not in it".)"""
+        return bool(self.store.intel_counts()["kev"])
+
     def cves(
         self,
         query: QueryLike = None,

@@ -28,10 +28,9 @@ import re
 import threading
 from datetime import date
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from veille_tui.core.errors import DraftError, DraftExists
-from veille_tui.core.links import is_tracking
+from veille_tui.core.links import without_tracking
 from veille_tui.core.text import clean, clean_line, slugify
 
 MAX_NAMES = 1000  # `-2` ... `-1000`: past that, something is wrong with the folder
@@ -41,15 +40,7 @@ MAX_TITLE = 300  # characters of a title kept in the front matter
 def clean_source_url(url: str) -> str:
     """The link for the Source line: control characters removed, tracking parameters (utm_*,
     fbclid, gclid...) dropped, the rest as it was."""
-    url = clean_line(url).replace(" ", "%20")
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    if not parts.query:
-        return url
-    pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(pairs), parts.fragment))
+    return without_tracking(clean_line(url).replace(" ", "%20"))
 
 
 def _yaml_single_quoted(text: str) -> str:

@@ -62,6 +62,7 @@ STEPS: tuple[Step, ...] = (_cves.step, _iocs.step, _watch.step, _kev.step, _asse
 rules_key = _rules.rules_key
 CLUSTER_RULES = _clusters.RULES
 CLUSTER_RULES_KEY = "cluster_rules"
+CONFIG_STAMP_KEY = "config_stamp"  # the mtime of the config the watch list and rules were derived from
 
 
 def written(store: Store, changed: Mapping[int, Text], *, alerts: bool = False) -> None:
@@ -142,6 +143,8 @@ def on_open(store: Store) -> None:
     if any(_derived_moved(store)):
         with store.transaction():
             watch_moved, rules_moved = _derived_moved(store)  # again: another process may have done it
+            if watch_moved or rules_moved:
+                store.set_derived_key(CONFIG_STAMP_KEY, str(store.config_stamp))
             if watch_moved:
                 store.set_derived_key("watch", _watch_key(store))
                 refresh_watch(store, store.watch)
@@ -167,6 +170,10 @@ def _assets_key(store: Store) -> str:
 
 def _derived_moved(store: Store) -> tuple[bool, bool]:
     watch_known, rules_known = store.synced
+    if int(store.derived_key(CONFIG_STAMP_KEY) or 0) > store.config_stamp:
+        # derived from a newer config by another process (a TUI started before the config was
+        # edited must not take every command back to the config it read)
+        return False, False
     watch_moved = watch_known and store.derived_key("watch") != _watch_key(store)
     rules_moved = rules_known and (store.derived_key("rules") or "[]") != rules_key(store.rules)
     return watch_moved, rules_moved

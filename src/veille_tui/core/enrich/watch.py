@@ -1,7 +1,9 @@
-"""The watch list: the derived `watch` tag on the entries whose title or body holds one of the
-watch terms (a full-text match, so accents and case do not matter), the terms each one matched
-(`entry_watch`, shown by the article and `show`), and the alerts: the entries a fetch made match
-for the first time (`watch_alerts`, read by the TUI's bell and `fetch --watch`)."""
+"""The watch list: the derived `watch` tag on the entries whose title, body or stored full text
+holds one of the watch terms (what the reader reads: link targets and URLs are not; accents and
+case do not matter), the terms each one matched (`entry_watch`, shown by the article and `show`),
+and the alerts: the entries a fetch made match for the first time (`watch_alerts`, read by the
+TUI's bell and `fetch --watch`). The full-text indexes find the candidates (Store.watch_matches);
+text.watch_places keeps those whose match is in readable text."""
 
 from __future__ import annotations
 

@@ -35,6 +35,7 @@ def parse_with_feedparser(data: bytes) -> tuple[str, list[RawEntry], str | None]
                 guid=e.get("id"),
                 link=e.get("link"),
                 title=e.get("title") or "",
+                title_type=(e.get("title_detail") or {}).get("type"),
                 date=dict.get(e, "published_parsed") or dict.get(e, "updated_parsed"),
                 summary=e.get("summary"),
                 summary_type=(e.get("summary_detail") or {}).get("type"),

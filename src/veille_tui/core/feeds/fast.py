@@ -158,6 +158,7 @@ def _rss_entry(item: _Element, fp: Feedparser) -> RawEntry:
     has_link = False
     guid_is_link = False
     title = ""
+    title_type = None
     published = updated = None
     summary = content = None
     summary_type: str | None = None
@@ -174,6 +175,7 @@ def _rss_entry(item: _Element, fp: Feedparser) -> RawEntry:
         seen.add(key)
         if key == "title":
             title = leaf_text(el)
+            title_type = "text/html" if fp.looks_like_html(title) else "text/plain"
         elif key == "link":
             a = attributes(el)
             if "href" in a or "url" in a or "rel" in a:
@@ -210,7 +212,15 @@ def _rss_entry(item: _Element, fp: Feedparser) -> RawEntry:
     content_type = "text/html" if content is not None else None
     author = author_name(authors[0]) if authors else ""
     return _entry(
-        guid, link, title, (published, updated), (summary, summary_type), (content, content_type), author, categories
+        guid,
+        link,
+        title,
+        (published, updated),
+        (summary, summary_type),
+        (content, content_type),
+        author,
+        categories,
+        title_type,
     )
 
 
@@ -235,6 +245,7 @@ def _atom_entry(entry: _Element, fp: Feedparser) -> RawEntry:
     link = None
     has_alternate = False
     title = ""
+    title_type = None
     published = updated = None
     summary = content = None
     summary_type: str | None = None
@@ -264,7 +275,7 @@ def _atom_entry(entry: _Element, fp: Feedparser) -> RawEntry:
             raise Fallback("repeated " + key)
         seen.add(key)
         if key == "title":
-            title, _ = _atom_text(el, "text/plain")
+            title, title_type = _atom_text(el, "text/plain")
         elif key == "id":
             if set(attributes(el)):
                 raise Fallback("id attributes")
@@ -294,6 +305,7 @@ def _atom_entry(entry: _Element, fp: Feedparser) -> RawEntry:
         (content, content_type),
         author or "",
         categories,
+        title_type,
     )
 
 
@@ -306,6 +318,7 @@ def _entry(
     content: tuple[str | None, str | None],
     author: str,
     categories: list[str],
+    title_type: str | None,
 ) -> RawEntry:
     """An RSS item or an Atom entry as feedparser gives it (the summary and the content each a text
     and its type): the date published, else the date updated; the content as the summary, of no
@@ -324,6 +337,7 @@ def _entry(
         content_type=content[1],
         author=author,
         categories=categories,
+        title_type=title_type,
     )
 
 

@@ -41,6 +41,7 @@ class Feedparser:
     handlers: type  # the parser class: _start_<key> / _end_<key> for each element it reads
     cp1252: dict[int, str]
     urljoin: Callable[[str, str], str]
+    looks_like_html: Callable[[str], bool]  # its guess of an RSS title's type (text/plain or text/html)
     keys: dict[tuple[str, str | None], str] = field(default_factory=dict)  # (tag, prefix) → key
 
 
@@ -49,6 +50,7 @@ def internals() -> Feedparser:
     import feedparser.api
     import feedparser.datetimes
     import feedparser.html
+    import feedparser.mixin
     import feedparser.namespaces._base as base
     import feedparser.urls
 
@@ -58,6 +60,7 @@ def internals() -> Feedparser:
         handlers=feedparser.api.StrictFeedParser,
         cp1252=feedparser.html._cp1252,
         urljoin=feedparser.urls._urljoin,
+        looks_like_html=feedparser.mixin._FeedParserMixin.looks_like_html,
     )
 
 

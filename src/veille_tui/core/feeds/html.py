@@ -78,6 +78,31 @@ def html_to_markdown(fragment: str | None) -> str:
     return clean(md).strip()
 
 
+def html_to_text(fragment: str) -> str:
+    """A title given as HTML (Atom type html/xhtml, an RSS title that looks like HTML) as the text
+    it shows: script/style and the like dropped with their content, tags removed (a block or a
+    line break leaves a space), entities decoded."""
+    if "<" not in fragment and "&" not in fragment:
+        return fragment
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    fragment = _drop_elements(fragment)
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return html.unescape(re.sub(r"<[^>]*>", " ", fragment))
+    for el in root.iterdescendants():
+        if isinstance(el.tag, str) and el.tag.lower() in _BREAKS:
+            el.tail = " " + (el.tail or "")
+            if el.text:
+                el.text = " " + el.text
+    return str(root.text_content())
+
+
+_BREAKS = {"br", "p", "div", "li", "ul", "ol", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
+
+
 def _drop_elements(fragment: str) -> str:
     """Remove script/style/... elements with their content (linear time, no backtracking)."""
     if "<" not in fragment:

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from veille_tui.core.feeds.html import body_to_markdown
+from veille_tui.core.feeds.html import HTML_TYPES, body_to_markdown, html_to_text
 from veille_tui.core.links import absolute_link
 from veille_tui.core.models import Item
 from veille_tui.core.text import clean, clean_line
@@ -37,6 +37,7 @@ class RawEntry:
     content_type: str | None
     author: str
     categories: list[str]
+    title_type: str | None = None  # text/html or application/xhtml+xml: markup to turn into text
 
 
 def build_items(entries: list[RawEntry], base_url: str) -> list[Item]:
@@ -65,7 +66,7 @@ def build(entries: list[RawEntry], base_url: str) -> tuple[list[Item], int]:
 def _build_item(e: RawEntry, base_url: str) -> Item | None:
     guid = clean(e.guid).strip()[:MAX_GUID] if e.guid else ""
     link = absolute_link(e.link, base_url)
-    title = clip_line(e.title, MAX_TITLE)
+    title = clip_line(html_to_text(e.title[: MAX_TITLE * 8]) if e.title_type in HTML_TYPES else e.title, MAX_TITLE)
     if not (link or title):  # nothing to show nor to open: dropped (and counted)
         return None
     date, ts = _date(e.date)

@@ -1,11 +1,16 @@
 """An article page's main text as Markdown: trafilatura (Apache-2.0) finds it and keeps
 headings, lists, links, tables and code, leaving menus, ads, share bars and comments out (chosen
-by measurement: bench/extract_compare.py, README "Full text"). What comes out is untrusted text:
-escapes and control characters removed, links made absolute and safe, the size capped."""
+by measurement: bench/extract_compare.py, README "Full text"). Before it reads the page, pull
+quotes go (they repeat the article) and an article body split into sibling containers around them
+is made one again (trafilatura would keep the first part only); after, a one-line `<pre>` is a
+fenced block rather than inline code, a paragraph the page repeats is kept once, and lines of
+spaces go. What comes out is untrusted text: escapes and control characters removed, links made
+absolute and safe, the size capped."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from veille_tui.core.feeds.html import safe_links
 from veille_tui.core.models import FullText
@@ -19,6 +24,10 @@ MIN_WORDS = 10  # less is a menu or a stub, not an article's text
 _HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 _TRAILING_PIPE_SPACE = re.compile(r"\|[ \t]+$", re.M)
 _LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+_BLANKISH = re.compile(r"^[^\S\n]+$", re.M)  # a line of spaces (tabs, no-break spaces)
+_PULL_QUOTE = re.compile(r"pull-?_?quote", re.I)
+_MIN_PARAGRAPHS = 3  # a container of the article's body holds at least this many paragraphs
+_MIN_REPEAT = 80  # characters of a paragraph that, seen twice, is the page repeating itself
 _MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|```\w*|\*\*|__|`|^\|?\s*-{3,}.*$", re.M)
 
 
@@ -38,6 +47,8 @@ def extract(html: str, source: str) -> FullText:
     if tree is None:
         raise NoText("not HTML that can be read")
     title = _title(tree)
+    _join_split_body(tree)
+    one_line_code = _one_line_code(tree)
     base = source if source.startswith(("http://", "https://")) else ""
     markdown = trafilatura.extract(
         tree,
@@ -51,7 +62,7 @@ def extract(html: str, source: str) -> FullText:
         deduplicate=False,
         with_metadata=False,
     )
-    markdown = tidy(markdown or "", title, base)
+    markdown = tidy(_fence(markdown or "", one_line_code), title, base)
     text = markdown_text(markdown)
     words = len(text.split())
     if words < MIN_WORDS:
@@ -74,17 +85,84 @@ def _title(tree: object) -> str:
     return (page_title or first_h1)[:MAX_TITLE]
 
 
+def _join_split_body(tree: object) -> None:
+    """Pull quotes removed, and the runs of sibling containers of one kind (tag and class) that
+    each hold paragraphs of the body made one container, what stood between them kept in place."""
+    for el in list(tree.iter()):  # type: ignore[attr-defined]
+        if isinstance(el.tag, str) and _PULL_QUOTE.search(el.get("class") or "") and el.getparent() is not None:
+            el.drop_tree()
+    for parent in list(tree.iter()):  # type: ignore[attr-defined]
+        kids = [k for k in parent if isinstance(k.tag, str)]
+        head: Any = None  # the first container of the run
+        n = 0
+        while n < len(kids):
+            kid = kids[n]
+            if sum(1 for c in kid if c.tag == "p") >= _MIN_PARAGRAPHS:
+                if head is not None and (head.tag, head.get("class")) == (kid.tag, kid.get("class")):
+                    for moved in [*kids[kids.index(head) + 1 : n], *kid]:
+                        head.append(moved)
+                    parent.remove(kid)
+                    kids = [k for k in parent if isinstance(k.tag, str)]
+                    n = kids.index(head) + 1
+                    continue
+                head = kid
+            n += 1
+
+
+def _one_line_code(tree: object) -> set[str]:
+    """The texts of the page's one-line <pre> blocks (trafilatura gives them as inline code)."""
+    found = set()
+    for pre in tree.iter("pre"):  # type: ignore[attr-defined]
+        text = pre.text_content().strip()
+        if text and "\n" not in text and "`" not in text:
+            found.add(" ".join(text.split()))
+    return found
+
+
+def _fence(markdown: str, one_line_code: set[str]) -> str:
+    """A line that is only the inline code of a one-line <pre> becomes a fenced block."""
+    if not one_line_code:
+        return markdown
+    lines = []
+    for line in markdown.split("\n"):
+        inner = line.strip()
+        if len(inner) > 2 and inner[0] == inner[-1] == "`" and " ".join(inner[1:-1].split()) in one_line_code:
+            lines += ["", "```", inner[1:-1], "```", ""]
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _once(markdown: str) -> str:
+    """Each paragraph once: a page that repeats its article (a print copy, a second layout) gives
+    it twice; code blocks and short lines (table rows, list items) are left as they are."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    fenced = False
+    for block in re.split(r"\n{2,}", markdown):
+        if block.count("```") % 2:
+            fenced = not fenced
+        key = " ".join(block.split()).casefold()
+        if not fenced and "```" not in block and len(key) >= _MIN_REPEAT and not block.lstrip().startswith("|"):
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(block)
+    return "\n\n".join(kept)
+
+
 def tidy(markdown: str, title: str, base_url: str) -> str:
     """Clean the extractor's Markdown: no escapes, no title repeated as its first heading,
-    links made safe, table rows without trailing spaces, blank lines folded, the size capped."""
-    markdown = clean(markdown).strip()
+    links made safe, table rows without trailing spaces, no line of spaces, each paragraph once,
+    blank lines folded, the size capped."""
+    markdown = _BLANKISH.sub("", clean(markdown)).strip()
     first, _, rest = markdown.partition("\n")
     heading = _HEADING.match(first)
     if heading and title and clean_line(heading.group(1)).casefold() == title.casefold():
         markdown = rest.strip()
     markdown = safe_links(markdown, base_url)
     markdown = _TRAILING_PIPE_SPACE.sub("|", markdown)
-    markdown = re.sub(r"\n{3,}", "\n\n", markdown)
+    markdown = _once(re.sub(r"\n{3,}", "\n\n", markdown))
     if len(markdown) > MAX_MARKDOWN:
         markdown = markdown[: MAX_MARKDOWN - 1].rstrip() + "…"
     return markdown
@@ -94,5 +172,5 @@ def markdown_text(markdown: str) -> str:
     """The plain text of our Markdown (what search indexes): link text kept, marks removed."""
     text = _LINK.sub(r"\1", markdown)
     text = _MARKS.sub("", text)
-    text = text.replace("|", " ")
+    text = _BLANKISH.sub("", text.replace("|", " "))
     return re.sub(r"[ \t]+", " ", re.sub(r"\n{3,}", "\n\n", text)).strip()

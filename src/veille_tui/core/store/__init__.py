@@ -60,9 +60,17 @@ class Store(
     """The database. One instance per thread (sqlite3 connections are not shared)."""
 
     def __init__(
-        self, path: Path | str, watch: Iterable[str] | None = None, rules: Sequence[Rule] | None = None
+        self,
+        path: Path | str,
+        watch: Iterable[str] | None = None,
+        rules: Sequence[Rule] | None = None,
+        *,
+        config_stamp: int = 0,
     ) -> None:
+        """config_stamp: when the config that gave watch and rules was written (its mtime in ns):
+        a database derived from a newer config is not taken back to this one's (enrich.on_open)."""
         super().__init__(path, watch, rules)
+        self.config_stamp = config_stamp
 
     def __enter__(self) -> Store:
         return self

@@ -12,6 +12,7 @@ from typing import Any
 from veille_tui.core.query import fts_phrase
 from veille_tui.core.store.base import StoreBase, chunks, marks
 from veille_tui.core.store.rows import Text
+from veille_tui.core.text import read_texts, watch_places
 
 _IN = "SELECT value FROM json_each(?)"
 
@@ -109,21 +110,35 @@ class DerivedMixin(StoreBase):
     # --- the watch list ------------------------------------------------------------------------
 
     def watch_matches(self, terms: Sequence[str], ids: Sequence[int] | None) -> dict[int, list[str]]:
-        """The terms each entry matches (a full-text match), in the order of the list: of these ids,
-        or of every entry."""
-        found: dict[int, list[str]] = {}
+        """The terms each entry matches, in the order of the list: of these ids, or of every entry.
+        The full-text indexes (the entries', the stored full texts') find the candidates; a match
+        counts where the reader reads it (text.watch_places: not in link targets or URLs)."""
+        candidates: dict[int, set[str]] = {}
         for term in dict.fromkeys(terms):
-            if ids is None:
-                rows = self.db.execute("SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?", (fts_phrase(term),))
+            for table in ("entries_fts", "fulltext_fts"):
+                if ids is None:
+                    sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ?"
+                    rows = self.db.execute(sql, (fts_phrase(term),)).fetchall()
+                else:
+                    rows = []
+                    for chunk in chunks(ids):
+                        rows += self.db.execute(
+                            f"SELECT rowid FROM {table} WHERE {table} MATCH ? AND rowid IN ({marks(chunk)})",
+                            (fts_phrase(term), *chunk),
+                        ).fetchall()
                 for (rowid,) in rows:
-                    found.setdefault(rowid, []).append(term)
-                continue
-            for chunk in chunks(ids):
-                for (rowid,) in self.db.execute(
-                    f"SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? AND rowid IN ({marks(chunk)})",
-                    (fts_phrase(term), *chunk),
-                ):
-                    found.setdefault(rowid, []).append(term)
+                    candidates.setdefault(rowid, set()).add(term)
+        found: dict[int, list[str]] = {}
+        for chunk in chunks(list(candidates)):
+            for entry_id, title, body, full in self.db.execute(
+                "SELECT f.rowid, f.title, f.body, t.text FROM entries_fts f"
+                f" LEFT JOIN fulltext t ON t.entry_id = f.rowid WHERE f.rowid IN ({marks(chunk)})",
+                chunk,
+            ):
+                texts = read_texts(title or "", body or "", full)
+                matched = [t for t in dict.fromkeys(terms) if t in candidates[entry_id] and watch_places(t, texts)]
+                if matched:
+                    found[entry_id] = matched
         return found
 
     def set_watch_matches(

@@ -14,6 +14,7 @@ from veille_tui.core.models import Entry
 from veille_tui.core.query import Query, compile_sql, parse
 from veille_tui.core.store.base import FUTURE_SLACK, StoreBase, chunks, marks
 from veille_tui.core.store.rows import ENTRY_COLUMNS, EntryRow
+from veille_tui.core.text import read_texts, watch_places
 
 _ORDER = "ORDER BY e.ts DESC, e.id DESC"
 
@@ -101,7 +102,13 @@ class EntriesMixin(StoreBase):
         *columns, body, feed_date = r
         watch = self.db.execute("SELECT terms FROM entry_watch WHERE entry_id = ?", (entry_id,)).fetchone()
         terms = tuple(json.loads(watch[0])) if watch else ()
-        return replace(EntryRow._make(columns).to_entry(body=body), feed_date=feed_date, watch_terms=terms)
+        entry = replace(EntryRow._make(columns).to_entry(body=body), feed_date=feed_date, watch_terms=terms)
+        if terms:  # where each matched, for the article and `show`
+            full = self.db.execute("SELECT text FROM fulltext WHERE entry_id = ?", (entry_id,)).fetchone()
+            texts = read_texts(entry.title, body or "", full[0] if full else None)
+            where = tuple(watch_places(term, texts) for term in terms)
+            entry = replace(entry, watch_where=where)
+        return entry
 
     def item_for_draft(self, entry_id: int) -> tuple[Entry, list[str]] | None:
         """The entry with its body, and the tags of the feeds that brought it (for an archive draft)."""

@@ -148,14 +148,13 @@ class FeedsMixin(TagsMixin):
                 continue
             entry_id: int | None = None
             if link_norm:
-                row = self.db.execute(
-                    "SELECT id, kind FROM entries WHERE link_norm = ? ORDER BY kind = 'post' DESC, id LIMIT 1",
-                    (link_norm,),
-                ).fetchone()
-                if row:
-                    entry_id = row[0]
-                    if row[1] == "post":
-                        archived += 1
+                for candidate, kind in self.db.execute(
+                    "SELECT id, kind FROM entries WHERE link_norm = ? ORDER BY kind = 'post' DESC, id", (link_norm,)
+                ).fetchall():
+                    if kind == "post" or self._same_story(candidate, feed_id, item.title):
+                        entry_id = candidate
+                        archived += kind == "post"
+                        break
             categories = [t for t in map(normalize_tag, item.categories) if t]
             if entry_id is None:
                 tags = list(dict.fromkeys([*feed_tags, *categories]))
@@ -211,6 +210,21 @@ class FeedsMixin(TagsMixin):
             else:
                 changed[entry_id] = text
         return Added(new - archived, archived, changed)
+
+    def _same_story(self, entry_id: int, feed_id: int, title: str) -> bool:
+        """Whether a new item of a feed that links where an item entry does is that entry's story
+        (an archived post's link always is): yes when the entry has no item of this feed (another
+        feed brought it), or one of the same title (re-published under a new id); no when this
+        feed's items there are titled otherwise (distinct items of one feed that share a link stay
+        separate entries)."""
+        titles = [
+            t
+            for (t,) in self.db.execute(
+                "SELECT title FROM items WHERE entry_id = ? AND feed_id = ?", (entry_id, feed_id)
+            )
+        ]
+        key = _title_key(title)
+        return not titles or any(_title_key(t) == key for t in titles)
 
     def prune(self, retention_days: int, now: float | None = None) -> int:
         """Drop items older than their feed's retention (its own retention_days, else this one),
@@ -273,6 +287,10 @@ class FeedsMixin(TagsMixin):
             )
             for r in rows
         ]
+
+
+def _title_key(title: str | None) -> str:
+    return " ".join((title or "").split()).casefold()
 
 
 def _local(ts: float | None) -> str | None:

@@ -32,6 +32,10 @@ class DatabaseHealth:
     index_problems: int = 0
     entries: int = 0
     notify_waiting: dict[str, tuple[int, str | None]] = field(default_factory=dict)  # target key -> (count, error)
+    queued: int = 0  # read/starred changes waiting for the team server (outbox: of entries it holds)
+    queued_oldest: float | None = None  # when the oldest of them was made
+    sync_last_ok: float | None = None  # the last sync that went through
+    sync_last_error: str | None = None  # why the last one that failed did
 
     @property
     def ok(self) -> bool:
@@ -67,6 +71,16 @@ def probe(path: Path, now: float | None = None) -> DatabaseHealth:
 
 def _facts(db: sqlite3.Connection, health: DatabaseHealth, now: float) -> None:
     health.entries = int(db.execute("SELECT count(*) FROM entries").fetchone()[0])
+    try:  # the team server's queue and notes (a schema before them has none)
+        health.queued, health.queued_oldest = db.execute(  # those of entries the server holds (state.pending_changes)
+            "SELECT count(*), min(o.changed) FROM outbox o WHERE EXISTS (SELECT 1 FROM items i JOIN sync_items s"
+            " ON s.item_id = i.id WHERE i.entry_id = o.entry_id)"
+        ).fetchone()
+        notes = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('sync_last_ok', 'sync_last_error')"))
+        health.sync_last_ok = float(notes["sync_last_ok"]) if notes.get("sync_last_ok") else None
+        health.sync_last_error = notes.get("sync_last_error")
+    except (sqlite3.Error, ValueError):
+        pass
     health.index_problems = int(db.execute("SELECT count(*) FROM files WHERE status = 'problem'").fetchone()[0])
     health.failing = [
         FailingFeed._make(r)

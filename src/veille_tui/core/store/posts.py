@@ -20,6 +20,20 @@ FILE_COLUMNS = ", ".join(FileRecord._fields)
 
 
 class PostsMixin(TagsMixin):
+    def post_openings(self, ids: Sequence[int]) -> dict[int, str]:
+        """The first characters of the bodies of the posts among these ids (their own heading is
+        there, when they have one: the digest's title for them)."""
+        found: dict[int, str] = {}
+        for chunk in chunks(list(ids)):
+            found.update(
+                self.db.execute(
+                    "SELECT e.id, substr(f.body, 1, 600) FROM entries e JOIN entries_fts f ON f.rowid = e.id"
+                    f" WHERE e.kind = 'post' AND e.id IN ({marks(chunk)})",
+                    chunk,
+                )
+            )
+        return found
+
     def index_layout(self) -> str | None:
         """The rules the files table was read with ("jekyll:", "hugo:posts"), None before any."""
         return self._meta("index_layout")

@@ -38,6 +38,22 @@ class TagsMixin(StoreBase):
             found.update(json.loads(raw))
         return {tag for tag in found if tag}
 
+    def post_tag_counts(self) -> tuple[int, dict[str, int]]:
+        """How many posts the archive has, and how many of them carry each of their own tags (what
+        a draft's tags are learnt from: drafting.TagRule)."""
+        posts = 0
+        counts: dict[str, int] = {}
+        for (own,) in self.db.execute("SELECT post_tags FROM entries WHERE kind = 'post'"):
+            posts += 1
+            for tag in set(own.split()):
+                counts[tag] = counts.get(tag, 0) + 1
+        return posts, counts
+
+    def refreshed_text(self, entry_id: int) -> Text | None:
+        """An entry's own tags written afresh (derived ones go: the hooks that follow add them
+        back), and its text for them; None when it is gone."""
+        return self._refresh_entry(entry_id)
+
     def _write_tags(self, entry_id: int, tags: list[str], feeds: list[str]) -> None:
         """An entry's own tags and feeds, replacing what it had (derived tags included: the hooks
         that follow add them back)."""

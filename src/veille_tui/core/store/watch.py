@@ -15,6 +15,19 @@ class WatchMixin(StoreBase):
         (seq,) = self.db.execute("SELECT COALESCE(max(seq), 0) FROM watch_alerts").fetchone()
         return int(seq)
 
+    def alerts_seen(self) -> int | None:
+        """The number of the newest alert a TUI has told (None: no TUI has told any here yet)."""
+        seen = self._meta("watch_alerts_seen")
+        return int(seen) if seen and seen.isdigit() else None
+
+    def set_alerts_seen(self, seq: int) -> None:
+        """A TUI told the alerts up to seq (kept: the next start tells those after it)."""
+        if seq <= (self.alerts_seen() or 0):  # nothing to write (most starts): no write lock taken
+            return
+        with self.transaction():
+            if seq > (self.alerts_seen() or 0):
+                self._set_meta("watch_alerts_seen", str(seq))
+
     def alerts_after(self, seq: int) -> tuple[int, list[WatchMatch]]:
         """The alerts newer than seq, oldest first, and the number of the newest (entries since
         gone, or hidden by a rule, are left out)."""

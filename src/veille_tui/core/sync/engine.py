@@ -8,9 +8,11 @@
 3. the queued changes made here are pushed, batched (edit-tag with many `i=`), each leaving the
    queue once the server said OK (a change to a story the server does not hold stays queued: it is
    pushed once the server holds it, after `feeds add --server`);
-4. the server's read and starred states are pulled (the unread and starred ids); what changed there
-   since the last sync is taken, unless a change made here waits for the same entry: that one was
-   made after the last sync, the later of the two (the server keeps no time of its changes).
+4. the server's read and starred states are pulled (the unread, read and starred ids); what changed
+   there since the last sync is taken, unless a change made here waits for the same entry: that one
+   was made after the last sync, the later of the two (the server keeps no time of its changes). An
+   entry becomes read here only when the server lists it as read, never because it no longer lists
+   it as unread (purged there, or of a feed hidden from its main stream).
 
 A failure anywhere is one SyncError: what was stored stays, the queue is kept.
 """
@@ -162,13 +164,14 @@ def _push(store: Store, client: GReaderClient, outcome: SyncOutcome) -> None:
 def _pull_states(store: Store, client: GReaderClient, outcome: SyncOutcome) -> None:
     cuts = len(client.cuts)
     unread = client.item_ids(READING_LIST, exclude=READ)
+    read_ids = client.item_ids(READ)
     starred = client.item_ids(STARRED)
     if len(client.cuts) > cuts:  # states read from part of a list would be wrong: none is taken
         outcome.notes.append(f"{client.url}: {client.cuts[-1]}; its read/starred states are not taken")
         return
     changes: list[tuple[int, int, str, int]] = []
     for known in store.known_items():
-        read = 0 if known.server_id in unread else 1
+        read = 0 if known.server_id in unread else 1 if known.server_id in read_ids else known.read
         star = 1 if known.server_id in starred else 0
         if read != known.read:
             changes.append((known.server_id, known.entry_id, "read", read))

@@ -65,8 +65,9 @@ def matches(row: CveSummary, needle: str) -> bool:
     return kev is not None and needle in f"{kev.vendor} {kev.product} {kev.name}".lower()
 
 
-def details(row: CveSummary | None) -> Content:
-    """The highlighted CVE in full, for the pane below the table."""
+def details(row: CveSummary | None, kev_loaded: bool = True) -> Content:
+    """The highlighted CVE in full, for the pane below the table (kev_loaded: whether a KEV
+    catalogue is loaded at all: without one, "not in it" would say what nobody checked)."""
     if row is None:
         return Content("")
     lines = [
@@ -80,8 +81,10 @@ def details(row: CveSummary | None) -> Content:
     if kev is not None:
         what = " ".join(clean_line(p) for p in (kev.vendor, kev.product) if p)
         lines.append(Content.assemble((kev.summary(), "bold $text-error"), f"  {what}: {clean_line(kev.name)}"))
-    else:
+    elif kev_loaded:
         lines.append(Content.styled("not in the KEV catalogue (as loaded)", "$text-muted"))
+    else:
+        lines.append(Content.styled("KEV catalogue not loaded: `veille-tui intel update` downloads it", "$text-muted"))
     if row.epss is not None:
         pct = f", {int(row.percentile * 100)}th percentile" if row.percentile is not None else ""
         lines.append(Content(f"EPSS {row.epss:.3f}{pct}"))
@@ -106,6 +109,7 @@ class CveState:
     rows: list[CveSummary] | None = None  # by trend, every CVE of the view
     pivot: str = ""  # the query that lists the chosen CVE's entries (`cve:ID`)
     key: tuple[Any, ...] | None = field(default=None, repr=False)  # what `rows` were read for (CvePivot.key)
+    kev_loaded: bool = True  # is a KEV catalogue loaded? (read with the rows)
 
 
 class CveScreen(Screen[str | None]):
@@ -140,11 +144,14 @@ class CveScreen(Screen[str | None]):
     class Loaded(Message):
         """The worker read the view's CVEs."""
 
-        def __init__(self, rows: list[CveSummary], seconds: float, *, first: bool = False) -> None:
+        def __init__(
+            self, rows: list[CveSummary], seconds: float, *, first: bool = False, kev_loaded: bool = True
+        ) -> None:
             super().__init__()
             self.rows = rows
             self.seconds = seconds
             self.first = first  # the head of the table only (the trending ones, or the article's)
+            self.kev_loaded = kev_loaded
 
     def __init__(self, lib: Library, state: CveState, timings: Timings | None = None, started: float = 0.0) -> None:
         super().__init__()
@@ -196,14 +203,16 @@ class CveScreen(Screen[str | None]):
         started = time.perf_counter()
         focus = self.state.focus
         with self.lib.for_thread() as lib:
+            kev_loaded = lib.kev_loaded()
             first = lib.cves(query or None, only=focus) if focus else lib.cves(query or None, recent=True)
-            self.post_message(self.Loaded(first, time.perf_counter() - started, first=True))
+            self.post_message(self.Loaded(first, time.perf_counter() - started, first=True, kev_loaded=kev_loaded))
             self._first_painted.wait(1.0)  # the rest holds the GIL at times: not while the screen paints
             rows = lib.cves(query or None)
-        self.post_message(self.Loaded(rows, time.perf_counter() - started))
+        self.post_message(self.Loaded(rows, time.perf_counter() - started, kev_loaded=kev_loaded))
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
+        self.state.kev_loaded = message.kev_loaded
         if message.first:
             if self.state.rows is None and message.rows:
                 self._first = message.rows
@@ -309,7 +318,7 @@ class CveScreen(Screen[str | None]):
     def highlighted(self, event: CveTable.Highlighted) -> None:
         if event.row is not None:
             self.state.cve = event.row.cve
-        self.query_one("#cves-detail", Static).update(details(event.row), layout=False)
+        self.query_one("#cves-detail", Static).update(details(event.row, self.state.kev_loaded), layout=False)
 
     @on(CveTable.Chosen)
     def chosen(self, event: CveTable.Chosen) -> None:
@@ -363,7 +372,10 @@ class CvePivot:
         in_article = in_article or screen.focused is screen.article or screen.reading
         focus = tuple(article.cves) if in_article and article is not None else ()
         key = self.key()
-        state = CveState(screen.state.query_text, screen.state.view_label(), focus=focus, rows=self.held(key), key=key)
+        rows = self.held(key)
+        state = CveState(screen.state.query_text, screen.state.view_label(), focus=focus, rows=rows, key=key)
+        if rows is not None:
+            state.kev_loaded = self._held[key[0]].kev_loaded
         self._push(state, started)
 
     def _push(self, state: CveState, started: float) -> None:
@@ -422,5 +434,7 @@ class CvePivot:
         started = time.perf_counter()
         with self.screen.lib.for_thread() as lib:
             rows = lib.cves(key[0] or None)
+            kev_loaded = lib.kev_loaded()
         self.screen.timings.since("cves_prefetch", started)
-        self.screen.app.call_from_thread(self._keep, CveState(key[0], "", rows=rows, key=key))
+        state = CveState(key[0], "", rows=rows, key=key, kev_loaded=kev_loaded)
+        self.screen.app.call_from_thread(self._keep, state)

@@ -144,6 +144,7 @@ class MainScreen(Screen[None]):
                 offline=self.offline,
                 position=position,
                 sync=state.sync,
+                config=state.config,
             )
 
     def set_activity(self, text: str) -> None:
@@ -249,6 +250,7 @@ class MainScreen(Screen[None]):
     @on(m.FeedsLoaded)
     @on(m.FetchDone)
     @on(m.SyncDone)
+    @on(m.ConfigReloaded)
     def background_news(self, message: Message) -> None:
         self.background.handle(message)
 

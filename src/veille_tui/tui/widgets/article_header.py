@@ -81,7 +81,7 @@ def info_lines(
     if entry.tags:
         lines.append(Text(" ".join("#" + tag for tag in entry.tags), style=style("tag")))
     if entry.watch_terms:
-        terms = ", ".join(clean_line(term) for term in entry.watch_terms)
+        terms = clean_line(entry.watch_line())  # each term with where it matched: (title, full text)
         lines.append(Text.assemble(("watch: ", style("muted")), (terms, style("tag"))))
     if entry.affects:
         assets = ", ".join(clean_line(asset) for asset in entry.affects)

@@ -21,7 +21,7 @@ class StatusLine(Static):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(markup=False, **kwargs)
-        self._shown: tuple[str, int, bool, str, bool, str, str] | None = None
+        self._shown: tuple[str, int, bool, str, bool, str, str, str] | None = None
 
     def show(
         self,
@@ -33,11 +33,13 @@ class StatusLine(Static):
         offline: bool = False,
         position: str = "",
         sync: str = "",
+        config: str = "",
     ) -> None:
         """`query`: the list is a typed query (escape clears it); `activity`: index or fetch
         progress (empty: none); `position`: where the reader is (the full-screen article); `sync`:
-        what to know of the team server (it cannot be reached, changes wait; empty: nothing)."""
-        state = (label, count, query, activity, offline, position, sync)
+        what to know of the team server (it cannot be reached, changes wait; empty: nothing);
+        `config`: the config file read again, or why it could not be (an error starts `config error`)."""
+        state = (label, count, query, activity, offline, position, sync, config)
         if state == self._shown:
             return
         self._shown = state
@@ -51,6 +53,9 @@ class StatusLine(Static):
             right.append(Content.styled(activity, "$text-warning"))
         if sync:
             right.append(Content.styled(sync, "$text-error"))
+        if config:
+            broken = config.startswith("config error")
+            right.append(Content.styled(config, "$text-error" if broken else "$text-success"))
         if offline:
             right.append(Content.styled(OFFLINE, "$text-muted"))
         status = Content.assemble(*parts)

@@ -7,15 +7,20 @@ reports every failure (tui/workers.py). `F` itself is screens/feeds.py's `FeedsP
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from textual.message import Message
 from textual.worker import get_current_worker
 
+from veille_tui.core.errors import ConfigError
+from veille_tui.core.library import Library
 from veille_tui.core.models import WatchMatch
 from veille_tui.core.text import clean_line
 from veille_tui.tui.alerts import WatchAlerts
 from veille_tui.tui.browser import LinkNotOpened
 from veille_tui.tui.messages import (
+    ConfigReloaded,
     FeedsLoaded,
     FetchDone,
     FetchProgress,
@@ -49,6 +54,8 @@ class Background:
     def __init__(self, host: Host) -> None:
         self.host = host
         self.watch_alerts = WatchAlerts(0)  # the watch alerts told (start: those before are not)
+        self._broken_stamp: int | None = None  # the mtime of a config file that could not be read
+        self._settle_timer: Any = None  # telling another process's matches once its fetch settles
 
     def tell(self, notice: Notice, timeout: float | None = None) -> None:
         self.host.notify(notice.text, severity=notice.severity, markup=False, timeout=timeout)
@@ -57,7 +64,7 @@ class Background:
         """Once the first frame is out, so that they do not slow it down: the poll, the feeds'
         statuses, the archive index."""
         host = self.host
-        self.watch_alerts.mark = host.lib.watch_mark()
+        self.tell_since_last_looked()
         host.watcher.start(host.entries, self.poll_store)
         self.load_feeds()
         if host.lib.sync_configured and not host.offline:
@@ -82,11 +89,30 @@ class Background:
         with self.host.lib.for_thread() as lib:
             self.host.post_message(FeedsLoaded(lib.feed_statuses()))
 
+    def _reload_config(self, lib: Library) -> None:
+        """In a worker: the config read again when its file changed, and put in force on the
+        worker's connection (the watch list and rules derived again there); the screen told."""
+        if not lib.config_moved():
+            return
+        try:
+            settings = lib.reload_config()
+        except ConfigError as exc:
+            self.host.post_message(ConfigReloaded(None, str(exc)))
+        else:
+            self.host.post_message(ConfigReloaded(settings))
+
+    def _config(self) -> None:
+        with self.host.lib.for_thread() as lib:
+            self._reload_config(lib)
+
     def _fetch(self, names: list[str], alert_mark: int) -> None:
         with self.host.lib.for_thread() as lib:
-            self.host.post_message(run_fetch(lib, names, self.host.post_message, alert_mark))
-            if lib.sync_configured:  # `r` and `R`: the team server too, after the feeds
-                self.host.post_message(run_sync(lib))
+            self._reload_config(lib)  # `R` reads a changed config first: its feeds, watch list, rules
+            done = run_fetch(lib, names, self.host.post_message, alert_mark)
+            done.sync_follows = lib.sync_configured
+            self.host.post_message(done)
+            if lib.sync_configured:  # `r` and `R`: the team server too, after the feeds (one notice says both)
+                self.host.post_message(run_sync(lib, done.outcomes))
 
     def _sync_at_start(self) -> None:
         """Once the first frame is out: what waits, then a sync (the screen never waits for the
@@ -147,12 +173,37 @@ class Background:
 
     # --- what the workers send ----------------------------------------------------------------
 
-    def tell_watch(self, mark: int, matches: Sequence[WatchMatch]) -> None:
-        """New watch matches (a fetch here, or seen from another process): one bell, one notice."""
-        alert = self.watch_alerts.take(mark, matches)
-        if alert is not None:
-            self.host.app.bell()
-            self.host.notify(alert.text, title=alert.title, markup=False, timeout=12)
+    def tell_since_last_looked(self) -> None:
+        """At start: the matches of the fetches made while the TUI was closed (after the mark a
+        TUI last told), one notification; then the newest mark."""
+        lib = self.host.lib
+        mark, matches = lib.watch_alerts(lib.watch_seen())
+        if self.watch_alerts.take(mark, matches):
+            self._ring(since_last_looked=True)
+        lib.set_watch_seen(self.watch_alerts.mark)
+
+    def tell_watch(self, mark: int, matches: Sequence[WatchMatch], settle: bool = False) -> None:
+        """New watch matches (a fetch here, or seen from another process): one bell, one notice
+        counting and naming every one. settle: another process's fetch, seen by the poll while it
+        may still be writing: told once nothing new came for ALERT_SETTLE seconds."""
+        if not self.watch_alerts.take(mark, matches):
+            return
+        if self._settle_timer is not None:
+            self._settle_timer.stop()
+            self._settle_timer = None
+        if settle:
+            self._settle_timer = self.host.set_timer(ALERT_SETTLE, self._ring)
+        else:
+            self._ring()
+
+    def _ring(self, since_last_looked: bool = False) -> None:
+        self._settle_timer = None
+        alert = self.watch_alerts.flush(since_last_looked)
+        if alert is None:
+            return
+        self.host.app.bell()
+        self.host.notify(alert.text, title=alert.title, markup=False, timeout=12)
+        self.host.lib.set_watch_seen(self.watch_alerts.mark)
 
     def handle(self, message: Message) -> None:
         """What a worker of this part sent."""
@@ -169,6 +220,40 @@ class Background:
             self.fetch_done(message)
         elif isinstance(message, SyncDone):
             self.sync_done(message)
+        elif isinstance(message, ConfigReloaded):
+            self.config_reloaded(message)
+
+    def config_reloaded(self, message: ConfigReloaded) -> None:
+        """The config read again: in force here too, the lists and sidebar read again; or why it
+        could not be, the last good one kept (said until the file is fixed)."""
+        host = self.host
+        if message.settings is None:
+            host.state.config = f"config error (the last good one is kept): {clean_line(message.error or '')}"
+            self._broken_stamp = _file_stamp(host.lib.settings.path)
+            host.update_status()
+            return
+        host.lib.use_settings(message.settings)
+        host.state.config = "config reloaded"
+        host.update_status()
+        host.reload()
+        self.load_feeds()
+
+        def fade() -> None:
+            if host.state.config == "config reloaded":
+                host.state.config = ""
+                host.update_status()
+
+        host.set_timer(CONFIG_NOTE_SECONDS, fade)
+
+    def check_config(self) -> None:
+        """Every few seconds (the poll): a config file written since it was read is read again,
+        in a worker (a new watch list is derived over every entry there)."""
+        host = self.host
+        if any(w.is_running and w.group in ("config", "fetch") for w in host.app.workers):
+            return
+        # a broken config already said is not read again until it is written again
+        if host.lib.config_moved() and _file_stamp(host.lib.settings.path) != self._broken_stamp:
+            self._run(self._config, "config")
 
     def index_done(self, message: IndexDone) -> None:
         self.host.set_activity("")
@@ -192,8 +277,9 @@ class Background:
                 screen.show_feeds(message.feeds)
 
     def fetch_done(self, message: FetchDone) -> None:
-        self.host.set_activity("")
-        self.tell(fetch_notice(message.outcomes))
+        self.host.set_activity("" if not message.sync_follows else "syncing with the team server…")
+        if not message.sync_follows:  # else the sync's notice says what both did
+            self.tell(fetch_notice(message.outcomes))
         self.tell_watch(message.alert_mark, message.alerts)
         self.host.reload()
         self.load_feeds()
@@ -203,6 +289,9 @@ class Background:
         host.state.sync = sync_note(message.pending, message.error)
         host.update_status()
         outcome = message.outcome
+        if message.fetched is not None and outcome is not None:  # `r`/`R`: the feeds, then the server
+            host.set_activity("")
+            self.tell(fetch_notice(message.fetched, outcome))
         if outcome is not None and not outcome.ok:
             host.notify(clean_line(outcome.error or ""), title="Team server", severity="warning", markup=False)
         for note in outcome.notes if outcome is not None else ():  # a server that never ended its pages
@@ -241,6 +330,7 @@ class Background:
         """Every few seconds: has another connection committed? (a few microseconds when not;
         nothing is repainted then). Our own workers reload when they finish: not while they run."""
         host = self.host
+        self.check_config()
         if any(w.is_running and w.group in WRITER_GROUPS for w in host.app.workers):
             return
         query = host.state.query_text
@@ -252,7 +342,7 @@ class Background:
         """Show what changed in place: counts, sidebar, list (the cursor on the same entry); what
         did not change is not repainted. False: the message is stale."""
         host, state = self.host, self.host.state
-        self.tell_watch(message.alert_mark, message.alerts)  # once, even when the rest is stale
+        self.tell_watch(message.alert_mark, message.alerts, settle=True)  # once, even when the rest is stale
         if not host.watcher.still_wanted(message, state.query_text):
             return False
         added = message.total - state.total
@@ -271,3 +361,14 @@ class Background:
         if message.ids is not None and message.ids != entries.ids:
             entries.set_ids(message.ids, keep=entries.current_id)
         return True
+
+
+CONFIG_NOTE_SECONDS = 8.0  # how long the status line says "config reloaded"
+ALERT_SETTLE = 1.5  # seconds without new matches from another process's fetch before they are told
+
+
+def _file_stamp(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0

@@ -34,6 +34,7 @@ class ViewState:
     full_text_ids: set[int] = field(default_factory=set)  # entries whose full text the reader asked to see
     activity: str = ""  # index / fetch progress shown in the status line
     sync: str = ""  # the team server's trouble, if any, shown in the status line
+    config: str = ""  # the config read again, or why it could not be (the last good one kept)
 
     def view_label(self) -> str:
         return (self.query_text or "All entries") if self.choice.id == "query" else self.choice.label
