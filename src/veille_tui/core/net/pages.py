@@ -4,6 +4,7 @@ parsed) fetched that way, and `run_sync` to run such a coroutine from synchronou
 from __future__ import annotations
 
 import asyncio
+import signal
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
@@ -79,11 +80,46 @@ def fetch_pages(
     return run_sync(run)
 
 
+async def _interruptible(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """`make()` awaited with Ctrl-C through the loop's own signal handling: asyncio.run's handler
+    is Python's, which runs only when the main thread runs; a SIGINT the kernel hands to another
+    thread (the store writer, the pool's manager) left the loop asleep in select() until its next
+    event (a stalled download: minutes). add_signal_handler wakes the loop whichever thread takes
+    the signal (its wakeup fd); the task is cancelled, then KeyboardInterrupt raised as before."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    interrupted = False
+
+    def on_sigint() -> None:
+        nonlocal interrupted
+        interrupted = True
+        if task is not None:
+            task.cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGINT, on_sigint)
+        handled = True
+    except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, not Unix
+        handled = False
+    try:
+        return await make()
+    except asyncio.CancelledError:
+        if interrupted:
+            raise KeyboardInterrupt from None
+        raise
+    finally:
+        if handled:
+            loop.remove_signal_handler(signal.SIGINT)
+
+
 def run_sync(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    """Run the coroutine `make()` gives in its own event loop (in a thread if one is running here)."""
+    """Run the coroutine `make()` gives in its own event loop (in a thread if one is running here);
+    in the main thread, Ctrl-C cancels it at once (`_interruptible`)."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
+        if threading.current_thread() is threading.main_thread():
+            return asyncio.run(_interruptible(make))
         return asyncio.run(make())
     box: list[T | BaseException] = []
 
