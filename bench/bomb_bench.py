@@ -21,6 +21,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TypedDict
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
@@ -73,16 +74,28 @@ asyncio.run(main())
 """
 
 
-def run(url: str, timeout: float, max_bytes: int) -> dict[str, object]:
+class BombRun(TypedDict):
+    """What the child process reports, plus its peak memory."""
+
+    status: str
+    error: str | None
+    elapsed: float
+    lag: float
+    peak: float | None
+    rss_mb: float
+
+
+def run(url: str, timeout: float, max_bytes: int) -> BombRun:
     proc = subprocess.Popen(
         [sys.executable, "-c", CHILD, url, str(timeout), str(max_bytes)], stdout=subprocess.PIPE, text=True
     )
     assert proc.stdout is not None
     out = proc.stdout.read()
     _pid, _status, usage = os.wait4(proc.pid, 0)
-    result: dict[str, object] = json.loads(out)
+    result: BombRun = json.loads(out)
     # VmHWM of the child itself where /proc has it; else wait4's (which starts from the parent's peak)
-    result["rss_mb"] = result["peak"] if result.get("peak") is not None else usage.ru_maxrss / 1024
+    peak = result.get("peak")
+    result["rss_mb"] = peak if peak is not None else usage.ru_maxrss / 1024
     return result
 
 

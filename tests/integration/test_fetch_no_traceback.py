@@ -71,6 +71,7 @@ class Handler(BaseHTTPRequestHandler):
         _, kind, name = self.path.split("/", 2)
         body = FEEDS.get(name.removesuffix(".xml"))
         if kind == "stall":
+            assert isinstance(self.server, StoppableServer)
             self.server.stop.wait(60)
             return
         if kind == "500" or body is None:
@@ -85,11 +86,19 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(200, body, Content_Type="application/rss+xml")
 
 
+class StoppableServer(ThreadingHTTPServer):
+    """Its stalled answers wait on `stop`, set when the module's tests are done."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self.stop = threading.Event()
+
+
 @pytest.fixture(scope="module")
 def base_url():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.stop = threading.Event()
+    server = StoppableServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -115,7 +124,7 @@ def make_home(folder: Path, urls: list[str], timeout: float | None = None) -> di
     return {**env, "VEILLE_TUI_CONFIG": str(folder / "config.toml"), "VEILLE_TUI_DATA_DIR": str(folder / "data")}
 
 
-def fetch(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+def fetch(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "veille_tui", "fetch", *args],
         capture_output=True,
@@ -126,14 +135,14 @@ def fetch(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def run_many(tmp_path: Path, urls: list[str], runs: int, prime: bool = False) -> list[subprocess.CompletedProcess]:
+def run_many(tmp_path: Path, urls: list[str], runs: int, prime: bool = False) -> list[subprocess.CompletedProcess[str]]:
     """`runs` fetches, PARALLEL at a time, each slot with its own data folder."""
     homes = [make_home(tmp_path / f"slot{n}", urls) for n in range(PARALLEL)]
     if prime:  # a first fetch stores the ETags: the runs that count are then all 304
         for env in homes:
             first = fetch(env)
             assert first.returncode == 0, first.stderr
-    results: list[subprocess.CompletedProcess] = []
+    results: list[subprocess.CompletedProcess[str]] = []
 
     def slot(n: int) -> None:
         for _ in range(n, runs, PARALLEL):
@@ -147,7 +156,7 @@ def run_many(tmp_path: Path, urls: list[str], runs: int, prime: bool = False) ->
     return results
 
 
-def assert_clean(results: list[subprocess.CompletedProcess], code: int) -> None:
+def assert_clean(results: list[subprocess.CompletedProcess[str]], code: int) -> None:
     dirty = [r for r in results if "Traceback" in r.stderr or "Exception ignored" in r.stderr]
     assert not dirty, f"{len(dirty)} of {len(results)} runs printed a traceback; the first:\n{dirty[0].stderr}"
     codes = sorted({r.returncode for r in results})

@@ -3,6 +3,11 @@ added to a fixture feed."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual.app import App
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from veille_tui.core.library import Library
@@ -41,6 +46,17 @@ def main(app) -> MainScreen:
     screen = app.screen_stack[0]
     assert isinstance(screen, MainScreen)
     return screen
+
+
+def focused(app: App[Any]) -> Widget | None:
+    """`app.focused`, read through a call: mypy then keeps no narrowing from an earlier assert on
+    it across the key presses that move the focus."""
+    return app.focused
+
+
+def top(app: App[Any]) -> Screen[Any]:
+    """`app.screen`, the screen on top, read through a call (see `focused`)."""
+    return app.screen
 
 
 def status(screen: MainScreen) -> str:

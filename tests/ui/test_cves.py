@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.helpers import present
 
 from veille_tui.core.update import store_fetch
 from veille_tui.tui.screens.cves import CveScreen
@@ -39,7 +40,7 @@ async def open_cves(pilot) -> CveScreen:
 
 async def open_entry(pilot, home: MainScreen, entry_id: int) -> None:
     """The entry under the list's cursor, opened (`enter`)."""
-    home.entries.cursor = home.entries.index_of(entry_id)
+    home.entries.cursor = present(home.entries.index_of(entry_id))
     await pilot.press("enter")
     await settle(pilot)
 

@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 
 import frontmatter
+from tests.helpers import present
+from textual.widgets import Input
 
 from veille_tui.core.config import DraftSettings
 from veille_tui.core.models import FullText
@@ -61,15 +63,15 @@ async def test_a_opens_the_form_and_writes_the_draft(make_app, lib, archive):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = main(app)
-        entry = screen.entries.current_entry
+        entry = present(screen.entries.current_entry)
         assert entry.kind == "item" and entry.title == "Vulnérabilité dans Fortinet FortiOS"
         await pilot.press("a")
         await pilot.pause()
         form = app.screen
         assert isinstance(form, DraftForm)
-        assert form.query_one("#draft-title-input").value == entry.title
+        assert form.query_one("#draft-title-input", Input).value == entry.title
         # the archive's rule: its common tag and the source's tag (the watch term, cve: the analyst's to add)
-        assert form.query_one("#draft-tags-input").value == "veille-cyber fixcert"
+        assert form.query_one("#draft-tags-input", Input).value == "veille-cyber fixcert"
         assert [b.id for b in form.query("RadioButton")] == ["draft-source-summary"]  # no command, no full text
         await pilot.press("ctrl+u", *"Fortinet FortiOS : faille critique")
         await pilot.press("tab", "end", *" urgent")
@@ -85,7 +87,7 @@ async def test_a_opens_the_form_and_writes_the_draft(make_app, lib, archive):
         assert "Une vulnérabilité Fortinet (CVE-2026-4444)." in post.content
         assert path.read_text().rstrip().endswith('[Source](https://cert.example.org/avis/1){:target="_blank"}')
         # the entry is drafted: the list's marker, the header, the Drafts view
-        shown = screen.entries.current_entry
+        shown = present(screen.entries.current_entry)
         assert shown.id == entry.id and shown.drafted and not shown.archived
         assert "◇" in current_row(screen.entries)[:3]
         assert "drafted: _drafts/fortinet-fortios-faille-critique.md" in str(
@@ -111,7 +113,7 @@ async def test_escape_in_the_form_writes_nothing(make_app, archive):
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         assert drafts_of(archive) == []
-        assert not main(app).entries.current_entry.drafted
+        assert not present(main(app).entries.current_entry).drafted
 
 
 async def test_the_form_offers_the_full_text_when_there_is_one(make_app, lib, archive):
@@ -121,7 +123,7 @@ async def test_the_form_offers_the_full_text_when_there_is_one(make_app, lib, ar
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert main(app).entries.current_entry.id == entry_id
+        assert present(main(app).entries.current_entry).id == entry_id
         await pilot.press("a")
         await pilot.pause()
         form = app.screen
@@ -212,7 +214,7 @@ async def test_e_opens_the_draft_in_the_editor_and_P_publishes_it(make_app, lib,
         screen = main(app)
         screen.apply("is:drafted")
         await settle(pilot)
-        assert screen.entries.current_entry.id == entry_id
+        assert present(screen.entries.current_entry).id == entry_id
         await pilot.press("e")
         await settle(pilot)
         assert path.read_text().endswith("Une ligne ajoutée dans l’éditeur.\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.helpers import present
 
 from veille_tui.core.library import Library
 
@@ -46,6 +47,6 @@ async def test_R_fetches_a_served_feed_and_the_list_follows(env, archive, httpse
             messages = [str(n.message) for n in app._notifications]
             assert any("refreshed" in m for m in messages), messages
             feed = next(c for c in screen.sidebar.choices.values() if c.label == "Loopback")
-            assert screen.sidebar.feed(feed.id).unread > 0
+            assert present(screen.sidebar.feed(feed.id)).unread > 0
     finally:
         lib.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.helpers import present
+
 from veille_tui.core.library import Library
 from veille_tui.tui.screens.main import MainScreen
 
@@ -25,5 +27,5 @@ async def test_keymap_from_the_config(env, archive, lib):
         entry_id = screen.entries.current_id
         await pilot.press("x")
         await pilot.pause()
-        assert library.store.entry(entry_id).starred
+        assert present(library.store.entry(entry_id)).starred
     library.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from rich.cells import cell_len
+from tests.helpers import present
 
 from veille_tui.core.library import FeedOutcome, Library
 from veille_tui.tui.screens.dialogs import QueryScreen, TagPicker
@@ -112,10 +113,10 @@ async def test_enter_opens_and_marks_read(make_app, lib):
         assert screen.article.entry_id == target
         other = Library.open()  # another connection sees it at once: written, not cached
         try:
-            assert other.store.entry(target).read is True
+            assert present(other.store.entry(target)).read is True
         finally:
             other.close()
-        assert screen.entries.current_entry.read is True
+        assert present(screen.entries.current_entry).read is True
         assert "●" not in rows(screen.entries)[0][:3]
 
 
@@ -160,7 +161,7 @@ async def test_sidebar_feed_and_saved_query(make_app, lib):
         screen.sidebar.highlight_id(feed_id)
         await pilot.press("enter")
         assert len(screen.entries.ids) == 1
-        assert screen.entries.current_entry.title == "Vulnérabilité dans Fortinet FortiOS"
+        assert present(screen.entries.current_entry).title == "Vulnérabilité dans Fortinet FortiOS"
         screen.sidebar.focus()
         screen.sidebar.highlight_id("query:0")
         await pilot.press("enter")
@@ -304,12 +305,12 @@ async def test_unread_counts_of_feeds_follow_reading(make_app, lib):
         screen = main(app)
         sidebar = screen.sidebar
         cert = next(c.id for c in sidebar.choices.values() if c.label == "Fixture CERT")
-        assert sidebar.feed(cert).unread == 1
+        assert present(sidebar.feed(cert)).unread == 1
         screen.apply_choice(cert)
         await pilot.press("enter")
-        assert sidebar.feed(cert).unread == 0
+        assert present(sidebar.feed(cert)).unread == 0
         await pilot.press("u")
-        assert sidebar.feed(cert).unread == 1
+        assert present(sidebar.feed(cert)).unread == 1
 
 
 async def test_o_without_a_browser_copies_and_shows_the_link(make_app, lib):
@@ -317,7 +318,7 @@ async def test_o_without_a_browser_copies_and_shows_the_link(make_app, lib):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = main(app)
-        link = screen.entries.current_entry.link
+        link = present(screen.entries.current_entry).link
         await pilot.press("o")
         assert app.clipboard == link
         assert any(link in str(n.message) for n in app._notifications)
@@ -341,7 +342,7 @@ async def test_o_with_a_gui_browser_opens_it(make_app, monkeypatch):
         screen = main(app)
         await pilot.press("o")
         await settle(pilot)
-        assert opened == [screen.entries.current_entry.link]
+        assert opened == [present(screen.entries.current_entry).link]
         assert app.clipboard == ""
 
 
@@ -366,7 +367,7 @@ async def test_y_copies_the_link(make_app):
         await settle(pilot)
         screen = main(app)
         await pilot.press("j", "y")
-        assert app.clipboard == screen.entries.current_entry.link
+        assert app.clipboard == present(screen.entries.current_entry).link
 
 
 async def test_a_on_a_post_says_it_is_archived(make_app, lib):
@@ -423,7 +424,7 @@ async def test_r_refreshes_the_feed_of_the_selected_entry(make_app, lib, monkeyp
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = main(app)
-        assert screen.entries.current_entry.feeds == ("Fixture CERT",)
+        assert present(screen.entries.current_entry).feeds == ("Fixture CERT",)
         await pilot.press("r")
         await settle(pilot)
         assert calls == [["https://cert.example.org/rss"]]

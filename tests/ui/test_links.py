@@ -9,6 +9,7 @@ import os
 import stat
 
 import pytest
+from tests.helpers import present
 
 from veille_tui.core.models import Item
 from veille_tui.tui.widgets.article import ABOUT
@@ -177,7 +178,7 @@ async def test_y_inside_tmux_without_set_clipboard_says_how_to_turn_it_on(make_a
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = main(app)
-        link = screen.entries.current_entry.link
+        link = present(screen.entries.current_entry).link
         await pilot.press("y")
         await pilot.pause()
         told = next(n.message for n in app._notifications if link in n.message)

@@ -3,6 +3,7 @@ to two actions or names no action (bug 1)."""
 
 from __future__ import annotations
 
+from tests.helpers import present
 from textual.command import CommandList, SearchIcon
 
 from veille_tui.core.library import Library
@@ -97,7 +98,7 @@ async def test_a_keymap_without_a_clash_says_nothing(env, archive, lib):
         await settle(pilot)
         assert not [n for n in app._notifications if "[keymap]" in n.message]
         entry_id = app.screen.entries.current_id
-        before = library.store.entry(entry_id).read
+        before = present(library.store.entry(entry_id)).read
         await pilot.press("x")
-        assert library.store.entry(entry_id).read != before
+        assert present(library.store.entry(entry_id)).read != before
     library.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.helpers import present
 
 from veille_tui.core.library import Library
 from veille_tui.core.models import Item
@@ -52,7 +53,7 @@ def row_of(article: ArticleView, words: str) -> int:
 
 async def open_first(pilot, ids: list[int]) -> ReadingScreen:
     screen = main(pilot.app)
-    screen.entries.cursor = screen.entries.index_of(ids[0])
+    screen.entries.cursor = present(screen.entries.index_of(ids[0]))
     await pilot.press("enter")
     await settle(pilot)
     assert isinstance(pilot.app.screen, ReadingScreen)
@@ -194,7 +195,7 @@ async def test_the_tui_reading_setting(make_app, lib, env: Path, mode: str, size
         async with app.run_test(size=size) as pilot:
             await settle(pilot)
             screen = main(app)
-            screen.entries.cursor = screen.entries.index_of(ids[0])
+            screen.entries.cursor = present(screen.entries.index_of(ids[0]))
             await pilot.press("enter")
             await settle(pilot)
             assert isinstance(app.screen, ReadingScreen) is full
@@ -250,7 +251,7 @@ async def test_M_asks_with_the_count_and_U_undoes(make_app, lib):
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         screen = main(app)
-        screen.entries.cursor = screen.entries.index_of(story[0])
+        screen.entries.cursor = present(screen.entries.index_of(story[0]))
         await pilot.press("M")
         question = screen.query_one("#question")
         assert "Mark the 2 unread entries of this story read?" in str(question.render())
@@ -264,7 +265,9 @@ async def test_M_asks_with_the_count_and_U_undoes(make_app, lib):
         await settle(pilot)
         assert not any(lib.entry(i).read for i in story)
         assert any(n.message.startswith("Undone: ") for n in app._notifications)
-        assert not any(screen.entries.row(screen.entries.index_of(i)).read for i in story)  # the list follows
+        assert not any(
+            present(screen.entries.row(present(screen.entries.index_of(i)))).read for i in story
+        )  # the list follows
         await pilot.press("s")
         await pilot.press("U")
         await settle(pilot)
@@ -285,7 +288,7 @@ async def test_U_takes_back_the_last_key_not_the_articles_read_since(make_app, l
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
         screen = main(app)
-        screen.entries.cursor = screen.entries.index_of(ids[2])
+        screen.entries.cursor = present(screen.entries.index_of(ids[2]))
         await pilot.press("s")
         await settle(pilot)
         assert lib.entry(ids[2]).starred
@@ -309,7 +312,7 @@ async def test_opening_keeps_the_watch_terms_in_the_header(make_app, lib):
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
         screen = main(app)
-        screen.entries.cursor = screen.entries.index_of(entry_id)
+        screen.entries.cursor = present(screen.entries.index_of(entry_id))
         await settle(pilot)  # the pane's article follows the cursor first
         await pilot.press("enter")
         await settle(pilot)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers import present
+
 from veille_tui.core.library import Library
 from veille_tui.tui.messages import IndexProgress
 from veille_tui.tui.widgets.entry_list import Columns, source_name
@@ -39,7 +41,7 @@ async def test_y_where_nothing_can_know_says_the_link_was_sent_to_the_terminal(m
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        link = main(app).entries.current_entry.link
+        link = present(main(app).entries.current_entry).link
         await pilot.press("y")
         await pilot.pause()
         told = [n.message for n in app._notifications][-1]
@@ -94,9 +96,9 @@ async def test_the_source_column_follows_one_rule_for_posts_and_feed_items(make_
         width = entries.scrollable_content_region.width
         cols = Columns.for_width(width)
         start = cols.markers + 1 + cols.date + 1
-        sources = {}
+        sources: dict[str, set[str]] = {}
         for index in range(min(len(entries.ids), entries.scrollable_content_region.height)):
-            entry = entries.row(index)
+            entry = present(entries.row(index))
             line = entries.render_line(index).text
             sources[entry.kind] = sources.get(entry.kind, set()) | {line[start : start + cols.source].rstrip()}
         assert sources.keys() == {"post", "item"}
@@ -216,7 +218,7 @@ async def test_the_publish_question_fits_80_columns_with_its_keys(make_app, lib)
         screen = main(app)
         screen.apply("is:drafted")
         await settle(pilot)
-        assert screen.entries.current_entry.id == entry_id
+        assert present(screen.entries.current_entry).id == entry_id
         await pilot.press("P")
         await pilot.pause()
         question = screen.query_one("#question", Question)

@@ -5,6 +5,7 @@ repainted while nothing changes."""
 from __future__ import annotations
 
 import pytest
+from tests.helpers import present
 
 from veille_tui.core.library import Library
 from veille_tui.core.models import Item
@@ -85,7 +86,7 @@ async def test_a_fetch_from_another_process_shows_in_place(make_app, lib, archiv
         assert row.count == before + 5
         cert = next(r for r in sidebar.rows if r.label == "Fixture CERT")
         assert cert.count == 6
-        assert screen.entries.row(0).title == "Avis du cron 4"  # newest first
+        assert present(screen.entries.row(0)).title == "Avis du cron 4"  # newest first
         assert any("5 new entries" in str(n.message) for n in app._notifications)
 
 

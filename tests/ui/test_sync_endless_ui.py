@@ -3,7 +3,8 @@ notification says the server never ended, the items read are listed."""
 
 from __future__ import annotations
 
-from tests.integration.test_sync_endless import API, Server, ids_ok, new_continuation_same_items
+from tests.integration.test_sync_bad_server import API
+from tests.integration.test_sync_endless import Server, ids_ok, new_continuation_same_items
 from tests.ui.conftest import fill_items
 from tests.ui.test_sync_ui import with_sync
 

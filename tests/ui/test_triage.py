@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from tests.helpers import present
+
 from veille_tui.core.library import Library
 from veille_tui.core.models import Item
 from veille_tui.tui.screens.dialogs import QueryScreen
@@ -224,7 +226,7 @@ async def test_A_shows_the_view_read_before_the_write_commits(make_app, lib):
         await pilot.pause()
         assert lib.count("is:unread") == 3  # not written yet
         assert all(entry.read for entry in screen.listing.fetch_rows(unread))  # but shown read
-        assert not any(not screen.entries.row(i).read for i in range(len(screen.entries.ids)))
+        assert not any(not present(screen.entries.row(i)).read for i in range(len(screen.entries.ids)))
 
 
 async def test_the_query_history_is_kept_across_runs(make_app, lib, archive):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from veille_tui.core import config
+from veille_tui.core.errors import ConfigError
 from veille_tui.core.models import Feed
 
 
@@ -53,7 +54,7 @@ tags = ["Example-Tag"]
 def test_bad_config_names_the_file(tmp_path, text, needle):
     path = tmp_path / "bad.toml"
     path.write_text(text)
-    with pytest.raises(config.ConfigError) as info:
+    with pytest.raises(ConfigError) as info:
         config.load(path)
     assert str(path) in str(info.value) and needle in str(info.value)
 
@@ -87,6 +88,6 @@ def test_tui_reading(tmp_path, mode):
 def test_tui_reading_refused(tmp_path, text, needle):
     path = tmp_path / "config.toml"
     path.write_text(f"[tui]\n{text}\n", encoding="utf-8")
-    with pytest.raises(config.ConfigError) as caught:
+    with pytest.raises(ConfigError) as caught:
         config.load(path)
     assert needle in str(caught.value) and str(path) in str(caught.value)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import frontmatter
 import pytest
+from tests.helpers import present
 
 from veille_tui.core import config
 from veille_tui.core.archive import drafts
@@ -102,14 +103,14 @@ def test_a_hugo_site_drafts_in_its_content_section(tmp_path):
         path = lib.write_draft(entry_id)
         assert path == section / "hugo-story.md"
         assert frontmatter.load(path)["draft"] is True
-        entry = lib.entry(entry_id)
+        entry = present(lib.entry(entry_id))
         assert entry.drafted and entry.draft == "hugo-story.md" and not entry.archived
         assert lib.count("is:archived") == before  # Hugo does not publish a draft: not a post
         assert lib.count("is:drafted") == 1  # the fixture's own `draft: true` story cites no link of ours
         new = lib.publish(entry_id)
         assert new.parent == section and new.name == f"{date.today().isoformat()}-hugo-story.md"
         assert "draft:" not in new.read_text() and not path.exists()
-        entry = lib.entry(entry_id)
+        entry = present(lib.entry(entry_id))
         assert entry.archived and not entry.drafted
         with pytest.raises(DraftError, match="published already"):
             lib.publish(str(new))
@@ -132,5 +133,5 @@ def test_a_drafted_item_outlives_its_feeds_retention(tmp_path):
             lib.set_read(entry_id)
         lib.write_draft(kept)
         assert lib.store.prune(retention_days=1, now=time.time() + 30 * 86400) == 1
-        assert lib.entry(kept) is not None and lib.entry(kept).drafted
+        assert present(lib.entry(kept)).drafted
         assert lib.entry(dropped) is None

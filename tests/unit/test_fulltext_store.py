@@ -4,6 +4,7 @@ without losing the text before, gone with the entry, carried along when an item 
 from __future__ import annotations
 
 from tests.conftest import write_post
+from tests.helpers import present
 
 from veille_tui.core.archive.indexer import index_archive
 from veille_tui.core.models import Feed, FullText, Item
@@ -73,7 +74,7 @@ def test_failure_keeps_the_text_before(tmp_path):
     # a new text replaces the old one in search too
     store.save_full_text(a, _text("numbatword"))
     assert store.entry_ids("wombatword") == [] and store.entry_ids("numbatword") == [a]
-    assert store.full_text(a).error is None
+    assert present(store.full_text(a)).error is None
 
 
 def test_gone_with_its_entry(tmp_path):

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from veille_tui.core import enrich
+from veille_tui.core.errors import QueryError
 from veille_tui.core.iocs import MAX_CHARS, defang, extract, refang, site_of
 from veille_tui.core.iocs.defang import normalise
 from veille_tui.core.models import Feed, FullText, Item
-from veille_tui.core.query import QueryError, parse
+from veille_tui.core.query import parse
 from veille_tui.core.update import open_store, store_fetch
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "iocs"

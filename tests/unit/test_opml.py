@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from veille_tui.core.errors import OpmlError
 from veille_tui.core.models import Feed
-from veille_tui.core.opml import OpmlError, parse_opml, write_opml
+from veille_tui.core.opml import parse_opml, write_opml
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "opml"
 

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from veille_tui.core.query import VISIBLE, QueryError, compile_sql, parse
+from veille_tui.core.errors import QueryError
+from veille_tui.core.query import VISIBLE, compile_sql, parse
 from veille_tui.core.update import open_store
 
 

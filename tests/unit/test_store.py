@@ -7,6 +7,7 @@ import time
 
 import pytest
 from tests.conftest import write_post
+from tests.helpers import present
 
 from veille_tui.core.archive.indexer import index_archive
 from veille_tui.core.models import Feed, Item
@@ -317,7 +318,7 @@ def test_two_connections_write_at_once(tmp_path, archive):
         assert b.count() == 2
     entry = b.entries("is:item")[0]
     b.set_read(entry.id)
-    assert a.entry(entry.id).read
+    assert present(a.entry(entry.id)).read
 
 
 def test_migration_from_version_1_keeps_data(tmp_path):

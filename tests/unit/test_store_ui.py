@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from veille_tui.core.archive.indexer import index_archive
+from veille_tui.core.errors import QueryError
 from veille_tui.core.models import Feed, Item
-from veille_tui.core.query import QueryError
 from veille_tui.core.store import Store
 from veille_tui.core.update import open_store, store_fetch
 

@@ -180,7 +180,7 @@ def test_user_theme_overrides_shipped_one(tmp_path: Path) -> None:
         assert themes[name].path.parent == shipped_themes_dir()
 
 
-BAD_THEMES = {
+BAD_THEMES: dict[str, tuple[str | bytes, list[str]]] = {
     "bad-toml": ('name = "broken"\nprimary = "#123456"\ndark = yes\n', ["invalid TOML", "line 3"]),
     "unknown-key": (
         'name = "odd"\nprimary = "#123456"\nbackgroud = "#000000"\n',
@@ -521,7 +521,7 @@ async def test_theme_named_by_textual_theme_is_really_applied(name: str, monkeyp
 def test_apply_theme_refuses_an_unregistered_name() -> None:
     from textual.app import InvalidThemeError
 
-    app = App()
+    app: App[None] = App()
     before = app.theme
     with pytest.raises(InvalidThemeError):
         apply_theme(app, "nope")

@@ -9,6 +9,8 @@ import json
 import os
 from pathlib import Path
 
+from tests.helpers import present
+
 from conftest import run_cli
 from veille_tui.core.library import Library
 from veille_tui.core.models import Item, Undone
@@ -140,9 +142,9 @@ def test_more_than_twenty_levels_and_the_oldest_dropped_past_the_cap() -> None:
             if n == KEEP_STEPS:
                 break
             assert _undo(lib) == ("mark 1 entry read", 1)
-            assert lib.entry(entry_id).read is False  # the newest first
+            assert present(lib.entry(entry_id)).read is False  # the newest first
         assert lib.undo() is None
-        assert [lib.entry(i).read for i in ids[:5]] == [True] * 5  # too old to undo
+        assert [present(lib.entry(i)).read for i in ids[:5]] == [True] * 5  # too old to undo
 
 
 def test_the_history_survives_a_new_library_and_another_connection() -> None:
@@ -174,19 +176,19 @@ def test_the_rules_changes_are_never_a_step_and_undo_leaves_them() -> None:
     items = [_item(1, "A quiet day"), _item(2, "Loud news")]
     with _open(items, QUIET_RULE) as lib:
         quiet = lib.entry_ids("quiet")[0]
-        assert lib.entry(quiet).read  # the rule's doing
+        assert present(lib.entry(quiet)).read  # the rule's doing
         assert lib.undo_steps() == 0 and lib.undo() is None
         loud = lib.entry_ids("loud")[0]
         lib.set_read(loud, True)
         assert _undo(lib) == ("mark 1 entry read", 1)
-        assert lib.entry(quiet).read and not lib.entry(loud).read
+        assert present(lib.entry(quiet)).read and not present(lib.entry(loud)).read
 
 
 def test_an_entry_marked_with_undoable_false_makes_no_step() -> None:
     with _open([_item(1)]) as lib:
         (entry,) = lib.entry_ids()
         lib.set_read(entry, True, undoable=False)  # e.g. opened
-        assert lib.entry(entry).read and lib.undo() is None
+        assert present(lib.entry(entry)).read and lib.undo() is None
 
 
 def test_mark_undo_from_the_shell() -> None:
