@@ -13,6 +13,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -39,13 +40,13 @@ def run(*args: str, env: dict[str, str] | None = None, check: bool = True) -> su
     return result
 
 
-def doctor(*args: str, env: dict[str, str] | None = None) -> tuple[int, dict]:
+def doctor(*args: str, env: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
     result = run("--archive", str(EXAMPLES), "doctor", "--json", *args, env=env, check=False)
     assert "Traceback" not in result.stderr, result.stderr
     return result.returncode, json.loads(result.stdout)
 
 
-def by_name(report: dict) -> dict[str, dict]:
+def by_name(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {c["name"]: c for c in report["checks"]}
 
 

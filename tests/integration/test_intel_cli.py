@@ -197,7 +197,7 @@ def test_real_archive_cve_figures_and_intel(real_archive, tmp_path):
 
 def serve(httpserver, path, body, etag, content_type="application/octet-stream"):
     """A path answered 200 with an ETag, 304 when it is sent back; returns the requests' headers."""
-    seen: list[dict] = []
+    seen: list[dict[str, str]] = []
 
     def handler(request: Request) -> Response:
         seen.append(dict(request.headers))

@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -22,7 +23,7 @@ CONTENTS = f"{API}/reader/api/0/stream/contents/user/-/state/com.google/reading-
 IDS = f"{API}/reader/api/0/stream/items/ids"
 
 
-def item(n: int) -> dict:
+def item(n: int) -> dict[str, Any]:
     return {
         "id": f"tag:google.com,2005:reader/item/{n:016x}",
         "title": f"Item {n}",
@@ -34,7 +35,7 @@ def item(n: int) -> dict:
     }
 
 
-def as_json(data: dict) -> Response:
+def as_json(data: dict[str, Any]) -> Response:
     return Response(json.dumps(data), content_type="application/json")
 
 
@@ -60,30 +61,30 @@ class Server:
         return handler
 
 
-def same_continuation(n: int, request: Request) -> dict:
+def same_continuation(n: int, request: Request) -> dict[str, Any]:
     return {"items": [item(1), item(2)], "continuation": "more"}
 
 
-def new_continuation_same_items(n: int, request: Request) -> dict:
+def new_continuation_same_items(n: int, request: Request) -> dict[str, Any]:
     return {"items": [item(1), item(2)], "continuation": f"more-{n}"}
 
 
-def alternating(n: int, request: Request) -> dict:
+def alternating(n: int, request: Request) -> dict[str, Any]:
     return {"items": [item(n % 2 + 1)], "continuation": "ab"[n % 2]}
 
 
-def never_ending(n: int, request: Request) -> dict:
+def never_ending(n: int, request: Request) -> dict[str, Any]:
     """New ids and continuations for ever; items 1 and 2 then ids that are no feed's (dropped: the
     test is not about storing 1,000 items)."""
     fresh = {"id": f"tag:google.com,2005:reader/item/{n + 1000:016x}", "origin": {"streamId": "user/-"}}
     return {"items": [item(n)] if n <= 2 else [fresh], "continuation": f"more-{n}"}
 
 
-def ids_ok(n: int, request: Request) -> dict:
+def ids_ok(n: int, request: Request) -> dict[str, Any]:
     return {"itemRefs": [{"id": "1"}, {"id": "2"}]}
 
 
-def ids_endless(n: int, request: Request) -> dict:
+def ids_endless(n: int, request: Request) -> dict[str, Any]:
     return {"itemRefs": [{"id": "1"}, {"id": "2"}], "continuation": "again"}
 
 

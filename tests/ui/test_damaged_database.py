@@ -18,6 +18,8 @@ from veille_tui.tui.crash import Crashed
 from veille_tui.tui.screens.damaged import DamagedScreen
 from veille_tui.tui.screens.main import MainScreen
 
+from .helpers import top
+
 
 def truncated(raw: bytes) -> bytes:
     return raw[: len(raw) // 2]
@@ -79,7 +81,8 @@ async def test_damaged_database_is_repaired_and_opened(damaged: Path, archive: P
         screen = app.screen
         assert isinstance(screen, DamagedScreen)
         await pilot.press("enter")  # nothing to open yet
-        assert app.screen is screen
+        assert top(app) is screen
+        assert isinstance(screen, DamagedScreen)  # for mypy: the `is` above widened it to Screen
         await pilot.press("r")
         await wait_for(pilot, lambda: screen.state != "repairing")
         text, keys = shown(screen)
@@ -115,7 +118,8 @@ async def test_an_uncaught_exception_is_one_screen_of_text_not_a_traceback(make_
     app = make_app()
     with pytest.raises(Crashed) as raised:
         async with app.run_test(size=(110, 36)) as pilot:
-            app.call_later(lambda: {}["the secret is not shown"])
+            empty: dict[str, str] = {}
+            app.call_later(lambda: empty["the secret is not shown"])
             await pilot.pause(0.5)
     text = str(raised.value)
     assert isinstance(raised.value.__cause__, KeyError)

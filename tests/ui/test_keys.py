@@ -6,6 +6,7 @@ import re
 
 from rich.cells import cell_len
 from tests.helpers import present
+from textual.widgets import Input
 
 from veille_tui.core.library import FeedOutcome, Library
 from veille_tui.tui.screens.dialogs import QueryScreen, TagPicker
@@ -15,7 +16,7 @@ from veille_tui.tui.widgets.article import ArticleView
 from veille_tui.tui.widgets.entry_list import EntryList
 
 from .conftest import CJK_TITLE, MARKUP_TITLE
-from .helpers import main, settle
+from .helpers import focused, main, settle, top
 
 SIZE = (160, 48)
 # the actions of SPEC.md's keys, by the description the help and the command palette give them
@@ -127,11 +128,11 @@ async def test_tab_and_shift_tab_cycle_the_panes(make_app):
         screen = main(app)
         assert app.focused is screen.entries
         await pilot.press("tab")
-        assert app.focused is screen.article
+        assert focused(app) is screen.article
         await pilot.press("tab")
-        assert app.focused is screen.sidebar
+        assert focused(app) is screen.sidebar
         await pilot.press("shift+tab")
-        assert app.focused is screen.article
+        assert focused(app) is screen.article
 
 
 async def test_sidebar_enter_opens_a_tag_and_the_list_takes_focus(make_app, lib):
@@ -195,13 +196,13 @@ async def test_t_picks_a_tag_by_name(make_app, lib):
         assert isinstance(app.screen, TagPicker)
         await pilot.press(*"schnei")
         await pilot.press("enter")
-        assert app.screen is screen
+        assert top(app) is screen
         assert screen.state.choice.id == "tag:schneier"
         assert screen.entries.ids == lib.store.entry_ids("+schneier")
         assert app.focused is screen.entries
         await pilot.press("t", "escape")
         await pilot.pause(0.3)
-        assert app.screen is screen and screen.state.choice.id == "tag:schneier"
+        assert top(app) is screen and screen.state.choice.id == "tag:schneier"
 
 
 async def test_slash_query_and_escape(make_app, lib):
@@ -213,7 +214,7 @@ async def test_slash_query_and_escape(make_app, lib):
         assert isinstance(app.screen, QueryScreen)
         await pilot.press(*"+certfr cve")
         await pilot.press("enter")
-        assert app.screen is screen
+        assert top(app) is screen
         expected = lib.store.entry_ids("+certfr cve")
         assert expected and screen.entries.ids == expected
         assert app.focused is screen.entries and screen.entries.cursor == 0
@@ -228,7 +229,7 @@ async def test_slash_query_and_escape(make_app, lib):
         assert "@yesterday" in error
         await pilot.press("escape")
         await pilot.pause(0.3)
-        assert app.screen is screen and screen.entries.ids == expected
+        assert top(app) is screen and screen.entries.ids == expected
         # escape on the main screen clears the query
         await pilot.press("escape")
         await pilot.pause(0.3)
@@ -246,7 +247,7 @@ async def test_slash_opens_an_empty_line_whatever_the_view(make_app, lib):
         tag = screen.state.choice.id.removeprefix("tag:")
         assert tag != "certfr" and screen.state.query_text == f"+{tag}"
         await pilot.press("slash")
-        field = app.screen.query_one("#query-input")
+        field = app.screen.query_one("#query-input", Input)
         assert field.value == ""
         await pilot.press(*"+certfr", "enter")
         assert app.screen is screen
@@ -257,7 +258,7 @@ async def test_slash_opens_an_empty_line_whatever_the_view(make_app, lib):
         assert f"certfr · {len(expected)} entries" in status
         # the history holds the earlier queries, the view's one included
         await pilot.press("slash")
-        field = app.screen.query_one("#query-input")
+        field = app.screen.query_one("#query-input", Input)
         assert field.value == ""
         await pilot.press("up")
         assert field.value == "+certfr"
@@ -318,7 +319,7 @@ async def test_o_without_a_browser_copies_and_shows_the_link(make_app, lib):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = main(app)
-        link = present(screen.entries.current_entry).link
+        link = present(present(screen.entries.current_entry).link)
         await pilot.press("o")
         assert app.clipboard == link
         assert any(link in str(n.message) for n in app._notifications)
@@ -418,8 +419,13 @@ async def test_R_fetches_in_a_worker_with_progress(make_app, lib, monkeypatch):
 
 
 async def test_r_refreshes_the_feed_of_the_selected_entry(make_app, lib, monkeypatch):
-    calls = []
-    monkeypatch.setattr(Library, "fetch", lambda self, names=(), **kw: calls.append(list(names)) or [])
+    calls: list[list[str]] = []
+
+    def recording_fetch(self, names=(), **kw):
+        calls.append(list(names))
+        return []
+
+    monkeypatch.setattr(Library, "fetch", recording_fetch)
     app = make_app(offline=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -524,7 +530,7 @@ async def test_article_hides_attribute_lists_and_highlights_cves(make_app, lib):
         assert "CVE-2026-3333" in text
         cve_style = screen.article.get_component_rich_style("article--cve")
         styled = [seg for s in strips for seg in s if "CVE-2026-3333" in seg.text]
-        assert styled and all(seg.style.color == cve_style.color for seg in styled)
+        assert styled and all(present(seg.style).color == cve_style.color for seg in styled)
 
 
 async def test_narrow_layout_hides_the_sidebar_and_tab_opens_it(make_app):
@@ -540,7 +546,7 @@ async def test_narrow_layout_hides_the_sidebar_and_tab_opens_it(make_app):
         assert app.focused is screen.sidebar and screen.sidebar.region.width > 0
         await pilot.press("tab")
         await pilot.pause()
-        assert app.focused is screen.entries
+        assert focused(app) is screen.entries
         assert screen.sidebar.region.width == 0
         await pilot.press("right_square_bracket")
         assert screen.state.choice.id.startswith("tag:")
@@ -660,8 +666,8 @@ async def test_theme_switch_restyles_list_and_article(make_app, lib):
     async with app.run_test(size=SIZE) as pilot:
         screen = await on_webinar(pilot)
 
-        def cve_colours() -> set:
-            return {seg.style.color for s in screen.article.lines for seg in s if "CVE-2026-3333" in seg.text}
+        def cve_colours() -> set[RichColor | None]:
+            return {present(seg.style).color for s in screen.article.lines for seg in s if "CVE-2026-3333" in seg.text}
 
         before = cve_colours()
         app.theme = "veille-light"
@@ -693,6 +699,6 @@ async def test_a_first_start_says_how_to_get_something_to_read(env, monkeypatch)
     app = VeilleApp(library, offline=True, cli_theme=None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        message = app.screen.query_one(ArticleView).message
+        message = present(app.screen.query_one(ArticleView).message)
         assert "--archive DIR" in message and "press R" in message
     library.close()

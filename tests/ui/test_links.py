@@ -14,7 +14,7 @@ from tests.helpers import present
 from veille_tui.core.models import Item
 from veille_tui.tui.widgets.article import ABOUT
 
-from .helpers import fetched, main, settle
+from .helpers import fetched, main, settle, top
 
 SIZE = (120, 40)
 
@@ -132,7 +132,7 @@ async def test_L_copies_the_third_link(make_app, linked):
         assert isinstance(app.screen, LinkPicker)
         await pilot.press("3", "enter")  # no browser here (no DISPLAY): copied and shown
         await pilot.pause()
-        assert app.screen is screen
+        assert top(app) is screen
         assert app.clipboard == "https://blog.example/post"
         assert any("https://blog.example/post" in n.message for n in app._notifications)
         await pilot.press("L", *"cisa", "ctrl+y")
@@ -140,7 +140,7 @@ async def test_L_copies_the_third_link(make_app, linked):
         assert app.clipboard == "https://cisa.example/kev"
         await pilot.press("L", "escape")
         await pilot.pause()
-        assert app.screen is screen and app.clipboard == "https://cisa.example/kev"
+        assert top(app) is screen and app.clipboard == "https://cisa.example/kev"
 
 
 async def test_L_without_links_says_so(make_app, lib):

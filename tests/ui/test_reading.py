@@ -15,7 +15,7 @@ from veille_tui.core.models import Item
 from veille_tui.tui.screens.reading import ReadingScreen
 from veille_tui.tui.widgets.article import ArticleView
 
-from .helpers import fetched, main, settle
+from .helpers import fetched, main, settle, top
 
 NARROW = (80, 24)
 WIDE = (160, 48)
@@ -106,7 +106,7 @@ async def test_n_N_J_K_and_q_back_to_the_list_on_the_entry_last_read(make_app, l
         shown = reader.article.entry_id
         await pilot.press("q")  # back to the list, not quit
         await settle(pilot)
-        assert app.is_running and app.screen is screen
+        assert app.is_running and top(app) is screen
         assert screen.entries.current_id == shown and screen.focused is screen.entries
         await pilot.press("enter")
         await settle(pilot)

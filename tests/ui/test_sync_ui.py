@@ -7,12 +7,14 @@ from __future__ import annotations
 import socket
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.ui.conftest import CONFIG, fill_items
 
 from veille_tui.core.library import Library
 from veille_tui.core.store.sync import NewServerItem
+from veille_tui.tui.screens.main import MainScreen
 
 pytest.importorskip("pytest_httpserver")
 
@@ -50,6 +52,7 @@ async def test_start_up_shows_the_cache_while_a_slow_server_answers(env, archive
         app = VeilleApp(lib, offline=False)
         async with app.run_test(size=(160, 48)) as pilot:
             screen = app.screen
+            assert isinstance(screen, MainScreen)
 
             def syncing() -> bool:
                 return any(w.is_running and w.group == "sync" for w in app.workers)
@@ -94,6 +97,7 @@ async def test_a_dead_server_is_said_and_the_changes_waiting_counted(env, archiv
         app = VeilleApp(lib, offline=False)
         async with app.run_test(size=(160, 48)) as pilot:
             screen = app.screen
+            assert isinstance(screen, MainScreen)
             for _ in range(60):
                 await pilot.pause(0.1)
                 if "unreachable" in status_of(screen):
@@ -133,7 +137,7 @@ class TeamServer:
 
         from werkzeug import Request, Response
 
-        self.items: list[dict] = []
+        self.items: list[dict[str, Any]] = []
         self.edits: list[str] = []
         api = "/api/greader.php"
         self.url = httpserver.url_for(api)

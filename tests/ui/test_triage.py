@@ -6,12 +6,13 @@
 from __future__ import annotations
 
 from tests.helpers import present
+from textual.widgets import Input
 
 from veille_tui.core.library import Library
 from veille_tui.core.models import Item
 from veille_tui.tui.screens.dialogs import QueryScreen
 
-from .helpers import fetched, main, settle, status
+from .helpers import fetched, focused, main, settle, status, top
 
 SIZE = (160, 48)
 
@@ -132,7 +133,7 @@ async def test_z_shows_the_article_full_screen_and_back(make_app, lib):
         assert article.scroll_offset.y > 0 and "%" in status(screen)
         await pilot.press("z")
         await pilot.pause()
-        assert not screen.has_class("-zoom") and app.focused is screen.entries
+        assert not screen.has_class("-zoom") and focused(app) is screen.entries
         assert article.region.height == height and "entry 1/" not in status(screen)
         await pilot.press("z", "backspace")  # backspace leaves the full screen too
         await pilot.pause()
@@ -215,13 +216,13 @@ async def test_A_marks_the_view_read_after_saying_how_many(make_app, lib):
         assert any("read already" in n.message for n in app._notifications)
 
 
-async def test_A_shows_the_view_read_before_the_write_commits(make_app, lib):
+async def test_A_shows_the_view_read_before_the_write_commits(make_app, lib, monkeypatch):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = main(app)
         unread = lib.entry_ids("is:unread")
-        screen.triage._write = lambda ids: None  # the worker that writes: not run
+        monkeypatch.setattr(screen.triage, "_write", lambda ids: None)  # the worker that writes: not run
         screen.triage.mark_ids_read(list(screen.entries.ids), len(unread))
         await pilot.pause()
         assert lib.count("is:unread") == 3  # not written yet
@@ -240,7 +241,7 @@ async def test_the_query_history_is_kept_across_runs(make_app, lib, archive):
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("slash")
-        field = again.screen.query_one("#query-input")
+        field = again.screen.query_one("#query-input", Input)
         await pilot.press("up")
         assert field.value == "+certfr cve"
         await pilot.press("up")
@@ -263,7 +264,7 @@ async def test_the_query_is_saved_to_the_sidebar_from_the_palette(make_app, lib)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, NameScreen)  # a name is asked, the query offered as one
-        field = app.screen.query_one("#name-input")
+        field = app.screen.query_one("#name-input", Input)
         assert field.value == "cve is:unread"
         field.value = ""
         await pilot.press("enter")  # no name: refused, said
@@ -271,7 +272,7 @@ async def test_the_query_is_saved_to_the_sidebar_from_the_palette(make_app, lib)
         assert isinstance(app.screen, NameScreen) and "A name" in str(app.screen.query_one("#name-note").render())
         await pilot.press(*"CVE unread", "enter")
         await settle(pilot)
-        assert app.screen is screen
+        assert top(app) is screen
         assert ("CVE unread", "cve is:unread") in lib.settings.queries
         assert '"CVE unread" = "cve is:unread"' in lib.settings.path.read_text()
         labels = [c.label for c in screen.sidebar.choices.values() if c.kind == "query"]
@@ -290,9 +291,9 @@ async def test_a_tag_no_entry_has_is_said_and_the_words_search_offered(make_app,
         error = str(app.screen.query_one("#query-error").render())
         words = lib.count("fortinet")
         assert "no entry has the tag fortinet" in error and f"`fortinet` finds {words} entries" in error
-        assert app.screen.query_one("#query-input").value == "fortinet"
+        assert app.screen.query_one("#query-input", Input).value == "fortinet"
         assert screen.entries.ids == []
         await settle(pilot)
         assert "no entry has the tag fortinet" in screen.article.text.lower()
         await pilot.press("enter")  # takes the offer
-        assert app.screen is screen and screen.entries.ids == lib.entry_ids("fortinet") != []
+        assert top(app) is screen and screen.entries.ids == lib.entry_ids("fortinet") != []
