@@ -17,6 +17,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from veille_tui.core.sync.client import GReaderClient
 
@@ -204,10 +205,10 @@ class Machine:
             raise AssertionError(f"{args}: exit {done.returncode}\n{done.stdout}\n{done.stderr}")
         return done
 
-    def sync(self) -> dict[str, object]:
-        data: dict[str, object] = json.loads(self.run("sync", "--json").stdout)
+    def sync(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.run("sync", "--json").stdout)
         return data
 
-    def entries(self, query: str = "") -> list[dict[str, object]]:
-        found: list[dict[str, object]] = json.loads(self.run("list", "--json", "--limit", "0", query).stdout)
+    def entries(self, query: str = "") -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = json.loads(self.run("list", "--json", "--limit", "0", query).stdout)
         return found

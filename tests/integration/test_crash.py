@@ -219,10 +219,18 @@ def test_kill_9_during_fetch_again_and_again(tmp_path, httpserver: HTTPServer, t
                         feeds.gate.set()
                 elif phase == 1:
                     k = rng.randint(1, FEEDS)
-                    kill_when(proc, lambda k=k: feeds.answered >= k)
+
+                    def answered_enough(k: int = k) -> bool:
+                        return feeds.answered >= k
+
+                    kill_when(proc, answered_enough)
                 else:
                     j = rng.randint(1, FEEDS - 1)
-                    kill_when(proc, lambda j=j, started=started: committed_feeds(db_path, started) >= j)
+
+                    def committed_enough(j: int = j, started: float = started) -> bool:
+                        return committed_feeds(db_path, started) >= j
+
+                    kill_when(proc, committed_enough)
                 kills += 1
         finally:
             try:

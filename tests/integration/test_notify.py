@@ -174,7 +174,7 @@ def test_kill_9_at_random_points_loses_nothing(httpserver, receiver: Receiver, t
         # the kill point: while it starts, writes, queues or sends (up to the first post, or after it)
         if rng.random() < 0.5:
             with receiver.arrived:
-                receiver.arrived.wait_for(lambda n=before: len(receiver.posts) > n, timeout=rng.uniform(0.05, 3.0))
+                receiver.arrived.wait_for(lambda: len(receiver.posts) > before, timeout=rng.uniform(0.05, 3.0))
         else:
             try:
                 process.wait(timeout=rng.uniform(0.05, 3.0))

@@ -10,6 +10,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.integration.freshrss import FeedServer, FreshRSS, Machine, Unavailable, start_freshrss
@@ -55,7 +56,7 @@ def machine(tmp_path: Path, freshrss: FreshRSS, name: str) -> Machine:
     return Machine(tmp_path / name, freshrss.api, freshrss.state / "api_password")
 
 
-def of_feed(m: Machine, name: str) -> list[dict[str, object]]:
+def of_feed(m: Machine, name: str) -> list[dict[str, Any]]:
     return [e for e in m.entries(f"feed:{name}")]
 
 

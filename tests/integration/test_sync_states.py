@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -19,7 +20,7 @@ from veille_tui.core.sync.engine import sync
 from veille_tui.core.update import open_store
 
 API = "/api/greader.php"
-FEED = {"id": "feed/4", "url": "https://wire.example.org/rss", "title": "Wire", "categories": []}
+FEED: dict[str, Any] = {"id": "feed/4", "url": "https://wire.example.org/rss", "title": "Wire", "categories": []}
 
 
 def stored(store: Store, server_ids: dict[int, bool]) -> None:
@@ -46,7 +47,12 @@ def stored(store: Store, server_ids: dict[int, bool]) -> None:
 def serve(httpserver: HTTPServer, unread: list[int], read: list[int]) -> None:
     def ids(request: Request) -> Response:
         stream, exclude = request.args.get("s"), request.args.get("xt")
-        found = {(READING_LIST, READ): unread, (READ, None): read, (STARRED, None): []}[(stream, exclude)]
+        streams: dict[tuple[str | None, str | None], list[int]] = {
+            (READING_LIST, READ): unread,
+            (READ, None): read,
+            (STARRED, None): [],
+        }
+        found = streams[(stream, exclude)]
         refs = [{"id": str(n)} for n in found]
         return Response(json.dumps({"itemRefs": refs}), content_type="application/json")
 

@@ -27,5 +27,5 @@ async def test_keymap_from_the_config(env, archive, lib):
         entry_id = screen.entries.current_id
         await pilot.press("x")
         await pilot.pause()
-        assert present(library.store.entry(entry_id)).starred
+        assert present(library.store.entry(present(entry_id))).starred
     library.close()

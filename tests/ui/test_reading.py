@@ -74,7 +74,7 @@ async def test_enter_at_80_columns_opens_the_article_full_screen_its_body_on_row
         assert len(header) <= 3 and header[-1].endswith("…") is False
         assert "CVE-2026-1002" in header[-1] and "●" not in header[-1]  # the meta line; read
         assert header[1].rstrip().endswith("…")  # the title cut at two lines
-        assert f"entry {main(app).entries.index_of(ids[0]) + 1}/{len(main(app).entries.ids)}" in str(
+        assert f"entry {present(main(app).entries.index_of(ids[0])) + 1}/{len(main(app).entries.ids)}" in str(
             reader.status.render()
         )
 
@@ -92,7 +92,7 @@ async def test_n_N_J_K_and_q_back_to_the_list_on_the_entry_last_read(make_app, l
         await pilot.press("n")
         await settle(pilot)
         assert reader.article.entry_id == ids[2] and app.screen is reader
-        position = screen.entries.index_of(ids[2])
+        position = present(screen.entries.index_of(ids[2]))
         assert f"entry {position + 1}/" in str(reader.status.render())
         await pilot.press("K")  # the previous entry, read or not
         await settle(pilot)

@@ -192,11 +192,14 @@ def test_incremental_reindex(posts_dir, tmp_path, monkeypatch):
         )
     store = open_store(tmp_path / "db.sqlite")
     assert index_archive(store, posts_dir).indexed == 5
-    reads = []
+    reads: list[str] = []
     original = archive.read_post
-    monkeypatch.setattr(
-        archive, "read_post", lambda root, stat, now_ts=None: reads.append(stat.name) or original(root, stat, now_ts)
-    )
+
+    def counted_read(root, stat, now_ts=None):
+        reads.append(stat.name)
+        return original(root, stat, now_ts)
+
+    monkeypatch.setattr(archive, "read_post", counted_read)
     report = index_archive(store, posts_dir)
     assert (report.indexed, report.unchanged, reads) == (5, 5, [])
     # change one, delete one, add one

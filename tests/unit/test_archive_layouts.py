@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import EXAMPLES, write_post
+from tests.helpers import present
 
 from veille_tui.core import config
 from veille_tui.core.archive import hugo, reader
@@ -82,7 +83,7 @@ def test_scan_names_unreadable_folders(tmp_path):
     if os.geteuid() == 0:  # root reads it anyway
         assert [s.name for s in stats] == ["locked/2026-02-01-x.md"]
     else:
-        assert stats[0].name == "locked" and stats[0].problem.startswith("cannot read the folder")
+        assert stats[0].name == "locked" and present(stats[0].problem).startswith("cannot read the folder")
 
 
 # --- Hugo ---------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ def test_daily_writes_once_a_day(tmp_path):
         return RECORDS
 
     day = date(2026, 12, 1)
-    path = backup.daily(tmp_path, export, day)
+    path = present(backup.daily(tmp_path, export, day))
     assert path == tmp_path / "state-2026-12-01.json"
     assert json.loads(path.read_text()) == RECORDS
     assert backup.daily(tmp_path, export, day) is None and len(calls) == 1  # the day's is there: not asked

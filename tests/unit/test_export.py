@@ -51,7 +51,7 @@ def test_a_stix_bundle_of_1000_entries_validates(tmp_path) -> None:
     data = json.loads(out.read_text())
     results = stix2validator.validate_instance(data, stix2validator.ValidationOptions(version="2.1"))
     assert results.is_valid, [str(e) for e in results.errors][:5]
-    kinds = {}
+    kinds: dict[str, int] = {}
     for obj in data["objects"]:
         kinds[obj["type"]] = kinds.get(obj["type"], 0) + 1
     assert kinds["report"] == 1000 and kinds["vulnerability"] == 50 and kinds["identity"] == 1

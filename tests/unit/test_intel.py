@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import EXAMPLES
+from tests.helpers import present
 
 from veille_tui.core import config, intel, models
 from veille_tui.core.errors import ConfigError, IntelError, QueryError
@@ -47,7 +48,7 @@ def epss_scores(path: Path) -> dict[str, float]:
 def test_kev_catalogue_is_read_with_cisa_fields():
     parsed = intel.parse((DATA / "kev.json").read_bytes(), "kev.json")
     assert isinstance(parsed, intel.ParsedKev)
-    assert parsed.version == "2026.07.20" and parsed.released.startswith("2026-07-20")
+    assert parsed.version == "2026.07.20" and present(parsed.released).startswith("2026-07-20")
     assert parsed.warning is None
     by_id = {r.cve: r for r in parsed.records}
     assert set(by_id) == KEV_IDS
@@ -290,7 +291,7 @@ def test_trend_weighs_each_entry_by_one_over_sqrt_of_its_cve_count(lib):
             (30, ["CVE-2026-0001"]),  # before both windows: counted, not trending
         ],
     )
-    where = ("e.kind = 'item'", [])
+    where: tuple[str, list[object]] = ("e.kind = 'item'", [])
     found = {c.cve: c for c in intel.cves(lib.store, *where, now=now, window=7 * day)}
     one = found["CVE-2026-0001"]
     assert one.entries == 4 and one.trend == pytest.approx(1.5) and one.previous == pytest.approx(1.0)

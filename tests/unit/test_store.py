@@ -340,7 +340,7 @@ def test_migration_from_version_1_keeps_data(tmp_path):
     store = open_store(path)
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == len(MIGRATIONS)
     assert "items_feed_entry" in {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    kept = store.entry(7)
+    kept = present(store.entry(7))
     assert kept.title == "Kept" and kept.read and kept.starred
     assert store.feed_statuses()[0].total == 1
 
