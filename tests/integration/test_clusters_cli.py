@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 from tests.conftest import EXAMPLES
+from tests.helpers import present
 from tests.integration.test_cli import run
 
 SOURCE = re.compile(r"^\[Source\]\(([^)\s]+)\)", re.M)
@@ -76,7 +77,7 @@ def test_the_digest_of_the_examples_read_back(tmp_path):
     assert title.startswith("Digest: all entries, ")
     sections = _headings(tokens, "h2")
     names = [s.split(" (")[0] for s in sections]
-    sizes = [int(re.search(r"\((\d+) entr", s).group(1)) for s in sections]
+    sizes = [int(present(re.search(r"\((\d+) entr", s)).group(1)) for s in sections]
     assert sizes == sorted(sizes, reverse=True)  # every section here is a source tag's: the largest first
     assert {"certfr", "bleepingcomp", "hackernews", "sans-isc"} <= set(names)
     assert sum(sizes) == len(listed) == 24

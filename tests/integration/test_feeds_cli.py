@@ -135,7 +135,7 @@ def test_error_in_the_writer_thread_is_raised_in_the_caller(library, httpserver:
 
     httpserver.expect_request("/ok.xml").respond_with_data(RSS, content_type="application/rss+xml")
     httpserver.expect_request("/busy.xml").respond_with_data(RSS, content_type="application/rss+xml")
-    uncaught = []
+    uncaught: list[threading.ExceptHookArgs] = []
     monkeypatch.setattr(threading, "excepthook", uncaught.append)
 
     def on_result(outcome):

@@ -174,7 +174,11 @@ def test_kill_9_at_random_points_loses_nothing(httpserver, receiver: Receiver, t
         # the kill point: while it starts, writes, queues or sends (up to the first post, or after it)
         if rng.random() < 0.5:
             with receiver.arrived:
-                receiver.arrived.wait_for(lambda: len(receiver.posts) > before, timeout=rng.uniform(0.05, 3.0))
+
+                def posted(n: int = before) -> bool:
+                    return len(receiver.posts) > n
+
+                receiver.arrived.wait_for(posted, timeout=rng.uniform(0.05, 3.0))
         else:
             try:
                 process.wait(timeout=rng.uniform(0.05, 3.0))

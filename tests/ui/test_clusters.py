@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from tests.helpers import present
 
 from veille_tui.core.models import Item
 from veille_tui.tui.widgets.article import ABOUT
@@ -121,7 +122,7 @@ async def test_M_marks_the_cluster_read(make_app, story):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = main(app)
-        unread = screen.state.view_counts["unread"]
+        unread = present(screen.state.view_counts["unread"])
         assert not lib.entry(ids["zephyr-news"]).read and not lib.entry(ids["zephyr-cert"]).read
         await pilot.press("slash", *"zephyr", "enter")
         await settle(pilot)

@@ -179,7 +179,7 @@ async def test_the_article_header_lists_each_cve_with_kev_epss_and_nvd(make_app,
         home = main(app)
         roundup = lib.entry_ids("+certfr cve:CVE-2026-41002")[0]
         await open_entry(pilot, home, roundup)
-        header = str(home.article.header(home.article.entry)).splitlines()
+        header = str(home.article.header(present(home.article.entry))).splitlines()
         at = header.index("CVE-2026-41001  EPSS 0.971 (99th percentile)")
         assert header[at + 1 : at + 3] == [
             "  KEV: added 2026-06-25, due 2026-07-16, known ransomware use",
@@ -192,7 +192,7 @@ async def test_the_article_header_lists_each_cve_with_kev_epss_and_nvd(make_app,
         # an item naming CVEs without intel: the ids and their NVD pages
         item = lib.entry_ids("cve:CVE-2026-4444")[0]
         await open_entry(pilot, home, item)
-        header = str(home.article.header(home.article.entry)).splitlines()
+        header = str(home.article.header(present(home.article.entry))).splitlines()
         at = header.index("CVE-2026-4444")
         assert header[at + 1] == "  https://nvd.nist.gov/vuln/detail/CVE-2026-4444"
 
@@ -232,7 +232,7 @@ async def test_a_roundup_shows_its_first_cves_in_full_and_the_others_on_one_line
         await settle(pilot)
         home = main(app)
         await open_entry(pilot, home, lib.entry_ids("Patch")[0])
-        header = str(home.article.header(home.article.entry)).splitlines()
+        header = str(home.article.header(present(home.article.entry))).splitlines()
         assert "  https://nvd.nist.gov/vuln/detail/CVE-2026-50008" in header
         assert "  https://nvd.nist.gov/vuln/detail/CVE-2026-50009" not in header
         assert "3 more (1 in KEV) (c: the CVE view): CVE-2026-50009 CVE-2026-50010 CVE-2026-41117" in header

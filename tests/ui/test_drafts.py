@@ -91,7 +91,7 @@ async def test_a_opens_the_form_and_writes_the_draft(make_app, lib, archive):
         assert shown.id == entry.id and shown.drafted and not shown.archived
         assert "◇" in current_row(screen.entries)[:3]
         assert "drafted: _drafts/fortinet-fortios-faille-critique.md" in str(
-            screen.article.header(screen.article.entry)
+            screen.article.header(present(screen.article.entry))
         )
         assert screen.state.view_counts["drafts"] == 1
         assert any(row.id == "view:drafts" and row.count == 1 for row in screen.sidebar.rows)

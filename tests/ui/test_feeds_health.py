@@ -6,6 +6,7 @@ a fetch counts apart the items already in the archive (bug 3). Against feeds ser
 from __future__ import annotations
 
 import pytest
+from textual.widgets import OptionList
 
 from veille_tui.core.library import Library
 
@@ -116,7 +117,7 @@ async def test_F_shows_each_feeds_health_enter_lists_and_r_refreshes(served):
         # failing first, each with its failures in a row; then the good one with its counts
         names = [f.title for f in feeds_screen.feeds]
         assert names[-1] == "Good" and all("atom.xml" in n for n in names[:2])
-        options = feeds_screen.query_one("#feed-list")
+        options = feeds_screen.query_one("#feed-list", OptionList)
         lines = [str(options.get_option_at_index(n).prompt) for n in range(options.option_count)]
         assert lines[0].startswith("! ") and "never ok" in lines[0] and "2 failed" in lines[0]
         assert "Good" in lines[2] and "ok " in lines[2] and lines[2].rstrip().endswith(" 2/3")  # unread/items
@@ -137,7 +138,7 @@ async def test_F_shows_each_feeds_health_enter_lists_and_r_refreshes(served):
         assert not healed.failing and healed.failures == 0 and healed.last_ok and healed.total == 3
         assert str(feeds_screen.query_one("#feeds-title").render()) == "Feeds: 3, 1 failing"
         # enter: the highlighted feed's entries
-        feeds_screen.query_one("#feed-list").highlighted = next(
+        feeds_screen.query_one("#feed-list", OptionList).highlighted = next(
             n for n, f in enumerate(feeds_screen.feeds) if f.title == "Good"
         )
         await pilot.press("enter")

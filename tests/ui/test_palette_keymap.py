@@ -97,7 +97,9 @@ async def test_a_keymap_without_a_clash_says_nothing(env, archive, lib):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert not [n for n in app._notifications if "[keymap]" in n.message]
-        entry_id = app.screen.entries.current_id
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        entry_id = present(screen.entries.current_id)
         before = present(library.store.entry(entry_id)).read
         await pilot.press("x")
         assert present(library.store.entry(entry_id)).read != before

@@ -25,11 +25,11 @@ async def test_the_first_screen_says_the_archive_is_being_indexed(env: Path):
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             screen = main(app)
-            assert screen.article.message.startswith("Nothing here yet")
+            assert present(screen.article.message).startswith("Nothing here yet")
             screen.post_message(IndexProgress(300, 2772))  # what the index worker posts
             await pilot.pause()
-            assert screen.article.message.startswith("Indexing the archive 300/2772")
-            assert "--archive" not in screen.article.message
+            assert present(screen.article.message).startswith("Indexing the archive 300/2772")
+            assert "--archive" not in present(screen.article.message)
     finally:
         library.close()
 
@@ -146,7 +146,7 @@ async def test_a_feed_of_broken_xml_shows_a_warning_with_its_reason(env: Path, h
             await settle(pilot)
             feeds = app.screen
             assert isinstance(feeds, FeedsScreen)
-            assert feeds.feeds[0].warned and "malformed XML" in feeds.feeds[0].warning
+            assert feeds.feeds[0].warned and "malformed XML" in present(feeds.feeds[0].warning)
             line = feed_line(feeds.feeds[0], 74).plain
             assert line.startswith("~ Broken") and "warning" in line and " ok " not in line
             detail = str(feeds.query_one("#feed-detail").render())
