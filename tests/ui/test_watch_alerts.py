@@ -197,23 +197,31 @@ def cron_fetch(archive: Path, items: list[Item]) -> None:
         other.close()
 
 
-async def test_every_match_of_another_process_s_fetch_is_counted_and_named_once(make_app, lib, archive):
+async def test_every_match_of_another_process_s_fetch_is_counted_and_named_once(make_app, lib, archive, monkeypatch):
+    # the other process's two batches come within the settle time, however slow the machine is:
+    # the timer is armed for an hour, and fired by the test once the fourth match is pending
+    monkeypatch.setattr("veille_tui.tui.screens.parts.background.ALERT_SETTLE", 3600)
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         rung = count_bells(app)
         screen = app.screen
+        background = screen.background
         cron_fetch(archive, cron_items(range(1, 4)))  # the fetch's first batch: three matches
-        for _ in range(100):  # the poll has read them
+        for _ in range(600):  # the poll has read them
             await pilot.pause(0.02)
-            if screen.background.watch_alerts.pending:
+            if background.watch_alerts.pending:
                 break
-        assert len(screen.background.watch_alerts.pending) == 3 and not rung
+        assert len(background.watch_alerts.pending) == 3 and not rung
         cron_fetch(archive, cron_items(range(4, 5)))  # its second batch, a moment later: a fourth
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if rung:
+        for _ in range(600):
+            await pilot.pause(0.02)
+            if len(background.watch_alerts.pending) == 4:
                 break
+        assert len(background.watch_alerts.pending) == 4 and not rung
+        assert background._settle_timer is not None  # armed, waiting for the fetch to settle
+        background._settle_timer.stop()
+        background._ring()  # what the timer does when it rings
         await settle(pilot)
         assert len(rung) == 1
         (notice,) = watch_notices(app)
