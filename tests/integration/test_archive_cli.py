@@ -23,7 +23,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return result
 
 
-def test_the_reported_symlink_loop(tmp_path):
+def test_the_reported_symlink_loop(tmp_path) -> None:
     posts = tmp_path / "_posts"
     shutil.copytree(EXAMPLES, posts)
     for i in range(4):
@@ -47,7 +47,7 @@ def test_the_reported_symlink_loop(tmp_path):
     assert "problem: sub/up: symlink loop" in plain
 
 
-def test_a_hugo_site(tmp_path):
+def test_a_hugo_site(tmp_path) -> None:
     report = json.loads(run("--archive", str(HUGO_SITE), "index", "--json").stdout)
     assert (report["indexed"], report["skipped"], len(report["problems"])) == (5, 9, 1)
     listed = json.loads(run("--archive", str(HUGO_SITE), "list", "--json").stdout)
@@ -63,7 +63,7 @@ def test_a_hugo_site(tmp_path):
     assert "(hugo)" in run("--archive", str(HUGO_SITE), "index").stdout
 
 
-def test_archive_format_in_the_config(tmp_path):
+def test_archive_format_in_the_config(tmp_path) -> None:
     blog = tmp_path / "blog"
     write_post(blog, "2026-03-01-named.md", "---\ntitle: Named\n---\nx\n")
     write_post(blog, "undated-name.md", "---\ntitle: Undated name\ndate: 2026-03-02\n---\nx\n")
@@ -77,7 +77,7 @@ def test_archive_format_in_the_config(tmp_path):
     assert [e["title"] for e in json.loads(run("list", "--json").stdout)] == ["Named"]
 
 
-def test_index_names_the_files_it_skips_the_first_ten_and_all_in_json(posts_dir):
+def test_index_names_the_files_it_skips_the_first_ten_and_all_in_json(posts_dir) -> None:
     write_post(posts_dir, "2026-05-01-post.md", "---\ntitle: A post\n---\nbody\n")
     for n in range(12):
         (posts_dir / f"notes-{n:02d}.txt").write_text("a note beside the posts, no front matter")

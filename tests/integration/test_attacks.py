@@ -195,7 +195,7 @@ def write_config(text: str) -> Path:
     return config
 
 
-def test_feed_attacks(tmp_path):
+def test_feed_attacks(tmp_path) -> None:
     stacked_bomb(1), stacked_bomb(10), deflate_bomb()  # built before the clock starts
     routes = {**ROUTES, **{path: route for path, (route, _s, _m) in FEED_ATTACKS.items()}}
     with serving(lifetime=300, routes=routes) as server:
@@ -270,7 +270,7 @@ ARCHIVE_ATTACKS: dict[str, tuple[bytes | None, str, str]] = {
 }
 
 
-def test_archive_attacks(tmp_path):
+def test_archive_attacks(tmp_path) -> None:
     posts = tmp_path / "_posts"
     write_post(posts, "2026-01-11-fine.md", "---\ntitle: Fine\n---\nA fine post.\n")
     for name, (content, _status, _reason) in ARCHIVE_ATTACKS.items():
@@ -325,7 +325,7 @@ DATABASE_ATTACKS = {
 
 
 @pytest.mark.parametrize("name", list(OPML_ATTACKS))
-def test_opml_attacks(tmp_path, name):
+def test_opml_attacks(tmp_path, name) -> None:
     config = write_config('[[feeds]]\nurl = "https://kept.example/rss"\n')
     before = config.read_text()
     path = tmp_path / name
@@ -336,7 +336,7 @@ def test_opml_attacks(tmp_path, name):
 
 
 @pytest.mark.parametrize("name", list(CONFIG_ATTACKS))
-def test_config_attacks(name):
+def test_config_attacks(name) -> None:
     text, said = CONFIG_ATTACKS[name]
     config = write_config(text)
     result = cli("list")
@@ -344,7 +344,7 @@ def test_config_attacks(name):
 
 
 @pytest.mark.parametrize("name", list(DATABASE_ATTACKS))
-def test_database_attacks(name):
+def test_database_attacks(name) -> None:
     from veille_tui.core.paths import database_file
 
     path = database_file()
@@ -357,7 +357,7 @@ def test_database_attacks(name):
     assert next(c for c in json.loads(doctor.stdout)["checks"] if c["name"] == "database")["ok"] is False
 
 
-def test_hostile_draft_title(tmp_path):
+def test_hostile_draft_title(tmp_path) -> None:
     posts = tmp_path / "_posts"
     posts.mkdir()
     with serving(
@@ -383,7 +383,7 @@ def test_hostile_draft_title(tmp_path):
     assert ESC not in path.read_text()
 
 
-def test_attack_count():
+def test_attack_count() -> None:
     count = (
         len(FEED_ATTACKS) + len(ARCHIVE_ATTACKS) + len(OPML_ATTACKS) + len(CONFIG_ATTACKS) + len(DATABASE_ATTACKS) + 1
     )

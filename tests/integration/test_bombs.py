@@ -32,7 +32,7 @@ def fetch(url: str, settings: FetchSettings = SETTINGS) -> FetchResult:
 
 
 @pytest.mark.parametrize("path", ["/gzip2-1g", "/gzip2-10g"])
-def test_stacked_gzip_bomb_stops_at_the_cap_in_bounded_memory(server, path):
+def test_stacked_gzip_bomb_stops_at_the_cap_in_bounded_memory(server, path) -> None:
     # a whole process, as the user runs it: peak RSS from wait4
     r = run_in_process(server.url(path), 5.0, 10 * 1024**2)
     assert r["status"] == "error" and r["error"] == "too large: more than 10 MiB (decoded)"
@@ -41,7 +41,7 @@ def test_stacked_gzip_bomb_stops_at_the_cap_in_bounded_memory(server, path):
     assert r["lag"] < 0.05  # one step of the event loop (measured: ~5 ms)
 
 
-def test_the_timeout_holds_while_decoding(server):
+def test_the_timeout_holds_while_decoding(server) -> None:
     # a cap so high that only the timeout can stop the 10 GB bomb (in a process of its own: what it
     # decodes in that time is hundreds of MB)
     r = run_in_process(server.url("/gzip2-10g"), 0.5, 1024**3)
@@ -49,7 +49,7 @@ def test_the_timeout_holds_while_decoding(server):
     assert r["elapsed"] < 0.5 + 1
 
 
-def test_the_event_loop_keeps_running_during_a_bomb(server):
+def test_the_event_loop_keeps_running_during_a_bomb(server) -> None:
     gaps: list[float] = []
 
     async def main() -> FetchResult:
@@ -78,45 +78,45 @@ def test_the_event_loop_keeps_running_during_a_bomb(server):
     assert len(gaps) > 5 and max(gaps) < 0.25  # timers fire while it decodes (client set-up included)
 
 
-def test_three_stacked_encodings_are_refused(server):
+def test_three_stacked_encodings_are_refused(server) -> None:
     res = fetch(server.url("/gzip3"))
     assert res.error == "refused: 3 stacked content encodings (gzip, gzip, gzip), at most 2"
 
 
-def test_a_gzip_stream_of_several_members_is_read_whole(server):
+def test_a_gzip_stream_of_several_members_is_read_whole(server) -> None:
     res = fetch(server.url("/members"))
     assert res.status == "ok", res.error
     assert [i.title for i in res.items] == ["Story 0", "Story 1", "Story 2"]
 
 
-def test_raw_deflate_is_read(server):
+def test_raw_deflate_is_read(server) -> None:
     res = fetch(server.url("/deflate-raw"))
     assert res.status == "ok" and len(res.items) == 3
 
 
-def test_an_encoding_not_asked_for_is_named(server):
+def test_an_encoding_not_asked_for_is_named(server) -> None:
     assert fetch(server.url("/br")).error == "unsupported content encoding: br (asked for gzip, deflate)"
 
 
-def test_a_body_that_is_not_what_it_says_is_an_encoding_error(server):
+def test_a_body_that_is_not_what_it_says_is_an_encoding_error(server) -> None:
     res = fetch(server.url("/badgzip"))
     assert res.error is not None and res.error.startswith("bad content encoding: gzip:")
 
 
-def test_a_lying_content_length_and_a_huge_body(server):
+def test_a_lying_content_length_and_a_huge_body(server) -> None:
     assert fetch(server.url("/lying-length")).status == "error"
     res = fetch(server.url("/huge"))
     assert res.error == "too large: 20 MiB, the limit is 10 MiB"
 
 
-def test_a_trickling_server_meets_the_timeout(server):
+def test_a_trickling_server_meets_the_timeout(server) -> None:
     started = time.monotonic()
     res = fetch(server.url("/trickle"), FetchSettings(timeout=0.5, parse_workers=0))
     # the trickle lasts 20 s: ending well before it is the timeout's doing, however busy the machine
     assert res.error == "timed out after 0.5 s" and time.monotonic() - started < 10
 
 
-def test_the_plain_feed_still_works(server):
+def test_the_plain_feed_still_works(server) -> None:
     res = fetch(server.url("/feed"))
     assert res.status == "ok" and len(res.items) == 3
 
@@ -146,12 +146,12 @@ def read(data: bytes, codings: list[str], cap: int = 10**6) -> bytes:
         (["gzip"], lambda b: gzip.compress(b[:500]) + gzip.compress(b[500:]) + b"\0\0"),
     ],
 )
-def test_decoder_round_trips(codings, encode):
+def test_decoder_round_trips(codings, encode) -> None:
     body = FEED * 50
     assert read(encode(body), codings) == body
 
 
-def test_decoder_counts_decoded_bytes_and_intermediate_layers():
+def test_decoder_counts_decoded_bytes_and_intermediate_layers() -> None:
     with pytest.raises(decode.BodyError, match="too large: more than 1000 bytes"):
         read(gzip.compress(b"a" * 1001), ["gzip"], cap=1000)
     assert read(gzip.compress(b"a" * 1000), ["gzip"], cap=1000) == b"a" * 1000
@@ -160,7 +160,7 @@ def test_decoder_counts_decoded_bytes_and_intermediate_layers():
         read(gzip.compress(b"") * 2000, ["gzip"])
 
 
-def test_header_parsing():
+def test_header_parsing() -> None:
     assert decode.encodings(["gzip", "identity, deflate"]) == ["gzip", "deflate"]
     assert decode.encodings([]) == []
     with pytest.raises(decode.BodyError, match="unsupported content encoding: zstd"):

@@ -14,7 +14,7 @@ from veille_tui.core.update import open_store, store_fetch
 run = run_cli
 
 
-def test_version_and_help():
+def test_version_and_help() -> None:
     assert run("--version").stdout.startswith("veille-tui ")
     out = run("--help").stdout
     for command in ("fetch", "index", "feeds", "tags", "list", "show", "archive", "themes"):
@@ -22,7 +22,7 @@ def test_version_and_help():
     assert "+tag" in out  # the query language is documented in --help
 
 
-def test_index_tags_list_show_on_the_examples():
+def test_index_tags_list_show_on_the_examples() -> None:
     index = json.loads(run("--archive", str(EXAMPLES), "index", "--json").stdout)
     files = len(list(EXAMPLES.iterdir()))
     assert index["indexed"] + index["skipped"] + len(index["problems"]) == files
@@ -43,20 +43,20 @@ def test_index_tags_list_show_on_the_examples():
     assert listed[0]["title"] in shown and "{:target" not in shown
 
 
-def test_json_stdout_has_nothing_else(posts_dir):
+def test_json_stdout_has_nothing_else(posts_dir) -> None:
     write_post(posts_dir, "2026-07-01-broken.md", "---\ntitle: [unclosed\n---\n")
     result = run("--archive", str(posts_dir), "list", "--json")
     assert json.loads(result.stdout) == []
     assert "could not be read" in result.stderr
 
 
-def test_bad_query_is_a_message_not_a_traceback():
+def test_bad_query_is_a_message_not_a_traceback() -> None:
     result = run("--archive", str(EXAMPLES), "list", '"unclosed', check=False)
     assert result.returncode == 2
     assert "quote" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_bad_config_names_file_and_line(tmp_path):
+def test_bad_config_names_file_and_line(tmp_path) -> None:
     config = tmp_path / "bad.toml"
     config.write_text('archive = "x"\n[[feeds]\nurl = 1\n')
     result = run("--config", str(config), "tags", check=False)
@@ -64,7 +64,7 @@ def test_bad_config_names_file_and_line(tmp_path):
     assert str(config) in result.stderr and "line 2" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_archive_from_environment_and_config(tmp_path):
+def test_archive_from_environment_and_config(tmp_path) -> None:
     assert json.loads(run("tags", "--json", env={"VEILLE_TUI_ARCHIVE": str(EXAMPLES)}).stdout)["veille-cyber"] == 24
     config = tmp_path / "c.toml"
     config.write_text(f'# my config\narchive = "{EXAMPLES}"\n')
@@ -74,7 +74,7 @@ def test_archive_from_environment_and_config(tmp_path):
     assert (data / "veille.db").exists()
 
 
-def test_archive_command_writes_a_draft_for_an_item(posts_dir, tmp_path):
+def test_archive_command_writes_a_draft_for_an_item(posts_dir, tmp_path) -> None:
     from veille_tui.core.library import Library
     from veille_tui.core.models import Feed, Item
 
@@ -111,7 +111,7 @@ def test_archive_command_writes_a_draft_for_an_item(posts_dir, tmp_path):
 
 
 @pytest.mark.skipif(not REAL_ARCHIVE.is_dir(), reason="the real archive (../shared/archive/_posts) is not here")
-def test_real_archive_facts():
+def test_real_archive_facts() -> None:
     """The facts of ../shared/archive/README.md, counted by the program."""
     a = ("--archive", str(REAL_ARCHIVE))
     index = json.loads(run(*a, "index", "--json").stdout)
@@ -149,7 +149,7 @@ def test_real_archive_facts():
     assert guest and all("&#x" not in e.title for e in guest)
 
 
-def test_damaged_database_is_a_message_with_recovery(tmp_path):
+def test_damaged_database_is_a_message_with_recovery(tmp_path) -> None:
     from veille_tui.core.paths import database_file
 
     run("--archive", str(EXAMPLES), "index")
@@ -163,7 +163,7 @@ def test_damaged_database_is_a_message_with_recovery(tmp_path):
     assert str(path) in result.stderr and "damaged" in result.stderr and "state import" in result.stderr
 
 
-def test_unexpected_error_is_one_line_with_the_details_in_a_log(monkeypatch, capsys, isolated):
+def test_unexpected_error_is_one_line_with_the_details_in_a_log(monkeypatch, capsys, isolated) -> None:
     """A bug in a command: one line naming it, exit 1; the traceback goes to the data folder."""
     from veille_tui import cli
     from veille_tui.cli.commands import tags
@@ -188,7 +188,7 @@ def test_unexpected_error_is_one_line_with_the_details_in_a_log(monkeypatch, cap
     assert capsys.readouterr().err.splitlines() == ["veille-tui: interrupted"]
 
 
-def test_unexpected_error_without_a_writable_data_folder(monkeypatch, capsys, isolated):
+def test_unexpected_error_without_a_writable_data_folder(monkeypatch, capsys, isolated) -> None:
     from veille_tui import cli
     from veille_tui.cli.commands import tags
 
@@ -202,7 +202,7 @@ def test_unexpected_error_without_a_writable_data_folder(monkeypatch, capsys, is
     assert line.startswith("veille-tui: tags failed: OSError: [Errno 5] I/O error (no details: ")
 
 
-def test_warnings_logged_by_the_library_go_to_the_log_not_stderr(tmp_path, isolated):
+def test_warnings_logged_by_the_library_go_to_the_log_not_stderr(tmp_path, isolated) -> None:
     """Without a handler, logging prints a logged exception's traceback on stderr."""
     code = (
         "import logging, sys\n"

@@ -13,7 +13,7 @@ from tests.conftest import EXAMPLES, run_cli
 run = run_cli
 
 
-def test_json_is_global_before_or_after_the_command():
+def test_json_is_global_before_or_after_the_command() -> None:
     """Issue 11, bug 7: `veille-tui --json list` failed while `veille-tui list --json` worked."""
     before = run("--archive", str(EXAMPLES), "--json", "list", "--limit", "3")
     after = run("--archive", str(EXAMPLES), "list", "--limit", "3", "--json")
@@ -23,7 +23,7 @@ def test_json_is_global_before_or_after_the_command():
     assert not run("--archive", str(EXAMPLES), "list", "--limit", "1").stdout.startswith("[")
 
 
-def test_a_mistyped_command_suggests_the_nearest():
+def test_a_mistyped_command_suggests_the_nearest() -> None:
     """Issue 11, bug 11: `veille-tui fech` listed the sub-commands instead of suggesting fetch."""
     result = run("fech", check=False)
     assert result.returncode == 2
@@ -35,7 +35,7 @@ def test_a_mistyped_command_suggests_the_nearest():
     assert far.returncode == 2 and "one of: fetch, index" in far.stderr
 
 
-def test_a_feed_url_without_its_scheme_is_refused_with_the_fix(tmp_path):
+def test_a_feed_url_without_its_scheme_is_refused_with_the_fix(tmp_path) -> None:
     """Issue 11, bug 11: `feeds add 127.0.0.1:8000/x.xml` was refused without suggesting http://."""
     result = run("feeds", "add", "127.0.0.1:8000/x.xml", check=False)
     assert result.returncode == 2
@@ -46,7 +46,7 @@ def test_a_feed_url_without_its_scheme_is_refused_with_the_fix(tmp_path):
     assert junk.returncode == 2 and "did you mean" not in junk.stderr
 
 
-def test_builtin_feeds_are_told_listed_and_dropped_in_one_command(tmp_path):
+def test_builtin_feeds_are_told_listed_and_dropped_in_one_command(tmp_path) -> None:
     """Issue 11, bug 12: the first `feeds add` copied the 8 built-in feeds without a word;
     `remove` said "ambiguous" without the candidates; no way to drop the built-ins at once."""
     added = run("feeds", "add", "http://127.0.0.1:8000/krebs.xml", "--title", "Krebs mirror")
@@ -63,7 +63,7 @@ def test_builtin_feeds_are_told_listed_and_dropped_in_one_command(tmp_path):
     assert json.loads(run("feeds", "list", "--json").stdout) == []  # none at all, not the built-ins back
 
 
-def test_feeds_list_shows_each_feeds_health(tmp_path):
+def test_feeds_list_shows_each_feeds_health(tmp_path) -> None:
     pytest.importorskip("pytest_httpserver")
     from pytest_httpserver import HTTPServer
 
@@ -83,7 +83,7 @@ def test_feeds_list_shows_each_feeds_health(tmp_path):
     assert "FAILING (2 failures in a row, never fetched successfully): HTTP 500" in text
 
 
-def test_list_of_a_tag_no_entry_has_says_so():
+def test_list_of_a_tag_no_entry_has_says_so() -> None:
     """Issue 11, bug 10: `+fortinet` gave 0 entries without a word."""
     result = run("--archive", str(EXAMPLES), "list", "+fortinet")
     assert result.stdout == ""

@@ -24,7 +24,7 @@ def _ids_by_file(archive: Path) -> dict[str, int]:
     return {entry["file"]: entry["id"] for entry in listed if entry.get("file")}
 
 
-def test_each_source_url_of_two_real_posts_is_one_cluster(real_archive):
+def test_each_source_url_of_two_real_posts_is_one_cluster(real_archive) -> None:
     by_url: dict[str, list[str]] = defaultdict(list)
     for path in sorted(real_archive.glob("*.md")):
         for url in set(SOURCE.findall(path.read_text(encoding="utf-8"))):
@@ -41,7 +41,7 @@ def test_each_source_url_of_two_real_posts_is_one_cluster(real_archive):
     assert "Related stories:" in plain and str(ids[second]) in plain.split("Related stories:")[1]
 
 
-def test_the_certfr_digest_names_the_cve_ids_of_the_certfr_posts(real_archive):
+def test_the_certfr_digest_names_the_cve_ids_of_the_certfr_posts(real_archive) -> None:
     posts = [p for p in real_archive.glob("*.md") if re.search(r"^- certfr$", p.read_text(encoding="utf-8"), re.M)]
     assert len(posts) == 6
     wanted = {cve for p in posts for cve in CVE.findall(p.read_text(encoding="utf-8"))}
@@ -68,7 +68,7 @@ def _links(tokens) -> list[tuple[str, str]]:
     return found
 
 
-def test_the_digest_of_the_examples_read_back(tmp_path):
+def test_the_digest_of_the_examples_read_back(tmp_path) -> None:
     archive = str(EXAMPLES)
     listed = json.loads(run("--archive", archive, "list", "--json", "--limit", "0").stdout)
     text = run("--archive", archive, "digest", "--since", "400d").stdout
@@ -94,7 +94,7 @@ def test_the_digest_of_the_examples_read_back(tmp_path):
     assert [s["tag"] for s in data["sections"]] == names
 
 
-def test_digest_to_a_file_is_written_whole(tmp_path):
+def test_digest_to_a_file_is_written_whole(tmp_path) -> None:
     target = tmp_path / "out" / "weekly.md"
     target.parent.mkdir()
     target.write_text("an older digest\n", encoding="utf-8")
@@ -108,7 +108,7 @@ def test_digest_to_a_file_is_written_whole(tmp_path):
     assert failed.returncode == 1 and "cannot write the digest" in failed.stderr
 
 
-def test_untrusted_titles_are_escaped_in_the_digest(posts_dir):
+def test_untrusted_titles_are_escaped_in_the_digest(posts_dir) -> None:
     (posts_dir / "2026-11-20-crafted.md").write_text(
         '---\ntitle: "[click](javascript:alert(1)) **bold** <b>x</b> \\e[31mred\\x07 | cell # _u_"\n'
         "date: 2026-11-20\npermalink: /posts/crafted/\ntags:\n- veille-cyber\n- crafted\n---\nBody.\n\n"
@@ -128,12 +128,12 @@ def test_untrusted_titles_are_escaped_in_the_digest(posts_dir):
 
 
 @pytest.mark.parametrize("since", ["soon", "7x"])
-def test_a_bad_period_is_an_error(since):
+def test_a_bad_period_is_an_error(since) -> None:
     result = run("--archive", str(EXAMPLES), "digest", "--since", since, check=False)
     assert result.returncode != 0 and "Traceback" not in result.stderr and since in result.stderr
 
 
-def test_the_digest_cve_lists_mark_kev_and_give_epss():
+def test_the_digest_cve_lists_mark_kev_and_give_epss() -> None:
     data = EXAMPLES.parents[1] / "tests" / "data" / "intel"
     ex = ("--archive", str(EXAMPLES))
     run(*ex, "intel", "import", str(data / "kev.json"))
@@ -154,7 +154,7 @@ def test_the_digest_cve_lists_mark_kev_and_give_epss():
     assert f"{len(kev)} in KEV" in text.splitlines()[4]
 
 
-def test_show_lists_the_related_stories_of_the_examples():
+def test_show_lists_the_related_stories_of_the_examples() -> None:
     ids = _ids_by_file(EXAMPLES)
     bleeping = next(i for f, i in ids.items() if "ivanti-fixes-epmm" in f)
     cert = next(i for f, i in ids.items() if "ivanti-endpoint-manager-mobile" in f)
@@ -168,13 +168,13 @@ def test_show_lists_the_related_stories_of_the_examples():
     assert "Related stories" not in run("--archive", str(EXAMPLES), "show", str(alone)).stdout
 
 
-def test_a_malformed_digest_query_is_one_message():
+def test_a_malformed_digest_query_is_one_message() -> None:
     result = run("--archive", str(EXAMPLES), "digest", '"unclosed', check=False)
     assert result.returncode != 0 and "Traceback" not in result.stderr and "quote" in result.stderr
     assert result.stdout == ""
 
 
-def test_the_digest_strips_tracking_says_its_period_once_and_titles_posts_by_their_own_heading(posts_dir):
+def test_the_digest_strips_tracking_says_its_period_once_and_titles_posts_by_their_own_heading(posts_dir) -> None:
     (posts_dir / "2026-11-18-router.md").write_text(
         "---\ntitle: 'Router Vendor Ships Emergency Patch'\ndate: 2026-11-18\npermalink: /posts/router/\n"
         "tags:\n- veille-cyber\n- wirenews\n---\n### Routeurs : un correctif d'urgence publié\n\nRésumé.\n\n"

@@ -174,7 +174,7 @@ def check(db_path: Path, trial: int, started: float, saved: dict[int, tuple[bool
 @pytest.mark.parametrize(
     "trials", [pytest.param(QUICK_TRIALS, id="quick"), pytest.param(KILL_TRIALS, id="stress", marks=pytest.mark.stress)]
 )
-def test_kill_9_during_fetch_again_and_again(tmp_path, httpserver: HTTPServer, trials: int):
+def test_kill_9_during_fetch_again_and_again(tmp_path, httpserver: HTTPServer, trials: int) -> None:
     feeds = Feeds()
     for n in range(FEEDS):
         httpserver.expect_request(f"/{n}.xml").respond_with_handler(feeds.handler)

@@ -61,7 +61,7 @@ def indexed():
     return database_file()
 
 
-def test_healthy(indexed):
+def test_healthy(indexed) -> None:
     code, report = doctor()
     assert code == 0 and report["ok"] is True and report["repair"] is None
     checks = by_name(report)
@@ -74,7 +74,7 @@ def test_healthy(indexed):
     assert plain.returncode == 0 and plain.stdout.splitlines()[-1] == "9 of 9 checks hold"
 
 
-def test_truncated_database_is_found_and_repaired(indexed):
+def test_truncated_database_is_found_and_repaired(indexed) -> None:
     # state worth keeping, and its daily backup written by the first command of the day
     run("--archive", str(EXAMPLES), "list", "--limit", "1")
     listed = json.loads(run("--archive", str(EXAMPLES), "list", "--json", "--limit", "3").stdout)
@@ -117,7 +117,7 @@ def test_truncated_database_is_found_and_repaired(indexed):
     assert again.returncode == 0 and "nothing to repair" in again.stderr
 
 
-def test_repair_restores_item_state_when_the_items_come_back(tmp_path, httpserver: HTTPServer):
+def test_repair_restores_item_state_when_the_items_come_back(tmp_path, httpserver: HTTPServer) -> None:
     items = "".join(
         f"<item><title>Story {n}</title><link>https://news.example.org/{n}</link><guid>s{n}</guid></item>"
         for n in range(5)
@@ -149,7 +149,7 @@ def test_repair_restores_item_state_when_the_items_come_back(tmp_path, httpserve
         assert store.pending_state() == []
 
 
-def test_a_bad_config_is_the_first_finding(tmp_path):
+def test_a_bad_config_is_the_first_finding(tmp_path) -> None:
     config = Path(os.environ["VEILLE_TUI_CONFIG"])
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text("[fetch]\ntimeout = 'soon'\n")
@@ -160,7 +160,7 @@ def test_a_bad_config_is_the_first_finding(tmp_path):
     assert checks["archive"]["ok"] is True  # the rest is checked all the same
 
 
-def test_feeds_failing_for_a_day(indexed):
+def test_feeds_failing_for_a_day(indexed) -> None:
     db = sqlite3.connect(indexed)
     now = time.time()
     db.execute(
@@ -181,7 +181,7 @@ def test_feeds_failing_for_a_day(indexed):
     assert feeds["detail"] == "1 failing for a day or more: Dead feed (HTTP 404 Not Found)"
 
 
-def test_newer_schema(indexed):
+def test_newer_schema(indexed) -> None:
     db = sqlite3.connect(indexed)
     db.execute("PRAGMA user_version = 99")
     db.close()
@@ -189,7 +189,7 @@ def test_newer_schema(indexed):
     assert code == 1 and by_name(report)["schema"]["ok"] is False
 
 
-def test_terminal_and_tmux_clipboard(indexed, tmp_path):
+def test_terminal_and_tmux_clipboard(indexed, tmp_path) -> None:
     fake = tmp_path / "bin"
     fake.mkdir()
     tmux = fake / "tmux"
@@ -208,7 +208,7 @@ def test_terminal_and_tmux_clipboard(indexed, tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="no tmux here")
-def test_clipboard_with_the_real_tmux(indexed, tmp_path):
+def test_clipboard_with_the_real_tmux(indexed, tmp_path) -> None:
     socket = tmp_path / "tmux.sock"
     subprocess.run(["tmux", "-S", str(socket), "new-session", "-d", "-s", "doc", "sleep 30"], check=True)
     try:
@@ -232,7 +232,7 @@ def sync_config(url: str, tmp_path: Path) -> None:
     config.write_text(f'feeds = []\n[sync]\nurl = "{url}"\nuser = "analyst"\npassword_file = "{tmp_path / "pw"}"\n')
 
 
-def test_the_team_server_and_its_queue_are_checked(indexed, tmp_path, httpserver: HTTPServer):
+def test_the_team_server_and_its_queue_are_checked(indexed, tmp_path, httpserver: HTTPServer) -> None:
     httpserver.expect_request(f"{API}/accounts/ClientLogin", method="POST").respond_with_data(
         "SID=a/1\nLSID=null\nAuth=a/1\n"
     )

@@ -34,7 +34,7 @@ def draft_body(result) -> str:
     return frontmatter.load(path).content.rsplit("\n\n---\n[Source]", 1)[0]
 
 
-def test_fifty_megabytes_are_cut_and_the_cut_said(site, tmp_path):  # noqa: F811
+def test_fifty_megabytes_are_cut_and_the_cut_said(site, tmp_path) -> None:  # noqa: F811
     (entry_id,) = add_items(site, [item()])
     config(f'[draft]\ncommand = "{script(tmp_path, "flood.py", FIFTY_MB)}"\ntimeout = 60\n')
     result = cli(site, "archive", str(entry_id))
@@ -52,7 +52,7 @@ def test_fifty_megabytes_are_cut_and_the_cut_said(site, tmp_path):  # noqa: F811
     assert MAX_OUTPUT - 2 * len(LINE.encode()) < len(body.encode()) <= MAX_OUTPUT
 
 
-def test_a_runaway_command_is_stopped_at_the_cap(site, tmp_path):  # noqa: F811
+def test_a_runaway_command_is_stopped_at_the_cap(site, tmp_path) -> None:  # noqa: F811
     (entry_id,) = add_items(site, [item()])
     config(f'[draft]\ncommand = "{script(tmp_path, "runaway.py", RUNAWAY)}"\ntimeout = 90\n')
     result = cli(site, "archive", str(entry_id))
@@ -63,7 +63,7 @@ def test_a_runaway_command_is_stopped_at_the_cap(site, tmp_path):  # noqa: F811
     assert body.startswith(LINE.strip()) and "\ufffd" not in body
 
 
-def test_an_output_within_the_cap_says_nothing(site, tmp_path):  # noqa: F811
+def test_an_output_within_the_cap_says_nothing(site, tmp_path) -> None:  # noqa: F811
     (entry_id,) = add_items(site, [item()])
     config(f'[draft]\ncommand = "{script(tmp_path, "fits.py", JUST_FITS)}"\n')
     result = cli(site, "archive", str(entry_id))
@@ -72,7 +72,7 @@ def test_an_output_within_the_cap_says_nothing(site, tmp_path):  # noqa: F811
 
 
 @pytest.mark.parametrize("json", [False, True])
-def test_json_output_stays_json(site, tmp_path, json):  # noqa: F811
+def test_json_output_stays_json(site, tmp_path, json) -> None:  # noqa: F811
     (entry_id,) = add_items(site, [item()])
     config(f'[draft]\ncommand = "{script(tmp_path, "flood.py", RUNAWAY)}"\n')
     result = cli(site, "archive", str(entry_id), *(["--json"] if json else []))

@@ -93,7 +93,7 @@ def listed(site: Path, query: str) -> list[dict[str, object]]:
     return json.loads(ok(cli(site, "list", query, "--json", "--limit", "0")))  # type: ignore[no-any-return]
 
 
-def test_archive_writes_a_draft_that_parses_back_and_publish_moves_it(site):
+def test_archive_writes_a_draft_that_parses_back_and_publish_moves_it(site) -> None:
     (entry_id,) = add_items(site, [item()])
     path = Path(ok(cli(site, "archive", str(entry_id), "--tag", "Breach")))
     assert path == site / "_drafts" / "big-breach-what-we-know-so-far.md"
@@ -131,7 +131,7 @@ def test_archive_writes_a_draft_that_parses_back_and_publish_moves_it(site):
     assert listed(site, "is:drafted") == []
 
 
-def test_publish_by_path_never_overwrites(site):
+def test_publish_by_path_never_overwrites(site) -> None:
     first, second = add_items(
         site, [item(guid="a"), item(guid="b", link="https://other.example.org/same-title", title=TITLE)]
     )
@@ -155,7 +155,7 @@ def test_publish_by_path_never_overwrites(site):
     assert missing.returncode == 1 and "no draft" in missing.stderr
 
 
-def test_archive_post_writes_straight_into_posts(site):
+def test_archive_post_writes_straight_into_posts(site) -> None:
     (entry_id,) = add_items(site, [item()])
     path = Path(ok(cli(site, "archive", str(entry_id), "--post")))
     assert path == site / "_posts" / "2026-07-20-big-breach-what-we-know-so-far.md"
@@ -164,14 +164,14 @@ def test_archive_post_writes_straight_into_posts(site):
     assert shown["file"] == path.name
 
 
-def test_draft_folder_posts_in_the_config(site):
+def test_draft_folder_posts_in_the_config(site) -> None:
     (entry_id,) = add_items(site, [item()])
     config('[draft]\nfolder = "posts"\n')
     path = Path(ok(cli(site, "archive", str(entry_id))))
     assert path.parent == site / "_posts"
 
 
-def test_the_draft_command_writes_the_body_from_stdin_and_env(site, tmp_path):
+def test_the_draft_command_writes_the_body_from_stdin_and_env(site, tmp_path) -> None:
     (entry_id,) = add_items(site, [item()])
     seen = tmp_path / "seen.json"
     command = script(
@@ -206,7 +206,7 @@ def store_full_text(site: Path, entry_id: int) -> None:
         lib.store.save_full_text(entry_id, FullText("The whole story", FULL, text, len(text.split()), LINK))
 
 
-def test_the_full_text_is_the_commands_stdin_and_a_body_source(site, tmp_path):
+def test_the_full_text_is_the_commands_stdin_and_a_body_source(site, tmp_path) -> None:
     first, second = add_items(site, [item(guid="a"), item(guid="b", link="https://news.example.net/other")])
     for entry_id in (first, second):
         store_full_text(site, entry_id)
@@ -225,7 +225,7 @@ def test_the_full_text_is_the_commands_stdin_and_a_body_source(site, tmp_path):
     assert "The **attackers**" not in content
 
 
-def test_source_summary_does_not_run_the_command(site, tmp_path):
+def test_source_summary_does_not_run_the_command(site, tmp_path) -> None:
     (entry_id,) = add_items(site, [item()])
     ran = tmp_path / "ran"
     command = script(tmp_path, "touch.py", f"open({str(ran)!r}, 'w').write('x')\nprint('body')\n")
@@ -247,7 +247,7 @@ def test_source_summary_does_not_run_the_command(site, tmp_path):
     ],
     ids=["exit-1", "empty", "timeout"],
 )
-def test_a_failing_draft_command_writes_nothing_and_shows_its_stderr(site, tmp_path, body, timeout, said):
+def test_a_failing_draft_command_writes_nothing_and_shows_its_stderr(site, tmp_path, body, timeout, said) -> None:
     (entry_id,) = add_items(site, [item()])
     command = script(tmp_path, "fails.py", body)
     config(f'[draft]\ncommand = "{command}"\ntimeout = {timeout}\n')
@@ -261,7 +261,7 @@ def test_a_failing_draft_command_writes_nothing_and_shows_its_stderr(site, tmp_p
     assert listed(site, "is:drafted") == []
 
 
-def test_a_hostile_title_stays_inside_the_drafts_folder(site):
+def test_a_hostile_title_stays_inside_the_drafts_folder(site) -> None:
     titles = [
         "../../etc/passwd",
         "/absolute/../../x \x1b]0;pwned\x07\x1b[2J title\x00\x07",
@@ -287,7 +287,7 @@ def test_a_hostile_title_stays_inside_the_drafts_folder(site):
 
 
 @pytest.mark.skipif(os.geteuid() == 0 and not SETPRIV, reason="root writes into read-only folders")
-def test_a_read_only_folder_is_a_clear_error(site):
+def test_a_read_only_folder_is_a_clear_error(site) -> None:
     (entry_id,) = add_items(site, [item()])
     drafts = site / "_drafts"
     drafts.mkdir()
@@ -313,7 +313,7 @@ def test_a_read_only_folder_is_a_clear_error(site):
 SKELETON = Path(__file__).resolve().parents[2] / "examples" / "draft_skeleton.py"
 
 
-def test_the_example_draft_command_writes_the_archives_skeleton(site):
+def test_the_example_draft_command_writes_the_archives_skeleton(site) -> None:
     article = "\n\n".join(
         [
             "Attackers are exploiting CVE-2026-12345 in exposed VPN appliances since last week.",
@@ -336,7 +336,7 @@ def test_the_example_draft_command_writes_the_archives_skeleton(site):
     assert empty.returncode == 1 and "nothing on stdin" in empty.stderr
 
 
-def test_a_draft_written_by_hand_is_indexed(site):
+def test_a_draft_written_by_hand_is_indexed(site) -> None:
     (entry_id,) = add_items(site, [item()])
     drafts = site / "_drafts"
     drafts.mkdir()
@@ -351,7 +351,7 @@ def test_a_draft_written_by_hand_is_indexed(site):
     assert listed(site, "is:drafted") == []
 
 
-def test_the_form_and_archive_tag_a_draft_by_the_rule_the_archive_s_posts_follow(tmp_path):
+def test_the_form_and_archive_tag_a_draft_by_the_rule_the_archive_s_posts_follow(tmp_path) -> None:
     posts = tmp_path / "site" / "_posts"
     posts.mkdir(parents=True)
     for n, source in enumerate(["govcert", "wirenews", "govcert"], 1):

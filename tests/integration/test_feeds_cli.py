@@ -24,7 +24,7 @@ def cli(capsys, *args):
     return code, out, err
 
 
-def test_add_list_remove_keep_comments(tmp_path, capsys, monkeypatch):
+def test_add_list_remove_keep_comments(tmp_path, capsys, monkeypatch) -> None:
     config = tmp_path / "config" / "config.toml"
     config.parent.mkdir(parents=True)
     config.write_text("# my own notes\nwatch = ['fortinet']\n")
@@ -52,7 +52,7 @@ def test_add_list_remove_keep_comments(tmp_path, capsys, monkeypatch):
     assert "# my own notes" in config.read_text()
 
 
-def test_default_feeds_listed_when_config_has_none(capsys):
+def test_default_feeds_listed_when_config_has_none(capsys) -> None:
     code, out, _ = cli(capsys, "feeds", "list", "--json")
     feeds = json.loads(out)
     assert code == 0 and len(feeds) == 8
@@ -61,7 +61,7 @@ def test_default_feeds_listed_when_config_has_none(capsys):
     ]
 
 
-def test_opml_export_import_round_trip(tmp_path, capsys):
+def test_opml_export_import_round_trip(tmp_path, capsys) -> None:
     cli(capsys, "feeds", "add", "https://a.example/rss", "--title", "A & B <news>", "--tag", "vendor")
     cli(capsys, "feeds", "add", "https://b.example/atom", "--title", "B")
     opml = tmp_path / "subs.opml"
@@ -74,7 +74,7 @@ def test_opml_export_import_round_trip(tmp_path, capsys):
     )
 
 
-def test_bad_opml_is_a_message(tmp_path, capsys):
+def test_bad_opml_is_a_message(tmp_path, capsys) -> None:
     bad = tmp_path / "bad.opml"
     bad.write_text("<opml><body><outline xmlUrl='https://x/rss'")
     code, _out, err = cli(capsys, "feeds", "import", str(bad))
@@ -92,7 +92,7 @@ def library(tmp_path, httpserver: HTTPServer):
     return Library.open()
 
 
-def test_fetch_stores_items_and_honours_retry_after(library, httpserver: HTTPServer):
+def test_fetch_stores_items_and_honours_retry_after(library, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/ok.xml").respond_with_data(RSS, content_type="application/rss+xml")
     httpserver.expect_request("/busy.xml").respond_with_data("slow down", status=429, headers={"Retry-After": "3600"})
     outcomes = {o.name: o for o in library.fetch()}
@@ -112,7 +112,9 @@ def test_fetch_stores_items_and_honours_retry_after(library, httpserver: HTTPSer
     assert all("/busy.xml" not in str(req.url) for req, _resp in httpserver.log[requests_before:])
 
 
-def test_untitled_feed_is_listed_and_exported_with_its_own_title(library, httpserver: HTTPServer, capsys, tmp_path):
+def test_untitled_feed_is_listed_and_exported_with_its_own_title(
+    library, httpserver: HTTPServer, capsys, tmp_path
+) -> None:
     httpserver.expect_request("/ok.xml").respond_with_data(RSS, content_type="application/rss+xml")
     httpserver.expect_request("/busy.xml").respond_with_data(
         RSS.replace("<title>Local</title>", "<title>Busy Weekly</title>"), content_type="application/rss+xml"
@@ -128,7 +130,7 @@ def test_untitled_feed_is_listed_and_exported_with_its_own_title(library, httpse
     assert 'text="Busy Weekly"' in out.read_text()
 
 
-def test_error_in_the_writer_thread_is_raised_in_the_caller(library, httpserver: HTTPServer, monkeypatch):
+def test_error_in_the_writer_thread_is_raised_in_the_caller(library, httpserver: HTTPServer, monkeypatch) -> None:
     """on_result runs in the writer thread: its error reaches Library.fetch's caller (then the
     CLI's one line), not stderr as a thread's traceback, and the fetch does not wait for it."""
     import threading
@@ -146,7 +148,7 @@ def test_error_in_the_writer_thread_is_raised_in_the_caller(library, httpserver:
     assert uncaught == []
 
 
-def test_unexpected_error_in_fetch_is_one_line_and_a_log(library, httpserver: HTTPServer, capsys, monkeypatch):
+def test_unexpected_error_in_fetch_is_one_line_and_a_log(library, httpserver: HTTPServer, capsys, monkeypatch) -> None:
     from veille_tui.cli import progress as fetch_progress
     from veille_tui.core import paths
 

@@ -77,7 +77,7 @@ def server(tmp_path):
     proc.wait(timeout=10)
 
 
-def test_import_fetch_fold_refetch_and_failures(server, tmp_path):
+def test_import_fetch_fold_refetch_and_failures(server, tmp_path) -> None:
     feeds, base, log = server
     names = [n.strip() for n in (feeds / "index.txt").read_text().split() if n.strip().endswith(".xml")]
     assert len(names) == 10

@@ -53,7 +53,7 @@ def serve_static(
     return seen
 
 
-def test_ok_then_304_with_etag(httpserver):
+def test_ok_then_304_with_etag(httpserver) -> None:
     seen = serve_static(httpserver, "/feed.xml", RSS, etag='"v1"')
     url = httpserver.url_for("/feed.xml")
     first = one(url)
@@ -68,7 +68,7 @@ def test_ok_then_304_with_etag(httpserver):
     assert seen[0]["User-Agent"].startswith("veille-tui/")
 
 
-def test_ok_then_304_with_last_modified(httpserver):
+def test_ok_then_304_with_last_modified(httpserver) -> None:
     lm = "Wed, 05 Aug 2026 10:00:00 GMT"
     seen = serve_static(httpserver, "/lm.xml", RSS, last_modified=lm)
     url = httpserver.url_for("/lm.xml")
@@ -79,7 +79,7 @@ def test_ok_then_304_with_last_modified(httpserver):
     assert seen[1]["If-Modified-Since"] == lm
 
 
-def test_permanent_redirect_sets_final_url(httpserver):
+def test_permanent_redirect_sets_final_url(httpserver) -> None:
     httpserver.expect_request("/old").respond_with_data("", status=301, headers={"Location": "/older"})
     httpserver.expect_request("/older").respond_with_data("", status=308, headers={"Location": "/new.xml"})
     serve_static(httpserver, "/new.xml", RSS)
@@ -88,7 +88,7 @@ def test_permanent_redirect_sets_final_url(httpserver):
     assert res.url == httpserver.url_for("/old")
 
 
-def test_temporary_redirect_keeps_url(httpserver):
+def test_temporary_redirect_keeps_url(httpserver) -> None:
     httpserver.expect_request("/tmp").respond_with_data("", status=301, headers={"Location": "/tmp2"})
     httpserver.expect_request("/tmp2").respond_with_data("", status=302, headers={"Location": "/feed.xml"})
     serve_static(httpserver, "/feed.xml", RSS)
@@ -96,19 +96,19 @@ def test_temporary_redirect_keeps_url(httpserver):
     assert res.status == "ok" and res.final_url is None and len(res.items) == 3
 
 
-def test_redirect_to_file_scheme_refused(httpserver):
+def test_redirect_to_file_scheme_refused(httpserver) -> None:
     httpserver.expect_request("/evil").respond_with_data("", status=302, headers={"Location": "file:///etc/passwd"})
     res = one(httpserver.url_for("/evil"))
     assert res.status == "error" and "refused" in (res.error or "")
 
 
-def test_redirect_loop(httpserver):
+def test_redirect_loop(httpserver) -> None:
     httpserver.expect_request("/loop").respond_with_data("", status=302, headers={"Location": "/loop"})
     res = one(httpserver.url_for("/loop"))
     assert res.status == "error" and "too many redirects" in (res.error or "")
 
 
-def test_gzip(httpserver):
+def test_gzip(httpserver) -> None:
     body = gzip.compress(RSS)
     httpserver.expect_request("/gz.xml").respond_with_data(
         body, headers={"Content-Encoding": "gzip"}, content_type="application/rss+xml"
@@ -117,7 +117,7 @@ def test_gzip(httpserver):
     assert res.status == "ok" and len(res.items) == 3 and res.bytes == len(RSS)
 
 
-def test_gzip_bomb_capped_on_decoded_size(httpserver):
+def test_gzip_bomb_capped_on_decoded_size(httpserver) -> None:
     body = gzip.compress(b"<rss>" + b" " * (50 * 1024 * 1024))  # ~50 KB on the wire, 50 MB decoded
     assert len(body) < 200_000
     httpserver.expect_request("/bomb.xml").respond_with_data(body, headers={"Content-Encoding": "gzip"})
@@ -125,13 +125,13 @@ def test_gzip_bomb_capped_on_decoded_size(httpserver):
     assert res.status == "error" and "too large" in (res.error or "") and "decoded" in (res.error or "")
 
 
-def test_oversized_response(httpserver):
+def test_oversized_response(httpserver) -> None:
     httpserver.expect_request("/big.xml").respond_with_data(b"x" * (3 * 1024 * 1024))
     res = one(httpserver.url_for("/big.xml"), FetchSettings(timeout=10, max_bytes=1024 * 1024, parse_workers=0))
     assert res.status == "error" and "too large" in (res.error or "") and "1 MiB" in (res.error or "")
 
 
-def test_oversized_streamed_without_length(httpserver):
+def test_oversized_streamed_without_length(httpserver) -> None:
     def handler(request):
         def gen():
             for _ in range(64):
@@ -144,7 +144,7 @@ def test_oversized_streamed_without_length(httpserver):
     assert res.status == "error" and "too large" in (res.error or "")
 
 
-def test_timeout(httpserver):
+def test_timeout(httpserver) -> None:
     def slow(request):
         time.sleep(2)
         return Response(RSS)
@@ -156,7 +156,7 @@ def test_timeout(httpserver):
     assert res.status == "error" and "timed out after 0.5 s" == res.error
 
 
-def test_slow_drip_hits_the_deadline(httpserver):
+def test_slow_drip_hits_the_deadline(httpserver) -> None:
     """Bytes trickling in under the read timeout still stop at the per-feed deadline."""
 
     def drip(request):
@@ -174,7 +174,7 @@ def test_slow_drip_hits_the_deadline(httpserver):
     assert res.status == "error" and "timed out" in (res.error or "")
 
 
-def test_broken_xml_and_not_a_feed(httpserver):
+def test_broken_xml_and_not_a_feed(httpserver) -> None:
     httpserver.expect_request("/html").respond_with_data("<html><body>hello</body></html>", content_type="text/html")
     httpserver.expect_request("/broken").respond_with_data((DATA / "broken.xml").read_bytes())
     httpserver.expect_request("/binary").respond_with_data(
@@ -189,7 +189,7 @@ def test_broken_xml_and_not_a_feed(httpserver):
     assert binary.status == "error" and (binary.error or "").startswith("not a feed")
 
 
-def test_http_errors(httpserver):
+def test_http_errors(httpserver) -> None:
     httpserver.expect_request("/missing").respond_with_data("nope", status=404)
     httpserver.expect_request("/boom").respond_with_data("oops", status=500)
     httpserver.expect_request("/gone").respond_with_data("", status=410)
@@ -202,7 +202,7 @@ def test_http_errors(httpserver):
     assert missing.retry_after is None
 
 
-def test_retry_after(httpserver):
+def test_retry_after(httpserver) -> None:
     httpserver.expect_request("/busy").respond_with_data("slow down", status=429, headers={"Retry-After": "120"})
     httpserver.expect_request("/down").respond_with_data(
         "", status=503, headers={"Retry-After": "Wed, 21 Oct 2099 07:28:00 GMT"}
@@ -215,12 +215,12 @@ def test_retry_after(httpserver):
 @pytest.mark.parametrize(
     "url", ["file:///etc/passwd", "ftp://example.com/feed", "javascript:alert(1)", "/relative/feed.xml", "data:,x"]
 )
-def test_non_http_scheme_refused(url):
+def test_non_http_scheme_refused(url) -> None:
     res = one(url)
     assert res.status == "error" and (res.error or "").startswith("refused") and res.bytes == 0
 
 
-def test_connection_refused():
+def test_connection_refused() -> None:
     import socket
 
     s = socket.socket()
@@ -231,7 +231,7 @@ def test_connection_refused():
     assert res.status == "error" and (res.error or "").startswith("connection failed")
 
 
-def test_json_feed_over_http(httpserver):
+def test_json_feed_over_http(httpserver) -> None:
     httpserver.expect_request("/feed.json").respond_with_data(
         (DATA / "jsonfeed.json").read_bytes(), content_type="application/feed+json"
     )
@@ -239,7 +239,7 @@ def test_json_feed_over_http(httpserver):
     assert res.status == "ok" and res.title == "JSON Threat Feed" and len(res.items) == 3
 
 
-def test_atom_and_rss10_over_http(httpserver):
+def test_atom_and_rss10_over_http(httpserver) -> None:
     httpserver.expect_request("/atom").respond_with_data(
         (DATA / "atom.xml").read_bytes(), content_type="application/atom+xml"
     )
@@ -251,14 +251,14 @@ def test_atom_and_rss10_over_http(httpserver):
     assert len(atom.items) == 3 and len(rdf.items) == 2
 
 
-def test_relative_links_resolved_against_final_url(httpserver):
+def test_relative_links_resolved_against_final_url(httpserver) -> None:
     httpserver.expect_request("/a").respond_with_data("", status=301, headers={"Location": "/sub/feed.xml"})
     httpserver.expect_request("/sub/feed.xml").respond_with_data((DATA / "noguid.xml").read_bytes())
     res = one(httpserver.url_for("/a"))
     assert any(i.link == httpserver.url_for("/3") for i in res.items)
 
 
-def test_escapes_and_bomb_over_http(httpserver):
+def test_escapes_and_bomb_over_http(httpserver) -> None:
     httpserver.expect_request("/esc").respond_with_data((DATA / "escapes.xml").read_bytes())
     httpserver.expect_request("/bomb").respond_with_data((DATA / "bomb.xml").read_bytes())
     esc, bomb = fetch_feeds([FetchRequest(httpserver.url_for(p)) for p in ("/esc", "/bomb")], FAST)
@@ -266,7 +266,7 @@ def test_escapes_and_bomb_over_http(httpserver):
     assert bomb.status in ("ok", "error") and all(len(i.title) < 1000 for i in bomb.items)
 
 
-def test_one_bad_feed_does_not_stop_others_and_order_kept(httpserver):
+def test_one_bad_feed_does_not_stop_others_and_order_kept(httpserver) -> None:
     serve_static(httpserver, "/good.xml", RSS)
     httpserver.expect_request("/bad").respond_with_data("", status=404)
     urls = [
@@ -283,7 +283,7 @@ def test_one_bad_feed_does_not_stop_others_and_order_kept(httpserver):
     assert sorted(r.name for r in got) == ["n0", "n1", "n2", "n3"]
 
 
-def test_callback_error_raised_after_every_feed_is_handed_over(httpserver):
+def test_callback_error_raised_after_every_feed_is_handed_over(httpserver) -> None:
     serve_static(httpserver, "/good.xml", RSS)
     handed = []
 
@@ -298,7 +298,7 @@ def test_callback_error_raised_after_every_feed_is_handed_over(httpserver):
     assert len(handed) == 4
 
 
-def test_per_host_bound(httpserver):
+def test_per_host_bound(httpserver) -> None:
     lock = threading.Lock()
     active = [0]
     peak = [0]
@@ -319,7 +319,7 @@ def test_per_host_bound(httpserver):
     assert peak[0] <= 2
 
 
-def test_process_pool_parses(httpserver):
+def test_process_pool_parses(httpserver) -> None:
     """Enough feeds for the pool: parsing happens in worker processes and gives the same items."""
     serve_static(httpserver, "/p.xml", RSS)
     reqs = [FetchRequest(httpserver.url_for("/p.xml") + f"?n={i}") for i in range(POOL_MIN_FEEDS + 2)]
@@ -329,7 +329,7 @@ def test_process_pool_parses(httpserver):
     assert [r.items for r in pooled] == [r.items for r in threaded]
 
 
-def test_fetch_all_inside_running_loop(httpserver):
+def test_fetch_all_inside_running_loop(httpserver) -> None:
     serve_static(httpserver, "/good.xml", RSS)
 
     async def main():
@@ -341,7 +341,7 @@ def test_fetch_all_inside_running_loop(httpserver):
     assert direct[0].status == nested[0].status == "ok"
 
 
-def test_empty_request_list():
+def test_empty_request_list() -> None:
     assert fetch_feeds([], FAST) == []
 
 
@@ -357,7 +357,7 @@ def _pool_leftovers() -> list[object]:
     return [*threads, *multiprocessing.active_children()]
 
 
-def test_pool_is_gone_when_fetch_returns(httpserver):
+def test_pool_is_gone_when_fetch_returns(httpserver) -> None:
     """Closed and waited for, not left to the interpreter's exit (whose hook then raced the
     pool's thread: "Bad file descriptor" traceback after the output)."""
     serve_static(httpserver, "/p.xml", RSS)
@@ -370,7 +370,7 @@ def test_pool_is_gone_when_fetch_returns(httpserver):
     assert _pool_leftovers() == []
 
 
-def test_pool_not_started_when_nothing_needs_parsing(httpserver, monkeypatch):
+def test_pool_not_started_when_nothing_needs_parsing(httpserver, monkeypatch) -> None:
     started: list[int] = []
     real = pool_mod._mp_context
 
@@ -389,7 +389,7 @@ def test_pool_not_started_when_nothing_needs_parsing(httpserver, monkeypatch):
     assert len(seen) == len(reqs) and started == [] and _pool_leftovers() == []
 
 
-def test_interrupted_fetch_stops_the_pool(httpserver):
+def test_interrupted_fetch_stops_the_pool(httpserver) -> None:
     """Ctrl-C cancels fetch_all's task: the pool is stopped before the cancellation goes on."""
     import socket
 
@@ -435,7 +435,7 @@ def crash_on_marker(data: bytes, url: str, content_type: str | None):
     return parse_feed(data, url, content_type)
 
 
-def test_broken_pool_is_waited_for(httpserver, monkeypatch):
+def test_broken_pool_is_waited_for(httpserver, monkeypatch) -> None:
     """A worker that dies fails its feed; the broken pool is stopped and waited for too."""
     serve_static(httpserver, "/p.xml", RSS)
     monkeypatch.setattr(pool_mod, "parse_feed", crash_on_marker)  # looked up by name in the worker

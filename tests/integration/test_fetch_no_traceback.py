@@ -163,7 +163,7 @@ def assert_clean(results: list[subprocess.CompletedProcess[str]], code: int) -> 
     assert codes == [code], (codes, next(r.stderr for r in results if r.returncode != code))
 
 
-def test_one_failing_feed_two_parsed(tmp_path, base_url, runs):
+def test_one_failing_feed_two_parsed(tmp_path, base_url, runs) -> None:
     """The issue's case: two good feeds parsed in the process pool (three feeds start it), one 500."""
     urls = [f"{base_url}/plain/alpha.xml", f"{base_url}/plain/beta.xml", f"{base_url}/500/gone.xml"]
     results = run_many(tmp_path, urls, runs)
@@ -173,14 +173,14 @@ def test_one_failing_feed_two_parsed(tmp_path, base_url, runs):
         assert r.stdout.count("ok ") == 2 and "5 items" in r.stdout
 
 
-def test_all_unchanged(tmp_path, base_url, runs):
+def test_all_unchanged(tmp_path, base_url, runs) -> None:
     """Every feed answers 304: nothing to parse, the pool never starts."""
     results = run_many(tmp_path, [f"{base_url}/etag/{name}.xml" for name in FEEDS], runs, prime=True)
     assert_clean(results, 0)
     assert all("3 unchanged" in r.stderr and "0 fetched" in r.stderr for r in results)
 
 
-def test_all_failed(tmp_path, base_url, runs):
+def test_all_failed(tmp_path, base_url, runs) -> None:
     """Two 500s and a refused connection."""
     results = run_many(tmp_path, [f"{base_url}/500/a.xml", f"{base_url}/500/b.xml", refused_url()], runs)
     assert_clean(results, 1)

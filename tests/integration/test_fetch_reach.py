@@ -54,7 +54,7 @@ def config(isolated: Path, feed: str, extra: str = "") -> None:
     path.write_text(f'[fetch]\n{extra}\n[[feeds]]\nurl = "{feed}"\ntitle = "Loop"\nfull_text = true\n', "utf-8")
 
 
-def test_a_feed_link_to_another_private_address_is_not_fetched_unless_allowed(httpserver, inside, isolated):
+def test_a_feed_link_to_another_private_address_is_not_fetched_unless_allowed(httpserver, inside, isolated) -> None:
     feed = httpserver.url_for("/feed.xml").replace("localhost", "127.0.0.1")
     inside.expect_request("/admin").respond_with_data(PAGE, content_type="text/html")
     inside.expect_request("/admin2").respond_with_data(PAGE, content_type="text/html")
@@ -92,7 +92,7 @@ def test_a_feed_link_to_another_private_address_is_not_fetched_unless_allowed(ht
     assert [r.path for r, _ in inside.log] == ["/admin", "/admin2"]
 
 
-def test_allow_private_is_validated(isolated, httpserver):
+def test_allow_private_is_validated(isolated, httpserver) -> None:
     config(isolated, httpserver.url_for("/feed.xml"), 'allow_private = ["not a host!"]\n')
     result = run_cli("list", check=False)
     assert result.returncode != 0 and "[fetch] allow_private must list host names" in result.stderr

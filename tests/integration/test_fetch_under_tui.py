@@ -7,7 +7,7 @@ import sys
 import textwrap
 
 
-def test_pool_starts_when_stderr_is_a_capture_object(tmp_path):
+def test_pool_starts_when_stderr_is_a_capture_object(tmp_path) -> None:
     script = textwrap.dedent("""
         import http.server, sys, threading
         from veille_tui.core.feeds.http import FetchRequest, FetchSettings, fetch_feeds

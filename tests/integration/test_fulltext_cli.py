@@ -41,7 +41,7 @@ def rss(items: list[tuple[str, str, str]]) -> str:
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Loop</title>{body}</channel></rss>'
 
 
-def test_extract_a_file_and_a_gzipped_file():
+def test_extract_a_file_and_a_gzipped_file() -> None:
     out = json.loads(run("extract", str(PAGES / "table.html"), "--json").stdout)
     assert set(out) == {"title", "markdown", "text", "words", "source"}
     assert out["title"] == "Monthly patch roundup: July 2026" and out["source"].endswith("table.html")
@@ -52,7 +52,7 @@ def test_extract_a_file_and_a_gzipped_file():
     assert "two million times a week" in plain and "More from DevSec News" not in plain
 
 
-def test_extract_a_url(httpserver):
+def test_extract_a_url(httpserver) -> None:
     httpserver.expect_request("/story").respond_with_data(
         (PAGES / "latin1.html").read_bytes(), content_type="text/html"
     )
@@ -70,7 +70,7 @@ def test_extract_a_url(httpserver):
     assert "breached-password check" in out["markdown"] and "kevin_ops" not in out["markdown"]
 
 
-def test_extract_errors_name_the_url_or_file(httpserver, isolated):
+def test_extract_errors_name_the_url_or_file(httpserver, isolated) -> None:
     httpserver.expect_request("/missing").respond_with_data("gone", status=404)
     httpserver.expect_request("/huge").respond_with_data("<p>" + "word " * 40_000 + "</p>", content_type=HTML)
     httpserver.expect_request("/image").respond_with_data(b"\x89PNG\r\n\x1a\n" + bytes(600), content_type="image/png")
@@ -91,7 +91,7 @@ def test_extract_errors_name_the_url_or_file(httpserver, isolated):
     assert result.returncode == 1 and "too large" in result.stderr and httpserver.url_for("/huge") in result.stderr
 
 
-def test_an_id_stores_the_full_text_with_the_entry(httpserver, isolated):
+def test_an_id_stores_the_full_text_with_the_entry(httpserver, isolated) -> None:
     httpserver.expect_request("/feed.xml").respond_with_data(
         rss(
             [
@@ -126,7 +126,7 @@ def test_an_id_stores_the_full_text_with_the_entry(httpserver, isolated):
     assert run("extract", "999999", check=False).stderr.strip().endswith("no entry with id 999999")
 
 
-def test_fetch_time_full_text_per_feed_and_by_query(httpserver, isolated):
+def test_fetch_time_full_text_per_feed_and_by_query(httpserver, isolated) -> None:
     pages = {"/p/ok": "advisory.html", "/p/also": "blog-footer.html", "/p/watched": "paywall.html"}
     for path, name in pages.items():
         httpserver.expect_request(path).respond_with_data((PAGES / name).read_bytes(), content_type=HTML)
@@ -174,7 +174,7 @@ def test_fetch_time_full_text_per_feed_and_by_query(httpserver, isolated):
     assert not any(r.path.startswith("/p/") for r, _ in httpserver.log[before:])
 
 
-def test_at_most_two_pages_at_once_per_host():
+def test_at_most_two_pages_at_once_per_host() -> None:
     server = HTTPServer(threaded=True)
     server.start()
     try:

@@ -62,7 +62,7 @@ CLEAN = as_json(fulltext.from_page(RawPage("https://news.example/a", PAGE, HTML)
 
 
 @pytest.mark.parametrize("name", list(STRAYS))
-def test_a_stray_character_is_stripped_and_the_page_extracted(name):
+def test_a_stray_character_is_stripped_and_the_page_extracted(name) -> None:
     dirty = sprinkled(STRAYS[name])
     assert dirty.count(STRAYS[name].encode()) > 5
     found = fulltext.from_page(RawPage("https://news.example/a", dirty, HTML))
@@ -75,7 +75,7 @@ def test_a_stray_character_is_stripped_and_the_page_extracted(name):
     assert (from_file.title, from_file.markdown) == (found.title, found.markdown)
 
 
-def test_all_of_them_at_once_in_the_first_bytes():
+def test_all_of_them_at_once_in_the_first_bytes() -> None:
     dirty = "".join(v for k, v in STRAYS.items() if k not in RESIDUE).encode() * 20 + PAGE
     assert as_json(fulltext.from_page(RawPage("page.html", dirty))) == CLEAN
 
@@ -90,12 +90,12 @@ def test_all_of_them_at_once_in_the_first_bytes():
         ("nuls", b"\x00" * 3000 + PAGE),
     ],
 )
-def test_what_is_not_a_page_is_still_refused(name, body):
+def test_what_is_not_a_page_is_still_refused(name, body) -> None:
     with pytest.raises(PageError, match=r"not a web page \(binary data\)"):
         fulltext.from_page(RawPage(f"{name}.html", body))
 
 
-def test_a_utf16_page_declared_by_its_header_is_text():
+def test_a_utf16_page_declared_by_its_header_is_text() -> None:
     body = PAGE.decode("utf-8").encode("utf-16-le")
     found = fulltext.from_page(RawPage("https://news.example/a", body, "text/html; charset=utf-16le"))
     assert as_json(found) == CLEAN
@@ -119,7 +119,7 @@ def test_a_utf16_page_declared_by_its_header_is_text():
     ),
     st.randoms(use_true_random=False),
 )
-def test_any_strays_anywhere_between_tags_give_a_clean_text(strays, rnd):
+def test_any_strays_anywhere_between_tags_give_a_clean_text(strays, rnd) -> None:
     text = PAGE.decode("utf-8")
     spots = [m.end() for m in re.finditer(">", text)]
     for stray in strays:  # each after a tag's end, where it is text (or whitespace) to the parser
@@ -146,7 +146,7 @@ def leaves_text(stray: str) -> bool:
     return any(c in "\x1b\x90\x98\x9b\x9d\x9e\x9f" for c in stray)
 
 
-def test_extract_file_and_url_on_the_command_line(httpserver, tmp_path):
+def test_extract_file_and_url_on_the_command_line(httpserver, tmp_path) -> None:
     dirty = sprinkled(STRAYS["osc52"] + STRAYS["rlo"] + STRAYS["nul"])
     path = tmp_path / "page.html"
     path.write_bytes(dirty)
@@ -160,7 +160,7 @@ def test_extract_file_and_url_on_the_command_line(httpserver, tmp_path):
         assert ESC not in plain and "\u202e" not in plain and "\x00" not in plain
 
 
-def test_thousands_of_unterminated_escape_strings_cost_one_pass(tmp_path):
+def test_thousands_of_unterminated_escape_strings_cost_one_pass(tmp_path) -> None:
     """50,000 unterminated OSC strings in 200 KB: each used to be looked at to the end of the text
     (5,000 took 80 s, 50,000 about a hundred times that); one pass now. The subprocess's timeout is
     the check."""

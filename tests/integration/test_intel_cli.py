@@ -30,7 +30,7 @@ def as_json(*args):
 # --- the examples ----------------------------------------------------------------------------------
 
 
-def test_intel_import_status_cves_show_on_the_examples():
+def test_intel_import_status_cves_show_on_the_examples() -> None:
     ex = ("--archive", str(EXAMPLES))
     assert as_json(*ex, "intel", "status")["sources"][0]["count"] == 0
     out = run(*ex, "intel", "import", str(DATA / "kev.json"))
@@ -101,7 +101,7 @@ def test_intel_import_status_cves_show_on_the_examples():
     assert first["nvd"] == "https://nvd.nist.gov/vuln/detail/CVE-2026-41001"
 
 
-def test_queries_on_intelligence_not_loaded_say_what_is_missing_and_how_to_load_it():
+def test_queries_on_intelligence_not_loaded_say_what_is_missing_and_how_to_load_it() -> None:
     ex = ("--archive", str(EXAMPLES))
     epss = run(*ex, "list", "epss:0.5")
     assert epss.returncode == 0 and epss.stdout == ""
@@ -119,7 +119,7 @@ def test_queries_on_intelligence_not_loaded_say_what_is_missing_and_how_to_load_
     assert "not loaded" not in run(*ex, "list", "+kev", "+nosuchtag").stderr
 
 
-def test_a_bad_file_is_one_message_naming_it_and_nothing_on_stdout():
+def test_a_bad_file_is_one_message_naming_it_and_nothing_on_stdout() -> None:
     ex = ("--archive", str(EXAMPLES))
     run(*ex, "intel", "import", str(DATA / "kev.json"))
     bad = run(*ex, "intel", "import", str(DATA / "kev-bad.json"), "--json", check=False)
@@ -133,7 +133,7 @@ def test_a_bad_file_is_one_message_naming_it_and_nothing_on_stdout():
     assert bad_since.returncode == 2 and "soon" in bad_since.stderr
 
 
-def test_update_is_refused_when_downloads_are_off():
+def test_update_is_refused_when_downloads_are_off() -> None:
     result = run("intel", "update", check=False)
     assert result.returncode == 1 and "intel import FILE" in result.stderr
 
@@ -141,7 +141,7 @@ def test_update_is_refused_when_downloads_are_off():
 # --- the real archive --------------------------------------------------------------------------------
 
 
-def test_real_archive_cve_figures_and_intel(real_archive, tmp_path):
+def test_real_archive_cve_figures_and_intel(real_archive, tmp_path) -> None:
     ra = ("--archive", str(real_archive))
     cves = as_json(*ra, "cves")
     ids = [c["cve"] for c in cves]
@@ -220,11 +220,11 @@ def write_config(tmp_path, httpserver, feeds: bool = False, kev="/kev.json", eps
 
 
 @pytest.fixture
-def online(monkeypatch):
+def online(monkeypatch) -> None:
     monkeypatch.delenv("VEILLE_TUI_INTEL")
 
 
-def test_update_with_conditional_get_and_a_redirect(httpserver, tmp_path, online):
+def test_update_with_conditional_get_and_a_redirect(httpserver, tmp_path, online) -> None:
     write_config(tmp_path, httpserver)
     kev_seen = serve(httpserver, "/kev.json", (DATA / "kev.json").read_bytes(), '"k1"', "application/json")
     # FIRST's "current" file redirects to the dated one
@@ -248,7 +248,7 @@ def test_update_with_conditional_get_and_a_redirect(httpserver, tmp_path, online
     assert [o["status"] for o in json.loads(out.stdout)] == ["unchanged", "unchanged"]
 
 
-def test_a_failed_download_keeps_the_data_and_says_why(httpserver, tmp_path, online):
+def test_a_failed_download_keeps_the_data_and_says_why(httpserver, tmp_path, online) -> None:
     write_config(tmp_path, httpserver)
     serve(httpserver, "/kev.json", (DATA / "kev.json").read_bytes(), '"k1"', "application/json")
     serve(httpserver, "/epss-current.csv.gz", (DATA / "epss.csv.gz").read_bytes(), '"e1"')
@@ -273,7 +273,7 @@ def test_a_failed_download_keeps_the_data_and_says_why(httpserver, tmp_path, onl
     assert "HTTP 500" in status[0]["last_error"]
 
 
-def test_the_wrong_kind_and_the_size_cap(httpserver, tmp_path, online, monkeypatch):
+def test_the_wrong_kind_and_the_size_cap(httpserver, tmp_path, online, monkeypatch) -> None:
     write_config(tmp_path, httpserver, extra="[fetch]\nmax_bytes = 1000\n")
     serve(httpserver, "/kev.json", (DATA / "epss.csv").read_bytes(), '"x"')  # EPSS where KEV is expected
     serve(httpserver, "/epss-current.csv.gz", b"cve,epss,percentile\n" + b"CVE-2026-41001,0.5,0.5\n" * 200, '"y"')
@@ -286,7 +286,7 @@ def test_the_wrong_kind_and_the_size_cap(httpserver, tmp_path, online, monkeypat
         assert epss.status == "error" and "too large" in (epss.error or "")
 
 
-def test_fetch_refreshes_intel_at_most_once_a_day(httpserver, tmp_path, online):
+def test_fetch_refreshes_intel_at_most_once_a_day(httpserver, tmp_path, online) -> None:
     write_config(tmp_path, httpserver, feeds=True)
     rss = (Path(__file__).resolve().parent.parent / "data" / "feeds" / "rss20.xml").read_bytes()
     httpserver.expect_request("/feed.xml").respond_with_data(rss, content_type="application/rss+xml")
@@ -311,7 +311,7 @@ def test_fetch_refreshes_intel_at_most_once_a_day(httpserver, tmp_path, online):
     assert len(kev_seen) == 2
 
 
-def test_fetch_tries_again_an_hour_after_a_failure(httpserver, tmp_path, online):
+def test_fetch_tries_again_an_hour_after_a_failure(httpserver, tmp_path, online) -> None:
     write_config(tmp_path, httpserver)
     httpserver.expect_request("/kev.json").respond_with_data("no", status=503)
     httpserver.expect_request("/epss-current.csv.gz").respond_with_data("no", status=503)

@@ -49,7 +49,7 @@ HOSTILE: dict[str, tuple[bytes, str]] = {
 
 
 @pytest.mark.parametrize("name", list(HOSTILE))
-def test_parse_names_the_file_and_what_is_wrong(name):
+def test_parse_names_the_file_and_what_is_wrong(name) -> None:
     data, said = HOSTILE[name]
     with pytest.raises(IntelError) as raised:
         intel.parse(data, f"/x/{name}")
@@ -58,7 +58,7 @@ def test_parse_names_the_file_and_what_is_wrong(name):
 
 
 @pytest.mark.parametrize("name", list(HOSTILE))
-def test_intel_import_is_one_line_and_nothing_loaded(name, tmp_path):
+def test_intel_import_is_one_line_and_nothing_loaded(name, tmp_path) -> None:
     ex = ("--archive", str(EXAMPLES))
     run_cli(*ex, "intel", "import", str(DATA / "kev.json"))
     run_cli(*ex, "intel", "import", str(DATA / "epss.csv.gz"))
@@ -77,6 +77,6 @@ def test_intel_import_is_one_line_and_nothing_loaded(name, tmp_path):
     ]
 
 
-def test_hostile_intel_count():
+def test_hostile_intel_count() -> None:
     print(f"\n{len(HOSTILE)} hostile intel files")
     assert len(HOSTILE) == 8

@@ -73,7 +73,7 @@ def check_one_line(done: subprocess.CompletedProcess[str], url: str, *words: str
         (json.dumps([1, 2, 3]), "application/json", ("unexpected shape",)),
     ],
 )
-def test_a_bad_answer_is_one_clear_line(httpserver: HTTPServer, tmp_path, body, content_type, words):
+def test_a_bad_answer_is_one_clear_line(httpserver: HTTPServer, tmp_path, body, content_type, words) -> None:
     url = httpserver.url_for(API)
     httpserver.expect_request(f"{API}/accounts/ClientLogin", method="POST").respond_with_data(LOGIN_OK)
     httpserver.expect_request(f"{API}/reader/api/0/subscription/list").respond_with_data(
@@ -86,7 +86,7 @@ def test_a_bad_answer_is_one_clear_line(httpserver: HTTPServer, tmp_path, body, 
         assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_401_is_a_refused_login(httpserver: HTTPServer, tmp_path):
+def test_401_is_a_refused_login(httpserver: HTTPServer, tmp_path) -> None:
     url = httpserver.url_for(API)
     httpserver.expect_request(f"{API}/accounts/ClientLogin", method="POST").respond_with_data(
         "Unauthorized!", status=401
@@ -95,7 +95,7 @@ def test_401_is_a_refused_login(httpserver: HTTPServer, tmp_path):
     check_one_line(sync(config, env), url, "refused the login", "analyst")
 
 
-def test_401_after_login_is_tried_once_more_then_told(httpserver: HTTPServer, tmp_path):
+def test_401_after_login_is_tried_once_more_then_told(httpserver: HTTPServer, tmp_path) -> None:
     url = httpserver.url_for(API)
     httpserver.expect_request(f"{API}/accounts/ClientLogin", method="POST").respond_with_data(LOGIN_OK)
     httpserver.expect_request(f"{API}/reader/api/0/subscription/list").respond_with_data("Unauthorized!", status=401)
@@ -105,7 +105,7 @@ def test_401_after_login_is_tried_once_more_then_told(httpserver: HTTPServer, tm
     assert len(logins) == 2  # logged in again once
 
 
-def test_an_html_login_page_is_not_the_api(httpserver: HTTPServer, tmp_path):
+def test_an_html_login_page_is_not_the_api(httpserver: HTTPServer, tmp_path) -> None:
     url = httpserver.url_for("/")  # the site, not the API base
     httpserver.expect_request("/accounts/ClientLogin", method="POST").respond_with_data(
         "<!DOCTYPE html><html><form>login</form></html>", content_type="text/html"
@@ -114,7 +114,7 @@ def test_an_html_login_page_is_not_the_api(httpserver: HTTPServer, tmp_path):
     check_one_line(sync(config, env), url.rstrip("/"), "HTML")
 
 
-def test_a_huge_answer_is_refused(httpserver: HTTPServer, tmp_path):
+def test_a_huge_answer_is_refused(httpserver: HTTPServer, tmp_path) -> None:
     url = httpserver.url_for(API)
     httpserver.expect_request(f"{API}/accounts/ClientLogin", method="POST").respond_with_data(LOGIN_OK)
     httpserver.expect_request(f"{API}/reader/api/0/subscription/list").respond_with_data(
@@ -124,7 +124,7 @@ def test_a_huge_answer_is_refused(httpserver: HTTPServer, tmp_path):
     check_one_line(sync(config, env), url, "larger than")
 
 
-def test_an_unreachable_server(tmp_path):
+def test_an_unreachable_server(tmp_path) -> None:
     import socket
 
     with socket.socket() as s:
@@ -135,7 +135,7 @@ def test_an_unreachable_server(tmp_path):
     check_one_line(sync(config, env), url, "cannot be reached")
 
 
-def test_sync_without_a_server_says_how_to_set_one(tmp_path):
+def test_sync_without_a_server_says_how_to_set_one(tmp_path) -> None:
     config = tmp_path / "config.toml"
     config.write_text("feeds = []\n")
     env = {"VEILLE_TUI_DATA_DIR": str(tmp_path / "data"), "VEILLE_TUI_INTEL": "off", "PATH": "/usr/bin:/bin"}
@@ -151,7 +151,7 @@ def test_sync_without_a_server_says_how_to_set_one(tmp_path):
     assert mark.returncode == 1 and "no entry with id 7" in mark.stderr
 
 
-def test_a_batch_the_server_refuses_is_sent_again_in_halves(httpserver: HTTPServer):
+def test_a_batch_the_server_refuses_is_sent_again_in_halves(httpserver: HTTPServer) -> None:
     from werkzeug import Request, Response
 
     from veille_tui.core.sync.client import READ, GReaderClient
@@ -175,7 +175,7 @@ def test_a_batch_the_server_refuses_is_sent_again_in_halves(httpserver: HTTPServ
     assert sorted(seen) == list(range(1, 1001))
 
 
-def test_a_password_file_others_can_read_is_refused_before_any_request(httpserver: HTTPServer, tmp_path):
+def test_a_password_file_others_can_read_is_refused_before_any_request(httpserver: HTTPServer, tmp_path) -> None:
     url = httpserver.url_for(API)
     httpserver.expect_request(f"{API}/accounts/ClientLogin", method="POST").respond_with_data(LOGIN_OK)
     config, env = setup_machine(tmp_path, url)

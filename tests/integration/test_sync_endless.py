@@ -116,7 +116,9 @@ CASES.append((never_ending, f"still more after {MAX_PAGES} pages", MAX_PAGES, "s
 
 
 @pytest.mark.parametrize(("contents", "said", "pages", "command"), CASES)
-def test_endless_items_end_the_sync_with_a_message(httpserver: HTTPServer, tmp_path, contents, said, pages, command):
+def test_endless_items_end_the_sync_with_a_message(
+    httpserver: HTTPServer, tmp_path, contents, said, pages, command
+) -> None:
     server = Server(httpserver, contents, ids_ok)
     config, env = setup_machine(tmp_path, httpserver.url_for(API))
     done = run(config, env, command)
@@ -131,7 +133,7 @@ def test_endless_items_end_the_sync_with_a_message(httpserver: HTTPServer, tmp_p
     assert pending == 0  # the queued change was pushed all the same
 
 
-def test_endless_ids_leave_the_states_as_they_are(httpserver: HTTPServer, tmp_path):
+def test_endless_ids_leave_the_states_as_they_are(httpserver: HTTPServer, tmp_path) -> None:
     server = Server(httpserver, lambda n, r: {"items": [item(1)]}, ids_endless)
     config, env = setup_machine(tmp_path, httpserver.url_for(API))
     with Store(tmp_path / "m" / "data" / "veille.db") as store:
@@ -146,7 +148,7 @@ def test_endless_ids_leave_the_states_as_they_are(httpserver: HTTPServer, tmp_pa
     assert all(after[entry_id] == tuple(state) for entry_id, *state in before)
 
 
-def test_sync_json_has_the_notes(httpserver: HTTPServer, tmp_path):
+def test_sync_json_has_the_notes(httpserver: HTTPServer, tmp_path) -> None:
     Server(httpserver, same_continuation, ids_ok)
     config, env = setup_machine(tmp_path, httpserver.url_for(API))
     done = subprocess.run(

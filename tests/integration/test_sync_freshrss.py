@@ -60,7 +60,7 @@ def of_feed(m: Machine, name: str) -> list[dict[str, Any]]:
     return [e for e in m.entries(f"feed:{name}")]
 
 
-def test_two_machines_share_read_and_starred(freshrss, feeds, tmp_path):
+def test_two_machines_share_read_and_starred(freshrss, feeds, tmp_path) -> None:
     stream = subscribe(freshrss, feeds, "twomachines", 12)
     a, b = machine(tmp_path, freshrss, "a"), machine(tmp_path, freshrss, "b")
     first = a.sync()
@@ -99,7 +99,7 @@ def test_two_machines_share_read_and_starred(freshrss, feeds, tmp_path):
     assert again["ok"] and again["items"] == 0 and again["pushed"] == 0 and again["pulled"] == 0
 
 
-def test_a_star_set_on_the_server_reaches_the_machine(freshrss, feeds, tmp_path):
+def test_a_star_set_on_the_server_reaches_the_machine(freshrss, feeds, tmp_path) -> None:
     stream = subscribe(freshrss, feeds, "serverstar", 6)
     a = machine(tmp_path, freshrss, "a")
     assert a.sync()["ok"]
@@ -120,7 +120,7 @@ def test_a_star_set_on_the_server_reaches_the_machine(freshrss, feeds, tmp_path)
     assert not {e["link"]: e for e in of_feed(a, "serverstar")}[link]["starred"]
 
 
-def test_new_server_items_come_incrementally(freshrss, feeds, tmp_path):
+def test_new_server_items_come_incrementally(freshrss, feeds, tmp_path) -> None:
     subscribe(freshrss, feeds, "incremental", 5)
     a = machine(tmp_path, freshrss, "a")
     assert a.sync()["ok"]
@@ -133,7 +133,7 @@ def test_new_server_items_come_incrementally(freshrss, feeds, tmp_path):
     assert len(of_feed(a, "incremental")) == 8
 
 
-def test_a_local_feed_is_pushed_to_the_server_and_keeps_working(freshrss, feeds, tmp_path):
+def test_a_local_feed_is_pushed_to_the_server_and_keeps_working(freshrss, feeds, tmp_path) -> None:
     url = feeds.write_feed("pushedlocal", 4)
     a = machine(tmp_path, freshrss, "a")
     a.run("feeds", "add", url)
@@ -160,7 +160,7 @@ def test_a_local_feed_is_pushed_to_the_server_and_keeps_working(freshrss, feeds,
     assert len(of_feed(a, "pushedlocal")) == 4
 
 
-def test_a_change_made_while_the_server_is_down_is_pushed_when_it_is_back(freshrss, feeds, tmp_path):
+def test_a_change_made_while_the_server_is_down_is_pushed_when_it_is_back(freshrss, feeds, tmp_path) -> None:
     stream = subscribe(freshrss, feeds, "downtime", 4)
     a = machine(tmp_path, freshrss, "a")
     assert a.sync()["ok"]
@@ -185,7 +185,7 @@ def test_a_change_made_while_the_server_is_down_is_pushed_when_it_is_back(freshr
         assert ids[str(entry["link"])] in client.item_ids(STARRED)
 
 
-def test_kill_9_during_a_sync_loses_no_queued_change(freshrss, feeds, tmp_path):
+def test_kill_9_during_a_sync_loses_no_queued_change(freshrss, feeds, tmp_path) -> None:
     stream = subscribe(freshrss, feeds, "killed", 150)
     a = machine(tmp_path, freshrss, "a")
     assert a.sync()["ok"]
@@ -225,7 +225,7 @@ def test_kill_9_during_a_sync_loses_no_queued_change(freshrss, feeds, tmp_path):
     assert {by_link[links[i]] for i in ids[:20]} <= starred
 
 
-def test_the_write_token_and_mark_all_as_read(freshrss, feeds, tmp_path):
+def test_the_write_token_and_mark_all_as_read(freshrss, feeds, tmp_path) -> None:
     stream = subscribe(freshrss, feeds, "markall", 3)
     with freshrss.client() as client:
         client._token = "stale-token"  # the server answers 401 with Google-Bad-Token: a new one is asked
@@ -235,7 +235,7 @@ def test_the_write_token_and_mark_all_as_read(freshrss, feeds, tmp_path):
     assert unread == set()
 
 
-def test_a_change_made_here_after_the_servers_wins(freshrss, feeds, tmp_path):
+def test_a_change_made_here_after_the_servers_wins(freshrss, feeds, tmp_path) -> None:
     stream = subscribe(freshrss, feeds, "laterwins", 3)
     a = machine(tmp_path, freshrss, "a")
     assert a.sync()["ok"]

@@ -57,7 +57,7 @@ def run(tmp: Path, mode: str, keys: list[str]) -> tuple[str, int]:
         subprocess.run([*tmux, "kill-server"], capture_output=True)
 
 
-def test_same_screen_fewer_bytes(tmp_path, monkeypatch):
+def test_same_screen_fewer_bytes(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("COLORTERM", "truecolor")
     keys = ["j", "j", "j", "k", "G", "g"]
     (tmp_path / "plain").mkdir()

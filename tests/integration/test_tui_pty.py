@@ -93,7 +93,7 @@ def damaged(monkeypatch):
     return path
 
 
-def test_damaged_database_in_a_real_terminal_quit(damaged):
+def test_damaged_database_in_a_real_terminal_quit(damaged) -> None:
     term = Terminal("--archive", str(EXAMPLES), "--offline")
     term.wait_for("r: repair now")
     assert "thedatabaseisdamaged" in term.packed() and str(damaged) in term.packed()
@@ -104,7 +104,7 @@ def test_damaged_database_in_a_real_terminal_quit(damaged):
     assert said.rstrip().endswith("can salvage what the file holds).")  # the text left in the terminal
 
 
-def test_damaged_database_in_a_real_terminal_repaired(damaged):
+def test_damaged_database_in_a_real_terminal_repaired(damaged) -> None:
     term = Terminal("--archive", str(EXAMPLES), "--offline")
     term.wait_for("r: repair now")
     term.send(b"r")

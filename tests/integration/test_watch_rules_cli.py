@@ -51,7 +51,7 @@ def serve(httpserver, *items: tuple[str, str, str]) -> None:
     httpserver.expect_request("/gone.xml").respond_with_data("no", status=500)
 
 
-def test_fetch_watch_prints_new_matches_and_exits_3_then_0(httpserver):
+def test_fetch_watch_prints_new_matches_and_exits_3_then_0(httpserver) -> None:
     config(httpserver)
     serve(httpserver, FORTINET, QUIET)
     first = run("fetch", "--watch")
@@ -76,7 +76,7 @@ def test_fetch_watch_prints_new_matches_and_exits_3_then_0(httpserver):
     assert run("fetch", "--watch", "--json").stdout.strip() == "[]"
 
 
-def test_fetch_watch_with_a_failed_feed_exits_3_and_still_lists_the_failure(httpserver):
+def test_fetch_watch_with_a_failed_feed_exits_3_and_still_lists_the_failure(httpserver) -> None:
     config(httpserver, broken=True)
     serve(httpserver, FORTINET)
     result = run("fetch", "--watch")
@@ -87,7 +87,7 @@ def test_fetch_watch_with_a_failed_feed_exits_3_and_still_lists_the_failure(http
     assert "3 wins over 1" in run("fetch", "--help").stdout
 
 
-def test_rules_from_the_command_line_and_rules_test(httpserver):
+def test_rules_from_the_command_line_and_rules_test(httpserver) -> None:
     config(httpserver, '\n[[rules]]\nquery = "quiet"\nhide = true\n\n[[rules]]\nquery = "+watch"\ntag = ["hot"]\n')
     serve(httpserver, FORTINET, QUIET, IVANTI)
     assert run("fetch", "--watch").returncode == 3
@@ -106,7 +106,7 @@ def test_rules_from_the_command_line_and_rules_test(httpserver):
     assert "Traceback" not in bad.stderr
 
 
-def test_a_hide_rule_on_schneier_in_the_real_archive(real_archive, tmp_path):
+def test_a_hide_rule_on_schneier_in_the_real_archive(real_archive, tmp_path) -> None:
     path = Path(os.environ["VEILLE_TUI_CONFIG"])
     path.parent.mkdir(parents=True, exist_ok=True)
     archive = f'archive = "{real_archive}"\n'
@@ -124,7 +124,7 @@ def test_a_hide_rule_on_schneier_in_the_real_archive(real_archive, tmp_path):
     assert json.loads(run("list", "is:hidden", "--json").stdout) == []
 
 
-def test_a_process_started_before_the_config_changed_does_not_take_derived_tags_back(httpserver):
+def test_a_process_started_before_the_config_changed_does_not_take_derived_tags_back(httpserver) -> None:
     from veille_tui.core.library import Library
     from veille_tui.core.store import Store
 
@@ -148,7 +148,7 @@ def test_a_process_started_before_the_config_changed_does_not_take_derived_tags_
     assert json.loads(run("rules", "test", "+watch", "--json").stdout)["count"] == 2
 
 
-def test_fetch_watch_exits_3_when_its_reader_stops_early(httpserver):
+def test_fetch_watch_exits_3_when_its_reader_stops_early(httpserver) -> None:
     config(httpserver)
     padding = "firmware gateway appliance " * 6
     many = [(f"Fortinet advisory {n}: {padding}", f"https://loop.example/a/{n}", "Patch.") for n in range(1500)]

@@ -65,7 +65,7 @@ def story(lib):
     return lib, ids
 
 
-async def test_the_article_lists_the_related_stories_at_its_end(make_app, story):
+async def test_the_article_lists_the_related_stories_at_its_end(make_app, story) -> None:
     lib, ids = story
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -84,7 +84,7 @@ async def test_the_article_lists_the_related_stories_at_its_end(make_app, story)
         assert article.entry_id == ids["other-news"] and "Related stories" not in article.text
 
 
-async def test_L_lists_the_related_stories_and_opens_one(make_app, story):
+async def test_L_lists_the_related_stories_and_opens_one(make_app, story) -> None:
     from veille_tui.tui.screens.links import LinkPicker
 
     lib, ids = story
@@ -116,7 +116,7 @@ async def test_L_lists_the_related_stories_and_opens_one(make_app, story):
         await pilot.press("escape")
 
 
-async def test_M_marks_the_cluster_read(make_app, story):
+async def test_M_marks_the_cluster_read(make_app, story) -> None:
     lib, ids = story
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -139,7 +139,7 @@ async def test_M_marks_the_cluster_read(make_app, story):
         assert any("read already (2 entries)" in n.message for n in app._notifications)
 
 
-async def test_M_is_in_the_help_and_the_palette(make_app, story):
+async def test_M_is_in_the_help_and_the_palette(make_app, story) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -160,7 +160,7 @@ async def test_M_is_in_the_help_and_the_palette(make_app, story):
         assert "`M` marks the\nselected entry's whole cluster read" in help_markdown()
 
 
-async def test_a_big_cluster_lists_30_related_stories_and_says_there_are_more(make_app, lib):
+async def test_a_big_cluster_lists_30_related_stories_and_says_there_are_more(make_app, lib) -> None:
     fetched(
         lib,
         "Fixture News",

@@ -35,7 +35,7 @@ async def wait_for(pilot, screen, words: str) -> None:
     raise AssertionError(f"{words!r} not in the status line: {status(screen)!r}")
 
 
-async def test_a_config_changed_while_the_tui_runs_is_read_again_and_a_broken_one_named(make_app, lib, env):
+async def test_a_config_changed_while_the_tui_runs_is_read_again_and_a_broken_one_named(make_app, lib, env) -> None:
     config = env / "config" / "config.toml"
     assert lib.count("+watch webinar") == 0
     app = make_app()

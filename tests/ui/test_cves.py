@@ -45,7 +45,7 @@ async def open_entry(pilot, home: MainScreen, entry_id: int) -> None:
     await settle(pilot)
 
 
-async def test_c_lists_the_cves_of_the_view_by_trend_and_enter_lists_their_entries(make_app, intel_lib):
+async def test_c_lists_the_cves_of_the_view_by_trend_and_enter_lists_their_entries(make_app, intel_lib) -> None:
     lib = intel_lib
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -95,7 +95,7 @@ async def test_c_lists_the_cves_of_the_view_by_trend_and_enter_lists_their_entri
         assert app.screen is home and home.state.query_text == "" and app.focused is home.entries
 
 
-async def test_typing_filters_tab_orders_backspace_erases_then_goes_back(make_app, intel_lib):
+async def test_typing_filters_tab_orders_backspace_erases_then_goes_back(make_app, intel_lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -120,7 +120,7 @@ async def test_typing_filters_tab_orders_backspace_erases_then_goes_back(make_ap
         assert isinstance(app.screen, MainScreen)
 
 
-async def test_from_an_article_c_starts_on_its_cves(make_app, intel_lib):
+async def test_from_an_article_c_starts_on_its_cves(make_app, intel_lib) -> None:
     lib = intel_lib
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -148,7 +148,7 @@ async def test_from_an_article_c_starts_on_its_cves(make_app, intel_lib):
         assert home.zoomed and app.focused is home.article
 
 
-async def test_the_view_of_a_query_and_coming_back_is_instant(make_app, intel_lib):
+async def test_the_view_of_a_query_and_coming_back_is_instant(make_app, intel_lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -171,7 +171,7 @@ async def test_the_view_of_a_query_and_coming_back_is_instant(make_app, intel_li
         assert "cves_painted" in home.timings and "cves_loaded" in home.timings
 
 
-async def test_the_article_header_lists_each_cve_with_kev_epss_and_nvd(make_app, intel_lib):
+async def test_the_article_header_lists_each_cve_with_kev_epss_and_nvd(make_app, intel_lib) -> None:
     lib = intel_lib
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -197,7 +197,7 @@ async def test_the_article_header_lists_each_cve_with_kev_epss_and_nvd(make_app,
         assert header[at + 1] == "  https://nvd.nist.gov/vuln/detail/CVE-2026-4444"
 
 
-async def test_the_list_marks_the_cve_count_of_entries_naming_a_kev_cve(make_app, intel_lib):
+async def test_the_list_marks_the_cve_count_of_entries_naming_a_kev_cve(make_app, intel_lib) -> None:
     lib = intel_lib
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -212,7 +212,7 @@ async def test_the_list_marks_the_cve_count_of_entries_naming_a_kev_cve(make_app
         assert marked  # some are on screen
 
 
-async def test_a_roundup_shows_its_first_cves_in_full_and_the_others_on_one_line(make_app, intel_lib):
+async def test_a_roundup_shows_its_first_cves_in_full_and_the_others_on_one_line(make_app, intel_lib) -> None:
     from veille_tui.core.models import Feed, Item
 
     lib = intel_lib
@@ -238,7 +238,7 @@ async def test_a_roundup_shows_its_first_cves_in_full_and_the_others_on_one_line
         assert "3 more (1 in KEV) (c: the CVE view): CVE-2026-50009 CVE-2026-50010 CVE-2026-41117" in header
 
 
-async def test_without_a_kev_catalogue_the_cve_view_says_it_is_not_loaded(make_app, lib):
+async def test_without_a_kev_catalogue_the_cve_view_says_it_is_not_loaded(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

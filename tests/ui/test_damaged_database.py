@@ -57,7 +57,7 @@ def shown(screen: DamagedScreen) -> tuple[str, str]:
     return (str(screen.query_one("#damaged-text").render()), str(screen.query_one("#damaged-keys").render()))
 
 
-async def test_damaged_database_is_told_and_quit_cleanly(damaged: Path, archive: Path, capsys):
+async def test_damaged_database_is_told_and_quit_cleanly(damaged: Path, archive: Path, capsys) -> None:
     app = VeilleApp(Library.open(archive=str(archive)), offline=True)
     async with app.run_test(size=(110, 36)) as pilot:
         screen = app.screen
@@ -74,7 +74,7 @@ async def test_damaged_database_is_told_and_quit_cleanly(damaged: Path, archive:
     assert "doctor --repair" in " ".join(err.split())
 
 
-async def test_damaged_database_is_repaired_and_opened(damaged: Path, archive: Path):
+async def test_damaged_database_is_repaired_and_opened(damaged: Path, archive: Path) -> None:
     lib = Library.open(archive=str(archive))
     app = VeilleApp(lib, offline=True)
     async with app.run_test(size=(110, 36)) as pilot:
@@ -98,7 +98,7 @@ async def test_damaged_database_is_repaired_and_opened(damaged: Path, archive: P
     lib.close()
 
 
-async def test_busy_or_newer_database_is_told_without_a_repair(lib: Library, archive: Path):
+async def test_busy_or_newer_database_is_told_without_a_repair(lib: Library, archive: Path) -> None:
     lib.store.db.execute("PRAGMA user_version = 9999")  # made by a newer veille-tui
     lib.close()
     app = VeilleApp(Library.open(archive=str(archive)), offline=True)
@@ -113,7 +113,7 @@ async def test_busy_or_newer_database_is_told_without_a_repair(lib: Library, arc
     assert app.return_code == 2
 
 
-async def test_an_uncaught_exception_is_one_screen_of_text_not_a_traceback(make_app, capsys):
+async def test_an_uncaught_exception_is_one_screen_of_text_not_a_traceback(make_app, capsys) -> None:
     log_to_file()  # as `veille-tui` does before it starts the TUI
     app = make_app()
     with pytest.raises(Crashed) as raised:

@@ -10,7 +10,7 @@ from .helpers import idle
 from .test_drafts import SIZE, draft_command, drafts_of
 
 
-async def test_a_cut_output_is_said_beside_the_draft_written(make_app, lib, archive, tmp_path):
+async def test_a_cut_output_is_said_beside_the_draft_written(make_app, lib, archive, tmp_path) -> None:
     draft_command(lib, tmp_path, "runaway.py", RUNAWAY)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

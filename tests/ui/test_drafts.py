@@ -58,7 +58,7 @@ def drafts_of(archive: Path) -> list[Path]:
     return sorted(folder.iterdir()) if folder.is_dir() else []
 
 
-async def test_a_opens_the_form_and_writes_the_draft(make_app, lib, archive):
+async def test_a_opens_the_form_and_writes_the_draft(make_app, lib, archive) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -102,7 +102,7 @@ async def test_a_opens_the_form_and_writes_the_draft(make_app, lib, archive):
         assert any("Drafted already" in str(n.message) for n in app._notifications)
 
 
-async def test_escape_in_the_form_writes_nothing(make_app, archive):
+async def test_escape_in_the_form_writes_nothing(make_app, archive) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -116,7 +116,7 @@ async def test_escape_in_the_form_writes_nothing(make_app, archive):
         assert not present(main(app).entries.current_entry).drafted
 
 
-async def test_the_form_offers_the_full_text_when_there_is_one(make_app, lib, archive):
+async def test_the_form_offers_the_full_text_when_there_is_one(make_app, lib, archive) -> None:
     entry_id = lib.entries("is:item")[0].id
     full = "## Texte intégral\n\nLe texte complet de l'avis, extrait de sa page."
     lib.store.save_full_text(entry_id, FullText("Avis", full, full, 9, "https://cert.example.org/avis/1"))
@@ -135,7 +135,7 @@ async def test_the_form_offers_the_full_text_when_there_is_one(make_app, lib, ar
         assert "Le texte complet de l'avis" in frontmatter.load(path).content
 
 
-async def test_the_draft_command_chosen_in_the_form_writes_the_body(make_app, lib, archive, tmp_path):
+async def test_the_draft_command_chosen_in_the_form_writes_the_body(make_app, lib, archive, tmp_path) -> None:
     draft_command(lib, tmp_path, "cmd.py", "import sys\nsys.stdin.read()\nprint('### Résumé par la commande')\n")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -154,7 +154,7 @@ async def test_the_draft_command_chosen_in_the_form_writes_the_body(make_app, li
         assert frontmatter.load(path).content.startswith("### Résumé par la commande")
 
 
-async def test_escape_kills_a_running_draft_command(make_app, lib, archive, tmp_path):
+async def test_escape_kills_a_running_draft_command(make_app, lib, archive, tmp_path) -> None:
     pid_file = tmp_path / "pid"
     draft_command(
         lib,
@@ -184,7 +184,7 @@ async def test_escape_kills_a_running_draft_command(make_app, lib, archive, tmp_
         assert "running" not in status(screen)
 
 
-async def test_a_failing_draft_command_is_told_and_writes_nothing(make_app, lib, archive, tmp_path):
+async def test_a_failing_draft_command_is_told_and_writes_nothing(make_app, lib, archive, tmp_path) -> None:
     draft_command(lib, tmp_path, "fail.py", "import sys\nsys.stderr.write('no model loaded\\n')\nsys.exit(3)\n")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -198,7 +198,9 @@ async def test_a_failing_draft_command_is_told_and_writes_nothing(make_app, lib,
         assert any("exit status 3" in m and "no model loaded" in m for m in messages), messages
 
 
-async def test_e_opens_the_draft_in_the_editor_and_P_publishes_it(make_app, lib, archive, tmp_path, monkeypatch):
+async def test_e_opens_the_draft_in_the_editor_and_P_publishes_it(
+    make_app, lib, archive, tmp_path, monkeypatch
+) -> None:
     entry_id = lib.entries("is:item")[0].id
     path = lib.write_draft(entry_id)
     editor = script(

@@ -54,7 +54,7 @@ def served(env, archive, httpserver):
     lib.close()
 
 
-async def test_a_fetch_counts_apart_what_is_already_in_the_archive(served):
+async def test_a_fetch_counts_apart_what_is_already_in_the_archive(served) -> None:
     """Issue 11, bug 3: the first fetch said "705 new items" when 5 new stories appeared."""
     from veille_tui.tui.app import VeilleApp
 
@@ -69,7 +69,7 @@ async def test_a_fetch_counts_apart_what_is_already_in_the_archive(served):
         assert "HTTP 500" in told
 
 
-async def test_failing_feeds_of_one_host_stay_apart_and_say_why(served):
+async def test_failing_feeds_of_one_host_stay_apart_and_say_why(served) -> None:
     """Issue 11, bug 2: two failing feeds of one host looked the same in the sidebar, and
     `enter` on one said "No entries" without the reason."""
     from veille_tui.tui.app import VeilleApp
@@ -98,7 +98,7 @@ async def test_failing_feeds_of_one_host_stay_apart_and_say_why(served):
         assert any("HTTP 500" in n.message and n.severity == "warning" for n in app._notifications)
 
 
-async def test_F_shows_each_feeds_health_enter_lists_and_r_refreshes(served):
+async def test_F_shows_each_feeds_health_enter_lists_and_r_refreshes(served) -> None:
     from veille_tui.tui.app import VeilleApp
     from veille_tui.tui.screens.feeds import FeedsScreen
 

@@ -14,7 +14,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "feeds"
 pytest.importorskip("pytest_httpserver")
 
 
-async def test_R_fetches_a_served_feed_and_the_list_follows(env, archive, httpserver):
+async def test_R_fetches_a_served_feed_and_the_list_follows(env, archive, httpserver) -> None:
     from veille_tui.tui.app import VeilleApp
     from veille_tui.tui.screens.main import MainScreen
 

@@ -12,7 +12,7 @@ from .helpers import main, settle
 pytest.importorskip("pytest_httpserver")
 
 
-async def test_f_extracts_a_page_with_stray_characters(make_app, lib, httpserver):
+async def test_f_extracts_a_page_with_stray_characters(make_app, lib, httpserver) -> None:
     dirty = sprinkled(STRAYS["nul"] + STRAYS["osc52"] + STRAYS["rlo"] + STRAYS["bel"])
     httpserver.expect_request("/stray").respond_with_data(dirty, content_type="text/html; charset=utf-8")
     add_items(lib, [httpserver.url_for("/stray")])

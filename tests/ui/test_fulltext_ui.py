@@ -40,7 +40,7 @@ def add_items(lib: Library, links: list[str]) -> None:
     fetched(lib, "Fixture CERT", items)
 
 
-async def test_f_fetches_shows_and_toggles_the_full_text_then_reads_offline(make_app, lib, httpserver):
+async def test_f_fetches_shows_and_toggles_the_full_text_then_reads_offline(make_app, lib, httpserver) -> None:
     httpserver.expect_request("/news/router").respond_with_data(
         (PAGES / "nav-cookie.html").read_bytes(), content_type="text/html; charset=utf-8"
     )
@@ -87,7 +87,7 @@ async def test_f_fetches_shows_and_toggles_the_full_text_then_reads_offline(make
     assert len(httpserver.log) == 0
 
 
-async def test_f_on_a_page_that_fails_records_it_and_keeps_the_summary(make_app, lib, httpserver):
+async def test_f_on_a_page_that_fails_records_it_and_keeps_the_summary(make_app, lib, httpserver) -> None:
     httpserver.expect_request("/paywalled").respond_with_data("no", status=403)
     add_items(lib, [httpserver.url_for("/paywalled")])
     app = make_app(offline=False)
@@ -108,7 +108,7 @@ async def test_f_on_a_page_that_fails_records_it_and_keeps_the_summary(make_app,
         assert "fetching the full text" not in str(screen.query_one("#status").render())
 
 
-async def test_f_offline_without_a_stored_text_says_so_and_fetches_nothing(make_app, lib, httpserver):
+async def test_f_offline_without_a_stored_text_says_so_and_fetches_nothing(make_app, lib, httpserver) -> None:
     add_items(lib, [httpserver.url_for("/never")])
     app = make_app(offline=True)
     async with app.run_test(size=SIZE) as pilot:

@@ -20,7 +20,7 @@ def bar_text(app) -> str:
 
 
 @pytest.mark.parametrize("width", [60, 80, 100, 120, 160, 200])
-async def test_the_key_bar_fits_in_whole_words_with_help(make_app, width):
+async def test_the_key_bar_fits_in_whole_words_with_help(make_app, width) -> None:
     app = make_app()
     async with app.run_test(size=(width, 24)) as pilot:
         await settle(pilot)
@@ -37,7 +37,7 @@ async def test_the_key_bar_fits_in_whole_words_with_help(make_app, width):
         assert len(names) >= 5
 
 
-async def test_the_key_bar_at_80_columns(make_app):
+async def test_the_key_bar_at_80_columns(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -47,7 +47,7 @@ async def test_the_key_bar_at_80_columns(make_app):
         assert "o O" not in text and "Read/unread" not in text
 
 
-async def test_the_key_bar_shows_more_when_wider(make_app):
+async def test_the_key_bar_shows_more_when_wider(make_app) -> None:
     app = make_app(offline=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -76,7 +76,7 @@ async def test_the_key_bar_shows_more_when_wider(make_app):
         assert bar_text(app) == narrow
 
 
-async def test_offline_the_key_bar_has_no_refresh(make_app):
+async def test_offline_the_key_bar_has_no_refresh(make_app) -> None:
     app = make_app(offline=True)
     async with app.run_test(size=(200, 48)) as pilot:
         await settle(pilot)
@@ -84,7 +84,7 @@ async def test_offline_the_key_bar_has_no_refresh(make_app):
         assert "q Quit" in bar_text(app)
 
 
-async def test_a_click_on_the_key_bar_runs_the_key(make_app):
+async def test_a_click_on_the_key_bar_runs_the_key(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -8,7 +8,7 @@ from veille_tui.core.library import Library
 from veille_tui.tui.screens.main import MainScreen
 
 
-async def test_keymap_from_the_config(env, archive, lib):
+async def test_keymap_from_the_config(env, archive, lib) -> None:
     config = env / "config" / "config.toml"
     config.write_text(config.read_text() + '\n[keymap]\nnext_tag = "n"\ntoggle_starred = "x"\n', encoding="utf-8")
     library = Library.open(archive=str(archive))

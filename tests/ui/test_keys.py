@@ -68,7 +68,7 @@ async def refresh_all(pilot) -> None:
     await settle(pilot)
 
 
-async def test_startup_shows_the_store_newest_first(make_app, lib):
+async def test_startup_shows_the_store_newest_first(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -87,7 +87,7 @@ async def test_startup_shows_the_store_newest_first(make_app, lib):
         assert "offline" in status and "27 entries" in status
 
 
-async def test_j_k_and_arrows_move_and_the_article_follows(make_app, lib):
+async def test_j_k_and_arrows_move_and_the_article_follows(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -103,7 +103,7 @@ async def test_j_k_and_arrows_move_and_the_article_follows(make_app, lib):
         assert lib.store.entry(ids[1]).read == lib.store.entries_by_ids([ids[1]])[0].read
 
 
-async def test_enter_opens_and_marks_read(make_app, lib):
+async def test_enter_opens_and_marks_read(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -121,7 +121,7 @@ async def test_enter_opens_and_marks_read(make_app, lib):
         assert "●" not in rows(screen.entries)[0][:3]
 
 
-async def test_tab_and_shift_tab_cycle_the_panes(make_app):
+async def test_tab_and_shift_tab_cycle_the_panes(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -135,7 +135,7 @@ async def test_tab_and_shift_tab_cycle_the_panes(make_app):
         assert focused(app) is screen.article
 
 
-async def test_sidebar_enter_opens_a_tag_and_the_list_takes_focus(make_app, lib):
+async def test_sidebar_enter_opens_a_tag_and_the_list_takes_focus(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -152,7 +152,7 @@ async def test_sidebar_enter_opens_a_tag_and_the_list_takes_focus(make_app, lib)
         assert lib.store.entry(screen.entries.ids[0]).read
 
 
-async def test_sidebar_feed_and_saved_query(make_app, lib):
+async def test_sidebar_feed_and_saved_query(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -169,7 +169,7 @@ async def test_sidebar_feed_and_saved_query(make_app, lib):
         assert screen.entries.ids == lib.store.entry_ids("fortinet")
 
 
-async def test_brackets_step_through_tags_from_any_pane(make_app, lib):
+async def test_brackets_step_through_tags_from_any_pane(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -187,7 +187,7 @@ async def test_brackets_step_through_tags_from_any_pane(make_app, lib):
         assert screen.sidebar.highlighted_id == f"tag:{tags[-1]}"
 
 
-async def test_t_picks_a_tag_by_name(make_app, lib):
+async def test_t_picks_a_tag_by_name(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -205,7 +205,7 @@ async def test_t_picks_a_tag_by_name(make_app, lib):
         assert top(app) is screen and screen.state.choice.id == "tag:schneier"
 
 
-async def test_slash_query_and_escape(make_app, lib):
+async def test_slash_query_and_escape(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -236,7 +236,7 @@ async def test_slash_query_and_escape(make_app, lib):
         assert screen.state.query_text == "" and screen.entries.ids == lib.store.entry_ids(None)
 
 
-async def test_slash_opens_an_empty_line_whatever_the_view(make_app, lib):
+async def test_slash_opens_an_empty_line_whatever_the_view(make_app, lib) -> None:
     """`/ +certfr enter` lists the certfr entries from any view: the line does not start with
     the view's query (which `up` brings back)."""
     app = make_app()
@@ -271,7 +271,7 @@ async def test_slash_opens_an_empty_line_whatever_the_view(make_app, lib):
         assert screen.entries.ids == lib.store.entry_ids(f"+{tag} cve")
 
 
-async def test_query_full_text_is_accent_insensitive(make_app, lib):
+async def test_query_full_text_is_accent_insensitive(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -280,7 +280,7 @@ async def test_query_full_text_is_accent_insensitive(make_app, lib):
         assert screen.entries.ids == lib.store.entry_ids("vulnérabilité") != []
 
 
-async def test_u_and_s_toggle_read_and_starred_in_the_store(make_app, lib):
+async def test_u_and_s_toggle_read_and_starred_in_the_store(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -299,7 +299,7 @@ async def test_u_and_s_toggle_read_and_starred_in_the_store(make_app, lib):
         assert lib.store.entry(target).starred is False
 
 
-async def test_unread_counts_of_feeds_follow_reading(make_app, lib):
+async def test_unread_counts_of_feeds_follow_reading(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -314,7 +314,7 @@ async def test_unread_counts_of_feeds_follow_reading(make_app, lib):
         assert present(sidebar.feed(cert)).unread == 1
 
 
-async def test_o_without_a_browser_copies_and_shows_the_link(make_app, lib):
+async def test_o_without_a_browser_copies_and_shows_the_link(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -325,7 +325,7 @@ async def test_o_without_a_browser_copies_and_shows_the_link(make_app, lib):
         assert any(link in str(n.message) for n in app._notifications)
 
 
-async def test_o_with_a_gui_browser_opens_it(make_app, monkeypatch):
+async def test_o_with_a_gui_browser_opens_it(make_app, monkeypatch) -> None:
     import webbrowser
 
     opened = []
@@ -347,7 +347,7 @@ async def test_o_with_a_gui_browser_opens_it(make_app, monkeypatch):
         assert app.clipboard == ""
 
 
-async def test_a_text_browser_is_never_used(monkeypatch):
+async def test_a_text_browser_is_never_used(monkeypatch) -> None:
     import webbrowser
 
     from veille_tui.tui.browser import gui_browser
@@ -362,7 +362,7 @@ async def test_a_text_browser_is_never_used(monkeypatch):
     assert gui_browser() is None
 
 
-async def test_y_copies_the_link(make_app):
+async def test_y_copies_the_link(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -371,7 +371,7 @@ async def test_y_copies_the_link(make_app):
         assert app.clipboard == present(screen.entries.current_entry).link
 
 
-async def test_a_on_a_post_says_it_is_archived(make_app, lib):
+async def test_a_on_a_post_says_it_is_archived(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -382,7 +382,7 @@ async def test_a_on_a_post_says_it_is_archived(make_app, lib):
         assert any("Already archived" in str(n.message) for n in app._notifications)
 
 
-async def test_r_and_R_offline_say_so(make_app):
+async def test_r_and_R_offline_say_so(make_app) -> None:
     app = make_app(offline=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -392,7 +392,7 @@ async def test_r_and_R_offline_say_so(make_app):
         assert sum("Offline" in m for m in messages) == 2
 
 
-async def test_R_fetches_in_a_worker_with_progress(make_app, lib, monkeypatch):
+async def test_R_fetches_in_a_worker_with_progress(make_app, lib, monkeypatch) -> None:
     calls = []
 
     def fake_fetch(self, names=(), on_result=None, on_start=None):
@@ -418,7 +418,7 @@ async def test_R_fetches_in_a_worker_with_progress(make_app, lib, monkeypatch):
         assert main(app).state.activity == ""
 
 
-async def test_r_refreshes_the_feed_of_the_selected_entry(make_app, lib, monkeypatch):
+async def test_r_refreshes_the_feed_of_the_selected_entry(make_app, lib, monkeypatch) -> None:
     calls: list[list[str]] = []
 
     def recording_fetch(self, names=(), **kw):
@@ -436,7 +436,7 @@ async def test_r_refreshes_the_feed_of_the_selected_entry(make_app, lib, monkeyp
         assert calls == [["https://cert.example.org/rss"]]
 
 
-async def test_fetch_failure_is_a_notification(make_app, monkeypatch):
+async def test_fetch_failure_is_a_notification(make_app, monkeypatch) -> None:
     def broken(self, *args, **kwargs):
         raise ImportError("cannot import name 'fetch' (not written yet)")
 
@@ -448,7 +448,7 @@ async def test_fetch_failure_is_a_notification(make_app, monkeypatch):
         assert app.is_running
 
 
-async def test_question_mark_shows_help_from_live_bindings(make_app, lib):
+async def test_question_mark_shows_help_from_live_bindings(make_app, lib) -> None:
     lib.settings = lib.settings.__class__(**{**lib.settings.__dict__, "keymap": (("next_tag", "n"),)})
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -465,7 +465,7 @@ async def test_question_mark_shows_help_from_live_bindings(make_app, lib):
         assert main(app).state.choice.id.startswith("tag:")
 
 
-async def test_q_quits(make_app):
+async def test_q_quits(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -474,7 +474,7 @@ async def test_q_quits(make_app):
     assert app.return_code == 0
 
 
-async def test_every_action_is_in_the_command_palette(make_app):
+async def test_every_action_is_in_the_command_palette(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -483,7 +483,7 @@ async def test_every_action_is_in_the_command_palette(make_app):
             assert title in titles, title
 
 
-async def test_palette_command_runs_the_action(make_app, lib):
+async def test_palette_command_runs_the_action(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -493,7 +493,7 @@ async def test_palette_command_runs_the_action(make_app, lib):
         assert screen.state.choice.id.startswith("tag:")
 
 
-async def test_untrusted_titles_are_shown_as_text(make_app, lib):
+async def test_untrusted_titles_are_shown_as_text(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await on_webinar(pilot)
@@ -505,7 +505,7 @@ async def test_untrusted_titles_are_shown_as_text(make_app, lib):
         assert app.is_running
 
 
-async def test_wide_characters_keep_columns_aligned(make_app, lib):
+async def test_wide_characters_keep_columns_aligned(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -520,7 +520,7 @@ async def test_wide_characters_keep_columns_aligned(make_app, lib):
         assert CJK_TITLE[:6] in cjk
 
 
-async def test_article_hides_attribute_lists_and_highlights_cves(make_app, lib):
+async def test_article_hides_attribute_lists_and_highlights_cves(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await on_webinar(pilot)
@@ -533,7 +533,7 @@ async def test_article_hides_attribute_lists_and_highlights_cves(make_app, lib):
         assert styled and all(present(seg.style).color == cve_style.color for seg in styled)
 
 
-async def test_narrow_layout_hides_the_sidebar_and_tab_opens_it(make_app):
+async def test_narrow_layout_hides_the_sidebar_and_tab_opens_it(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -552,7 +552,7 @@ async def test_narrow_layout_hides_the_sidebar_and_tab_opens_it(make_app):
         assert screen.state.choice.id.startswith("tag:")
 
 
-async def test_archive_index_runs_at_start_and_new_posts_appear(make_app, lib, archive):
+async def test_archive_index_runs_at_start_and_new_posts_appear(make_app, lib, archive) -> None:
     extra = archive / "2026-08-30-a-new-post-written-meanwhile.md"
     extra.write_text(
         "---\ntitle: 'A new post written meanwhile'\ndate: 2026-08-30\npermalink: /posts/2026/08/30/x/\n"
@@ -568,7 +568,7 @@ async def test_archive_index_runs_at_start_and_new_posts_appear(make_app, lib, a
         assert screen.state.tag_counts["krebs"] == 3
 
 
-async def test_bad_config_theme_is_a_notification(env, archive, monkeypatch):
+async def test_bad_config_theme_is_a_notification(env, archive, monkeypatch) -> None:
     from veille_tui.tui.app import VeilleApp
 
     config = env / "config" / "config.toml"
@@ -584,7 +584,7 @@ async def test_bad_config_theme_is_a_notification(env, archive, monkeypatch):
         library.close()
 
 
-async def test_theme_switch_is_saved_to_the_config(make_app, env):
+async def test_theme_switch_is_saved_to_the_config(make_app, env) -> None:
     app = make_app()
     config = env / "config" / "config.toml"
     async with app.run_test(size=SIZE) as pilot:
@@ -597,7 +597,7 @@ async def test_theme_switch_is_saved_to_the_config(make_app, env):
     assert "# test config: comments must survive a theme switch" in text
 
 
-async def test_T_opens_the_theme_picker(make_app):
+async def test_T_opens_the_theme_picker(make_app) -> None:
     from textual.command import CommandPalette
 
     app = make_app()
@@ -608,7 +608,7 @@ async def test_T_opens_the_theme_picker(make_app):
         assert isinstance(app.screen, CommandPalette)
 
 
-async def test_the_list_stays_consistent_on_an_empty_result(make_app):
+async def test_the_list_stays_consistent_on_an_empty_result(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -621,7 +621,7 @@ async def test_the_list_stays_consistent_on_an_empty_result(make_app):
         assert "No entry matches" in header_plain(screen.article) or screen.article.entry is None
 
 
-async def test_article_scrolls_with_keys(make_app, lib):
+async def test_article_scrolls_with_keys(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -649,7 +649,7 @@ async def test_article_scrolls_with_keys(make_app, lib):
         assert article.scroll_offset.y == 0
 
 
-def test_fit_keeps_one_line_and_cell_width():
+def test_fit_keeps_one_line_and_cell_width() -> None:
     from veille_tui.tui.widgets.lines import fit
 
     assert fit("a\nb\tc", 8) == "a b c   "
@@ -658,7 +658,7 @@ def test_fit_keeps_one_line_and_cell_width():
     assert fit("abc", 0) == ""
 
 
-async def test_theme_switch_restyles_list_and_article(make_app, lib):
+async def test_theme_switch_restyles_list_and_article(make_app, lib) -> None:
     from rich.color import Color as RichColor
     from textual.color import Color
 
@@ -678,7 +678,7 @@ async def test_theme_switch_restyles_list_and_article(make_app, lib):
         assert all(isinstance(c, RichColor) and c.get_truecolor() == expected.get_truecolor() for c in after)
 
 
-async def test_a_damaged_database_during_a_refresh_says_how_to_recover(make_app, monkeypatch):
+async def test_a_damaged_database_during_a_refresh_says_how_to_recover(make_app, monkeypatch) -> None:
     import sqlite3
 
     def broken_fetch(self, names=(), on_result=None, on_start=None):
@@ -692,7 +692,7 @@ async def test_a_damaged_database_during_a_refresh_says_how_to_recover(make_app,
         assert any("malformed" in m and "To recover" in m and "state export" in m for m in messages), messages
 
 
-async def test_a_first_start_says_how_to_get_something_to_read(env, monkeypatch):
+async def test_a_first_start_says_how_to_get_something_to_read(env, monkeypatch) -> None:
     from veille_tui.tui.app import VeilleApp
 
     library = Library.open()  # no archive, empty database

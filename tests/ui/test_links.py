@@ -58,7 +58,7 @@ def linked(lib):
     return lib
 
 
-async def test_links_are_numbered_in_the_text_and_listed_at_the_end(make_app, linked):
+async def test_links_are_numbered_in_the_text_and_listed_at_the_end(make_app, linked) -> None:
     """Issue 11, bug 4: the text of links was kept and the URL lost; images were dropped."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -81,7 +81,7 @@ async def test_links_are_numbered_in_the_text_and_listed_at_the_end(make_app, li
         assert [link.number for link in article.links] == [1, 2, 3, 4]
 
 
-async def test_code_blocks_and_tables_have_one_blank_line_around(make_app, linked):
+async def test_code_blocks_and_tables_have_one_blank_line_around(make_app, linked) -> None:
     """Issue 11, bug 13: three blank lines around code blocks and tables."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -96,7 +96,7 @@ async def test_code_blocks_and_tables_have_one_blank_line_around(make_app, linke
         assert "FortiOS" in lines[row]
 
 
-async def test_the_query_words_are_highlighted_in_the_article(make_app, linked):
+async def test_the_query_words_are_highlighted_in_the_article(make_app, linked) -> None:
     """Issue 11, bug 13: the query's words were not highlighted in the article."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -121,7 +121,7 @@ async def test_the_query_words_are_highlighted_in_the_article(make_app, linked):
         assert highlighted() == []
 
 
-async def test_L_copies_the_third_link(make_app, linked):
+async def test_L_copies_the_third_link(make_app, linked) -> None:
     from veille_tui.tui.screens.links import LinkPicker
 
     app = make_app()
@@ -143,7 +143,7 @@ async def test_L_copies_the_third_link(make_app, linked):
         assert top(app) is screen and app.clipboard == "https://cisa.example/kev"
 
 
-async def test_L_without_links_says_so(make_app, lib):
+async def test_L_without_links_says_so(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -172,7 +172,7 @@ def tmux(tmp_path, monkeypatch):
     return answer
 
 
-async def test_y_inside_tmux_without_set_clipboard_says_how_to_turn_it_on(make_app, lib, tmux):
+async def test_y_inside_tmux_without_set_clipboard_says_how_to_turn_it_on(make_app, lib, tmux) -> None:
     """Issue 11, bug 6: `y` said "Copied" when tmux's set-clipboard was off."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -42,14 +42,14 @@ def visible_rows(entry_list) -> list[str]:
     return [entry_list.render_line(y).text for y in range(min(height, len(entry_list.ids)))]
 
 
-def test_short_dates():
+def test_short_dates() -> None:
     assert short_date("2026-08-22T10:00:00+00:00", 2026) == "08-22"
     assert short_date("2025-12-30", 2026) == "2025"
     assert short_date("", 2026) == ""
     assert short_date(None, 2026) == ""
 
 
-def test_columns_leave_a_space_before_the_cve_count():
+def test_columns_leave_a_space_before_the_cve_count() -> None:
     for width in (56, 79, 100, 160):
         cols = Columns.for_width(width)
         assert (
@@ -57,7 +57,7 @@ def test_columns_leave_a_space_before_the_cve_count():
         )
 
 
-async def test_at_220_columns_the_list_is_wider_than_the_article(make_app, lib):
+async def test_at_220_columns_the_list_is_wider_than_the_article(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=(220, 48)) as pilot:
         await settle(pilot)
@@ -74,7 +74,7 @@ async def test_at_220_columns_the_list_is_wider_than_the_article(make_app, lib):
         assert first.startswith("●   08-25 fixturecert  Vulnérabilité dans Fortinet FortiOS ")
 
 
-async def test_an_old_entry_shows_its_year_and_a_two_digit_cve_count_stands_apart(make_app, lib):
+async def test_an_old_entry_shows_its_year_and_a_two_digit_cve_count_stands_apart(make_app, lib) -> None:
     add_old_item(lib)
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
@@ -96,7 +96,7 @@ async def test_an_old_entry_shows_its_year_and_a_two_digit_cve_count_stands_apar
         )  # a space, the KEV cell (blank), the count
 
 
-async def test_at_80x24_titles_gain_the_date_cells(make_app, lib):
+async def test_at_80x24_titles_gain_the_date_cells(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -105,7 +105,7 @@ async def test_at_80x24_titles_gain_the_date_cells(make_app, lib):
         assert all(len(row) == len(rows[0]) for row in rows if "日本" not in row)
 
 
-async def test_at_160x48_titles_take_the_free_width(make_app, lib):
+async def test_at_160x48_titles_take_the_free_width(make_app, lib) -> None:
     """Issue 11, bug 9: titles were cut at about 42 cells while the article took 60; a row
     without CVE ids gives its CVE cells to its title."""
     add_old_item(lib)

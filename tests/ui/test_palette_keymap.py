@@ -24,7 +24,7 @@ def listed(app) -> list[str]:
     return [str(options.get_option_at_index(n).prompt).split("\n")[0] for n in range(options.option_count)]
 
 
-async def test_the_palette_lists_each_action_once_with_a_plain_prompt(make_app, monkeypatch):
+async def test_the_palette_lists_each_action_once_with_a_plain_prompt(make_app, monkeypatch) -> None:
     from textual.command import CommandPalette as Palette  # ours is one
 
     monkeypatch.setenv("TERM", "xterm")
@@ -50,7 +50,7 @@ async def test_the_palette_lists_each_action_once_with_a_plain_prompt(make_app, 
         assert "Save the query" in listed(app)
 
 
-async def test_the_theme_picker_lists_ours_first_and_marks_the_current(make_app):
+async def test_the_theme_picker_lists_ours_first_and_marks_the_current(make_app) -> None:
     from textual.command import CommandPalette as Palette  # ours is one
 
     app = make_app(theme="veille-dark")
@@ -67,7 +67,7 @@ async def test_the_theme_picker_lists_ours_first_and_marks_the_current(make_app)
         assert "textual-dark" in names[len(ours) :]
 
 
-async def test_a_keymap_clash_and_an_unknown_action_are_told_at_start(env, archive, lib):
+async def test_a_keymap_clash_and_an_unknown_action_are_told_at_start(env, archive, lib) -> None:
     """Issue 11, bug 1: `toggle_read = "s"` silently took Star's key; an unknown id was ignored."""
     from veille_tui.tui.app import VeilleApp
 
@@ -87,7 +87,7 @@ async def test_a_keymap_clash_and_an_unknown_action_are_told_at_start(env, archi
     library.close()
 
 
-async def test_a_keymap_without_a_clash_says_nothing(env, archive, lib):
+async def test_a_keymap_without_a_clash_says_nothing(env, archive, lib) -> None:
     from veille_tui.tui.app import VeilleApp
 
     config = env / "config" / "config.toml"

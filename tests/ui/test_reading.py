@@ -60,7 +60,7 @@ async def open_first(pilot, ids: list[int]) -> ReadingScreen:
     return pilot.app.screen
 
 
-async def test_enter_at_80_columns_opens_the_article_full_screen_its_body_on_row_5(make_app, lib):
+async def test_enter_at_80_columns_opens_the_article_full_screen_its_body_on_row_5(make_app, lib) -> None:
     ids = add_items(lib, 3)
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:
@@ -79,7 +79,7 @@ async def test_enter_at_80_columns_opens_the_article_full_screen_its_body_on_row
         )
 
 
-async def test_n_N_J_K_and_q_back_to_the_list_on_the_entry_last_read(make_app, lib):
+async def test_n_N_J_K_and_q_back_to_the_list_on_the_entry_last_read(make_app, lib) -> None:
     ids = add_items(lib, 3)
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:
@@ -124,7 +124,7 @@ async def test_n_N_J_K_and_q_back_to_the_list_on_the_entry_last_read(make_app, l
     assert app.return_code == 0
 
 
-async def test_space_pages_then_goes_to_the_next_unread_and_jk_scroll(make_app, lib):
+async def test_space_pages_then_goes_to_the_next_unread_and_jk_scroll(make_app, lib) -> None:
     ids = add_items(lib, 2, long=True)
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:
@@ -147,7 +147,7 @@ async def test_space_pages_then_goes_to_the_next_unread_and_jk_scroll(make_app, 
         assert 2 < pages < 50 and article.entry_id == ids[1] and article.scroll_offset.y == 0
 
 
-async def test_entry_keys_work_on_the_article_shown(make_app, lib):
+async def test_entry_keys_work_on_the_article_shown(make_app, lib) -> None:
     ids = add_items(lib, 2)
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:
@@ -165,7 +165,7 @@ async def test_entry_keys_work_on_the_article_shown(make_app, lib):
         assert type(app.screen).__name__ == "LinkPicker"
 
 
-async def test_i_shows_the_info_block_under_the_title(make_app, lib):
+async def test_i_shows_the_info_block_under_the_title(make_app, lib) -> None:
     ids = add_items(lib, 1)
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:
@@ -184,7 +184,7 @@ async def test_i_shows_the_info_block_under_the_title(make_app, lib):
 
 
 @pytest.mark.parametrize(("mode", "size", "full"), [("full", WIDE, True), ("pane", NARROW, False)])
-async def test_the_tui_reading_setting(make_app, lib, env: Path, mode: str, size: tuple[int, int], full: bool):
+async def test_the_tui_reading_setting(make_app, lib, env: Path, mode: str, size: tuple[int, int], full: bool) -> None:
     ids = add_items(lib, 1)
     config = env / "config" / "config.toml"
     config.write_text(config.read_text(encoding="utf-8") + f'\n[tui]\nreading = "{mode}"\n', encoding="utf-8")
@@ -204,7 +204,7 @@ async def test_the_tui_reading_setting(make_app, lib, env: Path, mode: str, size
         other.close()
 
 
-async def test_n_wraps_to_the_top(make_app, lib):
+async def test_n_wraps_to_the_top(make_app, lib) -> None:
     ids = add_items(lib, 1)  # the newest entry, unread, at the top
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -222,7 +222,7 @@ async def test_n_wraps_to_the_top(make_app, lib):
         assert lib.entry(ids[0]).read
 
 
-async def test_M_asks_with_the_count_and_U_undoes(make_app, lib):
+async def test_M_asks_with_the_count_and_U_undoes(make_app, lib) -> None:
     fetched(
         lib,
         "Fixture News",
@@ -280,7 +280,7 @@ async def test_M_asks_with_the_count_and_U_undoes(make_app, lib):
         assert any(n.message == "Nothing to undo." for n in app._notifications)
 
 
-async def test_U_takes_back_the_last_key_not_the_articles_read_since(make_app, lib):
+async def test_U_takes_back_the_last_key_not_the_articles_read_since(make_app, lib) -> None:
     """Opening marks read but is no step of the undo history: `U` after `s` and two articles read
     takes the star back, and the two stay read."""
     ids = add_items(lib, 3)
@@ -304,7 +304,7 @@ async def test_U_takes_back_the_last_key_not_the_articles_read_since(make_app, l
         assert lib.entry(ids[0]).read and lib.entry(ids[1]).read
 
 
-async def test_opening_keeps_the_watch_terms_in_the_header(make_app, lib):
+async def test_opening_keeps_the_watch_terms_in_the_header(make_app, lib) -> None:
     """Opening marks the entry read: the header takes the new state, not the list's row (which
     has no watch terms)."""
     (entry_id,) = lib.entry_ids("fortinet +certfr")
@@ -321,7 +321,7 @@ async def test_opening_keeps_the_watch_terms_in_the_header(make_app, lib):
         assert "watch: fortinet" in meta and "●" not in meta and lib.entry(entry_id).read
 
 
-async def test_A_asks_on_the_reading_screen_and_c_opens_the_cve_view(make_app, lib):
+async def test_A_asks_on_the_reading_screen_and_c_opens_the_cve_view(make_app, lib) -> None:
     ids = add_items(lib, 2)
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:

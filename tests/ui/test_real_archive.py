@@ -11,7 +11,7 @@ from .conftest import REAL_ARCHIVE
 pytestmark = pytest.mark.skipif(not REAL_ARCHIVE.is_dir(), reason="the real archive is not here")
 
 
-async def test_real_archive_certfr_and_article(env):
+async def test_real_archive_certfr_and_article(env) -> None:
     from veille_tui.tui.app import VeilleApp
     from veille_tui.tui.screens.main import MainScreen
 

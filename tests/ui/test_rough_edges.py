@@ -14,7 +14,7 @@ from veille_tui.tui.widgets.entry_list import Columns, source_name
 from .helpers import main, settle
 
 
-async def test_the_first_screen_says_the_archive_is_being_indexed(env: Path):
+async def test_the_first_screen_says_the_archive_is_being_indexed(env: Path) -> None:
     """6.1: an empty store while the archive is indexed said "Nothing here yet. Start veille-tui
     with --archive DIR…"."""
     from veille_tui.tui.app import VeilleApp
@@ -34,7 +34,7 @@ async def test_the_first_screen_says_the_archive_is_being_indexed(env: Path):
         library.close()
 
 
-async def test_y_where_nothing_can_know_says_the_link_was_sent_to_the_terminal(make_app, lib, monkeypatch):
+async def test_y_where_nothing_can_know_says_the_link_was_sent_to_the_terminal(make_app, lib, monkeypatch) -> None:
     """6.2: over SSH into a tmux (no TMUX here), `y` said "Copied (OSC 52)" though nothing can
     tell whether the terminal copied it."""
     monkeypatch.delenv("TMUX", raising=False)
@@ -52,7 +52,7 @@ async def test_y_where_nothing_can_know_says_the_link_was_sent_to_the_terminal(m
 INTEL = Path(__file__).resolve().parents[1] / "data" / "intel"
 
 
-async def test_the_kev_mark_has_a_cell_of_its_own(make_app, lib):
+async def test_the_kev_mark_has_a_cell_of_its_own(make_app, lib) -> None:
     """6.4: the KEV mark `!` stuck to a title cut at its column ("…Jenkins appliances! 1 CVE")."""
     lib.import_intel(INTEL / "kev.json")
     kev = set(lib.entry_ids("+kev"))
@@ -80,7 +80,7 @@ async def test_the_kev_mark_has_a_cell_of_its_own(make_app, lib):
         assert seen == 2
 
 
-def test_one_rule_names_a_feed_and_a_post_alike():
+def test_one_rule_names_a_feed_and_a_post_alike() -> None:
     """6.7: the source column mixed archive tags (`hackernews`) and cut feed titles (`The Hacker …`)."""
     assert source_name("The Hacker News") == source_name("hackernews") == "hackernews"
     assert source_name("BleepingComputer")[:12] == "bleepingcomp"  # the archive's tag, as cut there
@@ -88,7 +88,7 @@ def test_one_rule_names_a_feed_and_a_post_alike():
     assert source_name("www.bleepingcomputer.com") == "bleepingcomputer"
 
 
-async def test_the_source_column_follows_one_rule_for_posts_and_feed_items(make_app, lib):
+async def test_the_source_column_follows_one_rule_for_posts_and_feed_items(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -118,7 +118,7 @@ BROKEN = """<?xml version="1.0"?>
 """
 
 
-async def test_a_feed_of_broken_xml_shows_a_warning_with_its_reason(env: Path, httpserver):
+async def test_a_feed_of_broken_xml_shows_a_warning_with_its_reason(env: Path, httpserver) -> None:
     """6.3: a feed whose XML is broken (the CLI says "malformed XML… kept the 2 items") showed
     `ok` in `F` and in `R`'s notification."""
     from veille_tui.tui.app import VeilleApp
@@ -156,7 +156,7 @@ async def test_a_feed_of_broken_xml_shows_a_warning_with_its_reason(env: Path, h
         library.close()
 
 
-async def test_backspace_from_a_feed_chosen_in_F_goes_back_to_F(make_app, lib):
+async def test_backspace_from_a_feed_chosen_in_F_goes_back_to_F(make_app, lib) -> None:
     """6.10: `backspace` from a feed's entries opened from `F` went to All."""
     from veille_tui.tui.screens.feeds import FeedsScreen
 
@@ -187,7 +187,7 @@ async def test_backspace_from_a_feed_chosen_in_F_goes_back_to_F(make_app, lib):
         assert app.screen is screen
 
 
-async def test_the_publish_question_fits_80_columns_with_its_keys(make_app, lib):
+async def test_the_publish_question_fits_80_columns_with_its_keys(make_app, lib) -> None:
     """6.8: at 80 columns the question was cut (`…fortinet-fortiweb-cve-2026-73001.m…`) and its
     keys were not on screen."""
     from veille_tui.core.models import Item
@@ -232,7 +232,9 @@ async def test_the_publish_question_fits_80_columns_with_its_keys(make_app, lib)
         await pilot.press("x")
 
 
-async def test_a_notification_at_80_columns_keeps_to_three_lines_broken_at_path_boundaries(make_app, lib, monkeypatch):
+async def test_a_notification_at_80_columns_keeps_to_three_lines_broken_at_path_boundaries(
+    make_app, lib, monkeypatch
+) -> None:
     """6.5: at 80 columns a notification covered the article in a block of 6 lines or more, its
     URL cut in the middle of a word."""
     from textual.widgets._toast import Toast
@@ -261,7 +263,7 @@ async def test_a_notification_at_80_columns_keeps_to_three_lines_broken_at_path_
             assert line[-1] in "/?&=-_#:" or line.endswith(("(OSC 52):",)), lines
 
 
-async def test_at_160x48_list_and_article_each_get_the_width_of_what_they_hold(make_app, lib):
+async def test_at_160x48_list_and_article_each_get_the_width_of_what_they_hold(make_app, lib) -> None:
     """6.6: at 160x48 the list stayed ~80 columns (titles cut at ~50 cells) beside an article of
     ~52 that wrapped every URL: side by side, neither has what it holds."""
     from .conftest import FOLDED_LINK

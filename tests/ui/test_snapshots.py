@@ -17,15 +17,15 @@ async def settled(pilot) -> None:
     await pilot.pause()
 
 
-def test_main_80x24(snap_compare, make_app):
+def test_main_80x24(snap_compare, make_app) -> None:
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=settled)
 
 
-def test_main_160x48(snap_compare, make_app):
+def test_main_160x48(snap_compare, make_app) -> None:
     assert snap_compare(make_app(), terminal_size=(160, 48), run_before=settled)
 
 
-def test_main_120x36_after_a_tag_and_enter(snap_compare, make_app):
+def test_main_120x36_after_a_tag_and_enter(snap_compare, make_app) -> None:
     async def run_before(pilot) -> None:
         await settled(pilot)
         await pilot.press("t", *"certfr", "enter", "enter")
@@ -34,7 +34,7 @@ def test_main_120x36_after_a_tag_and_enter(snap_compare, make_app):
     assert snap_compare(make_app(), terminal_size=(120, 36), run_before=run_before)
 
 
-def test_query_line_80x24(snap_compare, make_app):
+def test_query_line_80x24(snap_compare, make_app) -> None:
     async def run_before(pilot) -> None:
         await settled(pilot)
         await pilot.press("slash", *"+certfr cve")
@@ -43,7 +43,7 @@ def test_query_line_80x24(snap_compare, make_app):
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_sidebar_drawer_80x24(snap_compare, make_app):
+def test_sidebar_drawer_80x24(snap_compare, make_app) -> None:
     async def run_before(pilot) -> None:
         await settled(pilot)
         await pilot.press("shift+tab")
@@ -52,7 +52,7 @@ def test_sidebar_drawer_80x24(snap_compare, make_app):
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_help_160x48(snap_compare, make_app):
+def test_help_160x48(snap_compare, make_app) -> None:
     async def run_before(pilot) -> None:
         await settled(pilot)
         await pilot.press("question_mark")
@@ -62,5 +62,5 @@ def test_help_160x48(snap_compare, make_app):
 
 
 @pytest.mark.parametrize("theme", SHIPPED_THEMES)
-def test_theme_80x24(snap_compare, make_app, theme):
+def test_theme_80x24(snap_compare, make_app, theme) -> None:
     assert snap_compare(make_app(theme=theme), terminal_size=(80, 24), run_before=settled)

@@ -55,7 +55,7 @@ async def settle(pilot, seconds: float = 0.3) -> None:
     await settle_for(pilot, seconds)
 
 
-async def test_a_fetch_from_another_process_shows_in_place(make_app, lib, archive):
+async def test_a_fetch_from_another_process_shows_in_place(make_app, lib, archive) -> None:
     app = make_app()
     async with app.run_test(size=(100, 24)) as pilot:  # a list shorter than its entries
         await settle(pilot)
@@ -90,7 +90,7 @@ async def test_a_fetch_from_another_process_shows_in_place(make_app, lib, archiv
         assert any("5 new entries" in str(n.message) for n in app._notifications)
 
 
-async def test_state_changed_elsewhere_repaints_that_row(make_app, lib, archive):
+async def test_state_changed_elsewhere_repaints_that_row(make_app, lib, archive) -> None:
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
@@ -108,7 +108,7 @@ async def test_state_changed_elsewhere_repaints_that_row(make_app, lib, archive)
         assert screen.entries.cursor == 0
 
 
-async def test_a_query_view_follows_too(make_app, lib, archive):
+async def test_a_query_view_follows_too(make_app, lib, archive) -> None:
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
@@ -122,7 +122,7 @@ async def test_a_query_view_follows_too(make_app, lib, archive):
         assert "fixcert · 3 entries" in status(screen)
 
 
-async def test_nothing_is_repainted_while_nothing_changes(make_app, lib, archive, monkeypatch):
+async def test_nothing_is_repainted_while_nothing_changes(make_app, lib, archive, monkeypatch) -> None:
     calls: list[str] = []
     real = Library.data_version
 

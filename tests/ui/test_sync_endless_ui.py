@@ -11,7 +11,7 @@ from tests.ui.test_sync_ui import with_sync
 from veille_tui.core.library import Library
 
 
-async def test_endless_pages_end_the_sync_with_a_notification(env, archive, httpserver):
+async def test_endless_pages_end_the_sync_with_a_notification(env, archive, httpserver) -> None:
     from veille_tui.tui.app import VeilleApp
 
     server = Server(httpserver, new_continuation_same_items, ids_ok)

@@ -32,7 +32,7 @@ def with_sync(env: Path, url: str) -> None:
     )
 
 
-async def test_start_up_shows_the_cache_while_a_slow_server_answers(env, archive, httpserver):
+async def test_start_up_shows_the_cache_while_a_slow_server_answers(env, archive, httpserver) -> None:
     from veille_tui.tui.app import VeilleApp
 
     answer = threading.Event()  # the server answers when the test has seen the cache on screen
@@ -75,7 +75,7 @@ async def test_start_up_shows_the_cache_while_a_slow_server_answers(env, archive
         lib.close()
 
 
-async def test_a_dead_server_is_said_and_the_changes_waiting_counted(env, archive):
+async def test_a_dead_server_is_said_and_the_changes_waiting_counted(env, archive) -> None:
     from veille_tui.tui.app import VeilleApp
 
     with socket.socket() as s:
@@ -179,7 +179,7 @@ class TeamServer:
         )
 
 
-async def test_r_with_only_the_server_s_feeds_says_what_the_sync_did(env, archive, httpserver):
+async def test_r_with_only_the_server_s_feeds_says_what_the_sync_did(env, archive, httpserver) -> None:
     from veille_tui.tui.app import VeilleApp
 
     server = TeamServer(httpserver)

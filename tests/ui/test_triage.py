@@ -37,7 +37,7 @@ def add_long_items(lib: Library, count: int = 3) -> None:
     )
 
 
-async def test_the_sidebar_lists_the_views_with_their_counts(make_app, lib):
+async def test_the_sidebar_lists_the_views_with_their_counts(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -60,7 +60,7 @@ async def test_the_sidebar_lists_the_views_with_their_counts(make_app, lib):
         assert sidebar.view_count("unread") == 2 == lib.count("is:unread")
 
 
-async def test_n_opens_the_next_unread_and_N_the_previous(make_app, lib):
+async def test_n_opens_the_next_unread_and_N_the_previous(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -88,7 +88,7 @@ async def test_n_opens_the_next_unread_and_N_the_previous(make_app, lib):
         assert screen.entries.cursor == len(ids) - 1
 
 
-async def test_space_pages_the_article_then_opens_the_next_unread(make_app, lib):
+async def test_space_pages_the_article_then_opens_the_next_unread(make_app, lib) -> None:
     add_long_items(lib, 2)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -114,7 +114,7 @@ async def test_space_pages_the_article_then_opens_the_next_unread(make_app, lib)
         assert article.entry_id == second and article.scroll_offset.y == 0 and lib.store.entry(second).read
 
 
-async def test_z_shows_the_article_full_screen_and_back(make_app, lib):
+async def test_z_shows_the_article_full_screen_and_back(make_app, lib) -> None:
     add_long_items(lib, 1)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -140,7 +140,7 @@ async def test_z_shows_the_article_full_screen_and_back(make_app, lib):
         assert not screen.has_class("-zoom")
 
 
-async def test_backspace_goes_back_to_the_previous_view_with_its_cursor(make_app, lib):
+async def test_backspace_goes_back_to_the_previous_view_with_its_cursor(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -163,7 +163,7 @@ async def test_backspace_goes_back_to_the_previous_view_with_its_cursor(make_app
         assert any("No view to go back to" in n.message for n in app._notifications)
 
 
-async def test_each_view_keeps_its_cursor_and_scroll(make_app, lib):
+async def test_each_view_keeps_its_cursor_and_scroll(make_app, lib) -> None:
     """Issue 11, bug 5: `]` then `[` put the cursor back at the top; so did `/query` then escape."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -186,7 +186,7 @@ async def test_each_view_keeps_its_cursor_and_scroll(make_app, lib):
         assert screen.state.choice.id == first_tag and entries.current_id == in_tag
 
 
-async def test_A_marks_the_view_read_after_saying_how_many(make_app, lib):
+async def test_A_marks_the_view_read_after_saying_how_many(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -216,7 +216,7 @@ async def test_A_marks_the_view_read_after_saying_how_many(make_app, lib):
         assert any("read already" in n.message for n in app._notifications)
 
 
-async def test_A_shows_the_view_read_before_the_write_commits(make_app, lib, monkeypatch):
+async def test_A_shows_the_view_read_before_the_write_commits(make_app, lib, monkeypatch) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -230,7 +230,7 @@ async def test_A_shows_the_view_read_before_the_write_commits(make_app, lib, mon
         assert not any(not present(screen.entries.row(i)).read for i in range(len(screen.entries.ids)))
 
 
-async def test_the_query_history_is_kept_across_runs(make_app, lib, archive):
+async def test_the_query_history_is_kept_across_runs(make_app, lib, archive) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -248,7 +248,7 @@ async def test_the_query_history_is_kept_across_runs(make_app, lib, archive):
         assert field.value == "fortinet"
 
 
-async def test_the_query_is_saved_to_the_sidebar_from_the_palette(make_app, lib):
+async def test_the_query_is_saved_to_the_sidebar_from_the_palette(make_app, lib) -> None:
     """Issue 20, 6.9: "Save the query" asked no name (the query was its name)."""
     from veille_tui.tui.screens.dialogs import NameScreen
 
@@ -279,7 +279,7 @@ async def test_the_query_is_saved_to_the_sidebar_from_the_palette(make_app, lib)
         assert "CVE unread" in labels
 
 
-async def test_a_tag_no_entry_has_is_said_and_the_words_search_offered(make_app, lib):
+async def test_a_tag_no_entry_has_is_said_and_the_words_search_offered(make_app, lib) -> None:
     """Issue 11, bug 10: `+fortinet` gave 0 entries without a word."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

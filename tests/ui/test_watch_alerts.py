@@ -59,7 +59,7 @@ def watch_notices(app) -> list[tuple[str, str]]:
     return [(str(n.title), str(n.message)) for n in app._notifications if str(n.title).startswith("Watch")]
 
 
-async def test_R_rings_once_and_names_the_new_matches(env, archive, httpserver):
+async def test_R_rings_once_and_names_the_new_matches(env, archive, httpserver) -> None:
     from veille_tui.tui.app import VeilleApp
 
     titles = [f"Fortinet advisory {n}" for n in range(7)] + ["A quiet day"]
@@ -92,7 +92,7 @@ async def test_R_rings_once_and_names_the_new_matches(env, archive, httpserver):
         lib.close()
 
 
-async def test_a_fetch_by_another_connection_rings_through_the_poll(make_app, lib, archive):
+async def test_a_fetch_by_another_connection_rings_through_the_poll(make_app, lib, archive) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -121,7 +121,7 @@ async def test_a_fetch_by_another_connection_rings_through_the_poll(make_app, li
         assert watch_notices(app) == [("Watch: 1 new match", "• Avis du cron : Fortinet FortiWeb [fortinet]")]
 
 
-async def test_watch_view_counts_unread_and_the_article_names_the_terms(make_app, lib):
+async def test_watch_view_counts_unread_and_the_article_names_the_terms(make_app, lib) -> None:
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
@@ -137,7 +137,7 @@ async def test_watch_view_counts_unread_and_the_article_names_the_terms(make_app
         assert screen.sidebar.view_count("watch") == unread - 1 == lib.count("+watch is:unread")
 
 
-async def test_a_veille_tui_fetch_process_rings_the_running_tui(env, archive, httpserver):
+async def test_a_veille_tui_fetch_process_rings_the_running_tui(env, archive, httpserver) -> None:
     import asyncio
     import os
     import subprocess
@@ -197,7 +197,9 @@ def cron_fetch(archive: Path, items: list[Item]) -> None:
         other.close()
 
 
-async def test_every_match_of_another_process_s_fetch_is_counted_and_named_once(make_app, lib, archive, monkeypatch):
+async def test_every_match_of_another_process_s_fetch_is_counted_and_named_once(
+    make_app, lib, archive, monkeypatch
+) -> None:
     # the other process's two batches come within the settle time, however slow the machine is:
     # the timer is armed for an hour, and fired by the test once the fourth match is pending
     monkeypatch.setattr("veille_tui.tui.screens.parts.background.ALERT_SETTLE", 3600)
@@ -229,7 +231,7 @@ async def test_every_match_of_another_process_s_fetch_is_counted_and_named_once(
         assert all(f"Avis {n} : Fortinet FortiGate [fortinet]" in notice[1] for n in range(1, 5))
 
 
-async def test_matches_of_fetches_made_while_the_tui_was_closed_are_told_at_start(make_app, lib, archive):
+async def test_matches_of_fetches_made_while_the_tui_was_closed_are_told_at_start(make_app, lib, archive) -> None:
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)

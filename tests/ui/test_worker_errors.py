@@ -20,7 +20,7 @@ def messages(app) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
 
-async def test_a_draft_that_cannot_be_written_is_told_and_the_activity_cleared(make_app, archive):
+async def test_a_draft_that_cannot_be_written_is_told_and_the_activity_cleared(make_app, archive) -> None:
     blocker = archive.parent / "_drafts"
     blocker.write_text("a file where the drafts folder should be")
     app = make_app()
@@ -37,7 +37,7 @@ async def test_a_draft_that_cannot_be_written_is_told_and_the_activity_cleared(m
         assert app.is_running
 
 
-async def test_a_failed_index_at_start_is_told(make_app, monkeypatch):
+async def test_a_failed_index_at_start_is_told(make_app, monkeypatch) -> None:
     def broken(self, progress=None, parallel=False):
         raise sqlite3.OperationalError("database is locked")
 
@@ -50,7 +50,7 @@ async def test_a_failed_index_at_start_is_told(make_app, monkeypatch):
 
 
 @pytest.mark.parametrize("group", ["feeds", "changes"])
-async def test_quiet_workers_fail_without_a_notification(make_app, monkeypatch, group):
+async def test_quiet_workers_fail_without_a_notification(make_app, monkeypatch, group) -> None:
     def broken(self, sync=True):
         raise sqlite3.OperationalError("database is locked")
 
@@ -74,7 +74,7 @@ async def test_quiet_workers_fail_without_a_notification(make_app, monkeypatch, 
         assert app.is_running
 
 
-async def test_a_browser_that_fails_copies_the_link(make_app, monkeypatch):
+async def test_a_browser_that_fails_copies_the_link(make_app, monkeypatch) -> None:
     class Broken(webbrowser.BackgroundBrowser):
         def open(self, url, new=0, autoraise=True):
             raise OSError("no such program")

@@ -20,7 +20,7 @@ def read(folder, name):
     return archive.read_post(folder, stat)
 
 
-def test_archive_format_post(posts_dir):
+def test_archive_format_post(posts_dir) -> None:
     write_post(
         posts_dir,
         "2026-07-01-firewall-flaw-exploited.md",
@@ -64,32 +64,32 @@ def test_archive_format_post(posts_dir):
         ("'2026-07-01 10:30:00 -0400'", "2026-07-01T10:30:00-04:00"),
     ],
 )
-def test_front_matter_date_forms(posts_dir, value, iso):
+def test_front_matter_date_forms(posts_dir, value, iso) -> None:
     write_post(posts_dir, "2026-06-30-a-post.md", f"---\ntitle: A post\ndate: {value}\n---\nbody\n")
     post = read(posts_dir, "2026-06-30-a-post.md")
     assert post.date == iso
 
 
-def test_offsets_order_posts_in_utc(posts_dir):
+def test_offsets_order_posts_in_utc(posts_dir) -> None:
     write_post(posts_dir, "2026-07-01-east.md", "---\ntitle: East\ndate: 2026-07-01 08:00:00 +0200\n---\nx\n")
     write_post(posts_dir, "2026-07-01-west.md", "---\ntitle: West\ndate: 2026-07-01 07:00:00 -0400\n---\nx\n")
     east, west = read(posts_dir, "2026-07-01-east.md"), read(posts_dir, "2026-07-01-west.md")
     assert west.ts - east.ts == 5 * 3600  # 11:00Z - 06:00Z
 
 
-def test_date_from_file_name_single_digit_month(posts_dir):
+def test_date_from_file_name_single_digit_month(posts_dir) -> None:
     write_post(posts_dir, "2026-7-4-short-date.md", "---\ntitle: Short\n---\nbody\n")
     post = read(posts_dir, "2026-7-4-short-date.md")
     assert post.date == "2026-07-04"
 
 
-def test_title_from_file_name_when_missing(posts_dir):
+def test_title_from_file_name_when_missing(posts_dir) -> None:
     write_post(posts_dir, "2026-07-04-patch-tuesday-roundup.md", "---\ntags: [veille-cyber]\n---\nbody\n")
     post = read(posts_dir, "2026-07-04-patch-tuesday-roundup.md")
     assert post.title == "Patch Tuesday Roundup"
 
 
-def test_tags_as_string_plus_categories(posts_dir):
+def test_tags_as_string_plus_categories(posts_dir) -> None:
     write_post(
         posts_dir,
         "2026-07-04-tags.md",
@@ -99,7 +99,7 @@ def test_tags_as_string_plus_categories(posts_dir):
     assert post.tags == ("veille-cyber", "krebs", "news", "ics")
 
 
-def test_toml_front_matter(posts_dir):
+def test_toml_front_matter(posts_dir) -> None:
     write_post(
         posts_dir,
         "2026-07-05-toml.md",
@@ -119,13 +119,13 @@ def test_toml_front_matter(posts_dir):
     assert post.body.strip() == "Corps du billet."
 
 
-def test_utf8_bom(posts_dir):
+def test_utf8_bom(posts_dir) -> None:
     path = posts_dir / "2026-07-06-bom.md"
     path.write_bytes("\ufeff---\ntitle: 'Sécurité'\n---\nbody\n".encode("utf-8"))
     assert read(posts_dir, "2026-07-06-bom.md").title == "Sécurité"
 
 
-def test_terminal_escapes_removed_from_title_and_body(posts_dir):
+def test_terminal_escapes_removed_from_title_and_body(posts_dir) -> None:
     write_post(
         posts_dir,
         "2026-07-06-esc.md",
@@ -141,7 +141,7 @@ def index(store, folder):
     return index_archive(store, folder)
 
 
-def test_bad_files_are_problems_and_others_are_kept(posts_dir, tmp_path):
+def test_bad_files_are_problems_and_others_are_kept(posts_dir, tmp_path) -> None:
     write_post(posts_dir, "2026-07-01-good.md", "---\ntitle: Good\ntags: [veille-cyber]\n---\nok\n")
     write_post(posts_dir, "2026-07-02-bad-yaml.md", "---\ntitle: 'unclosed\ntags: [a\n---\nx\n")
     write_post(posts_dir, "2026-07-03-bad-date.md", "---\ntitle: Bad date\ndate: 2026-13-45\n---\nx\n")
@@ -165,7 +165,7 @@ def test_bad_files_are_problems_and_others_are_kept(posts_dir, tmp_path):
     assert "UTF-8" in problems["2026-07-05-latin1.md"]
 
 
-def test_skipped_files_as_jekyll_would(posts_dir, tmp_path):
+def test_skipped_files_as_jekyll_would(posts_dir, tmp_path) -> None:
     write_post(posts_dir, "2026-07-01-published.md", "---\ntitle: Yes\n---\nx\n")
     write_post(posts_dir, "2026-07-02-unpublished.md", "---\ntitle: No\npublished: false\n---\nx\n")
     write_post(posts_dir, "notes.md", "---\ntitle: no date in name\n---\nx\n")
@@ -183,7 +183,7 @@ def test_skipped_files_as_jekyll_would(posts_dir, tmp_path):
     assert report.indexed + report.skipped + len(report.problems) == len(archive.scan(posts_dir))
 
 
-def test_incremental_reindex(posts_dir, tmp_path, monkeypatch):
+def test_incremental_reindex(posts_dir, tmp_path, monkeypatch) -> None:
     for n in range(1, 6):
         write_post(
             posts_dir,
@@ -217,7 +217,7 @@ def test_incremental_reindex(posts_dir, tmp_path, monkeypatch):
     assert store.count("+krebs") == 3
 
 
-def test_draft_is_written_once_in_archive_format(posts_dir):
+def test_draft_is_written_once_in_archive_format(posts_dir) -> None:
     path = drafts.write_unique(
         posts_dir,
         title="Vendor's VPN \x1b[31mflaw\x1b[0m: 0-day exploited!",
@@ -250,7 +250,7 @@ def test_draft_is_written_once_in_archive_format(posts_dir):
     assert {p.name for p in posts_dir.iterdir()} == {path.name, second.name}  # no temporary file left
 
 
-def test_draft_tags_are_always_valid_yaml(posts_dir):
+def test_draft_tags_are_always_valid_yaml(posts_dir) -> None:
     import frontmatter
 
     nasty = ["veille-cyber", "!important", "*alias", "#hash", "[x]", "has space", "sécurité", "yes", "a: b"]
@@ -272,7 +272,7 @@ def test_draft_tags_are_always_valid_yaml(posts_dir):
     )
 
 
-def test_tags_are_normalised_so_queries_find_them(posts_dir, tmp_path):
+def test_tags_are_normalised_so_queries_find_them(posts_dir, tmp_path) -> None:
     write_post(posts_dir, "2026-07-01-t.md", "---\ntitle: T\ntags: ['Has Space', '*Star', 'Zero-Day']\n---\nx\n")
     store = open_store(tmp_path / "db.sqlite")
     index_archive(store, posts_dir)
@@ -292,13 +292,13 @@ def test_tags_are_normalised_so_queries_find_them(posts_dir, tmp_path):
         ("日本語", "untitled"),
     ],
 )
-def test_slugs_follow_the_archive_convention(title, slug):
+def test_slugs_follow_the_archive_convention(title, slug) -> None:
     from veille_tui.core.text import slugify
 
     assert slugify(title) == slug
 
 
-def test_draft_into_a_missing_archive_folder_is_refused(tmp_path):
+def test_draft_into_a_missing_archive_folder_is_refused(tmp_path) -> None:
     with pytest.raises(DraftError, match="typo: folder not found"):
         drafts.write_unique(
             tmp_path / "typo", title="T", day=date(2026, 8, 1), tags=[], body="x", link="https://e.com/", dated=True

@@ -41,7 +41,7 @@ def loop_archive(tmp_path: Path) -> Path:
     return posts
 
 
-def test_a_symlink_loop_is_one_problem_and_every_file_is_read_once(tmp_path, store):
+def test_a_symlink_loop_is_one_problem_and_every_file_is_read_once(tmp_path, store) -> None:
     posts = loop_archive(tmp_path)
     files = [p for p in posts.rglob("*") if p.is_file() and not p.is_symlink()]
     assert len(files) == 29
@@ -60,7 +60,7 @@ def test_a_symlink_loop_is_one_problem_and_every_file_is_read_once(tmp_path, sto
     assert (again.indexed, again.skipped, len(again.problems)) == (27, 1, 5)
 
 
-def test_a_loop_deeper_down_and_a_symlinked_root(tmp_path, store):
+def test_a_loop_deeper_down_and_a_symlinked_root(tmp_path, store) -> None:
     site = tmp_path / "site"
     posts = site / "_posts"
     write_post(posts, "a/b/2026-02-01-deep.md", "---\ntitle: Deep\n---\nx\n")
@@ -72,7 +72,7 @@ def test_a_loop_deeper_down_and_a_symlinked_root(tmp_path, store):
     assert report.problems == [("a/b/back", "symlink loop: leads back to the archive folder itself; not followed")]
 
 
-def test_scan_names_unreadable_folders(tmp_path):
+def test_scan_names_unreadable_folders(tmp_path) -> None:
     posts = tmp_path / "_posts"
     write_post(posts, "locked/2026-02-01-x.md", "---\ntitle: X\n---\n")
     os.chmod(posts / "locked", 0)
@@ -89,7 +89,7 @@ def test_scan_names_unreadable_folders(tmp_path):
 # --- Hugo ---------------------------------------------------------------------------------------------
 
 
-def test_hugo_site_indexed_with_dates_tags_and_permalinks(store):
+def test_hugo_site_indexed_with_dates_tags_and_permalinks(store) -> None:
     report = index_archive(store, HUGO_SITE)  # the site's own folder: its content/ is indexed
     assert report.format == "hugo"
     assert (report.indexed, report.skipped) == (5, 9)
@@ -123,7 +123,7 @@ def test_hugo_site_indexed_with_dates_tags_and_permalinks(store):
     assert skipped["notes/.hidden.md"] == "hidden (Hugo ignores it)"
 
 
-def test_hugo_section_folder_keeps_its_permalinks(store):
+def test_hugo_section_folder_keeps_its_permalinks(store) -> None:
     report = index_archive(store, HUGO_SITE / "content" / "posts")
     assert report.format == "hugo" and report.indexed == 5
     assert {e.permalink for e in store.entries(limit=0)} >= {"/posts/fortinet-zero-day/", "/posts/2026/dated-by-name/"}
@@ -140,7 +140,7 @@ def test_hugo_section_folder_keeps_its_permalinks(store):
         ({"config.toml": "", "content/x.md": "", "_config.yml": ""}, "content", ("jekyll", "content", "")),
     ],
 )
-def test_layout_detection(tmp_path, files, root, expected):
+def test_layout_detection(tmp_path, files, root, expected) -> None:
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
@@ -148,7 +148,7 @@ def test_layout_detection(tmp_path, files, root, expected):
     assert (layout.format, layout.root.relative_to(tmp_path).as_posix(), layout.section) == expected
 
 
-def test_archive_format_from_the_config_wins(tmp_path, store):
+def test_archive_format_from_the_config_wins(tmp_path, store) -> None:
     folder = tmp_path / "blog"
     write_post(folder, "2026-03-01-named.md", "---\ntitle: Named\n---\nx\n")
     write_post(folder, "undated-name.md", "---\ntitle: Undated name\ndate: 2026-03-02\n---\nx\n")
@@ -160,7 +160,7 @@ def test_archive_format_from_the_config_wins(tmp_path, store):
     assert index_archive(store, folder, archive_format="hugo").indexed == 2
 
 
-def test_archive_format_setting(tmp_path):
+def test_archive_format_setting(tmp_path) -> None:
     path = tmp_path / "config.toml"
     assert config.from_dict({"archive_format": "hugo"}, path).archive_format == "hugo"
     assert config.from_dict({}, path).archive_format == "auto"
@@ -168,7 +168,7 @@ def test_archive_format_setting(tmp_path):
         config.from_dict({"archive_format": "eleventy"}, path)
 
 
-def test_hugo_dates_and_drafts_in_yaml_and_toml(tmp_path):
+def test_hugo_dates_and_drafts_in_yaml_and_toml(tmp_path) -> None:
     root = tmp_path / "content"
     (tmp_path / "hugo.toml").write_text("")
     write_post(root, "a.md", "+++\ntitle = 'A'\ndate = 2026-05-06T07:08:09-04:00\ndraft = false\n+++\nx\n")

@@ -8,7 +8,7 @@ from veille_tui.core.article import Link, find_terms, prepare, term_pattern
 from veille_tui.core.feeds.html import body_to_markdown
 
 
-def test_links_are_numbered_in_order_of_appearance_and_listed():
+def test_links_are_numbered_in_order_of_appearance_and_listed() -> None:
     article = prepare(
         'Read [the advisory](https://a.example/adv "title") and <https://b.example/x>.\n'
         "Bare: https://c.example/path?q=1, then [again](https://a.example/adv)."
@@ -25,7 +25,7 @@ def test_links_are_numbered_in_order_of_appearance_and_listed():
     assert "[again](https://a.example/adv) \\[1\\]" in text  # the same URL keeps its number
 
 
-def test_reference_links_images_and_unsafe_links():
+def test_reference_links_images_and_unsafe_links() -> None:
     article = prepare(
         "See [the report][r] and [r].\n"
         "![a diagram](https://i.example/d.png) ![](https://i.example/pixel.gif)\n"
@@ -42,14 +42,14 @@ def test_reference_links_images_and_unsafe_links():
     assert "[r]:" not in text  # the definition is gone: its link is numbered where it is used
 
 
-def test_code_is_left_as_it_is():
+def test_code_is_left_as_it_is() -> None:
     article = prepare("Inline `https://code.example/ [x](https://y)` here.\n\n```\nhttps://fenced.example/\n```\n")
     assert article.links == ()
     assert "`https://code.example/ [x](https://y)`" in article.markdown
     assert "```\nhttps://fenced.example/\n```" in article.markdown
 
 
-def test_the_words_of_a_query_are_found_accents_and_case_ignored():
+def test_the_words_of_a_query_are_found_accents_and_case_ignored() -> None:
     pattern = term_pattern(["vulnerabilit", "Fortinet"], ["mise à jour"])
     assert pattern is not None
     text = "Une Vulnérabilité chez FORTINET: mise   a jour des vulnérabilités, pas dans prefortinet"
@@ -58,7 +58,7 @@ def test_the_words_of_a_query_are_found_accents_and_case_ignored():
     assert term_pattern([], []) is None
 
 
-def test_feed_html_keeps_links_and_images():
+def test_feed_html_keeps_links_and_images() -> None:
     """Issue 11, bug 4: images were dropped without a trace (and the article showed the text of
     links without their URL)."""
     md = body_to_markdown(

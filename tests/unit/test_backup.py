@@ -16,7 +16,7 @@ from veille_tui.core.library import Library
 RECORDS = [{"kind": "post", "file": "a.md", "link": None, "title": "A", "read": False, "starred": True}]
 
 
-def test_daily_writes_once_a_day(tmp_path):
+def test_daily_writes_once_a_day(tmp_path) -> None:
     calls = []
 
     def export():
@@ -31,12 +31,12 @@ def test_daily_writes_once_a_day(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["state-2026-12-01.json"]  # no temporary file left
 
 
-def test_nothing_to_keep_writes_nothing(tmp_path):
+def test_nothing_to_keep_writes_nothing(tmp_path) -> None:
     assert backup.daily(tmp_path, lambda: [], date(2026, 12, 1)) is None
     assert backup.backups(tmp_path) == []
 
 
-def test_the_last_seven_are_kept(tmp_path):
+def test_the_last_seven_are_kept(tmp_path) -> None:
     first = date(2026, 11, 1)
     for n in range(10):
         backup.daily(tmp_path, lambda: RECORDS, first + timedelta(days=n))
@@ -47,7 +47,7 @@ def test_the_last_seven_are_kept(tmp_path):
     assert len(backup.backups(tmp_path)) == 7
 
 
-def test_a_failing_backup_never_stops_the_command(tmp_path):
+def test_a_failing_backup_never_stops_the_command(tmp_path) -> None:
     def broken():
         raise OSError("disk full")
 
@@ -61,7 +61,7 @@ def test_a_failing_backup_never_stops_the_command(tmp_path):
         os.chmod(readonly, 0o700)
 
 
-def test_read_refuses_what_is_not_a_backup(tmp_path):
+def test_read_refuses_what_is_not_a_backup(tmp_path) -> None:
     bad = tmp_path / "state-2026-12-01.json"
     bad.write_text("{not json")
     with pytest.raises(backup.BackupError, match="cannot read the backup"):
@@ -71,7 +71,7 @@ def test_read_refuses_what_is_not_a_backup(tmp_path):
         backup.read(bad)
 
 
-def test_the_first_command_of_the_day_backs_up_the_state(tmp_path):
+def test_the_first_command_of_the_day_backs_up_the_state(tmp_path) -> None:
     Library._backed_up.clear()
     with Library.open(archive=str(EXAMPLES)) as lib:
         lib.index()

@@ -9,14 +9,14 @@ from veille_tui.core.errors import ConfigError
 from veille_tui.core.models import Feed
 
 
-def test_no_file_gives_defaults(tmp_path):
+def test_no_file_gives_defaults(tmp_path) -> None:
     settings = config.load(None)
     assert settings.exists is False
     assert len(settings.feeds) == 8 and settings.archive is None
     assert {f.tags[0] for f in settings.feeds} >= {"bleepingcomp", "hackernews", "certfr"}
 
 
-def test_full_config(tmp_path):
+def test_full_config(tmp_path) -> None:
     path = tmp_path / "c.toml"
     path.write_text("""
 archive = "posts"
@@ -51,7 +51,7 @@ tags = ["Example-Tag"]
         ("watch = 3\n", "watch"),
     ],
 )
-def test_bad_config_names_the_file(tmp_path, text, needle):
+def test_bad_config_names_the_file(tmp_path, text, needle) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(text)
     with pytest.raises(ConfigError) as info:
@@ -59,7 +59,7 @@ def test_bad_config_names_the_file(tmp_path, text, needle):
     assert str(path) in str(info.value) and needle in str(info.value)
 
 
-def test_write_feeds_keeps_comments(tmp_path):
+def test_write_feeds_keeps_comments(tmp_path) -> None:
     path = tmp_path / "c.toml"
     path.write_text(
         '# my settings\ntheme = "veille-dark"  # dark is best\n\n[[feeds]]\n# the big one\nurl = "https://a.example/rss"\ntags = ["a"]\n'
@@ -76,7 +76,7 @@ def test_write_feeds_keeps_comments(tmp_path):
 
 
 @pytest.mark.parametrize("mode", ["auto", "full", "pane"])
-def test_tui_reading(tmp_path, mode):
+def test_tui_reading(tmp_path, mode) -> None:
     path = tmp_path / "config.toml"
     path.write_text(f'[tui]\nreading = "{mode}"\n', encoding="utf-8")
     assert config.load(path).reading == mode
@@ -85,7 +85,7 @@ def test_tui_reading(tmp_path, mode):
 @pytest.mark.parametrize(
     ("text", "needle"), [('reading = "wide"', "[tui] reading must be"), ("zoom = 1", "unknown [tui]")]
 )
-def test_tui_reading_refused(tmp_path, text, needle):
+def test_tui_reading_refused(tmp_path, text, needle) -> None:
     path = tmp_path / "config.toml"
     path.write_text(f"[tui]\n{text}\n", encoding="utf-8")
     with pytest.raises(ConfigError) as caught:

@@ -13,13 +13,13 @@ from veille_tui.tui.themes import THEME_VARIABLE_DEFAULTS, discover_themes
 SHIPPED = discover_themes(None)[0]
 
 
-def test_the_ratio_is_wcag_s():
+def test_the_ratio_is_wcag_s() -> None:
     assert ratio((255, 255, 255), (0, 0, 0)) == pytest.approx(21)
     assert ratio(XTERM_16[15], XTERM_16[6]) == pytest.approx(1.98, abs=0.01)  # bright white on cyan
     assert ratio(XTERM_16[3], XTERM_16[0]) > 12  # yellow on black reads
 
 
-def test_the_pairs_that_were_reported_fail():
+def test_the_pairs_that_were_reported_fail() -> None:
     """The measure can fail: veille-dark's old selection, jumphost-16's old yellow keys."""
     old_dark = {"background": "#14171C", "block-cursor-foreground": "auto 87%", "block-cursor-background": "#3D8FD1"}
     assert pair_contrast(old_dark, "block-cursor-foreground", "block-cursor-background", "surface") < 2
@@ -30,7 +30,7 @@ def test_the_pairs_that_were_reported_fail():
 
 
 @pytest.mark.parametrize("name", sorted(SHIPPED))
-def test_every_shipped_theme_reads_at_16_colours(name):
+def test_every_shipped_theme_reads_at_16_colours(name) -> None:
     pairs = contrast_16(SHIPPED[name].theme, dict(THEME_VARIABLE_DEFAULTS))
     low = [(p.text, p.background, round(p.ratio, 2)) for p in pairs if p.ratio < MINIMUM]
     assert not low, low

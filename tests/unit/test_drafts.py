@@ -22,7 +22,7 @@ from veille_tui.core.update import store_fetch
 HUGO_SITE = Path(__file__).resolve().parent.parent / "data" / "hugo-site"
 
 
-def test_the_draft_table_of_the_config(tmp_path):
+def test_the_draft_table_of_the_config(tmp_path) -> None:
     path = tmp_path / "config.toml"
     assert config.from_dict({}, path).draft == config.DraftSettings(None, 120.0, "drafts")
     settings = config.from_dict({"draft": {"command": " llm -s 'x' ", "timeout": 30, "folder": "posts"}}, path)
@@ -47,11 +47,11 @@ def test_the_draft_table_of_the_config(tmp_path):
         ("https://e.com/a b\x1b[31m", "https://e.com/a%20b"),
     ],
 )
-def test_the_source_link_loses_its_tracking_parameters(url, clean):
+def test_the_source_link_loses_its_tracking_parameters(url, clean) -> None:
     assert drafts.clean_source_url(url) == clean
 
 
-def test_publishing_changes_the_date_and_permalink_and_nothing_else(tmp_path):
+def test_publishing_changes_the_date_and_permalink_and_nothing_else(tmp_path) -> None:
     folder = tmp_path / "_drafts"
     posts = tmp_path / "_posts"
     posts.mkdir()
@@ -83,7 +83,7 @@ def test_publishing_changes_the_date_and_permalink_and_nothing_else(tmp_path):
     assert no_front.exists()
 
 
-def test_a_hugo_site_drafts_in_its_content_section(tmp_path):
+def test_a_hugo_site_drafts_in_its_content_section(tmp_path) -> None:
     site = tmp_path / "hugo"
     shutil.copytree(HUGO_SITE, site)
     section = site / "content" / "posts"
@@ -116,7 +116,7 @@ def test_a_hugo_site_drafts_in_its_content_section(tmp_path):
             lib.publish(str(new))
 
 
-def test_a_drafted_item_outlives_its_feeds_retention(tmp_path):
+def test_a_drafted_item_outlives_its_feeds_retention(tmp_path) -> None:
     import time
 
     posts = tmp_path / "site" / "_posts"

@@ -16,7 +16,7 @@ from veille_tui.core.update import fetch_warning, open_store, store_fetch
 HEAD = b'<?xml version="1.0" encoding="utf-8"?>\n'
 
 
-def test_malformed_xml_keeps_what_could_be_read_and_names_the_line():
+def test_malformed_xml_keeps_what_could_be_read_and_names_the_line() -> None:
     data = HEAD + (
         b'<rss version="2.0"><channel><title>Broken</title>\n'
         b"<item><title>Kept</title><link>https://e.org/1</link></item>\n"
@@ -28,18 +28,18 @@ def test_malformed_xml_keeps_what_could_be_read_and_names_the_line():
     assert parsed.warning == "malformed XML at line 4: mismatched tag; kept the 2 item(s) that could be read"
 
 
-def test_the_line_is_the_document_s_own_without_a_declaration():
+def test_the_line_is_the_document_s_own_without_a_declaration() -> None:
     data = b'<rss version="2.0"><channel><title>B</title>\n<item><title>A</title></item>\n<item><b></item></channel>'
     assert present(parse_feed(data, "u").warning).startswith("malformed XML at line 3: mismatched tag")
 
 
-def test_broken_beyond_use_is_an_error_with_its_line():
+def test_broken_beyond_use_is_an_error_with_its_line() -> None:
     parsed = parse_feed(b'<rss version="2.0"><channel><title>Broken<item><title>oops', "u")
     assert parsed.items == [] and parsed.error == "not a feed: malformed XML at line 1: no element found"
 
 
 @pytest.mark.parametrize("path", ["fast", "feedparser"])
-def test_entries_with_neither_title_nor_link_are_dropped_and_counted(path):
+def test_entries_with_neither_title_nor_link_are_dropped_and_counted(path) -> None:
     body = (
         "<item><title>Titled</title></item>"
         "<item><link>https://e.org/linked</link></item>"
@@ -86,14 +86,14 @@ def lol(levels: int = 9) -> bytes:
         ),
     ],
 )
-def test_entity_bombs_are_named(data, message):
+def test_entity_bombs_are_named(data, message) -> None:
     started = time.perf_counter()
     parsed = parse_feed(data, "https://e.org/feed")
     assert parsed.error == message and parsed.items == []
     assert time.perf_counter() - started < 1
 
 
-def test_ordinary_entities_and_external_ones_are_not_bombs():
+def test_ordinary_entities_and_external_ones_are_not_bombs() -> None:
     data = (
         HEAD
         + b'<!DOCTYPE rss [<!ENTITY nbsp "&#160;"><!ENTITY copy "&#169;"><!ENTITY ext SYSTEM "file:///etc/passwd">]>'
@@ -122,7 +122,7 @@ def make_item(n: int, ts: int | None, date: str | None = None) -> Item:
     return Item(guid=f"g{n}", link=f"https://e.org/{n}", title=f"Item {n}", date=date, ts=ts, summary="x")
 
 
-def test_an_item_dated_in_the_future_is_listed_at_its_fetch_time(store):
+def test_an_item_dated_in_the_future_is_listed_at_its_fetch_time(store) -> None:
     fid = store.feed_states()[0].id
     now = time.time()
     store_fetch(
@@ -149,7 +149,7 @@ def test_an_item_dated_in_the_future_is_listed_at_its_fetch_time(store):
     assert [e.title for e in store.entries(limit=2)] == ["Item 3", "Item 4"]
 
 
-def test_a_future_item_folded_with_another_keeps_the_earliest_real_date(store):
+def test_a_future_item_folded_with_another_keeps_the_earliest_real_date(store) -> None:
     store.sync_feeds(
         [Feed("https://feeds.example.com/rss", "Example News"), Feed("https://other.example.com/rss", "Other")]
     )
@@ -161,7 +161,7 @@ def test_a_future_item_folded_with_another_keeps_the_earliest_real_date(store):
     assert entry.ts == now - 7200
 
 
-def test_fetch_warning_counts_them():
+def test_fetch_warning_counts_them() -> None:
     now = time.time()
     items = [make_item(1, int(now) + 3 * 86400), make_item(2, None), make_item(3, int(now))]
     assert fetch_warning("malformed XML at line 2: x", items, now) == (

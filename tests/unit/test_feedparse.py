@@ -33,7 +33,7 @@ def by_title(result):
 # ---------------------------------------------------------------------------------- formats
 
 
-def test_rss20():
+def test_rss20() -> None:
     r = parse_feed(load("rss20.xml"), URL)
     assert r.error is None and r.parser == "fast"
     assert r.title == "Example Security & News"
@@ -60,7 +60,7 @@ def test_rss20():
     assert second.summary == "Microsoft fixed 3 zero-days & 80 flaws **today**."
 
 
-def test_rss091_with_doctype_and_latin1_goes_to_feedparser():
+def test_rss091_with_doctype_and_latin1_goes_to_feedparser() -> None:
     r = parse_feed(load("rss091.xml"), URL)
     assert r.error is None and r.parser == "feedparser"
     t = by_title(r)
@@ -69,7 +69,7 @@ def test_rss091_with_doctype_and_latin1_goes_to_feedparser():
     assert all(i.guid is None for i in r.items)
 
 
-def test_rss10():
+def test_rss10() -> None:
     r = parse_feed(load("rss10.xml"), URL)
     assert r.error is None and r.parser == "fast"
     assert r.title == "RDF Site Summary"
@@ -81,7 +81,7 @@ def test_rss10():
     assert b.date == "2026-07-02T00:00:00+00:00"
 
 
-def test_atom():
+def test_atom() -> None:
     r = parse_feed(load("atom.xml"), URL)
     assert r.error is None
     assert r.title == "Atom Security Blog"
@@ -100,7 +100,7 @@ def test_atom():
     assert any("XHTML *content*" in i.summary for i in r.items)
 
 
-def test_atom_without_xhtml_takes_fast_path():
+def test_atom_without_xhtml_takes_fast_path() -> None:
     data = load("atom.xml")
     start = data.index(b'<entry>\n  <title type="xhtml">')
     end = data.index(b"</entry>", start) + len(b"</entry>")
@@ -128,7 +128,7 @@ MARKUP_TITLES_ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
 </feed>"""
 
 
-def test_html_and_xhtml_titles_become_text():
+def test_html_and_xhtml_titles_become_text() -> None:
     rss = parse_feed(MARKUP_TITLES_RSS, URL)
     assert rss.parser == "fast"
     # an RSS title that looks like HTML (feedparser's guess) is HTML; one that does not stays as is
@@ -145,7 +145,7 @@ def test_html_and_xhtml_titles_become_text():
     ]
 
 
-def test_json_feed():
+def test_json_feed() -> None:
     r = parse_feed(load("jsonfeed.json"), URL, "application/feed+json")
     assert r.error is None and r.parser == "json"
     assert r.title == "JSON Threat Feed"
@@ -167,7 +167,7 @@ def test_json_feed():
         (b'{"version": "https://jsonfeed.org/version/1", "items": 3}', "without items"),
     ],
 )
-def test_bad_json(doc, reason):
+def test_bad_json(doc, reason) -> None:
     r = parse_feed(doc, URL)
     assert r.error and reason in r.error and r.items == []
 
@@ -175,7 +175,7 @@ def test_bad_json(doc, reason):
 # ---------------------------------------------------------------------------------- bad input
 
 
-def test_broken_xml_keeps_entries():
+def test_broken_xml_keeps_entries() -> None:
     r = parse_feed(load("broken.xml"), URL)
     assert r.error is None and r.parser == "feedparser"
     assert [i.title for i in r.items] == ["Fish & Chips", "Second item"]
@@ -191,18 +191,18 @@ def test_broken_xml_keeps_entries():
         b"<?xml version='1.0'?><rss version='2.0'><channel><item><title>unclosed",
     ],
 )
-def test_not_a_feed(doc):
+def test_not_a_feed(doc) -> None:
     r = parse_feed(doc, URL)
     assert r.error is not None and r.error.startswith("not a feed")
     assert r.items == []
 
 
-def test_html_page_is_not_a_feed():
+def test_html_page_is_not_a_feed() -> None:
     r = parse_feed(load("notafeed.html"), URL)
     assert r.error == "not a feed: no RSS, Atom or JSON feed found"
 
 
-def test_no_guids_dedupe_by_link():
+def test_no_guids_dedupe_by_link() -> None:
     r = parse_feed(load("noguid.xml"), URL)
     assert r.error is None
     assert [i.title for i in r.items] == ["One", "Two", "Relative link", "Title only, no link", "Bad scheme link"]
@@ -213,7 +213,7 @@ def test_no_guids_dedupe_by_link():
     assert t["Bad scheme link"].link is None  # javascript: never becomes a link
 
 
-def test_dates_feedparser_cannot_parse():
+def test_dates_feedparser_cannot_parse() -> None:
     r = parse_feed(load("baddates.xml"), URL)
     t = by_title(r)
     assert len(r.items) == 7  # every item kept
@@ -222,7 +222,7 @@ def test_dates_feedparser_cannot_parse():
     assert t["Good"].date == "2026-08-06T12:00:00+00:00" and t["Good"].ts == 1786017600
 
 
-def test_terminal_escapes_removed():
+def test_terminal_escapes_removed() -> None:
     r = parse_feed(load("escapes.xml"), URL)
     assert r.error is None
     texts = [r.title] + [x for i in r.items for x in (i.title, i.summary, i.author, *i.categories)]
@@ -232,7 +232,7 @@ def test_terminal_escapes_removed():
     assert r.items[0].title == "Red alert and bell and override"
 
 
-def test_entity_bomb(tmp_path):
+def test_entity_bomb(tmp_path) -> None:
     """Billion laughs (10^9 'lol'): no expansion, bounded time and memory, in a fresh process."""
     code = (
         "import resource, sys, time\n"
@@ -261,7 +261,7 @@ def test_entity_bomb(tmp_path):
     assert float(dt) < 5 and int(rss) < 300 and int(longest) < 1000
 
 
-def test_quadratic_blowup_entity():
+def test_quadratic_blowup_entity() -> None:
     doc = (
         '<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY a "' + "A" * 50_000 + '">]>\n'
         '<rss version="2.0"><channel><title>q</title><item><title>'
@@ -274,7 +274,7 @@ def test_quadratic_blowup_entity():
     assert all(len(i.title) <= feedparse.MAX_TITLE for i in r.items)
 
 
-def test_huge_title_and_body_truncated():
+def test_huge_title_and_body_truncated() -> None:
     body = "<p>" + "word " * 100_000 + "</p>"
     doc = (
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>big</title>'
@@ -287,7 +287,7 @@ def test_huge_title_and_body_truncated():
     assert len(item.summary) <= feedparse.MAX_BODY
 
 
-def test_never_reads_local_files(tmp_path):
+def test_never_reads_local_files(tmp_path) -> None:
     secret = tmp_path / "secret.xml"
     secret.write_text('<rss version="2.0"><channel><title>LOCAL FILE</title></channel></rss>')
     for doc in (str(secret).encode(), b"file://" + str(secret).encode()):
@@ -296,13 +296,13 @@ def test_never_reads_local_files(tmp_path):
         assert r.error is not None
 
 
-def test_parse_feed_never_raises(monkeypatch):
+def test_parse_feed_never_raises(monkeypatch) -> None:
     monkeypatch.setattr(feedparse, "_fast_parse", lambda data: 1 / 0)
     r = parse_feed(load("rss20.xml"), URL)
     assert r.error and "ZeroDivisionError" in r.error
 
 
-def test_feedparser_not_given_a_string(monkeypatch):
+def test_feedparser_not_given_a_string(monkeypatch) -> None:
     import feedparser
 
     seen = []
@@ -334,18 +334,18 @@ def assert_same(data: bytes, url: str = URL) -> None:
 
 
 @pytest.mark.parametrize("name", FIXTURES_BOTH)
-def test_fast_path_equals_feedparser_on_fixtures(name):
+def test_fast_path_equals_feedparser_on_fixtures(name) -> None:
     assert_same(load(name))
 
 
-def test_fast_path_declines_what_it_does_not_reproduce():
+def test_fast_path_declines_what_it_does_not_reproduce() -> None:
     for name in ("rss091.xml", "broken.xml", "escapes.xml", "bomb.xml", "atom.xml"):
         with pytest.raises(Fallback):
             parse_with(load(name), URL, "fast")
 
 
 @pytest.mark.skipif(not (SHARED_BENCH / "make_feeds.py").exists(), reason="shared/bench not here")
-def test_fast_path_equals_feedparser_on_generated_feeds(tmp_path):
+def test_fast_path_equals_feedparser_on_generated_feeds(tmp_path) -> None:
     out = tmp_path / "feeds"
     subprocess.run(
         [
@@ -532,7 +532,7 @@ def atom_entry(draw):
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(rss_item(), max_size=6), _text)
-def test_differential_random_rss(items, title):
+def test_differential_random_rss(items, title) -> None:
     doc = (
         '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:slash="http://purl.org/rss/1.0/modules/slash/"><channel>'
@@ -549,7 +549,7 @@ def test_differential_random_rss(items, title):
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(atom_entry(), max_size=6))
-def test_differential_random_atom(entries):
+def test_differential_random_atom(entries) -> None:
     doc = (
         '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><id>tag:b,2026:feed</id>'
         + "".join(entries)
@@ -562,7 +562,7 @@ def test_differential_random_atom(entries):
     assert_same(doc)
 
 
-def test_differential_random_feeds_mostly_take_fast_path():
+def test_differential_random_feeds_mostly_take_fast_path() -> None:
     """The generators above must exercise the fast path, not only its refusals."""
     fast = 0
     for seed in range(60):
@@ -578,7 +578,7 @@ def test_differential_random_feeds_mostly_take_fast_path():
     assert fast == 60
 
 
-def test_peak_memory_is_bounded_for_big_feed():
+def test_peak_memory_is_bounded_for_big_feed() -> None:
     items = "".join(
         f"<item><title>t{i}</title><link>https://a.example/{i}</link><description>{'x' * 2000}</description></item>"
         for i in range(3000)
@@ -591,7 +591,7 @@ def test_peak_memory_is_bounded_for_big_feed():
     assert grown_mb < 200
 
 
-def test_links_with_parentheses_leave_no_stray_bracket():
+def test_links_with_parentheses_leave_no_stray_bracket() -> None:
     from veille_tui.core.feeds.html import body_to_markdown
 
     md = body_to_markdown(

@@ -12,7 +12,7 @@ from veille_tui.core.errors import ConfigError
 from veille_tui.core.models import Feed
 
 
-def test_full_text_settings_are_read(tmp_path):
+def test_full_text_settings_are_read(tmp_path) -> None:
     data = {
         "feeds": [{"url": "https://a.example/feed", "full_text": True}, {"url": "https://b.example/feed"}],
         "fetch": {"full_text_query": " +watch is:unread "},
@@ -31,12 +31,12 @@ def test_full_text_settings_are_read(tmp_path):
         ({"fetch": {"full_text_query": "is:nonsense"}}, "full_text_query: 'is:nonsense'"),
     ],
 )
-def test_bad_values_are_told(tmp_path, data, message):
+def test_bad_values_are_told(tmp_path, data, message) -> None:
     with pytest.raises(ConfigError, match=message):
         config_mod.from_dict(data, Path(tmp_path / "config.toml"))
 
 
-def test_written_back(tmp_path):
+def test_written_back(tmp_path) -> None:
     path = tmp_path / "config.toml"
     config_mod.write_feeds(path, [Feed("https://a.example/feed", "A", ("a",), None, True), Feed("https://b.example/f")])
     text = path.read_text()

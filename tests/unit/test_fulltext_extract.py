@@ -37,7 +37,7 @@ def expected(name: str) -> str:
     return (PAGES / f"{name}.expected.md").read_text(encoding="utf-8")
 
 
-def test_the_fixtures_are_complete():
+def test_the_fixtures_are_complete() -> None:
     assert len(ALL) >= 10 and not set(SPLIT["tuning"]) & set(SPLIT["held_out"])
     for name in ALL:
         assert page_path(name).exists() and (PAGES / f"{name}.expected.md").exists()
@@ -46,18 +46,18 @@ def test_the_fixtures_are_complete():
 
 
 @pytest.mark.parametrize("name", ALL)
-def test_each_page_is_close_to_its_expected_text(name):
+def test_each_page_is_close_to_its_expected_text(name) -> None:
     found = extracted(name)
     assert token_f1(found.markdown, expected(name)) >= 0.93, found.markdown
     assert found.words > 50 and found.title
 
 
-def test_held_out_pages_score_at_least_095_on_average():
+def test_held_out_pages_score_at_least_095_on_average() -> None:
     scores = [token_f1(extracted(name).markdown, expected(name)) for name in SPLIT["held_out"]]
     assert statistics.mean(scores) >= 0.95, scores
 
 
-def test_structure_is_kept():
+def test_structure_is_kept() -> None:
     table = extracted("table").markdown
     assert "| CVE-2026-20045 | Remote desktop gateway | 9.8 | No |" in table
     assert "### Other notable fixes" in table
@@ -82,13 +82,13 @@ def test_structure_is_kept():
         ("latin1", ["cookies", "Partager", "À lire aussi"]),
     ],
 )
-def test_menus_ads_and_comments_are_left_out(name, boilerplate):
+def test_menus_ads_and_comments_are_left_out(name, boilerplate) -> None:
     markdown = extracted(name).markdown
     for text in boilerplate:
         assert text not in markdown
 
 
-def test_latin1_and_gzip_pages_are_decoded():
+def test_latin1_and_gzip_pages_are_decoded() -> None:
     latin1 = extracted("latin1")
     assert "départementaux" in latin1.markdown and "Les bons réflexes" in latin1.markdown
     assert latin1.title == "Une campagne d'hameçonnage vise les collectivités territoriales"
@@ -96,13 +96,13 @@ def test_latin1_and_gzip_pages_are_decoded():
     assert "two million times a week" in extracted("gzipped").markdown
 
 
-def test_the_title_is_not_repeated_in_the_text():
+def test_the_title_is_not_repeated_in_the_text() -> None:
     code = extracted("code")
     assert code.title == "Hunting for suspicious scheduled tasks with a few lines of Python"
     assert not code.markdown.startswith("#")
 
 
-def test_charset_from_the_header_wins_over_the_meta():
+def test_charset_from_the_header_wins_over_the_meta() -> None:
     body = '<html><head><meta charset="utf-8"></head><body><p>café</p></body></html>'.encode("cp1252")
     assert "café" in decode(RawPage("x", body, "text/html; charset=windows-1252"))
     assert "café" in decode(RawPage("x", body.replace(b"utf-8", b"latin1"), None))
@@ -111,7 +111,7 @@ def test_charset_from_the_header_wins_over_the_meta():
     assert "é" in decode(RawPage("x", "<p>é</p>".encode(), 'text/html; charset="bogus-charset"'))
 
 
-def test_untrusted_text_is_cleaned_and_links_made_safe():
+def test_untrusted_text_is_cleaned_and_links_made_safe() -> None:
     html = (
         "<html><head><title>Evil</title></head><body><article><h1>Evil</h1>"
         + "".join(
@@ -129,14 +129,14 @@ def test_untrusted_text_is_cleaned_and_links_made_safe():
     assert "\x1b" not in found.text and "](" not in found.text
 
 
-def test_a_huge_text_is_capped(monkeypatch):
+def test_a_huge_text_is_capped(monkeypatch) -> None:
     monkeypatch.setattr(extract_mod, "MAX_MARKDOWN", 5_000)
     html = "<html><body><article>" + "".join(f"<p>Sentence number {n} of a very long article.</p>" for n in range(3000))
     found = extract_mod.extract(html + "</article></body></html>", "page.html")
     assert len(found.markdown) <= 5_000 and found.markdown.endswith("…")
 
 
-def test_what_is_not_a_page_is_refused(tmp_path):
+def test_what_is_not_a_page_is_refused(tmp_path) -> None:
     binary = tmp_path / "image.html"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
     with pytest.raises(PageError, match=r"image.html: not a web page \(binary data\)"):
@@ -159,7 +159,7 @@ def test_what_is_not_a_page_is_refused(tmp_path):
         read_file(bad, 100_000)
 
 
-def test_token_f1():
+def test_token_f1() -> None:
     assert token_f1("the cat sat", "the cat sat") == 1.0
     assert token_f1("", "the cat") == 0.0 and token_f1("", "") == 1.0
     assert token_f1("the cat", "the cat sat on the mat") == pytest.approx(2 * 1.0 * (2 / 6) / (1 + 2 / 6))
@@ -183,7 +183,7 @@ def _page(body: str) -> str:
     )
 
 
-def test_no_line_of_the_text_is_only_spaces():
+def test_no_line_of_the_text_is_only_spaces() -> None:
     code = "<pre><code>def check(host):\n    found = scan(host)\n    \n\t\n    return found\n</code></pre>"
     found = extract_mod.extract(
         _page(f"<article><h1>A long read</h1>{_paragraph(1)}{code}{_paragraph(2)}</article>"), "p"
@@ -193,7 +193,7 @@ def test_no_line_of_the_text_is_only_spaces():
         assert not [line for line in text.split("\n") if line and not line.strip()]
 
 
-def test_a_one_line_pre_block_is_a_fenced_block():
+def test_a_one_line_pre_block_is_a_fenced_block() -> None:
     one = "<pre><code>curl -sk https://gateway.example/api/v1/status | jq .version</code></pre>"
     page = _page(
         f"<article><h1>A long read</h1>{_paragraph(1)}{one}{_paragraph(2)}<p>Run <code>id</code>.</p></article>"
@@ -203,7 +203,7 @@ def test_a_one_line_pre_block_is_a_fenced_block():
     assert "Run `id`." in markdown  # inline code stays inline
 
 
-def test_an_article_split_around_a_pull_quote_is_read_whole():
+def test_an_article_split_around_a_pull_quote_is_read_whole() -> None:
     first = "".join(_paragraph(n) for n in range(1, 11))
     second = "".join(_paragraph(n) for n in range(11, 25))
     quote = '<aside class="story__pull-quote"><p>"Nobody saw them for months."</p></aside>'
@@ -218,7 +218,7 @@ def test_an_article_split_around_a_pull_quote_is_read_whole():
         assert "Nobody saw them" not in markdown  # the pull quote repeats the article: left out
 
 
-def test_a_page_that_repeats_its_article_gives_it_once():
+def test_a_page_that_repeats_its_article_gives_it_once() -> None:
     article = "".join(_paragraph(n) for n in range(1, 8))
     body = (
         f'<article><h1>A long read</h1><div class="screen">{article}</div><div class="print">{article}</div></article>'

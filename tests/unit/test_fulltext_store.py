@@ -42,7 +42,7 @@ def _store(tmp_path, links=("https://example.org/a", "https://example.org/b")) -
     return store, sorted(store.entry_ids())
 
 
-def test_stored_and_found_by_search(tmp_path):
+def test_stored_and_found_by_search(tmp_path) -> None:
     store, (a, b) = _store(tmp_path)
     assert store.full_text(a) is None
     store.save_full_text(a, _text("the quokkaword appears only in the page"))
@@ -60,7 +60,7 @@ def test_stored_and_found_by_search(tmp_path):
     assert store.count("not:read has:fulltext") == 1
 
 
-def test_failure_keeps_the_text_before(tmp_path):
+def test_failure_keeps_the_text_before(tmp_path) -> None:
     store, (a, b) = _store(tmp_path)
     store.save_full_text_error(b, "https://example.org/b", "HTTP 403 Forbidden")
     failed = store.full_text(b)
@@ -77,7 +77,7 @@ def test_failure_keeps_the_text_before(tmp_path):
     assert present(store.full_text(a)).error is None
 
 
-def test_gone_with_its_entry(tmp_path):
+def test_gone_with_its_entry(tmp_path) -> None:
     store, (a, _b) = _store(tmp_path)
     store.save_full_text(a, _text("dingoword"))
     store.db.execute("DELETE FROM entries WHERE id = ?", (a,))
@@ -89,7 +89,7 @@ def test_gone_with_its_entry(tmp_path):
     assert store.full_text(a) is None
 
 
-def test_follows_an_item_into_its_post(tmp_path, posts_dir):
+def test_follows_an_item_into_its_post(tmp_path, posts_dir) -> None:
     store, (a, _b) = _store(tmp_path)
     store.save_full_text(a, _text("bilbyword"))  # the post may take the item's entry, or the text moves
     write_post(
@@ -113,7 +113,7 @@ def test_follows_an_item_into_its_post(tmp_path, posts_dir):
     assert store.entry_ids("bilbyword") == [post_id]
 
 
-def test_has_is_checked():
+def test_has_is_checked() -> None:
     import pytest
 
     from veille_tui.core.errors import QueryError

@@ -45,7 +45,7 @@ def epss_scores(path: Path) -> dict[str, float]:
 # --- reading files -------------------------------------------------------------------------------
 
 
-def test_kev_catalogue_is_read_with_cisa_fields():
+def test_kev_catalogue_is_read_with_cisa_fields() -> None:
     parsed = intel.parse((DATA / "kev.json").read_bytes(), "kev.json")
     assert isinstance(parsed, intel.ParsedKev)
     assert parsed.version == "2026.07.20" and present(parsed.released).startswith("2026-07-20")
@@ -62,7 +62,7 @@ def test_kev_catalogue_is_read_with_cisa_fields():
     assert record["cveID"] == "CVE-2026-41001" and record["knownRansomwareCampaignUse"] == "Known"
 
 
-def test_kev_with_wrong_types_and_missing_fields_is_one_clear_error_and_the_data_stays(lib):
+def test_kev_with_wrong_types_and_missing_fields_is_one_clear_error_and_the_data_stays(lib) -> None:
     lib.import_intel(DATA / "kev.json")
     before = lib.tag_counts()["kev"]
     with pytest.raises(IntelError) as caught:
@@ -94,20 +94,20 @@ def test_kev_with_wrong_types_and_missing_fields_is_one_clear_error_and_the_data
         ('{"vulnerabilities": [', "invalid JSON"),
     ],
 )
-def test_kev_problems_name_the_file(text, expected):
+def test_kev_problems_name_the_file(text, expected) -> None:
     with pytest.raises(IntelError) as caught:
         intel.parse(text.encode(), "/tmp/kev.json")
     assert str(caught.value).startswith("/tmp/kev.json: ") and expected in str(caught.value)
 
 
-def test_kev_count_that_does_not_match_is_a_note_not_a_refusal():
+def test_kev_count_that_does_not_match_is_a_note_not_a_refusal() -> None:
     text = (DATA / "kev.json").read_text().replace('"count": 4', '"count": 5')
     parsed = intel.parse(text.encode(), "kev.json")
     assert isinstance(parsed, intel.ParsedKev) and len(parsed.records) == 4
     assert parsed.warning == "the file says 5 vulnerabilities and holds 4"
 
 
-def test_epss_plain_and_gzipped_are_the_same():
+def test_epss_plain_and_gzipped_are_the_same() -> None:
     plain = intel.parse((DATA / "epss.csv").read_bytes(), "epss.csv")
     packed = intel.parse((DATA / "epss.csv.gz").read_bytes(), "epss.csv.gz")
     assert isinstance(plain, intel.ParsedEpss) and isinstance(packed, intel.ParsedEpss)
@@ -116,7 +116,7 @@ def test_epss_plain_and_gzipped_are_the_same():
     assert ("CVE-2026-41001", 0.97102, 0.99988) in plain.rows
 
 
-def test_epss_with_bom_and_crlf():
+def test_epss_with_bom_and_crlf() -> None:
     parsed = intel.parse((DATA / "epss-bom-crlf.csv").read_bytes(), "epss-bom-crlf.csv")
     assert isinstance(parsed, intel.ParsedEpss)
     assert parsed.version == "v2025.03.14" and parsed.released == "2026-08-26T12:55:00Z"
@@ -128,7 +128,7 @@ def test_epss_with_bom_and_crlf():
     ]
 
 
-def test_epss_with_a_new_model_version_line(lib):
+def test_epss_with_a_new_model_version_line(lib) -> None:
     lib.import_intel(DATA / "epss.csv")
     outcome = lib.import_intel(DATA / "epss-new-model.csv")
     assert outcome.version == "v2026.09.01"
@@ -141,14 +141,14 @@ def test_epss_with_a_new_model_version_line(lib):
     assert known["CVE-2026-41250"].epss is None  # the import replaced the day's scores whole
 
 
-def test_epss_model_line_in_the_middle_wins():
+def test_epss_model_line_in_the_middle_wins() -> None:
     text = (DATA / "epss.csv").read_text() + "#model_version:v2027.01.01,score_date:2027-01-02\nCVE-2027-0001,0.5,0.5\n"
     parsed = intel.parse(text.encode(), "two.csv")
     assert isinstance(parsed, intel.ParsedEpss)
     assert parsed.version == "v2027.01.01" and len(parsed.rows) == 10
 
 
-def test_truncated_gzip_is_refused_and_the_scores_stay(lib):
+def test_truncated_gzip_is_refused_and_the_scores_stay(lib) -> None:
     lib.import_intel(DATA / "epss.csv")
     with pytest.raises(IntelError) as caught:
         lib.import_intel(DATA / "epss-truncated.csv.gz")
@@ -157,7 +157,7 @@ def test_truncated_gzip_is_refused_and_the_scores_stay(lib):
     assert lib.cve_intel(["CVE-2026-41001"])["CVE-2026-41001"].epss == 0.97102
 
 
-def test_damaged_gzip_and_gzip_bomb():
+def test_damaged_gzip_and_gzip_bomb() -> None:
     good = gzip.compress(b"cve,epss,percentile\n" + b"CVE-2026-41001,0.1,0.2\n" * 1000)
     damaged = good[:10] + bytes(b ^ 0xFF for b in good[10:40]) + good[40:]
     with pytest.raises(IntelError, match="damaged gzip"):
@@ -166,7 +166,7 @@ def test_damaged_gzip_and_gzip_bomb():
         intel.decompress(good, "bomb.gz", limit=1000)
 
 
-def test_bad_epss_row_names_the_line_and_nothing_is_loaded(lib):
+def test_bad_epss_row_names_the_line_and_nothing_is_loaded(lib) -> None:
     lib.import_intel(DATA / "epss.csv")
     with pytest.raises(IntelError) as caught:
         lib.import_intel(DATA / "epss-bad-row.csv")
@@ -186,12 +186,12 @@ def test_bad_epss_row_names_the_line_and_nothing_is_loaded(lib):
         ("<html>not found</html>", "neither a KEV catalogue"),
     ],
 )
-def test_epss_problems(text, expected):
+def test_epss_problems(text, expected) -> None:
     with pytest.raises(IntelError, match=expected):
         intel.parse(text.encode(), "e.csv")
 
 
-def test_binary_and_missing_files(lib, tmp_path):
+def test_binary_and_missing_files(lib, tmp_path) -> None:
     blob = tmp_path / "blob.bin"
     blob.write_bytes(b"\xff\xfe\x00\x01" * 100)
     with pytest.raises(IntelError, match="not UTF-8"):
@@ -205,7 +205,7 @@ def test_binary_and_missing_files(lib, tmp_path):
 # --- the kev tag, epss:, cve: --------------------------------------------------------------------
 
 
-def test_kev_tag_is_on_every_entry_naming_a_kev_cve_and_recomputed_when_the_catalogue_changes(lib, tmp_path):
+def test_kev_tag_is_on_every_entry_naming_a_kev_cve_and_recomputed_when_the_catalogue_changes(lib, tmp_path) -> None:
     assert "kev" not in lib.tag_counts()
     lib.import_intel(DATA / "kev.json")
     wanted = entries_naming(lib, KEV_IDS)
@@ -223,7 +223,7 @@ def test_kev_tag_is_on_every_entry_naming_a_kev_cve_and_recomputed_when_the_cata
     assert shown == wanted
 
 
-def test_new_entries_get_the_kev_tag_from_the_enrich_pass(lib):
+def test_new_entries_get_the_kev_tag_from_the_enrich_pass(lib) -> None:
     lib.import_intel(DATA / "kev.json")
     store = lib.store
     from veille_tui.core.models import Feed
@@ -237,7 +237,7 @@ def test_new_entries_get_the_kev_tag_from_the_enrich_pass(lib):
     assert tagged == {"Exploited Ivanti bug"}
 
 
-def test_epss_query_gives_exactly_the_entries_naming_a_cve_scored_that_high(lib):
+def test_epss_query_gives_exactly_the_entries_naming_a_cve_scored_that_high(lib) -> None:
     lib.import_intel(DATA / "epss.csv")
     scores = epss_scores(DATA / "epss.csv")
     for threshold in (0.9, 0.5, 0.95, 0.0):
@@ -247,7 +247,7 @@ def test_epss_query_gives_exactly_the_entries_naming_a_cve_scored_that_high(lib)
     assert lib.count("epss:0.9 +certfr") == 1
 
 
-def test_cve_ids_are_normalised_in_queries(lib):
+def test_cve_ids_are_normalised_in_queries(lib) -> None:
     expected = lib.entry_ids("cve:CVE-2026-41001")
     assert len(expected) == 3
     for spelling in ("cve:2026-41001", "cve:cve-2026-41001", "CVE:Cve-2026-41001"):
@@ -279,7 +279,7 @@ def store_items(lib, stories):
     return now
 
 
-def test_trend_weighs_each_entry_by_one_over_sqrt_of_its_cve_count(lib):
+def test_trend_weighs_each_entry_by_one_over_sqrt_of_its_cve_count(lib) -> None:
     day = 86400
     now = store_items(
         lib,
@@ -308,7 +308,7 @@ def test_trend_weighs_each_entry_by_one_over_sqrt_of_its_cve_count(lib):
     assert month["CVE-2026-0001"].trend == pytest.approx(3.5) and month["CVE-2026-0001"].previous == 0
 
 
-def test_trend_over_stored_entries_and_the_window_length(lib):
+def test_trend_over_stored_entries_and_the_window_length(lib) -> None:
     roundup = [f"CVE-2026-9{n:03d}" for n in range(16)]  # 16 ids: 1/4 each
     store_items(
         lib,
@@ -334,7 +334,7 @@ def test_trend_over_stored_entries_and_the_window_length(lib):
         lib.cves(sort="loudest")
 
 
-def test_cves_of_the_examples_with_their_intel(lib):
+def test_cves_of_the_examples_with_their_intel(lib) -> None:
     lib.import_intel(DATA / "kev.json")
     lib.import_intel(DATA / "epss.csv")
     found = {c.cve: c for c in lib.cves()}
@@ -358,7 +358,7 @@ def test_cves_of_the_examples_with_their_intel(lib):
     }
 
 
-def test_cve_intel_for_the_article_header(lib):
+def test_cve_intel_for_the_article_header(lib) -> None:
     lib.import_intel(DATA / "kev.json")
     lib.import_intel(DATA / "epss.csv")
     known = lib.cve_intel(["CVE-2026-41001", "CVE-2030-0001"])
@@ -372,14 +372,14 @@ def test_cve_intel_for_the_article_header(lib):
 @pytest.mark.parametrize(
     ("value", "text"), [(99.99, "99th"), (1.2, "1st"), (12.5, "12th"), (22, "22nd"), (0.4, "<1st")]
 )
-def test_ordinal(value, text):
+def test_ordinal(value, text) -> None:
     assert models.ordinal(value) == text
 
 
 # --- status, the config --------------------------------------------------------------------------
 
 
-def test_status_before_and_after(lib):
+def test_status_before_and_after(lib) -> None:
     kev, epss = lib.intel_status()
     assert (kev.name, kev.count, kev.loaded, epss.count) == ("kev", 0, None, 0)
     lib.import_intel(DATA / "epss.csv.gz")
@@ -389,7 +389,7 @@ def test_status_before_and_after(lib):
     assert data["age_hours"] == 0.0 and data["last_check"] is None
 
 
-def test_intel_config(tmp_path, monkeypatch):
+def test_intel_config(tmp_path, monkeypatch) -> None:
     monkeypatch.delenv("VEILLE_TUI_INTEL")
     defaults = config.load(None).intel
     assert defaults.enabled and "cisa.gov" in defaults.kev_url and defaults.epss_url.endswith(".csv.gz")
@@ -412,13 +412,13 @@ def test_intel_config(tmp_path, monkeypatch):
     assert not config.load(path).intel.enabled and not config.load(None).intel.enabled
 
 
-def test_update_refused_when_downloads_are_off(lib):
+def test_update_refused_when_downloads_are_off(lib) -> None:
     assert not lib.settings.intel.enabled  # VEILLE_TUI_INTEL=off in every test (tests/conftest.py)
     with pytest.raises(IntelError, match="intel import FILE"):
         lib.update_intel()
 
 
-def test_the_head_of_the_trend_order_and_a_few_ids_alone(lib):
+def test_the_head_of_the_trend_order_and_a_few_ids_alone(lib) -> None:
     """recent=True: the CVE ids with a trend, exactly the head of the full order (the TUI shows it
     first); only=: those ids alone, with the same figures as in the whole table."""
     store_items(

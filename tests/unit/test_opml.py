@@ -14,7 +14,7 @@ from veille_tui.core.opml import parse_opml, write_opml
 DATA = Path(__file__).resolve().parent.parent / "data" / "opml"
 
 
-def test_nested_outlines_and_categories_become_tags():
+def test_nested_outlines_and_categories_become_tags() -> None:
     feeds, problems = parse_opml((DATA / "nested.opml").read_bytes(), "nested.opml")
     by_url = {f.url: f for f in feeds}
     assert list(by_url) == [
@@ -34,7 +34,7 @@ def test_nested_outlines_and_categories_become_tags():
     assert any("No URL" in p for p in problems)
 
 
-def test_opml1_latin1():
+def test_opml1_latin1() -> None:
     feeds, problems = parse_opml((DATA / "opml1.opml").read_bytes(), "opml1.opml")
     assert problems == []
     assert [(f.url, f.title) for f in feeds] == [
@@ -52,13 +52,13 @@ def test_opml1_latin1():
         (b"<opml version='2.0'><head/></opml>", "without a <body>"),
     ],
 )
-def test_bad_opml_names_the_file(data, reason):
+def test_bad_opml_names_the_file(data, reason) -> None:
     with pytest.raises(OpmlError) as err:
         parse_opml(data, "subs.opml")
     assert str(err.value).startswith("subs.opml: ") and reason in str(err.value)
 
 
-def test_billion_laughs_refused_fast():
+def test_billion_laughs_refused_fast() -> None:
     bomb = '<?xml version="1.0"?>\n<!DOCTYPE opml [\n<!ENTITY a "aaaaaaaaaa">\n'
     prev = "a"
     for i in range(1, 10):
@@ -72,7 +72,7 @@ def test_billion_laughs_refused_fast():
     assert "bomb.opml" in str(err.value) and "DOCTYPE" in str(err.value)
 
 
-def test_external_entity_refused(tmp_path):
+def test_external_entity_refused(tmp_path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP SECRET")
     doc = (
@@ -83,7 +83,7 @@ def test_external_entity_refused(tmp_path):
         parse_opml(doc.encode(), "xxe.opml")
 
 
-def test_round_trip():
+def test_round_trip() -> None:
     feeds = [
         Feed("https://www.bleepingcomputer.com/feed/", "BleepingComputer", ("bleepingcomp", "news")),
         Feed("https://feeds.feedburner.com/TheHackersNews", "The Hacker News & co <x>", ("hackernews",)),
@@ -101,7 +101,7 @@ def test_round_trip():
     assert write_opml(back) == text
 
 
-def test_tags_keep_the_rule_of_feeds_add_through_export_and_import():
+def test_tags_keep_the_rule_of_feeds_add_through_export_and_import() -> None:
     # the tags `feeds add --tag` and the config keep: underscores, dots, accented letters
     feeds = [
         Feed("https://one.example.org/rss", "One", ("tag_two", "v1.2", "sécurité", "threat-intel")),
@@ -117,7 +117,7 @@ def test_tags_keep_the_rule_of_feeds_add_through_export_and_import():
     assert three.tags == ("blue_team-notes", "red_team", "vendor-advisories")
 
 
-def test_write_removes_control_characters():
+def test_write_removes_control_characters() -> None:
     text = write_opml([Feed("https://x.example/", "Evil \x1b[31mred\x07", ("t",))])
     assert "\x1b" not in text and "\x07" not in text
     feeds, _ = parse_opml(text.encode(), "x.opml")

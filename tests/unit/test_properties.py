@@ -88,7 +88,7 @@ def opml_documents(draw: st.DrawFn) -> bytes:
 
 @SETTINGS
 @given(st.one_of(st.binary(max_size=2000), opml_documents()))
-def test_opml_reader_raises_only_opml_error(data):
+def test_opml_reader_raises_only_opml_error(data) -> None:
     try:
         feeds, _warnings = parse_opml(data, "subs.opml")
     except OpmlError as exc:
@@ -158,7 +158,7 @@ def post_texts(draw: st.DrawFn) -> str:
 
 @SETTINGS
 @given(st.one_of(post_texts(), st.text(max_size=500)))
-def test_front_matter_reader_raises_only_its_own_errors(text):
+def test_front_matter_reader_raises_only_its_own_errors(text) -> None:
     try:
         meta, _body = frontmatter.split_front_matter(text)
     except (frontmatter.PostProblem, frontmatter.Skipped):
@@ -184,7 +184,7 @@ def test_front_matter_reader_raises_only_its_own_errors(text):
     st.one_of(post_texts().map(lambda t: t.encode("utf-8", "surrogatepass")), st.binary(max_size=600)),
     st.sampled_from(["2026-01-02-a-post.md", "notes/undated.md", "_index.md", "bundle/index.md", "x.html"]),
 )
-def test_post_readers_answer_every_file(tmp_path_factory, data, name):
+def test_post_readers_answer_every_file(tmp_path_factory, data, name) -> None:
     root: Path = tmp_path_factory.mktemp("posts")
     (root / name).parent.mkdir(parents=True, exist_ok=True)
     (root / name).write_bytes(data)

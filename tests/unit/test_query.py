@@ -14,7 +14,7 @@ from veille_tui.core.query import VISIBLE, compile_sql, parse
 from veille_tui.core.update import open_store
 
 
-def test_parse_terms():
+def test_parse_terms() -> None:
     q = parse('+certfr -krebs @7d feed:bleeping is:unread cve:cve-2026-1234 ransomware "guest diary"')
     assert q.tags == ("certfr",)
     assert q.not_tags == ("krebs",)
@@ -27,13 +27,13 @@ def test_parse_terms():
 
 
 @pytest.mark.parametrize("bad", ['"unclosed', "+", "@", "@tomorrow", "@2026-02-30", "is:sleepy", "cve:1234", "feed:"])
-def test_malformed_queries_are_errors_with_a_message(bad):
+def test_malformed_queries_are_errors_with_a_message(bad) -> None:
     with pytest.raises(QueryError) as info:
         parse(bad)
     assert str(info.value)
 
 
-def test_since_relative_and_absolute():
+def test_since_relative_and_absolute() -> None:
     where, params = compile_sql(parse("@2w"), now=1_000_000_000)
     assert where == f"{VISIBLE} AND e.ts >= ?" and params == [1_000_000_000 - 14 * 86400]
     _, params = compile_sql(parse("@2026-08-01"))
@@ -50,7 +50,7 @@ SURROGATES: tuple[Literal["Cs"]] = ("Cs",)
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(exclude_categories=SURROGATES), max_size=60))
-def test_no_input_crashes_the_parser_or_the_database(store, text):
+def test_no_input_crashes_the_parser_or_the_database(store, text) -> None:
     try:
         query = parse(text)
     except QueryError:
@@ -73,7 +73,7 @@ def test_no_input_crashes_the_parser_or_the_database(store, text):
         max_size=12,
     )
 )
-def test_fts_syntax_never_leaks(store, parts):
+def test_fts_syntax_never_leaks(store, parts) -> None:
     text = "".join(parts)
     try:
         store.count(text)

@@ -66,7 +66,7 @@ HOT = '\n[[rules]]\nquery = "+watch cve:CVE-2026-1002"\ntag = ["hot", "news"]\ns
 READ_QUIET = '\n[[rules]]\nquery = "quiet"\nread = true\n'
 
 
-def test_rules_apply_as_entries_are_stored_and_see_derived_tags():
+def test_rules_apply_as_entries_are_stored_and_see_derived_tags() -> None:
     with _open(SPONSORED + HOT + READ_QUIET) as lib:
         _fetch(lib, ITEMS)
         entries = _by_title(lib)
@@ -78,7 +78,7 @@ def test_rules_apply_as_entries_are_stored_and_see_derived_tags():
         assert [e.title for e in lib.entries("is:hidden")] == ["Weekly sponsored webinar"]
 
 
-def test_hidden_entries_are_out_of_every_count_and_view_but_is_hidden():
+def test_hidden_entries_are_out_of_every_count_and_view_but_is_hidden() -> None:
     with _open('\n[[rules]]\nquery = "ivanti"\nhide = true\n') as lib:
         _fetch(lib, ITEMS)
         assert lib.count() == 3 and lib.count("is:unread") == 3 and lib.count("+watch") == 1
@@ -91,7 +91,7 @@ def test_hidden_entries_are_out_of_every_count_and_view_but_is_hidden():
         assert len(lib.entry_ids("")) == 3
 
 
-def test_changed_rules_apply_again_and_a_removed_rule_gives_back_what_it_did():
+def test_changed_rules_apply_again_and_a_removed_rule_gives_back_what_it_did() -> None:
     with _open(SPONSORED + HOT + READ_QUIET) as lib:
         _fetch(lib, ITEMS)
     with _open(READ_QUIET) as lib:  # sponsored and hot removed
@@ -107,7 +107,7 @@ def test_changed_rules_apply_again_and_a_removed_rule_gives_back_what_it_did():
         assert [e.title for e in lib.entries("+promo")] == ["Weekly sponsored webinar"]
 
 
-def test_the_analysts_own_changes_survive_the_rules():
+def test_the_analysts_own_changes_survive_the_rules() -> None:
     with _open(READ_QUIET + HOT) as lib:
         _fetch(lib, ITEMS)
         quiet = _by_title(lib)["A quiet day"]
@@ -129,7 +129,7 @@ def test_the_analysts_own_changes_survive_the_rules():
         assert _by_title(lib)["Fortinet patches FortiOS"].read
 
 
-def test_a_malformed_rule_is_an_error_naming_it():
+def test_a_malformed_rule_is_an_error_naming_it() -> None:
     _config('\n[[rules]]\nquery = "+ok"\nread = true\n\n[[rules]]\nquery = "is:bogus +x"\nhide = true\n')
     with pytest.raises(ConfigError) as caught:
         Library.open()
@@ -143,7 +143,7 @@ def test_a_malformed_rule_is_an_error_naming_it():
         Library.open()
 
 
-def test_watch_terms_per_entry_and_the_alerts_of_a_fetch():
+def test_watch_terms_per_entry_and_the_alerts_of_a_fetch() -> None:
     with _open() as lib:
         mark = lib.watch_mark()
         _fetch(lib, ITEMS[:2])
@@ -165,7 +165,7 @@ def test_watch_terms_per_entry_and_the_alerts_of_a_fetch():
         assert entry is not None and entry.watch_terms == ("fortinet", "fortios")
 
 
-def test_a_relative_date_in_a_rule_counts_from_when_the_entry_was_stored():
+def test_a_relative_date_in_a_rule_counts_from_when_the_entry_was_stored() -> None:
     recent = '\n[[rules]]\nquery = "@2d"\ntag = ["fresh"]\n'
     with _open(recent) as lib:
         _fetch(lib, ITEMS)  # dated 2026-07-25

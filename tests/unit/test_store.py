@@ -74,7 +74,7 @@ def feed_id(store):
     return store.feed_states()[0][0]
 
 
-def test_items_fold_into_posts_by_normalised_link(store):
+def test_items_fold_into_posts_by_normalised_link(store) -> None:
     added = store_fetch(
         store,
         feed_id(store),
@@ -95,7 +95,7 @@ def test_items_fold_into_posts_by_normalised_link(store):
     assert store.count("is:archived") == 2
 
 
-def test_same_link_from_two_feeds_is_one_entry(store):
+def test_same_link_from_two_feeds_is_one_entry(store) -> None:
     store.sync_feeds(
         [
             Feed("https://feeds.example.com/rss", "Example News", ("news",)),
@@ -111,7 +111,7 @@ def test_same_link_from_two_feeds_is_one_entry(store):
     assert {"news", "other"} <= set(entries[0].tags)
 
 
-def test_distinct_items_of_one_feed_that_share_a_link_stay_separate(store):
+def test_distinct_items_of_one_feed_that_share_a_link_stay_separate(store) -> None:
     # a feed whose three bulletins all link to the same index page: different ids, different titles
     page = "https://advisories.example.com/bulletins"
     items = [item(n, link=page, guid=f"bulletin-{n}", title=f"Bulletin {n}: router flaw") for n in (1, 2, 3)]
@@ -145,20 +145,20 @@ def test_distinct_items_of_one_feed_that_share_a_link_stay_separate(store):
     assert store.count("is:item") == 3 and store.count("follow-up") == 0
 
 
-def test_fragment_is_not_stripped(store):
+def test_fragment_is_not_stripped(store) -> None:
     store_fetch(store, feed_id(store), status="ok", items=[item(1, link="https://example.com/news/a#c2")])
     assert store.count("is:unread") == 1
     assert store.entries("is:unread")[0].kind == "item"
 
 
-def test_items_without_guid_dedupe_by_link_and_refetch_adds_nothing(store):
+def test_items_without_guid_dedupe_by_link_and_refetch_adds_nothing(store) -> None:
     items = [item(1, link="https://example.com/z", guid=""), item(2, link="https://example.com/y", guid="")]
     assert store_fetch(store, feed_id(store), status="ok", items=items).new == 2
     assert store_fetch(store, feed_id(store), status="ok", items=items).new == 0
     assert store.count("is:item") == 2
 
 
-def test_derived_tags_cve_and_watch(store):
+def test_derived_tags_cve_and_watch(store) -> None:
     counts = store.tag_counts()
     assert counts["cve"] == 1 and counts["watch"] == 1
     store_fetch(
@@ -172,7 +172,7 @@ def test_derived_tags_cve_and_watch(store):
     assert store.count("cve:CVE-2026-1111") == 1
 
 
-def test_watch_list_change_recomputes(tmp_path, archive):
+def test_watch_list_change_recomputes(tmp_path, archive) -> None:
     index_archive(open_store(tmp_path / "w.sqlite", watch=["fortinet"]), archive)
     s = open_store(tmp_path / "w.sqlite", watch=["rien"])
     assert s.count("+watch") == 1 and s.entries("+watch")[0].title == "Post B"
@@ -180,7 +180,7 @@ def test_watch_list_change_recomputes(tmp_path, archive):
     assert "watch" not in s.entries("+bleepingcomp")[0].tags
 
 
-def test_read_and_starred_survive_reindex(store, archive):
+def test_read_and_starred_survive_reindex(store, archive) -> None:
     store_fetch(store, feed_id(store), status="ok", items=[item(1, link="https://example.com/new")])
     new = store.entries("is:unread")[0]
     post = store.entries("+hackernews")[0]
@@ -192,7 +192,7 @@ def test_read_and_starred_survive_reindex(store, archive):
     assert store.entry(post.id).starred
 
 
-def test_archiving_an_item_keeps_its_state_and_folds_it(store, archive):
+def test_archiving_an_item_keeps_its_state_and_folds_it(store, archive) -> None:
     store_fetch(store, feed_id(store), status="ok", items=[item(1, link="https://example.com/new-story")])
     entry = store.entries("is:item")[0]
     store.set_starred(entry.id)
@@ -212,7 +212,7 @@ def test_archiving_an_item_keeps_its_state_and_folds_it(store, archive):
     assert again.kind == "item" and again.title == "Item 1" and again.starred
 
 
-def test_failed_fetch_keeps_items_and_records_error(store):
+def test_failed_fetch_keeps_items_and_records_error(store) -> None:
     store_fetch(store, feed_id(store), status="ok", items=[item(1, link="https://example.com/k")])
     store_fetch(store, feed_id(store), status="error", error="HTTP 500 Internal Server Error")
     status = store.feed_statuses()[0]
@@ -220,7 +220,7 @@ def test_failed_fetch_keeps_items_and_records_error(store):
     assert status.total == 1 and status.unread == 1
 
 
-def test_permanent_redirect_updates_url_and_validators_are_kept(store):
+def test_permanent_redirect_updates_url_and_validators_are_kept(store) -> None:
     fid = feed_id(store)
     store_fetch(
         store,
@@ -234,7 +234,7 @@ def test_permanent_redirect_updates_url_and_validators_are_kept(store):
     assert (url, etag, lm) == ("https://feeds.example.com/new-rss", '"v1"', "Mon, 01 Jan 2026 00:00:00 GMT")
 
 
-def test_retention_never_drops_unread_or_starred(store):
+def test_retention_never_drops_unread_or_starred(store) -> None:
     fid = feed_id(store)
     store_fetch(store, fid, status="ok", items=[item(n, link=f"https://e.com/{n}") for n in range(3)])
     e0, e1, e2 = sorted(store.entries("is:item"), key=lambda e: e.title)
@@ -246,7 +246,7 @@ def test_retention_never_drops_unread_or_starred(store):
     assert {e.id for e in store.entries("is:item")} == {e1.id, e2.id}
 
 
-def test_retention_walks_only_the_entries_it_may_drop(store):
+def test_retention_walks_only_the_entries_it_may_drop(store) -> None:
     """The prune of every fetch reads the prunable entries' index, not every item: thousands of
     unread items cost it nothing (issue 14, the unchanged fetch)."""
     fid = feed_id(store)
@@ -266,13 +266,13 @@ def test_retention_walks_only_the_entries_it_may_drop(store):
     assert {e.id for e in store.entries("is:item")} == {e1.id, e2.id, e3.id}
 
 
-def test_schema_version_and_migration_from_empty(tmp_path):
+def test_schema_version_and_migration_from_empty(tmp_path) -> None:
     s = open_store(tmp_path / "m.sqlite")
     assert s.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_newer_schema_is_refused(tmp_path):
+def test_newer_schema_is_refused(tmp_path) -> None:
     path = tmp_path / "n.sqlite"
     open_store(path).close()
     db = sqlite3.connect(path)
@@ -282,7 +282,7 @@ def test_newer_schema_is_refused(tmp_path):
         open_store(path)
 
 
-def test_damaged_database_says_how_to_recover(tmp_path):
+def test_damaged_database_says_how_to_recover(tmp_path) -> None:
     path = tmp_path / "d.sqlite"
     path.write_bytes(b"this is not a database" * 200)
     with pytest.raises(StoreError) as info:
@@ -291,7 +291,7 @@ def test_damaged_database_says_how_to_recover(tmp_path):
     assert str(path) in message and "veille-tui index" in message and "state export" in message
 
 
-def test_state_export_import_round_trip(tmp_path, archive, store):
+def test_state_export_import_round_trip(tmp_path, archive, store) -> None:
     store_fetch(store, feed_id(store), status="ok", items=[item(1, link="https://example.com/q")])
     q = store.entries("is:item")[0]
     store.set_starred(q.id)
@@ -305,7 +305,7 @@ def test_state_export_import_round_trip(tmp_path, archive, store):
     assert fresh.count("is:starred") == 2
 
 
-def test_two_connections_write_at_once(tmp_path, archive):
+def test_two_connections_write_at_once(tmp_path, archive) -> None:
     """A cron `fetch` and the TUI: each its own connection, neither fails."""
     path = tmp_path / "c.sqlite"
     a, b = open_store(path), open_store(path)
@@ -321,7 +321,7 @@ def test_two_connections_write_at_once(tmp_path, archive):
     assert present(a.entry(entry.id)).read
 
 
-def test_migration_from_version_1_keeps_data(tmp_path):
+def test_migration_from_version_1_keeps_data(tmp_path) -> None:
     from veille_tui.core.store.schema import MIGRATIONS
     from veille_tui.core.store.schema import statements as _statements
 
@@ -345,7 +345,7 @@ def test_migration_from_version_1_keeps_data(tmp_path):
     assert store.feed_statuses()[0].total == 1
 
 
-def test_permanent_redirect_keeps_the_subscription(store):
+def test_permanent_redirect_keeps_the_subscription(store) -> None:
     fid = feed_id(store)
     store_fetch(
         store, fid, status="ok", items=[item(1, link="https://e.com/r")], final_url="https://moved.example.com/rss"
@@ -356,7 +356,7 @@ def test_permanent_redirect_keeps_the_subscription(store):
     assert store.feed_statuses()[0].total == 1
 
 
-def test_per_feed_retention(store):
+def test_per_feed_retention(store) -> None:
     store.sync_feeds(
         [
             Feed("https://feeds.example.com/rss", "Example News", ("news",), retention_days=2),
@@ -374,7 +374,7 @@ def test_per_feed_retention(store):
     assert [e.link for e in store.entries("is:item")] == ["https://e.com/long"]
 
 
-def test_a_feed_without_a_title_takes_its_own(store):
+def test_a_feed_without_a_title_takes_its_own(store) -> None:
     store.sync_feeds([Feed("https://untitled.example.net/rss")])
     fid = store.feed_states()[0][0]
     store_fetch(store, fid, status="ok", site_title="Untitled Weekly", items=[item(1, link="https://e.com/u")])
@@ -383,7 +383,7 @@ def test_a_feed_without_a_title_takes_its_own(store):
     assert store.count("feed:weekly") == 1
 
 
-def test_state_survives_indexing_another_archive_and_coming_back(store, archive, tmp_path):
+def test_state_survives_indexing_another_archive_and_coming_back(store, archive, tmp_path) -> None:
     post = store.entries("+hackernews")[0]
     store.set_starred(post.id)
     store.set_read(store.entries("+bleepingcomp")[0].id, False)

@@ -27,7 +27,7 @@ def write_config(tmp_path: Path, body: str, mode: int = 0o644) -> Path:
 BASE = '[sync]\nurl = "https://rss.example.net/api/greader.php"\nuser = "analyst"\n'
 
 
-def test_password_file_and_command(tmp_path):
+def test_password_file_and_command(tmp_path) -> None:
     (tmp_path / "pw").write_text("from-file\nsecond line\n")
     (tmp_path / "pw").chmod(0o600)
     settings = config_mod.load(write_config(tmp_path, BASE + 'password_file = "pw"\n'))
@@ -37,14 +37,14 @@ def test_password_file_and_command(tmp_path):
     assert settings.sync is not None and read_password(settings.sync) == "cmd-pw"
 
 
-def test_a_failing_password_command_is_named(tmp_path):
+def test_a_failing_password_command_is_named(tmp_path) -> None:
     settings = config_mod.load(write_config(tmp_path, BASE + 'password_command = "exit 3"\n'))
     assert settings.sync is not None
     with pytest.raises(SyncError, match="exit 3"):
         read_password(settings.sync)
 
 
-def test_a_password_in_a_readable_config_is_refused(tmp_path):
+def test_a_password_in_a_readable_config_is_refused(tmp_path) -> None:
     path = write_config(tmp_path, BASE + 'password = "hunter2"\n', mode=0o644)
     with pytest.raises(ConfigError, match=f"{path}.*chmod 600"):
         config_mod.load(path)
@@ -54,7 +54,7 @@ def test_a_password_in_a_readable_config_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o620, 0o602, 0o660, 0o666, 0o700 | 0o004])
-def test_a_password_file_others_can_read_is_refused(tmp_path, mode):
+def test_a_password_file_others_can_read_is_refused(tmp_path, mode) -> None:
     pw = tmp_path / "pw"
     pw.write_text("hunter2\n")
     pw.chmod(mode)
@@ -71,7 +71,7 @@ def test_a_password_file_others_can_read_is_refused(tmp_path, mode):
     assert read_password(settings.sync) == "hunter2"
 
 
-def test_a_password_file_behind_a_symlink_is_judged_by_the_file(tmp_path):
+def test_a_password_file_behind_a_symlink_is_judged_by_the_file(tmp_path) -> None:
     real = tmp_path / "real-pw"
     real.write_text("s3cret\n")
     real.chmod(0o644)
@@ -84,7 +84,7 @@ def test_a_password_file_behind_a_symlink_is_judged_by_the_file(tmp_path):
     assert read_password(settings.sync) == "s3cret"
 
 
-def test_check_owner_only_is_the_same_rule_for_any_secret_file(tmp_path):
+def test_check_owner_only_is_the_same_rule_for_any_secret_file(tmp_path) -> None:
     from veille_tui.core.secret_files import check_owner_only
 
     url_file = tmp_path / "ntfy-url"
@@ -106,12 +106,12 @@ def test_check_owner_only_is_the_same_rule_for_any_secret_file(tmp_path):
         ('password_file = "a"\nspeed = 3\n', "unknown \\[sync\\] setting"),
     ],
 )
-def test_bad_sync_tables(tmp_path, extra, message):
+def test_bad_sync_tables(tmp_path, extra, message) -> None:
     with pytest.raises(ConfigError, match=message):
         config_mod.load(write_config(tmp_path, BASE + extra))
 
 
-def test_a_url_that_is_not_http_is_refused(tmp_path):
+def test_a_url_that_is_not_http_is_refused(tmp_path) -> None:
     path = write_config(tmp_path, '[sync]\nurl = "ftp://x"\nuser = "a"\npassword_file = "p"\n')
     with pytest.raises(ConfigError, match="url must be"):
         config_mod.load(path)
@@ -127,7 +127,7 @@ def _store(tmp_path: Path, n: int = 5) -> Store:
     return store
 
 
-def test_every_change_is_queued_with_its_time_the_latest_kept(tmp_path):
+def test_every_change_is_queued_with_its_time_the_latest_kept(tmp_path) -> None:
     with _store(tmp_path) as store:
         store.set_read(1)
         store.set_starred(2)
@@ -141,7 +141,7 @@ def test_every_change_is_queued_with_its_time_the_latest_kept(tmp_path):
         assert store.pending_changes() == 0  # none of these stories is on a server (yet): none waits for one
 
 
-def test_a_change_and_its_queue_row_are_one_transaction(tmp_path):
+def test_a_change_and_its_queue_row_are_one_transaction(tmp_path) -> None:
     with _store(tmp_path) as store:
         store.db.execute("CREATE TRIGGER boom BEFORE UPDATE OF read ON entries BEGIN SELECT RAISE(ABORT, 'x'); END")
         with pytest.raises(Exception, match="x"):
@@ -150,14 +150,14 @@ def test_a_change_and_its_queue_row_are_one_transaction(tmp_path):
         assert store.db.execute("SELECT read FROM entries WHERE id = 1").fetchone() == (0,)
 
 
-def test_item_ids_both_forms():
+def test_item_ids_both_forms() -> None:
     assert parse_item_id("tag:google.com,2005:reader/item/00066195e815cd3e") == 0x00066195E815CD3E
     assert parse_item_id("1796146332028222") == 1796146332028222
     for bad in ("tag:google.com,2005:reader/item/zz", "-1", "", "1" * 30, None, 12, "tag:google.com,2005:reader/item/"):
         assert parse_item_id(bad) is None
 
 
-def test_server_items_are_checked_and_cleaned():
+def test_server_items_are_checked_and_cleaned() -> None:
     good = {
         "id": "tag:google.com,2005:reader/item/0000000000000010",
         "crawlTimeMsec": "1796146332028",
@@ -189,7 +189,7 @@ def test_server_items_are_checked_and_cleaned():
     assert odd is not None and odd.item.date is None and not odd.read
 
 
-def test_server_feeds_shapes():
+def test_server_feeds_shapes() -> None:
     feeds = server_feeds(
         [
             {"id": "feed/1", "url": "https://a.example/rss", "title": "A", "categories": [{"label": "Vuln News"}]},

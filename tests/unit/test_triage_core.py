@@ -59,7 +59,7 @@ def lib(tmp_path):
     library.close()
 
 
-def test_next_unread_walks_the_view_down_and_up(lib):
+def test_next_unread_walks_the_view_down_and_up(lib) -> None:
     items = lib.entry_ids("is:item")  # newest first
     newest = lib.entry(items[0])
     assert lib.next_unread("", newest.ts, newest.id) == items[1]
@@ -73,7 +73,7 @@ def test_next_unread_walks_the_view_down_and_up(lib):
     assert lib.next_unread("fortinet", third.ts, third.id) is None
 
 
-def test_first_unread_is_a_position_in_the_list_given(lib):
+def test_first_unread_is_a_position_in_the_list_given(lib) -> None:
     ids = lib.entry_ids("")
     items = lib.entry_ids("is:item")
     assert lib.first_unread(ids) == ids.index(items[0])  # posts are read, items not
@@ -85,13 +85,13 @@ def test_first_unread_is_a_position_in_the_list_given(lib):
     assert lib.first_unread([]) is None
 
 
-def test_first_unread_past_its_first_windows(lib):
+def test_first_unread_past_its_first_windows(lib) -> None:
     ids = lib.entry_ids("is:item")
     padding = lib.entry_ids("is:archived") * 60  # read entries, 1,440 of them: past the 64 and 1,024 windows
     assert lib.first_unread(padding + ids) == len(padding)
 
 
-def test_mark_all_read_counts_what_was_unread(lib):
+def test_mark_all_read_counts_what_was_unread(lib) -> None:
     ids = lib.entry_ids("")
     assert lib.count("is:unread") == 5
     assert lib.mark_all_read(ids) == 5
@@ -99,7 +99,7 @@ def test_mark_all_read_counts_what_was_unread(lib):
     assert lib.mark_all_read(ids) == 0
 
 
-def test_view_counts_leave_out_what_the_store_cannot_answer(lib):
+def test_view_counts_leave_out_what_the_store_cannot_answer(lib) -> None:
     views = [("unread", "is:unread"), ("watch", "+watch"), ("drafts", "is:drafted"), ("later", "is:someday")]
     counts = lib.view_counts(views)
     assert counts["unread"] == 5
@@ -108,7 +108,7 @@ def test_view_counts_leave_out_what_the_store_cannot_answer(lib):
     assert counts["later"] is None  # a flag this version does not know: the view is not shown
 
 
-def test_a_tag_no_entry_has_says_so_and_offers_the_words(lib):
+def test_a_tag_no_entry_has_says_so_and_offers_the_words(lib) -> None:
     """Issue 11, bug 10: `+fortinet` gave 0 entries without a word."""
     assert lib.count("+fortinet") == 0
     hint = lib.tag_hint("+fortinet is:unread")
@@ -123,7 +123,7 @@ def test_a_tag_no_entry_has_says_so_and_offers_the_words(lib):
     assert lib.tag_hint("+news") is None and lib.tag_hint("fortinet") is None
 
 
-def test_query_history_is_kept_across_runs(lib, tmp_path):
+def test_query_history_is_kept_across_runs(lib, tmp_path) -> None:
     assert lib.query_history() == []
     lib.remember_query("+news")
     lib.remember_query("fortinet   is:unread")
@@ -138,7 +138,7 @@ def test_query_history_is_kept_across_runs(lib, tmp_path):
     assert len(kept) == history.KEEP and kept[-1] == "q149"
 
 
-def test_a_saved_query_goes_to_the_config(lib):
+def test_a_saved_query_goes_to_the_config(lib) -> None:
     lib.save_query("Fortinet unread", "fortinet is:unread")
     assert ("Fortinet unread", "fortinet is:unread") in lib.settings.queries
     text = lib.settings.path.read_text()
@@ -146,7 +146,7 @@ def test_a_saved_query_goes_to_the_config(lib):
     assert 'watch = ["fortinet"]' in text  # the rest of the file kept
 
 
-def test_feed_health_counts_failures_in_a_row(lib):
+def test_feed_health_counts_failures_in_a_row(lib) -> None:
     store = lib.store
     down = next(s.id for s in store.feed_states() if s.title == "Down")
     store_fetch(store, down, status="error", error="HTTP 500 Internal Server Error")
@@ -163,7 +163,7 @@ def test_feed_health_counts_failures_in_a_row(lib):
     assert status.to_json()["failures"] == 0
 
 
-def test_items_folded_into_archived_posts_are_counted_apart(lib):
+def test_items_folded_into_archived_posts_are_counted_apart(lib) -> None:
     """Issue 11, bug 3: the first fetch said "705 new items" when 5 stories were new."""
     store = lib.store
     news = next(s.id for s in store.feed_states() if s.title == "News")
