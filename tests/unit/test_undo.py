@@ -9,7 +9,8 @@ import json
 import os
 from pathlib import Path
 
-from conftest import run_cli
+from tests.conftest import run_cli
+
 from veille_tui.core.library import Library
 from veille_tui.core.models import Item, Undone
 from veille_tui.core.store.undo import KEEP_STEPS
