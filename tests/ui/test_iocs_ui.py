@@ -76,7 +76,7 @@ async def test_I_lists_the_indicators_defanged_enter_lists_their_entries_backspa
         screen = await open_iocs(pilot)
         assert [row.value for row in screen.state.rows or []] == [row.value for row in lib.iocs()]
         shown = indicators(screen)
-        for defanged in ("evil-c2[.]com", "hxxps://evil-c2[.]com/gate", "45.77.12[.]9", "91.203.5[.]14", HASH):
+        for defanged in ("evil-c2[.]com", "hxxps[://]evil-c2[.]com/gate", "45.77.12[.]9", "91.203.5[.]14", HASH):
             assert defanged in shown, shown
         assert not any(value in shown for value in ("evil-c2.com", "45.77.12.9", "https://evil-c2.com/gate"))
         table = screen.query_one(DataTable)
@@ -107,12 +107,12 @@ async def test_y_copies_the_defanged_form_and_Y_the_live_one_after_saying_so(mak
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = await open_iocs(pilot)
-        await on_row(pilot, screen, "hxxps://evil-c2[.]com/gate")
+        await on_row(pilot, screen, "hxxps[://]evil-c2[.]com/gate")
         await pilot.press("y")
         await pilot.pause()
-        assert app.clipboard == "hxxps://evil-c2[.]com/gate"
+        assert app.clipboard == "hxxps[://]evil-c2[.]com/gate"
         told = [n.message for n in app._notifications][-1]
-        assert told == "Sent to the terminal (OSC 52): hxxps://evil-c2[.]com/gate"
+        assert told == "Sent to the terminal (OSC 52): hxxps[://]evil-c2[.]com/gate"
         await pilot.press("Y")
         await pilot.pause()
         assert app.clipboard == "https://evil-c2.com/gate"
