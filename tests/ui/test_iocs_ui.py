@@ -26,8 +26,7 @@ ITEMS = [
         date="2026-08-20T09:00:00+00:00",
         ts=1787216400,
         summary=(
-            "The loader beacons to hxxps://evil-c2[.]com/gate every minute, from 45.77.12[.]9. "
-            f"Sample SHA-256: {HASH}."
+            f"The loader beacons to hxxps://evil-c2[.]com/gate every minute, from 45.77.12[.]9. Sample SHA-256: {HASH}."
         ),
         categories=(),
     ),

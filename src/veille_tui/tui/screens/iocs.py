@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from veille_tui.core.library import Library
-from veille_tui.core.models_iocs import IocSummary
+from veille_tui.core.models import IocSummary
 from veille_tui.core.text import clean_line
 from veille_tui.tui.workers import failure_notice
 

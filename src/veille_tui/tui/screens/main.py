@@ -1,7 +1,8 @@
 """The main screen: sidebar, entry list, article, status line and key bar; its layout, its keys
 and the routing between its parts (screens/parts/: the list, the article, the moves, the read/starred
-state, links, full text, the background work, the export; `Drafting`, `CvePivot`, `IocPivot`, `FeedsPivot`). Below 100 columns
-(or with `[tui] reading = "full"`), `enter` opens the article full screen (screens/reading.py)."""
+state, links, full text, the background work, the export; `Drafting`, `CvePivot`, `IocPivot`,
+`FeedsPivot`). Below 100 columns (or with `[tui] reading = "full"`), `enter` opens the article full
+screen (screens/reading.py)."""
 
 from __future__ import annotations
 

@@ -69,7 +69,9 @@ class Exporting:
         try:
             with host.lib.for_thread() as lib:
                 parsed = parse(query)  # an empty query: every entry of the list, not the starred ones
-                count = lib.export(parsed, stix=target if kind == "stix" else None, misp=target if kind == "misp" else None)
+                count = lib.export(
+                    parsed, stix=target if kind == "stix" else None, misp=target if kind == "misp" else None
+                )
         except (VeilleError, OSError) as exc:
             reason = clean_line(str(exc))
             host.app.call_from_thread(
