@@ -160,3 +160,33 @@ async def test_the_palette_exports_the_list_as_a_stix_bundle(make_app, ioc_lib, 
         }
         told = [n.message for n in app._notifications][-1]
         assert told == f"{len(expected)} entries exported as a STIX 2.1 bundle (a file) to {target}"
+
+
+async def test_I_from_the_full_screen_article_opens_the_view_of_the_list(make_app, ioc_lib):
+    from veille_tui.tui.screens.reading import ReadingScreen
+
+    app = make_app()
+    async with app.run_test(size=(90, 40)) as pilot:  # below 100 columns: enter reads full screen
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReadingScreen)
+        screen = await open_iocs(pilot)
+        assert "evil-c2[.]com" in indicators(screen)
+
+
+async def test_an_export_that_cannot_be_written_says_why(make_app, ioc_lib, tmp_path):
+    target = tmp_path / "missing" / "week.json"
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main(app).exporting.start()
+        await settle(pilot)
+        await pilot.press("enter")  # stix
+        await settle(pilot)
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not target.exists()
+        told = [n.message for n in app._notifications][-1]
+        assert told.startswith(f"Export to {target} failed:")
