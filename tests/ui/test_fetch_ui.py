@@ -65,7 +65,9 @@ async def test_R_tells_a_notify_target_that_failed_and_what_waits(env, archive, 
     with socket.socket() as sock:  # a port nothing listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    httpserver.expect_request("/rss.xml").respond_with_data(rss(["Fortinet advisory"]), content_type="application/rss+xml")
+    httpserver.expect_request("/rss.xml").respond_with_data(
+        rss(["Fortinet advisory"]), content_type="application/rss+xml"
+    )
     config = env / "config" / "config.toml"
     config.write_text(
         f'watch = ["fortinet"]\n\n[[feeds]]\nurl = "{httpserver.url_for("/rss.xml")}"\ntitle = "Loop"\n\n'
