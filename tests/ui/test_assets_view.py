@@ -45,3 +45,18 @@ async def test_no_assets_no_view(make_app) -> None:
         assert isinstance(screen, MainScreen)
         assert screen.sidebar.view_count("watch") is not None
         assert "Assets" not in [row.label for row in screen.sidebar.rows]
+
+
+async def test_the_help_tells_of_the_assets_view_and_affects(make_app) -> None:
+    from veille_tui.tui.screens.help import HelpScreen, help_markdown
+
+    text = " ".join(help_markdown().split())
+    assert "and Assets (when `[[assets]]` lists some) its unread entries touching an asset" in text
+    assert "the CVE view say `affects: FortiWeb`" in text
+    assert "a `[[notify]]` target that failed is named in a warning" in text
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await idle(pilot, tries=100, step=0.1, after=0.3)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)

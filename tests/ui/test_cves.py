@@ -260,3 +260,76 @@ async def test_without_a_kev_catalogue_the_cve_view_says_it_is_not_loaded(make_a
         table.cursor = next(n for n, r in enumerate(table.rows) if r.kev is None)
         await pilot.pause()
         assert "not in the KEV catalogue (as loaded)" in str(screen.query_one("#cves-detail").render())
+
+
+ASSETS = """
+[[assets]]
+vendor = "Fortinet"
+product = "FortiOS"
+
+[[assets]]
+vendor = "Ivanti"
+product = "Endpoint Manager Mobile"
+aliases = ["EPMM"]
+
+[[assets]]
+vendor = "Example"
+product = "Webinar"
+"""
+
+
+async def test_the_cve_view_says_which_assets_a_cve_affects(env, archive):
+    from veille_tui.core.library import Library
+    from veille_tui.tui.app import VeilleApp
+
+    from .conftest import CONFIG, fill_items
+
+    (env / "config" / "config.toml").write_text(CONFIG + ASSETS, encoding="utf-8")
+    lib = Library.open(archive=str(archive))
+    try:
+        lib.index()
+        fill_items(lib)
+        lib.import_intel(DATA / "kev.json")
+        affects = lib.cve_affects()
+        assert affects["CVE-2026-41001"] == ["FortiOS"]  # its KEV record: Fortinet FortiOS
+        assert affects["CVE-2026-41117"] == ["Endpoint Manager Mobile"]  # KEV: Ivanti EPMM
+        assert affects["CVE-2026-2222"] == ["Webinar"]  # not in KEV: an entry naming it names the asset
+        assert "CVE-2026-40876" not in affects  # KEV: Lumio, no asset of ours
+        app = VeilleApp(lib, offline=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = await open_cves(pilot)
+            table = screen.table
+
+            async def detail_of(cve: str) -> str:
+                table.cursor = [r.cve for r in table.rows].index(cve)
+                await pilot.pause()
+                return str(screen.query_one("#cves-detail").render())
+
+            assert "affects: FortiOS" in await detail_of("CVE-2026-41001")
+            assert "affects: Endpoint Manager Mobile" in await detail_of("CVE-2026-41117")
+            assert "affects: Webinar" in await detail_of("CVE-2026-2222")
+            assert "affects:" not in await detail_of("CVE-2026-40876")
+            # coming back: the rows and what they affect were kept
+            await pilot.press("escape")
+            await settle(pilot)
+            await pilot.press("c")
+            await pilot.pause()
+            shown = app.screen
+            assert isinstance(shown, CveScreen)
+            screen = shown
+            table = screen.table
+            assert "affects: FortiOS" in await detail_of("CVE-2026-41001")
+    finally:
+        lib.close()
+
+
+async def test_without_assets_the_cve_view_says_nothing_of_them(make_app, intel_lib):
+    assert intel_lib.cve_affects() == {}
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_cves(pilot)
+        screen.table.cursor = [r.cve for r in screen.table.rows].index("CVE-2026-41001")
+        await pilot.pause()
+        assert "affects:" not in str(screen.query_one("#cves-detail").render())

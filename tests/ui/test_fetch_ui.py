@@ -50,3 +50,54 @@ async def test_R_fetches_a_served_feed_and_the_list_follows(env, archive, httpse
             assert present(screen.sidebar.feed(feed.id)).unread > 0
     finally:
         lib.close()
+
+
+async def test_R_tells_a_notify_target_that_failed_and_what_waits(env, archive, httpserver):
+    """A [[notify]] target on a closed loopback port: the refresh works, and a warning names the
+    target, why it was not sent and how many messages wait (as `fetch` says on stderr)."""
+    import socket
+
+    from veille_tui.tui.app import VeilleApp
+
+    from .helpers import idle
+    from .test_watch_alerts import rss
+
+    pytest.importorskip("apprise")
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    httpserver.expect_request("/rss.xml").respond_with_data(
+        rss(["Fortinet advisory"]), content_type="application/rss+xml"
+    )
+    config = env / "config" / "config.toml"
+    config.write_text(
+        f'watch = ["fortinet"]\n\n[[feeds]]\nurl = "{httpserver.url_for("/rss.xml")}"\ntitle = "Loop"\n\n'
+        f'[[notify]]\nname = "hook"\nurl = "json://127.0.0.1:{port}/hook"\n',
+        encoding="utf-8",
+    )
+    config.chmod(0o600)  # the URL is in the config: owner-only
+    lib = Library.open(archive=str(archive))
+    try:
+        lib.index()
+        app = VeilleApp(lib, offline=False)
+
+        def told() -> list[tuple[str, str]]:
+            return [
+                (str(n.message), n.severity) for n in app._notifications if str(n.message).startswith("notify hook")
+            ]
+
+        async with app.run_test(size=(160, 48)) as pilot:
+            await idle(pilot, tries=100, step=0.1, after=0.3)
+            await pilot.press("R")
+            await idle(pilot, tries=100, step=0.1, after=0.3)
+            messages = [str(n.message) for n in app._notifications]
+            assert any("refreshed" in m for m in messages), messages  # the fetch itself worked
+            ((text, severity),) = told()
+            assert severity == "warning"
+            assert text.startswith("notify hook: not sent (") and text.endswith("; 1 waiting for the next fetch")
+            assert lib.notify_waiting() == {"hook": 1}
+            await pilot.press("R")  # nothing new, but the message still waits: told again
+            await idle(pilot, tries=100, step=0.1, after=0.3)
+            assert len(told()) == 2 and told()[-1][0].endswith("; 1 waiting for the next fetch")
+    finally:
+        lib.close()

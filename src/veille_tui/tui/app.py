@@ -192,6 +192,11 @@ class VeilleApp(App[int]):
                 "The list's query, under a name asked, as a saved query of the sidebar ([queries])",
                 screen.action_save_query,
             )
+        yield SystemCommand(
+            "Export the list (STIX / MISP)…",
+            "The entries of the list shown as a STIX 2.1 bundle or a MISP feed folder (asks the format and where)",
+            screen.action_export,
+        )
         seen = {"quit", "help", "theme"}
         descriptions = {"Theme", "Quit", "Help"}
         for node in (screen, screen.entries, screen.sidebar, screen.article):

@@ -16,6 +16,7 @@ from veille_tui.core.models import (
     FeedStatus,
     FullText,
     IndexReport,
+    NotifyOutcome,
     SyncOutcome,
     WatchMatch,
 )
@@ -69,6 +70,7 @@ class FetchDone(Message):
     alert_mark: int = 0  # the newest watch alert after the fetch, and those after the screen's mark
     alerts: list[WatchMatch] = field(default_factory=list)
     sync_follows: bool = False  # a sync with the team server comes next: one notice says both
+    notified: list[NotifyOutcome] = field(default_factory=list)  # what the [[notify]] targets answered
 
 
 @dataclass

@@ -23,7 +23,7 @@ from textual.worker import Worker
 
 from veille_tui.core.errors import VeilleError
 from veille_tui.core.library import Library
-from veille_tui.core.models import FeedOutcome, IndexReport, SyncOutcome
+from veille_tui.core.models import FeedOutcome, IndexReport, NotifyOutcome, SyncOutcome
 from veille_tui.core.paths import log_file
 from veille_tui.core.text import clean_line
 from veille_tui.tui.browser import LinkNotOpened
@@ -116,7 +116,7 @@ def run_fetch(lib: Library, names: Sequence[str], post: Post, alert_mark: int = 
 
     outcomes = lib.fetch(names, on_result=on_result, on_start=on_start)
     mark, alerts = lib.watch_alerts(alert_mark)
-    return FetchDone(outcomes, mark, alerts)
+    return FetchDone(outcomes, mark, alerts, notified=list(lib.notified))
 
 
 def run_sync(lib: Library, fetched: list[FeedOutcome] | None = None) -> SyncDone:
@@ -136,6 +136,20 @@ def sync_note(pending: int, error: str | None) -> str:
         return ""
     reason = "server unreachable" if "cannot be reached" in error or "timeout" in error else "sync failed"
     return f"{reason} · {pending} change{'' if pending == 1 else 's'} wait{'s' if pending == 1 else ''}"
+
+
+def notify_notices(notified: Sequence[NotifyOutcome]) -> list[Notice]:
+    """The [[notify]] targets that failed after a fetch, one warning each (as the CLI says them on
+    stderr): the target, why, and how many messages wait for the next fetch."""
+    return [
+        Notice(
+            f"notify {clean_line(told.target)}: not sent ({clean_line(told.detail)}); "
+            f"{told.waiting} waiting for the next fetch",
+            "warning",
+        )
+        for told in notified
+        if not told.ok
+    ]
 
 
 def fetch_notice(outcomes: Sequence[FeedOutcome], sync: SyncOutcome | None = None) -> Notice:

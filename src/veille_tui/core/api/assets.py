@@ -40,6 +40,24 @@ class AssetsPart(Part):
         order = sorted(touched, key=lambda k: ("kev" not in touched[k], k))
         return [by_key[k].product if k in by_key else k for k in order]
 
+    def cve_affects(self) -> dict[str, list[str]]:
+        """The names of the assets each CVE id touches, for "affects: FortiWeb" in the CVE view:
+        its KEV record's vendor and product name one, or an entry naming it touches one (CVE ids
+        touching none are left out)."""
+        if not self.settings.assets:
+            return {}
+        from veille_tui.core.enrich.assets import matcher
+
+        match = matcher(tuple(self.settings.assets))
+        found: dict[str, set[str]] = {}
+        for row in self.store.kev_rows().values():
+            for key in match.kev_keys(row.vendor, row.product):
+                found.setdefault(row.cve, set()).add(key)
+        for cve, key in self.store.cve_assets():
+            found.setdefault(cve, set()).add(key)
+        by_key = self._asset_names()
+        return {cve: sorted(by_key[k].product if k in by_key else k for k in keys) for cve, keys in found.items()}
+
     def assets_report(self) -> list[AssetReport]:
         """Each asset of the config with the entries that touch it (newest first, KEV ones first)
         and their CVE ids (KEV ones first); the assets with KEV matches first, then by entries."""

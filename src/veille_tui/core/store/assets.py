@@ -139,6 +139,13 @@ class AssetsMixin(DerivedMixin):
             found.update(c for (c,) in self.db.execute(f"SELECT cve FROM kev WHERE cve IN ({marks(chunk)})", chunk))
         return found
 
+    def cve_assets(self) -> list[tuple[str, str]]:
+        """(CVE id, asset key) for each CVE id named by a visible entry that touches an asset."""
+        return self.db.execute(
+            "SELECT DISTINCT c.cve, a.asset FROM entry_cves c JOIN entry_assets a ON a.entry_id = c.entry_id"
+            " JOIN entries e ON e.id = c.entry_id WHERE e.hidden = 0"
+        ).fetchall()
+
     def last_match_alert(self) -> int:
         (seq,) = self.db.execute("SELECT COALESCE(max(seq), 0) FROM match_alerts").fetchone()
         return int(seq)

@@ -65,9 +65,10 @@ def matches(row: CveSummary, needle: str) -> bool:
     return kev is not None and needle in f"{kev.vendor} {kev.product} {kev.name}".lower()
 
 
-def details(row: CveSummary | None, kev_loaded: bool = True) -> Content:
+def details(row: CveSummary | None, kev_loaded: bool = True, affects: Sequence[str] = ()) -> Content:
     """The highlighted CVE in full, for the pane below the table (kev_loaded: whether a KEV
-    catalogue is loaded at all: without one, "not in it" would say what nobody checked)."""
+    catalogue is loaded at all: without one, "not in it" would say what nobody checked; affects:
+    the names of the assets it touches)."""
     if row is None:
         return Content("")
     lines = [
@@ -85,6 +86,8 @@ def details(row: CveSummary | None, kev_loaded: bool = True) -> Content:
         lines.append(Content.styled("not in the KEV catalogue (as loaded)", "$text-muted"))
     else:
         lines.append(Content.styled("KEV catalogue not loaded: `veille-tui intel update` downloads it", "$text-muted"))
+    if affects:
+        lines.append(Content.styled("affects: " + ", ".join(clean_line(a) for a in affects), "bold $text-warning"))
     if row.epss is not None:
         pct = f", {int(row.percentile * 100)}th percentile" if row.percentile is not None else ""
         lines.append(Content(f"EPSS {row.epss:.3f}{pct}"))
@@ -110,6 +113,7 @@ class CveState:
     pivot: str = ""  # the query that lists the chosen CVE's entries (`cve:ID`)
     key: tuple[Any, ...] | None = field(default=None, repr=False)  # what `rows` were read for (CvePivot.key)
     kev_loaded: bool = True  # is a KEV catalogue loaded? (read with the rows)
+    affects: dict[str, list[str]] = field(default_factory=dict)  # CVE id -> the assets it touches
 
 
 class CveScreen(Screen[str | None]):
@@ -141,17 +145,15 @@ class CveScreen(Screen[str | None]):
         Binding("tab", "next_sort", "Order", id="cves.sort"),
     ]
 
+    @dataclass
     class Loaded(Message):
         """The worker read the view's CVEs."""
 
-        def __init__(
-            self, rows: list[CveSummary], seconds: float, *, first: bool = False, kev_loaded: bool = True
-        ) -> None:
-            super().__init__()
-            self.rows = rows
-            self.seconds = seconds
-            self.first = first  # the head of the table only (the trending ones, or the article's)
-            self.kev_loaded = kev_loaded
+        rows: list[CveSummary]
+        seconds: float
+        first: bool = False  # the head of the table only (the trending ones, or the article's)
+        kev_loaded: bool = True
+        affects: dict[str, list[str]] = field(default_factory=dict)  # CVE id -> the assets it touches
 
     def __init__(self, lib: Library, state: CveState, timings: Timings | None = None, started: float = 0.0) -> None:
         super().__init__()
@@ -203,16 +205,17 @@ class CveScreen(Screen[str | None]):
         started = time.perf_counter()
         focus = self.state.focus
         with self.lib.for_thread() as lib:
-            kev_loaded = lib.kev_loaded()
+            kev_loaded, affects = lib.kev_loaded(), lib.cve_affects()
             first = lib.cves(query or None, only=focus) if focus else lib.cves(query or None, recent=True)
-            self.post_message(self.Loaded(first, time.perf_counter() - started, first=True, kev_loaded=kev_loaded))
+            seconds = time.perf_counter() - started
+            self.post_message(self.Loaded(first, seconds, first=True, kev_loaded=kev_loaded, affects=affects))
             self._first_painted.wait(1.0)  # the rest holds the GIL at times: not while the screen paints
             rows = lib.cves(query or None)
-        self.post_message(self.Loaded(rows, time.perf_counter() - started, kev_loaded=kev_loaded))
+        self.post_message(self.Loaded(rows, time.perf_counter() - started, kev_loaded=kev_loaded, affects=affects))
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
-        self.state.kev_loaded = message.kev_loaded
+        self.state.kev_loaded, self.state.affects = message.kev_loaded, message.affects
         if message.first:
             if self.state.rows is None and message.rows:
                 self._first = message.rows
@@ -318,7 +321,9 @@ class CveScreen(Screen[str | None]):
     def highlighted(self, event: CveTable.Highlighted) -> None:
         if event.row is not None:
             self.state.cve = event.row.cve
-        self.query_one("#cves-detail", Static).update(details(event.row, self.state.kev_loaded), layout=False)
+        state = self.state
+        affects = state.affects.get(event.row.cve, ()) if event.row is not None else ()
+        self.query_one("#cves-detail", Static).update(details(event.row, state.kev_loaded, affects), layout=False)
 
     @on(CveTable.Chosen)
     def chosen(self, event: CveTable.Chosen) -> None:
@@ -375,7 +380,8 @@ class CvePivot:
         rows = self.held(key)
         state = CveState(screen.state.query_text, screen.state.view_label(), focus=focus, rows=rows, key=key)
         if rows is not None:
-            state.kev_loaded = self._held[key[0]].kev_loaded
+            held = self._held[key[0]]
+            state.kev_loaded, state.affects = held.kev_loaded, held.affects
         self._push(state, started)
 
     def _push(self, state: CveState, started: float) -> None:
@@ -434,7 +440,7 @@ class CvePivot:
         started = time.perf_counter()
         with self.screen.lib.for_thread() as lib:
             rows = lib.cves(key[0] or None)
-            kev_loaded = lib.kev_loaded()
+            kev_loaded, affects = lib.kev_loaded(), lib.cve_affects()
         self.screen.timings.since("cves_prefetch", started)
-        state = CveState(key[0], "", rows=rows, key=key, kev_loaded=kev_loaded)
+        state = CveState(key[0], "", rows=rows, key=key, kev_loaded=kev_loaded, affects=affects)
         self.screen.app.call_from_thread(self._keep, state)

@@ -23,6 +23,7 @@ ENTRY_KEYS: list[BindingType] = [
     Binding("U", "undo", "Undo the last read/starred change", show=False, id="undo"),
     Binding("L", "links", "Links and related stories", id="links"),
     Binding("c", "cves", "CVE view", id="cves"),
+    Binding("I", "iocs", "IOC view (indicators of compromise)", show=False, id="iocs"),
     Binding("u", "toggle_read", "Read/unread", id="toggle_read"),
     Binding("s", "toggle_starred", "Star", id="toggle_starred"),
     Binding("o", "open_link", "Open link", id="open_link"),

@@ -1,7 +1,8 @@
 """The main screen: sidebar, entry list, article, status line and key bar; its layout, its keys
 and the routing between its parts (screens/parts/: the list, the article, the moves, the read/starred
-state, links, full text, the background work; `Drafting`, `CvePivot`, `FeedsPivot`). Below 100 columns
-(or with `[tui] reading = "full"`), `enter` opens the article full screen (screens/reading.py)."""
+state, links, full text, the background work, the export; `Drafting`, `CvePivot`, `IocPivot`,
+`FeedsPivot`). Below 100 columns (or with `[tui] reading = "full"`), `enter` opens the article full
+screen (screens/reading.py)."""
 
 from __future__ import annotations
 
@@ -24,9 +25,11 @@ from veille_tui.tui import messages as m
 from veille_tui.tui.bindings import key_bar_items
 from veille_tui.tui.screens.cves import CvePivot
 from veille_tui.tui.screens.draft import PUBLISH_TOPIC, Drafting
+from veille_tui.tui.screens.iocs import IocPivot
 from veille_tui.tui.screens.keys import MAIN_KEYS
 from veille_tui.tui.screens.parts.articles import Articles
 from veille_tui.tui.screens.parts.background import Background
+from veille_tui.tui.screens.parts.export import Exporting
 from veille_tui.tui.screens.parts.feeds import FeedsPivot
 from veille_tui.tui.screens.parts.fulltext import FullTexts
 from veille_tui.tui.screens.parts.host import ViewState
@@ -69,6 +72,8 @@ class MainScreen(Screen[None]):
         self.full_texts = FullTexts(self)
         self.background = Background(self)
         self.cve_pivot = CvePivot(self)  # `c`, and back to it from a CVE's entries
+        self.ioc_pivot = IocPivot(self, self.links.copy)  # `I`, and back to it from an indicator's entries
+        self.exporting = Exporting(self)  # the palette's "Export the list (STIX / MISP)…"
         self.drafting = Drafting(self)  # `a`, `e`, `P`
         self.feeds_pivot = FeedsPivot(self, self.background.start_fetch_one)  # `F`, and back to it
         self.panes = Panes(self, self)
@@ -363,6 +368,12 @@ class MainScreen(Screen[None]):
     def action_cves(self) -> None:
         self.cve_pivot.open()
 
+    def action_iocs(self) -> None:
+        self.ioc_pivot.open()
+
+    def action_export(self) -> None:
+        self.exporting.start()
+
     def action_feeds_health(self) -> None:
         self.feeds_pivot.open()
 
@@ -375,11 +386,11 @@ class MainScreen(Screen[None]):
     def action_back(self) -> None:
         if self.zoomed:
             self.action_zoom()
-        elif not self.cve_pivot.back():
+        elif not (self.cve_pivot.back() or self.ioc_pivot.back()):
             self.feeds_pivot.back(self.listing.back)  # from a feed's entries chosen in `F`: `F` again
 
     def action_clear_query(self) -> None:
-        if not (self.drafting.cancel() or self.cve_pivot.back()):
+        if not (self.drafting.cancel() or self.cve_pivot.back() or self.ioc_pivot.back()):
             self.listing.clear()
 
     # --- panes and the article full screen (`z`) --------------------------------------------

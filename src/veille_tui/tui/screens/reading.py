@@ -23,12 +23,14 @@ from veille_tui.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
     from veille_tui.tui.screens.cves import CvePivot
+    from veille_tui.tui.screens.iocs import IocPivot
     from veille_tui.tui.screens.parts.host import Host
 
     class Main(Host, Protocol):
         """The main screen, as this screen sees it."""
 
         cve_pivot: CvePivot
+        ioc_pivot: IocPivot
 
         def answered(self, topic: str, yes: bool) -> None: ...
 
@@ -98,6 +100,11 @@ class ReadingScreen(Screen[None]):
         """`c`: the CVE view, of this article's CVE ids first, over the list."""
         self.action_leave()
         self.main.cve_pivot.open(in_article=True)
+
+    def action_iocs(self) -> None:
+        """`I`: the IOC view of the list, over it."""
+        self.action_leave()
+        self.main.ioc_pivot.open()
 
     @on(Question.Answered, "#reading-question")
     def answered(self, event: Question.Answered) -> None:

@@ -41,6 +41,7 @@ from veille_tui.tui.workers import (
     fetch_notice,
     index_changed,
     index_notice,
+    notify_notices,
     run_fetch,
     run_index,
     run_sync,
@@ -280,6 +281,8 @@ class Background:
         self.host.set_activity("" if not message.sync_follows else "syncing with the team server…")
         if not message.sync_follows:  # else the sync's notice says what both did
             self.tell(fetch_notice(message.outcomes))
+        for notice in notify_notices(message.notified):  # a target that failed: never the fetch's failure
+            self.tell(notice, timeout=12)
         self.tell_watch(message.alert_mark, message.alerts)
         self.host.reload()
         self.load_feeds()
