@@ -278,7 +278,7 @@ product = "Webinar"
 """
 
 
-async def test_the_cve_view_says_which_assets_a_cve_affects(env, archive):
+async def test_the_cve_view_says_which_assets_a_cve_affects(env, archive) -> None:
     from veille_tui.core.library import Library
     from veille_tui.tui.app import VeilleApp
 
@@ -324,7 +324,7 @@ async def test_the_cve_view_says_which_assets_a_cve_affects(env, archive):
         lib.close()
 
 
-async def test_without_assets_the_cve_view_says_nothing_of_them(make_app, intel_lib):
+async def test_without_assets_the_cve_view_says_nothing_of_them(make_app, intel_lib) -> None:
     assert intel_lib.cve_affects() == {}
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

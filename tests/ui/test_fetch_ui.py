@@ -52,7 +52,7 @@ async def test_R_fetches_a_served_feed_and_the_list_follows(env, archive, httpse
         lib.close()
 
 
-async def test_R_tells_a_notify_target_that_failed_and_what_waits(env, archive, httpserver):
+async def test_R_tells_a_notify_target_that_failed_and_what_waits(env, archive, httpserver) -> None:
     """A [[notify]] target on a closed loopback port: the refresh works, and a warning names the
     target, why it was not sent and how many messages wait (as `fetch` says on stderr)."""
     import socket

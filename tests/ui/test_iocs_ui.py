@@ -66,7 +66,9 @@ async def on_row(pilot, screen: IocScreen, shown: str) -> None:
     await pilot.pause()
 
 
-async def test_I_lists_the_indicators_defanged_enter_lists_their_entries_backspace_comes_back(make_app, ioc_lib):
+async def test_I_lists_the_indicators_defanged_enter_lists_their_entries_backspace_comes_back(
+    make_app, ioc_lib
+) -> None:
     lib = ioc_lib
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -101,7 +103,7 @@ async def test_I_lists_the_indicators_defanged_enter_lists_their_entries_backspa
         assert app.screen is home and home.state.query_text == ""
 
 
-async def test_y_copies_the_defanged_form_and_Y_the_live_one_after_saying_so(make_app, ioc_lib):
+async def test_y_copies_the_defanged_form_and_Y_the_live_one_after_saying_so(make_app, ioc_lib) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -120,7 +122,7 @@ async def test_y_copies_the_defanged_form_and_Y_the_live_one_after_saying_so(mak
         assert app.screen is screen
 
 
-async def test_the_palette_exports_the_list_as_a_stix_bundle(make_app, ioc_lib, tmp_path):
+async def test_the_palette_exports_the_list_as_a_stix_bundle(make_app, ioc_lib, tmp_path) -> None:
     from textual.command import CommandPalette as Palette
 
     lib = ioc_lib
@@ -162,7 +164,7 @@ async def test_the_palette_exports_the_list_as_a_stix_bundle(make_app, ioc_lib, 
         assert told == f"{len(expected)} entries exported as a STIX 2.1 bundle (a file) to {target}"
 
 
-async def test_I_from_the_full_screen_article_opens_the_view_of_the_list(make_app, ioc_lib):
+async def test_I_from_the_full_screen_article_opens_the_view_of_the_list(make_app, ioc_lib) -> None:
     from veille_tui.tui.screens.reading import ReadingScreen
 
     app = make_app()
@@ -175,7 +177,7 @@ async def test_I_from_the_full_screen_article_opens_the_view_of_the_list(make_ap
         assert "evil-c2[.]com" in indicators(screen)
 
 
-async def test_an_export_that_cannot_be_written_says_why(make_app, ioc_lib, tmp_path):
+async def test_an_export_that_cannot_be_written_says_why(make_app, ioc_lib, tmp_path) -> None:
     target = tmp_path / "missing" / "week.json"
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
