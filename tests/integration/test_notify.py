@@ -101,7 +101,9 @@ def test_two_fetches_two_messages(httpserver, receiver: Receiver) -> None:
     serve(httpserver, item(1, "Fortinet <b>FortiOS</b> [flaw](javascript:x)"), item(2, "Exchange Servers attacked"))
     assert receiver.posts[0][1]["title"] == "veille-tui: 2 new matches (1 asset, 1 watch)"
     body = receiver.posts[0][1]["message"]
-    assert "watch: fortinet - Fortinet ‹b›FortiOS‹/b› (flaw)(javascript:x)" in body
+    # the title's markup is gone before the message (titles are text: issue 23); the message's own
+    # neutralising of what is left (brackets, links) is tested in tests/unit/test_notify_units.py
+    assert "watch: fortinet - Fortinet FortiOS (flaw)(javascript:x)" in body
     assert "asset: Exchange Server - Exchange Servers attacked\n  https://loop.example/2" in body
 
     serve(httpserver, item(3, "Nothing"), item(4, "Exchange Server again"), item(5, "Fortinet again"))

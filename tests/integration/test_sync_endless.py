@@ -142,7 +142,7 @@ def test_endless_ids_leave_the_states_as_they_are(httpserver: HTTPServer, tmp_pa
     assert done.returncode == 0, done.stderr
     assert "never ended (a continuation it gave before)" in done.stderr
     assert "its read/starred states are not taken" in done.stderr
-    assert server.pages["ids"] == 4  # two pages of each list
+    assert server.pages["ids"] == 6  # two pages of each list: unread, read (the pull reads it too), starred
     with Store(tmp_path / "m" / "data" / "veille.db") as store:
         after = {row[0]: row[1:] for row in store.db.execute("SELECT id, read, starred FROM entries")}
     assert all(after[entry_id] == tuple(state) for entry_id, *state in before)
