@@ -11,6 +11,7 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -232,7 +233,21 @@ def sync_config(url: str, tmp_path: Path) -> None:
     config.write_text(f'feeds = []\n[sync]\nurl = "{url}"\nuser = "analyst"\npassword_file = "{tmp_path / "pw"}"\n')
 
 
-def test_the_team_server_and_its_queue_are_checked(indexed, tmp_path, httpserver: HTTPServer) -> None:
+@pytest.fixture
+def own_server() -> Iterator[HTTPServer]:
+    """A server of this test's own: it is stopped halfway (the server gone), which the shared
+    `httpserver` of the worker's session must never be (every later test of the worker would fail)."""
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        yield server
+    finally:
+        if server.is_running():
+            server.stop()
+
+
+def test_the_team_server_and_its_queue_are_checked(indexed, tmp_path, own_server: HTTPServer) -> None:
+    httpserver = own_server
     httpserver.expect_request(f"{API}/accounts/ClientLogin", method="POST").respond_with_data(
         "SID=a/1\nLSID=null\nAuth=a/1\n"
     )
