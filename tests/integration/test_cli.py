@@ -130,6 +130,7 @@ def test_real_archive_facts() -> None:
         "philvenables": 13,
         "certfr": 6,
         "cve": 731,
+        "ioc": 96,  # derived: the posts that name indicators of compromise (issue 24's extractor)
     }
     assert tags == expected
     assert len(json.loads(run(*a, "list", "+certfr", "--json").stdout)) == 6
