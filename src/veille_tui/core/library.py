@@ -7,26 +7,27 @@ connections belong to the thread that uses them: a worker thread takes its own w
 
 from __future__ import annotations
 
-import json
 import sqlite3
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from veille_tui.core import config as config_mod
-from veille_tui.core import hints, history, paths
+from veille_tui.core import hints, paths
 from veille_tui.core.api import NO_ARCHIVE
 from veille_tui.core.api.archive import ArchivePart
 from veille_tui.core.api.assets import AssetsPart
 from veille_tui.core.api.intel import IntelPart
 from veille_tui.core.api.iocs import IocsPart
 from veille_tui.core.api.notify import NotifyPart
+from veille_tui.core.api.queries import QueriesPart
 from veille_tui.core.api.server import ServerPart
 from veille_tui.core.api.session import SessionPart
+from veille_tui.core.api.state import StatePart
+from veille_tui.core.api.stories import StoriesPart
 from veille_tui.core.backup import daily as daily_backup
 from veille_tui.core.digest import Digest
 from veille_tui.core.errors import (
@@ -55,9 +56,8 @@ from veille_tui.core.models import (
     Undone,
     WatchMatch,
 )
-from veille_tui.core.query import Query, parse, since_timestamp
+from veille_tui.core.query import Query, parse
 from veille_tui.core.store import Store
-from veille_tui.core.store.undo import Step
 
 if TYPE_CHECKING:
     from veille_tui.core.doctor import Check, Repair
@@ -89,7 +89,18 @@ __all__ = [
 QueryLike = Query | str | None
 
 
-class Library(ArchivePart, IntelPart, IocsPart, ServerPart, AssetsPart, NotifyPart, SessionPart):
+class Library(
+    ArchivePart,
+    IntelPart,
+    IocsPart,
+    ServerPart,
+    AssetsPart,
+    NotifyPart,
+    SessionPart,
+    StatePart,
+    QueriesPart,
+    StoriesPart,
+):
     def __init__(
         self,
         settings: config_mod.Settings,
@@ -294,41 +305,7 @@ class Library(ArchivePart, IntelPart, IocsPart, ServerPart, AssetsPart, NotifyPa
         except sqlite3.Error:
             return None
 
-    # --- state ----------------------------------------------------------------------------------
-
-    # Each change made here is one step of the undo history (the newest 50 kept in the database),
-    # but those made with undoable=False (such as an entry marked read because it was opened, if
-    # the front end wants it so); the rules' changes and the team server's states never are.
-
-    def set_read(self, entry_id: int, read: bool = True, *, undoable: bool = True) -> None:
-        self.store.set_read(entry_id, read, undoable=undoable)
-
-    def set_starred(self, entry_id: int, starred: bool = True, *, undoable: bool = True) -> None:
-        self.store.set_starred(entry_id, starred, undoable=undoable)
-
-    def mark_all_read(self, ids: Sequence[int]) -> int:
-        """Mark these entries read (one undo step); returns how many were unread."""
-        return self.store.mark_all_read(ids)
-
-    def mark(self, ids: Sequence[int], *, read: bool | None = None, starred: bool | None = None) -> int:
-        """Set read and/or starred on these entries (`mark`; one undo step), queued for the team
-        server like any change; returns how many changes were made."""
-        return self.store.set_state(ids, read=read, starred=starred)
-
-    def undo(self) -> Undone | None:
-        """Take back the newest read/starred change (`U`, `mark --undo`): every entry it changed
-        gets the state it had before, queued for the team server like any change; the step before
-        it is next. None when there is nothing to undo."""
-        return _undone(self.store.undo_last())
-
-    def next_undo(self) -> Undone | None:
-        """What `undo` would take back now, nothing done (one row read): a front end shows it at
-        once and undoes in a worker."""
-        return _undone(self.store.newest_step())
-
-    def undo_steps(self) -> int:
-        """How many changes can be undone."""
-        return self.store.undo_steps()
+    # --- views --------------------------------------------------------------------------------
 
     def first_unread(self, ids: Sequence[int]) -> int | None:
         """The position in `ids` of the first unread entry, None when all are read."""
@@ -361,32 +338,6 @@ class Library(ArchivePart, IntelPart, IocsPart, ServerPart, AssetsPart, NotifyPa
         if not parsed.tags:
             return None
         return hints.tag_hint(parsed, self.tag_counts(), self.count)
-
-    # --- query history and saved queries ---------------------------------------------------------
-
-    @property
-    def history_path(self) -> Path:
-        return self.db_path.parent / history.FILE_NAME
-
-    def query_history(self) -> list[str]:
-        """The last queries typed (the TUI's `/`), oldest first, kept across runs."""
-        return history.load(self.history_path)
-
-    def remember_query(self, query: str) -> list[str]:
-        """Add a query to the history; returns the history."""
-        return history.remember(self.history_path, query)
-
-    def save_query(self, name: str, query: str) -> None:
-        """Save `query` as `name` in the config's [queries] (the sidebar lists them)."""
-        config_mod.write_query(Path(self.settings.path), name, query)
-        queries = tuple((n, q) for n, q in self.settings.queries if n != name) + ((name, query),)
-        self.settings = replace(self.settings, queries=queries)
-
-    def export_state(self) -> list[dict[str, Any]]:
-        return self.store.export_state()
-
-    def import_state(self, records: Iterable[dict[str, Any]]) -> int:
-        return self.store.import_state(records)
 
     # --- full text ------------------------------------------------------------------------------
 
@@ -469,67 +420,3 @@ class Library(ArchivePart, IntelPart, IocsPart, ServerPart, AssetsPart, NotifyPa
         too, `@7d` from when each was stored): how many, and the first `limit`, newest first."""
         parsed = parse(query)
         return self.store.count(parsed, as_rule=True), self.store.entries(parsed, limit=limit, as_rule=True)
-
-    # --- story clusters and the digest ------------------------------------------------------------
-
-    def related(self, entry_id: int, limit: int = 0) -> list[Entry]:
-        """The other entries of the entry's story cluster (same link, CVE ids in common within 7
-        days, near-identical titles within 3 days: core/enrich/cluster_rules.py), oldest first;
-        the first `limit` of them (0: all)."""
-        return self.store.related(entry_id, limit)
-
-    def cluster_ids(self, entry_id: int) -> list[int]:
-        """Every entry of the entry's cluster, itself included, oldest first."""
-        return self.store.cluster_ids(entry_id)
-
-    def mark_cluster_read(self, entry_id: int) -> int:
-        """Mark every entry of the entry's cluster read (`M`; one undo step); returns how many were
-        unread."""
-        return self.store.mark_all_read(self.store.cluster_ids(entry_id))
-
-    def recompute_clusters(self) -> None:
-        """Every story cluster computed again from the stored entries."""
-        from veille_tui.core import enrich
-
-        enrich.recompute_clusters(self.store)
-
-    def digest(self, query: str = "", since: str = "7d") -> Digest:
-        """The entries matching `query` from `since` (7d, 2w, a date) until now, by section (source
-        tags first), clusters folded under their first story, with the CVE ids of each section and
-        their KEV records and EPSS scores (`veille-tui digest`)."""
-        from veille_tui.core import digest as digest_mod
-
-        now = time.time()
-        start = since_timestamp(since, now)
-        parse(query)  # a malformed query is told as such, not as a period
-        entries = self.store.entries(f"{query} @{since.strip().lower().removeprefix('@')}", limit=0)
-        clusters = self.store.clusters_of([e.id for e in entries])
-        intel = self.cve_intel(sorted({cve for e in entries for cve in e.cves}))
-        sources = self.store.source_tags() | {tag for feed in self.settings.feeds for tag in feed.tags}
-        openings = self.store.post_openings([e.id for e in entries if e.kind == "post"])
-        return digest_mod.build(
-            entries,
-            clusters,
-            intel,
-            sources,
-            query=query.strip(),
-            since=since,
-            start=start,
-            end=int(now),
-            headings=digest_mod.own_headings(entries, openings),
-        )
-
-
-def _undone(step: Step | None) -> Undone | None:
-    if step is None:
-        return None
-    read = None if step.read_was is None else bool(step.read_was)
-    starred = None if step.star_was is None else bool(step.star_was)
-    return Undone(
-        step.what,
-        step.entries,
-        read,
-        tuple(json.loads(step.read_ids)) if step.read_ids else (),
-        starred,
-        tuple(json.loads(step.star_ids)) if step.star_ids else (),
-    )

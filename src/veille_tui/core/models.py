@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from veille_tui import __version__
+from veille_tui.core.models_assets import Asset, AssetReport  # the inventory: its own module
 
 # CVE intelligence and the sync outcome live in models_intel.py (each module under 450 lines)
 from veille_tui.core.models_intel import (
@@ -150,39 +151,6 @@ class WatchMatch:
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "terms": list(self.terms), "title": self.title, "link": self.link}
-
-
-@dataclass(frozen=True)
-class Asset:
-    """One `[[assets]]` table of the config: a product the team runs. Its name is the product's."""
-
-    vendor: str
-    product: str
-    aliases: tuple[str, ...] = ()
-    cpe: str | None = None
-
-    def key(self) -> list[Any]:
-        return [self.vendor, self.product, list(self.aliases), self.cpe]
-
-
-@dataclass(frozen=True)
-class AssetReport:
-    """An asset as `assets` lists it: the entries that touch it (id, title, link, kev), its CVE
-    ids (id, in KEV for it), KEV ones first."""
-
-    asset: Asset
-    entries: tuple[tuple[int, str, str | None, bool], ...]
-    cves: tuple[tuple[str, bool], ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "vendor": self.asset.vendor,
-            "product": self.asset.product,
-            "aliases": list(self.asset.aliases),
-            "cpe": self.asset.cpe,
-            "entries": [{"id": i, "title": t, "link": link, "kev": kev} for i, t, link, kev in self.entries],
-            "cves": [{"cve": cve, "kev": kev} for cve, kev in self.cves],
-        }
 
 
 @dataclass(frozen=True)

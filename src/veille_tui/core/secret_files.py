@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 from pathlib import Path
 
 from veille_tui.core.errors import VeilleError
@@ -53,3 +54,24 @@ def read_secret_line(path: Path, what: str, error: type[VeilleError]) -> str:
     if not line or not line[0].strip():
         raise error(f"{what} {path}: its first line is empty")
     return line[0].strip()
+
+
+def secret_from_command(command: str, what: str, noun: str, error: type[VeilleError], timeout: float) -> str:
+    """The first line a command prints (`password_command`, `url_command`: a password manager, a
+    vault), run without standard input and killed after `timeout`; `error` says why there is none.
+    `what` names the setting in each message ("[sync] password_command: pass show x"), `noun` what
+    it should print ("password", "URL")."""
+    try:
+        done = subprocess.run(
+            ["/bin/sh", "-c", command], capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL
+        )
+    except subprocess.TimeoutExpired:
+        raise error(f"{what}: gave no {noun} in {timeout:.0f} s") from None
+    except OSError as exc:
+        raise error(f"{what}: cannot be run ({exc.strerror or exc})") from None
+    if done.returncode != 0:
+        raise error(f"{what}: failed (exit {done.returncode})")
+    first = done.stdout.decode("utf-8", "replace").splitlines()[:1]
+    if not first or not first[0].strip():
+        raise error(f"{what}: printed no {noun}")
+    return first[0].strip()

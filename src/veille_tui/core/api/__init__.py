@@ -3,11 +3,12 @@ which names what they share. The front ends never import them: Library is the AP
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from veille_tui.core import config as config_mod
-from veille_tui.core.models import FullText
+from veille_tui.core.models import CveIntel, FullText
 
 if TYPE_CHECKING:
     from veille_tui.core.store import Store
@@ -20,6 +21,7 @@ class Part:
 
     settings: config_mod.Settings
     archive: Path | None
+    db_path: Path
 
     @property
     def store(self) -> Store:
@@ -29,4 +31,7 @@ class Part:
         raise NotImplementedError
 
     def use_settings(self, settings: config_mod.Settings) -> None:
+        raise NotImplementedError
+
+    def cve_intel(self, cves: Sequence[str]) -> dict[str, CveIntel]:
         raise NotImplementedError

@@ -3,11 +3,9 @@ or the first line a command prints (run at each send, as the sync password's).""
 
 from __future__ import annotations
 
-import subprocess
-
 from veille_tui.core.errors import NotifyError
 from veille_tui.core.models_notify import NotifyTarget
-from veille_tui.core.secret_files import read_secret_line
+from veille_tui.core.secret_files import read_secret_line, secret_from_command
 
 COMMAND_TIMEOUT = 30.0
 
@@ -18,18 +16,5 @@ def target_url(target: NotifyTarget) -> str:
         return target.url
     if target.url_file is not None:
         return read_secret_line(target.url_file, f"[[notify]] {target.label}: url_file", NotifyError)
-    command = target.url_command or ""
-    try:
-        done = subprocess.run(
-            ["/bin/sh", "-c", command], capture_output=True, timeout=COMMAND_TIMEOUT, stdin=subprocess.DEVNULL
-        )
-    except subprocess.TimeoutExpired:
-        raise NotifyError(f"{target.label}: url_command gave no URL in {COMMAND_TIMEOUT:.0f} s") from None
-    except OSError as exc:
-        raise NotifyError(f"{target.label}: url_command cannot be run ({exc.strerror or exc})") from None
-    if done.returncode != 0:
-        raise NotifyError(f"{target.label}: url_command failed (exit {done.returncode})")
-    first = done.stdout.decode("utf-8", "replace").splitlines()[:1]
-    if not first or not first[0].strip():
-        raise NotifyError(f"{target.label}: url_command printed no URL")
-    return first[0].strip()
+    what = f"{target.label}: url_command"  # the command itself is not shown: it may hold the token
+    return secret_from_command(target.url_command or "", what, "URL", NotifyError, COMMAND_TIMEOUT)

@@ -19,7 +19,6 @@ A failure anywhere is one SyncError: what was stored stays, the queue is kept.
 
 from __future__ import annotations
 
-import subprocess
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -28,7 +27,7 @@ from veille_tui.core import enrich
 from veille_tui.core.config import SyncSettings
 from veille_tui.core.errors import SyncError
 from veille_tui.core.models import SyncOutcome
-from veille_tui.core.secret_files import read_secret_line
+from veille_tui.core.secret_files import read_secret_line, secret_from_command
 from veille_tui.core.store import Store
 from veille_tui.core.store.sync import NewServerItem, Pending, ServerFeedRow
 from veille_tui.core.sync.client import READ, READING_LIST, STARRED, GReaderClient
@@ -45,20 +44,7 @@ def read_password(settings: SyncSettings) -> str:
     if settings.password_file is not None:  # refused when others can read it, as a password in the config
         return read_secret_line(Path(settings.password_file), "[sync] password_file", SyncError)
     command = settings.password_command or ""
-    try:
-        done = subprocess.run(
-            ["/bin/sh", "-c", command], capture_output=True, timeout=PASSWORD_TIMEOUT, stdin=subprocess.DEVNULL
-        )
-    except subprocess.TimeoutExpired:
-        raise SyncError(f"[sync] password_command gave no password in {PASSWORD_TIMEOUT:.0f} s: {command}") from None
-    except OSError as exc:
-        raise SyncError(f"[sync] password_command cannot be run ({exc.strerror or exc}): {command}") from None
-    if done.returncode != 0:
-        raise SyncError(f"[sync] password_command failed (exit {done.returncode}): {command}")
-    first = done.stdout.decode("utf-8", "replace").splitlines()[:1]
-    if not first or not first[0].strip():
-        raise SyncError(f"[sync] password_command printed no password: {command}")
-    return first[0].strip()
+    return secret_from_command(command, f"[sync] password_command {command}", "password", SyncError, PASSWORD_TIMEOUT)
 
 
 def connect(settings: SyncSettings, timeout: float) -> GReaderClient:
