@@ -16,7 +16,7 @@ from veille_tui.core.library import Library
 from veille_tui.core.models import Asset, Feed, Item
 from veille_tui.core.store import Store
 from veille_tui.core.store.intel import KevRow, SourceRow
-from veille_tui.core.update import open_store, store_fetch
+from veille_tui.core.update import full_text_stored, open_store, store_fetch
 
 INVENTORY = (
     Asset("Fortinet", "FortiWeb"),
@@ -110,7 +110,7 @@ def test_a_full_text_naming_an_asset(tmp_path: Path) -> None:
                 "t", "The page says Ivanti Connect Secure.", "The page says Ivanti Connect Secure.", 6, "https://x/1"
             ),
         )
-        enrich.full_text_written(store, [entry_id], alerts=True)
+        full_text_stored(store, entry_id, alerts=True)
     assert store.count("asset:connect-secure") == 1
 
 

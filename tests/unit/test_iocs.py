@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from veille_tui.core import enrich
 from veille_tui.core.errors import QueryError
 from veille_tui.core.iocs import MAX_CHARS, defang, extract, refang, site_of
 from veille_tui.core.iocs.defang import normalise
 from veille_tui.core.models import Feed, FullText, Item
 from veille_tui.core.query import parse
-from veille_tui.core.update import open_store, store_fetch
+from veille_tui.core.update import full_text_stored, open_store, store_fetch
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "iocs"
 
@@ -115,7 +114,7 @@ def test_the_step_stores_what_entries_name(tmp_path) -> None:
     # a full text stored later adds what it names, with where it was seen
     page = FullText(title="t", markdown="m", text="also other-c2[.]org and 45.61.136[.]13", words=5, source="x")
     store.save_full_text(entry_id, page)
-    enrich.full_text_written(store, [entry_id])
+    full_text_stored(store, entry_id)
     assert [tuple(r) for r in store.entry_iocs(entry_id)] == [
         ("domain", "other-c2.org", "summary fulltext"),
         ("ipv4", "45.61.136.13", "fulltext"),

@@ -48,13 +48,13 @@ def open_store(
 
 
 def full_text_stored(store: Store, entry_id: int, *, alerts: bool = False) -> None:
-    """A full text was stored with the entry: what derives from it again (its watch terms may be
-    in the page only). alerts: stored by a fetch (a first watch match is an alert)."""
+    """A full text was stored with the entry: what derives from it again, every step over its
+    text (its watch terms, indicators and assets may be in the page only: each step reads the
+    stored full text). alerts: stored by a fetch (a first watch match is an alert)."""
     with store.transaction():
         text = store.refreshed_text(entry_id)
         if text is not None:
             enrich.written(store, {entry_id: text}, alerts=alerts)
-        enrich.full_text_written(store, [entry_id], alerts=alerts)  # the indicators it names, assets, rules
 
 
 def store_fetch(

@@ -42,7 +42,6 @@ __all__ = [
     "clusters_deferred",
     "enrich",
     "epss_changed",
-    "full_text_written",
     "kev_changed",
     "on_open",
     "recompute_clusters",
@@ -70,17 +69,6 @@ def written(store: Store, changed: Mapping[int, Text], *, alerts: bool = False) 
     their text). alerts: the batch is a fetch's (its first watch matches are alerts)."""
     if changed:
         enrich(store, changed, texts=changed, alerts=alerts)
-
-
-def full_text_written(store: Store, entry_ids: Sequence[int], *, alerts: bool = False) -> None:
-    """Full texts were stored for these entries (at fetch time, `f`, `extract ID`): the
-    indicators they name, the assets they touch again (a full text may name one), and the rules
-    (a rule may read `+asset` or `+ioc`); in one transaction. alerts: at fetch time."""
-    if not entry_ids:
-        return
-    with store.transaction():
-        store.add_derived_tags(_iocs.full_text_saved(store, entry_ids))
-        enrich(store, entry_ids, steps=(_assets.step, _rules.step), alerts=alerts)
 
 
 def enrich(

@@ -30,14 +30,6 @@ def step(batch: Batch) -> Mapping[int, Sequence[str]]:
     return {entry_id: (TAG,) for entry_id, iocs in found.items() if iocs}
 
 
-def full_text_saved(store: Store, ids: Sequence[int]) -> Mapping[int, Sequence[str]]:
-    """Full texts were stored for these entries: what they name joins the entries' indicators."""
-    full = store.full_texts_of(ids)
-    found = _find(store, ((i, (("fulltext", text),)) for i, text in full.items()))
-    store.add_entry_iocs(found)
-    return {entry_id: (TAG,) for entry_id, iocs in found.items() if iocs}
-
-
 def _find(store: Store, places: Iterable[tuple[int, Sequence[tuple[str, str]]]]) -> Found:
     places = list(places)
     links = store.entry_links([entry_id for entry_id, _ in places])
