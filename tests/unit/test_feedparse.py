@@ -50,14 +50,14 @@ def test_rss20() -> None:
     assert first.author == "Jane Doe"
     assert first.categories == ("Vulnerabilities", "Fortinet")
     # content:encoded is longer than the description: it is the summary, as Markdown
-    assert "Fortinet fixed a **critical** flaw" in first.summary
-    assert "- FortiOS 7.4" in first.summary
+    assert "Fortinet fixed a **critical** flaw" in first.markdown()
+    assert "- FortiOS 7.4" in first.markdown()
     # relative links made absolute, script and style removed with their content
-    assert "(https://news.example.com/advisories/fg-ir-26-001)" in first.summary
-    assert "alert" not in first.summary and "color" not in first.summary
+    assert "(https://news.example.com/advisories/fg-ir-26-001)" in first.markdown()
+    assert "alert" not in first.markdown() and "color" not in first.markdown()
     second = r.items[1]
     assert second.author == "The Editor"
-    assert second.summary == "Microsoft fixed 3 zero-days & 80 flaws **today**."
+    assert second.markdown() == "Microsoft fixed 3 zero-days & 80 flaws **today**."
 
 
 def test_rss091_with_doctype_and_latin1_goes_to_feedparser() -> None:
@@ -65,7 +65,7 @@ def test_rss091_with_doctype_and_latin1_goes_to_feedparser() -> None:
     assert r.error is None and r.parser == "feedparser"
     t = by_title(r)
     assert set(t) == {"Vulnérabilité critique", "Deuxième article"}
-    assert t["Deuxième article"].summary == "Latin-1 bytes: été à Noël."
+    assert t["Deuxième article"].markdown() == "Latin-1 bytes: été à Noël."
     assert all(i.guid is None for i in r.items)
 
 
@@ -77,7 +77,7 @@ def test_rss10() -> None:
     assert a.guid == a.link == "https://rdf.example.net/1"
     assert a.date == "2026-07-01T08:00:00+00:00"
     assert a.author == "Alice" and a.categories == ("malware",)
-    assert a.summary == "First *description*"
+    assert a.markdown() == "First *description*"
     assert b.date == "2026-07-02T00:00:00+00:00"
 
 
@@ -92,12 +92,12 @@ def test_atom() -> None:
     assert first.date == "2026-08-19T13:15:00+00:00"  # published wins over updated, in UTC
     assert first.author == "Bruce"
     assert first.categories == ("ransomware", "healthcare")
-    assert first.summary.startswith("## What happened")
-    assert "```\nrm -rf /\n```" in first.summary
+    assert first.markdown().startswith("## What happened")
+    assert "```\nrm -rf /\n```" in first.markdown()
     only_updated = t["Only updated date"]
     assert only_updated.date == "2026-08-18T07:00:00+00:00"
-    assert only_updated.summary == "Plain text summary with a <tag> in it."  # type=text: not HTML
-    assert any("XHTML *content*" in i.summary for i in r.items)
+    assert only_updated.markdown() == "Plain text summary with a <tag> in it."  # type=text: not HTML
+    assert any("XHTML *content*" in i.markdown() for i in r.items)
 
 
 def test_atom_without_xhtml_takes_fast_path() -> None:
@@ -151,10 +151,10 @@ def test_json_feed() -> None:
     assert r.title == "JSON Threat Feed"
     assert [i.guid for i in r.items] == ["1", "2", "3"]
     one, two, three = r.items
-    assert one.summary == "A **malicious** version was published."
+    assert one.markdown() == "A **malicious** version was published."
     assert one.author == "Mallory" and one.categories == ("supply-chain", "npm")
     assert one.date == "2026-08-10T09:00:00+00:00"
-    assert two.summary == "Plain <text> body." and two.author == "Old Style Author"
+    assert two.markdown() == "Plain <text> body." and two.author == "Old Style Author"
     assert two.date == "2026-08-11T00:00:00+00:00"
     assert three.link == "https://elsewhere.example.net/story" and three.date is None
 
@@ -225,7 +225,7 @@ def test_dates_feedparser_cannot_parse() -> None:
 def test_terminal_escapes_removed() -> None:
     r = parse_feed(load("escapes.xml"), URL)
     assert r.error is None
-    texts = [r.title] + [x for i in r.items for x in (i.title, i.summary, i.author, *i.categories)]
+    texts = [r.title] + [x for i in r.items for x in (i.title, i.summary, i.markdown(), i.author, *i.categories)]
     for text in texts:
         assert "\x1b" not in text and "\x07" not in text and "\x9b" not in text and "\u202e" not in text, text
     assert r.title == "Evil Feed"
@@ -285,6 +285,7 @@ def test_huge_title_and_body_truncated() -> None:
     (item,) = r.items
     assert len(item.title) <= feedparse.MAX_TITLE
     assert len(item.summary) <= feedparse.MAX_BODY
+    assert len(item.markdown()) <= feedparse.MAX_BODY
 
 
 def test_never_reads_local_files(tmp_path) -> None:
@@ -330,6 +331,7 @@ def assert_same(data: bytes, url: str = URL) -> None:
         (i.guid, i.link, i.title, i.date, i.ts) for i in slow.items
     ]
     assert [i.summary for i in fast.items] == [i.summary for i in slow.items]
+    assert [i.markdown() for i in fast.items] == [i.markdown() for i in slow.items]
     assert fast.items == slow.items  # author and categories too
 
 

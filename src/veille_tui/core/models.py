@@ -178,9 +178,19 @@ class Item:
     title: str
     date: str | None  # ISO 8601 UTC, or None when the feed gave no usable date
     ts: int | None
-    summary: str  # Markdown
+    summary: str  # Markdown; with `html`, that body's plain text (what search reads)
     author: str = ""
     categories: tuple[str, ...] = ()
+    html: str | None = None  # the body as HTML (bounded): its Markdown is made when first shown
+    html_base: str = ""  # what html's relative links are resolved against
+
+    def markdown(self) -> str:
+        """The body as the article shows it (Markdown), made now from `html` when there is one."""
+        if self.html is None:
+            return self.summary
+        from veille_tui.core.markup import body_to_markdown
+
+        return body_to_markdown(self.html, "text/html", self.html_base)
 
 
 @dataclass(frozen=True)

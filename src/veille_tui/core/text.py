@@ -2,7 +2,7 @@
 
 Control characters and terminal escape sequences are removed before any text reaches
 the screen; kramdown attribute lists are stripped; CVE ids are found; tags and slugs are made.
-(Feed HTML is turned into Markdown in feeds/html.py.)
+(Feed HTML is turned into Markdown in markup.py.)
 """
 
 from __future__ import annotations

@@ -1,149 +1,26 @@
-"""Feed HTML → Markdown for the article view: bounded, cleaned, links made absolute and safe.
-
-Script, style and similar elements go with their content before the conversion (markdownify,
-MIT); images stay as Markdown images (the article shows them as `[image: alt]`), with an http(s)
-source or none; a link survives only as http(s) or mailto, relative links resolved against the
-item's own link (or the feed URL).
-"""
+"""Feed HTML for the feed readers: core/markup.py holds the conversions (the store makes an item's
+Markdown from its HTML when the entry is first shown, so they live beside it, not in this package)."""
 
 from __future__ import annotations
 
-import html
-import re
-from urllib.parse import urljoin, urlsplit
-
-from veille_tui.core.text import clean
-
-MAX_BODY = 200_000  # characters of Markdown kept per item
-MAX_RAW_BODY = 400_000  # characters of HTML handed to the converter
-
-HTML_TYPES = {"text/html", "application/xhtml+xml"}
-
-_DROP_OPEN = re.compile(r"<(script|style|noscript|template|head|title)\b", re.IGNORECASE)
-_CLOSE_RE: dict[str, re.Pattern[str]] = {}
-# a Markdown link; its URL may hold balanced parentheses: javascript:alert(1), /wiki/Foo_(bar)
-_MD_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?((?:\s+\"[^\"\n]*\")?)\s*\)")
-# a link whose text is an image: [![alt](src)](url)
-_MD_LINKED_IMAGE = re.compile(
-    r"()\[(!\[[^\]\n]*\]\([^()\s]*\))\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?((?:\s+\"[^\"\n]*\")?)\s*\)"
+from veille_tui.core.markup import (
+    HTML_TYPES,
+    MAX_BODY,
+    MAX_RAW_BODY,
+    body_to_markdown,
+    html_to_markdown,
+    html_to_search_text,
+    html_to_text,
+    safe_links,
 )
-_SAFE_LINK_SCHEMES = ("http", "https", "mailto")
-# elements whose text is never content
-_SCRIPTS = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.I | re.S)
 
-
-def body_to_markdown(body: str, content_type: str, base_url: str) -> str:
-    """Item body (HTML or text) → Markdown, bounded, cleaned, links made absolute and safe."""
-    if not body:
-        return ""
-    body = body[:MAX_RAW_BODY]
-    if content_type in HTML_TYPES:
-        md = safe_links(html_to_markdown(_drop_elements(body)), base_url)
-    else:
-        md = clean(body).strip()
-    if len(md) > MAX_BODY:
-        md = md[: MAX_BODY - 1].rstrip() + "…"
-    return md
-
-
-def safe_links(md: str, base_url: str) -> str:
-    """Markdown whose links and images are made absolute against base_url, and dropped (their
-    text kept) unless http(s) or mailto."""
-    if "](" in md:
-        md = _MD_LINK.sub(lambda m: _fix_md_link(m, base_url), md)
-        md = _MD_LINKED_IMAGE.sub(lambda m: _fix_md_link(m, base_url), md)
-    return md
-
-
-def html_to_markdown(fragment: str | None) -> str:
-    """Convert feed HTML to Markdown (markdownify, MIT); plain text passes through cleaned."""
-    if not fragment:
-        return ""
-    if "<" not in fragment and "&" not in fragment:
-        return clean(fragment).strip()
-    from markdownify import markdownify  # imported lazily: bs4 costs start-up time
-
-    fragment = _SCRIPTS.sub(" ", fragment)
-    try:
-        md = markdownify(
-            fragment,
-            heading_style="ATX",
-            bullets="-",
-            strip=["script", "style", "iframe", "object", "embed", "form"],
-        )
-    except Exception:  # a pathological document: fall back to the text alone
-        md = re.sub(r"<[^>]*>", " ", fragment)
-        md = html.unescape(md)
-    md = re.sub(r"\n{3,}", "\n\n", md)
-    return clean(md).strip()
-
-
-def html_to_text(fragment: str) -> str:
-    """A title given as HTML (Atom type html/xhtml, an RSS title that looks like HTML) as the text
-    it shows: script/style and the like dropped with their content, tags removed (a block or a
-    line break leaves a space), entities decoded."""
-    if "<" not in fragment and "&" not in fragment:
-        return fragment
-    from lxml import etree
-    from lxml import html as lxml_html
-
-    fragment = _drop_elements(fragment)
-    try:
-        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return html.unescape(re.sub(r"<[^>]*>", " ", fragment))
-    for el in root.iterdescendants():
-        if isinstance(el.tag, str) and el.tag.lower() in _BREAKS:
-            el.tail = " " + (el.tail or "")
-            if el.text:
-                el.text = " " + el.text
-    return str(root.text_content())
-
-
-_BREAKS = {"br", "p", "div", "li", "ul", "ol", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
-
-
-def _drop_elements(fragment: str) -> str:
-    """Remove script/style/... elements with their content (linear time, no backtracking)."""
-    if "<" not in fragment:
-        return fragment
-    out: list[str] = []
-    pos = 0
-    while True:
-        m = _DROP_OPEN.search(fragment, pos)
-        if m is None:
-            out.append(fragment[pos:])
-            break
-        out.append(fragment[pos : m.start()])
-        name = m.group(1).lower()
-        close = _CLOSE_RE.get(name)
-        if close is None:
-            close = _CLOSE_RE[name] = re.compile(rf"</{name}\s*>", re.IGNORECASE)
-        c = close.search(fragment, m.end())
-        if c is None:  # unclosed: drop the rest
-            break
-        pos = c.end()
-    return "".join(out)
-
-
-def _fix_md_link(m: re.Match[str], base_url: str) -> str:
-    bang, text, url, title = m.groups()
-    # a link without a safe target keeps its text; an image its alt text (shown `[image: alt]`)
-    unsafe = f"![{text}]()" if bang else text
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return unsafe
-    if scheme in _SAFE_LINK_SCHEMES and not (bang and scheme == "mailto"):
-        return m.group(0)
-    if scheme or not url or not base_url:  # javascript:, data:, file:... or nothing to join with
-        return unsafe
-    if url.startswith("#"):
-        return unsafe
-    try:
-        absolute = urljoin(base_url, url)
-    except ValueError:
-        return unsafe
-    if urlsplit(absolute).scheme not in ("http", "https"):
-        return unsafe
-    return f"{bang}[{text}]({absolute}{title})"
+__all__ = [
+    "HTML_TYPES",
+    "MAX_BODY",
+    "MAX_RAW_BODY",
+    "body_to_markdown",
+    "html_to_markdown",
+    "html_to_search_text",
+    "html_to_text",
+    "safe_links",
+]

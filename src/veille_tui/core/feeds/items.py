@@ -1,9 +1,13 @@
 """The fields every path reads from an entry (RawEntry), and what turns them into Items.
 
 Each reader (fast.py, fallback.py, jsonfeed.py) gives RawEntry objects; build_items bounds and
-cleans every field, dates them in UTC, makes the link absolute, the body Markdown, and drops
+cleans every field, dates them in UTC, makes the link absolute, and drops
 entries seen before (same guid, or same link when there is no guid) and entries with neither
 title nor link (counted: the feed's warning says how many).
+
+An HTML body is kept as HTML (bounded) with its plain-text form as the summary (what search reads):
+its Markdown is made when the entry is first shown (core/markup.py), not here; a text body is its
+Markdown already.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from veille_tui.core.feeds.html import HTML_TYPES, body_to_markdown, html_to_text
+from veille_tui.core.feeds.html import HTML_TYPES, MAX_RAW_BODY, body_to_markdown, html_to_search_text, html_to_text
 from veille_tui.core.links import absolute_link
 from veille_tui.core.models import Item
 from veille_tui.core.text import clean, clean_line
@@ -74,7 +78,13 @@ def _build_item(e: RawEntry, base_url: str) -> Item | None:
         body, btype = e.content, e.content_type or "text/html"
     else:
         body, btype = e.summary or "", e.summary_type or "text/html"
-    summary = body_to_markdown(body, btype, link or base_url)
+    html: str | None = None
+    base = link or base_url
+    if btype in HTML_TYPES and body:
+        html = body[:MAX_RAW_BODY]
+        summary = html_to_search_text(html, base)
+    else:
+        summary = body_to_markdown(body, btype, base)
     author = clip_line(e.author, MAX_AUTHOR)
     cats: dict[str, None] = {}
     for c in e.categories:
@@ -92,6 +102,8 @@ def _build_item(e: RawEntry, base_url: str) -> Item | None:
         summary=summary,
         author=author,
         categories=tuple(cats),
+        html=html,
+        html_base=base if html is not None else "",
     )
 
 

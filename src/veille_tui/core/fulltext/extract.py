@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from veille_tui.core.feeds.html import safe_links
+from veille_tui.core.markup import safe_links
 from veille_tui.core.models import FullText
 from veille_tui.core.text import clean, clean_line
 

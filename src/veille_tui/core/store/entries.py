@@ -100,15 +100,44 @@ class EntriesMixin(StoreBase):
         if r is None:
             return None
         *columns, body, feed_date = r
+        row = EntryRow._make(columns)
+        if row.kind == "item":
+            body = self._shown_body(entry_id, body)
         watch = self.db.execute("SELECT terms FROM entry_watch WHERE entry_id = ?", (entry_id,)).fetchone()
         terms = tuple(json.loads(watch[0])) if watch else ()
-        entry = replace(EntryRow._make(columns).to_entry(body=body), feed_date=feed_date, watch_terms=terms)
+        entry = replace(row.to_entry(body=body), feed_date=feed_date, watch_terms=terms)
         if terms:  # where each matched, for the article and `show`
             full = self.db.execute("SELECT text FROM fulltext WHERE entry_id = ?", (entry_id,)).fetchone()
             texts = read_texts(entry.title, body or "", full[0] if full else None)
             where = tuple(watch_places(term, texts) for term in terms)
             entry = replace(entry, watch_where=where)
         return entry
+
+    def _shown_body(self, entry_id: int, indexed: str | None) -> str | None:
+        """An item entry's body as shown (Markdown): the longest of its items' (as _refresh_entry
+        picks the indexed one), each made from the item's HTML the first time and kept (see
+        schema's _V_ITEM_HTML); `indexed` (entries_fts.body) when no item holds HTML."""
+        rows = self.db.execute(
+            "SELECT id, summary, html, html_base, markdown FROM items WHERE entry_id = ? ORDER BY id", (entry_id,)
+        ).fetchall()
+        if all(html is None for _id, _summary, html, _base, _md in rows):
+            return indexed
+        from veille_tui.core.markup import body_to_markdown
+
+        bodies: list[str] = []
+        made: list[tuple[str, int]] = []
+        for item_id, summary, html, base, markdown in rows:
+            if html is None:
+                bodies.append(summary)
+            elif markdown is not None:
+                bodies.append(markdown)
+            else:
+                bodies.append(body_to_markdown(html, "text/html", base))
+                made.append((bodies[-1], item_id))
+        if made:
+            with self.transaction():
+                self.db.executemany("UPDATE items SET markdown = ? WHERE id = ?", made)
+        return max(bodies, key=len)
 
     def item_for_draft(self, entry_id: int) -> tuple[Entry, list[str]] | None:
         """The entry with its body, and the tags of the feeds that brought it (for an archive draft)."""

@@ -134,15 +134,23 @@ class FeedsMixin(TagsMixin):
             guid = item.guid or item.link or f"title:{item.title}"
             link_norm = normalize_link(item.link)
             row = self.db.execute(
-                "SELECT id, entry_id, title, summary, link FROM items WHERE feed_id = ? AND guid = ?", (feed_id, guid)
+                "SELECT id, entry_id, title, summary, link, html FROM items WHERE feed_id = ? AND guid = ?",
+                (feed_id, guid),
             ).fetchone()
             if row:
                 stored = StoredItem._make(row)
-                if (stored.title, stored.summary, stored.link) != (item.title, item.summary, item.link):
+                if stored.html is None and item.html is not None and self._kept_as_markdown(stored, item):
+                    continue
+                if (stored.title, stored.summary, stored.link, stored.html) != (
+                    item.title,
+                    item.summary,
+                    item.link,
+                    item.html,
+                ):
                     self.db.execute(
                         "UPDATE items SET title = ?, summary = ?, link = ?, date = COALESCE(?, date),"
-                        " ts = COALESCE(?, ts) WHERE id = ?",
-                        (item.title, item.summary, item.link, item.date, item.ts, stored.id),
+                        " ts = COALESCE(?, ts), html = ?, html_base = ?, markdown = NULL WHERE id = ?",
+                        (item.title, item.summary, item.link, item.date, item.ts, item.html, item.html_base, stored.id),
                     )
                     touched.add(stored.entry_id)
                 continue
@@ -180,7 +188,7 @@ class FeedsMixin(TagsMixin):
                 touched.add(entry_id)
             self.db.execute(
                 "INSERT INTO items (feed_id, guid, link, link_norm, title, date, ts, summary, author, categories,"
-                " entry_id, fetched) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " entry_id, fetched, html, html_base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     feed_id,
                     guid,
@@ -194,6 +202,8 @@ class FeedsMixin(TagsMixin):
                     " ".join(categories),
                     entry_id,
                     now,
+                    item.html,
+                    item.html_base,
                 ),
             )
             new += 1
@@ -210,6 +220,21 @@ class FeedsMixin(TagsMixin):
             else:
                 changed[entry_id] = text
         return Added(new - archived, archived, changed)
+
+    def _kept_as_markdown(self, stored: StoredItem, item: Item) -> bool:
+        """An item stored before bodies were kept as HTML (its Markdown in `summary`) that the feed
+        brings unchanged: its row takes the HTML form (the Markdown kept as made), its entry is left
+        as it is (its search text, the Markdown, still finds its words). False: it changed."""
+        if stored.title != item.title or stored.link != item.link:
+            return False
+        made = item.markdown()
+        if made != stored.summary:
+            return False
+        self.db.execute(
+            "UPDATE items SET summary = ?, html = ?, html_base = ?, markdown = ? WHERE id = ?",
+            (item.summary, item.html, item.html_base, made, stored.id),
+        )
+        return True
 
     def _same_story(self, entry_id: int, feed_id: int, title: str) -> bool:
         """Whether a new item of a feed that links where an item entry does is that entry's story

@@ -91,6 +91,7 @@ class StoredItem(NamedTuple):
     title: str
     summary: str
     link: str | None
+    html: str | None
 
 
 class FoldedEntry(NamedTuple):

@@ -332,6 +332,17 @@ CREATE TRIGGER entries_ad_iocs AFTER DELETE ON entries BEGIN
 END;
 """
 
+_V_ITEM_HTML = """
+-- an item's body as its feed gave it, when HTML (bounded): a fetch no longer makes its Markdown
+-- (half a cold fetch's CPU); `summary` then holds its plain text (what search and the enrich steps
+-- read, as entries_fts.body) and the Markdown is made when the entry is first shown, drafted or
+-- exported, and kept in `markdown`; html_base: what its relative links resolve against. Items
+-- stored before hold their Markdown in `summary` (html NULL), as text bodies still do.
+ALTER TABLE items ADD COLUMN html TEXT;
+ALTER TABLE items ADD COLUMN html_base TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN markdown TEXT;
+"""
+
 # Each migration takes the schema from version N to N+1; append, never edit.
 MIGRATIONS: list[str] = [
     _SCHEMA_V1,
@@ -353,6 +364,7 @@ MIGRATIONS: list[str] = [
     _V_ASSETS,
     _V_NOTIFY,
     _V_IOCS,
+    _V_ITEM_HTML,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
