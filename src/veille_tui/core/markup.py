@@ -165,9 +165,6 @@ def safe_target(url: str, base_url: str, image: bool = False) -> str | None:
     return absolute
 
 
-_SPACES = re.compile(r"\s+")
-
-
 def html_to_search_text(fragment: str, base_url: str) -> str:
     """An item's HTML body as plain text for the search index and the enrich steps (CVE ids,
     indicators, assets, watch terms), in a small fraction of the Markdown's time: the words its
@@ -179,32 +176,63 @@ def html_to_search_text(fragment: str, base_url: str) -> str:
     fragment = clean(fragment[:MAX_RAW_BODY])  # lxml takes no control characters
     if "<" in fragment or "&" in fragment:
         fragment = clean(_markup_text(_drop_elements(fragment), base_url))  # entities may make escapes
-    return _SPACES.sub(" ", fragment).strip()[:MAX_BODY]
+    return " ".join(fragment.split())[:MAX_BODY]
 
 
 def _markup_text(fragment: str, base_url: str) -> str:
     from lxml import etree
-    from lxml import html as lxml_html
 
+    parser = etree.HTMLParser()
     try:
-        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
-        return _walk_text(root, base_url)
-    except (etree.ParserError, ValueError):  # a document lxml refuses: its text without the tags
-        return html.unescape(re.sub(r"<[^>]*>", " ", fragment))
+        doc = etree.fromstring(f"<div>{fragment}</div>", parser)
+        if doc is not None and not any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+            return _tree_text(doc, base_url)
+    except (etree.ParserError, ValueError):
+        pass
+    # a document lxml refuses, or nested deeper than it reads (it drops the rest): the tags cut out
+    return html.unescape(_TAG.sub(lambda m: _tag_words(m.group(0), base_url), fragment))
 
 
-def _walk_text(root: Any, base_url: str) -> str:
-    for el in root.iter():
-        if not isinstance(el.tag, str):  # comments, processing instructions: no text
-            continue
-        extra = ""
-        tag = el.tag.lower()
-        if tag == "a" and el.get("href"):
-            extra = safe_target(el.get("href", "").strip(), base_url) or ""
-        elif tag == "img":
-            src = safe_target(el.get("src", "").strip(), base_url, image=True) if el.get("src") else None
-            extra = f"{el.get('alt') or ''} {src or ''}"
-        el.tail = f" {extra} {el.tail or ''}"
-        if el.text:
-            el.text = " " + el.text
-    return str(root.text_content())
+_TAG = re.compile(r"<[^>]*>")
+_ATTR = re.compile(r"""\b(href|src|alt)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def _tag_words(tag: str, base_url: str) -> str:
+    """A tag as the text form keeps it: a word break, and a link's or an image's safe target and
+    alt text."""
+    name = tag[1:5].lower()
+    if not (name.startswith("a ") or name.startswith("img")):
+        return " "
+    attrs = {
+        m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "") for m in _ATTR.finditer(tag)
+    }
+    image = name.startswith("img")
+    target = safe_target(attrs.get("src" if image else "href", "").strip(), base_url, image=image) or ""
+    return f" {attrs.get('alt', '') if image else ''} {target} "
+
+
+def _tree_text(doc: Any, base_url: str) -> str:
+    """The text as its Markdown cuts it into words: a break around each element the Markdown
+    marks (blocks, emphasis, code, links, cells...), none around the others (`<span>CVE</span>-1`
+    stays one word there and here); then the links' and images' targets and the images' alt texts."""
+    for el in doc.iter(*_BREAKS_WORDS):
+        el.text = " " + el.text if el.text else " "
+        el.tail = " " + el.tail if el.tail else " "
+    words = ["".join(doc.itertext())]
+    for el in doc.iter("a", "img"):
+        if el.tag == "a":
+            if el.get("href"):
+                words.append(safe_target(el.get("href", "").strip(), base_url) or "")
+        else:
+            words.append(el.get("alt") or "")
+            if el.get("src"):
+                words.append(safe_target(el.get("src", "").strip(), base_url, image=True) or "")
+    return " ".join(words)
+
+
+# the elements whose Markdown (markdownify's) separates their text from what is around it
+_BREAKS_WORDS = (
+    *("p", "div", "section", "article", "figure", "figcaption", "caption", "blockquote", "pre", "hr", "br"),
+    *("h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "table", "tr", "td", "th"),
+    *("b", "strong", "i", "em", "code", "kbd", "samp", "q", "s", "del", "a", "img"),
+)

@@ -17,6 +17,7 @@ T = TypeVar("T")
 
 # a feed as the user sees it: its title in the config, else the feed's own title, else its URL
 FEED_NAME = "COALESCE(NULLIF(f.title, ''), f.site_title, f.url)"
+BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another connection's
 
 
 class StoreBase:
@@ -38,7 +39,7 @@ class StoreBase:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(str(path), timeout=10.0, isolation_level=None, check_same_thread=False)
-            self.db.execute("PRAGMA busy_timeout = 10000")
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")

@@ -12,11 +12,12 @@ from typing import Any
 from veille_tui.core.errors import QueryError
 from veille_tui.core.models import Entry
 from veille_tui.core.query import Query, compile_sql, parse
-from veille_tui.core.store.base import FUTURE_SLACK, StoreBase, chunks, marks
+from veille_tui.core.store.base import BUSY_TIMEOUT_MS, FUTURE_SLACK, StoreBase, chunks, marks
 from veille_tui.core.store.rows import ENTRY_COLUMNS, EntryRow
 from veille_tui.core.text import read_texts, watch_places
 
 _ORDER = "ORDER BY e.ts DESC, e.id DESC"
+KEEP_WAIT_MS = 200  # how long a look waits to keep the Markdown it made (see _keep_markdown)
 
 
 class EntriesMixin(StoreBase):
@@ -135,9 +136,24 @@ class EntriesMixin(StoreBase):
                 bodies.append(body_to_markdown(html, "text/html", base))
                 made.append((bodies[-1], item_id))
         if made:
+            self._keep_markdown(made)
+        return max(bodies, key=len)
+
+    def _keep_markdown(self, made: list[tuple[str, int]]) -> None:
+        """The Markdown made, kept for the next look; not when the database is busy writing for
+        long (a fetch's cluster pass: the reader does not wait for it, the next look makes it again)
+        or cannot be written (read-only)."""
+        if self.db.in_transaction:
+            self.db.executemany("UPDATE items SET markdown = ? WHERE id = ?", made)
+            return
+        self.db.execute(f"PRAGMA busy_timeout = {KEEP_WAIT_MS}")
+        try:
             with self.transaction():
                 self.db.executemany("UPDATE items SET markdown = ? WHERE id = ?", made)
-        return max(bodies, key=len)
+        except sqlite3.OperationalError:
+            pass
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def item_for_draft(self, entry_id: int) -> tuple[Entry, list[str]] | None:
         """The entry with its body, and the tags of the feeds that brought it (for an archive draft)."""
