@@ -9,6 +9,7 @@ import hashlib
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.conftest import REAL_ARCHIVE
@@ -49,7 +50,7 @@ def generated(count: int = 600) -> list[tuple[str, str]]:
     return texts
 
 
-def digest(rows: list) -> str:
+def digest(rows: list[Any]) -> str:
     return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()
 
 
