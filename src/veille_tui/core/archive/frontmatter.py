@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import cache
 from typing import Any
 
+from veille_tui.core.archive import plain_yaml
 from veille_tui.core.models import Post
 from veille_tui.core.text import clean, clean_line, normalize_tag, strip_attribute_lists
 
@@ -173,9 +174,14 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
             raise PostProblem(f"bad TOML front matter: {exc}") from None
         except (ValueError, OverflowError, RecursionError) as exc:  # a date TOML accepts, Python does not
             raise PostProblem(f"bad TOML front matter: {type(exc).__name__}: {exc}"[:300]) from None
+    if not header.strip():
+        return {}, body
+    plain = plain_yaml.parse(header)  # the archive's own shape, without YAML (a tenth of the time)
+    if plain is not None:
+        return plain, body
     handler, yaml_error = _yaml()
     try:
-        meta = handler.load(header) if header.strip() else {}
+        meta = handler.load(header)
     except yaml_error as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""
