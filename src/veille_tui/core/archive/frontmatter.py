@@ -64,7 +64,10 @@ def read_text(path: str, size: int) -> str:
         raise PostProblem(f"file too large ({size:,} bytes)")
     try:
         with open(path, "rb") as handle:
-            raw = handle.read(MAX_POST_BYTES + 1)
+            # the size the scan saw (a buffer of the limit's size for every file costs more than reading it)
+            raw = handle.read(size + 1)
+            if len(raw) > size:  # it grew since: the rest, up to the limit
+                raw += handle.read(MAX_POST_BYTES + 1 - len(raw))
     except OSError as exc:
         raise PostProblem(f"cannot read: {exc.strerror or exc}") from None
     if len(raw) > MAX_POST_BYTES:

@@ -141,7 +141,7 @@ def jekyll_ignores(name: str) -> str | None:
         if part.startswith((".", "_", "#")) or part.endswith("~"):
             return "ignored by Jekyll (name starts with '.', '_' or '#', or ends with '~')"
     base = parts[-1]
-    if Path(base).suffix.lower() not in POST_EXTENSIONS:
+    if os.path.splitext(base)[1].lower() not in POST_EXTENSIONS:
         return "not a post file (extension)"
     if not FILENAME_RE.match(base):
         return "file name is not YYYY-MM-DD-title.ext"
