@@ -16,8 +16,11 @@ from typing import Any
 __all__ = ["parse"]
 
 # what YAML reads in a way of its own, or rejects: controls (tab and CR included), C1 (NEL),
-# surrogates, the non-characters, the Unicode line and paragraph separators, a byte-order mark
-_ODD = re.compile(r"[^\n -~\u00a0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
+# surrogates, the non-characters, a byte-order mark (the Unicode line and paragraph separators
+# are read in quoted values only, as YAML does: _BREAK)
+_ODD = re.compile(r"[^\n -~\u00a0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|\ufeff")
+# in a quoted value, YAML keeps a line or paragraph separator and drops the spaces around it
+_BREAK = re.compile(r" *([\u2028\u2029]) *")
 _KEY = re.compile(r"([A-Za-z][A-Za-z0-9_-]*):(?: +(\S.*?))? *")
 _ITEM = re.compile(r"( *)- +(\S.*?) *")
 _SINGLE = re.compile(r"'((?:[^']|'')*)'")
@@ -25,7 +28,7 @@ _DOUBLE = re.compile(r'"([^"\\]*)"')
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 # a plain value: a letter or a slash first (YAML 1.1 reads no number, date or null so), no
 # colon or hash anywhere (a mapping, a comment)
-_PLAIN = re.compile(r"[A-Za-z/][^:#]*")
+_PLAIN = re.compile(r"[A-Za-z/][^:#\u2028\u2029]*")
 # plain words YAML 1.1 reads as booleans or null (and a few more, to be safe)
 _WORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null", "y", "n"})
 _NOT = object()  # not a value this reader answers for
@@ -73,10 +76,10 @@ def parse(header: str) -> dict[str, Any] | None:
 def _scalar(raw: str) -> Any:
     if raw[0] == "'":
         quoted = _SINGLE.fullmatch(raw)
-        return quoted.group(1).replace("''", "'") if quoted else _NOT
+        return _breaks(quoted.group(1).replace("''", "'")) if quoted else _NOT
     if raw[0] == '"':
         quoted = _DOUBLE.fullmatch(raw)
-        return quoted.group(1) if quoted else _NOT
+        return _breaks(quoted.group(1)) if quoted else _NOT
     day = _DATE.fullmatch(raw)
     if day is not None:
         try:
@@ -86,3 +89,7 @@ def _scalar(raw: str) -> Any:
     if _PLAIN.fullmatch(raw) and raw.lower() not in _WORDS:
         return raw
     return _NOT
+
+
+def _breaks(value: str) -> str:
+    return _BREAK.sub(r"\1", value) if "\u2028" in value or "\u2029" in value else value
