@@ -94,3 +94,51 @@ def test_the_domain_list_is_the_librarys() -> None:
 def test_the_words_are_grouped_by_pieces_they_hold() -> None:
     assert sorted(word for _, words in _SAYS_BY for word in words) == sorted(_SAYS)
     assert all(piece in word for piece, words in _SAYS_BY for word in words)
+
+
+def test_work_done_ahead_is_what_the_step_finds_and_taken_only_for_its_text_and_site(tmp_path) -> None:
+    from veille_tui.core import enrich
+    from veille_tui.core.enrich import iocs as iocs_step
+    from veille_tui.core.models import Feed, FullText, Item
+    from veille_tui.core.update import full_text_stored, open_store, store_fetch
+
+    store = open_store(tmp_path / "db.sqlite")
+    store.sync_feeds([Feed("https://feeds.reporter.net/rss", "Example", ())])
+    texts = generated(40)
+    items = [
+        Item(
+            guid=f"g{n}",
+            link=f"https://reporter.net/{n}",
+            title=f"C2 n{n}[.]com",
+            date="2026-07-25",
+            ts=n,
+            summary=text,
+        )
+        for n, (text, _) in enumerate(texts)
+    ]
+    store_fetch(store, store.feed_states()[0].id, status="ok", items=items)
+    ids = store.entry_ids("")
+    page = FullText(title="t", markdown="m", text="IOCs: page-only[.]net and n3[.]com", words=5, source="x")
+    store.save_full_text(ids[3], page)
+    full_text_stored(store, ids[3])
+
+    def stored() -> dict[int, list[tuple[str, str, str]]]:
+        return {i: [tuple(row) for row in store.entry_iocs(i)] for i in ids}
+
+    before = stored()  # found by the step alone
+    assert sum(1 for rows in before.values() if rows) > 20 and ("domain", "page-only.net", "fulltext") in before[ids[3]]
+    known, links = store.entry_texts(ids), store.entry_links(ids)
+    ahead = enrich.ahead([(known[i].title, known[i].body, links[i]) for i in ids])
+    first, second = known[ids[0]], known[ids[1]]
+    ahead[(second.title, second.body)] = ("another.site", {("domain", "planted.com"): ["title"]})  # not its site
+
+    def again() -> dict[int, list[tuple[str, str, str]]]:
+        with store.transaction():
+            store.db.execute("DELETE FROM entry_iocs")
+            enrich.enrich(store, ids, steps=(iocs_step.step,), ahead=ahead)
+        return stored()
+
+    assert again() == before
+    ahead[(first.title, first.body)] = ("reporter.net", {("domain", "planted.com"): ["title"]})  # taken as found
+    assert again()[ids[0]] == [("domain", "planted.com", "title")]
+    store.close()

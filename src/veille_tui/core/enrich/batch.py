@@ -26,6 +26,10 @@ class Batch:
     rules: tuple[Rule, ...] = ()  # the [[rules]] (config)
     alerts: bool = False  # a fetch: entries matching the watch list for the first time are alerts
     known_texts: Mapping[int, Text] = field(default_factory=dict)  # what the writer had at hand
+    # the IOC step's work done where the texts were read (iocs.ahead): (title, body) -> (site, found)
+    iocs_ahead: Mapping[tuple[str, str], tuple[str, Mapping[tuple[str, str], Sequence[str]]]] = field(
+        default_factory=dict
+    )
     _texts: dict[int, Text] | None = field(default=None, init=False, repr=False)
 
     def texts(self) -> Mapping[int, Text]:
