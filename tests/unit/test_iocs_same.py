@@ -123,7 +123,7 @@ def test_work_done_ahead_is_what_the_step_finds_and_taken_only_for_its_text_and_
     full_text_stored(store, ids[3])
 
     def stored() -> dict[int, list[tuple[str, str, str]]]:
-        return {i: [tuple(row) for row in store.entry_iocs(i)] for i in ids}
+        return {i: [(row[0], row[1], row[2]) for row in store.entry_iocs(i)] for i in ids}
 
     before = stored()  # found by the step alone
     assert sum(1 for rows in before.values() if rows) > 20 and ("domain", "page-only.net", "fulltext") in before[ids[3]]
