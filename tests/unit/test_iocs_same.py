@@ -98,6 +98,7 @@ def test_the_words_are_grouped_by_pieces_they_hold() -> None:
 
 def test_work_done_ahead_is_what_the_step_finds_and_taken_only_for_its_text_and_site(tmp_path) -> None:
     from veille_tui.core import enrich
+    from veille_tui.core.enrich import cves as cves_step
     from veille_tui.core.enrich import iocs as iocs_step
     from veille_tui.core.models import Feed, FullText, Item
     from veille_tui.core.update import full_text_stored, open_store, store_fetch
@@ -109,7 +110,7 @@ def test_work_done_ahead_is_what_the_step_finds_and_taken_only_for_its_text_and_
         Item(
             guid=f"g{n}",
             link=f"https://reporter.net/{n}",
-            title=f"C2 n{n}[.]com",
+            title=f"C2 n{n}[.]com, CVE-2026-{1000 + n}",
             date="2026-07-25",
             ts=n,
             summary=text,
@@ -125,20 +126,29 @@ def test_work_done_ahead_is_what_the_step_finds_and_taken_only_for_its_text_and_
     def stored() -> dict[int, list[tuple[str, str, str]]]:
         return {i: [(row[0], row[1], row[2]) for row in store.entry_iocs(i)] for i in ids}
 
-    before = stored()  # found by the step alone
+    def cves() -> list[tuple[int, str]]:
+        return [(int(i), str(cve)) for i, cve in store.db.execute("SELECT entry_id, cve FROM entry_cves ORDER BY 1, 2")]
+
+    before, cves_before = stored(), cves()  # found by the steps alone
     assert sum(1 for rows in before.values() if rows) > 20 and ("domain", "page-only.net", "fulltext") in before[ids[3]]
     known, links = store.entry_texts(ids), store.entry_links(ids)
     ahead = enrich.ahead([(known[i].title, known[i].body, links[i]) for i in ids])
     first, second = known[ids[0]], known[ids[1]]
-    ahead[(second.title, second.body)] = ("another.site", {("domain", "planted.com"): ["title"]})  # not its site
+    planted = {("domain", "planted.com"): ["title"]}
+    ahead[(second.title, second.body)] = enrich.Ahead(
+        "https://another.site/", planted, ahead[(second.title, second.body)].cves
+    )
 
     def again() -> dict[int, list[tuple[str, str, str]]]:
         with store.transaction():
             store.db.execute("DELETE FROM entry_iocs")
-            enrich.enrich(store, ids, steps=(iocs_step.step,), ahead=ahead)
+            store.db.execute("DELETE FROM entry_cves")
+            enrich.enrich(store, ids, steps=(cves_step.step, iocs_step.step), ahead=ahead)
         return stored()
 
-    assert again() == before
-    ahead[(first.title, first.body)] = ("reporter.net", {("domain", "planted.com"): ["title"]})  # taken as found
+    assert again() == before and cves() == cves_before  # the second's, found for another link: not taken
+    assert len(cves_before) == 40
+    ahead[(first.title, first.body)] = enrich.Ahead(links[ids[0]], planted, ["CVE-2099-0001"])  # taken as found
     assert again()[ids[0]] == [("domain", "planted.com", "title")]
+    assert (ids[0], "CVE-2099-0001") in cves()
     store.close()

@@ -71,7 +71,7 @@ def index_archive(
     return report
 
 
-def _ahead(posts: list[Post]) -> enrich.Ahead:
+def _ahead(posts: list[Post]) -> dict[tuple[str, str], enrich.Ahead]:
     """The enrich steps' work on the posts read, where they are read (enrich.ahead)."""
     return enrich.ahead([(post.title, post.body, post.source_url or "") for post in posts])
 

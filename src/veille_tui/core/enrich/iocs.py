@@ -17,8 +17,6 @@ TAG = "ioc"
 KEY = "1"  # what the extraction is; when it changes, every entry's indicators are found again (on_open)
 
 Found = dict[int, dict[tuple[str, str], list[str]]]
-# (title, body) -> (the site of the entry's link, its indicators: (kind, value) -> where seen)
-Ahead = dict[tuple[str, str], tuple[str, dict[tuple[str, str], list[str]]]]
 
 
 def step(batch: Batch) -> Mapping[int, Sequence[str]]:
@@ -28,14 +26,15 @@ def step(batch: Batch) -> Mapping[int, Sequence[str]]:
     found: Found = {}
     todo: list[tuple[int, str, Sequence[tuple[str, str]]]] = []
     for entry_id, text in texts.items():
-        own = site_of(links.get(entry_id, ""))
-        known = batch.iocs_ahead.get((text.title, text.body))
-        if known is not None and known[0] == own:  # found where it was read, for this title, body and site
-            if known[1]:
-                found[entry_id] = {key: list(places) for key, places in known[1].items()}
+        link = links.get(entry_id, "")
+        known = batch.ahead.get((text.title, text.body))
+        if known is not None and known.link == link:  # found where it was read, for this title, body and link
+            if known.iocs:
+                found[entry_id] = {key: list(places) for key, places in known.iocs.items()}
             if full.get(entry_id):
-                todo.append((entry_id, own, (("fulltext", full[entry_id]),)))
+                todo.append((entry_id, site_of(link), (("fulltext", full[entry_id]),)))
         else:
+            own = site_of(link)
             todo.append(
                 (entry_id, own, (("title", text.title), ("summary", text.body), ("fulltext", full.get(entry_id, ""))))
             )
@@ -47,14 +46,12 @@ def step(batch: Batch) -> Mapping[int, Sequence[str]]:
     return {entry_id: (TAG,) for entry_id, iocs in found.items() if iocs}
 
 
-def ahead(texts: Sequence[tuple[str, str, str]]) -> Ahead:
-    """The step's work on entries about to be written, by (title, body, link), done where they are
-    read (the archive's reading helper, while this process writes): what the step would find in
-    that title and body for that link's site. The step takes it for an entry of that title, body
-    and site, and reads only its stored full text, if any."""
+def ahead(texts: Sequence[tuple[str, str, str]]) -> list[dict[tuple[str, str], list[str]]]:
+    """What the step finds in each (title, body, link) about to be written (enrich.ahead): for an
+    entry of that title, body and link, it takes that and reads only its stored full text, if any."""
     places = [(i, site_of(link), (("title", title), ("summary", body))) for i, (title, body, link) in enumerate(texts)]
     found = _found(places)
-    return {(title, body): (own, found.get(i, {})) for (i, own, _), (title, body, _) in zip(places, texts, strict=True)}
+    return [found.get(i, {}) for i in range(len(texts))]
 
 
 def _found(places: Sequence[tuple[int, str, Sequence[tuple[str, str]]]]) -> Found:

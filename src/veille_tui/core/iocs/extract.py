@@ -13,6 +13,7 @@ theirs can be anywhere else); a text with no run of 32 hex digits is not searche
 from __future__ import annotations
 
 import bisect
+import os
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -91,11 +92,14 @@ def _searcher() -> Any:
 def _tlds() -> frozenset[str]:
     """The library's top-level domains, read from its data file as its Searcher reads them
     (Searcher.read_tlds), without importing it; from a Searcher if the file is not where it was."""
-    from importlib.resources import files
+    from importlib.util import find_spec  # importlib.resources costs more to import than the file to read
 
     try:
-        text = files("iocsearcher").joinpath("data/tlds-alpha-by-domain.txt").read_text(encoding="utf-8")
-    except (OSError, ImportError, ValueError):
+        spec = find_spec("iocsearcher")
+        folders = list(spec.submodule_search_locations or ()) if spec else []
+        with open(os.path.join(folders[0], "data", "tlds-alpha-by-domain.txt"), encoding="utf-8") as file:
+            text = file.read()
+    except (OSError, ImportError, ValueError, IndexError):
         return frozenset(_searcher().tlds)
     return frozenset(line.strip().lower() for line in text.split("\n") if line and not line.startswith("#"))
 
