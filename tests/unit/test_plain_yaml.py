@@ -145,3 +145,9 @@ def test_a_post_read_plainly_gives_the_same_post(posts_dir) -> None:
     post = read_post(posts_dir, FileStat("2026-05-08-a.md", len(text), 0))
     assert (post.title, post.date, post.tags) == ("A 'quoted' title", "2026-05-08", ("veille-cyber", "cve"))
     assert split_front_matter(text)[0]["date"] == datetime.date(2026, 5, 8)
+
+
+def test_no_printable_character_is_odd() -> None:
+    """parse() skips the _ODD search on a printable line: no printable character may be odd."""
+    printable = "".join(c for c in map(chr, range(0x110000)) if c.isprintable())
+    assert len(printable) > 100_000 and plain_yaml._ODD.search(printable) is None

@@ -37,12 +37,12 @@ _NOT = object()  # not a value this reader answers for
 def parse(header: str) -> dict[str, Any] | None:
     """The front matter as YAML's safe loader reads it, or None when it is not of the plain
     shape (then YAML must read it)."""
-    if _ODD.search(header):
-        return None
     meta: dict[str, Any] = {}
     items: list[Any] | None = None  # the list of the last `key:` line with no value
     indent = -1
     for line in header.split("\n"):
+        if not line.isprintable() and _ODD.search(line):  # (what is printable is never odd: a quick test)
+            return None
         if not line.strip(" "):
             continue
         item = _ITEM.fullmatch(line)
