@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from veille_tui.core.archive import plain_yaml
+from veille_tui.core.links import normalize_link
 from veille_tui.core.models import Post
 from veille_tui.core.text import clean, clean_line, normalize_tag, strip_attribute_lists
 
@@ -225,6 +226,7 @@ def make_post(stat: FileStat, meta: dict[str, Any], body: str, *, iso: str, ts: 
     """The Post of a file read (Jekyll or Hugo alike): its body cleaned, kramdown attribute lists
     dropped, its title, tags and source link from the front matter."""
     body = clean(strip_attribute_lists(body))
+    source = source_url(meta, body)
     return Post(
         file=stat.name,
         title=title_of(meta, slug),
@@ -232,8 +234,9 @@ def make_post(stat: FileStat, meta: dict[str, Any], body: str, *, iso: str, ts: 
         ts=ts,
         tags=tuple(tags_of(meta)),
         permalink=clean_line(permalink),
-        source_url=source_url(meta, body),
+        source_url=source,
         body=body,
         size=stat.size,
         mtime_ns=stat.mtime_ns,
+        link_norm=normalize_link(source),
     )
