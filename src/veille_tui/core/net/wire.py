@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import time
-import urllib.request
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
@@ -271,6 +271,10 @@ async def _head_lines_or_empty(reader: asyncio.StreamReader) -> None:
 
 def proxies_in_env() -> bool:
     """A proxy httpx (trust_env) would use for some URL: then every request goes through httpx."""
+    if sys.platform not in ("darwin", "win32") and not any(name.lower().endswith("_proxy") for name in os.environ):
+        return False  # what urllib.request.getproxies() reads here, without its import (http.client, email)
+    import urllib.request
+
     found = urllib.request.getproxies()
     if any(h.strip() == "*" for h in found.get("no", "").split(",")):
         return False
