@@ -32,11 +32,12 @@ AsyncClient = wire.WireClient
 
 @asynccontextmanager
 async def async_client(
-    settings: FetchSettings, accept: str, connections: int | None = None
+    settings: FetchSettings, accept: str, connections: int | None = None, via_httpx: bool | None = None
 ) -> AsyncIterator[AsyncClient]:
     """The client of a set of downloads: our User-Agent, the timeout, redirects left to `download`.
     Requests go through wire.py's keep-alive client; what it leaves to httpx (a proxy from the
-    environment, user info, a non-ASCII host) through an httpx client made when first needed."""
+    environment, user info, a non-ASCII host) through an httpx client made when first needed.
+    via_httpx: every request through httpx (None: when the environment names a proxy)."""
     made: list[Any] = []
 
     async def httpx_client() -> Any:
@@ -60,7 +61,8 @@ async def async_client(
         return made[0]
 
     headers = {"User-Agent": settings.user_agent, "Accept": accept, "Connection": "keep-alive"}
-    client = wire.WireClient(headers, connections or 100, httpx_client, everything=wire.proxies_in_env())
+    everything = wire.proxies_in_env() if via_httpx is None else via_httpx
+    client = wire.WireClient(headers, connections or 100, httpx_client, everything=everything)
     try:
         yield client
     finally:
