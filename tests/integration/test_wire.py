@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from bench.attack_server import FEED, ROUTES, serving
@@ -218,7 +219,7 @@ def test_every_attack_route_comes_out_as_through_httpx() -> None:
             assert _outcome(srv.url(path), False) == _outcome(srv.url(path), True), path
 
 
-def _redirect(handler, to: str) -> None:  # type: ignore[no-untyped-def]
+def _redirect(handler: Any, to: str) -> None:
     handler.send_response(301)
     handler.send_header("Location", to)
     handler.send_header("Content-Length", "0")
