@@ -30,7 +30,7 @@ def test_unchanged_feeds_are_all_written_and_reported(tmp_path, httpserver: HTTP
         headers = {} if n in changed else {"ETag": f'"{n}"'}
         return Response(RSS.format(n=n), headers=headers, content_type="application/rss+xml")
 
-    httpserver.expect_request("").respond_with_handler(handler)  # type: ignore[arg-type]
+    httpserver.expect_request("").respond_with_handler(handler)
     feeds = [Feed(httpserver.url_for(f"/{n}")) for n in range(count)]
     settings = FetchSettings(timeout=10, parse_workers=0)
     store = update.open_store(tmp_path / "db.sqlite")
