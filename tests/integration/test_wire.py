@@ -5,7 +5,12 @@ attack server, whose every route must come out as it does through httpx (the dif
 from __future__ import annotations
 
 import asyncio
+import http.server
+import shutil
 import socket
+import socketserver
+import ssl
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -224,3 +229,65 @@ def _redirect(handler: Any, to: str) -> None:
     handler.send_header("Location", to)
     handler.send_header("Content-Length", "0")
     handler.end_headers()
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """An HTTPS server on 127.0.0.1 with a self-signed certificate: (its feed's URL, the cert file)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert)]
+        + ["-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(FEED)))
+            self.end_headers()
+            self.wfile.write(FEED)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+        daemon_threads = True
+
+        def get_request(self) -> tuple[socket.socket, Any]:
+            sock, address = super().get_request()
+            return context.wrap_socket(sock, server_side=True), address
+
+        def handle_error(self, request: object, client_address: object) -> None:
+            pass  # a client that refused our certificate
+
+    server = Server(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{server.server_address[1]}/feed", str(cert)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_https_as_httpx_does_it(tls_server: tuple[str, str], monkeypatch) -> None:
+    """TLS verified against certifi's bundle, or SSL_CERT_FILE when set (httpx's trust_env): the same
+    outcome through both clients."""
+    url, cert = tls_server
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    refused = _outcome(url, False)
+    assert refused[0] == "error" and "CERTIFICATE_VERIFY_FAILED" in str(refused[1]), refused
+    assert str(refused[1]).startswith("connection failed:") and refused == _outcome(url, True)
+    monkeypatch.setenv("SSL_CERT_FILE", cert)
+    trusted = _outcome(url, False)
+    assert trusted[0] == 200 and trusted[1] == FEED and trusted == _outcome(url, True)

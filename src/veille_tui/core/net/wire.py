@@ -337,7 +337,7 @@ class WireClient:
         scheme, host, port, shown, path, url = found
         lines = [f"GET {path} HTTP/1.1", f"Host: {shown}"]
         for name, value in {**self.headers, **headers}.items():
-            if any(c in value for c in "\r\n\x00") or value != value.strip(" \t"):
+            if "\r" in value or "\n" in value or "\x00" in value or value != value.strip(" \t"):
                 raise ProtocolFailed(f"Illegal header value {value.encode()!r}")  # as h11 says it
             lines.append(f"{name}: {value}")
         request = ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")  # httpx's encoding of str headers
