@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import http.server
+import os
 import shutil
 import socket
 import socketserver
 import ssl
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -291,3 +293,20 @@ def test_https_as_httpx_does_it(tls_server: tuple[str, str], monkeypatch) -> Non
     monkeypatch.setenv("SSL_CERT_FILE", cert)
     trusted = _outcome(url, False)
     assert trusted[0] == 200 and trusted[1] == FEED and trusted == _outcome(url, True)
+
+
+def test_a_fetch_without_a_proxy_never_imports_httpx() -> None:
+    """The import an unchanged fetch saves (issue 22): httpx, and with it anyio, h11 and its CLI's Rich;
+    nor the parsers while no body came."""
+    code = (
+        "import sys\n"
+        "from veille_tui.core.feeds.http import FetchRequest, fetch_feeds\n"
+        "from veille_tui.core.models import FetchSettings\n"
+        "(res,) = fetch_feeds([FetchRequest(sys.argv[1], etag='\"v1\"')], FetchSettings(timeout=5))\n"
+        "loaded = sorted({'httpx', 'httpcore', 'anyio', 'veille_tui.core.feeds.pool'} & set(sys.modules))\n"
+        "print(res.status, loaded)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    with raw_server(lambda *_: (answer("304 Not Modified", ['ETag: "v1"']), False)) as srv:
+        out = subprocess.run([sys.executable, "-c", code, srv.url("/f")], capture_output=True, text=True, env=env)
+    assert out.stdout.strip() == "unchanged []", out.stderr[-2000:]
