@@ -14,6 +14,7 @@ from itertools import pairwise
 from typing import Any
 
 from veille_tui.core.feeds.html import safe_links
+from veille_tui.core.fulltext.engine import extractor
 from veille_tui.core.models import FullText
 from veille_tui.core.text import clean, clean_line
 
@@ -38,8 +39,7 @@ class NoText(Exception):
 
 def extract(html: str, source: str) -> FullText:
     """The main text of a page (`source`: its URL, for links, or its file name). Raises NoText."""
-    import trafilatura
-
+    extract_main = extractor()  # trafilatura.extract, imported lean (engine.py)
     html = html[:MAX_HTML]
     if not html.strip():
         raise NoText("an empty page")
@@ -50,9 +50,9 @@ def extract(html: str, source: str) -> FullText:
     _join_split_body(tree)
     one_line_code = _one_line_code(tree)
     base = source if source.startswith(("http://", "https://")) else ""
-    markdown = trafilatura.extract(
+    markdown = extract_main(
         tree,
-        url=base or None,
+        url=None,  # links are made absolute by tidy(), as a browser does (courlan not imported)
         output_format="markdown",
         include_comments=False,
         include_tables=True,
@@ -92,6 +92,8 @@ def _parse(html: str) -> Any:
     own lookup is a Python method called for every element Python touches, ~10 % of the
     extraction's CPU, and it only adds form classes (FormElement, InputElement...) nobody uses."""
     from lxml.html import fromstring
+
+    extractor()  # trafilatura imported lean before its utils are
     from trafilatura.utils import is_dubious_html, repair_faulty_html
 
     beginning = html[:50].lower()
