@@ -85,3 +85,18 @@ print(json.dumps({{"status": status, "words": len(buf.getvalue().split()), "load
     found = json.loads(out.stdout.splitlines()[-1])
     assert found["status"] == 0 and found["words"] > 50
     assert found["loaded"] == []
+
+
+def test_trafilatura_warnings_are_not_printed() -> None:
+    """trafilatura logs "empty link" for <a> without text; its __init__ gives its logger a
+    NullHandler, without which Python prints the warning on stderr: the lean import does the same."""
+    code = """
+from veille_tui.core.fulltext import extract as ex
+body = "<p>" + "Words of the article, enough of them to be its main text. " * 8 + "</p>"
+html = f"<html><body><article>{body}<p>See <a href='/x'> </a> and <a>this</a>.</p>{body}</article></body></html>"
+print(ex.extract(html, "https://example.org/a").words)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert int(out.stdout) > 50
+    assert out.stderr == ""

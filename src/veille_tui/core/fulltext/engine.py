@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import logging
 import sys
 import threading
 import types
@@ -68,6 +69,8 @@ def _import_lean() -> types.ModuleType:
     stand_ins = {name: _StandIn(name) for name in DEFERRED if name not in sys.modules}
     sys.modules.update(stand_ins)
     sys.modules["trafilatura"] = package
+    # what trafilatura's __init__ does first: its warnings ("empty link"...) are not printed
+    logging.getLogger("trafilatura").addHandler(logging.NullHandler())
     try:
         return importlib.import_module("trafilatura.core")
     finally:
