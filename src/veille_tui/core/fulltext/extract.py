@@ -146,23 +146,25 @@ def _parser() -> Any:
 def _join_split_body(tree: Any) -> None:
     """Pull quotes removed, and the runs of sibling containers of one kind (tag and class) that
     each hold paragraphs of the body made one container, what stood between them kept in place.
-    The elements are looked at by XPath (in C): the whole walk in Python runs only on a page that
-    has such a run."""
-    for el in tree.xpath("//*[contains(translate(@class, 'PUL', 'pul'), 'pull')]"):
-        if _PULL_QUOTE.search(el.get("class") or "") and el.getparent() is not None:
-            el.drop_tree()
-    if any(_has_run(parent) for parent in tree.xpath(_RUN_PARENTS)):
+    The elements are found by XPath (in C): the whole walk in Python runs only on a page that has
+    such a run."""
+    for value in tree.xpath("//@class"):
+        if "pull" in value.lower() and _PULL_QUOTE.search(value):
+            el = value.getparent()
+            if el.getparent() is not None:
+                el.drop_tree()
+    containers: dict[Any, list[Any]] = {}  # parent -> its kids of >= _MIN_PARAGRAPHS <p>, in order
+    for kid in tree.xpath(f"//p[{_MIN_PARAGRAPHS}]/.."):
+        parent = kid.getparent()
+        if parent is not None:
+            containers.setdefault(parent, []).append(kid)
+    if any(_has_run(kids) for kids in containers.values()):
         _join_runs(tree)
 
 
-# the parents of at least two containers of the body (each with >= _MIN_PARAGRAPHS <p> children)
-_RUN_PARENTS = f"//*[count(*[count(p) >= {_MIN_PARAGRAPHS}]) >= 2]"
-
-
-def _has_run(parent: Any) -> bool:
+def _has_run(containers: list[Any]) -> bool:
     """Two containers of the body one after the other (among the containers) of one kind."""
-    kinds = [(kid.tag, kid.get("class")) for kid in parent.xpath(f"*[count(p) >= {_MIN_PARAGRAPHS}]")]
-    return any(a == b for a, b in pairwise(kinds))
+    return any((a.tag, a.get("class")) == (b.tag, b.get("class")) for a, b in pairwise(containers))
 
 
 def _join_runs(tree: Any) -> None:
