@@ -8,9 +8,9 @@ DIR holds real article pages not written for this project (NAME.html or NAME.htm
 when it is in DIR, adds the token F1 of each extractor against the benchmark's article bodies).
 Never copy such pages into the repository.
 
-Per page: each page decoded as `extract` decodes it (core/fulltext/page.py), then each extractor
-run --runs times after one warm-up, its CPU time (time.process_time: load-tolerant, unlike the wall
-clock) the minimum of the runs; printed: the mean and the median over the pages, and the
+Per page: each page decoded as `extract` decodes it (core/fulltext/page.py), then the extractors
+run in turn --runs times after one warm-up each, the CPU time of each (time.process_time:
+load-tolerant, unlike the wall clock) the minimum of its runs; printed: the mean and the median over the pages, and the
 slowest. "trafilatura" is trafilatura.extract with our options on the decoded text (what
 extract_compare.py calls trafilatura); "veille-tui" is core.fulltext.extract.extract, trafilatura
 included. A page neither can read counts for both (the time spent finding that out).
@@ -63,14 +63,17 @@ def ours(html: str) -> str:
 CANDIDATES: dict[str, Callable[[str], str]] = {"trafilatura": trafilatura_plain, "veille-tui": ours}
 
 
-def cpu_ms(run: Callable[[str], str], html: str, runs: int) -> tuple[float, str]:
-    out = run(html)  # warm-up
-    best = float("inf")
-    for _ in range(runs):
-        start = time.process_time()
-        run(html)
-        best = min(best, time.process_time() - start)
-    return best * 1000, out
+def cpu_ms(runs: list[Callable[[str], str]], html: str, times: int, labels: list[str]) -> dict[str, tuple[float, str]]:
+    """Each extractor's CPU milliseconds on the page (the minimum of `times`, the extractors in
+    turn, after one warm-up each) and its output."""
+    outs = [run(html) for run in runs]  # warm-up
+    best = [float("inf")] * len(runs)
+    for _ in range(times):
+        for n, run in enumerate(runs):
+            start = time.process_time()
+            run(html)
+            best[n] = min(best[n], time.process_time() - start)
+    return {label: (took * 1000, out) for label, took, out in zip(labels, best, outs, strict=True)}
 
 
 def whole_process(page: Path, times: int) -> tuple[list[float], list[float]]:
@@ -108,22 +111,25 @@ def main(argv: list[str] | None = None) -> int:
     truth = json.loads(truth_file.read_text()) if truth_file.exists() else {}
     print(f"{len(pages)} pages from {args.pages}, CPU per page the minimum of {args.runs} runs")
     print()
+    labels = [label for label in CANDIDATES if not args.only or label == args.only]
+    ms: dict[str, list[float]] = {label: [] for label in labels}
+    f1: dict[str, list[float]] = {label: [] for label in labels}
+    for name, html in pages.items():  # the extractors in turn on each page: the load hits both alike
+        for label, (took, out) in cpu_ms([CANDIDATES[label] for label in labels], html, args.runs, labels).items():
+            ms[label].append(took)
+            if name in truth:
+                f1[label].append(token_f1(out, truth[name]["articleBody"]))
     print("| extractor | CPU ms/page mean | median | max | F1 mean (ground truth) |")
     print("| --- | --- | --- | --- | --- |")
-    for label, run in CANDIDATES.items():
-        if args.only and label != args.only:
-            continue
-        ms, f1 = [], []
-        for name, html in pages.items():
-            took, out = cpu_ms(run, html, args.runs)
-            ms.append(took)
-            if name in truth:
-                f1.append(token_f1(out, truth[name]["articleBody"]))
-        score = f"{statistics.mean(f1):.3f} ({len(f1)} pages)" if f1 else "-"
+    for label in labels:
+        score = f"{statistics.mean(f1[label]):.3f} ({len(f1[label])} pages)" if f1[label] else "-"
         print(
-            f"| {label} | {statistics.mean(ms):.1f} | {statistics.median(ms):.1f} | {max(ms):.1f} | {score} |",
-            flush=True,
+            f"| {label} | {statistics.mean(ms[label]):.1f} | {statistics.median(ms[label]):.1f}"
+            f" | {max(ms[label]):.1f} | {score} |"
         )
+    if len(labels) == 2:
+        ratio = statistics.mean(ms["veille-tui"]) / statistics.mean(ms["trafilatura"])
+        print(f"\nveille-tui / trafilatura alone, CPU per page (means): {ratio:.2f}")
     if args.process:
         first = next(p for p in sorted(args.pages.iterdir()) if p.name.endswith((".html", ".html.gz", ".htm")))
         cpu, wall = whole_process(first, args.process)
