@@ -107,3 +107,18 @@ def test_any_tree_is_joined_as_the_full_walk_joins_it(body: str) -> None:
     extract_mod._join_split_body(ours)
     reference_join(reference)
     assert serialized(ours) == serialized(reference)
+
+
+def test_links_are_made_absolute_as_a_browser_does() -> None:
+    """A protocol-relative link takes the page's scheme, a relative one the page's folder
+    (trafilatura, given the URL, gave http: and the host's root)."""
+    words = "Words of the article, enough of them to be its main text here. " * 6
+    html = (
+        f"<html><body><article><p>{words}</p><p>See <a href='//cdn.example.net/x'>the mirror</a> and"
+        f" <a href='rel/page'>the next part</a> and <a href='/root'>the index</a>.</p><p>{words}</p>"
+        "</article></body></html>"
+    )
+    found = extract_mod.extract(html, "https://example.org/news/story.html").markdown
+    assert "[the mirror](https://cdn.example.net/x)" in found
+    assert "[the next part](https://example.org/news/rel/page)" in found
+    assert "[the index](https://example.org/root)" in found
