@@ -65,7 +65,7 @@ print(json.dumps({"out": trafilatura.extract(html)}))
     assert run(code)["out"] == " ".join(["word"] * 60)
 
 
-def test_veille_tui_extract_file_loads_no_http_client_nor_trafilatura_extras(tmp_path: Path) -> None:
+def test_veille_tui_extract_file_loads_no_http_client_nor_trafilatura_extras_nor_the_store(tmp_path: Path) -> None:
     code = f"""
 import json, sys, io, contextlib
 from veille_tui.cli import main
@@ -73,7 +73,8 @@ buf = io.StringIO()
 with contextlib.redirect_stdout(buf):
     status = main(["extract", {str(PAGES / "advisory.html")!r}])
 loaded = sorted({{m.split(".")[0] for m in sys.modules}} & set({DEFERRED_ROOTS!r} + ("textual", "rich")))
-print(json.dumps({{"status": status, "words": len(buf.getvalue().split()), "loaded": loaded}}))
+store = "veille_tui.core.store" in sys.modules  # a saved page needs no database
+print(json.dumps({{"status": status, "words": len(buf.getvalue().split()), "loaded": loaded, "store": store}}))
 """
     env = {
         "VEILLE_TUI_DATA_DIR": str(tmp_path),
@@ -85,6 +86,7 @@ print(json.dumps({{"status": status, "words": len(buf.getvalue().split()), "load
     found = json.loads(out.stdout.splitlines()[-1])
     assert found["status"] == 0 and found["words"] > 50
     assert found["loaded"] == []
+    assert found["store"] is False
 
 
 def test_trafilatura_warnings_are_not_printed() -> None:

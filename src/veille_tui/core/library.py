@@ -57,10 +57,10 @@ from veille_tui.core.models import (
     WatchMatch,
 )
 from veille_tui.core.query import Query, parse
-from veille_tui.core.store import Store
 
 if TYPE_CHECKING:
     from veille_tui.core.doctor import Check, Repair
+    from veille_tui.core.store import Store
 
 # The fetch pipeline (httpx, asyncio), the intel and the doctor are imported by the methods that
 # use them: `veille-tui list` and the TUI's first paint do not pay for them.
