@@ -230,6 +230,8 @@ class EntryList(CursorLines, can_focus=True):
         self._ids, self._position = ids, None
         self._set_rows(len(ids))
         if ids[: len(first)] == first:  # the rows on screen are the same
+            if len(first) < self.scroll_offset.y + self._page_height():  # and there are rows below them
+                self.refresh()
             return
         index = self._known_index(current) if current is not None else None  # the store changed meanwhile
         self.set_reactive(EntryList.cursor, index if index is not None else max(min(self.cursor, len(ids) - 1), 0))
@@ -278,8 +280,6 @@ class EntryList(CursorLines, can_focus=True):
 
     def row(self, index: int) -> Entry | None:
         """The entry at `index`, fetching a window of rows around it when it is not cached."""
-        if index >= len(self._ids):
-            self.complete()
         if not 0 <= index < len(self._ids):
             return None
         entry_id = self._ids[index]
