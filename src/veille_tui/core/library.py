@@ -223,6 +223,11 @@ class Library(
         """Ids of the matching entries, newest first, in one SQLite step."""
         return self.store.entry_id_list(query)
 
+    def entry_id_head(self, query: QueryLike, limit: int) -> list[int]:
+        """The first `limit` ids of entry_ids(query), read without listing every match (the TUI
+        shows them while the whole list is read in a thread)."""
+        return self.store.entry_id_head(query, limit)
+
     def entries(self, query: QueryLike = None, limit: int = 100, offset: int = 0) -> list[Entry]:
         return self.store.entries(query, limit=limit, offset=offset)
 
