@@ -166,9 +166,28 @@ def test_a_kept_connection_the_server_closed_is_replaced() -> None:
         ),
         (answer("200 OK", ["Content-Length: 5000"], b"<rss>"), "protocol error: peer closed connection"),
         (answer("200 OK", ["Transfer-Encoding: chunked"], b"zz\r\nabc"), "protocol error: illegal chunk header"),
+        (  # h11 >= 0.16: a chunk's end is CRLF, nothing else (CVE-2025-43859)
+            answer("200 OK", ["Transfer-Encoding: chunked"], b"5\r\nhelloXX\r\n0\r\n\r\n"),
+            "protocol error: malformed chunk footer",
+        ),
+        (
+            answer(
+                "200 OK", ["Transfer-Encoding: chunked"], b"5\r\nhello\r\n0\r\nX-T: " + b"a" * 200_000 + b"\r\n\r\n"
+            ),
+            "protocol error: Receive buffer too long",
+        ),
         (b"", "protocol error: Server disconnected without sending a response."),
     ],
-    ids=["status-line", "head-too-large", "two-lengths", "short-body", "chunk-size", "nothing"],
+    ids=[
+        "status-line",
+        "head-too-large",
+        "two-lengths",
+        "short-body",
+        "chunk-size",
+        "chunk-end",
+        "trailers-too-large",
+        "nothing",
+    ],
 )
 def test_broken_answers_are_protocol_errors(raw: bytes, error: str) -> None:
     """h11's words for each (the words httpx gives: the same outcome through both clients)."""
