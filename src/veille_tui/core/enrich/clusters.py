@@ -13,7 +13,7 @@ cluster: at start when the rules changed (`RULES`, in the meta table), or on dem
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from veille_tui.core.enrich.batch import Batch
@@ -37,18 +37,34 @@ if TYPE_CHECKING:
 __all__ = ["RULES", "refresh_all", "step"]
 
 
+CHUNK = 4000  # the entries of a batch compared with their window at once (memory: a cold fetch brings 60,000)
+
+
 def _node(row: tuple[int, int, str, str, str, str, str | None], fresh: bool = False) -> Node:
     entry_id, ts, source, link, cves, title, words = row
     found = title_words(title) if fresh or words is None else frozenset(words.split())
     return Node(entry_id, ts, source, link, tuple(cves.split()), found, title)
 
 
-def _nodes(store: Store, ids: Iterable[int], fresh: bool = False) -> dict[int, Node]:
+def _nodes(store: Store, ids: Iterable[int], fresh: bool = False, light: bool = False) -> dict[int, Node]:
+    """The entries' nodes; light: their time and link alone (what `stories` reads)."""
     found: dict[int, Node] = {}
     for row in store.cluster_rows(ids):
-        node = _node(row, fresh)
+        node = Node(row[0], row[1], row[2], row[3], (), frozenset()) if light else _node(row, fresh)
         found[node.id] = node
     return found
+
+
+def _store_words(store: Store, ids: Sequence[int]) -> list[tuple[int, int]]:
+    """The entries' title words computed again (their titles may have changed) and stored (a new
+    entry in a cluster of its own until its cluster is written); their (time, id) in order."""
+    order: list[tuple[int, int]] = []
+    for start in range(0, len(ids), CHUNK):
+        rows = store.cluster_titles(ids[start : start + CHUNK])
+        store.write_cluster_words((entry_id, words_key(title_words(title))) for entry_id, _ts, title in rows)
+        order += ((ts, entry_id) for entry_id, ts, _title in rows)
+    order.sort()
+    return order
 
 
 def _spans(times: Iterable[int], reach: int) -> list[tuple[int, int]]:
@@ -63,60 +79,77 @@ def _spans(times: Iterable[int], reach: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _candidates(store: Store, batch: Mapping[int, Node]) -> dict[int, Node]:
-    """The stored entries that may link to an entry of the batch: those within TITLE_DAYS of one,
-    those with the same link, those naming one of its CVE ids within CVE_DAYS."""
+def _candidates(store: Store, chunk: Mapping[int, Node], skip: Callable[[int, int], bool]) -> dict[int, Node]:
+    """The stored entries that may link to an entry of the chunk: those within TITLE_DAYS of one,
+    those with the same link, those naming one of its CVE ids within CVE_DAYS; but those the
+    chunk holds or skip(id, ts) names (the batch's entries compared already)."""
     found: dict[int, Node] = {}
-    for low, high in _spans((n.ts for n in batch.values() if len(n.words) >= MIN_WORDS), TITLE_DAYS * DAY):
+    for low, high in _spans((n.ts for n in chunk.values() if len(n.words) >= MIN_WORDS), TITLE_DAYS * DAY):
         for row in store.cluster_rows_between(low, high):
-            if row[0] not in batch:
+            if row[0] not in chunk and not skip(row[0], row[1]):
                 found[row[0]] = _node(row)
-    others = store.ids_with_links(n.link for n in batch.values() if n.link)
+    others = store.ids_with_links(n.link for n in chunk.values() if n.link)
     reach = CVE_DAYS * DAY
-    for low, high in _spans((n.ts for n in batch.values() if n.cves), reach):
-        cves = sorted({c for n in batch.values() if n.cves and low + reach <= n.ts <= high - reach for c in n.cves})
+    for low, high in _spans((n.ts for n in chunk.values() if n.cves), reach):
+        cves = sorted({c for n in chunk.values() if n.cves and low + reach <= n.ts <= high - reach for c in n.cves})
         others.update(store.ids_naming(cves, low, high))
-    found.update(_nodes(store, others.difference(batch, found)))
+    for entry_id, node in _nodes(store, others.difference(chunk, found)).items():
+        if not skip(entry_id, node.ts):
+            found[entry_id] = node
     return found
 
 
-def _write(
-    store: Store, nodes: Mapping[int, Node], pairs: Sequence[tuple[int, int]], replace_all: bool = False
-) -> None:
-    """The nodes' stories and components (those of every pair among them) written."""
-    story = stories(nodes, pairs)
-    component = components(nodes, pairs)
-    store.write_clusters(
-        [(entry_id, story[entry_id], component[entry_id], words_key(node.words)) for entry_id, node in nodes.items()],
-        replace_all,
-    )
+def _batch_pairs(store: Store, order: Sequence[tuple[int, int]], chunk_size: int) -> list[tuple[int, int]]:
+    """Every linked pair with an entry of the batch (its entries' (time, id) in order; their
+    title words stored), CHUNK entries at a time: each chunk against the entries of its window,
+    those of the earlier chunks left out (their pairs with it are found)."""
+    members = {entry_id for _ts, entry_id in order}
+    pairs: list[tuple[int, int]] = []
+    for start in range(0, len(order), chunk_size):
+        first = order[start]
+
+        def compared(entry_id: int, ts: int, first: tuple[int, int] = first) -> bool:
+            return entry_id in members and (ts, entry_id) < first
+
+        chunk = _nodes(store, [entry_id for _ts, entry_id in order[start : start + chunk_size]])
+        candidates = _candidates(store, chunk, compared)
+        pairs += links([*chunk.values(), *candidates.values()], probes=chunk.keys())
+    return pairs
 
 
-def step(batch: Batch) -> Mapping[int, Sequence[str]]:
-    """The clusters the batch's entries touch, recomputed. Derives no tag."""
+def step(batch: Batch, chunk_size: int = CHUNK) -> Mapping[int, Sequence[str]]:
+    """The clusters the batch's entries touch, recomputed, the batch's entries compared with
+    their windows chunk_size at a time (the result is the same whatever the size). Derives no tag."""
     store = batch.store
-    fresh = _nodes(store, batch.ids, fresh=True)  # their titles may have changed: words computed again
-    candidates = _candidates(store, fresh)
-    # every pair with an entry of the batch (those among the candidates alone are left: their
-    # other partners are not all there)
-    pairs = list(links([*fresh.values(), *candidates.values()], probes=fresh.keys()))
+    order = _store_words(store, batch.ids)
+    # every pair with an entry of the batch (those among the others alone are left: their other
+    # partners are not all there)
+    pairs = _batch_pairs(store, order, chunk_size)
+    fresh = {entry_id for _ts, entry_id in order}
+    del order
     partners = {i for pair in pairs for i in pair if i not in fresh}
     dirty = store.take_dirty_clusters()
     touched = store.component_members(store.components_of([*fresh, *partners]) | set(dirty))
-    affected = dict(fresh)
-    known = {**candidates}
-    missing = [i for i in touched | partners if i not in affected and i not in known]
-    known.update(_nodes(store, missing))
-    for entry_id in touched | partners:
-        if entry_id not in affected and entry_id in known:
-            affected[entry_id] = known[entry_id]
     # the pairs of the batch's entries are known; those among the others are found again
-    others = [node for entry_id, node in affected.items() if entry_id not in fresh]
-    _write(store, affected, [*pairs, *links(others)])
+    others = _nodes(store, (touched | partners).difference(fresh))
+    pairs += links(list(others.values()))
+    # the batch's entries as the stories read them: time and link (those that have a pair)
+    linked = {i for pair in pairs for i in pair if i not in others}
+    nodes = {**_nodes(store, linked, light=True), **others}
+    story = stories(nodes, pairs)
+    component = components(nodes, pairs)
+    store.set_clusters((i, story.get(i, i), component.get(i, i), "") for i in fresh)
+    store.set_clusters((i, story[i], component[i], words_key(node.words)) for i, node in others.items())
     return {}
 
 
 def refresh_all(store: Store) -> None:
     """Every cluster recomputed, from every entry's title, date, link and CVE ids."""
     nodes = {row[0]: _node(row, fresh=True) for row in store.all_cluster_rows()}
-    _write(store, nodes, list(links(list(nodes.values()))), replace_all=True)
+    pairs = list(links(list(nodes.values())))
+    story = stories(nodes, pairs)
+    component = components(nodes, pairs)
+    store.write_clusters(
+        [(entry_id, story[entry_id], component[entry_id], words_key(node.words)) for entry_id, node in nodes.items()],
+        replace_all=True,
+    )
