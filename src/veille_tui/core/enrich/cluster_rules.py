@@ -262,16 +262,16 @@ def stories(nodes: Mapping[int, Node], pairs: Iterable[tuple[int, int]]) -> dict
     of or to more than half of (the one it has most links to, then the oldest), else it starts
     one. `pairs` holds every linked pair among the nodes (but those of one link: one earlier
     node of the same link is enough)."""
-    partners: dict[int, set[int]] = defaultdict(set)
+    partners: dict[int, list[int]] = defaultdict(list)  # lists (a pair may come twice): sets are 4x larger
     for a, b in pairs:
-        partners[a].add(b)
-        partners[b].add(a)
+        partners[a].append(b)
+        partners[b].append(a)
     story_of: dict[int, int] = {}  # node -> its story's first node
     members: dict[int, list[int]] = {}  # a story's first node -> its nodes
     linked = sorted((nodes[i] for i in partners), key=lambda n: (n.ts, n.id))  # the others are alone
     for node in linked:
         story = None
-        mine = partners[node.id]
+        mine = set(partners.pop(node.id))
         links_to: dict[int, int] = defaultdict(int)
         for other in mine:
             if other not in story_of:

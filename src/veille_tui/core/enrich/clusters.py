@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 __all__ = ["RULES", "refresh_all", "step"]
 
 
-CHUNK = 4000  # the entries of a batch compared with their window at once (memory: a cold fetch brings 60,000)
+CHUNK = 2000  # the entries of a batch compared with their window at once (memory: a cold fetch brings 60,000)
 
 
 def _node(row: tuple[int, int, str, str, str, str, str | None], fresh: bool = False) -> Node:
@@ -46,13 +46,24 @@ def _node(row: tuple[int, int, str, str, str, str, str | None], fresh: bool = Fa
     return Node(entry_id, ts, source, link, tuple(cves.split()), found, title)
 
 
-def _nodes(store: Store, ids: Iterable[int], fresh: bool = False, light: bool = False) -> dict[int, Node]:
-    """The entries' nodes; light: their time and link alone (what `stories` reads)."""
+def _nodes(store: Store, ids: Iterable[int], fresh: bool = False) -> dict[int, Node]:
     found: dict[int, Node] = {}
     for row in store.cluster_rows(ids):
-        node = Node(row[0], row[1], row[2], row[3], (), frozenset()) if light else _node(row, fresh)
+        node = _node(row, fresh)
         found[node.id] = node
     return found
+
+
+_NO_WORDS: frozenset[str] = frozenset()
+
+
+def _light_nodes(store: Store, ids: Iterable[int]) -> dict[int, Node]:
+    """The entries as `stories` reads them: their time, and their link as a short key (the
+    smallest id of the entries with that link; '' when none)."""
+    return {
+        entry_id: Node(entry_id, ts, "", str(key) if key else "", (), _NO_WORDS)
+        for entry_id, ts, key in store.cluster_link_keys(ids)
+    }
 
 
 def _store_words(store: Store, ids: Sequence[int]) -> list[tuple[int, int]]:
@@ -133,13 +144,14 @@ def step(batch: Batch, chunk_size: int = CHUNK) -> Mapping[int, Sequence[str]]:
     # the pairs of the batch's entries are known; those among the others are found again
     others = _nodes(store, (touched | partners).difference(fresh))
     pairs += links(list(others.values()))
-    # the batch's entries as the stories read them: time and link (those that have a pair)
-    linked = {i for pair in pairs for i in pair if i not in others}
-    nodes = {**_nodes(store, linked, light=True), **others}
+    # the stories of the entries with a pair and of the others, read as light nodes (time, link key)
+    written = [(i, words_key(node.words)) for i, node in others.items()]
+    del others
+    nodes = _light_nodes(store, {i for pair in pairs for i in pair}.union(i for i, _words in written))
     story = stories(nodes, pairs)
     component = components(nodes, pairs)
     store.set_clusters((i, story.get(i, i), component.get(i, i), "") for i in fresh)
-    store.set_clusters((i, story[i], component[i], words_key(node.words)) for i, node in others.items())
+    store.set_clusters((i, story[i], component[i], words) for i, words in written)
     return {}
 
 
