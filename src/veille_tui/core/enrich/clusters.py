@@ -13,7 +13,9 @@ cluster: at start when the rules changed (`RULES`, in the meta table), or on dem
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from veille_tui.core.enrich.batch import Batch
@@ -66,16 +68,22 @@ def _light_nodes(store: Store, ids: Iterable[int]) -> dict[int, Node]:
     }
 
 
-def _store_words(store: Store, ids: Sequence[int]) -> list[tuple[int, int]]:
+def _store_words(store: Store, ids: Sequence[int]) -> tuple[array[int], array[int]]:
     """The entries' title words computed again (their titles may have changed) and stored (a new
-    entry in a cluster of its own until its cluster is written); their (time, id) in order."""
+    entry in a cluster of its own until its cluster is written); their times and ids in (time,
+    id) order (arrays: no object an entry while the pass runs)."""
     order: list[tuple[int, int]] = []
     for start in range(0, len(ids), CHUNK):
         rows = store.cluster_titles(ids[start : start + CHUNK])
         store.write_cluster_words((entry_id, words_key(title_words(title))) for entry_id, _ts, title in rows)
         order += ((ts, entry_id) for entry_id, ts, _title in rows)
     order.sort()
-    return order
+    return array("q", (ts for ts, _id in order)), array("q", (entry_id for _ts, entry_id in order))
+
+
+def _pairs(flat: array[int]) -> Iterator[tuple[int, int]]:
+    """The pairs of a flat array (a, b, a, b...)."""
+    return zip(flat[::2], flat[1::2], strict=True)
 
 
 def _spans(times: Iterable[int], reach: int) -> list[tuple[int, int]]:
@@ -110,21 +118,23 @@ def _candidates(store: Store, chunk: Mapping[int, Node], skip: Callable[[int, in
     return found
 
 
-def _batch_pairs(store: Store, order: Sequence[tuple[int, int]], chunk_size: int) -> list[tuple[int, int]]:
-    """Every linked pair with an entry of the batch (its entries' (time, id) in order; their
-    title words stored), CHUNK entries at a time: each chunk against the entries of its window,
-    those of the earlier chunks left out (their pairs with it are found)."""
-    members = {entry_id for _ts, entry_id in order}
-    pairs: list[tuple[int, int]] = []
-    for start in range(0, len(order), chunk_size):
-        first = order[start]
+def _batch_pairs(store: Store, times: array[int], ids: array[int], chunk_size: int) -> array[int]:
+    """Every linked pair with an entry of the batch (its entries' times and ids in (time, id)
+    order; their title words stored), flat, chunk_size entries at a time: each chunk against the
+    entries of its window, those of the earlier chunks left out (their pairs with it are found)."""
+    members = array("q", sorted(ids))
+    pairs = array("q")
+    for start in range(0, len(ids), chunk_size):
+        first = (times[start], ids[start])
 
         def compared(entry_id: int, ts: int, first: tuple[int, int] = first) -> bool:
-            return entry_id in members and (ts, entry_id) < first
+            at = bisect_left(members, entry_id)
+            return at < len(members) and members[at] == entry_id and (ts, entry_id) < first
 
-        chunk = _nodes(store, [entry_id for _ts, entry_id in order[start : start + chunk_size]])
+        chunk = _nodes(store, ids[start : start + chunk_size])
         candidates = _candidates(store, chunk, compared)
-        pairs += links([*chunk.values(), *candidates.values()], probes=chunk.keys())
+        for pair in links([*chunk.values(), *candidates.values()], probes=chunk.keys()):
+            pairs.extend(pair)
     return pairs
 
 
@@ -132,24 +142,27 @@ def step(batch: Batch, chunk_size: int = CHUNK) -> Mapping[int, Sequence[str]]:
     """The clusters the batch's entries touch, recomputed, the batch's entries compared with
     their windows chunk_size at a time (the result is the same whatever the size). Derives no tag."""
     store = batch.store
-    order = _store_words(store, batch.ids)
+    times, ids = _store_words(store, batch.ids)
     # every pair with an entry of the batch (those among the others alone are left: their other
     # partners are not all there)
-    pairs = _batch_pairs(store, order, chunk_size)
-    fresh = {entry_id for _ts, entry_id in order}
-    del order
-    partners = {i for pair in pairs for i in pair if i not in fresh}
+    pairs = _batch_pairs(store, times, ids, chunk_size)
+    del times
+    fresh = set(ids)
+    del ids
+    partners = {i for i in pairs if i not in fresh}
     dirty = store.take_dirty_clusters()
     touched = store.component_members(store.components_of([*fresh, *partners]) | set(dirty))
     # the pairs of the batch's entries are known; those among the others are found again
     others = _nodes(store, (touched | partners).difference(fresh))
-    pairs += links(list(others.values()))
+    del touched, partners
+    for pair in links(list(others.values())):
+        pairs.extend(pair)
     # the stories of the entries with a pair and of the others, read as light nodes (time, link key)
     written = [(i, words_key(node.words)) for i, node in others.items()]
     del others
-    nodes = _light_nodes(store, {i for pair in pairs for i in pair}.union(i for i, _words in written))
-    story = stories(nodes, pairs)
-    component = components(nodes, pairs)
+    nodes = _light_nodes(store, set(pairs).union(i for i, _words in written))
+    story = stories(nodes, _pairs(pairs))
+    component = components(nodes, _pairs(pairs))
     store.set_clusters((i, story.get(i, i), component.get(i, i), "") for i in fresh)
     store.set_clusters((i, story[i], component[i], words) for i, words in written)
     return {}
