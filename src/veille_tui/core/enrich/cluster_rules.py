@@ -26,7 +26,7 @@ smallest entry id. The connected components of the links (`components`, union-fi
 a new entry can change: the stories of a component depend on it alone.
 
 Candidates are found without comparing every pair: entries by link and by CVE id; titles against
-those of their window only, compared in C by rapidfuzz (see _DICE).
+those of their window only, counted in bit sets (see _need).
 """
 
 from __future__ import annotations
@@ -143,63 +143,119 @@ def cves_match(a: Node, b: Node, shared: int) -> bool:
     return set(a.cves) == set(b.cves) or bool(_topic(a.words) & _topic(b.words))
 
 
-# Two word sets reach a Jaccard index t when their Dice coefficient 2|A & B| / (|A| + |B|) reaches
-# 2t / (1 + t); and with each word written as one character, in one order for all, the Indel
-# similarity of two sorted strings is their Dice coefficient (their longest common subsequence is
-# the words they share). rapidfuzz compares a title with those of its window in C; the pairs it
-# keeps are checked again with titles_match.
-_DICE = 2 * TITLE_JACCARD / (1 + TITLE_JACCARD) - 0.01  # below: rapidfuzz rounds its bound
+# Near-identical titles are found without comparing each title with every other of its window:
+# two titles whose words reach a Jaccard index t share at least `_need(la, lb)` words. A word in
+# many titles is a bit set over the titles (bit n: the n-th title in time order), cut to the
+# window of a group of titles once; a title's counts of shared words with every title of its
+# window are added in those bit sets, a bit plane per binary digit (counters[i]: bit i of each
+# count), and compared with `_need` for each length of title. A rarer word is looked up in its
+# list of titles (a title that shares one is a candidate whatever its count). The candidates are
+# checked with titles_match.
+_GROUP = 256  # titles whose window is cut from the bit sets at once
+_RARE = 128  # a word in fewer than one title in _RARE is looked up in its list
 
 
-class _Encoder:
-    """Each word as one character (no surrogate), a title as the sorted string of its words."""
+def _need(la: int, lb: int, _known: dict[tuple[int, int], int] = {}) -> int:  # noqa: B006 (a cache)
+    """The fewest words two titles of la and lb words share when their Jaccard index reaches
+    TITLE_JACCARD (as titles_match reckons it)."""
+    found = _known.get((la, lb))
+    if found is None:
+        found = 0
+        while found < TITLE_JACCARD * (la + lb - found):
+            found += 1
+        _known[(la, lb)] = found
+    return found
 
-    def __init__(self) -> None:
-        self.codes: dict[str, str] = {}
 
-    def __call__(self, words: frozenset[str]) -> str:
-        codes = self.codes
-        for word in words:
-            if word not in codes:
-                n = len(codes) + 0x100
-                codes[word] = chr(n if n < 0xD800 else n + 0x800)
-        return "".join(sorted(codes[word] for word in words))
+def _bits(positions: Iterable[int], size: int) -> int:
+    found = bytearray(size // 8 + 1)
+    for position in positions:
+        found[position >> 3] |= 1 << (position & 7)
+    return int.from_bytes(found, "little")
+
+
+def _at_least(counters: Sequence[int], least: int, among: int) -> int:
+    """The bits of `among` whose count (bit planes, lowest first) is at least `least`."""
+    if least <= 0:
+        return among
+    if least >> len(counters):
+        return 0
+    above, equal = 0, among
+    for i in range(len(counters) - 1, -1, -1):
+        if least >> i & 1:
+            equal &= counters[i]
+        else:
+            above |= equal & counters[i]
+            equal &= ~counters[i]
+    return above | equal
+
+
+def _span_bits(start: int, end: int) -> int:
+    return ((1 << (end - start)) - 1) << start if end > start else 0
 
 
 def _title_pairs(ordered: Sequence[Node], probes: Collection[int] | None) -> Iterator[tuple[int, int]]:
     """The pairs of near-identical titles within TITLE_DAYS: each node against those before it
     (probes: each probe against every node before it and the nodes after it that are not probes)."""
-    from rapidfuzz import process
-    from rapidfuzz.distance import Indel
-
     span = TITLE_DAYS * DAY
-    encode = _Encoder()
     titled = [node for node in ordered if len(node.words) >= MIN_WORDS]
+    count = len(titled)
     times = [node.ts for node in titled]
-    strings = [encode(node.words) for node in titled]
-    rest = [n for n, node in enumerate(titled) if probes is not None and node.id not in probes]
-    rest_times = [times[n] for n in rest]
-    rest_strings = [strings[n] for n in rest]
-    scorer = Indel.normalized_similarity
-
-    def near(text: str, choices: list[str]) -> Iterator[int]:
-        for _text, _score, index in process.extract(text, choices, scorer=scorer, score_cutoff=_DICE, limit=None):
-            yield index
-
+    probing = [probes is None or node.id in probes for node in titled]
+    postings: dict[str, list[int]] = defaultdict(list)
+    by_length: dict[int, list[int]] = defaultdict(list)
     for position, node in enumerate(titled):
-        if probes is not None and node.id not in probes:
+        by_length[len(node.words)].append(position)
+        for word in node.words:
+            postings[word].append(position)
+    common = {word: _bits(found, count) for word, found in postings.items() if len(found) * _RARE >= count}
+    lengths = {length: _bits(found, count) for length, found in by_length.items()}
+    others = _bits((n for n in range(count) if not probing[n]), count)
+    for group in range(0, count, _GROUP):
+        members = [n for n in range(group, min(group + _GROUP, count)) if probing[n]]
+        if not members:
             continue
-        low = bisect_left(times, node.ts - span)
-        found = (
-            [titled[low + index] for index in near(strings[position], strings[low:position])] if low < position else []
-        )
-        if probes is not None:  # and the later nodes that are not probes (the probes after it look back)
-            first, last = bisect_right(rest, position), bisect_right(rest_times, node.ts + span)
-            if first < last:
-                found += [titled[rest[first + index]] for index in near(strings[position], rest_strings[first:last])]
-        for other in found:
-            if titles_match(node, other):
-                yield node.id, other.id
+        base = bisect_left(times, times[members[0]] - span)
+        top = bisect_right(times, times[members[-1]] + span) if probes is not None else members[-1]
+        cut = (1 << (top - base)) - 1
+        words = {w: common[w] >> base & cut for n in members for w in titled[n].words if w in common}
+        sizes = [(length, found >> base & cut) for length, found in lengths.items()]
+        later = others >> base & cut
+        for position in members:
+            node = titled[position]
+            low = bisect_left(times, node.ts - span)
+            high = bisect_right(times, node.ts + span) if probes is not None else position
+            window = _span_bits(low - base, position - base) | (_span_bits(position + 1 - base, high - base) & later)
+            if not window:
+                continue
+            counters: list[int] = []
+            rare: set[int] = set()
+            for word in node.words:
+                carry = words.get(word)
+                if carry is None:  # a rare word: its titles in the window
+                    listed = postings[word]
+                    for n in listed[bisect_left(listed, low) : bisect_left(listed, high)]:
+                        if n < position or (n > position and not probing[n]):
+                            rare.add(n)
+                    continue
+                carry &= window
+                for i, plane in enumerate(counters):
+                    if not carry:
+                        break
+                    counters[i], carry = plane ^ carry, plane & carry
+                if carry:
+                    counters.append(carry)
+            candidates = 0
+            for length, sized in sizes:
+                if sized & window:
+                    candidates |= _at_least(counters, _need(len(node.words), length), window & sized)
+            while candidates:
+                bit = candidates & -candidates
+                candidates ^= bit
+                rare.add(bit.bit_length() - 1 + base)
+            for n in rare:
+                if titles_match(node, titled[n]):
+                    yield node.id, titled[n].id
 
 
 def links(nodes: Sequence[Node], probes: Collection[int] | None = None) -> Iterator[tuple[int, int]]:
