@@ -217,7 +217,7 @@ def test_the_title_pairs_are_those_of_comparing_every_pair() -> None:
     for vocabulary, count, with_probes in ((12, 300, False), (12, 300, True), (3000, 700, True), (60, 900, False)):
         letters = "abcdefghijklmnopqrtuvwxyz"  # no s: no plural dropped; lower case: no names (renamed)
         words = ["q" + letters[n % 25] + letters[n // 25 % 25] + letters[n // 625] for n in range(vocabulary)]
-        nodes = []
+        nodes: list[Node] = []
         for n in range(count):
             ts = rng.choice([0, TITLE_DAYS * DAY, rng.randrange(12 * DAY)])  # some exactly TITLE_DAYS apart
             pool = words[: rng.choice([10, vocabulary])]  # some titles from a few words only

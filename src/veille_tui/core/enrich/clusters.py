@@ -16,6 +16,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from veille_tui.core.enrich.batch import Batch
@@ -118,18 +119,23 @@ def _candidates(store: Store, chunk: Mapping[int, Node], skip: Callable[[int, in
     return found
 
 
-def _batch_pairs(store: Store, times: array[int], ids: array[int], chunk_size: int) -> array[int]:
+def _member(members: array[int], entry_id: int) -> bool:
+    """Whether the id is in the sorted array."""
+    at = bisect_left(members, entry_id)
+    return at < len(members) and members[at] == entry_id
+
+
+def _batch_pairs(store: Store, times: array[int], ids: array[int], members: array[int], chunk_size: int) -> array[int]:
     """Every linked pair with an entry of the batch (its entries' times and ids in (time, id)
-    order; their title words stored), flat, chunk_size entries at a time: each chunk against the
-    entries of its window, those of the earlier chunks left out (their pairs with it are found)."""
-    members = array("q", sorted(ids))
+    order, its ids sorted; their title words stored), flat, chunk_size entries at a time: each
+    chunk against the entries of its window, those of the earlier chunks left out (their pairs
+    with it are found)."""
     pairs = array("q")
     for start in range(0, len(ids), chunk_size):
         first = (times[start], ids[start])
 
         def compared(entry_id: int, ts: int, first: tuple[int, int] = first) -> bool:
-            at = bisect_left(members, entry_id)
-            return at < len(members) and members[at] == entry_id and (ts, entry_id) < first
+            return _member(members, entry_id) and (ts, entry_id) < first
 
         chunk = _nodes(store, ids[start : start + chunk_size])
         candidates = _candidates(store, chunk, compared)
@@ -143,17 +149,16 @@ def step(batch: Batch, chunk_size: int = CHUNK) -> Mapping[int, Sequence[str]]:
     their windows chunk_size at a time (the result is the same whatever the size). Derives no tag."""
     store = batch.store
     times, ids = _store_words(store, batch.ids)
+    members = array("q", sorted(ids))  # the batch (sorted arrays, not sets: the pass's memory)
     # every pair with an entry of the batch (those among the others alone are left: their other
     # partners are not all there)
-    pairs = _batch_pairs(store, times, ids, chunk_size)
-    del times
-    fresh = set(ids)
-    del ids
-    partners = {i for i in pairs if i not in fresh}
+    pairs = _batch_pairs(store, times, ids, members, chunk_size)
+    del times, ids
+    partners = {i for i in pairs if not _member(members, i)}
     dirty = store.take_dirty_clusters()
-    touched = store.component_members(store.components_of([*fresh, *partners]) | set(dirty))
+    touched = store.component_members(store.components_of(chain(members, partners)) | set(dirty))
     # the pairs of the batch's entries are known; those among the others are found again
-    others = _nodes(store, (touched | partners).difference(fresh))
+    others = _nodes(store, [i for i in touched | partners if not _member(members, i)])
     del touched, partners
     for pair in links(list(others.values())):
         pairs.extend(pair)
@@ -163,7 +168,7 @@ def step(batch: Batch, chunk_size: int = CHUNK) -> Mapping[int, Sequence[str]]:
     nodes = _light_nodes(store, set(pairs).union(i for i, _words in written))
     story = stories(nodes, _pairs(pairs))
     component = components(nodes, _pairs(pairs))
-    store.set_clusters((i, story.get(i, i), component.get(i, i), "") for i in fresh)
+    store.set_clusters((i, story.get(i, i), component.get(i, i), "") for i in members)
     store.set_clusters((i, story[i], component[i], words) for i, words in written)
     return {}
 
