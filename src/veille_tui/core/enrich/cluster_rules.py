@@ -32,6 +32,7 @@ those of their window only, counted in bit sets (see _need).
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -349,6 +350,82 @@ def stories(nodes: Mapping[int, Node], pairs: Iterable[tuple[int, int]]) -> dict
     found = {node: node for node in nodes}
     found.update((node, smallest[first]) for node, first in story_of.items())
     return found
+
+
+def linked_stories(
+    ids: Sequence[int], times: Sequence[int], link_keys: Sequence[int], pairs: Iterable[tuple[int, int]]
+) -> tuple[dict[int, int], dict[int, int]]:
+    """`stories` and `components` over compact data (a fetch's pass links 45,000 entries): the
+    entries' ids in order, their times and link keys (0: no link; equal keys, equal links) by
+    position, the pairs. Returns the story and the component of each entry whose story or
+    component is not itself (the others are alone)."""
+    count = len(ids)
+    ends = array("q")  # the pairs as positions
+    for pair in pairs:
+        for entry_id in pair:
+            position = bisect_left(ids, entry_id)
+            if position == count or ids[position] != entry_id:
+                raise KeyError(entry_id)
+            ends.append(position)
+    offsets = array("q", bytes(8 * (count + 1)))
+    for end in ends:
+        offsets[end + 1] += 1
+    for position in range(count):
+        offsets[position + 1] += offsets[position]
+    partners = array("q", bytes(8 * len(ends)))  # each position's partners: partners[offsets[p]:offsets[p + 1]]
+    filled = array("q", offsets[:count])
+    parent = array("q", range(count))  # union-find: the root of a component is its smallest id
+    for a, b in zip(ends[::2], ends[1::2], strict=True):
+        partners[filled[a]], partners[filled[b]] = b, a
+        filled[a] += 1
+        filled[b] += 1
+        ra, rb = _root(parent, a), _root(parent, b)
+        if ra < rb:
+            parent[rb] = ra
+        elif rb < ra:
+            parent[ra] = rb
+    del filled, ends
+    story_of = array("q", [-1]) * count  # a position's story: the position of its first entry
+    size = array("q", bytes(8 * count))  # a story's entries, by its first entry's position
+    smallest = array("q", range(count))  # a story's smallest position (its id: the smallest id)
+    for position in sorted((p for p in range(count) if offsets[p + 1] > offsets[p]), key=lambda p: (times[p], ids[p])):
+        story = -1
+        mine = set(partners[offsets[position] : offsets[position + 1]])
+        links_to: dict[int, int] = defaultdict(int)
+        link = link_keys[position]
+        for other in mine:
+            if story_of[other] < 0:
+                continue  # later: it looks back at this one
+            if link and link_keys[other] == link:
+                story = story_of[other]
+                break
+            links_to[story_of[other]] += 1
+        if story < 0:
+            near = [
+                (linked, -times[first], -ids[first], first)
+                for first, linked in links_to.items()
+                if first in mine or 2 * linked > size[first]
+            ]
+            story = max(near)[3] if near else position
+        story_of[position] = story
+        size[story] += 1
+        smallest[story] = min(smallest[story], position)
+    found_story: dict[int, int] = {}
+    found_component: dict[int, int] = {}
+    for position in range(count):
+        if story_of[position] >= 0 and smallest[story_of[position]] != position:
+            found_story[ids[position]] = ids[smallest[story_of[position]]]
+        root = _root(parent, position)
+        if root != position:
+            found_component[ids[position]] = ids[root]
+    return found_story, found_component
+
+
+def _root(parent: array[int], i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
 
 
 def components(ids: Iterable[int], pairs: Iterable[tuple[int, int]]) -> dict[int, int]:

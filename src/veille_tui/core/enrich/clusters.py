@@ -28,6 +28,7 @@ from veille_tui.core.enrich.cluster_rules import (
     TITLE_DAYS,
     Node,
     components,
+    linked_stories,
     links,
     stories,
     title_words,
@@ -55,18 +56,6 @@ def _nodes(store: Store, ids: Iterable[int], fresh: bool = False) -> dict[int, N
         node = _node(row, fresh)
         found[node.id] = node
     return found
-
-
-_NO_WORDS: frozenset[str] = frozenset()
-
-
-def _light_nodes(store: Store, ids: Iterable[int]) -> dict[int, Node]:
-    """The entries as `stories` reads them: their time, and their link as a short key (the
-    smallest id of the entries with that link; '' when none)."""
-    return {
-        entry_id: Node(entry_id, ts, "", str(key) if key else "", (), _NO_WORDS)
-        for entry_id, ts, key in store.cluster_link_keys(ids)
-    }
 
 
 def _store_words(store: Store, ids: Sequence[int]) -> tuple[array[int], array[int]]:
@@ -162,14 +151,17 @@ def step(batch: Batch, chunk_size: int = CHUNK) -> Mapping[int, Sequence[str]]:
     del touched, partners
     for pair in links(list(others.values())):
         pairs.extend(pair)
-    # the stories of the entries with a pair and of the others, read as light nodes (time, link key)
+    # the stories of the entries with a pair and of the others, from their times and link keys
     written = [(i, words_key(node.words)) for i, node in others.items()]
     del others
-    nodes = _light_nodes(store, set(pairs).union(i for i, _words in written))
-    story = stories(nodes, _pairs(pairs))
-    component = components(nodes, _pairs(pairs))
+    ids, times, keys = array("q"), array("q"), array("q")  # those with a pair, and the others
+    for entry_id, ts, key in store.cluster_link_keys(sorted(set(pairs).union(i for i, _words in written))):
+        ids.append(entry_id)
+        times.append(ts)
+        keys.append(0 if key is None else key + 1)
+    story, component = linked_stories(ids, times, keys, _pairs(pairs))
     store.set_clusters((i, story.get(i, i), component.get(i, i), "") for i in members)
-    store.set_clusters((i, story[i], component[i], words) for i, words in written)
+    store.set_clusters((i, story.get(i, i), component.get(i, i), words) for i, words in written)
     return {}
 
 

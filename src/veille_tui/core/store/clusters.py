@@ -40,18 +40,16 @@ class ClustersMixin(StoreBase):
         """The entries dated between low and high (read as they are iterated)."""
         return iter(self.db.execute(f"SELECT {_NODE_COLUMNS} FROM {_FROM} WHERE e.ts BETWEEN ? AND ?", (low, high)))
 
-    def cluster_link_keys(self, ids: Iterable[int]) -> list[tuple[int, int, int | None]]:
-        """(id, ts, link key) of these entries: the key of a link is the smallest id of the
-        entries with it (None: no link)."""
-        found: list[tuple[int, int, int | None]] = []
-        for chunk in chunks(list(ids)):
-            found += self.db.execute(
+    def cluster_link_keys(self, ids: Sequence[int]) -> Iterator[tuple[int, int, int | None]]:
+        """(id, ts, link key) of these entries (ids in order: rows in order), read as they are
+        iterated; the key of a link is the smallest id of the entries with it (None: no link)."""
+        for chunk in chunks(ids):
+            yield from self.db.execute(
                 "SELECT e.id, e.ts, CASE WHEN COALESCE(e.link_norm, '') = '' THEN NULL"
                 " ELSE (SELECT min(x.id) FROM entries x WHERE x.link_norm = e.link_norm) END"
-                f" FROM entries e WHERE e.id IN ({marks(chunk)})",
+                f" FROM entries e WHERE e.id IN ({marks(chunk)}) ORDER BY e.id",
                 chunk,
-            )
-        return found
+            ).fetchall()
 
     def cluster_titles(self, ids: Sequence[int]) -> list[tuple[int, int, str]]:
         """(id, ts, title) of these entries."""
