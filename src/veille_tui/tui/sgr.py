@@ -110,6 +110,22 @@ def change(current: Style | None, wanted: Style) -> str:
     return f"\x1b[{';'.join(best)}m"
 
 
+def _shorter(at: tuple[int, int], row: int, col: int) -> list[str]:
+    """Moves from `at` (known: after a move and text of known width) to (row, col): the absolute one
+    and those relative to where the cursor is, when they are shorter. The row and the columns to the
+    left of `at` are exact even when text reached the right edge (the cursor stays in the last column
+    there, `at` is one further)."""
+    here_row, here_col = at
+    moves = [f"\x1b[{row};{col}H"]
+    if row == here_row:
+        moves.append("\r" if col == 1 else f"\x1b[{col}G")
+        if col > here_col:
+            moves.append("\x1b[C" if col == here_col + 1 else f"\x1b[{col - here_col}C")
+    elif col == here_col:
+        moves.append(f"\x1b[{row}d")
+    return moves
+
+
 class SgrCompactor:
     """Rewrites what is written to one terminal; holds the style that terminal is in."""
 
@@ -132,6 +148,8 @@ class SgrCompactor:
             row, col = int(params[0] or 1), (int(params[1] or 1) if len(params) > 1 else 1)
             if (row, col) == self.at:
                 return
+            if self.at is not None:
+                sequence = min(_shorter(self.at, row, col), key=len, default=sequence)
             self.at = (row, col)
         else:  # VPA: the row only
             self.at = (int(params[0] or 1), self.at[1]) if self.at is not None else None
