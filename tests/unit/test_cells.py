@@ -85,6 +85,10 @@ class Terminal:
                 self.col = min(self.col + int(params or 1), self.cols - 1)
             elif final == "m":
                 self.sgr = self.apply(self.sgr, params)
+            elif final == "X":  # erased in the background colour, nothing else (as xterm and tmux do)
+                bg = tuple(a for a in self.sgr if a.startswith("b"))
+                for c in range(self.col, min(self.col + int(params or 1), self.cols)):
+                    self.cells[(self.row, c)] = (" ", bg, "")
             elif final == "J" and params == "2":
                 self.cells = {}
             elif m.group(0) == "\r":
@@ -125,7 +129,14 @@ class Terminal:
         return sorted(attrs | {fg, bg})
 
     def screen(self) -> dict[tuple[int, int], Cell]:
-        return dict(self.cells)
+        """What a person sees: a space shows its background only (and a reverse, underline or strike:
+        then the colour too)."""
+        seen = {}
+        for key, (char, sgr, link) in self.cells.items():
+            if char == " " and not link and not {"a4", "a7", "a9"} & set(sgr):
+                sgr = tuple(a for a in sgr if a.startswith("b") and a != "b")
+            seen[key] = (char, sgr, link)
+        return seen
 
 
 COLOURS = ["38;2;216;222;230", "38;2;141;152;168", "38;5;244", "31", ""]
@@ -156,11 +167,12 @@ class Textual:
         """New text in new styles over [x0, x1) of `row` (wide characters kept whole)."""
         line, col = self.grid[row], x0
         while col < x1:
-            n = min(self.rng.randint(1, 14), x1 - col)
+            n = min(self.rng.randint(1, 24), x1 - col)
             style = self.rng.randrange(len(self.styles))
             end = col + n
+            blank = self.rng.random() < 0.3  # a stretch of spaces (the end of a line, an empty one)
             while col < end:
-                char = self.rng.choice(self.alphabet)
+                char = " " if blank else self.rng.choice(self.alphabet)
                 w = width(char[0])
                 if col + w > end:
                     char, w = " ", 1
@@ -217,13 +229,13 @@ class Textual:
         return "\n".join(lines) + f"\x1b[{rng.randint(1, self.rows)};{rng.randint(1, self.cols)}H"
 
 
-def play(seed: int, alphabet: str, updates: int = 120) -> tuple[int, int]:
+def play(seed: int, alphabet: str, updates: int = 120, erase: bool = False) -> tuple[int, int]:
     """Random updates through Cells + SgrCompactor and as they are; the two screens after each."""
     rng = random.Random(seed)
     cols, rows = 40, 10
     textual = Textual(rng, cols, rows, alphabet)
     plain, ours = Terminal(cols, rows), Terminal(cols, rows)
-    cells, compact = Cells(), SgrCompactor()
+    cells, compact = Cells(erase=erase), SgrCompactor()
     sent = written = 0
     for i in range(updates):
         if i == 60:  # a resize: Textual repaints all, the driver sees the new size
@@ -246,14 +258,27 @@ def play(seed: int, alphabet: str, updates: int = 120) -> tuple[int, int]:
 
 
 def test_random_updates_show_the_same_screen_in_fewer_bytes() -> None:
-    for seed in range(6):
-        sent, written = play(seed, LATIN)
+    for seed in range(4):
+        sent, written = play(seed, LATIN, erase=seed % 2 == 1)
         assert written < sent * 0.5, (seed, sent, written)
 
 
 def test_wide_characters_emoji_and_combining_marks() -> None:
-    for seed in range(6):
-        play(100 + seed, WIDE)
+    for seed in range(4):
+        play(100 + seed, WIDE, erase=seed % 2 == 1)
+
+
+def test_runs_of_spaces_are_erased_when_the_terminal_fills_with_the_background() -> None:
+    before = "\x1b[2;1H\x1b[38;2;1;2;3;48;2;9;9;9mword" + "x" * 30 + "end\x1b[0m\x1b[1;1H"
+    after = before.replace("x" * 30, " " * 30)
+    for erase in (False, True):
+        cells, ours, plain = Cells(erase=erase), Terminal(40, 3), Terminal(40, 3)
+        for frame in (before, after):
+            out = cells(frame, (40, 3))
+            ours.feed(out)
+            plain.feed(frame)
+        assert ("\x1b[30X" in out) == erase, out
+        assert ours.screen() == plain.screen()
 
 
 def test_an_unchanged_repaint_writes_only_the_cursor() -> None:

@@ -58,6 +58,10 @@ class Pen(NamedTuple):
     link: str | None
 
 
+# what shows on a space besides its background
+_ON_BLANK = frozenset({"reverse", "underline", "strike"})
+
+
 @lru_cache(maxsize=4096)
 def _simple(char: str) -> bool:
     """One column wide in every terminal: rich says one, and nothing past U+25FF (symbols, emoji,
@@ -87,12 +91,14 @@ class _Run(NamedTuple):
 class Cells:
     """The terminal's cells (0-based rows and columns), and the rewriting of Textual's updates."""
 
-    def __init__(self) -> None:
+    def __init__(self, erase: bool = False) -> None:
+        self.erase = erase  # the terminal erases characters (ECH) in the background colour (bce)
         self.size: tuple[int, int] = (0, 0)  # columns, rows
         self.chars: list[list[str | None]] = []  # None: not known
         self.pens: list[list[Pen | None]] = []
         self._pens: dict[Pen, Pen] = {}  # one object a pen: compared by identity
         self._styles: dict[tuple[Style, str], Style | None] = {}
+        self._blanks: dict[Pen, Pen] = {}
 
     def reset(self, size: tuple[int, int] | None = None) -> None:
         """Nothing known of the screen (of `size` columns and rows, when given)."""
@@ -115,6 +121,19 @@ class Cells:
     def _pen(self, style: Style, link: str | None) -> Pen:
         pen = Pen(style, link)
         return self._pens.setdefault(pen, pen)
+
+    def _blank(self, pen: Pen) -> Pen:
+        """The pen a space in `pen` is kept with: only its background, when nothing else of it shows
+        on a space (two spaces that look the same are the same cell)."""
+        blank = self._blanks.get(pen)
+        if blank is None:
+            style = pen.style
+            if pen.link is None and not style.attrs & _ON_BLANK:
+                blank = self._pen(Style(frozenset(), None, style.bg), None)
+            else:
+                blank = pen
+            self._blanks[pen] = blank
+        return blank
 
     def _style(self, style: Style, params: str) -> Style | None:
         key = (style, params)
@@ -212,17 +231,19 @@ class Cells:
                 continue
             end = col + len(text)
             old = chars[col:end]
+            blank = self._blank(pen)
+            new = [pen] * len(text) if blank is pen or " " not in text else [blank if c == " " else pen for c in text]
             if old.count(None) == len(text):
                 dirty.setdefault(row, []).append((col, end))
-            elif old == list(text) and pens[col:end] == [pen] * len(text):
+            elif old == list(text) and pens[col:end] == new:
                 whole = False
                 continue
             else:
-                spans = _changed(old, text, pens[col:end], pen, col)
+                spans = _changed(old, text, pens[col:end], new, col)
                 whole = whole and spans == [(col, end)]
                 dirty.setdefault(row, []).extend(spans)
             chars[col:end] = text
-            pens[col:end] = [pen] * len(text)
+            pens[col:end] = new
         if whole:
             return data
         return self._write(dirty, raw, cursor)
@@ -235,7 +256,7 @@ class Cells:
     ) -> str:
         out: list[str] = []
         for row in sorted(dirty.keys() | raw.keys()):
-            chars, pens = self.chars[row], self.pens[row]
+            chars = self.chars[row]
             items: list[tuple[int, int, str | None]] = [(a, b, None) for a, b in _merge(dirty.get(row, []), chars)]
             items += [(col, col, text) for col, text in raw.get(row, [])]
             items.sort(key=lambda item: item[0])
@@ -244,20 +265,36 @@ class Cells:
                 if text is not None:
                     out.append(text)
                     continue
-                i = start
-                while i < end:
-                    pen = pens[i]
-                    j = i + 1
-                    while j < end and pens[j] is pen:
-                        j += 1
-                    assert pen is not None
-                    out.append(_sgr(pen, "".join(chars[i:j])))  # type: ignore[arg-type]
-                    i = j
+                self._cells(out, row, start, end)
         if out:
             out.append("\x1b[0m")
         if cursor is not None:
             out.append(f"\x1b[{cursor[0] + 1};{cursor[1] + 1}H")
         return "".join(out)
+
+    def _cells(self, out: list[str], row: int, start: int, end: int) -> None:
+        """The cells [start, end) of `row` written from the model, the cursor at `start`."""
+        chars, pens = self.chars[row], self.pens[row]
+        last: Style | None = None
+        i = start
+        while i < end:
+            pen = pens[i]
+            assert pen is not None
+            j = i + 1
+            while j < end and pens[j] is pen:
+                j += 1
+            text = "".join(chars[i:j])  # type: ignore[arg-type]
+            style = pen.style
+            blank = pen.link is None and not style.attrs and style.fg is None and not text.strip(" ")
+            if blank and last is not None and last.bg == style.bg and not last.attrs & _ON_BLANK:
+                style = last  # spaces: in the style before them, whatever its colour (no change to send)
+            erase = f"\x1b[{j - i}X" + (f"\x1b[{row + 1};{j + 1}H" if j < end else "")
+            if blank and self.erase and len(erase) < j - i:
+                out.append(f"{change(None, style)}{erase}")  # erased in the background colour
+            else:
+                out.append(_sgr(Pen(style, pen.link), text))
+            last = style
+            i = j
 
 
 def _sgr(pen: Pen, text: str) -> str:
@@ -266,11 +303,13 @@ def _sgr(pen: Pen, text: str) -> str:
     return f"{pen.link}{sgr}{text}\x1b]8;;\x1b\\" if pen.link else f"{sgr}{text}"
 
 
-def _changed(old: list[str | None], text: str, pens: list[Pen | None], pen: Pen, col: int) -> list[tuple[int, int]]:
-    """The stretches (start, end) where `text` in `pen` from column `col` differs from what is there."""
+def _changed(
+    old: list[str | None], text: str, pens: list[Pen | None], new: list[Pen], col: int
+) -> list[tuple[int, int]]:
+    """The stretches (start, end) where `text` in pens `new` from column `col` differs from what is there."""
     spans: list[tuple[int, int]] = []
     start = None
-    for i, (was, char, had) in enumerate(zip(old, text, pens, strict=True), col):
+    for i, (was, char, had, pen) in enumerate(zip(old, text, pens, new, strict=True), col):
         if was != char or had is not pen:
             if start is None:
                 start = i

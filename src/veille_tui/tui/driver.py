@@ -6,6 +6,7 @@ used as they are."""
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 from textual.driver import Driver
@@ -19,7 +20,7 @@ class CompactLinuxDriver(LinuxDriver):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._compact = SgrCompactor()
-        self._cells = Cells()
+        self._cells = Cells(erase=erases_in_background())
 
     def _screen_size(self) -> tuple[int, int] | None:
         """The terminal's columns and rows now (a resize empties the model of its cells)."""
@@ -37,6 +38,19 @@ class CompactLinuxDriver(LinuxDriver):
 
     def write(self, data: str) -> None:
         super().write(self._compact(self._cells(data, self._screen_size())))
+
+
+def erases_in_background() -> bool:
+    """Whether the terminal (its terminfo entry, as ncurses reads it) erases characters (ECH) and
+    fills what it erases with the background colour (bce): a run of spaces is then one short
+    sequence. Without both, or without terminfo, spaces are written."""
+    try:
+        import curses
+
+        curses.setupterm(os.environ.get("TERM") or "dumb", sys.__stderr__.fileno() if sys.__stderr__ else -1)
+        return bool(curses.tigetflag("bce") == 1 and curses.tigetstr("ech"))
+    except Exception:  # no curses, no terminfo entry for TERM, no terminal
+        return False
 
 
 def compact(driver_class: type[Driver]) -> type[Driver]:
