@@ -18,6 +18,7 @@ then written whole again.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 # A token: an SGR sequence (group 1: its parameters), a cursor move (CUP / VPA), any other
@@ -52,6 +53,7 @@ class Style(NamedTuple):
 DEFAULT = Style(frozenset(), None, None)
 
 
+@lru_cache(maxsize=4096)  # a screen has a few dozen styles: each is worked out once
 def apply(style: Style, params: str) -> Style | None:
     """`style` after the SGR parameters `params`, or None when one of them is not understood."""
     codes = params.split(";") if params else ["0"]
@@ -89,6 +91,7 @@ def apply(style: Style, params: str) -> Style | None:
     return Style(frozenset(attrs), fg, bg)
 
 
+@lru_cache(maxsize=4096)
 def change(current: Style | None, wanted: Style) -> str:
     """The shortest of: the SGR sequence from `current` to `wanted`, and `wanted` from a reset."""
     whole = ["0", *sorted(_CODE[a] for a in wanted.attrs)]
