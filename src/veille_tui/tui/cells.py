@@ -99,6 +99,7 @@ class Cells:
         self._pens: dict[Pen, Pen] = {}  # one object a pen: compared by identity
         self._styles: dict[tuple[Style, str], Style | None] = {}
         self._blanks: dict[Pen, Pen] = {}
+        self._last: Style | None = None
 
     def reset(self, size: tuple[int, int] | None = None) -> None:
         """Nothing known of the screen (of `size` columns and rows, when given)."""
@@ -255,6 +256,7 @@ class Cells:
         cursor: tuple[int, int] | None,
     ) -> str:
         out: list[str] = []
+        self._last = None  # the style the last cells written are in
         for row in sorted(dirty.keys() | raw.keys()):
             chars = self.chars[row]
             items: list[tuple[int, int, str | None]] = [(a, b, None) for a, b in _merge(dirty.get(row, []), chars)]
@@ -264,6 +266,7 @@ class Cells:
                 out.append(f"\x1b[{row + 1};{start + 1}H")
                 if text is not None:
                     out.append(text)
+                    self._last = None
                     continue
                 self._cells(out, row, start, end)
         if out:
@@ -275,7 +278,7 @@ class Cells:
     def _cells(self, out: list[str], row: int, start: int, end: int) -> None:
         """The cells [start, end) of `row` written from the model, the cursor at `start`."""
         chars, pens = self.chars[row], self.pens[row]
-        last: Style | None = None
+        last = self._last
         i = start
         while i < end:
             pen = pens[i]
@@ -295,6 +298,7 @@ class Cells:
                 out.append(_sgr(Pen(style, pen.link), text))
             last = style
             i = j
+        self._last = last
 
 
 def _sgr(pen: Pen, text: str) -> str:
