@@ -23,6 +23,7 @@ from veille_tui.core.library import Library
 from veille_tui.core.models import ArticleContent, Entry
 from veille_tui.tui import messages as m
 from veille_tui.tui.bindings import key_bar_items
+from veille_tui.tui.list_reader import ListReader, RestRead
 from veille_tui.tui.screens.cves import CvePivot
 from veille_tui.tui.screens.draft import PUBLISH_TOPIC, Drafting
 from veille_tui.tui.screens.iocs import IocPivot
@@ -64,6 +65,7 @@ class MainScreen(Screen[None]):
         self.state = ViewState()
         self.timings = Timings()  # bench/tui_bench.py reads them
         self.watcher = StoreWatcher(lib)  # what another process commits (tui/watcher.py)
+        self.list_reader = ListReader(lib, self.post_message)  # a big view's whole list (tui/list_reader.py)
         self.listing = Listing(self, preload)
         self.articles = Articles(self)
         self.moves = Moves(self)
@@ -139,11 +141,13 @@ class MainScreen(Screen[None]):
     def update_status(self) -> None:
         state = self.state
         query = state.choice.id == "query"
-        shown = (state.view_label(), len(self.entries.ids))
+        count, more = self.entries.shown_count
+        shown = (state.view_label(), count)
         position = self.articles.position()
         for status in (self.query_one("#status", StatusLine), *self.reader.status_lines()):
             status.show(
                 *shown,
+                more=more,
                 query=query and bool(state.query_text),
                 activity=state.activity,
                 offline=self.offline,
@@ -202,6 +206,13 @@ class MainScreen(Screen[None]):
         if reading:
             self.reader.open()
         self.open_entry(event.entry_id, "reading_open_painted" if reading else "article_painted")
+
+    @on(RestRead)
+    def rest_read(self, message: RestRead) -> None:
+        self.listing.rest_read(message)
+
+    def on_unmount(self) -> None:
+        self.list_reader.stop()
 
     @on(Sidebar.Selected, "#sidebar")
     def sidebar_selected(self, event: Sidebar.Selected) -> None:
