@@ -100,6 +100,9 @@ class VeilleApp(App[int]):
         super().panic(*without_tracebacks(renderables))
 
     def on_mount(self) -> None:
+        from veille_tui.tui import first_frame_out
+
+        self.set_timer(2.0, first_frame_out)  # the main screen says it sooner; another first screen does not
         for message in self._theme_messages:
             self.notify(message, severity="warning", markup=False, timeout=8)
         self.theme_changed_signal.subscribe(self, self._theme_changed)

@@ -6,9 +6,10 @@ screen (screens/reading.py)."""
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -23,13 +24,9 @@ from veille_tui.core.library import Library
 from veille_tui.core.models import ArticleContent, Entry
 from veille_tui.tui import messages as m
 from veille_tui.tui.bindings import key_bar_items
-from veille_tui.tui.screens.cves import CvePivot
-from veille_tui.tui.screens.draft import PUBLISH_TOPIC, Drafting
-from veille_tui.tui.screens.iocs import IocPivot
 from veille_tui.tui.screens.keys import MAIN_KEYS
 from veille_tui.tui.screens.parts.articles import Articles
 from veille_tui.tui.screens.parts.background import Background
-from veille_tui.tui.screens.parts.export import Exporting
 from veille_tui.tui.screens.parts.feeds import FeedsPivot
 from veille_tui.tui.screens.parts.fulltext import FullTexts
 from veille_tui.tui.screens.parts.host import ViewState
@@ -38,7 +35,6 @@ from veille_tui.tui.screens.parts.listing import Listing, Preloaded
 from veille_tui.tui.screens.parts.moves import Moves
 from veille_tui.tui.screens.parts.panes import SIDE_BY_SIDE, Panes
 from veille_tui.tui.screens.parts.triage import Triage
-from veille_tui.tui.screens.reading import ReadingScreen
 from veille_tui.tui.timings import Timings
 from veille_tui.tui.watcher import StoreWatcher
 from veille_tui.tui.widgets.article import ArticleView
@@ -47,6 +43,13 @@ from veille_tui.tui.widgets.keybar import KeyBar
 from veille_tui.tui.widgets.question import Question
 from veille_tui.tui.widgets.sidebar import Choice, Sidebar
 from veille_tui.tui.widgets.status import StatusLine
+
+if TYPE_CHECKING:
+    from veille_tui.tui.screens.cves import CvePivot
+    from veille_tui.tui.screens.draft import Drafting
+    from veille_tui.tui.screens.iocs import IocPivot
+    from veille_tui.tui.screens.parts.export import Exporting
+    from veille_tui.tui.screens.reading import ReadingScreen
 
 PREFETCH_EVERY = 3.0  # seconds between two looks at whether the CVE view's rows should be read ahead
 
@@ -71,13 +74,56 @@ class MainScreen(Screen[None]):
         self.links = Links(self)
         self.full_texts = FullTexts(self)
         self.background = Background(self)
-        self.cve_pivot = CvePivot(self)  # `c`, and back to it from a CVE's entries
-        self.ioc_pivot = IocPivot(self, self.links.copy)  # `I`, and back to it from an indicator's entries
-        self.exporting = Exporting(self)  # the palette's "Export the list (STIX / MISP)…"
-        self.drafting = Drafting(self)  # `a`, `e`, `P`
         self.feeds_pivot = FeedsPivot(self, self.background.start_fetch_one)  # `F`, and back to it
         self.panes = Panes(self, self)
-        self.reader = ReadingScreen(self)  # the article full screen (`enter` below 100 columns)
+        # the parts below are made (and their modules imported) when first needed, not before
+        # the first frame: `cve_pivot`, `ioc_pivot`, `exporting`, `drafting`, `reader`
+
+    # --- the parts made when first needed ---------------------------------------------------
+
+    @functools.cached_property
+    def cve_pivot(self) -> CvePivot:
+        """`c`, and back to it from a CVE's entries."""
+        from veille_tui.tui.screens.cves import CvePivot
+
+        return CvePivot(self)
+
+    @functools.cached_property
+    def ioc_pivot(self) -> IocPivot:
+        """`I`, and back to it from an indicator's entries."""
+        from veille_tui.tui.screens.iocs import IocPivot
+
+        return IocPivot(self, self.links.copy)
+
+    @functools.cached_property
+    def exporting(self) -> Exporting:
+        """The palette's "Export the list (STIX / MISP)…"."""
+        from veille_tui.tui.screens.parts.export import Exporting
+
+        return Exporting(self)
+
+    @functools.cached_property
+    def drafting(self) -> Drafting:
+        """`a`, `e`, `P`."""
+        from veille_tui.tui.screens.draft import Drafting
+
+        return Drafting(self)
+
+    @functools.cached_property
+    def reader(self) -> ReadingScreen:
+        """The article full screen (`enter` below 100 columns)."""
+        from veille_tui.tui.screens.reading import ReadingScreen
+
+        return ReadingScreen(self)
+
+    def _made(self, name: str) -> Any:
+        """The part `name` if it was made (None: never needed yet)."""
+        return self.__dict__.get(name)
+
+    @property
+    def reader_open(self) -> bool:
+        reader = self._made("reader")
+        return reader is not None and bool(reader.is_open)
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -107,8 +153,14 @@ class MainScreen(Screen[None]):
         skip = {"refresh_all"} if self.offline else set()
         self.query_one("#keys", KeyBar).set_items(key_bar_items(self.app, (self.entries, self.app, self), skip))
         self.timings.since("startup_load", started)
-        self.call_after_refresh(self.background.start)
-        self.set_interval(PREFETCH_EVERY, self.cve_pivot.prefetch)  # the CVE view of a big view, read ahead
+        self.call_after_refresh(self._first_frame_out)
+        self.set_interval(PREFETCH_EVERY, lambda: self.cve_pivot.prefetch())  # the CVE view of a big view, read ahead
+
+    def _first_frame_out(self) -> None:
+        from veille_tui.tui import first_frame_out
+
+        first_frame_out()
+        self.background.start()
 
     # --- what the parts are given -----------------------------------------------------------
 
@@ -122,26 +174,27 @@ class MainScreen(Screen[None]):
 
     @property
     def reading(self) -> bool:
-        return self.zoomed or self.reader.is_open
+        return self.zoomed or self.reader_open
 
     @property
     def article(self) -> ArticleView:
-        return self.reader.article if self.reader.is_open else self.query_one("#article", ArticleView)
+        return self.reader.article if self.reader_open else self.query_one("#article", ArticleView)
 
     @property
     def question(self) -> Question:
-        return self.reader.question if self.reader.is_open else self.query_one("#question", Question)
+        return self.reader.question if self.reader_open else self.query_one("#question", Question)
 
     @property
     def keys(self) -> Widget:
-        return self.reader.keys if self.reader.is_open else self.query_one("#keys")
+        return self.reader.keys if self.reader_open else self.query_one("#keys")
 
     def update_status(self) -> None:
         state = self.state
         query = state.choice.id == "query"
         shown = (state.view_label(), len(self.entries.ids))
         position = self.articles.position()
-        for status in (self.query_one("#status", StatusLine), *self.reader.status_lines()):
+        reading = self.reader.status_lines() if self.reader_open else []
+        for status in (self.query_one("#status", StatusLine), *reading):
             status.show(
                 *shown,
                 query=query and bool(state.query_text),
@@ -193,7 +246,7 @@ class MainScreen(Screen[None]):
         if event.entry_id is None:
             self.articles.stop_timer()
             self.article.show_message(self.listing.empty_text())
-        elif not self.reader.is_open:
+        elif not self.reader_open:
             self.articles.follow(event.entry_id)
 
     @on(EntryList.Opened)
@@ -212,6 +265,8 @@ class MainScreen(Screen[None]):
         self.answered(event.topic, event.yes)
 
     def answered(self, topic: str, yes: bool) -> None:
+        from veille_tui.tui.screens.draft import PUBLISH_TOPIC
+
         if topic == PUBLISH_TOPIC:
             self.drafting.answered(yes)
         else:
@@ -386,12 +441,17 @@ class MainScreen(Screen[None]):
     def action_back(self) -> None:
         if self.zoomed:
             self.action_zoom()
-        elif not (self.cve_pivot.back() or self.ioc_pivot.back()):
+        elif not self._pivot_back():
             self.feeds_pivot.back(self.listing.back)  # from a feed's entries chosen in `F`: `F` again
 
     def action_clear_query(self) -> None:
-        if not (self.drafting.cancel() or self.cve_pivot.back() or self.ioc_pivot.back()):
+        drafting = self._made("drafting")
+        if not ((drafting is not None and drafting.cancel()) or self._pivot_back()):
             self.listing.clear()
+
+    def _pivot_back(self) -> bool:
+        """Back to the CVE or IOC view a list was chosen in (True: done); never opened: no."""
+        return any(pivot is not None and pivot.back() for pivot in (self._made("cve_pivot"), self._made("ioc_pivot")))
 
     # --- panes and the article full screen (`z`) --------------------------------------------
 
