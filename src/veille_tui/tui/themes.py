@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from textual.theme import Theme
 
+import veille_tui
 from veille_tui.tui.theme_files import (
     ALLOWED_KEYS,
     THEME_VARIABLE_DEFAULTS,
@@ -100,7 +100,7 @@ def shipped_themes_dir(package: Path | None = None) -> Path:
     the top-level `themes/` there); run from a source checkout or an editable install (where the
     package is `src/veille_tui`), the top-level `themes/` folder itself.
     """
-    package = package or Path(str(resources.files("veille_tui")))
+    package = package or Path(veille_tui.__file__).parent  # importlib.resources' answer, without its imports
     packaged = package / "themes_data"
     if packaged.is_dir():
         return packaged

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from veille_tui.core.enrich.batch import Batch
-from veille_tui.core.iocs import extract_many, site_of
 
 if TYPE_CHECKING:
     from veille_tui.core.store import Store
@@ -31,6 +30,9 @@ def step(batch: Batch) -> Mapping[int, Sequence[str]]:
 
 
 def _find(store: Store, places: Iterable[tuple[int, Sequence[tuple[str, str]]]]) -> Found:
+    # here, not at import: opening a database (the TUI's start) imports the steps, not the patterns
+    from veille_tui.core.iocs import extract_many, site_of
+
     places = list(places)
     links = store.entry_links([entry_id for entry_id, _ in places])
     jobs: list[tuple[str, str]] = []
