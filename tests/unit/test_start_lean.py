@@ -63,6 +63,7 @@ LATER = [
     "veille_tui.tui.screens.parts.export",
     "veille_tui.tui.widgets.cve_table",
     "veille_tui.core.iocs.extract",
+    "veille_tui.core.drafting",
     "webbrowser",
     "csv",
     "hashlib",

@@ -6,6 +6,7 @@ which validates themes with Textual's own classes): `index` and `list` start fas
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import sys
 
@@ -36,6 +37,8 @@ def _main(argv: list[str] | None) -> int:
                 parser.error("unrecognized arguments: " + " ".join(extras))
     from veille_tui.core.library import Library
 
+    if args.command is not None:
+        gc.enable()  # off since the start (veille_tui/start.py); the TUI turns it on after its first frame
     log_to_file()
     lib: Library | None = None
     try:

@@ -46,10 +46,8 @@ def run_tui(args: Namespace) -> int:
     from veille_tui.core.library import Library
 
     # Until the first frame is out (`first_frame_out`, called by the main screen), no cyclic
-    # garbage collection: importing Textual and building the first screen allocate hundreds of
-    # thousands of objects that live as long as the app, and the collector would walk them again
-    # and again (about a tenth of the start's CPU). Nothing is freed later than it would be by
-    # reference counting; only cycles wait, for a fraction of a second.
+    # garbage collection (veille_tui/start.py says why; it turned it off already when the
+    # `veille-tui` command started).
     gc.disable()
     try:
         lib = Library.open(config=getattr(args, "config", None), archive=getattr(args, "archive", None))

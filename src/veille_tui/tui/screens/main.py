@@ -76,6 +76,7 @@ class MainScreen(Screen[None]):
         self.background = Background(self)
         self.feeds_pivot = FeedsPivot(self, self.background.start_fetch_one)  # `F`, and back to it
         self.panes = Panes(self, self)
+        self._resumed = False  # resumed once (shown first)
         # the parts below are made (and their modules imported) when first needed, not before
         # the first frame: `cve_pivot`, `ioc_pivot`, `exporting`, `drafting`, `reader`
 
@@ -143,6 +144,15 @@ class MainScreen(Screen[None]):
             yield StatusLine(id="status")
             yield KeyBar(id="keys")
             yield Question(id="question")  # in the key bar's place while it asks (`A`)
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual styles every node of a screen again when it resumes; the first time, the nodes
+        # were styled as they were mounted, a moment before: the same styles, computed twice
+        # (a tenth of the first frame). Later resumes (back from a dialog) restyle as Textual does.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
+        super()._on_screen_resume(event)
 
     def on_mount(self) -> None:
         started = time.perf_counter()
