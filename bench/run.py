@@ -106,6 +106,8 @@ class Context:
     archive_real: bool
     items: int
     newsboat: str | None
+    fetch_counts: tuple[int, ...] = (100, 500)
+    fetch_phases: tuple[str, ...] = ("cold", "10% changed", "unchanged")
     rows: list[Row] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
@@ -556,7 +558,7 @@ def serve(directory: Path, tmp: Path) -> Iterator[int]:
 
 
 def bench_fetch(ctx: Context) -> None:
-    for count in (20, 50) if ctx.quick else (100, 500):
+    for count in (20, 50) if ctx.quick else ctx.fetch_counts:
         fetch_scale(ctx, count)
 
 
@@ -580,7 +582,7 @@ def fetch_scale(ctx: Context, count: int) -> None:
             theirs += ["-C", str(tmp / "newsboat.conf")]
         nb_env = {**os.environ, "HOME": str(tmp)}
         ours_cmd = [*VEILLE, "fetch"]
-        phases = ("cold", "10% changed", "unchanged")
+        phases = ctx.fetch_phases
         mine: dict[str, list[tuple[float, float]]] = {p: [] for p in phases}
         peer: dict[str, list[tuple[float, float]]] = {p: [] for p in phases}
 
@@ -849,7 +851,18 @@ def main() -> int:
     parser.add_argument("--work", type=Path, help="where the workloads are built and kept")
     parser.add_argument("--archive", type=Path, help="a Jekyll _posts folder (default ../shared/archive/_posts)")
     parser.add_argument("--no-peers", action="store_true", help="leave newsboat out")
+    parser.add_argument(
+        "--fetch-counts", default="100,500", help="feed counts of the fetch benchmark (default 100,500)"
+    )
+    parser.add_argument(
+        "--fetch-phases",
+        default="cold,10% changed,unchanged",
+        help="fetch phases, in order (default: cold,10%% changed,unchanged; the cold one is always run first)",
+    )
     args = parser.parse_args()
+    unknown = {p.strip() for p in args.fetch_phases.split(",")} - {"cold", "10% changed", "unchanged", ""}
+    if unknown:
+        parser.error(f"--fetch-phases: unknown phase(s) {sorted(unknown)}")
     quick = args.quick
     runs = args.runs or (2 if quick else 5)
     work = args.work or Path(tempfile.gettempdir()) / ("veille-tui-run-quick" if quick else "veille-tui-run")
@@ -870,6 +883,8 @@ def main() -> int:
         archive_real=real,
         items=5_000 if quick else 50_000,
         newsboat=None if args.no_peers else shutil.which("newsboat"),
+        fetch_counts=tuple(int(c) for c in args.fetch_counts.split(",") if c.strip()),
+        fetch_phases=tuple(dict.fromkeys(["cold", *(p.strip() for p in args.fetch_phases.split(",") if p.strip())])),
     )
     compiled = compile_package()
     load = os.getloadavg()
