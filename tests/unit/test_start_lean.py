@@ -64,6 +64,8 @@ LATER = [
     "veille_tui.tui.widgets.cve_table",
     "veille_tui.core.iocs.extract",
     "veille_tui.core.drafting",
+    "veille_tui.tui.screens.dialogs",
+    "veille_tui.tui.screens.feeds",
     "webbrowser",
     "csv",
     "hashlib",
