@@ -75,7 +75,10 @@ class VeilleApp(App[int]):
         try:
             self.lib.open_database()
         except StoreError as problem:  # damaged, busy or too new: said as the command line says it
+            from veille_tui.tui import first_frame_out
             from veille_tui.tui.screens.damaged import DamagedScreen
+
+            first_frame_out()  # the main screen would have said it after its first frame
 
             return DamagedScreen(self.lib, problem, self._main_screen)
         return self._main_screen()
@@ -100,9 +103,6 @@ class VeilleApp(App[int]):
         super().panic(*without_tracebacks(renderables))
 
     def on_mount(self) -> None:
-        from veille_tui.tui import first_frame_out
-
-        self.set_timer(2.0, first_frame_out)  # the main screen says it sooner; another first screen does not
         for message in self._theme_messages:
             self.notify(message, severity="warning", markup=False, timeout=8)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
