@@ -167,6 +167,9 @@ class Post:
     body: str
     size: int = 0
     mtime_ns: int = 0
+    # normalize_link(source_url), worked out where the file is read (the index's reading helper);
+    # None: not worked out (the store does it)
+    link_norm: str | None = None
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,8 @@ def clean_line(text: str | None) -> str:
     """A single display line: cleaned, entities decoded, whitespace folded (titles, names)."""
     if not text:
         return ""
+    if text.isprintable() and "&" not in text and "  " not in text:
+        return text.strip()  # nothing to decode, remove or fold (spaces are the only blanks printable)
     text = html.unescape(text)
     text = _ESCAPES.sub("", text)
     text = _CONTROLS_INLINE.sub(" ", text)
@@ -149,11 +151,14 @@ def fold(text: str) -> str:
 
 
 _TAG_JUNK = re.compile(r"[^\w.-]+")
+_PLAIN_TAG = re.compile(r"[a-z0-9_.-]+")
 
 
 def normalize_tag(text: str | None) -> str:
     """A tag as stored and queried: lower case, spaces as hyphens, only letters, digits, '-',
     '_' and '.' (so that `+tag` finds it and it is safe in YAML). May return ''."""
+    if text and _PLAIN_TAG.fullmatch(text):
+        return text.strip("-.")  # `veille-cyber`: as it is
     tag = re.sub(r"\s+", "-", clean_line(text).lower())
     return _TAG_JUNK.sub("", tag).strip("-.")
 

@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import cache
 from typing import Any
 
+from veille_tui.core.archive import plain_yaml
+from veille_tui.core.links import normalize_link
 from veille_tui.core.models import Post
 from veille_tui.core.text import clean, clean_line, normalize_tag, strip_attribute_lists
 
@@ -63,7 +65,10 @@ def read_text(path: str, size: int) -> str:
         raise PostProblem(f"file too large ({size:,} bytes)")
     try:
         with open(path, "rb") as handle:
-            raw = handle.read(MAX_POST_BYTES + 1)
+            # the size the scan saw (a buffer of the limit's size for every file costs more than reading it)
+            raw = handle.read(size + 1)
+            if len(raw) > size:  # it grew since: the rest, up to the limit
+                raw += handle.read(MAX_POST_BYTES + 1 - len(raw))
     except OSError as exc:
         raise PostProblem(f"cannot read: {exc.strerror or exc}") from None
     if len(raw) > MAX_POST_BYTES:
@@ -173,9 +178,14 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
             raise PostProblem(f"bad TOML front matter: {exc}") from None
         except (ValueError, OverflowError, RecursionError) as exc:  # a date TOML accepts, Python does not
             raise PostProblem(f"bad TOML front matter: {type(exc).__name__}: {exc}"[:300]) from None
+    if not header.strip():
+        return {}, body
+    plain = plain_yaml.parse(header)  # the archive's own shape, without YAML (a tenth of the time)
+    if plain is not None:
+        return plain, body
     handler, yaml_error = _yaml()
     try:
-        meta = handler.load(header) if header.strip() else {}
+        meta = handler.load(header)
     except yaml_error as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""
@@ -216,6 +226,7 @@ def make_post(stat: FileStat, meta: dict[str, Any], body: str, *, iso: str, ts: 
     """The Post of a file read (Jekyll or Hugo alike): its body cleaned, kramdown attribute lists
     dropped, its title, tags and source link from the front matter."""
     body = clean(strip_attribute_lists(body))
+    source = source_url(meta, body)
     return Post(
         file=stat.name,
         title=title_of(meta, slug),
@@ -223,8 +234,9 @@ def make_post(stat: FileStat, meta: dict[str, Any], body: str, *, iso: str, ts: 
         ts=ts,
         tags=tuple(tags_of(meta)),
         permalink=clean_line(permalink),
-        source_url=source_url(meta, body),
+        source_url=source,
         body=body,
         size=stat.size,
         mtime_ns=stat.mtime_ns,
+        link_norm=normalize_link(source),
     )

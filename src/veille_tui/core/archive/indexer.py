@@ -57,18 +57,23 @@ def index_archive(
         enrich.written(store, store.forget_files(gone))
         store.set_index_layout(rules)
         done = len(stats) - len(to_read)
-        for chunk in reader.read_posts(layout, to_read, parallel=parallel):
+        for chunk, ahead in reader.read_posts(layout, to_read, parallel=parallel, then=_ahead):
             posts: dict[str, Post] = {}
             for r in chunk:
                 report.count(r.stat.name, r.status, r.reason)
                 if isinstance(r.post, Post):
                     posts[r.stat.name] = r.post
             files = [FileRecord(r.stat.name, r.stat.size, r.stat.mtime_ns, r.status, r.reason) for r in chunk]
-            enrich.written(store, store.write_files(files, posts))
+            enrich.written(store, store.write_files(files, posts), ahead=ahead)
             done += len(chunk)
             if progress:
                 progress(done, len(stats))
     return report
+
+
+def _ahead(posts: list[Post]) -> dict[tuple[str, str], enrich.Ahead]:
+    """The enrich steps' work on the posts read, where they are read (enrich.ahead)."""
+    return enrich.ahead([(post.title, post.body, post.source_url or "") for post in posts])
 
 
 def _unchanged(old: FileRecord, stat: reader.FileStat) -> bool:

@@ -7,10 +7,10 @@ veille-tui only ever adds files to the archive: it never rewrites or deletes a p
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from veille_tui.core.archive import hugo
 from veille_tui.core.archive.frontmatter import (
@@ -141,7 +141,7 @@ def jekyll_ignores(name: str) -> str | None:
         if part.startswith((".", "_", "#")) or part.endswith("~"):
             return "ignored by Jekyll (name starts with '.', '_' or '#', or ends with '~')"
     base = parts[-1]
-    if Path(base).suffix.lower() not in POST_EXTENSIONS:
+    if os.path.splitext(base)[1].lower() not in POST_EXTENSIONS:
         return "not a post file (extension)"
     if not FILENAME_RE.match(base):
         return "file name is not YYYY-MM-DD-title.ext"
@@ -204,21 +204,29 @@ def read_one(layout: Layout, stat: FileStat, now_ts: int) -> ReadResult:
         return ReadResult(stat, "problem", f"{type(exc).__name__}: {exc}"[:300])
 
 
-def _read_chunk(job: tuple[Layout, list[FileStat], int]) -> list[ReadResult]:
-    layout, stats, now_ts = job
-    return [read_one(layout, stat, now_ts) for stat in stats]
+Then = Callable[[list[Post]], Any]  # work on a chunk's posts, done where they are read
+
+
+def _read_chunk(job: tuple[Layout, list[FileStat], int, Then | None]) -> tuple[list[ReadResult], Any]:
+    layout, stats, now_ts, then = job
+    results = [read_one(layout, stat, now_ts) for stat in stats]
+    posts = [r.post for r in results if r.post is not None]
+    return results, (then(posts) if then is not None else None)
 
 
 CHUNK = 150
 
 
-def read_posts(layout: Layout, stats: list[FileStat], parallel: bool = False) -> Iterator[list[ReadResult]]:
-    """Yield lists of ReadResults. With parallel (and enough files), a forked helper process
-    parses while the caller writes what came before; elsewhere, in this process."""
+def read_posts(
+    layout: Layout, stats: list[FileStat], parallel: bool = False, then: Then | None = None
+) -> Iterator[tuple[list[ReadResult], Any]]:
+    """Yield (ReadResults, what `then` made of their posts) chunk by chunk. With parallel (and
+    enough files), a forked helper process reads (and runs `then`) while the caller writes what
+    came before; elsewhere, in this process."""
     import time as _time
 
     now_ts = int(_time.time())
-    jobs = [(layout, stats[i : i + CHUNK], now_ts) for i in range(0, len(stats), CHUNK)]
+    jobs = [(layout, stats[i : i + CHUNK], now_ts, then) for i in range(0, len(stats), CHUNK)]
     if parallel and len(stats) >= 2 * CHUNK:
         import multiprocessing
 
@@ -228,10 +236,9 @@ def read_posts(layout: Layout, stats: list[FileStat], parallel: bool = False) ->
             context = None
         if context is not None:
             with context.Pool(1) as pool:
-                # the helper reads two chunks in three; this process reads the third and writes all
-                pending = pool.imap(_read_chunk, [job for index, job in enumerate(jobs) if index % 3])
-                for index, job in enumerate(jobs):
-                    yield next(pending) if index % 3 else _read_chunk(job)
+                # the helper reads every chunk: this process writes them and runs the enrich steps,
+                # the larger share (then takes the IOC step's work to the helper: enrich.ahead)
+                yield from pool.imap(_read_chunk, jobs)
             return
     for job in jobs:
         yield _read_chunk(job)

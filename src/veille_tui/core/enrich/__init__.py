@@ -27,8 +27,9 @@ from veille_tui.core.enrich import iocs as _iocs
 from veille_tui.core.enrich import kev as _kev
 from veille_tui.core.enrich import rules as _rules
 from veille_tui.core.enrich import watch as _watch
-from veille_tui.core.enrich.batch import Batch, Step, Text
+from veille_tui.core.enrich.batch import Ahead, Batch, Step, Text
 from veille_tui.core.models import Rule
+from veille_tui.core.text import find_cves
 
 if TYPE_CHECKING:
     from veille_tui.core.store import Store
@@ -36,9 +37,11 @@ if TYPE_CHECKING:
 __all__ = [
     "CLUSTER_RULES",
     "STEPS",
+    "Ahead",
     "Batch",
     "Step",
     "Text",
+    "ahead",
     "clusters_deferred",
     "enrich",
     "epss_changed",
@@ -64,11 +67,30 @@ CLUSTER_RULES_KEY = "cluster_rules"
 CONFIG_STAMP_KEY = "config_stamp"  # the mtime of the config the watch list and rules were derived from
 
 
-def written(store: Store, changed: Mapping[int, Text], *, alerts: bool = False) -> None:
+def written(
+    store: Store,
+    changed: Mapping[int, Text],
+    *,
+    alerts: bool = False,
+    ahead: Mapping[tuple[str, str], Ahead] | None = None,
+) -> None:
     """The hook of a write batch: the derived data of the entries it made or changed (by id, with
-    their text). alerts: the batch is a fetch's (its first watch matches are alerts)."""
+    their text). alerts: the batch is a fetch's (its first watch matches are alerts). ahead: what
+    `ahead` found in their texts where they were read."""
     if changed:
-        enrich(store, changed, texts=changed, alerts=alerts)
+        enrich(store, changed, texts=changed, alerts=alerts, ahead=ahead)
+
+
+def ahead(texts: Sequence[tuple[str, str, str]]) -> dict[tuple[str, str], Ahead]:
+    """The work of the steps that read only an entry's title, body and link (cves, iocs), done on
+    texts about to be written, by (title, body, link), wherever they are read: a reading helper
+    process does it while this one writes (the archive's index). Pass it to `written`, which
+    takes it for the entries of that title and body (and link)."""
+    iocs = _iocs.ahead(texts)
+    return {
+        (title, body): Ahead(link, found, find_cves(title + "\n" + body))
+        for (title, body, link), found in zip(texts, iocs, strict=True)
+    }
 
 
 def enrich(
@@ -78,6 +100,7 @@ def enrich(
     texts: Mapping[int, Text] | None = None,
     steps: Sequence[Step] = STEPS,
     alerts: bool = False,
+    ahead: Mapping[tuple[str, str], Ahead] | None = None,
 ) -> None:
     """One pass over the entries of a write batch. texts: the (title, body) the writer has at hand,
     by id; the others are read back. Inside `clusters_deferred`, the clusters step only notes the
@@ -85,7 +108,9 @@ def enrich(
     ids = store.existing_ids(entry_ids)  # a batch may delete what it made: folds, prunes
     if not ids:
         return
-    batch = Batch(store, ids, watch=store.watch, rules=store.rules, alerts=alerts, known_texts=texts or {})
+    batch = Batch(
+        store, ids, watch=store.watch, rules=store.rules, alerts=alerts, known_texts=texts or {}, ahead=ahead or {}
+    )
     for step in steps:
         if store.defer_clusters and step is _clusters.step:
             store.note_clusters_pending(ids)

@@ -12,7 +12,17 @@ from veille_tui.core.store.rows import Text
 if TYPE_CHECKING:
     from veille_tui.core.store import Store
 
-__all__ = ["Batch", "Step", "Text"]
+__all__ = ["Ahead", "Batch", "Step", "Text"]
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """What the steps that read only an entry's title, body and link find in them, found where
+    the texts were read (enrich.ahead: the archive's reading helper, while the writer writes)."""
+
+    link: str  # the link it was found for (the IOC step: an entry's own site is not an indicator)
+    iocs: Mapping[tuple[str, str], Sequence[str]]  # (kind, value) -> where seen: "title", "summary"
+    cves: Sequence[str]  # find_cves of title + "\n" + body
 
 
 @dataclass
@@ -26,6 +36,8 @@ class Batch:
     rules: tuple[Rule, ...] = ()  # the [[rules]] (config)
     alerts: bool = False  # a fetch: entries matching the watch list for the first time are alerts
     known_texts: Mapping[int, Text] = field(default_factory=dict)  # what the writer had at hand
+    # what the steps found where the texts were read (enrich.ahead), by (title, body)
+    ahead: Mapping[tuple[str, str], Ahead] = field(default_factory=dict)
     _texts: dict[int, Text] | None = field(default=None, init=False, repr=False)
 
     def texts(self) -> Mapping[int, Text]:

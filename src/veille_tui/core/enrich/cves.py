@@ -12,6 +12,11 @@ TAG = "cve"
 
 
 def step(batch: Batch) -> Mapping[int, Sequence[str]]:
-    found = {entry_id: find_cves(text.title + "\n" + text.body) for entry_id, text in batch.texts().items()}
+    found = {entry_id: _cves(batch, text.title, text.body) for entry_id, text in batch.texts().items()}
     batch.store.set_entry_cves(batch.ids, found)
     return {entry_id: (TAG,) for entry_id, cves in found.items() if cves}
+
+
+def _cves(batch: Batch, title: str, body: str) -> Sequence[str]:
+    known = batch.ahead.get((title, body))  # found where it was read (enrich.ahead)
+    return known.cves if known is not None else find_cves(title + "\n" + body)

@@ -4,7 +4,7 @@ seen, and the derived `ioc` tag on the entries that name one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from veille_tui.core.enrich.batch import Batch
@@ -19,35 +19,62 @@ Found = dict[int, dict[tuple[str, str], list[str]]]
 
 
 def step(batch: Batch) -> Mapping[int, Sequence[str]]:
+    # the patterns are imported by the functions that use them, not with the steps: opening a
+    # database (the TUI's start) imports the steps
+    from veille_tui.core.iocs import site_of
+
     texts = batch.texts()
     full = batch.store.full_texts_of(list(texts))
-    found = _find(
-        batch.store,
-        ((i, (("title", t.title), ("summary", t.body), ("fulltext", full.get(i, "")))) for i, t in texts.items()),
-    )
+    links = batch.store.entry_links(list(texts))
+    found: Found = {}
+    todo: list[tuple[int, str, Sequence[tuple[str, str]]]] = []
+    for entry_id, text in texts.items():
+        link = links.get(entry_id, "")
+        known = batch.ahead.get((text.title, text.body))
+        if known is not None and known.link == link:  # found where it was read, for this title, body and link
+            if known.iocs:
+                found[entry_id] = {key: list(places) for key, places in known.iocs.items()}
+            if full.get(entry_id):
+                todo.append((entry_id, site_of(link), (("fulltext", full[entry_id]),)))
+        else:
+            own = site_of(link)
+            todo.append(
+                (entry_id, own, (("title", text.title), ("summary", text.body), ("fulltext", full.get(entry_id, ""))))
+            )
+    for entry_id, more in _found(todo).items():
+        into = found.setdefault(entry_id, {})
+        for key, places in more.items():
+            into.setdefault(key, []).extend(places)
     batch.store.set_entry_iocs(batch.ids, found)
     return {entry_id: (TAG,) for entry_id, iocs in found.items() if iocs}
 
 
-def _find(store: Store, places: Iterable[tuple[int, Sequence[tuple[str, str]]]]) -> Found:
-    # here, not at import: opening a database (the TUI's start) imports the steps, not the patterns
-    from veille_tui.core.iocs import extract_many, site_of
+def ahead(texts: Sequence[tuple[str, str, str]]) -> list[dict[tuple[str, str], list[str]]]:
+    """What the step finds in each (title, body, link) about to be written (enrich.ahead): for an
+    entry of that title, body and link, it takes that and reads only its stored full text, if any."""
+    from veille_tui.core.iocs import site_of
 
-    places = list(places)
-    links = store.entry_links([entry_id for entry_id, _ in places])
+    places = [(i, site_of(link), (("title", title), ("summary", body))) for i, (title, body, link) in enumerate(texts)]
+    found = _found(places)
+    return [found.get(i, {}) for i in range(len(texts))]
+
+
+def _found(places: Sequence[tuple[int, str, Sequence[tuple[str, str]]]]) -> Found:
+    """What (key, site, ((place, text), ...)) name, by key: one pass of the extraction over all."""
+    from veille_tui.core.iocs import extract_many
+
     jobs: list[tuple[str, str]] = []
     keys: list[tuple[int, str]] = []
-    for entry_id, texts in places:
-        own = site_of(links.get(entry_id, ""))
+    for key, own, texts in places:
         for place, text in texts:
             if text:
                 jobs.append((text, own))
-                keys.append((entry_id, place))
+                keys.append((key, place))
     found: Found = {}
-    for (entry_id, place), iocs in zip(keys, extract_many(jobs), strict=True):
+    for (key, place), iocs in zip(keys, extract_many(jobs), strict=True):
         for kind, values in iocs.items():
             for value in values:
-                found.setdefault(entry_id, {}).setdefault((kind, value), []).append(place)
+                found.setdefault(key, {}).setdefault((kind, value), []).append(place)
     return found
 
 

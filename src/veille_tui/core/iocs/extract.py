@@ -3,11 +3,17 @@ cheap first pass saw something that could be one; our filters (filters.py) keep 
 
 Bounded: the text is capped (MAX_CHARS) before anything looks at it, the library reads at most
 MAX_WINDOWS characters around the candidates, a text gives at most MAX_FOUND indicators.
-Hashes are found by one strict regex (the library has no SHA-512 and reads them no better)."""
+Hashes are found by one strict regex (the library has no SHA-512 and reads them no better).
+
+Cheap: the library is imported (~0.3 s) only when some text has a window to read; its list of
+top-level domains, which the first pass needs, is read from its data file; its e-mail and IPv6
+patterns, the slowest, only read the windows that hold an at sign or two colons (no match of
+theirs can be anywhere else); a text with no run of 32 hex digits is not searched for hashes."""
 
 from __future__ import annotations
 
 import bisect
+import os
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -28,6 +34,10 @@ MAX_FOUND = 2_000  # indicators of one text
 _CONTEXT = 40  # characters before a candidate (a version number's words)
 
 _HEX_RUN = re.compile(r"[0-9A-Fa-f]{32,}")
+# whether a text has 32 hex digits in a row, at the speed of bytes.translate (the regex above is
+# 5x slower on prose, whose every a-f letter starts a match): non-ASCII characters are one `?` each
+_HEX_BYTES = bytes(0x31 if chr(i) in "0123456789abcdefABCDEF" else 0x30 for i in range(256))
+_HEX_32 = b"1" * 32
 # a text that writes indicators plainly says so nearby (or defangs them, or lists hashes): a plain
 # `12.7.0.1` or `asp.net` elsewhere in prose is a version or a product, not an indicator
 _SAYS = (
@@ -35,6 +45,12 @@ _SAYS = (
     "command and control", "commande et contr", "beacon", "blocklist", "block these", "sender", "expéditeur",
 )  # fmt: skip
 _MARKERS = ("[.]", "(.)", "{.}", "[dot]", "(dot)", "{dot}", "[at]", "(at)", "[@]", "hxxp", "[:]")
+_ANY_MARKER = re.compile("|".join(map(re.escape, _MARKERS)))  # one pass for "any of them is there"
+# the words of _SAYS by a piece they share: a text without the piece has none of them
+_SAYS_BY = [
+    (piece, tuple(word for word in _SAYS if piece in word))
+    for piece in ("indica", "command", "block", "ioc", "c2", "c&c", "beacon", "sender", "expéditeur")
+]  # fmt: skip
 _REACH = 3000  # characters after such a word (or around a hash) where plain indicators are read
 
 # where an indicator other than a hash could be: a dot before a letter or digit (hosts, addresses,
@@ -54,6 +70,13 @@ _FORMS = (
 )
 _TYPES = {"ip4": "ipv4", "ip6": "ipv6", "fqdn": "domain", "url": "url", "email": "email"}
 _TARGETS = set(_TYPES)
+# what every match of the library's e-mail pattern (case-insensitive) and IPv6 pattern holds:
+# these two patterns read only the windows that hold it. Neither pattern has a boundary or a
+# lookbehind, nor matches a line break, so a window read alone gives the matches it gives joined.
+_HOLDS = {
+    "email": re.compile(r"@|[\(\[]at[\)\]]", re.IGNORECASE),
+    "ip6": re.compile(r":[0-9A-Fa-f]{0,4}:"),
+}
 _lock = threading.Lock()
 
 
@@ -67,7 +90,18 @@ def _searcher() -> Any:
 
 @lru_cache(maxsize=1)
 def _tlds() -> frozenset[str]:
-    return frozenset(_searcher().tlds)
+    """The library's top-level domains, read from its data file as its Searcher reads them
+    (Searcher.read_tlds), without importing it; from a Searcher if the file is not where it was."""
+    from importlib.util import find_spec  # importlib.resources costs more to import than the file to read
+
+    try:
+        spec = find_spec("iocsearcher")
+        folders = list(spec.submodule_search_locations or ()) if spec else []
+        with open(os.path.join(folders[0], "data", "tlds-alpha-by-domain.txt"), encoding="utf-8") as file:
+            text = file.read()
+    except (OSError, ImportError, ValueError, IndexError):
+        return frozenset(_searcher().tlds)
+    return frozenset(line.strip().lower() for line in text.split("\n") if line and not line.startswith("#"))
 
 
 def extract(text: str, *, own: str = "") -> dict[str, list[str]]:
@@ -91,8 +125,9 @@ def extract_many(texts: Sequence[tuple[str, str]]) -> list[dict[str, list[str]]]
         low = text.lower()
         regions = _regions(low, _hashes(text, found[index]))
         plain = bool(regions)
-        windows = _forms("\n\n".join(_windows(text, low, own, regions)))
+        windows = "\n\n".join(_windows(text, low, own, regions))
         if windows:
+            windows = _forms(windows)
             plains.append(plain)
             starts.append(offset)
             owners.append(index)
@@ -110,6 +145,8 @@ def extract_many(texts: Sequence[tuple[str, str]]) -> list[dict[str, list[str]]]
 def _hashes(text: str, found: dict[str, set[str]]) -> list[int]:
     """The hashes of the text into found; where they are."""
     at: list[int] = []
+    if len(text) < 32 or _HEX_32 not in text.encode("ascii", "replace").translate(_HEX_BYTES):
+        return at
     for match in _HEX_RUN.finditer(text):
         value = match.group().lower()
         start, end = match.span()
@@ -126,7 +163,7 @@ def _hashes(text: str, found: dict[str, set[str]]) -> list[int]:
 def _regions(low: str, hashes: list[int]) -> list[tuple[int, int]]:
     """Where the text (lower case) may write indicators plainly: after the words that say so, around hashes."""
     spots = [max(0, i - _REACH) for i in hashes[:: max(1, len(hashes) // 100)]]
-    for word in _SAYS:
+    for word in (word for piece, words in _SAYS_BY if piece in low for word in words):
         i = low.find(word)
         while i >= 0:
             spots.append(i)
@@ -145,7 +182,7 @@ def _hits(text: str, low: str, regions: list[tuple[int, int]]) -> list[int]:
     for lo, hi in regions:
         hits += [m.start() for m in _DOT_HIT.finditer(text, lo, hi)]
         hits += [m.start() for m in _COLONS_HIT.finditer(text, lo, hi)]
-    if any(marker in low for marker in _MARKERS):
+    if _ANY_MARKER.search(low):
         hits += [m.start() for m in _MARKER_HIT.finditer(text)]
     return sorted(hits)
 
@@ -205,15 +242,12 @@ def _library(windows: str, starts: list[int], owns: list[str], plains: list[bool
     """(which text, kind, value) of what the library finds in the texts' windows, joined (at starts)."""
     # the forms are rewritten per part: the offsets of the parts must hold
     kept: list[tuple[int, str, str, bool]] = []
-    for match in _searcher().search_matches(windows, _TARGETS):
-        kind = _TYPES[match.name]
-        raw: str = match.raw_value
-        start: int = match.start_offset
+    for name, raw, start, value in _matches(windows, starts):
+        kind = _TYPES[name]
         owner = bisect.bisect_right(starts, start) - 1
         own = owns[owner]
         after = windows[start + len(raw) : start + len(raw) + 2]
         defanged = is_defanged(raw)
-        value: str = match.value
         if kind in {"ipv4", "ipv6"}:
             before = windows[max(0, start - 80) : start]
             if not (after[:1] == "." and after[1:].isdigit()) and keep_ip(value, defanged=defanged, before=before):
@@ -237,6 +271,24 @@ def _library(windows: str, starts: list[int], owns: list[str], plains: list[bool
     for owner, kind, value, defanged in kept:
         if defanged or ((owner, kind) not in careful and plains[owner]):
             yield owner, kind, value
+
+
+def _matches(windows: str, starts: list[int]) -> Iterator[tuple[str, str, int, str]]:
+    """(name, raw, start, value) of the library's matches in the joined windows, in its order
+    (target by target, then by place): the patterns of _HOLDS over the parts that hold what they
+    need, each alone (its matches moved to where the part starts), the others over the whole."""
+    searcher = _searcher()
+    ends = [*(start - 3 for start in starts[1:]), len(windows)]  # the parts are joined by "\n\x00\n"
+    for name in _TARGETS:  # the set the library was given before: its order
+        holds = _HOLDS.get(name)
+        if holds is None:
+            places = [(0, windows)]
+        else:
+            bounds = zip(starts, ends, strict=True)
+            places = [(lo, windows[lo:hi]) for lo, hi in bounds if holds.search(windows, lo, hi)]
+        for offset, part in places:
+            for match in searcher.search_matches(part, (name,)):
+                yield name, match.raw_value, offset + match.start_offset, match.value
 
 
 def _forms(windows: str) -> str:

@@ -101,7 +101,7 @@ class PostsMixin(TagsMixin):
                     entry_id,
                     post.file,
                     post.source_url,
-                    normalize_link(post.source_url),
+                    _link_norm(post),
                     post.title,
                     post.date,
                     post.ts,
@@ -126,7 +126,7 @@ class PostsMixin(TagsMixin):
         return {entry_id: Text(post.title, post.body) for entry_id, post in zip(ids, posts, strict=True)}
 
     def _upsert_post(self, post: Post, has_items: bool) -> int:
-        link_norm = normalize_link(post.source_url)
+        link_norm = _link_norm(post)
         values = dict(
             kind="post",
             file=post.file,
@@ -224,6 +224,10 @@ class PostsMixin(TagsMixin):
             "DELETE FROM kept_state WHERE file IN (SELECT file FROM entries WHERE id BETWEEN ? AND ?)",
             (first_id, last_id),
         )
+
+
+def _link_norm(post: Post) -> str | None:
+    return post.link_norm if post.link_norm is not None else normalize_link(post.source_url)
 
 
 def source_of_post(tags: Sequence[str], link: str | None) -> str:
