@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from veille_tui.core.models import Item
 from veille_tui.core.update import store_fetch
-from veille_tui.tui.widgets.entry_list import Columns, short_date
+from veille_tui.tui.widgets.entry_columns import Columns, short_date
 
 MANY_CVES = " ".join(f"CVE-2025-{1000 + n}" for n in range(13))
 LONG_TITLE = "Vendor investigating a very long list of vulnerabilities in its appliances, patches pending"

@@ -9,7 +9,7 @@ from tests.helpers import present
 
 from veille_tui.core.library import Library
 from veille_tui.tui.messages import IndexProgress
-from veille_tui.tui.widgets.entry_list import Columns, source_name
+from veille_tui.tui.widgets.entry_columns import Columns, source_name
 
 from .helpers import main, settle
 

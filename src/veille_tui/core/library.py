@@ -57,10 +57,10 @@ from veille_tui.core.models import (
     WatchMatch,
 )
 from veille_tui.core.query import Query, parse
-from veille_tui.core.store import Store
 
 if TYPE_CHECKING:
     from veille_tui.core.doctor import Check, Repair
+    from veille_tui.core.store import Store
 
 # The fetch pipeline (httpx, asyncio), the intel and the doctor are imported by the methods that
 # use them: `veille-tui list` and the TUI's first paint do not pay for them.
@@ -222,6 +222,11 @@ class Library(
     def entry_ids(self, query: QueryLike = None) -> list[int]:
         """Ids of the matching entries, newest first, in one SQLite step."""
         return self.store.entry_id_list(query)
+
+    def entry_id_head(self, query: QueryLike, limit: int) -> list[int]:
+        """The first `limit` ids of entry_ids(query), read without listing every match (the TUI
+        shows them while the whole list is read in a thread)."""
+        return self.store.entry_id_head(query, limit)
 
     def entries(self, query: QueryLike = None, limit: int = 100, offset: int = 0) -> list[Entry]:
         return self.store.entries(query, limit=limit, offset=offset)

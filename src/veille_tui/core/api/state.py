@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from veille_tui.core.api import Part
 from veille_tui.core.models import Undone
-from veille_tui.core.store.undo import Step
+
+if TYPE_CHECKING:
+    from veille_tui.core.store.undo import Step
 
 
 class StatePart(Part):

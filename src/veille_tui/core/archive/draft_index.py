@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from veille_tui.core.archive.frontmatter import (
     MAX_POST_BYTES,
@@ -21,7 +21,9 @@ from veille_tui.core.archive.frontmatter import (
     title_of,
 )
 from veille_tui.core.links import normalize_link
-from veille_tui.core.store.rows import DraftFile
+
+if TYPE_CHECKING:
+    from veille_tui.core.store.rows import DraftFile
 
 DRAFT_EXTENSIONS = {".md", ".markdown", ".mkdown", ".mkdn", ".mkd", ".mdown"}
 MAX_DRAFTS = 10_000  # files of the drafts folder looked at
@@ -92,6 +94,8 @@ def read_draft(folder: Path, prefix: str, name: str, size: int, mtime_ns: int, f
     except (PostProblem, Skipped):
         if flagged:
             return None
+    from veille_tui.core.store.rows import DraftFile  # the store's package: not at `extract`'s start
+
     return DraftFile(f"{prefix}{name}", link, title, size, mtime_ns)
 
 

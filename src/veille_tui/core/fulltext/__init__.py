@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from veille_tui.core.fulltext import extract as extraction
 from veille_tui.core.fulltext.page import PageError, RawPage, decode, fetch, read_file
 from veille_tui.core.models import FetchSettings, FullText
-from veille_tui.core.net import Reach
+
+if TYPE_CHECKING:
+    from veille_tui.core.net import Reach
 
 __all__ = ["PageError", "from_file", "from_page", "from_urls"]
 

@@ -10,9 +10,11 @@ absolute and safe, the size capped."""
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Any
 
 from veille_tui.core.feeds.html import safe_links
+from veille_tui.core.fulltext.engine import extractor
 from veille_tui.core.models import FullText
 from veille_tui.core.text import clean, clean_line
 
@@ -37,22 +39,20 @@ class NoText(Exception):
 
 def extract(html: str, source: str) -> FullText:
     """The main text of a page (`source`: its URL, for links, or its file name). Raises NoText."""
-    import trafilatura
-    from trafilatura.utils import load_html
-
+    extract_main = extractor()  # trafilatura.extract, imported lean (engine.py)
     html = html[:MAX_HTML]
     if not html.strip():
         raise NoText("an empty page")
-    tree = load_html(html)  # parsed once, as trafilatura parses it: the title is read from it too
+    tree = _parse(html)  # parsed once, as trafilatura parses it: the title is read from it too
     if tree is None:
         raise NoText("not HTML that can be read")
     title = _title(tree)
     _join_split_body(tree)
     one_line_code = _one_line_code(tree)
     base = source if source.startswith(("http://", "https://")) else ""
-    markdown = trafilatura.extract(
+    markdown = extract_main(
         tree,
-        url=base or None,
+        url=None,  # links are made absolute by tidy(), as a browser does (courlan not imported)
         output_format="markdown",
         include_comments=False,
         include_tables=True,
@@ -85,13 +85,90 @@ def _title(tree: object) -> str:
     return (page_title or first_h1)[:MAX_TITLE]
 
 
-def _join_split_body(tree: object) -> None:
+def _parse(html: str) -> Any:
+    """The page's tree as trafilatura's load_html makes it from a string (the same repairs, the
+    same parser options, the bytes tried when the text fails), None when it is not HTML; but its
+    elements are given their class by lxml's C lookup (HtmlElement, HtmlComment...): lxml.html's
+    own lookup is a Python method called for every element Python touches, ~10 % of the
+    extraction's CPU, and it only adds form classes (FormElement, InputElement...) nobody uses."""
+    from lxml.html import fromstring
+
+    extractor()  # trafilatura imported lean before its utils are
+    from trafilatura.utils import is_dubious_html, repair_faulty_html
+
+    beginning = html[:50].lower()
+    dubious = is_dubious_html(beginning)
+    html = repair_faulty_html(html, beginning)
+    tree = None
+    tried_bytes = False
+    try:
+        tree = fromstring(html, parser=_parser())
+    except ValueError:  # "Unicode strings with encoding declaration are not supported."
+        tree, tried_bytes = _parse_bytes(html), True
+    except Exception:  # noqa: BLE001  (trafilatura logs it and goes on with the bytes)
+        tree = None
+    if (tree is None or len(tree) < 1) and not tried_bytes:
+        tree = _parse_bytes(html)
+    if tree is not None and dubious and len(tree) < 2:
+        return None
+    return tree
+
+
+def _parse_bytes(html: str) -> Any:
+    from lxml.html import fromstring
+
+    try:
+        return fromstring(html.encode("utf8", "surrogatepass"), parser=_parser())
+    except Exception:  # noqa: BLE001
+        return None
+
+
+_PARSER: list[Any] = []  # made on first use: lxml is imported with the extractor only
+
+
+def _parser() -> Any:
+    if not _PARSER:
+        from lxml import etree
+        from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
+
+        # trafilatura's options (trafilatura.utils.HTML_PARSER)
+        parser = etree.HTMLParser(
+            collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
+        )
+        lookup = etree.ElementDefaultClassLookup(
+            element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity
+        )
+        parser.set_element_class_lookup(lookup)
+        _PARSER.append(parser)
+    return _PARSER[0]
+
+
+def _join_split_body(tree: Any) -> None:
     """Pull quotes removed, and the runs of sibling containers of one kind (tag and class) that
-    each hold paragraphs of the body made one container, what stood between them kept in place."""
-    for el in list(tree.iter()):  # type: ignore[attr-defined]
-        if isinstance(el.tag, str) and _PULL_QUOTE.search(el.get("class") or "") and el.getparent() is not None:
-            el.drop_tree()
-    for parent in list(tree.iter()):  # type: ignore[attr-defined]
+    each hold paragraphs of the body made one container, what stood between them kept in place.
+    The elements are found by XPath (in C): the whole walk in Python runs only on a page that has
+    such a run."""
+    for value in tree.xpath("//@class"):
+        if "pull" in value.lower() and _PULL_QUOTE.search(value):
+            el = value.getparent()
+            if el.getparent() is not None:
+                el.drop_tree()
+    containers: dict[Any, list[Any]] = {}  # parent -> its kids of >= _MIN_PARAGRAPHS <p>, in order
+    for kid in tree.xpath(f"//p[{_MIN_PARAGRAPHS}]/.."):
+        parent = kid.getparent()
+        if parent is not None:
+            containers.setdefault(parent, []).append(kid)
+    if any(_has_run(kids) for kids in containers.values()):
+        _join_runs(tree)
+
+
+def _has_run(containers: list[Any]) -> bool:
+    """Two containers of the body one after the other (among the containers) of one kind."""
+    return any((a.tag, a.get("class")) == (b.tag, b.get("class")) for a, b in pairwise(containers))
+
+
+def _join_runs(tree: Any) -> None:
+    for parent in list(tree.iter()):
         kids = [k for k in parent if isinstance(k.tag, str)]
         head: Any = None  # the first container of the run
         n = 0

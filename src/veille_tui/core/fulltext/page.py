@@ -1,6 +1,7 @@
 """An article page's bytes: from a file (gzipped or not) or an http(s) URL fetched with the feed
 rules (core/net: redirects, caps, per-host limits; an automatic fetch kept out of the local
-network), and their text, in the charset the headers or the page declare."""
+network), and their text, in the charset the headers or the page declare. core.net (httpx) is
+imported by fetch only: `extract FILE` does not pay for it."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from veille_tui.core import net
 from veille_tui.core.models import FetchSettings
-from veille_tui.core.net import size_text
 from veille_tui.core.text import clean
+
+if TYPE_CHECKING:
+    from veille_tui.core import net
 
 ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
@@ -57,6 +60,8 @@ def read_file(path: Path, max_bytes: int) -> RawPage:
         except zlib.error as exc:
             raise PageError(str(path), f"bad gzip data: {exc}") from None
     if len(raw) > max_bytes:
+        from veille_tui.core.net import size_text
+
         raise PageError(str(path), f"too large: more than {size_text(max_bytes)}")
     return RawPage(str(path), raw)
 
@@ -66,6 +71,8 @@ def fetch(
 ) -> list[RawPage | PageError]:
     """Each URL's page (or why not), in order; at most per_host downloads at once to one host.
     reach: where each URL may go (default: anywhere, the user asked for it)."""
+    from veille_tui.core import net
+
     found = net.fetch_pages(urls, settings, accept=ACCEPT, per_host=per_host, reach=reach)
     return [
         PageError(url, str(page)) if isinstance(page, net.NetError) else RawPage(page.url, page.body, page.content_type)

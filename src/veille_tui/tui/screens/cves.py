@@ -423,7 +423,8 @@ class CvePivot:
         """Now and then (a timer of the main screen): the rows of a big view shown, when they are
         not held, read in a worker."""
         screen = self.screen
-        if len(screen.entries.ids) < self.PREFETCH_FROM or screen.app.screen is not screen:
+        count, more = screen.entries.shown_count  # a list still being read: at the next look
+        if more or count < self.PREFETCH_FROM or screen.app.screen is not screen:
             return
         key = self.key()
         if self.held(key) is not None or any(w.group == "cves-prefetch" and w.is_running for w in screen.workers):

@@ -6,10 +6,9 @@ screen (screens/reading.py)."""
 
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -24,7 +23,9 @@ from veille_tui.core.library import Library
 from veille_tui.core.models import ArticleContent, Entry
 from veille_tui.tui import messages as m
 from veille_tui.tui.bindings import key_bar_items
+from veille_tui.tui.list_reader import ListReader, RestRead
 from veille_tui.tui.screens.keys import MAIN_KEYS
+from veille_tui.tui.screens.later import LaterParts
 from veille_tui.tui.screens.parts.articles import Articles
 from veille_tui.tui.screens.parts.background import Background
 from veille_tui.tui.screens.parts.feeds import FeedsPivot
@@ -44,17 +45,10 @@ from veille_tui.tui.widgets.question import Question
 from veille_tui.tui.widgets.sidebar import Choice, Sidebar
 from veille_tui.tui.widgets.status import StatusLine
 
-if TYPE_CHECKING:
-    from veille_tui.tui.screens.cves import CvePivot
-    from veille_tui.tui.screens.draft import Drafting
-    from veille_tui.tui.screens.iocs import IocPivot
-    from veille_tui.tui.screens.parts.export import Exporting
-    from veille_tui.tui.screens.reading import ReadingScreen
-
 PREFETCH_EVERY = 3.0  # seconds between two looks at whether the CVE view's rows should be read ahead
 
 
-class MainScreen(Screen[None]):
+class MainScreen(LaterParts, Screen[None]):
     """Three panes, a status line and the key bar."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (SIDE_BY_SIDE, "-wide")]
@@ -67,6 +61,7 @@ class MainScreen(Screen[None]):
         self.state = ViewState()
         self.timings = Timings()  # bench/tui_bench.py reads them
         self.watcher = StoreWatcher(lib)  # what another process commits (tui/watcher.py)
+        self.list_reader = ListReader(lib, self.post_message)  # a big view's whole list (tui/list_reader.py)
         self.listing = Listing(self, preload)
         self.articles = Articles(self)
         self.moves = Moves(self)
@@ -77,54 +72,8 @@ class MainScreen(Screen[None]):
         self.feeds_pivot = FeedsPivot(self, self.background.start_fetch_one)  # `F`, and back to it
         self.panes = Panes(self, self)
         self._resumed = False  # resumed once (shown first)
-        # the parts below are made (and their modules imported) when first needed, not before
-        # the first frame: `cve_pivot`, `ioc_pivot`, `exporting`, `drafting`, `reader`
-
-    # --- the parts made when first needed ---------------------------------------------------
-
-    @functools.cached_property
-    def cve_pivot(self) -> CvePivot:
-        """`c`, and back to it from a CVE's entries."""
-        from veille_tui.tui.screens.cves import CvePivot
-
-        return CvePivot(self)
-
-    @functools.cached_property
-    def ioc_pivot(self) -> IocPivot:
-        """`I`, and back to it from an indicator's entries."""
-        from veille_tui.tui.screens.iocs import IocPivot
-
-        return IocPivot(self, self.links.copy)
-
-    @functools.cached_property
-    def exporting(self) -> Exporting:
-        """The palette's "Export the list (STIX / MISP)…"."""
-        from veille_tui.tui.screens.parts.export import Exporting
-
-        return Exporting(self)
-
-    @functools.cached_property
-    def drafting(self) -> Drafting:
-        """`a`, `e`, `P`."""
-        from veille_tui.tui.screens.draft import Drafting
-
-        return Drafting(self)
-
-    @functools.cached_property
-    def reader(self) -> ReadingScreen:
-        """The article full screen (`enter` below 100 columns)."""
-        from veille_tui.tui.screens.reading import ReadingScreen
-
-        return ReadingScreen(self)
-
-    def _made(self, name: str) -> Any:
-        """The part `name` if it was made (None: never needed yet)."""
-        return self.__dict__.get(name)
-
-    @property
-    def reader_open(self) -> bool:
-        reader = self._made("reader")
-        return reader is not None and bool(reader.is_open)
+        # `cve_pivot`, `ioc_pivot`, `exporting`, `drafting`, `reader`: made when first needed
+        # (screens/later.py), not before the first frame
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -201,12 +150,14 @@ class MainScreen(Screen[None]):
     def update_status(self) -> None:
         state = self.state
         query = state.choice.id == "query"
-        shown = (state.view_label(), len(self.entries.ids))
+        count, more = self.entries.shown_count
+        shown = (state.view_label(), count)
         position = self.articles.position()
         reading = self.reader.status_lines() if self.reader_open else []
         for status in (self.query_one("#status", StatusLine), *reading):
             status.show(
                 *shown,
+                more=more,
                 query=query and bool(state.query_text),
                 activity=state.activity,
                 offline=self.offline,
@@ -265,6 +216,13 @@ class MainScreen(Screen[None]):
         if reading:
             self.reader.open()
         self.open_entry(event.entry_id, "reading_open_painted" if reading else "article_painted")
+
+    @on(RestRead)
+    def rest_read(self, message: RestRead) -> None:
+        self.listing.rest_read(message)
+
+    def on_unmount(self) -> None:
+        self.list_reader.stop()
 
     @on(Sidebar.Selected, "#sidebar")
     def sidebar_selected(self, event: Sidebar.Selected) -> None:
@@ -458,10 +416,6 @@ class MainScreen(Screen[None]):
         drafting = self._made("drafting")
         if not ((drafting is not None and drafting.cancel()) or self._pivot_back()):
             self.listing.clear()
-
-    def _pivot_back(self) -> bool:
-        """Back to the CVE or IOC view a list was chosen in (True: done); never opened: no."""
-        return any(pivot is not None and pivot.back() for pivot in (self._made("cve_pivot"), self._made("ioc_pivot")))
 
     # --- panes and the article full screen (`z`) --------------------------------------------
 

@@ -34,7 +34,7 @@ from veille_tui.tui.bindings import set_virtual_height
 from veille_tui.tui.lru import LRU
 from veille_tui.tui.widgets.article_body import Body, BodyKey, article_body, markdown_class
 from veille_tui.tui.widgets.article_header import info_lines, meta_line
-from veille_tui.tui.widgets.entry_list import marker_glyphs
+from veille_tui.tui.widgets.entry_columns import marker_glyphs
 from veille_tui.tui.widgets.lines import LineView
 
 ABOUT = "About this entry (i: under the title)"  # the info block's heading, at the end of the article

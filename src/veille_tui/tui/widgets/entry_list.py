@@ -10,93 +10,27 @@ Titles and sources are untrusted: they become `Segment`s of plain text, never ma
 
 from __future__ import annotations
 
-import os
-import re
-import time
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, ClassVar
 
-from rich.cells import cell_len, chop_cells
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.strip import Strip
+from textual.widget import Widget
 
 from veille_tui.core.models import Entry
+from veille_tui.tui.list_reader import Rest
 from veille_tui.tui.lru import LRU
+from veille_tui.tui.widgets.entry_columns import Columns, cut, marker_glyphs, short_date, source_name, this_year
 from veille_tui.tui.widgets.lines import CursorLines, WidgetMessage, fit
 
 RowFetcher = Callable[[Sequence[int]], list[Entry]]
 
-# Markers: unread, starred, archived (or drafted, in the same column). ASCII on a Linux console,
-# whose font lacks the symbols.
-_GLYPHS = {"unread": "●", "starred": "★", "archived": "◆", "drafted": "◇"}
-_ASCII_GLYPHS = {"unread": "N", "starred": "!", "archived": "A", "drafted": "D"}
-
 WINDOW = 80  # rows fetched around a missing one
-
-
-def marker_glyphs() -> dict[str, str]:
-    if os.environ.get("TERM", "") in {"linux", "vt100", "vt220", "dumb"} or os.environ.get("VEILLE_TUI_ASCII"):
-        return dict(_ASCII_GLYPHS)
-    return dict(_GLYPHS)
-
-
-def this_year() -> int:
-    return time.localtime().tm_year
-
-
-def short_date(date: str | None, year: int) -> str:
-    """A list date in 5 cells: `MM-DD` in `year` (the current one), the year alone otherwise
-    (the article shows the full date)."""
-    date = date or ""
-    if len(date) < 10:
-        return date[:5]
-    return date[5:10] if date[:4] == str(year) else date[:4]
-
-
-def cut(text: str, width: int) -> str:
-    """`text` cut to `width` cells without an ellipsis, padded."""
-    return fit(chop_cells(text, width)[0] if cell_len(text) > width else text, width)
-
-
-def source_name(source: str) -> str:
-    """The source column's one rule, for a post's source tag and a feed's title alike: a short
-    name in lowercase without spaces. A tag (`hackernews`, `sans-isc`) stays as it is; a title
-    loses a leading "The" and its spaces and punctuation (`The Hacker News` -> `hackernews`); a
-    host its `www.` and its top-level domain (`www.bleepingcomputer.com` -> `bleepingcomputer`).
-    The column cuts it without an ellipsis, as the archive's tags are cut."""
-    if source == source.lower() and re.fullmatch(r"[\w-]+", source):
-        return source
-    if "." in source and not any(c.isspace() for c in source):  # a host
-        source = source.lower().removeprefix("www.").rsplit(".", 1)[0]
-    words = re.findall(r"[^\W_]+", source.lower())
-    if len(words) > 1 and words[0] == "the":
-        words = words[1:]
-    return "".join(words)
-
-
-@dataclass(frozen=True)
-class Columns:
-    """Cell widths of the columns for one list width."""
-
-    markers: int
-    date: int
-    source: int
-    title: int
-    cve: int  # a space, the KEV mark's own cell, then `  3 CVE`: never touching the title
-
-    @classmethod
-    def for_width(cls, width: int) -> Columns:
-        source = 12 if width >= 56 else 8 if width >= 44 else 0  # a short name (source_name): 12 cells
-        date = 5
-        cve = 9 if width >= 56 else 0
-        markers = 3
-        title = max(width - markers - 1 - (date + 1) - (source + 1 if source else 0) - cve, 1)
-        return cls(markers, date, source, title, cve)
 
 
 class EntryList(CursorLines, can_focus=True):
@@ -151,7 +85,8 @@ class EntryList(CursorLines, can_focus=True):
     def __init__(self, fetch_rows: RowFetcher, *, empty_text: str = "No entries.", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._fetch_rows = fetch_rows
-        self.ids: list[int] = []
+        self._ids: list[int] = []  # the whole list, or its first rows while `_rest` is read
+        self._rest: Rest | None = None
         self._position: dict[int, int] | None = None
         self._rows: LRU[int, Entry] = LRU(4096)
         self._strips: LRU[tuple[Entry, bool, int], Strip] = LRU(1024)  # (entry, selected, width)
@@ -161,15 +96,27 @@ class EntryList(CursorLines, can_focus=True):
 
     # --- data -------------------------------------------------------------------------------
 
-    def set_ids(self, ids: list[int], keep: int | None = None, *, scroll_row: int | None = None) -> None:
+    def set_ids(
+        self, ids: list[int], keep: int | None = None, *, scroll_row: int | None = None, rest: Rest | None = None
+    ) -> None:
         """Show these entries. With `keep`, the cursor stays on that entry if it is still listed
-        (and at the same height on screen); otherwise it goes to the first entry."""
+        (and at the same height on screen); otherwise it goes to the first entry. With `rest`,
+        `ids` are the first rows of a list being read whole (list_reader.py)."""
+        if self._rest is not None:
+            self._rest.dropped = True
+        self._rest = rest
         old_offset = self.cursor - self.scroll_offset.y
-        self.ids = ids
+        self._ids = ids
         self._year = this_year()
         self._position = None
-        index = self.index_of(keep) if keep is not None else None
-        self.virtual_size = Size(0, len(ids))
+        index = self._known_index(keep) if keep is not None else None
+        if keep is not None and index is None and rest is not None:  # past the first rows: the whole list
+            self._rest, whole = None, rest.wait()
+            if whole is not None:
+                self._ids, self._position = whole, None
+                index = self._known_index(keep)
+        ids = self._ids
+        self._set_rows(len(ids))
         self.set_reactive(EntryList.cursor, index if index is not None else 0)
         if index is not None:
             top = index - old_offset if scroll_row is None else scroll_row
@@ -182,15 +129,79 @@ class EntryList(CursorLines, can_focus=True):
         self.refresh()
         self.post_message(self.Highlighted(self, self.current_id))
 
+    @property
+    def ids(self) -> list[int]:
+        """The ids of the whole list (waiting for the rest of a list still being read)."""
+        self.complete()
+        return self._ids
+
+    @property
+    def shown_count(self) -> tuple[int, bool]:
+        """How many entries the list has, and whether more are being read (then it is a lower
+        bound: the first rows)."""
+        return len(self._ids), self._rest is not None
+
+    def complete(self) -> None:
+        """The list made whole now: the rest being read waited for."""
+        rest, self._rest = self._rest, None
+        if rest is not None:
+            ids = rest.wait()
+            if ids is not None:
+                self._take(ids)
+
+    def take_rest(self, rest: Rest) -> bool:
+        """The rest of a list was read: shown, if it is this list's (True)."""
+        if rest is not self._rest:
+            return False
+        self.complete()
+        return True
+
+    def _take(self, ids: list[int]) -> None:
+        """The whole list in place of its first rows: the cursor stays on its entry."""
+        current, first = self.current_id, self._ids
+        self._ids, self._position = ids, None
+        self._set_rows(len(ids))
+        if ids[: len(first)] == first:  # the rows on screen are the same
+            if len(first) < self.scroll_offset.y + self._page_height():  # and there are rows below them
+                self.refresh()
+            return
+        index = self._known_index(current) if current is not None else None  # the store changed meanwhile
+        self.set_reactive(EntryList.cursor, index if index is not None else max(min(self.cursor, len(ids) - 1), 0))
+        self.scroll_cursor_into_view()
+        self._strips.clear()
+        self.refresh()
+        if self.current_id != current:
+            self.post_message(self.Highlighted(self, self.current_id))
+
+    def _set_rows(self, count: int) -> None:
+        """The list's height. Without a layout of the screen when the scrollbar stays as it is
+        (a layout redraws every scrollbar of the screen: the third of a tag switch's time)."""
+        size, height = Size(0, count), self.scrollable_content_region.height
+        if size == self.virtual_size:
+            return
+        if self.virtual_size.height > height and count > height:  # the scrollbar stays: its thumb moves
+            self.set_reactive(Widget.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
+
     def index_of(self, entry_id: int) -> int | None:
+        """Where the entry is in the list (None: not listed)."""
+        index = self._known_index(entry_id)
+        if index is None and self._rest is not None:  # perhaps past the first rows
+            self.complete()
+            index = self._known_index(entry_id)
+        return index
+
+    def _known_index(self, entry_id: int) -> int | None:
         if self._position is None:
-            self._position = {entry_id: n for n, entry_id in enumerate(self.ids)}
+            self._position = {entry_id: n for n, entry_id in enumerate(self._ids)}
         return self._position.get(entry_id)
 
     @property
     def current_id(self) -> int | None:
-        if 0 <= self.cursor < len(self.ids):
-            return self.ids[self.cursor]
+        if 0 <= self.cursor < len(self._ids):
+            return self._ids[self.cursor]
         return None
 
     @property
@@ -201,13 +212,13 @@ class EntryList(CursorLines, can_focus=True):
 
     def row(self, index: int) -> Entry | None:
         """The entry at `index`, fetching a window of rows around it when it is not cached."""
-        if not 0 <= index < len(self.ids):
+        if not 0 <= index < len(self._ids):
             return None
-        entry_id = self.ids[index]
+        entry_id = self._ids[index]
         entry = self._rows.get(entry_id)
         if entry is None:
             start = max(0, index - WINDOW // 4)
-            wanted = [i for i in self.ids[start : start + WINDOW] if i not in self._rows]
+            wanted = [i for i in self._ids[start : start + WINDOW] if i not in self._rows]
             for found in self._fetch_rows(wanted):
                 self._rows[found.id] = found
             entry = self._rows.get(entry_id)
@@ -267,7 +278,23 @@ class EntryList(CursorLines, can_focus=True):
     # --- cursor -----------------------------------------------------------------------------
 
     def row_count(self) -> int:
-        return len(self.ids)
+        """The rows known (the first ones while the rest is read: the moves below wait for it
+        when they go past them)."""
+        return len(self._ids)
+
+    def validate_cursor(self, value: int) -> int:
+        if value >= len(self._ids):
+            self.complete()
+        return super().validate_cursor(value)
+
+    def scroll_cursor_into_view(self) -> None:
+        if self.cursor + self._page_height() >= len(self._ids):  # the scroll may reach the end
+            self.complete()
+        super().scroll_cursor_into_view()
+
+    def action_last(self) -> None:
+        self.complete()
+        super().action_last()
 
     def cursor_moved(self) -> None:
         self.post_message(self.Highlighted(self, self.current_id))
@@ -282,9 +309,9 @@ class EntryList(CursorLines, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         index = event.y + self.scroll_offset.y
-        if 0 <= index < len(self.ids):
+        if 0 <= index < len(self._ids):
             self.cursor = index
-            self.post_message(self.Opened(self, self.ids[index]))
+            self.post_message(self.Opened(self, self._ids[index]))
 
     # --- rendering --------------------------------------------------------------------------
 
@@ -304,7 +331,7 @@ class EntryList(CursorLines, can_focus=True):
         width = self.scrollable_content_region.width
         index = y + self.scroll_offset.y
         base = self._base_style()
-        if not self.ids:
+        if not self._ids:
             if y == 0:
                 style = base + self.get_component_rich_style("entry-list--empty")
                 return Strip([Segment(fit(" " + self.empty_text, width), style)], width)

@@ -21,13 +21,14 @@ class StatusLine(Static):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(markup=False, **kwargs)
-        self._shown: tuple[str, int, bool, str, bool, str, str, str] | None = None
+        self._shown: tuple[str, int, bool, bool, str, bool, str, str, str] | None = None
 
     def show(
         self,
         label: str,
         count: int,
         *,
+        more: bool = False,
         query: bool = False,
         activity: str = "",
         offline: bool = False,
@@ -35,15 +36,19 @@ class StatusLine(Static):
         sync: str = "",
         config: str = "",
     ) -> None:
-        """`query`: the list is a typed query (escape clears it); `activity`: index or fetch
-        progress (empty: none); `position`: where the reader is (the full-screen article); `sync`:
-        what to know of the team server (it cannot be reached, changes wait; empty: nothing);
-        `config`: the config file read again, or why it could not be (an error starts `config error`)."""
-        state = (label, count, query, activity, offline, position, sync, config)
+        """`more`: the list is still being read (`count`: its first rows); `query`: the list is a
+        typed query (escape clears it); `activity`: index or fetch progress (empty: none);
+        `position`: where the reader is (the full-screen article); `sync`: what to know of the
+        team server (it cannot be reached, changes wait; empty: nothing); `config`: the config
+        file read again, or why it could not be (an error starts `config error`)."""
+        state = (label, count, more, query, activity, offline, position, sync, config)
         if state == self._shown:
             return
         self._shown = state
-        parts = [Content.styled(f" {label}", "bold"), Content(f" · {count} {'entry' if count == 1 else 'entries'}")]
+        parts = [
+            Content.styled(f" {label}", "bold"),
+            Content(f" · {count}{'+' if more else ''} {'entry' if count == 1 and not more else 'entries'}"),
+        ]
         if position:
             parts.append(Content(f" · {position}"))
         if query:
@@ -64,4 +69,4 @@ class StatusLine(Static):
             width = max(self.size.width, MIN_WIDTH)
             gap = max(width - status.cell_length - tail.cell_length - 1, 2)
             status = Content.assemble(status, " " * gap, tail)
-        self.update(status)
+        self.update(status, layout=False)  # one line, always (app.tcss): no layout to redo

@@ -12,6 +12,7 @@ from textual.widget import Widget
 
 from veille_tui.core.library import Library
 from veille_tui.core.models import ArticleContent, FeedStatus
+from veille_tui.tui.list_reader import ListReader
 from veille_tui.tui.timings import Timings
 from veille_tui.tui.watcher import StoreWatcher
 from veille_tui.tui.widgets.article import ArticleView
@@ -48,6 +49,7 @@ class Host(Protocol):
     state: ViewState
     timings: Timings
     watcher: StoreWatcher
+    list_reader: ListReader
 
     @property
     def app(self) -> Any: ...

@@ -1,8 +1,9 @@
 """The list and its views: what the first frame shows, a query or a sidebar choice applied (the
 cursor and scroll of a view kept for when it comes back), `backspace` to the view before, the
 tags (`]`, `[`, `t`), the query line (`/`), the query saved to the sidebar, what an empty list
-says. Quick reads (the ids of a query, a window of rows) run in the UI thread: SQLite answers
-them in milliseconds."""
+says. Quick reads (the first ids of a query, a window of rows) run in the UI thread: SQLite
+answers them in milliseconds; the whole list of a big view is read by a thread meanwhile
+(tui/list_reader.py)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,15 @@ from typing import TYPE_CHECKING, Protocol
 from veille_tui.core.errors import ConfigError, QueryError
 from veille_tui.core.models import Entry, FeedStatus
 from veille_tui.core.text import clean_line
+from veille_tui.tui.list_reader import RestRead
 from veille_tui.tui.screens.parts.host import Host
 from veille_tui.tui.views import Place, ViewHistory, query_terms
 from veille_tui.tui.widgets.sidebar import VIEW_COUNTED, VIEWS, Choice, feed_label
 
 if TYPE_CHECKING:
     from veille_tui.tui.screens.dialogs import Offer
+
+HEAD = 150  # first rows of a view shown before its whole list is read (two screens at least)
 
 
 class Preloaded(Protocol):
@@ -50,6 +54,7 @@ class Listing:
         self.preload = preload
         self.views = ViewHistory()  # each view's cursor, and the views `backspace` goes back to
         self.query_history: list[str] = host.lib.query_history()  # kept across runs, in the data folder
+        self._started = 0.0  # when the view shown was asked for
 
     # --- reads ------------------------------------------------------------------------------
 
@@ -109,35 +114,61 @@ class Listing:
     def apply(self, query: str, choice: Choice | None = None, *, going_back: bool = False) -> str | None:
         """Show the entries matching `query`; the list takes the focus with its first entry
         selected, or, for a view shown before, the entry it had, at the same height. Returns an
-        error message for a malformed query (nothing changes then)."""
+        error message for a malformed query (nothing changes then). A big list shows its first
+        rows at once, the rest once a thread has read it (`rest_read`)."""
         host, state = self.host, self.host.state
         started = time.perf_counter()
+        entries = host.entries
+        limit = max(HEAD, 2 * entries.size.height)
         try:
-            ids = host.lib.entry_ids(query)
+            ids = host.lib.entry_id_head(query, limit + 1)
         except QueryError as exc:
             return str(exc)
         except sqlite3.DatabaseError as exc:  # locked for too long, or damaged: say so, go on
             return host.lib.explain(exc)
+        rest = host.list_reader.read(query) if len(ids) > limit else None
+        self._started = started
         self.views.leave(self.place(), going_back=going_back)
         earlier = self.views.place(query)
         state.query_text = query
         state.choice = choice or Choice("query", query or "All entries", query)
         host.sidebar.set_active(choice.id if choice is not None else None)
-        entries = host.entries
         if earlier is not None:
-            entries.set_ids(ids, keep=earlier.entry_id, scroll_row=earlier.top)
+            entries.set_ids(ids, keep=earlier.entry_id, scroll_row=earlier.top, rest=rest)
         else:
-            entries.set_ids(ids)
-        terms, article = query_terms(query), host.article
-        if article.content is not None and (terms and terms.pattern) != (article.terms and article.terms.pattern):
-            # the words to highlight changed
-            article.show(article.content, keep_scroll=True, terms=terms, showing_full=article.showing_full)
+            entries.set_ids(ids, rest=rest)
         if host.focused is not entries:
             entries.focus()
         host.update_status()
         host.timings.since("apply", started)
         host.timings.until_painted(host.entries, "apply_painted", started)
+        entries.call_after_refresh(self._highlight, query)  # once the list is painted
         return None
+
+    def _highlight(self, query: str) -> None:
+        """The words of the view's query highlighted in the article shown, if it stays (else the
+        article follows the cursor to another entry, highlighted as it opens)."""
+        host, entries = self.host, self.host.entries
+        terms, article = query_terms(query), host.article
+        if (
+            query == host.state.query_text
+            and article.content is not None
+            and (terms and terms.pattern) != (article.terms and article.terms.pattern)
+            and (host.reading or article.entry_id == entries.current_id)
+        ):
+            article.show(article.content, keep_scroll=True, terms=terms, showing_full=article.showing_full)
+
+    def rest_read(self, message: RestRead) -> None:
+        """The whole list of a view read by the thread: in place of its first rows."""
+        host = self.host
+        if not host.entries.take_rest(message.rest):
+            return  # another view replaced it
+        host.update_status()
+        host.timings.since("apply_whole", self._started)
+        if message.error is not None:
+            error = message.error
+            text = host.lib.explain(error) if isinstance(error, sqlite3.DatabaseError) else str(error)
+            host.notify(f"Only the first entries of this view are listed: {text}", severity="error", markup=False)
 
     def apply_choice(self, choice_id: str) -> None:
         choice = self.host.sidebar.choices.get(choice_id)
@@ -176,7 +207,7 @@ class Listing:
         """An empty store being filled (the activity changed): the article says so, not only the
         status line."""
         host, state = self.host, self.host.state
-        if state.total == 0 and not host.entries.ids and not state.query_text:
+        if state.total == 0 and not host.entries.shown_count[0] and not state.query_text:
             host.article.show_message(self.first_start_text())
 
     def feed_problem(self, choice_id: str) -> str | None:
@@ -242,7 +273,7 @@ class Listing:
             return self.apply("", choices.get("view:all"))
         choice = next((c for c in choices.values() if c.query == text), None)
         error = self.apply(text, choice)
-        if error or self.host.entries.ids:
+        if error or self.host.entries.shown_count[0]:
             return error
         hint = self.host.lib.tag_hint(text)  # `+fortinet`, a tag no entry has: offer the words search
         if hint is not None and hint.query is not None:
