@@ -4,7 +4,6 @@ intelligence that is not loaded (`+kev`, `epss:0.5`): what is missing and how to
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -47,6 +46,8 @@ def tag_hint(query: Query, tags: Collection[str], count: Callable[[str], int]) -
     missing = [tag for tag in query.tags if tag not in tags]
     if not missing:
         return None
+    import difflib  # here: only a query naming an unknown tag asks (a CLI start need not import it)
+
     known = list(tags)
     parts = []
     for tag in missing:

@@ -23,7 +23,8 @@ from veille_tui.core.store.rows import Added
 log = logging.getLogger(__name__)
 
 BACKLOG = 8  # feeds parsed but not stored yet: beyond it, downloads wait (bounds memory)
-BATCH = 8  # feeds stored in one transaction at most
+BATCH = 8  # feeds stored in one transaction at most (but for unchanged ones)
+UNCHANGED_BATCH = 64  # unchanged feeds (a status write each) handed to the writer together
 
 
 def open_store(
@@ -171,8 +172,19 @@ def update_feeds(
 
     # Results are stored by a writer thread while the event loop goes on downloading and the
     # parser processes go on parsing. What waits when the writer comes back is stored in one
-    # transaction (fewer commits); if that fails, feed by feed.
-    results: queue.Queue[Any] = queue.Queue()
+    # transaction (fewer commits); if that fails, feed by feed. Unchanged feeds (a 304: one status
+    # write each) are handed over UNCHANGED_BATCH at a time: fewer commits and thread wake-ups.
+    results: queue.Queue[list[Any] | None] = queue.Queue()
+    unchanged: list[Any] = []
+
+    def hand_over(result: Any) -> None:
+        if result.status != "unchanged":
+            results.put([result])
+            return
+        unchanged.append(result)
+        if len(unchanged) >= UNCHANGED_BATCH:
+            results.put(unchanged[:])
+            unchanged.clear()
 
     failure: list[BaseException] = []  # what stopped the writer: raised in this thread
     finished = False
@@ -180,12 +192,15 @@ def update_feeds(
     def write_batches() -> None:
         nonlocal finished
         while not finished:
-            batch = [results.get()]
-            while batch[-1] is not None and not results.empty() and len(batch) < BATCH:
-                batch.append(results.get_nowait())
-            if batch[-1] is None:
+            got = [results.get()]
+            count = len(got[0] or ())
+            while got[-1] is not None and not results.empty() and count < BATCH:
+                got.append(results.get_nowait())
+                count += len(got[-1] or ())
+            if got[-1] is None:
                 finished = True
-                batch.pop()
+                got.pop()
+            batch = [result for part in got if part is not None for result in part]
             if len(batch) < 2:
                 for result in batch:
                     store_one(result)
@@ -216,8 +231,10 @@ def update_feeds(
     with enrich.clusters_deferred(store):  # one cluster pass over what the fetch stored, at its end
         thread.start()
         try:
-            fetch_mod.fetch_feeds(requests, settings, on_result=results.put, hold=lambda: results.qsize() > BACKLOG)
+            fetch_mod.fetch_feeds(requests, settings, on_result=hand_over, hold=lambda: results.qsize() > BACKLOG)
         finally:
+            if unchanged:
+                results.put(unchanged[:])
             results.put(None)
             thread.join()
         if failure:

@@ -2,9 +2,11 @@
 and bounded decoding, redirects, conditional GET, per-host limits and the errors. Feeds, intel,
 full text and sync use it through these names; no other module imports httpx.
 
-client.py (one download with our rules), urls.py (which URLs, which addresses: Reach),
-pages.py (many at once, per-host limits, pages, run_sync), session.py (a synchronous session
-with one server), decode.py (bodies decoded in bounded steps), errors.py (NetError).
+client.py (one download with our rules), wire.py (the HTTP/1.1 keep-alive client it sends
+through; httpx, imported then, for a proxy, user info, a non-ASCII host), urls.py (which URLs,
+which addresses: Reach), pages.py (many at once, per-host limits, pages, run_sync), session.py
+(a synchronous session with one server, on httpx), decode.py (bodies decoded in bounded steps),
+errors.py (NetError).
 """
 
 from __future__ import annotations

@@ -13,43 +13,62 @@
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin
 
-import httpx
-
 from veille_tui.core.models import FetchSettings
-from veille_tui.core.net import decode
-from veille_tui.core.net.errors import FAILURES, NetError, from_exception, status_text
+from veille_tui.core.net import decode, wire
+from veille_tui.core.net.errors import NetError, failures, from_exception, status_text
 from veille_tui.core.net.urls import ANYWHERE, Reach, check_url
 
 MAX_REDIRECTS = 10
 
-AsyncClient = httpx.AsyncClient
+AsyncClient = wire.WireClient
 
 
 @asynccontextmanager
 async def async_client(
-    settings: FetchSettings, accept: str, connections: int | None = None
+    settings: FetchSettings, accept: str, connections: int | None = None, via_httpx: bool | None = None
 ) -> AsyncIterator[AsyncClient]:
-    """The client of a set of downloads: our User-Agent, the timeout, redirects left to `download`."""
-    limits = (
-        httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-        if connections
-        else httpx.Limits(max_connections=100, max_keepalive_connections=20)  # httpx's own defaults
-    )
-    async with httpx.AsyncClient(
-        headers={"User-Agent": settings.user_agent, "Accept": accept},
-        timeout=httpx.Timeout(settings.timeout),
-        limits=limits,
-        follow_redirects=False,
-        trust_env=True,
-    ) as client:
+    """The client of a set of downloads: our User-Agent, the timeout, redirects left to `download`.
+    Requests go through wire.py's keep-alive client; what it leaves to httpx (a proxy from the
+    environment, user info, a non-ASCII host) through an httpx client made when first needed.
+    via_httpx: every request through httpx (None: when the environment names a proxy)."""
+    made: list[Any] = []
+
+    async def httpx_client() -> Any:
+        if not made:
+            import httpx  # here: its import costs ~0.1 s and most fetches never need it
+
+            limits = (
+                httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+                if connections
+                else httpx.Limits(max_connections=100, max_keepalive_connections=20)  # httpx's own defaults
+            )
+            made.append(
+                httpx.AsyncClient(
+                    headers={"User-Agent": settings.user_agent, "Accept": accept},
+                    timeout=httpx.Timeout(settings.timeout),
+                    limits=limits,
+                    follow_redirects=False,
+                    trust_env=True,
+                )
+            )
+        return made[0]
+
+    headers = {"User-Agent": settings.user_agent, "Accept": accept, "Connection": "keep-alive"}
+    everything = wire.proxies_in_env() if via_httpx is None else via_httpx
+    client = wire.WireClient(headers, connections or 100, httpx_client, everything=everything)
+    try:
         yield client
+    finally:
+        await client.aclose()
+        if made:
+            await made[0].aclose()
 
 
 @dataclass(frozen=True)
@@ -86,7 +105,7 @@ async def download(
     try:
         async with asyncio.timeout(settings.timeout):
             return await _download(client, url, settings, etag, last_modified, max_bytes or settings.max_bytes, reach)
-    except FAILURES as exc:
+    except failures() as exc:
         raise from_exception(exc, settings.timeout) from None
 
 
@@ -108,7 +127,8 @@ async def _download(
     permanent = True
     for _hop in range(MAX_REDIRECTS + 1):
         await reach.check(url)
-        resp = await client.send(client.build_request("GET", url, headers=headers), stream=True)
+        resp = await client.send(url, headers)
+        answered = False  # a read that failed or was cut short (the deadline): the connection is closed, not drained
         try:
             reach.check_peer(url, _peer(resp))
             location = resp.headers.get("location")
@@ -123,6 +143,7 @@ async def _download(
                 if resp.status_code not in (301, 308):
                     permanent = False
                 url = new_url
+                answered = True
                 continue
             final_url = url if (permanent and url != first) else None
             body = None
@@ -135,14 +156,20 @@ async def _download(
                     body = await decode.read_body(resp.aiter_raw(), codings, limit)
                 except decode.BodyError as exc:
                     raise NetError(str(exc), kind="refused") from None
+            answered = True
             return Response(str(resp.url), resp.status_code, resp.headers, body, final_url, resp.reason_phrase)
         finally:
-            await _drain_and_close(resp)
+            if answered:
+                await _drain_and_close(resp)
+            else:
+                await resp.aclose()
     raise NetError(f"too many redirects (more than {MAX_REDIRECTS})")
 
 
-def _peer(resp: httpx.Response) -> str | None:
+def _peer(resp: Any) -> str | None:
     """The address the connection reached (None when httpx does not say)."""
+    if isinstance(resp, wire.WireResponse):
+        return resp.peer
     stream = resp.extensions.get("network_stream")
     try:
         addr = stream.get_extra_info("server_addr") if stream is not None else None
@@ -151,17 +178,17 @@ def _peer(resp: httpx.Response) -> str | None:
     return str(addr[0]) if isinstance(addr, tuple) and addr else None
 
 
-async def _drain_and_close(resp: httpx.Response, limit: int = 64 * 1024) -> None:
+async def _drain_and_close(resp: Any, limit: int = 64 * 1024) -> None:
     """Read what is left of a small body (304, redirect, error page) so that the connection
     goes back to the pool for the next request instead of being closed."""
     try:
-        if not resp.is_stream_consumed:
+        if not resp.is_stream_consumed and not getattr(resp, "started", False):
             seen = 0
             async for chunk in resp.aiter_raw():
                 seen += len(chunk)
                 if seen > limit:
                     break
-    except (httpx.HTTPError, OSError):
+    except failures():
         pass
     finally:
         await resp.aclose()
@@ -174,6 +201,8 @@ def retry_after(value: str | None) -> float | None:
     value = value.strip()
     if value.isdigit():
         return float(value)
+    import email.utils  # here: an HTTP date in Retry-After is rare, and its import is not free
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

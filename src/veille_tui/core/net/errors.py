@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from http import HTTPStatus
 from typing import Literal
 
-import httpx
-
+from veille_tui.core.net.wire import ConnectFailed, ProtocolFailed
 from veille_tui.core.text import clean_line
 
 Kind = Literal["timeout", "connect", "refused", "http", "error"]
@@ -42,21 +42,28 @@ def status_text(status: int, reason_phrase: str) -> str:
 
 
 def from_exception(exc: BaseException, timeout: float) -> NetError:
-    """The NetError of a download that failed with exc (an httpx or OS error)."""
+    """The NetError of a download that failed with exc (ours, httpx's or an OS error)."""
     if isinstance(exc, NetError):
         return exc
     reason = short_reason(exc)
-    if isinstance(exc, (httpx.TimeoutException, TimeoutError)):
+    if isinstance(exc, TimeoutError):
         return NetError(f"timed out after {timeout:g} s", kind="timeout")
-    if isinstance(exc, httpx.ConnectError):
+    if isinstance(exc, ConnectFailed):
         return NetError(f"connection failed: {reason}", kind="connect", reason=reason)
-    if isinstance(exc, httpx.DecodingError):
-        return NetError(f"bad content encoding: {reason}", reason=reason)
-    if isinstance(exc, (httpx.RemoteProtocolError, httpx.LocalProtocolError)):
+    if isinstance(exc, ProtocolFailed):
         return NetError(f"protocol error: {reason}", reason=reason)
-    if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
-        return NetError(f"invalid URL: {reason}", kind="refused", reason=reason)
-    if isinstance(exc, httpx.HTTPError):
+    httpx = sys.modules.get("httpx")  # imported only when a request went through it (wire.py)
+    if httpx is not None and isinstance(exc, httpx.HTTPError):
+        if isinstance(exc, httpx.TimeoutException):
+            return NetError(f"timed out after {timeout:g} s", kind="timeout")
+        if isinstance(exc, httpx.ConnectError):
+            return NetError(f"connection failed: {reason}", kind="connect", reason=reason)
+        if isinstance(exc, httpx.DecodingError):
+            return NetError(f"bad content encoding: {reason}", reason=reason)
+        if isinstance(exc, (httpx.RemoteProtocolError, httpx.LocalProtocolError)):
+            return NetError(f"protocol error: {reason}", reason=reason)
+        if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
+            return NetError(f"invalid URL: {reason}", kind="refused", reason=reason)
         return NetError(f"network error: {reason}", reason=reason)
     return NetError(f"error: {reason}", reason=reason)
 
@@ -66,5 +73,9 @@ def error_text(exc: BaseException, timeout: float) -> str:
     return str(from_exception(exc, timeout))
 
 
-# what a request may raise besides NetError: caught and turned into one by from_exception
-FAILURES: tuple[type[BaseException], ...] = (httpx.HTTPError, OSError, ValueError, UnicodeError, TimeoutError)
+def failures() -> tuple[type[BaseException], ...]:
+    """What a request may raise besides NetError, caught and turned into one by from_exception
+    (httpx's errors once httpx is imported)."""
+    httpx = sys.modules.get("httpx")
+    found: tuple[type[BaseException], ...] = (ProtocolFailed, OSError, ValueError, UnicodeError, TimeoutError)
+    return (httpx.HTTPError, *found) if httpx is not None else found

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import httpx
-
 from veille_tui.core.net.errors import NetError, short_reason
 
 
@@ -16,6 +14,8 @@ class TooLarge(NetError):
 
 class Session:
     def __init__(self, timeout: float, user_agent: str, follow_redirects: bool = True) -> None:
+        import httpx  # here: only a sync with the team server needs it (its import: ~0.1 s)
+
         self.http = httpx.Client(
             timeout=httpx.Timeout(timeout), headers={"User-Agent": user_agent}, follow_redirects=follow_redirects
         )
@@ -33,6 +33,8 @@ class Session:
         params: Mapping[str, str] | None = None,
     ) -> tuple[int, Mapping[str, str], bytes]:
         """(status, headers, body); TooLarge past `limit` bytes."""
+        import httpx
+
         try:
             with self.http.stream(method, url, headers=headers, content=content, params=params) as resp:
                 body = bytearray()

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -71,7 +70,7 @@ class Reach:
         return cls(False, frozenset(h for h in map(host_of, feed_urls) if h), tuple(allowed))
 
     def _host_allowed(self, host: str) -> bool:
-        return self.anywhere or host in self.hosts or host in self.allowed
+        return host in self.hosts or host in self.allowed
 
     def _address_allowed(self, address: Address) -> bool:
         if is_global(address):
@@ -87,6 +86,8 @@ class Reach:
     async def check(self, url: str) -> None:
         """Raise NetError (refused) when the URL's host resolves to an address this reach
         excludes; a host that does not resolve is a connect error."""
+        if self.anywhere:
+            return
         host = host_of(url)
         if self._host_allowed(host):
             return
@@ -98,8 +99,10 @@ class Reach:
         """The address the connection reached (None: not known), checked as `check` does (a name
         that resolved anew between the check and the connection). Through a proxy the peer is the
         proxy: not checked."""
+        if peer is None or self.anywhere:
+            return
         host = host_of(url)
-        if peer is None or self._host_allowed(host) or _proxied(url, host):
+        if self._host_allowed(host) or _proxied(url, host):
             return
         try:
             address = ipaddress.ip_address(peer.split("%")[0])
@@ -150,6 +153,8 @@ async def _resolve(host: str, url: str) -> list[Address]:
 
 
 def _proxied(url: str, host: str) -> bool:
+    import urllib.request  # here: only a connection to a private address asks (its import: http.client, email)
+
     scheme = urlsplit(url).scheme.lower()
     proxies = urllib.request.getproxies()
     return bool(proxies.get(scheme) or proxies.get("all")) and not urllib.request.proxy_bypass(host)
