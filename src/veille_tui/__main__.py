@@ -1,3 +1,3 @@
-from veille_tui.cli import main
+from veille_tui.start import main
 
 raise SystemExit(main())

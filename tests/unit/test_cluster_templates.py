@@ -204,3 +204,42 @@ def test_names_and_a_renamed_title() -> None:
     assert not renamed(
         _node("Multiple vulnerabilities in Cisco IOS XE"), _node("Multiple vulnerabilities in Cisco IOS")
     )
+
+
+def test_the_title_pairs_are_those_of_comparing_every_pair() -> None:
+    """The bit-set search of near-identical titles finds exactly the pairs that comparing every
+    two titles within TITLE_DAYS with titles_match finds: small and large vocabularies (common
+    words in bit sets, rare ones in lists), every node or some probes, times on the window's edge."""
+    from veille_tui.core.enrich import cluster_rules
+    from veille_tui.core.enrich.cluster_rules import DAY, MIN_WORDS, TITLE_DAYS, Node, titles_match
+
+    rng = random.Random(7)
+    for vocabulary, count, with_probes in ((12, 300, False), (12, 300, True), (3000, 700, True), (60, 900, False)):
+        letters = "abcdefghijklmnopqrtuvwxyz"  # no s: no plural dropped; lower case: no names (renamed)
+        words = ["q" + letters[n % 25] + letters[n // 25 % 25] + letters[n // 625] for n in range(vocabulary)]
+        nodes: list[Node] = []
+        for n in range(count):
+            ts = rng.choice([0, TITLE_DAYS * DAY, rng.randrange(12 * DAY)])  # some exactly TITLE_DAYS apart
+            pool = words[: rng.choice([10, vocabulary])]  # some titles from a few words only
+            title = " ".join(rng.sample(pool, rng.randint(2, 9)))
+            if nodes and rng.random() < 0.4:  # another's title, a word changed (rare words shared)
+                told = rng.choice(nodes).title.split()
+                told[rng.randrange(len(told))] = rng.choice(words)
+                title = " ".join(told)
+            node = Node(n, ts, rng.choice("ab"), "", (), cluster_rules.title_words(title), title)
+            nodes.append(node)
+        ordered = sorted(nodes, key=lambda node: (node.ts, node.id))
+        probes = {node.id for node in nodes if rng.random() < 0.3} if with_probes else None
+        found = {frozenset(pair) for pair in cluster_rules._title_pairs(ordered, probes)}
+        expected = {
+            frozenset((a.id, b.id))
+            for i, a in enumerate(nodes)
+            for b in nodes[i + 1 :]
+            if (probes is None or a.id in probes or b.id in probes)
+            and abs(a.ts - b.ts) <= TITLE_DAYS * DAY
+            and len(a.words) >= MIN_WORDS
+            and len(b.words) >= MIN_WORDS
+            and titles_match(a, b)
+        }
+        assert found == expected
+        assert len(expected) > 20, (vocabulary, len(expected))  # the fixture does pair titles

@@ -297,3 +297,62 @@ def test_a_fetch_clusters_once_at_its_end_and_a_killed_one_is_taken_by_the_next(
     reference = _partition(store)
     enrich.recompute_clusters(store)
     assert _partition(store) == reference
+
+
+def _rows(store: Store) -> list[tuple[int, int, int, str]]:
+    return store.db.execute(
+        "SELECT entry_id, cluster, component, words FROM entry_clusters ORDER BY entry_id"
+    ).fetchall()
+
+
+def test_the_pass_in_chunks_gives_what_one_pass_gives(tmp_path) -> None:
+    """The end-of-fetch pass compares its entries with their windows a chunk at a time (memory): a
+    chunk of 7, 40 or 1,000 entries gives the rows one pass gives, and those a full recompute gives.
+    The entries: some clustered before the fetch, the fetch's new ones (pairs across chunks by
+    title, by CVE id, by link), one whose title it changed, one deleted."""
+    from veille_tui.core.enrich import clusters
+    from veille_tui.core.enrich.batch import Batch
+
+    store, alpha, beta = _store(tmp_path)
+    rng = random.Random(22)
+    products = ["Helios", "Kestrel", "Umbra", "Vantage", "Zephyr", "Orion"]
+    verbs = ["patches", "warns of", "fixes", "confirms attacks on"]
+
+    def items(prefix: str, count: int, start: float) -> list[Item]:
+        found = []
+        for n in range(count):
+            product = rng.choice(products)
+            cves = " ".join(f"CVE-2026-{rng.randrange(5000, 5030)}" for _ in range(rng.choice([0, 0, 1, 2])))
+            title = f"{product} {rng.choice(verbs)} {rng.choice(['gateway', 'router', 'VPN'])} flaw {rng.randrange(3)}"
+            link = f"https://stories.example.net/{rng.randrange(60)}" if rng.random() < 0.3 else None
+            found.append(_dated(f"{prefix}{n}", title, start + rng.random() * 6, cves, link))
+        return found
+
+    store_fetch(store, alpha, status="ok", items=items("old", 40, 0))  # clustered as they come
+    try:
+        with enrich.clusters_deferred(store):  # a fetch killed before its end: its entries wait
+            store_fetch(store, beta, status="ok", items=items("new", 60, 2))
+            store_fetch(store, alpha, status="ok", items=[*items("more", 40, 4), _dated("old3", "Another title", 3)])
+            gone = _id(store, "old5")
+            store.db.execute("DELETE FROM items WHERE entry_id = ?", (gone,))
+            store.db.execute("DELETE FROM entries WHERE id = ?", (gone,))
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        pass
+    pending = store.existing_ids(store.clusters_pending())
+    assert len(pending) > 90 and _id(store, "old3") in pending  # the new entries (some folded by link) and old3
+    found = {}
+    for size in (1_000, 40, 7):
+        store.db.execute("BEGIN IMMEDIATE")
+        try:
+            clusters.step(Batch(store, pending), chunk_size=size)
+            found[size] = _rows(store)
+        finally:
+            store.db.execute("ROLLBACK")
+    assert found[7] == found[40] == found[1_000]
+    assert len(found[7]) == store.count("")
+    assert sum(1 for entry_id, cluster, *_ in found[7] if entry_id != cluster) > 20  # it does make clusters
+    with store.transaction():
+        clusters.step(Batch(store, pending), chunk_size=7)
+    enrich.recompute_clusters(store)
+    assert _rows(store) == found[7]

@@ -36,6 +36,10 @@ def screen(data: str) -> dict[tuple[int, int], Cell]:
             row, col = int(r or 1) - 1, int(c or 1) - 1
         elif m.group(2) == "d":
             row = int(m.group(1) or 1) - 1
+        elif m.group(2) == "G":
+            col = int(m.group(1) or 1) - 1
+        elif m.group(2) == "C":
+            col += int(m.group(1) or 1)
         elif m.group(2) == "m":
             codes = (m.group(1) or "0").split(";")
             i = 0
@@ -156,10 +160,26 @@ def test_a_move_to_where_the_cursor_is_is_left_out_after_latin_text_only() -> No
     assert screen(out) == screen(data)
     assert "\x1b[3;8H" not in out  # "café ab" is 7 columns: the cursor is at column 8 already
     assert "\x1b[4;4H" in out  # after "◆" (its width differs between terminals) the move is kept
-    assert "\x1b[5;1H" not in out or "\x1b[6;1H" in out  # a move to elsewhere is always written
+    assert "\x1b[5;1H" not in out and "\x1b[6;1H" in out  # a move followed by another: left out
 
 
 def test_each_write_starts_without_a_known_cursor() -> None:
     compact = SgrCompactor()
     compact("\x1b[1;1Habc")
     assert compact("\x1b[1;4Hd").startswith("\x1b[1;4H")  # a resize in between may have moved it
+
+
+def test_moves_from_a_known_place_are_written_short() -> None:
+    data = (
+        "\x1b[3;1H\x1b[31mabc\x1b[0m\x1b[3;12Hd\x1b[3;2He\x1b[3;1Hf"  # same row: forward, back, first column
+        "\x1b[7;2Hg"  # same column, another row
+        "\x1b[9;30Hh"  # elsewhere
+    )
+    out = SgrCompactor()(data)
+    assert screen(out) == screen(data)
+    assert "\x1b[8C" in out and "\x1b[2G" in out and "\rf" in out and "\x1b[7d" in out and "\x1b[9;30H" in out
+
+
+def test_the_last_move_of_a_write_is_kept_where_the_cursor_is_to_be() -> None:
+    out = SgrCompactor()("\x1b[2;1Hab\x1b[1;80H\x1b[5;7H")
+    assert out.endswith("\x1b[5;7H") and "\x1b[1;80H" not in out

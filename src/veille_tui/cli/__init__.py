@@ -6,11 +6,13 @@ which validates themes with Textual's own classes): `index` and `list` start fas
 
 from __future__ import annotations
 
+import gc
 import sqlite3
+import sys
 
 from veille_tui.cli.logfile import log_to_file, unexpected
 from veille_tui.cli.output import err, reader_gone
-from veille_tui.cli.parser import build_parser
+from veille_tui.cli.parser import build_parser, tui_arguments
 from veille_tui.core.errors import VeilleError, explain_database_error
 
 
@@ -23,16 +25,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    parser = build_parser()
-    args, extras = parser.parse_known_args(argv)
-    if extras:
-        # `list +cve -krebs`: a '-tag' term looks like an option to argparse; give it back to the query
-        if args.command in ("list", "cves") and not any(e.startswith("--") for e in extras):
-            args.query = [*args.query, *extras]
-        else:
-            parser.error("unrecognized arguments: " + " ".join(extras))
+    args = tui_arguments(sys.argv[1:] if argv is None else argv)  # the TUI's start: no parser to build
+    if args is None:
+        parser = build_parser()
+        args, extras = parser.parse_known_args(argv)
+        if extras:
+            # `list +cve -krebs`: a '-tag' term looks like an option to argparse; give it back to the query
+            if args.command in ("list", "cves") and not any(e.startswith("--") for e in extras):
+                args.query = [*args.query, *extras]
+            else:
+                parser.error("unrecognized arguments: " + " ".join(extras))
     from veille_tui.core.library import Library
 
+    if args.command is not None:
+        gc.enable()  # off since the start (veille_tui/start.py); the TUI turns it on after its first frame
     log_to_file()
     lib: Library | None = None
     try:

@@ -69,6 +69,34 @@ def _count(text: str) -> int:
     return value
 
 
+# The options `veille-tui` takes without a command (the TUI), each with a value or not.
+_TUI_OPTIONS = {"--config": "config", "--archive": "archive", "--theme": "theme"}
+_TUI_FLAGS = {"--offline": "offline", "--json": "json"}
+
+
+def tui_arguments(argv: list[str]) -> argparse.Namespace | None:
+    """What `build_parser().parse_known_args(argv)` answers for a TUI start (no command, only
+    the global options, each spelt whole), read without building the parsers of every command
+    (a tenth of the TUI's start before its first frame). None for anything else (a command,
+    --help, --version, an abbreviated or unknown option, a value that looks like an option):
+    the full parser reads those."""
+    found: dict[str, Any] = {"config": None, "archive": None, "theme": None, "offline": False, "json": False}
+    words = iter(argv)
+    for word in words:
+        if word in _TUI_FLAGS:
+            found[_TUI_FLAGS[word]] = True
+            continue
+        name, equals, value = word.partition("=")
+        if name not in _TUI_OPTIONS:
+            return None
+        if not equals:
+            value = next(words, "-")  # none: argparse's error
+        if value.startswith("-"):
+            return None
+        found[_TUI_OPTIONS[name]] = value
+    return argparse.Namespace(**found, command=None)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="veille-tui",

@@ -10,7 +10,6 @@ expression (a trie of every name) scans a text once, whatever the number of asse
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import unicodedata
@@ -183,6 +182,8 @@ def parse_assets(raw: Any, path: Path) -> tuple[Asset, ...]:
 def read_csv(path: Path) -> list[Asset]:
     """An inventory as CSV: vendor,product[,aliases] a line (aliases separated by `;` or `|`), a
     header line (vendor,product,...) skipped. A line without a vendor or product is an error."""
+    import csv  # here: only an inventory in CSV needs it
+
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from veille_tui.core.iocs.defang import defang
-
 
 class Ioc(NamedTuple):
     """An indicator an entry names: its type, its plain value, where it was seen."""
@@ -17,6 +15,8 @@ class Ioc(NamedTuple):
 
     @property
     def defanged(self) -> str:
+        from veille_tui.core.iocs.defang import defang  # the iocs package when first shown, not at start
+
         return defang(self.type, self.value)
 
     def to_json(self) -> dict[str, Any]:
@@ -34,6 +34,8 @@ class IocSummary(NamedTuple):
 
     @property
     def defanged(self) -> str:
+        from veille_tui.core.iocs.defang import defang  # the iocs package when first shown, not at start
+
         return defang(self.type, self.value)
 
     @property

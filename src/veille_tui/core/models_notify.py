@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,9 @@ class NotifyTarget:
     def key(self) -> str:
         """What the database knows it by (its messages, its marks): the source of its URL, its query
         and its triggers, hashed (a URL may hold a token)."""
+        import hashlib  # here: loading it is not free, and only the notifications need it
+        import json
+
         source = [self.url, str(self.url_file) if self.url_file else None, self.url_command, self.query, list(self.on)]
         return hashlib.sha256(json.dumps(source).encode()).hexdigest()[:16]
 

@@ -21,7 +21,6 @@ from typing import Any
 
 from veille_tui.core.assets import asset_key
 from veille_tui.core.errors import QueryError
-from veille_tui.core.iocs.defang import normalise as normalise_ioc
 
 
 @dataclass(frozen=True)
@@ -162,6 +161,8 @@ def parse(text: str) -> Query:
                 raise QueryError("'asset:' needs an asset's product name: asset:fortiweb (asset:exchange-server)")
             assets.append(key)
         elif low.startswith("ioc:"):
+            from veille_tui.core.iocs.defang import normalise as normalise_ioc  # its package: not at start
+
             value = normalise_ioc(token[4:])
             if not value:
                 raise QueryError(f"'{token}': name an indicator: ioc:evil[.]com, ioc:1.2.3.4, ioc:HASH")

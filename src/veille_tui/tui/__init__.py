@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from argparse import Namespace
 from typing import TYPE_CHECKING
@@ -36,18 +37,38 @@ class Preload:
         return self.ids, self.tag_counts
 
 
+def first_frame_out() -> None:
+    """The first frame is on the terminal: the cyclic garbage collector runs again, over what is
+    made from now on. What the start made (Textual, our modules, the first screen: objects that
+    live as long as the app) is frozen first (`gc.freeze`): no collection walks it again, so that
+    turning the collector back on does not pay then what its pause saved."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def run_tui(args: Namespace) -> int:
     from veille_tui.core.library import Library
 
-    lib = Library.open(config=getattr(args, "config", None), archive=getattr(args, "archive", None))
+    # Until the first frame is out (`first_frame_out`, called by the main screen), no cyclic
+    # garbage collection (veille_tui/start.py says why; it turned it off already when the
+    # `veille-tui` command started).
+    gc.disable()
     try:
-        preload = Preload(lib)
-        from veille_tui.tui.app import VeilleApp
+        lib = Library.open(config=getattr(args, "config", None), archive=getattr(args, "archive", None))
+        try:
+            preload = Preload(lib)
+            from veille_tui.tui.app import VeilleApp
 
-        app = VeilleApp(
-            lib, offline=bool(getattr(args, "offline", False)), cli_theme=getattr(args, "theme", None), preload=preload
-        )
-        app.run()
+            app = VeilleApp(
+                lib,
+                offline=bool(getattr(args, "offline", False)),
+                cli_theme=getattr(args, "theme", None),
+                preload=preload,
+            )
+            app.run()
+        finally:
+            lib.close()
     finally:
-        lib.close()
+        gc.enable()
     return app.return_code or 0

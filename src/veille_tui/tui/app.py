@@ -75,7 +75,10 @@ class VeilleApp(App[int]):
         try:
             self.lib.open_database()
         except StoreError as problem:  # damaged, busy or too new: said as the command line says it
+            from veille_tui.tui import first_frame_out
             from veille_tui.tui.screens.damaged import DamagedScreen
+
+            first_frame_out()  # the main screen would have said it after its first frame
 
             return DamagedScreen(self.lib, problem, self._main_screen)
         return self._main_screen()
@@ -107,15 +110,16 @@ class VeilleApp(App[int]):
 
     def _check_keymap(self) -> None:
         """A [keymap] that gives one key to two actions, or names no action, is told at start."""
-        from veille_tui.tui.screens.dialogs import QueryScreen, TagPicker
-        from veille_tui.tui.screens.feeds import FeedsScreen
-        from veille_tui.tui.screens.help import HelpScreen
-        from veille_tui.tui.screens.links import LinkPicker
         from veille_tui.tui.screens.main import MainScreen
 
         main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
         if main is None or not self.settings.keymap:
             return
+        from veille_tui.tui.screens.dialogs import QueryScreen, TagPicker
+        from veille_tui.tui.screens.feeds import FeedsScreen
+        from veille_tui.tui.screens.help import HelpScreen
+        from veille_tui.tui.screens.links import LinkPicker
+
         panes = [[self, main, pane] for pane in (main.entries, main.sidebar, main.article)]
         dialogs = (QueryScreen, TagPicker, HelpScreen, LinkPicker, FeedsScreen)
         for problem in keymap_problems(self, [*panes, *([self, screen] for screen in dialogs)]):

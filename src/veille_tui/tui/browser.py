@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import os
 import sys
-import webbrowser
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import webbrowser
 
 TEXT_BROWSERS = {"www-browser", "lynx", "links", "links2", "elinks", "w3m", "browsh"}
 
@@ -23,6 +26,8 @@ def gui_browser() -> webbrowser.BaseBrowser | None:
     take over this terminal)."""
     if sys.platform != "darwin" and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         return None
+    import webbrowser  # here, not at start: the TUI's first frame does not need it
+
     try:
         browser = webbrowser.get()
     except webbrowser.Error:

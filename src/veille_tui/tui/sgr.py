@@ -18,6 +18,7 @@ then written whole again.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 # A token: an SGR sequence (group 1: its parameters), a cursor move (CUP / VPA), any other
@@ -52,6 +53,7 @@ class Style(NamedTuple):
 DEFAULT = Style(frozenset(), None, None)
 
 
+@lru_cache(maxsize=4096)  # a screen has a few dozen styles: each is worked out once
 def apply(style: Style, params: str) -> Style | None:
     """`style` after the SGR parameters `params`, or None when one of them is not understood."""
     codes = params.split(";") if params else ["0"]
@@ -89,6 +91,7 @@ def apply(style: Style, params: str) -> Style | None:
     return Style(frozenset(attrs), fg, bg)
 
 
+@lru_cache(maxsize=4096)
 def change(current: Style | None, wanted: Style) -> str:
     """The shortest of: the SGR sequence from `current` to `wanted`, and `wanted` from a reset."""
     whole = ["0", *sorted(_CODE[a] for a in wanted.attrs)]
@@ -110,6 +113,22 @@ def change(current: Style | None, wanted: Style) -> str:
     return f"\x1b[{';'.join(best)}m"
 
 
+def _shorter(at: tuple[int, int], row: int, col: int) -> list[str]:
+    """Moves from `at` (known: after a move and text of known width) to (row, col): the absolute one
+    and those relative to where the cursor is, when they are shorter. The row and the columns to the
+    left of `at` are exact even when text reached the right edge (the cursor stays in the last column
+    there, `at` is one further)."""
+    here_row, here_col = at
+    moves = [f"\x1b[{row};{col}H"]
+    if row == here_row:
+        moves.append("\r" if col == 1 else f"\x1b[{col}G")
+        if col > here_col:
+            moves.append("\x1b[C" if col == here_col + 1 else f"\x1b[{col - here_col}C")
+    elif col == here_col:
+        moves.append(f"\x1b[{row}d")
+    return moves
+
+
 class SgrCompactor:
     """Rewrites what is written to one terminal; holds the style that terminal is in."""
 
@@ -117,6 +136,7 @@ class SgrCompactor:
         self.current: Style | None = DEFAULT  # the terminal's style; None: not known
         self.wanted: Style | None = DEFAULT  # the style the next text is to have
         self.at: tuple[int, int] | None = None  # the cursor (row, column), when known
+        self.going: tuple[int, int] | None = None  # a move not written yet (the next one replaces it)
 
     def _text(self, text: str) -> None:
         if self.at is not None and _NARROW.fullmatch(text):
@@ -125,19 +145,34 @@ class SgrCompactor:
             self.at = None
 
     def _move(self, sequence: str, out: list[str]) -> None:
-        """A cursor move, left out when the cursor is there already (Textual moves it before each run
-        of a line it repaints, the one just after the text before it included)."""
+        """A cursor move, held until something is written there: a move followed by another one
+        (Textual moves to a part of a line it then leaves empty) is left out, and so is a move to
+        where the cursor is already (Textual moves before each run of a line it repaints, the one
+        just after the text before it included)."""
         params = sequence[2:-1].split(";")
         if sequence.endswith("H"):
-            row, col = int(params[0] or 1), (int(params[1] or 1) if len(params) > 1 else 1)
-            if (row, col) == self.at:
-                return
-            self.at = (row, col)
-        else:  # VPA: the row only
-            self.at = (int(params[0] or 1), self.at[1]) if self.at is not None else None
+            self.going = (int(params[0] or 1), (int(params[1] or 1) if len(params) > 1 else 1))
+            return
+        self._go(out)  # VPA: the row only
+        self.at = (int(params[0] or 1), self.at[1]) if self.at is not None else None
+        out.append(sequence)
+
+    def _go(self, out: list[str]) -> None:
+        """The move held, written: the shortest way from where the cursor is, when that is known."""
+        if self.going is None:
+            return
+        row, col = self.going
+        self.going = None
+        if (row, col) == self.at:
+            return
+        sequence = f"\x1b[{row};{col}H"
+        if self.at is not None:
+            sequence = min(_shorter(self.at, row, col), key=len, default=sequence)
+        self.at = (row, col)
         out.append(sequence)
 
     def _settle(self, out: list[str]) -> None:
+        self._go(out)
         if self.wanted is not None and self.wanted != self.current:
             out.append(change(self.current, self.wanted))
         self.current = self.wanted
@@ -146,6 +181,7 @@ class SgrCompactor:
         out: list[str] = []
         at = 0
         self.at = None  # a resize between two writes may have moved it: each update starts with a move
+        self.going = None
         for token in _TOKEN.finditer(data):
             if token.start() > at:  # text: in the style asked for
                 self._settle(out)
@@ -175,5 +211,5 @@ class SgrCompactor:
             self._settle(out)
             out.append(data[at:])
             self._text(data[at:])
-        self._settle(out)  # the terminal is left in the style asked for
+        self._settle(out)  # the cursor where it was sent, the terminal in the style asked for
         return "".join(out)

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from textual.theme import Theme
 
+import veille_tui
 from veille_tui.tui.theme_files import (
     ALLOWED_KEYS,
     THEME_VARIABLE_DEFAULTS,
@@ -100,7 +100,7 @@ def shipped_themes_dir(package: Path | None = None) -> Path:
     the top-level `themes/` there); run from a source checkout or an editable install (where the
     package is `src/veille_tui`), the top-level `themes/` folder itself.
     """
-    package = package or Path(str(resources.files("veille_tui")))
+    package = package or Path(veille_tui.__file__).parent  # importlib.resources' answer, without its imports
     packaged = package / "themes_data"
     if packaged.is_dir():
         return packaged
@@ -246,8 +246,28 @@ def apply_theme(app: App[Any], name: str) -> None:
 
     if name not in app.available_themes:
         raise InvalidThemeError(f"Theme {name!r} has not been registered.")
+    if not app.is_running:
+        _apply_before_run(app, name)
+        return
     app.set_reactive(TextualApp.theme, "")
     app.theme = name
+
+
+def _apply_before_run(app: App[Any], name: str) -> None:
+    """What Textual's theme watcher does (`App._watch_theme`, Textual 8.2), for an app that does
+    not run yet, except its `refresh_css`: no CSS has been read yet, so giving the stylesheet the
+    theme's variables is enough. The watcher would have the whole stylesheet parsed a second time
+    and every node of the first screen styled again once it runs (a tenth of the first paint)."""
+    from textual.app import App as TextualApp
+
+    app.set_reactive(TextualApp.theme, name)
+    theme = app.current_theme
+    classes = {c: False for c in app.classes if c.startswith("-theme-")}
+    classes.update({f"-theme-{theme.name}": True, "-dark-mode": theme.dark, "-light-mode": not theme.dark})
+    app.update_classes(classes, update=False)
+    app._refresh_truecolor_filter(app.ansi_theme)
+    app._invalidate_css()
+    app.stylesheet.set_variables(app.get_css_variables())
 
 
 def install_themes(

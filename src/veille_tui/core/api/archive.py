@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from veille_tui.core import drafting
 from veille_tui.core.api import NO_ARCHIVE, Part
 from veille_tui.core.errors import DraftError
 from veille_tui.core.models import DraftPlan, DraftSource, Entry, IndexReport
+
+# core/drafting.py (and the archive's readers it imports) is imported by the methods that use it:
+# opening a library (the TUI's start) does not need it.
+if TYPE_CHECKING:
+    from veille_tui.core import drafting
 
 
 class ArchivePart(Part):
@@ -26,6 +31,8 @@ class ArchivePart(Part):
         return report
 
     def _places(self) -> drafting.Places:
+        from veille_tui.core import drafting
+
         if self.archive is None:
             raise DraftError(NO_ARCHIVE)
         return drafting.places(self.archive, self.settings.archive_format)
@@ -63,11 +70,15 @@ class ArchivePart(Part):
         """What the `a` form starts with: title, tags (by the archive's rule: its common tag and one
         source tag), the body sources there are. DraftError when the entry cannot be drafted
         (archived, drafted, no link)."""
+        from veille_tui.core import drafting
+
         entry, feed_tags = self._draftable(entry_id)
         return drafting.plan(entry, feed_tags, self.settings, self._full_text(entry_id), self._tag_rule())
 
     def _tag_rule(self) -> drafting.TagRule:
         """How the archive's posts are tagged, learnt from them."""
+        from veille_tui.core import drafting
+
         return drafting.TagRule.learn(*self.store.post_tag_counts())
 
     def write_draft(
@@ -89,6 +100,8 @@ class ArchivePart(Part):
         of its feeds, and extra_tags). source: where the body comes from (default: the draft command
         when there is one, else the full text when stored, else the summary). `cancelled` stops the
         command. `notes` gets what the user should be told of the draft written (the command's output cut)."""
+        from veille_tui.core import drafting
+
         entry, feed_tags = self._draftable(entry_id)
         full_text = self._full_text(entry_id)
         if source is None:
@@ -119,6 +132,8 @@ class ArchivePart(Part):
         """Move a draft (its path, or the id of the entry it drafts) into `_posts/` as
         `YYYY-MM-DD-slug.md`, dated today (date and permalink of its front matter too), never
         overwriting; index the archive; returns the new path."""
+        from veille_tui.core import drafting
+
         where = self._places()
         path: Path | None = None
         if isinstance(target, int) or (isinstance(target, str) and target.isdigit() and not Path(target).exists()):

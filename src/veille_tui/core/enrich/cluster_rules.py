@@ -26,12 +26,13 @@ smallest entry id. The connected components of the links (`components`, union-fi
 a new entry can change: the stories of a component depend on it alone.
 
 Candidates are found without comparing every pair: entries by link and by CVE id; titles against
-those of their window only, compared in C by rapidfuzz (see _DICE).
+those of their window only, counted in bit sets (see _need).
 """
 
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -143,63 +144,119 @@ def cves_match(a: Node, b: Node, shared: int) -> bool:
     return set(a.cves) == set(b.cves) or bool(_topic(a.words) & _topic(b.words))
 
 
-# Two word sets reach a Jaccard index t when their Dice coefficient 2|A & B| / (|A| + |B|) reaches
-# 2t / (1 + t); and with each word written as one character, in one order for all, the Indel
-# similarity of two sorted strings is their Dice coefficient (their longest common subsequence is
-# the words they share). rapidfuzz compares a title with those of its window in C; the pairs it
-# keeps are checked again with titles_match.
-_DICE = 2 * TITLE_JACCARD / (1 + TITLE_JACCARD) - 0.01  # below: rapidfuzz rounds its bound
+# Near-identical titles are found without comparing each title with every other of its window:
+# two titles whose words reach a Jaccard index t share at least `_need(la, lb)` words. A word in
+# many titles is a bit set over the titles (bit n: the n-th title in time order), cut to the
+# window of a group of titles once; a title's counts of shared words with every title of its
+# window are added in those bit sets, a bit plane per binary digit (counters[i]: bit i of each
+# count), and compared with `_need` for each length of title. A rarer word is looked up in its
+# list of titles (a title that shares one is a candidate whatever its count). The candidates are
+# checked with titles_match.
+_GROUP = 256  # titles whose window is cut from the bit sets at once
+_RARE = 128  # a word in fewer than one title in _RARE is looked up in its list
 
 
-class _Encoder:
-    """Each word as one character (no surrogate), a title as the sorted string of its words."""
+def _need(la: int, lb: int, _known: dict[tuple[int, int], int] = {}) -> int:  # noqa: B006 (a cache)
+    """The fewest words two titles of la and lb words share when their Jaccard index reaches
+    TITLE_JACCARD (as titles_match reckons it)."""
+    found = _known.get((la, lb))
+    if found is None:
+        found = 0
+        while found < TITLE_JACCARD * (la + lb - found):
+            found += 1
+        _known[(la, lb)] = found
+    return found
 
-    def __init__(self) -> None:
-        self.codes: dict[str, str] = {}
 
-    def __call__(self, words: frozenset[str]) -> str:
-        codes = self.codes
-        for word in words:
-            if word not in codes:
-                n = len(codes) + 0x100
-                codes[word] = chr(n if n < 0xD800 else n + 0x800)
-        return "".join(sorted(codes[word] for word in words))
+def _bits(positions: Iterable[int], size: int) -> int:
+    found = bytearray(size // 8 + 1)
+    for position in positions:
+        found[position >> 3] |= 1 << (position & 7)
+    return int.from_bytes(found, "little")
+
+
+def _at_least(counters: Sequence[int], least: int, among: int) -> int:
+    """The bits of `among` whose count (bit planes, lowest first) is at least `least`."""
+    if least <= 0:
+        return among
+    if least >> len(counters):
+        return 0
+    above, equal = 0, among
+    for i in range(len(counters) - 1, -1, -1):
+        if least >> i & 1:
+            equal &= counters[i]
+        else:
+            above |= equal & counters[i]
+            equal &= ~counters[i]
+    return above | equal
+
+
+def _span_bits(start: int, end: int) -> int:
+    return ((1 << (end - start)) - 1) << start if end > start else 0
 
 
 def _title_pairs(ordered: Sequence[Node], probes: Collection[int] | None) -> Iterator[tuple[int, int]]:
     """The pairs of near-identical titles within TITLE_DAYS: each node against those before it
     (probes: each probe against every node before it and the nodes after it that are not probes)."""
-    from rapidfuzz import process
-    from rapidfuzz.distance import Indel
-
     span = TITLE_DAYS * DAY
-    encode = _Encoder()
     titled = [node for node in ordered if len(node.words) >= MIN_WORDS]
+    count = len(titled)
     times = [node.ts for node in titled]
-    strings = [encode(node.words) for node in titled]
-    rest = [n for n, node in enumerate(titled) if probes is not None and node.id not in probes]
-    rest_times = [times[n] for n in rest]
-    rest_strings = [strings[n] for n in rest]
-    scorer = Indel.normalized_similarity
-
-    def near(text: str, choices: list[str]) -> Iterator[int]:
-        for _text, _score, index in process.extract(text, choices, scorer=scorer, score_cutoff=_DICE, limit=None):
-            yield index
-
+    probing = [probes is None or node.id in probes for node in titled]
+    postings: dict[str, list[int]] = defaultdict(list)
+    by_length: dict[int, list[int]] = defaultdict(list)
     for position, node in enumerate(titled):
-        if probes is not None and node.id not in probes:
+        by_length[len(node.words)].append(position)
+        for word in node.words:
+            postings[word].append(position)
+    common = {word: _bits(found, count) for word, found in postings.items() if len(found) * _RARE >= count}
+    lengths = {length: _bits(found, count) for length, found in by_length.items()}
+    others = _bits((n for n in range(count) if not probing[n]), count)
+    for group in range(0, count, _GROUP):
+        members = [n for n in range(group, min(group + _GROUP, count)) if probing[n]]
+        if not members:
             continue
-        low = bisect_left(times, node.ts - span)
-        found = (
-            [titled[low + index] for index in near(strings[position], strings[low:position])] if low < position else []
-        )
-        if probes is not None:  # and the later nodes that are not probes (the probes after it look back)
-            first, last = bisect_right(rest, position), bisect_right(rest_times, node.ts + span)
-            if first < last:
-                found += [titled[rest[first + index]] for index in near(strings[position], rest_strings[first:last])]
-        for other in found:
-            if titles_match(node, other):
-                yield node.id, other.id
+        base = bisect_left(times, times[members[0]] - span)
+        top = bisect_right(times, times[members[-1]] + span) if probes is not None else members[-1]
+        cut = (1 << (top - base)) - 1
+        words = {w: common[w] >> base & cut for n in members for w in titled[n].words if w in common}
+        sizes = [(length, found >> base & cut) for length, found in lengths.items()]
+        later = others >> base & cut
+        for position in members:
+            node = titled[position]
+            low = bisect_left(times, node.ts - span)
+            high = bisect_right(times, node.ts + span) if probes is not None else position
+            window = _span_bits(low - base, position - base) | (_span_bits(position + 1 - base, high - base) & later)
+            if not window:
+                continue
+            counters: list[int] = []
+            rare: set[int] = set()
+            for word in node.words:
+                carry = words.get(word)
+                if carry is None:  # a rare word: its titles in the window
+                    listed = postings[word]
+                    for n in listed[bisect_left(listed, low) : bisect_left(listed, high)]:
+                        if n < position or (n > position and not probing[n]):
+                            rare.add(n)
+                    continue
+                carry &= window
+                for i, plane in enumerate(counters):
+                    if not carry:
+                        break
+                    counters[i], carry = plane ^ carry, plane & carry
+                if carry:
+                    counters.append(carry)
+            candidates = 0
+            for length, sized in sizes:
+                if sized & window:
+                    candidates |= _at_least(counters, _need(len(node.words), length), window & sized)
+            while candidates:
+                bit = candidates & -candidates
+                candidates ^= bit
+                rare.add(bit.bit_length() - 1 + base)
+            for n in rare:
+                if titles_match(node, titled[n]):
+                    yield node.id, titled[n].id
 
 
 def links(nodes: Sequence[Node], probes: Collection[int] | None = None) -> Iterator[tuple[int, int]]:
@@ -262,16 +319,16 @@ def stories(nodes: Mapping[int, Node], pairs: Iterable[tuple[int, int]]) -> dict
     of or to more than half of (the one it has most links to, then the oldest), else it starts
     one. `pairs` holds every linked pair among the nodes (but those of one link: one earlier
     node of the same link is enough)."""
-    partners: dict[int, set[int]] = defaultdict(set)
+    partners: dict[int, list[int]] = defaultdict(list)  # lists (a pair may come twice): sets are 4x larger
     for a, b in pairs:
-        partners[a].add(b)
-        partners[b].add(a)
+        partners[a].append(b)
+        partners[b].append(a)
     story_of: dict[int, int] = {}  # node -> its story's first node
     members: dict[int, list[int]] = {}  # a story's first node -> its nodes
     linked = sorted((nodes[i] for i in partners), key=lambda n: (n.ts, n.id))  # the others are alone
     for node in linked:
         story = None
-        mine = partners[node.id]
+        mine = set(partners.pop(node.id))
         links_to: dict[int, int] = defaultdict(int)
         for other in mine:
             if other not in story_of:
@@ -293,6 +350,82 @@ def stories(nodes: Mapping[int, Node], pairs: Iterable[tuple[int, int]]) -> dict
     found = {node: node for node in nodes}
     found.update((node, smallest[first]) for node, first in story_of.items())
     return found
+
+
+def linked_stories(
+    ids: Sequence[int], times: Sequence[int], link_keys: Sequence[int], pairs: Iterable[tuple[int, int]]
+) -> tuple[dict[int, int], dict[int, int]]:
+    """`stories` and `components` over compact data (a fetch's pass links 45,000 entries): the
+    entries' ids in order, their times and link keys (0: no link; equal keys, equal links) by
+    position, the pairs. Returns the story and the component of each entry whose story or
+    component is not itself (the others are alone)."""
+    count = len(ids)
+    ends = array("q")  # the pairs as positions
+    for pair in pairs:
+        for entry_id in pair:
+            position = bisect_left(ids, entry_id)
+            if position == count or ids[position] != entry_id:
+                raise KeyError(entry_id)
+            ends.append(position)
+    offsets = array("q", bytes(8 * (count + 1)))
+    for end in ends:
+        offsets[end + 1] += 1
+    for position in range(count):
+        offsets[position + 1] += offsets[position]
+    partners = array("q", bytes(8 * len(ends)))  # each position's partners: partners[offsets[p]:offsets[p + 1]]
+    filled = array("q", offsets[:count])
+    parent = array("q", range(count))  # union-find: the root of a component is its smallest id
+    for a, b in zip(ends[::2], ends[1::2], strict=True):
+        partners[filled[a]], partners[filled[b]] = b, a
+        filled[a] += 1
+        filled[b] += 1
+        ra, rb = _root(parent, a), _root(parent, b)
+        if ra < rb:
+            parent[rb] = ra
+        elif rb < ra:
+            parent[ra] = rb
+    del filled, ends
+    story_of = array("q", [-1]) * count  # a position's story: the position of its first entry
+    size = array("q", bytes(8 * count))  # a story's entries, by its first entry's position
+    smallest = array("q", range(count))  # a story's smallest position (its id: the smallest id)
+    for position in sorted((p for p in range(count) if offsets[p + 1] > offsets[p]), key=lambda p: (times[p], ids[p])):
+        story = -1
+        mine = set(partners[offsets[position] : offsets[position + 1]])
+        links_to: dict[int, int] = defaultdict(int)
+        link = link_keys[position]
+        for other in mine:
+            if story_of[other] < 0:
+                continue  # later: it looks back at this one
+            if link and link_keys[other] == link:
+                story = story_of[other]
+                break
+            links_to[story_of[other]] += 1
+        if story < 0:
+            near = [
+                (linked, -times[first], -ids[first], first)
+                for first, linked in links_to.items()
+                if first in mine or 2 * linked > size[first]
+            ]
+            story = max(near)[3] if near else position
+        story_of[position] = story
+        size[story] += 1
+        smallest[story] = min(smallest[story], position)
+    found_story: dict[int, int] = {}
+    found_component: dict[int, int] = {}
+    for position in range(count):
+        if story_of[position] >= 0 and smallest[story_of[position]] != position:
+            found_story[ids[position]] = ids[smallest[story_of[position]]]
+        root = _root(parent, position)
+        if root != position:
+            found_component[ids[position]] = ids[root]
+    return found_story, found_component
+
+
+def _root(parent: array[int], i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
 
 
 def components(ids: Iterable[int], pairs: Iterable[tuple[int, int]]) -> dict[int, int]:

@@ -9,11 +9,20 @@ their partners, and the ones an entry left (deleted: `clusters_dirty`, filled by
 component's stories depend on it alone (`stories` walks the links of its entries). The result is the one
 `refresh_all` gives over the whole table (a test holds them equal). `refresh_all` recomputes every
 cluster: at start when the rules changed (`RULES`, in the meta table), or on demand.
+
+A fetch runs `step` once at its end over everything it stored (60,000 entries for 500 generated
+feeds): its memory is bounded by comparing the batch's entries with their windows CHUNK at a
+time (their title words stored first, then read back with the candidates), keeping ids, times and
+pairs in arrays, and making the stories over arrays (`linked_stories`); the rows are the ones one
+pass gives (a test holds chunks of 7, 40 and 1,000 equal).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from veille_tui.core.enrich.batch import Batch
@@ -25,6 +34,7 @@ from veille_tui.core.enrich.cluster_rules import (
     TITLE_DAYS,
     Node,
     components,
+    linked_stories,
     links,
     stories,
     title_words,
@@ -37,18 +47,39 @@ if TYPE_CHECKING:
 __all__ = ["RULES", "refresh_all", "step"]
 
 
+CHUNK = 2000  # the entries of a batch compared with their window at once (memory: a cold fetch brings 60,000)
+
+
 def _node(row: tuple[int, int, str, str, str, str, str | None], fresh: bool = False) -> Node:
     entry_id, ts, source, link, cves, title, words = row
     found = title_words(title) if fresh or words is None else frozenset(words.split())
     return Node(entry_id, ts, source, link, tuple(cves.split()), found, title)
 
 
-def _nodes(store: Store, ids: Iterable[int], fresh: bool = False) -> dict[int, Node]:
+def _nodes(store: Store, ids: Iterable[int]) -> dict[int, Node]:
     found: dict[int, Node] = {}
     for row in store.cluster_rows(ids):
-        node = _node(row, fresh)
+        node = _node(row)
         found[node.id] = node
     return found
+
+
+def _store_words(store: Store, ids: Sequence[int]) -> tuple[array[int], array[int]]:
+    """The entries' title words computed again (their titles may have changed) and stored (a new
+    entry in a cluster of its own until its cluster is written); their times and ids in (time,
+    id) order (arrays: no object an entry while the pass runs)."""
+    order: list[tuple[int, int]] = []
+    for start in range(0, len(ids), CHUNK):
+        rows = store.cluster_titles(ids[start : start + CHUNK])
+        store.write_cluster_words((entry_id, words_key(title_words(title))) for entry_id, _ts, title in rows)
+        order += ((ts, entry_id) for entry_id, ts, _title in rows)
+    order.sort()
+    return array("q", (ts for ts, _id in order)), array("q", (entry_id for _ts, entry_id in order))
+
+
+def _pairs(flat: array[int]) -> Iterator[tuple[int, int]]:
+    """The pairs of a flat array (a, b, a, b...)."""
+    return zip(flat[::2], flat[1::2], strict=True)
 
 
 def _spans(times: Iterable[int], reach: int) -> list[tuple[int, int]]:
@@ -63,60 +94,90 @@ def _spans(times: Iterable[int], reach: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _candidates(store: Store, batch: Mapping[int, Node]) -> dict[int, Node]:
-    """The stored entries that may link to an entry of the batch: those within TITLE_DAYS of one,
-    those with the same link, those naming one of its CVE ids within CVE_DAYS."""
+def _candidates(store: Store, chunk: Mapping[int, Node], skip: Callable[[int, int], bool]) -> dict[int, Node]:
+    """The stored entries that may link to an entry of the chunk: those within TITLE_DAYS of one,
+    those with the same link, those naming one of its CVE ids within CVE_DAYS; but those the
+    chunk holds or skip(id, ts) names (the batch's entries compared already)."""
     found: dict[int, Node] = {}
-    for low, high in _spans((n.ts for n in batch.values() if len(n.words) >= MIN_WORDS), TITLE_DAYS * DAY):
+    for low, high in _spans((n.ts for n in chunk.values() if len(n.words) >= MIN_WORDS), TITLE_DAYS * DAY):
         for row in store.cluster_rows_between(low, high):
-            if row[0] not in batch:
+            if row[0] not in chunk and not skip(row[0], row[1]):
                 found[row[0]] = _node(row)
-    others = store.ids_with_links(n.link for n in batch.values() if n.link)
+    others = store.ids_with_links(n.link for n in chunk.values() if n.link)
     reach = CVE_DAYS * DAY
-    for low, high in _spans((n.ts for n in batch.values() if n.cves), reach):
-        cves = sorted({c for n in batch.values() if n.cves and low + reach <= n.ts <= high - reach for c in n.cves})
+    for low, high in _spans((n.ts for n in chunk.values() if n.cves), reach):
+        cves = sorted({c for n in chunk.values() if n.cves and low + reach <= n.ts <= high - reach for c in n.cves})
         others.update(store.ids_naming(cves, low, high))
-    found.update(_nodes(store, others.difference(batch, found)))
+    for entry_id, node in _nodes(store, others.difference(chunk, found)).items():
+        if not skip(entry_id, node.ts):
+            found[entry_id] = node
     return found
 
 
-def _write(
-    store: Store, nodes: Mapping[int, Node], pairs: Sequence[tuple[int, int]], replace_all: bool = False
-) -> None:
-    """The nodes' stories and components (those of every pair among them) written."""
-    story = stories(nodes, pairs)
-    component = components(nodes, pairs)
-    store.write_clusters(
-        [(entry_id, story[entry_id], component[entry_id], words_key(node.words)) for entry_id, node in nodes.items()],
-        replace_all,
-    )
+def _member(members: array[int], entry_id: int) -> bool:
+    """Whether the id is in the sorted array."""
+    at = bisect_left(members, entry_id)
+    return at < len(members) and members[at] == entry_id
 
 
-def step(batch: Batch) -> Mapping[int, Sequence[str]]:
-    """The clusters the batch's entries touch, recomputed. Derives no tag."""
+def _batch_pairs(store: Store, times: array[int], ids: array[int], members: array[int], chunk_size: int) -> array[int]:
+    """Every linked pair with an entry of the batch (its entries' times and ids in (time, id)
+    order, its ids sorted; their title words stored), flat, chunk_size entries at a time: each
+    chunk against the entries of its window, those of the earlier chunks left out (their pairs
+    with it are found)."""
+    pairs = array("q")
+    for start in range(0, len(ids), chunk_size):
+        first = (times[start], ids[start])
+
+        def compared(entry_id: int, ts: int, first: tuple[int, int] = first) -> bool:
+            return _member(members, entry_id) and (ts, entry_id) < first
+
+        chunk = _nodes(store, ids[start : start + chunk_size])
+        candidates = _candidates(store, chunk, compared)
+        for pair in links([*chunk.values(), *candidates.values()], probes=chunk.keys()):
+            pairs.extend(pair)
+    return pairs
+
+
+def step(batch: Batch, chunk_size: int = CHUNK) -> Mapping[int, Sequence[str]]:
+    """The clusters the batch's entries touch, recomputed, the batch's entries compared with
+    their windows chunk_size at a time (the result is the same whatever the size). Derives no tag."""
     store = batch.store
-    fresh = _nodes(store, batch.ids, fresh=True)  # their titles may have changed: words computed again
-    candidates = _candidates(store, fresh)
-    # every pair with an entry of the batch (those among the candidates alone are left: their
-    # other partners are not all there)
-    pairs = list(links([*fresh.values(), *candidates.values()], probes=fresh.keys()))
-    partners = {i for pair in pairs for i in pair if i not in fresh}
+    times, ids = _store_words(store, batch.ids)
+    members = array("q", sorted(ids))  # the batch (sorted arrays, not sets: the pass's memory)
+    # every pair with an entry of the batch (those among the others alone are left: their other
+    # partners are not all there)
+    pairs = _batch_pairs(store, times, ids, members, chunk_size)
+    del times, ids
+    partners = {i for i in pairs if not _member(members, i)}
     dirty = store.take_dirty_clusters()
-    touched = store.component_members(store.components_of([*fresh, *partners]) | set(dirty))
-    affected = dict(fresh)
-    known = {**candidates}
-    missing = [i for i in touched | partners if i not in affected and i not in known]
-    known.update(_nodes(store, missing))
-    for entry_id in touched | partners:
-        if entry_id not in affected and entry_id in known:
-            affected[entry_id] = known[entry_id]
+    touched = store.component_members(store.components_of(chain(members, partners)) | set(dirty))
     # the pairs of the batch's entries are known; those among the others are found again
-    others = [node for entry_id, node in affected.items() if entry_id not in fresh]
-    _write(store, affected, [*pairs, *links(others)])
+    others = _nodes(store, [i for i in touched | partners if not _member(members, i)])
+    del touched, partners
+    for pair in links(list(others.values())):
+        pairs.extend(pair)
+    # the stories of the entries with a pair and of the others, from their times and link keys
+    written = [(i, words_key(node.words)) for i, node in others.items()]
+    del others
+    ids, times, keys = array("q"), array("q"), array("q")  # those with a pair, and the others
+    for entry_id, ts, key in store.cluster_link_keys(sorted(set(pairs).union(i for i, _words in written))):
+        ids.append(entry_id)
+        times.append(ts)
+        keys.append(0 if key is None else key + 1)
+    story, component = linked_stories(ids, times, keys, _pairs(pairs))
+    store.set_clusters((i, story.get(i, i), component.get(i, i), "") for i in members)
+    store.set_clusters((i, story.get(i, i), component.get(i, i), words) for i, words in written)
     return {}
 
 
 def refresh_all(store: Store) -> None:
     """Every cluster recomputed, from every entry's title, date, link and CVE ids."""
     nodes = {row[0]: _node(row, fresh=True) for row in store.all_cluster_rows()}
-    _write(store, nodes, list(links(list(nodes.values()))), replace_all=True)
+    pairs = list(links(list(nodes.values())))
+    story = stories(nodes, pairs)
+    component = components(nodes, pairs)
+    store.write_clusters(
+        [(entry_id, story[entry_id], component[entry_id], words_key(node.words)) for entry_id, node in nodes.items()],
+        replace_all=True,
+    )

@@ -8,7 +8,6 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from veille_tui.core.enrich.batch import Batch
-from veille_tui.core.iocs import extract_many, site_of
 
 if TYPE_CHECKING:
     from veille_tui.core.store import Store
@@ -20,6 +19,10 @@ Found = dict[int, dict[tuple[str, str], list[str]]]
 
 
 def step(batch: Batch) -> Mapping[int, Sequence[str]]:
+    # the patterns are imported by the functions that use them, not with the steps: opening a
+    # database (the TUI's start) imports the steps
+    from veille_tui.core.iocs import site_of
+
     texts = batch.texts()
     full = batch.store.full_texts_of(list(texts))
     links = batch.store.entry_links(list(texts))
@@ -49,6 +52,8 @@ def step(batch: Batch) -> Mapping[int, Sequence[str]]:
 def ahead(texts: Sequence[tuple[str, str, str]]) -> list[dict[tuple[str, str], list[str]]]:
     """What the step finds in each (title, body, link) about to be written (enrich.ahead): for an
     entry of that title, body and link, it takes that and reads only its stored full text, if any."""
+    from veille_tui.core.iocs import site_of
+
     places = [(i, site_of(link), (("title", title), ("summary", body))) for i, (title, body, link) in enumerate(texts)]
     found = _found(places)
     return [found.get(i, {}) for i in range(len(texts))]
@@ -56,6 +61,8 @@ def ahead(texts: Sequence[tuple[str, str, str]]) -> list[dict[tuple[str, str], l
 
 def _found(places: Sequence[tuple[int, str, Sequence[tuple[str, str]]]]) -> Found:
     """What (key, site, ((place, text), ...)) name, by key: one pass of the extraction over all."""
+    from veille_tui.core.iocs import extract_many
+
     jobs: list[tuple[str, str]] = []
     keys: list[tuple[int, str]] = []
     for key, own, texts in places:

@@ -2,6 +2,11 @@
 answered 304) cost per request, without httpx's layers (issue 22: about half of an unchanged
 fetch was httpx/httpcore per request, and its import another ~0.1-0.3 s with its CLI's Rich).
 
+The protocol is h11's (sans-IO, the parser httpcore uses under httpx): it writes the request
+(and refuses a header that could inject another), reads the status line and headers, frames the
+body (Content-Length, chunked, until the connection closes) and says whether the connection may
+be kept. This module only moves the bytes (asyncio streams) and pools the connections.
+
 Only GET, only what `client._download` reads: the status, the headers, the raw body (decoded by
 decode.py) and the peer's address. Connections are kept alive and reused per (scheme, host, port);
 at most `connections` at once. What it does not do itself goes through httpx, imported then, with
@@ -9,9 +14,10 @@ the settings it always had (`client.async_client`): any proxy from the environme
 HTTPS_PROXY, ALL_PROXY; NO_PROXY=* means none), a URL with user info, a non-ASCII host. TLS as
 httpx makes it: SSL_CERT_FILE / SSL_CERT_DIR, else certifi's bundle; ALPN http/1.1.
 
-Limits as httpcore's: the status line and headers at most MAX_HEAD bytes; a connection idle for
+Limits as httpcore's: MAX_HEAD bytes for what h11 holds before it has an event (the status line
+and headers, a chunk's header, the trailers); pieces of READ bytes; a connection idle for
 KEEPALIVE_EXPIRY seconds is not reused. A failure is ConnectFailed (not reached: DNS, refused,
-TLS) or ProtocolFailed (an answer that is not HTTP/1.1); core/net/errors.py words them as before.
+TLS) or ProtocolFailed (h11's words, as httpx gives them); core/net/errors.py words them for the user.
 """
 
 from __future__ import annotations
@@ -24,14 +30,14 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
+import h11
+
 if TYPE_CHECKING:
     import ssl
 
-MAX_HEAD = 100 * 1024  # the status line and headers (httpcore's h11 limit)
-MAX_HEADERS = 200
+MAX_HEAD = 100 * 1024  # the status line and headers, a chunk's header, the trailers (httpcore's)
 READ = 64 * 1024
 KEEPALIVE_EXPIRY = 5.0  # httpcore's default
-_NO_BODY = (204, 304)
 # what stays as is in a URL's path, query and fragment (httpx's _urlparse: sub-delims, ":/[]@",
 # "?" in the query, "#" in the fragment; "%" kept); the rest is percent-encoded as UTF-8
 _PATH_SAFE = "!$&'()*+,;=:/[]@%|^"
@@ -43,7 +49,7 @@ class ConnectFailed(OSError):
 
 
 class ProtocolFailed(Exception):
-    """The server's answer is not HTTP/1.1 as we read it."""
+    """The server's answer is not HTTP/1.1 as h11 reads it (or a request h11 refuses to write)."""
 
 
 class Headers(Mapping[str, str]):
@@ -74,21 +80,39 @@ class Headers(Mapping[str, str]):
 
 
 class _Conn:
-    __slots__ = ("idle_since", "reader", "writer")
+    __slots__ = ("h11", "idle_since", "reader", "writer")
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader = reader
         self.writer = writer
+        self.h11 = h11.Connection(h11.CLIENT, max_incomplete_event_size=MAX_HEAD)
         self.idle_since = 0.0
 
     def usable(self) -> bool:
         """Still open, nothing unasked waiting to be read, not idle too long."""
         return (
-            not self.writer.is_closing()
+            self.h11.our_state is h11.IDLE
+            and not self.writer.is_closing()
             and not self.reader.at_eof()
             and not self.reader._buffer  # type: ignore[attr-defined]  # bytes nobody asked for
+            and not self.h11.trailing_data[0]
             and time.monotonic() - self.idle_since < KEEPALIVE_EXPIRY
         )
+
+    async def event(self) -> Any:
+        """The next h11 event of the answer, reading as it needs (as httpcore does)."""
+        state = self.h11
+        while True:
+            try:
+                event = state.next_event()
+            except h11.ProtocolError as exc:
+                raise ProtocolFailed(str(exc)) from None
+            if event is not h11.NEED_DATA:
+                return event
+            data = await self.reader.read(READ)
+            if not data and state.their_state is h11.SEND_RESPONSE:
+                raise ProtocolFailed("Server disconnected without sending a response.")
+            state.receive_data(data)
 
     def close(self) -> None:
         self.writer.close()
@@ -104,12 +128,10 @@ class WireResponse:
         self.status_code = 0
         self.reason_phrase = ""
         self.headers = Headers([])
-        self.keep_alive = False
         self.is_stream_consumed = False
         self.started = False  # the body's reading began (a read cut short: the connection is closed)
         self._closed = False
-        self._length: int | None = None  # None: chunked or until the connection closes
-        self._chunked = False
+        self._first: bytes | None = None  # a piece of the body h11 gave with the head
 
     @property
     def peer(self) -> str | None:
@@ -117,156 +139,61 @@ class WireResponse:
         return str(name[0]) if isinstance(name, tuple) and name else None
 
     async def _read_head(self) -> None:
-        reader = self._conn.reader
-        while True:
-            lines = await _head_lines(reader)
-            version, _, rest = lines[0].partition(" ")
-            code, _, reason = rest.partition(" ")
-            if version not in ("HTTP/1.1", "HTTP/1.0") or len(code) != 3 or not code.isdigit():
-                raise ProtocolFailed(f"invalid status line: {lines[0][:80]!r}")
-            status = int(code)
-            pairs = [_header(line) for line in lines[1:]]
-            if 100 <= status < 200 and status != 101:  # informational: the answer follows
-                continue
-            break
-        self.status_code, self.reason_phrase, self.headers = status, reason, Headers(pairs)
-        connection = {t.strip().lower() for t in self.headers.get("connection", "").split(",")}
-        self.keep_alive = version == "HTTP/1.1" and "close" not in connection
-        codings = [t.strip().lower() for t in self.headers.get("transfer-encoding", "").split(",") if t.strip()]
-        lengths = {v.strip() for v in self.headers.get_list("content-length")}
-        if status in _NO_BODY:
-            self._length = 0
-        elif codings:
-            if codings[-1] != "chunked":
-                raise ProtocolFailed("unsupported transfer encoding")
-            self._chunked = True
-        elif lengths:
-            if len(lengths) != 1 or not next(iter(lengths)).isdigit():
-                raise ProtocolFailed("invalid Content-Length")
-            self._length = int(next(iter(lengths)))
-        else:
-            self.keep_alive = False  # the body ends when the connection closes
-        if self._length == 0:
+        while not isinstance(event := await self._conn.event(), h11.Response):
+            if not isinstance(event, h11.InformationalResponse):  # 1xx: the answer follows
+                raise ProtocolFailed(f"unexpected {type(event).__name__} before the answer")
+        self.status_code = event.status_code
+        self.reason_phrase = event.reason.decode("ascii", errors="ignore")  # as httpx
+        self.headers = Headers([(name.decode("ascii"), _text(value)) for name, value in event.headers])
+        if self._conn.h11.their_state is not h11.SEND_BODY:
+            return
+        # an empty body (304, 204, Content-Length: 0) or its start already read: ended or kept
+        state = self._conn.h11
+        try:
+            found = state.next_event()
+        except h11.ProtocolError as exc:
+            raise ProtocolFailed(str(exc)) from None
+        if isinstance(found, h11.EndOfMessage):
             self.is_stream_consumed = True
+        elif isinstance(found, h11.Data):
+            self._first = bytes(found.data)
 
     async def aiter_raw(self) -> AsyncIterator[bytes]:
         """The body as sent (Content-Encoding not undone), in pieces of at most 64 KiB."""
         if self.is_stream_consumed:
             return
         self.started = True
-        reader = self._conn.reader
-        if self._chunked:
-            async for piece in _chunks(reader):
-                yield piece
-        elif self._length is not None:
-            left = self._length
-            while left:
-                piece = await reader.read(min(left, READ))
-                if not piece:
-                    raise ProtocolFailed(
-                        "peer closed connection without sending complete message body: "
-                        f"received {self._length - left} bytes, expected {self._length}"
-                    )
-                left -= len(piece)
-                yield piece
-        else:
-            while piece := await reader.read(READ):
-                yield piece
+        if self._first is not None:
+            first, self._first = self._first, None
+            yield first
+        while True:
+            event = await self._conn.event()
+            if not isinstance(event, h11.Data):
+                break  # EndOfMessage
+            yield bytes(event.data)
         self.is_stream_consumed = True
 
     async def aclose(self) -> None:
         if self._closed:
             return
         self._closed = True
-        if self.is_stream_consumed and self.keep_alive:
+        state = self._conn.h11
+        if self.is_stream_consumed and state.our_state is h11.DONE and state.their_state is h11.DONE:
+            state.start_next_cycle()  # keep-alive: both sides said so
             self._client._release(self._key, self._conn)
         else:
             self._conn.close()
             self._client._release(self._key, None)
 
 
-async def _head_lines(reader: asyncio.StreamReader) -> list[str]:
-    """The status line and the header lines of one answer (MAX_HEAD bytes, MAX_HEADERS lines)."""
-    lines: list[bytes] = []
-    size = 0
-    while True:
-        try:
-            raw = await reader.readuntil(b"\n")
-        except asyncio.IncompleteReadError as exc:
-            if not lines and not exc.partial:
-                raise ProtocolFailed("Server disconnected without sending a response.") from None
-            raise ProtocolFailed("peer closed connection without sending a complete answer") from None
-        except asyncio.LimitOverrunError:
-            raise ProtocolFailed("answer headers too large") from None
-        size += len(raw)
-        if size > MAX_HEAD or len(lines) > MAX_HEADERS:
-            raise ProtocolFailed("answer headers too large")
-        line = raw.rstrip(b"\r\n")
-        if not line:
-            if not lines:  # a stray empty line before the status line
-                continue
-            return [_text(x) for x in lines]
-        lines.append(line)
-
-
 def _text(raw: bytes) -> str:
-    """A header line as httpx decodes it: ASCII, else UTF-8, else Latin-1."""
+    """A header value as httpx decodes it: ASCII, else UTF-8, else Latin-1."""
     for encoding in ("ascii", "utf-8"):
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
     return raw.decode("latin-1")
-
-
-def _header(line: str) -> tuple[str, str]:
-    name, sep, value = line.partition(":")
-    if not sep or not name or name != name.strip() or any(c in name for c in " \t\x00\r"):
-        raise ProtocolFailed(f"invalid header line: {line[:80]!r}")
-    return name, value.strip(" \t")
-
-
-async def _chunks(reader: asyncio.StreamReader) -> AsyncIterator[bytes]:
-    while True:
-        try:
-            line = await reader.readuntil(b"\n")
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError):
-            raise ProtocolFailed("incomplete chunked read") from None
-        size_text = line.split(b";", 1)[0].strip()
-        try:
-            size = int(size_text, 16)
-        except ValueError:
-            raise ProtocolFailed("invalid chunk size") from None
-        if size < 0 or len(size_text) > 16:
-            raise ProtocolFailed("invalid chunk size")
-        if size == 0:
-            await _head_lines_or_empty(reader)  # the trailers
-            return
-        while size:
-            piece = await reader.read(min(size, READ))
-            if not piece:
-                raise ProtocolFailed("incomplete chunked read")
-            size -= len(piece)
-            yield piece
-        try:
-            if (await reader.readuntil(b"\n")).strip():
-                raise ProtocolFailed("invalid chunk end")
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError):
-            raise ProtocolFailed("incomplete chunked read") from None
-
-
-async def _head_lines_or_empty(reader: asyncio.StreamReader) -> None:
-    size = 0
-    while True:
-        try:
-            raw = await reader.readuntil(b"\n")
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError):
-            raise ProtocolFailed("incomplete chunked read") from None
-        size += len(raw)
-        if size > MAX_HEAD:
-            raise ProtocolFailed("chunk trailers too large")
-        if not raw.strip():
-            return
 
 
 def proxies_in_env() -> bool:
@@ -335,12 +262,11 @@ class WireClient:
             client = await self.fallback()
             return await client.send(client.build_request("GET", url, headers=dict(headers)), stream=True)
         scheme, host, port, shown, path, url = found
-        lines = [f"GET {path} HTTP/1.1", f"Host: {shown}"]
-        for name, value in {**self.headers, **headers}.items():
-            if "\r" in value or "\n" in value or "\x00" in value or value != value.strip(" \t"):
-                raise ProtocolFailed(f"Illegal header value {value.encode()!r}")  # as h11 says it
-            lines.append(f"{name}: {value}")
-        request = ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")  # httpx's encoding of str headers
+        pairs = [("Host", shown), *{**self.headers, **headers}.items()]
+        try:  # h11 checks every header (a stored validator cannot inject one)
+            request = h11.Request(method="GET", target=path, headers=pairs)
+        except h11.ProtocolError as exc:
+            raise ProtocolFailed(str(exc)) from None
         key = (scheme, host, port)
         await self.slots.acquire()
         try:
@@ -348,7 +274,7 @@ class WireClient:
                 conn, reused = await self._connection(key)
                 resp = WireResponse(self, key, conn, url)
                 try:
-                    conn.writer.write(request)
+                    conn.writer.write(b"".join(conn.h11.send(e) or b"" for e in (request, h11.EndOfMessage())))
                     await conn.writer.drain()
                     await resp._read_head()
                 except (ProtocolFailed, ConnectionError) as exc:
@@ -380,7 +306,7 @@ class WireClient:
             tls = self._ssl
         try:
             reader, writer = await asyncio.open_connection(
-                host.strip("[]"), port, ssl=tls, server_hostname=host if tls else None, limit=MAX_HEAD + 1024
+                host.strip("[]"), port, ssl=tls, server_hostname=host if tls else None
             )
         except OSError as exc:  # ssl.SSLError among them
             raise ConnectFailed(str(exc) or type(exc).__name__) from None

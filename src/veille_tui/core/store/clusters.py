@@ -4,7 +4,7 @@ clusters are computed by the update layer's hook (core/enrich/clusters.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from veille_tui.core.models import Entry
 from veille_tui.core.store.base import StoreBase, chunks, marks
@@ -36,9 +36,46 @@ class ClustersMixin(StoreBase):
             found += self.db.execute(f"SELECT {_NODE_COLUMNS} FROM {_FROM} WHERE e.id IN ({marks(chunk)})", chunk)
         return found
 
-    def cluster_rows_between(self, low: int, high: int) -> list[ClusterRow]:
-        """The entries dated between low and high."""
-        return list(self.db.execute(f"SELECT {_NODE_COLUMNS} FROM {_FROM} WHERE e.ts BETWEEN ? AND ?", (low, high)))
+    def cluster_rows_between(self, low: int, high: int) -> Iterator[ClusterRow]:
+        """The entries dated between low and high (read as they are iterated)."""
+        return iter(self.db.execute(f"SELECT {_NODE_COLUMNS} FROM {_FROM} WHERE e.ts BETWEEN ? AND ?", (low, high)))
+
+    def cluster_link_keys(self, ids: Sequence[int]) -> Iterator[tuple[int, int, int | None]]:
+        """(id, ts, link key) of these entries (ids in order: rows in order), read as they are
+        iterated; the key of a link is the smallest id of the entries with it (None: no link)."""
+        for chunk in chunks(ids):
+            yield from self.db.execute(
+                "SELECT e.id, e.ts, CASE WHEN COALESCE(e.link_norm, '') = '' THEN NULL"
+                " ELSE (SELECT min(x.id) FROM entries x WHERE x.link_norm = e.link_norm) END"
+                f" FROM entries e WHERE e.id IN ({marks(chunk)}) ORDER BY e.id",
+                chunk,
+            ).fetchall()
+
+    def cluster_titles(self, ids: Sequence[int]) -> list[tuple[int, int, str]]:
+        """(id, ts, title) of these entries."""
+        found: list[tuple[int, int, str]] = []
+        for chunk in chunks(ids):
+            found += self.db.execute(f"SELECT id, ts, title FROM entries WHERE id IN ({marks(chunk)})", chunk)
+        return found
+
+    def write_cluster_words(self, rows: Iterable[tuple[int, str]]) -> None:
+        """(entry id, title words) of entries: a new one in a cluster of its own (its cluster is
+        written after, by set_clusters); the others keep theirs."""
+        self.db.executemany(
+            "INSERT INTO entry_clusters (entry_id, cluster, component, words) VALUES (?1, ?1, ?1, ?2)"
+            " ON CONFLICT (entry_id) DO UPDATE SET words = excluded.words WHERE words != excluded.words",
+            rows,
+        )
+
+    def set_clusters(self, rows: Iterable[tuple[int, int, int, str]]) -> None:
+        """(entry id, story, link component, title words) of entries; the words of an entry with a
+        cluster row are left as they are (they were written with it: write_cluster_words)."""
+        self.db.executemany(
+            "INSERT INTO entry_clusters (entry_id, cluster, component, words) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (entry_id) DO UPDATE SET cluster = excluded.cluster, component = excluded.component"
+            " WHERE cluster != excluded.cluster OR component != excluded.component",
+            rows,
+        )
 
     def all_cluster_rows(self) -> list[ClusterRow]:
         """Every entry, its title words not read (to be computed afresh)."""

@@ -24,13 +24,10 @@ from veille_tui.core.models import ArticleContent, Entry
 from veille_tui.tui import messages as m
 from veille_tui.tui.bindings import key_bar_items
 from veille_tui.tui.list_reader import ListReader, RestRead
-from veille_tui.tui.screens.cves import CvePivot
-from veille_tui.tui.screens.draft import PUBLISH_TOPIC, Drafting
-from veille_tui.tui.screens.iocs import IocPivot
 from veille_tui.tui.screens.keys import MAIN_KEYS
+from veille_tui.tui.screens.later import LaterParts
 from veille_tui.tui.screens.parts.articles import Articles
 from veille_tui.tui.screens.parts.background import Background
-from veille_tui.tui.screens.parts.export import Exporting
 from veille_tui.tui.screens.parts.feeds import FeedsPivot
 from veille_tui.tui.screens.parts.fulltext import FullTexts
 from veille_tui.tui.screens.parts.host import ViewState
@@ -39,7 +36,6 @@ from veille_tui.tui.screens.parts.listing import Listing, Preloaded
 from veille_tui.tui.screens.parts.moves import Moves
 from veille_tui.tui.screens.parts.panes import SIDE_BY_SIDE, Panes
 from veille_tui.tui.screens.parts.triage import Triage
-from veille_tui.tui.screens.reading import ReadingScreen
 from veille_tui.tui.timings import Timings
 from veille_tui.tui.watcher import StoreWatcher
 from veille_tui.tui.widgets.article import ArticleView
@@ -52,7 +48,7 @@ from veille_tui.tui.widgets.status import StatusLine
 PREFETCH_EVERY = 3.0  # seconds between two looks at whether the CVE view's rows should be read ahead
 
 
-class MainScreen(Screen[None]):
+class MainScreen(LaterParts, Screen[None]):
     """Three panes, a status line and the key bar."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (SIDE_BY_SIDE, "-wide")]
@@ -73,13 +69,11 @@ class MainScreen(Screen[None]):
         self.links = Links(self)
         self.full_texts = FullTexts(self)
         self.background = Background(self)
-        self.cve_pivot = CvePivot(self)  # `c`, and back to it from a CVE's entries
-        self.ioc_pivot = IocPivot(self, self.links.copy)  # `I`, and back to it from an indicator's entries
-        self.exporting = Exporting(self)  # the palette's "Export the list (STIX / MISP)…"
-        self.drafting = Drafting(self)  # `a`, `e`, `P`
         self.feeds_pivot = FeedsPivot(self, self.background.start_fetch_one)  # `F`, and back to it
         self.panes = Panes(self, self)
-        self.reader = ReadingScreen(self)  # the article full screen (`enter` below 100 columns)
+        self._resumed = False  # resumed once (shown first)
+        # `cve_pivot`, `ioc_pivot`, `exporting`, `drafting`, `reader`: made when first needed
+        # (screens/later.py), not before the first frame
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -100,6 +94,15 @@ class MainScreen(Screen[None]):
             yield KeyBar(id="keys")
             yield Question(id="question")  # in the key bar's place while it asks (`A`)
 
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual styles every node of a screen again when it resumes; the first time, the nodes
+        # were styled as they were mounted, a moment before: the same styles, computed twice
+        # (a tenth of the first frame). Later resumes (back from a dialog) restyle as Textual does.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
+        super()._on_screen_resume(event)
+
     def on_mount(self) -> None:
         started = time.perf_counter()
         self.entries.set_ids(self.listing.load_first())
@@ -109,8 +112,14 @@ class MainScreen(Screen[None]):
         skip = {"refresh_all"} if self.offline else set()
         self.query_one("#keys", KeyBar).set_items(key_bar_items(self.app, (self.entries, self.app, self), skip))
         self.timings.since("startup_load", started)
-        self.call_after_refresh(self.background.start)
-        self.set_interval(PREFETCH_EVERY, self.cve_pivot.prefetch)  # the CVE view of a big view, read ahead
+        self.call_after_refresh(self._first_frame_out)
+        self.set_interval(PREFETCH_EVERY, lambda: self.cve_pivot.prefetch())  # the CVE view of a big view, read ahead
+
+    def _first_frame_out(self) -> None:
+        from veille_tui.tui import first_frame_out
+
+        first_frame_out()
+        self.background.start()
 
     # --- what the parts are given -----------------------------------------------------------
 
@@ -124,19 +133,19 @@ class MainScreen(Screen[None]):
 
     @property
     def reading(self) -> bool:
-        return self.zoomed or self.reader.is_open
+        return self.zoomed or self.reader_open
 
     @property
     def article(self) -> ArticleView:
-        return self.reader.article if self.reader.is_open else self.query_one("#article", ArticleView)
+        return self.reader.article if self.reader_open else self.query_one("#article", ArticleView)
 
     @property
     def question(self) -> Question:
-        return self.reader.question if self.reader.is_open else self.query_one("#question", Question)
+        return self.reader.question if self.reader_open else self.query_one("#question", Question)
 
     @property
     def keys(self) -> Widget:
-        return self.reader.keys if self.reader.is_open else self.query_one("#keys")
+        return self.reader.keys if self.reader_open else self.query_one("#keys")
 
     def update_status(self) -> None:
         state = self.state
@@ -144,7 +153,8 @@ class MainScreen(Screen[None]):
         count, more = self.entries.shown_count
         shown = (state.view_label(), count)
         position = self.articles.position()
-        for status in (self.query_one("#status", StatusLine), *self.reader.status_lines()):
+        reading = self.reader.status_lines() if self.reader_open else []
+        for status in (self.query_one("#status", StatusLine), *reading):
             status.show(
                 *shown,
                 more=more,
@@ -197,7 +207,7 @@ class MainScreen(Screen[None]):
         if event.entry_id is None:
             self.articles.stop_timer()
             self.article.show_message(self.listing.empty_text())
-        elif not self.reader.is_open:
+        elif not self.reader_open:
             self.articles.follow(event.entry_id)
 
     @on(EntryList.Opened)
@@ -223,6 +233,8 @@ class MainScreen(Screen[None]):
         self.answered(event.topic, event.yes)
 
     def answered(self, topic: str, yes: bool) -> None:
+        from veille_tui.tui.screens.draft import PUBLISH_TOPIC
+
         if topic == PUBLISH_TOPIC:
             self.drafting.answered(yes)
         else:
@@ -397,11 +409,12 @@ class MainScreen(Screen[None]):
     def action_back(self) -> None:
         if self.zoomed:
             self.action_zoom()
-        elif not (self.cve_pivot.back() or self.ioc_pivot.back()):
+        elif not self._pivot_back():
             self.feeds_pivot.back(self.listing.back)  # from a feed's entries chosen in `F`: `F` again
 
     def action_clear_query(self) -> None:
-        if not (self.drafting.cancel() or self.cve_pivot.back() or self.ioc_pivot.back()):
+        drafting = self._made("drafting")
+        if not ((drafting is not None and drafting.cancel()) or self._pivot_back()):
             self.listing.clear()
 
     # --- panes and the article full screen (`z`) --------------------------------------------

@@ -29,8 +29,11 @@ if TYPE_CHECKING:
     class Main(Host, Protocol):
         """The main screen, as this screen sees it."""
 
-        cve_pivot: CvePivot
-        ioc_pivot: IocPivot
+        @property
+        def cve_pivot(self) -> CvePivot: ...
+
+        @property
+        def ioc_pivot(self) -> IocPivot: ...
 
         def answered(self, topic: str, yes: bool) -> None: ...
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from veille_tui.tui.screens.feeds import FeedsScreen
 from veille_tui.tui.screens.parts.host import Host
 
 
@@ -31,6 +30,8 @@ class FeedsPivot:
             choice_id = f"feed:{feed_id}"
             host.apply_choice(choice_id)
             self.chosen = choice_id if host.state.choice.id == choice_id else None
+
+        from veille_tui.tui.screens.feeds import FeedsScreen  # when first opened, not at start
 
         host.app.push_screen(FeedsScreen(host.state.feeds or [], self.fetch_one, current), chosen)
 

@@ -4,7 +4,7 @@ through), `L` picks one of the article's links or related stories."""
 
 from __future__ import annotations
 
-import webbrowser
+from typing import TYPE_CHECKING
 
 from veille_tui.core.models import Entry
 from veille_tui.core.text import clean_line
@@ -12,6 +12,9 @@ from veille_tui.tui.browser import open_link
 from veille_tui.tui.clipboard import copy_told
 from veille_tui.tui.screens.parts.host import Host
 from veille_tui.tui.widgets.article import RELATED_LIMIT
+
+if TYPE_CHECKING:
+    import webbrowser
 
 
 class Links:

@@ -11,16 +11,18 @@ import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from veille_tui.core.errors import ConfigError, QueryError
 from veille_tui.core.models import Entry, FeedStatus
 from veille_tui.core.text import clean_line
 from veille_tui.tui.list_reader import RestRead
-from veille_tui.tui.screens.dialogs import Offer
 from veille_tui.tui.screens.parts.host import Host
 from veille_tui.tui.views import Place, ViewHistory, query_terms
 from veille_tui.tui.widgets.sidebar import VIEW_COUNTED, VIEWS, Choice, feed_label
+
+if TYPE_CHECKING:
+    from veille_tui.tui.screens.dialogs import Offer
 
 HEAD = 150  # first rows of a view shown before its whole list is read (two screens at least)
 
@@ -276,6 +278,8 @@ class Listing:
         hint = self.host.lib.tag_hint(text)  # `+fortinet`, a tag no entry has: offer the words search
         if hint is not None and hint.query is not None:
             self.host.lib.remember_query(text)
+            from veille_tui.tui.screens.dialogs import Offer  # the dialogs: when first needed
+
             return Offer(hint.message, hint.query)
         return None
 
