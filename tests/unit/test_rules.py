@@ -173,3 +173,18 @@ def test_a_relative_date_in_a_rule_counts_from_when_the_entry_was_stored() -> No
         lib.store.db.execute("UPDATE entries SET added = ts + 86400 WHERE id = ?", (old.id,))  # stored a day after
     with _open(recent + READ_QUIET) as lib:  # applied again, long after
         assert [e.title for e in lib.entries("+fresh")] == ["A quiet day"]
+
+
+def test_asking_whether_a_rule_ever_did_something_reads_an_index_not_every_entry() -> None:
+    # each write batch asks it when no rule is configured: a scan of every entry was ~6 % of a cold
+    # fetch of 500 feeds (issue 22)
+    with _open() as lib:
+        _fetch(lib, ITEMS)
+        assert not lib.store.rules_touched()
+        plan = lib.store.db.execute(
+            "EXPLAIN QUERY PLAN SELECT 1 FROM entries WHERE hidden = 1 OR rule_read = 1 OR rule_star = 1 LIMIT 1"
+        ).fetchall()
+        assert "entries_ruled" in " ".join(str(row[-1]) for row in plan)
+    with _open(SPONSORED) as lib:
+        _fetch(lib, ITEMS)
+        assert lib.store.rules_touched()

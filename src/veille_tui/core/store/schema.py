@@ -344,6 +344,13 @@ ALTER TABLE items ADD COLUMN markdown TEXT;
 """
 
 # Each migration takes the schema from version N to N+1; append, never edit.
+
+_V_RULED = """
+-- the entries a rule hid or marked, indexed apart: each write batch asks whether a rule ever did
+-- anything here (Store.rules_touched), which scanned every entry when none had (issue 22)
+CREATE INDEX entries_ruled ON entries (id) WHERE hidden = 1 OR rule_read = 1 OR rule_star = 1;
+"""
+
 MIGRATIONS: list[str] = [
     _SCHEMA_V1,
     _V2_FEED_COUNTS,
@@ -365,6 +372,7 @@ MIGRATIONS: list[str] = [
     _V_NOTIFY,
     _V_IOCS,
     _V_ITEM_HTML,
+    _V_RULED,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
