@@ -18,7 +18,7 @@ import pytest
 from veille_tui.core.feeds.parse import MAX_BODY, parse_feed
 from veille_tui.core.models import Entry, Feed, Item
 from veille_tui.core.store import Store
-from veille_tui.core.store.schema import MIGRATIONS
+from veille_tui.core.store.schema import _V_ITEM_HTML, MIGRATIONS
 from veille_tui.core.text import fold
 from veille_tui.core.update import open_store, store_fetch
 
@@ -147,9 +147,10 @@ def test_a_word_only_in_a_summary_is_found(tmp_path) -> None:
 def _downgrade(path: Path) -> None:
     """The database as the version before HTML bodies left it."""
     with sqlite3.connect(path) as db:
+        db.execute("DROP INDEX entries_ruled")  # the migration after HTML bodies (_V_RULED)
         for column in ("html", "html_base", "markdown"):
             db.execute(f"ALTER TABLE items DROP COLUMN {column}")
-        db.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+        db.execute(f"PRAGMA user_version = {MIGRATIONS.index(_V_ITEM_HTML)}")
 
 
 def test_a_store_made_before_keeps_its_markdown(tmp_path) -> None:
