@@ -10,7 +10,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -71,9 +71,10 @@ def store_fetch(
     site_title: str | None = None,
     retry_after: float | None = None,
     warning: str | None = None,
+    ahead: Mapping[tuple[str, str], enrich.Ahead] | None = None,
 ) -> Added:
     """One feed's fetch outcome stored, and the hooks over the entries it made or changed, in one
-    transaction."""
+    transaction. ahead: what the parser process found in the items' texts (enrich.found_in_items)."""
     with store.transaction():
         added = store.record_fetch(
             feed_id,
@@ -87,7 +88,7 @@ def store_fetch(
             retry_after=retry_after,
             warning=warning,
         )
-        enrich.written(store, added.changed, alerts=True)
+        enrich.written(store, added.changed, alerts=True, ahead=ahead)
     return added
 
 
@@ -144,6 +145,7 @@ def update_feeds(
             site_title=result.title or None,
             retry_after=result.retry_after,
             warning=warning,
+            ahead=enrich.ahead_of_items(result.items, result.found) if result.found is not None else None,
         )
         return FeedOutcome(
             title or result.url,
@@ -157,7 +159,7 @@ def update_feeds(
         )
 
     def report(result: Any, outcome: FeedOutcome) -> None:
-        result.items = []  # stored: let them go (peak memory at 500 feeds)
+        result.items, result.found = [], None  # stored: let them go (peak memory at 500 feeds)
         outcomes.append(outcome)
         if on_result:
             on_result(outcome)
@@ -231,7 +233,13 @@ def update_feeds(
     with enrich.clusters_deferred(store):  # one cluster pass over what the fetch stored, at its end
         thread.start()
         try:
-            fetch_mod.fetch_feeds(requests, settings, on_result=hand_over, hold=lambda: results.qsize() > BACKLOG)
+            fetch_mod.fetch_feeds(
+                requests,
+                settings,
+                on_result=hand_over,
+                hold=lambda: results.qsize() > BACKLOG,
+                then=enrich.found_in_items,  # the CVE and IOC steps' finding, in the parser processes
+            )
         finally:
             if unchanged:
                 results.put(unchanged[:])

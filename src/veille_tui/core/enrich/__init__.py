@@ -28,7 +28,7 @@ from veille_tui.core.enrich import kev as _kev
 from veille_tui.core.enrich import rules as _rules
 from veille_tui.core.enrich import watch as _watch
 from veille_tui.core.enrich.batch import Ahead, Batch, Step, Text
-from veille_tui.core.models import Rule
+from veille_tui.core.models import Item, Rule
 from veille_tui.core.text import find_cves
 
 if TYPE_CHECKING:
@@ -42,9 +42,11 @@ __all__ = [
     "Step",
     "Text",
     "ahead",
+    "ahead_of_items",
     "clusters_deferred",
     "enrich",
     "epss_changed",
+    "found_in_items",
     "kev_changed",
     "on_open",
     "recompute_clusters",
@@ -90,6 +92,36 @@ def ahead(texts: Sequence[tuple[str, str, str]]) -> dict[tuple[str, str], Ahead]
     return {
         (title, body): Ahead(link, found, find_cves(title + "\n" + body))
         for (title, body, link), found in zip(texts, iocs, strict=True)
+    }
+
+
+# What `found_in_items` sends back per item: None (nothing found), or (indicators, CVE ids)
+Found = list[tuple[dict[tuple[str, str], list[str]], list[str]] | None]
+
+
+def _item_texts(items: Sequence[Item]) -> list[tuple[str, str, str]]:
+    # what the writer's steps read of an entry made from the item: its title, its summary (the
+    # plain text of an HTML body) and its link (store/feeds.py add_items)
+    return [(item.title, item.summary, item.link or "") for item in items]
+
+
+def found_in_items(items: Sequence[Item]) -> Found:
+    """`ahead`'s work on a feed's items, done in the parser process that parsed them (the fetch's
+    `then`), as a list in their order: their texts do not go through the pipe a second time."""
+    texts = _item_texts(items)
+    iocs = _iocs.ahead(texts)
+    found: Found = []
+    for (title, body, _), indicators in zip(texts, iocs, strict=True):
+        cves = find_cves(title + "\n" + body)
+        found.append((indicators, cves) if indicators or cves else None)
+    return found
+
+
+def ahead_of_items(items: Sequence[Item], found: Found) -> dict[tuple[str, str], Ahead]:
+    """found_in_items' list back as `ahead`'s mapping, for `written` (the writer's side)."""
+    return {
+        (title, body): Ahead(link, *(known or ({}, [])))
+        for (title, body, link), known in zip(_item_texts(items), found, strict=True)
     }
 
 

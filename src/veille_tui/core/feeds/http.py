@@ -17,13 +17,13 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from veille_tui.core import net
 from veille_tui.core.models import FetchSettings, FetchStatus, Item
 
 if TYPE_CHECKING:
-    from veille_tui.core.feeds.pool import Parser
+    from veille_tui.core.feeds.pool import Parser, Then
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,7 @@ class FetchResult:
     bytes: int = 0  # decoded body size
     name: str = ""  # FetchRequest.name, for messages
     warning: str | None = None  # read, but not all of it (malformed XML, entries dropped)
+    found: Any = None  # what `then` made of the items in the parser process, when it ran there
 
     @property
     def ok(self) -> bool:
@@ -66,15 +67,15 @@ class _LazyParser:
     """The fetch's Parser, made with the first body to parse: an all-304 fetch never imports the
     parsers, the process pool nor multiprocessing (issue 22: ~0.05 s of imports)."""
 
-    def __init__(self, workers: int, feeds: int) -> None:
-        self.workers, self.feeds = workers, feeds
+    def __init__(self, workers: int, feeds: int, then: Then | None = None) -> None:
+        self.workers, self.feeds, self.then = workers, feeds, then
         self.parser: Parser | None = None
 
     def get(self) -> Parser:
         if self.parser is None:
             from veille_tui.core.feeds.pool import POOL_MIN_FEEDS, Parser
 
-            self.parser = Parser(self.workers, use_pool=self.feeds >= POOL_MIN_FEEDS)
+            self.parser = Parser(self.workers, use_pool=self.feeds >= POOL_MIN_FEEDS, then=self.then)
         return self.parser
 
     def close(self, abort: bool = False) -> None:
@@ -118,6 +119,7 @@ async def _fetch_one(
         result.status = "ok"
         result.items = parsed.items
         result.warning = parsed.warning
+        result.found = parsed.found
         result.etag = etag
         result.last_modified = last_modified
         return result
@@ -134,8 +136,12 @@ async def fetch_all(
     settings: FetchSettings | None = None,
     on_result: Callable[[FetchResult], None] | None = None,
     hold: Callable[[], bool] | None = None,
+    then: Then | None = None,
 ) -> list[FetchResult]:
     """Fetch and parse every request concurrently; one result per request, in request order.
+
+    ``then``: work on each feed's items done in the parser processes, its result in
+    ``FetchResult.found`` (None when it did not run there: few feeds, parsed in a thread).
 
     ``hold``: while it returns True no new download starts (backpressure from a consumer that
     stores results more slowly than they come; waiting happens before a feed's timeout starts).
@@ -148,7 +154,7 @@ async def fetch_all(
     reqs = list(requests)
     if not reqs:
         return []
-    parser = _LazyParser(settings.parse_workers, len(reqs))
+    parser = _LazyParser(settings.parse_workers, len(reqs), then)
     limits = net.HostLimits(settings.per_host, settings.concurrency)
     callback_errors: list[Exception] = []
 
@@ -194,10 +200,11 @@ def fetch_feeds(
     settings: FetchSettings | None = None,
     on_result: Callable[[FetchResult], None] | None = None,
     hold: Callable[[], bool] | None = None,
+    then: Then | None = None,
 ) -> list[FetchResult]:
     """Synchronous wrapper: runs fetch_all in its own event loop (a thread if one is running)."""
     reqs = list(requests)
-    return net.run_sync(lambda: fetch_all(reqs, settings, on_result, hold))
+    return net.run_sync(lambda: fetch_all(reqs, settings, on_result, hold, then))
 
 
 __all__ = ["FetchRequest", "FetchResult", "FetchSettings", "fetch_all", "fetch_feeds"]

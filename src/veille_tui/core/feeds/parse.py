@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import xml.parsers.expat
 from dataclasses import dataclass, field
+from typing import Any
 
 from veille_tui.core.feeds.fallback import MALFORMED, parse_with_feedparser
 
@@ -39,6 +40,7 @@ class ParsedFeed:
     error: str | None = None
     parser: str = ""  # "fast" | "feedparser" | "json" (which path produced the items)
     warning: str | None = None  # read, but not all of it: malformed XML, entries dropped
+    found: Any = None  # what the fetch's `then` made of the items in the parser process (pool.Parser)
 
 
 def parse_feed(data: bytes, url: str, content_type: str | None = None) -> ParsedFeed:

@@ -17,10 +17,14 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from veille_tui.core.feeds.parse import ParsedFeed, parse_feed
+from veille_tui.core.models import Item
+
+Then = Callable[[Sequence[Item]], Any]  # work on a feed's items done in the parser process (ParsedFeed.found)
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +61,32 @@ def _worker_init() -> None:  # runs in each parser process
         pass
 
 
-def _mp_context() -> multiprocessing.context.BaseContext:
+def _parse_then(
+    parse: Callable[[bytes, str, str | None], ParsedFeed],
+    data: bytes,
+    url: str,
+    content_type: str | None,
+    then: Then | None,
+) -> ParsedFeed:
+    """parse (parse_feed) in a parser process, then `then` over its items there (its result in `found`):
+    the update layer's work on the texts (their CVE ids and indicators: enrich.found_in) done
+    beside the parse, off the process that writes. A failure of `then` leaves found unset (the
+    writer then does that work itself)."""
+    parsed = parse(data, url, content_type)
+    if then is not None and parsed.items:
+        try:
+            parsed.found = then(parsed.items)
+        except Exception:  # never the feed: the writer's steps find it all again
+            log.debug("work on the items of %s in the parser process", url, exc_info=True)
+    return parsed
+
+
+def _mp_context(preload: Sequence[str] = ()) -> multiprocessing.context.BaseContext:
     # forkserver: forking a process that runs threads (the TUI) is unsafe; spawn re-imports
-    # everything for each worker. The fork server preloads the parser once.
+    # everything for each worker. The fork server preloads the parser (and the module of `then`) once.
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["veille_tui.core.feeds.parse"])
+        ctx.set_forkserver_preload(["veille_tui.core.feeds.parse", *preload])
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -120,11 +144,14 @@ def _stop_pool(pool: concurrent.futures.ProcessPoolExecutor, grace: float | None
 
 
 class Parser:
-    """Parses feed bodies for one fetch; `close()` on every way out."""
+    """Parses feed bodies for one fetch; `close()` on every way out. then: work on each feed's
+    items done in the parser processes (ParsedFeed.found; not when parsing in a thread, where it
+    would only move the writer's own work to another thread of the same process)."""
 
-    def __init__(self, workers: int, use_pool: bool) -> None:
+    def __init__(self, workers: int, use_pool: bool, then: Then | None = None) -> None:
         self.workers = workers
         self.use_pool = use_pool and workers > 0
+        self.then = then
         self.pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._broken: list[concurrent.futures.ProcessPoolExecutor] = []  # stopped in close()
 
@@ -135,11 +162,12 @@ class Parser:
         try:
             with _stderr_with_fileno():
                 if self.pool is None:
+                    preload = [self.then.__module__] if self.then is not None else []
                     self.pool = concurrent.futures.ProcessPoolExecutor(
-                        max_workers=self.workers, mp_context=_mp_context(), initializer=_worker_init
+                        max_workers=self.workers, mp_context=_mp_context(preload), initializer=_worker_init
                     )
                 pool = self.pool
-                future = loop.run_in_executor(pool, parse_feed, data, url, content_type)
+                future = loop.run_in_executor(pool, _parse_then, parse_feed, data, url, content_type, self.then)
         except Exception:  # workers cannot start here (e.g. a __main__ without the main guard)
             log.warning("parser processes unavailable, parsing in this process", exc_info=True)
             self.use_pool = False
