@@ -4,6 +4,7 @@ kept by the write batches are the ones a full recompute gives."""
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from pathlib import Path
@@ -305,9 +306,10 @@ def _rows(store: Store) -> list[tuple[int, int, int, str]]:
     ).fetchall()
 
 
-def test_the_pass_in_chunks_gives_what_one_pass_gives(tmp_path) -> None:
+def test_the_pass_in_chunks_gives_what_one_pass_gives(tmp_path, monkeypatch, caplog) -> None:
     """The end-of-fetch pass compares its entries with their windows a chunk at a time (memory): a
-    chunk of 7, 40 or 1,000 entries gives the rows one pass gives, and those a full recompute gives.
+    chunk of 7, 40 or 1,000 entries gives the rows one pass gives, and those a full recompute gives,
+    and so does the pass whose chunks are shared with a forked helper process.
     The entries: some clustered before the fetch, the fetch's new ones (pairs across chunks by
     title, by CVE id, by link), one whose title it changed, one deleted."""
     from veille_tui.core.enrich import clusters
@@ -328,11 +330,16 @@ def test_the_pass_in_chunks_gives_what_one_pass_gives(tmp_path) -> None:
             found.append(_dated(f"{prefix}{n}", title, start + rng.random() * 6, cves, link))
         return found
 
-    store_fetch(store, alpha, status="ok", items=items("old", 40, 0))  # clustered as they come
+    zebra = "Zebra quantum firmware backdoor disclosed by researchers today"
+    # clustered as they come; "late" (the latest entry) retitled by the fetch: a pass that read its
+    # old title words would pair it with the fetch's zebra stories
+    store_fetch(store, alpha, status="ok", items=[*items("old", 40, 0), _dated("late", zebra, 9.9)])
     try:
         with enrich.clusters_deferred(store):  # a fetch killed before its end: its entries wait
-            store_fetch(store, beta, status="ok", items=items("new", 60, 2))
-            store_fetch(store, alpha, status="ok", items=[*items("more", 40, 4), _dated("old3", "Another title", 3)])
+            zebras = [_dated(f"zebra{n}", zebra, 7.5 + n * 0.3) for n in range(8)]
+            store_fetch(store, beta, status="ok", items=[*items("new", 60, 2), *zebras])
+            retitled = [_dated("old3", "Another title", 3), _dated("late", "Nothing alike at all", 9.9)]
+            store_fetch(store, alpha, status="ok", items=[*items("more", 40, 4), *retitled])
             gone = _id(store, "old5")
             store.db.execute("DELETE FROM items WHERE entry_id = ?", (gone,))
             store.db.execute("DELETE FROM entries WHERE id = ?", (gone,))
@@ -340,7 +347,7 @@ def test_the_pass_in_chunks_gives_what_one_pass_gives(tmp_path) -> None:
     except KeyboardInterrupt:
         pass
     pending = store.existing_ids(store.clusters_pending())
-    assert len(pending) > 90 and _id(store, "old3") in pending  # the new entries (some folded by link) and old3
+    assert len(pending) > 90 and {_id(store, "old3"), _id(store, "late")} <= set(pending)  # and the new entries
     found = {}
     for size in (1_000, 40, 7):
         store.db.execute("BEGIN IMMEDIATE")
@@ -352,6 +359,21 @@ def test_the_pass_in_chunks_gives_what_one_pass_gives(tmp_path) -> None:
     assert found[7] == found[40] == found[1_000]
     assert len(found[7]) == store.count("")
     assert sum(1 for entry_id, cluster, *_ in found[7] if entry_id != cluster) > 20  # it does make clusters
+    # shared with a forked helper (a fetch from the command line): the same rows; this process
+    # compared every other chunk only (the helper, the others: no fallback here)
+    here: list[int] = []
+    alone = clusters._batch_pairs
+
+    def spied(*args, **kwargs):
+        here.extend(kwargs.get("starts") or args[5])
+        return alone(*args, **kwargs)
+
+    monkeypatch.setattr(clusters, "_batch_pairs", spied)
+    with caplog.at_level(logging.WARNING), store.transaction():
+        clusters.step(Batch(store, pending), chunk_size=7, fork=True)
+    assert _rows(store) == found[7]
+    assert here == list(range(0, len(pending), 14)) and not caplog.records
+    monkeypatch.setattr(clusters, "_batch_pairs", alone)
     with store.transaction():
         clusters.step(Batch(store, pending), chunk_size=7)
     enrich.recompute_clusters(store)

@@ -65,6 +65,7 @@ def run_fetch(
             on_result=lambda o: print(describe(o), file=out, flush=True),
             on_intel=lambda o: print(f"intel      {o.describe()}", file=out, flush=True),
             on_full_text=lambda done, failed: print(full_text_line(done, failed), file=out, flush=True),
+            parallel=True,  # a command: the cluster pass may fork a helper
         )
     print(summary(outcomes, time.perf_counter() - started), file=sys.stderr)
     return outcomes
@@ -100,6 +101,7 @@ def _with_bar(lib: Library, names: Sequence[str]) -> list[FeedOutcome]:
             on_start=started,
             on_intel=intel.append,
             on_full_text=lambda d, f: full.append(full_text_line(d, f)),
+            parallel=True,
         )
     for outcome in intel:
         print(f"intel: {outcome.describe()}", file=sys.stderr)

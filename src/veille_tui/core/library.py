@@ -388,16 +388,25 @@ class Library(
         on_start: Callable[[int], None] | None = None,
         on_intel: Callable[[IntelOutcome], None] | None = None,
         on_full_text: Callable[[int, int], None] | None = None,
+        parallel: bool = False,
     ) -> list[FeedOutcome]:
         """Fetch the feeds (all, or those matching names) and store what they bring; fetching all
         of them also refreshes the intel data that is due (at most once a day, [intel] enabled).
         An intel source that fails keeps its data and is reported through on_intel. Then the
-        [[notify]] targets get the new matches (what they answered: `notified`)."""
+        [[notify]] targets get the new matches (what they answered: `notified`). parallel: the
+        cluster pass may fork a helper process (the command line; never from a thread)."""
         from veille_tui.core.update import update_feeds
 
         self.notify_prepare()
         outcomes = update_feeds(
-            self.store, self.settings.feeds, self.settings.fetch, names, on_result, on_start, on_full_text
+            self.store,
+            self.settings.feeds,
+            self.settings.fetch,
+            names,
+            on_result,
+            on_start,
+            on_full_text,
+            parallel=parallel,
         )
         if any(outcome.new for outcome in outcomes):  # a story drafted before its item came (a new database)
             with self.store.transaction():

@@ -100,10 +100,13 @@ def update_feeds(
     on_result: Callable[[FeedOutcome], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     on_full_text: Callable[[int, int], None] | None = None,
+    parallel: bool = False,
 ) -> list[FeedOutcome]:
     """Fetch the feeds (all, or those matching names) and store what they bring; then the full
     text of the new items of `full_text = true` feeds or of `[fetch] full_text_query`
-    (on_full_text(extracted, failed) when there were any)."""
+    (on_full_text(extracted, failed) when there were any). parallel: the cluster pass at the end
+    may fork a helper process (the command line; the TUI fetches from a thread, where forking is
+    unsafe)."""
     from veille_tui.core.feeds import http as fetch_mod  # here: httpx and asyncio only for a fetch
 
     store.sync_feeds(feeds)
@@ -230,7 +233,7 @@ def update_feeds(
                     pass
 
     thread = threading.Thread(target=writer, name="veille-store-writer", daemon=True)
-    with enrich.clusters_deferred(store):  # one cluster pass over what the fetch stored, at its end
+    with enrich.clusters_deferred(store, fork=parallel):  # one cluster pass over what the fetch stored, at its end
         thread.start()
         try:
             fetch_mod.fetch_feeds(

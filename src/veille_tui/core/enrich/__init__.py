@@ -15,6 +15,7 @@ tag).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -151,24 +152,26 @@ def enrich(
 
 
 @contextmanager
-def clusters_deferred(store: Store) -> Iterator[None]:
+def clusters_deferred(store: Store, *, fork: bool = False) -> Iterator[None]:
     """Write batches inside this block note their entries for one cluster pass at its end (a
-    fetch: one pass, not one a feed). What a killed block left is taken by the next one."""
+    fetch: one pass, not one a feed). What a killed block left is taken by the next one.
+    fork: the pass may share its comparisons with a forked helper (clusters.step)."""
     store.defer_clusters = True
     try:
         yield
     finally:
         store.defer_clusters = False
     with store.transaction():
-        settle_clusters(store)
+        settle_clusters(store, fork=fork)
 
 
-def settle_clusters(store: Store) -> int:
+def settle_clusters(store: Store, *, fork: bool = False) -> int:
     """The clusters of the entries a fetch deferred (clusters_pending), in one pass; how many."""
     pending = store.clusters_pending()
     if not pending:
         return 0
-    enrich(store, pending, steps=(_clusters.step,))  # the ids still there (a fold may have taken one)
+    step: Step = functools.partial(_clusters.step, fork=True) if fork else _clusters.step
+    enrich(store, pending, steps=(step,))  # the ids still there (a fold may have taken one)
     store.clear_clusters_pending()
     return len(pending)
 

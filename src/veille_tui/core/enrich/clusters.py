@@ -19,6 +19,7 @@ pass gives (a test holds chunks of 7, 40 and 1,000 equal).
 
 from __future__ import annotations
 
+import logging
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
     from veille_tui.core.store import Store
 
 __all__ = ["RULES", "refresh_all", "step"]
+
+log = logging.getLogger(__name__)
 
 
 CHUNK = 2000  # the entries of a batch compared with their window at once (memory: a cold fetch brings 60,000)
@@ -120,13 +123,21 @@ def _member(members: array[int], entry_id: int) -> bool:
     return at < len(members) and members[at] == entry_id
 
 
-def _batch_pairs(store: Store, times: array[int], ids: array[int], members: array[int], chunk_size: int) -> array[int]:
+def _batch_pairs(
+    store: Store,
+    times: array[int],
+    ids: array[int],
+    members: array[int],
+    chunk_size: int,
+    starts: Sequence[int] | None = None,
+) -> array[int]:
     """Every linked pair with an entry of the batch (its entries' times and ids in (time, id)
     order, its ids sorted; their title words stored), flat, chunk_size entries at a time: each
     chunk against the entries of its window, those of the earlier chunks left out (their pairs
-    with it are found)."""
+    with it are found). starts: only the chunks that start there (the others' pairs are another
+    process's: _pairs_in_two)."""
     pairs = array("q")
-    for start in range(0, len(ids), chunk_size):
+    for start in range(0, len(ids), chunk_size) if starts is None else starts:
         first = (times[start], ids[start])
 
         def compared(entry_id: int, ts: int, first: tuple[int, int] = first) -> bool:
@@ -139,15 +150,64 @@ def _batch_pairs(store: Store, times: array[int], ids: array[int], members: arra
     return pairs
 
 
-def step(batch: Batch, chunk_size: int = CHUNK) -> Mapping[int, Sequence[str]]:
+def _pairs_of_chunks(
+    path: str, times: array[int], ids: array[int], members: array[int], chunk_size: int, starts: list[int]
+) -> dict[int, array[int]]:
+    """In the forked helper: the pairs of these chunks, read through a connection of its own."""
+    from veille_tui.core.store import Store
+
+    store = Store(path)
+    try:
+        return {start: _batch_pairs(store, times, ids, members, chunk_size, [start]) for start in starts}
+    finally:
+        store.close()
+
+
+def _pairs_in_two(store: Store, times: array[int], ids: array[int], members: array[int], chunk_size: int) -> array[int]:
+    """_batch_pairs with every other chunk's comparison done by a forked helper process while
+    this one does the rest (a fetch's cluster pass, from the command line: the parser processes
+    are done and a core is idle). What the pass wrote so far (the title words) is committed first,
+    for the helper reads the store through its own connection; the pairs come out in the order
+    one process gives them. Without fork, or if the helper fails, this process does it all."""
+    import multiprocessing
+
+    starts = list(range(0, len(ids), chunk_size))
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform
+        return _batch_pairs(store, times, ids, members, chunk_size)
+    store.commit_so_far()
+    theirs: dict[int, array[int]] = {}
+    ours: dict[int, array[int]] = {}
+    try:
+        with context.Pool(1) as pool:
+            job = pool.apply_async(_pairs_of_chunks, (str(store.path), times, ids, members, chunk_size, starts[1::2]))
+            ours = {start: _batch_pairs(store, times, ids, members, chunk_size, [start]) for start in starts[::2]}
+            theirs = job.get()
+    except Exception:  # the helper could not start or failed: its chunks here
+        log.warning("cluster pass: the helper process failed; its part done here", exc_info=True)
+        theirs = {start: _batch_pairs(store, times, ids, members, chunk_size, [start]) for start in starts[1::2]}
+        ours = ours or {start: _batch_pairs(store, times, ids, members, chunk_size, [start]) for start in starts[::2]}
+    pairs = array("q")
+    for start in starts:
+        pairs.extend(ours[start] if start in ours else theirs[start])
+    return pairs
+
+
+def step(batch: Batch, chunk_size: int = CHUNK, *, fork: bool = False) -> Mapping[int, Sequence[str]]:
     """The clusters the batch's entries touch, recomputed, the batch's entries compared with
-    their windows chunk_size at a time (the result is the same whatever the size). Derives no tag."""
+    their windows chunk_size at a time (the result is the same whatever the size). Derives no tag.
+    fork: the comparisons shared with a forked helper process when there are several chunks (a
+    caller that may fork: no thread of its own running; the transaction is committed midway)."""
     store = batch.store
     times, ids = _store_words(store, batch.ids)
     members = array("q", sorted(ids))  # the batch (sorted arrays, not sets: the pass's memory)
     # every pair with an entry of the batch (those among the others alone are left: their other
     # partners are not all there)
-    pairs = _batch_pairs(store, times, ids, members, chunk_size)
+    if fork and len(ids) > chunk_size:
+        pairs = _pairs_in_two(store, times, ids, members, chunk_size)
+    else:
+        pairs = _batch_pairs(store, times, ids, members, chunk_size)
     del times, ids
     partners = {i for i in pairs if not _member(members, i)}
     dirty = store.take_dirty_clusters()

@@ -75,6 +75,14 @@ class StoreBase:
     def transaction(self) -> Transaction:
         return Transaction(self.db)
 
+    def commit_so_far(self) -> None:
+        """What the transaction under way wrote so far committed, and a new one begun in its place
+        (the outer `transaction()` block commits that one): other connections, a helper process's,
+        see what came before."""
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+            self.db.execute("BEGIN IMMEDIATE")
+
     def _meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return str(row[0]) if row else None
