@@ -136,3 +136,26 @@ async def test_a_replaced_rest_is_not_shown(make_app, lib) -> None:
         screen.post_message(RestRead(new))
         await pilot.pause()
         assert entries.shown_count == (len(second), False) and entries.ids == second
+
+
+async def test_the_first_screen_of_a_big_store_shows_its_first_rows_then_the_whole_list(make_app, lib) -> None:
+    """The first frame needs only the first rows (read while Textual is imported: Preload), the
+    count of all entries and the tags; the whole list comes from the list's thread, as for a view."""
+    from veille_tui.tui import Preload
+
+    many_items(lib)
+    whole = lib.entry_ids("")
+    assert len(whole) > HEAD + 1
+    loaded = Preload(lib).get()
+    assert loaded is not None
+    first, tags, total = loaded
+    assert first == whole[: HEAD + 1] and total == len(whole) and tags == lib.tag_counts()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        assert screen.state.total == len(whole)  # the sidebar's count of all entries, from the first frame
+        await pilot.press("G")  # at once: it waits for the whole list
+        assert screen.entries.current_id == whole[-1]
+        await idle(pilot)
+        assert screen.entries.shown_count == (len(whole), False) and screen.entries.ids == whole
+        assert f"{len(whole)} entries" in status(screen) and "+" not in status(screen)

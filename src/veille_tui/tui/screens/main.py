@@ -105,7 +105,8 @@ class MainScreen(LaterParts, Screen[None]):
 
     def on_mount(self) -> None:
         started = time.perf_counter()
-        self.entries.set_ids(self.listing.load_first())
+        ids, rest = self.listing.load_first()
+        self.entries.set_ids(ids, rest=rest)
         self.entries.focus()
         self.update_status()
         # the key bar, from the live bindings (the user's keymap applied)

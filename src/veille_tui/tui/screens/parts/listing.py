@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Protocol
 from veille_tui.core.errors import ConfigError, QueryError
 from veille_tui.core.models import Entry, FeedStatus
 from veille_tui.core.text import clean_line
-from veille_tui.tui.list_reader import RestRead
+from veille_tui.tui import FIRST_ROWS
+from veille_tui.tui.list_reader import Rest, RestRead
 from veille_tui.tui.screens.parts.host import Host
 from veille_tui.tui.views import Place, ViewHistory, query_terms
 from veille_tui.tui.widgets.sidebar import VIEW_COUNTED, VIEWS, Choice, feed_label
@@ -24,13 +25,14 @@ from veille_tui.tui.widgets.sidebar import VIEW_COUNTED, VIEWS, Choice, feed_lab
 if TYPE_CHECKING:
     from veille_tui.tui.screens.dialogs import Offer
 
-HEAD = 150  # first rows of a view shown before its whole list is read (two screens at least)
+HEAD = FIRST_ROWS  # first rows of a view shown before its whole list is read (two screens at least)
 
 
 class Preloaded(Protocol):
-    """What the first screen shows, read while Textual was being imported (tui/__init__.py)."""
+    """What the first screen shows, read while Textual was being imported (tui/__init__.py): the
+    first HEAD + 1 ids of all entries, the tag counts, how many entries there are."""
 
-    def get(self) -> tuple[list[int], dict[str, int]] | None: ...
+    def get(self) -> tuple[list[int], dict[str, int], int] | None: ...
 
 
 def counted_views() -> list[tuple[str, str]]:
@@ -58,18 +60,21 @@ class Listing:
 
     # --- reads ------------------------------------------------------------------------------
 
-    def load_first(self) -> list[int]:
-        """The ids of every entry and the sidebar, for the first frame (read by the preload
-        thread when there is one)."""
+    def load_first(self) -> tuple[list[int], Rest | None]:
+        """The first rows of all entries (the whole list read by the list's thread when there are
+        more: `rest_read`) and the sidebar, for the first frame (read by the preload thread when
+        there is one)."""
         host, state = self.host, self.host.state
+        self._started = time.perf_counter()
         loaded = self.preload.get() if self.preload is not None else None
         if loaded is None:
-            loaded = host.lib.entry_ids(""), host.lib.tag_counts()
-        ids, state.tag_counts = loaded
-        state.total = len(ids)
+            ids = host.lib.entry_id_head("", HEAD + 1)
+            loaded = ids, host.lib.tag_counts(), host.lib.count(None) if len(ids) > HEAD else len(ids)
+        ids, state.tag_counts, state.total = loaded
+        rest = host.list_reader.read("") if len(ids) > HEAD else None
         self.count_views()
         self.fill_sidebar()
-        return ids
+        return ids, rest
 
     def fetch_rows(self, ids: Sequence[int]) -> list[Entry]:
         rows = self.host.lib.entries_by_ids(ids)
