@@ -69,7 +69,7 @@ def _parse_then(
     then: Then | None,
 ) -> ParsedFeed:
     """parse (parse_feed) in a parser process, then `then` over its items there (its result in `found`):
-    the update layer's work on the texts (their CVE ids and indicators: enrich.found_in) done
+    the update layer's work on the texts (their CVE ids and indicators: enrich.found_in_items) done
     beside the parse, off the process that writes. A failure of `then` leaves found unset (the
     writer then does that work itself)."""
     parsed = parse(data, url, content_type)
