@@ -374,6 +374,15 @@ def test_the_pass_in_chunks_gives_what_one_pass_gives(tmp_path, monkeypatch, cap
     assert _rows(store) == found[7]
     assert here == list(range(0, len(pending), 14)) and not caplog.records
     monkeypatch.setattr(clusters, "_batch_pairs", alone)
+
+    def broken(*args, **kwargs):  # the helper fails (inherited by the forked process)
+        raise RuntimeError("the helper died")
+
+    monkeypatch.setattr(clusters, "_pairs_of_chunks", broken)
+    with caplog.at_level(logging.WARNING), store.transaction():
+        clusters.step(Batch(store, pending), chunk_size=7, fork=True)
+    assert _rows(store) == found[7]  # its chunks done here
+    assert any("helper process failed" in r.getMessage() for r in caplog.records)
     with store.transaction():
         clusters.step(Batch(store, pending), chunk_size=7)
     enrich.recompute_clusters(store)

@@ -177,17 +177,23 @@ def _pairs_in_two(store: Store, times: array[int], ids: array[int], members: arr
     except ValueError:  # no fork on this platform
         return _batch_pairs(store, times, ids, members, chunk_size)
     store.commit_so_far()
-    theirs: dict[int, array[int]] = {}
-    ours: dict[int, array[int]] = {}
+
+    def here(part: list[int]) -> dict[int, array[int]]:
+        return {start: _batch_pairs(store, times, ids, members, chunk_size, [start]) for start in part}
+
     try:
-        with context.Pool(1) as pool:
-            job = pool.apply_async(_pairs_of_chunks, (str(store.path), times, ids, members, chunk_size, starts[1::2]))
-            ours = {start: _batch_pairs(store, times, ids, members, chunk_size, [start]) for start in starts[::2]}
+        pool = context.Pool(1)
+    except OSError:  # no process to be had: this one does it all
+        log.warning("cluster pass: no helper process", exc_info=True)
+        return _batch_pairs(store, times, ids, members, chunk_size)
+    with pool:
+        job = pool.apply_async(_pairs_of_chunks, (str(store.path), times, ids, members, chunk_size, starts[1::2]))
+        ours = here(starts[::2])
+        try:
             theirs = job.get()
-    except Exception:  # the helper could not start or failed: its chunks here
-        log.warning("cluster pass: the helper process failed; its part done here", exc_info=True)
-        theirs = {start: _batch_pairs(store, times, ids, members, chunk_size, [start]) for start in starts[1::2]}
-        ours = ours or {start: _batch_pairs(store, times, ids, members, chunk_size, [start]) for start in starts[::2]}
+        except Exception:  # the helper failed: its chunks done here
+            log.warning("cluster pass: the helper process failed; its part done here", exc_info=True)
+            theirs = here(starts[1::2])
     pairs = array("q")
     for start in starts:
         pairs.extend(ours[start] if start in ours else theirs[start])
